@@ -1,0 +1,27 @@
+// kioskctl: administration of a local event database (standalone sites) and device
+// utilities. The composition root of the admin tool.
+#include <CLI/CLI.hpp>
+#include <cstdio>
+
+#include "kiosk/app/ctl_commands.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"kioskctl - lobby check-in kiosk administration"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "kioskctl " KIOSK_VERSION);
+  kiosk::app::addEventCommands(app);
+  kiosk::app::addGuestCommands(app);
+  kiosk::app::addCodeCommands(app);
+  kiosk::app::addCheckinCommand(app);
+  kiosk::app::addReportCommand(app);
+  kiosk::app::addDecodeCommand(app);
+  kiosk::app::addBadgeCommand(app);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  } catch (const kiosk::app::CtlExit& e) {
+    return e.status;
+  }
+  return 0;
+}

@@ -1,0 +1,121 @@
+#include "kiosk/core/checkin.h"
+
+#include <array>
+#include <utility>
+
+#include "kiosk/core/audit.h"
+
+namespace kiosk {
+
+namespace {
+
+template <typename E, std::size_t N>
+std::optional<E> lookupByName(const std::array<std::pair<E, const char*>, N>& table,
+                              std::string_view text) {
+  for (const auto& [value, name] : table) {
+    if (text == name) {
+      return value;
+    }
+  }
+  return std::nullopt;
+}
+
+template <typename E, std::size_t N>
+const char* lookupName(const std::array<std::pair<E, const char*>, N>& table, E value) {
+  for (const auto& [v, name] : table) {
+    if (v == value) {
+      return name;
+    }
+  }
+  return "unknown";
+}
+
+constexpr std::array<std::pair<ScanOutcome, const char*>, 9> kOutcomes{{
+    {ScanOutcome::kAccepted, "accepted"},
+    {ScanOutcome::kAlreadyCheckedIn, "already_checked_in"},
+    {ScanOutcome::kRevoked, "revoked"},
+    {ScanOutcome::kWrongEvent, "wrong_event"},
+    {ScanOutcome::kNotYetValid, "not_yet_valid"},
+    {ScanOutcome::kExpired, "expired"},
+    {ScanOutcome::kUnknownCode, "unknown_code"},
+    {ScanOutcome::kBadSignature, "bad_signature"},
+    {ScanOutcome::kNeedsStaff, "needs_staff"},
+}};
+
+constexpr std::array<std::pair<StaffReason, const char*>, 4> kStaffReasons{{
+    {StaffReason::kNone, ""},
+    {StaffReason::kBlocked, "blocked"},
+    {StaffReason::kVipEscort, "vip_escort"},
+    {StaffReason::kMissingAnswers, "missing_answers"},
+}};
+
+constexpr std::array<std::pair<CheckinMethod, const char*>, 5> kMethods{{
+    {CheckinMethod::kQrCode, "qr_code"},
+    {CheckinMethod::kBookingCode, "booking_code"},
+    {CheckinMethod::kStaffManual, "staff_manual"},
+    {CheckinMethod::kStaffOverride, "staff_override"},
+    {CheckinMethod::kWalkIn, "walk_in"},
+}};
+
+constexpr std::array<std::pair<ScanSource, const char*>, 4> kSources{{
+    {ScanSource::kCamera, "camera"},
+    {ScanSource::kWedgeScanner, "scanner"},
+    {ScanSource::kTyped, "typed"},
+    {ScanSource::kCommandLine, "command_line"},
+}};
+
+constexpr std::array<std::pair<AuditAction, const char*>, 24> kAuditActions{{
+    {AuditAction::kEventCreated, "event_created"},
+    {AuditAction::kGuestsImported, "guests_imported"},
+    {AuditAction::kCodesIssued, "codes_issued"},
+    {AuditAction::kCheckin, "checkin"},
+    {AuditAction::kScanRejected, "scan_rejected"},
+    {AuditAction::kCheckinUndone, "checkin_undone"},
+    {AuditAction::kOverride, "override"},
+    {AuditAction::kManualCheckin, "manual_checkin"},
+    {AuditAction::kWalkIn, "walk_in"},
+    {AuditAction::kNeedsChanged, "needs_changed"},
+    {AuditAction::kBadgePrinted, "badge_printed"},
+    {AuditAction::kBadgeReprinted, "badge_reprinted"},
+    {AuditAction::kPrintFailed, "print_failed"},
+    {AuditAction::kStaffUnlocked, "staff_unlocked"},
+    {AuditAction::kStaffUnlockFailed, "staff_unlock_failed"},
+    {AuditAction::kStaffLockedOut, "staff_locked_out"},
+    {AuditAction::kStaffLocked, "staff_locked"},
+    {AuditAction::kFeedback, "feedback"},
+    {AuditAction::kProblemReported, "problem_reported"},
+    {AuditAction::kHostNotified, "host_notified"},
+    {AuditAction::kRetentionPurge, "retention_purge"},
+    {AuditAction::kDeviceWiped, "device_wiped"},
+    {AuditAction::kTokenRevoked, "token_revoked"},
+    {AuditAction::kSyncApplied, "sync_applied"},
+}};
+
+}  // namespace
+
+const char* toString(ScanOutcome outcome) {
+  return lookupName(kOutcomes, outcome);
+}
+std::optional<ScanOutcome> parseScanOutcome(std::string_view text) {
+  return lookupByName(kOutcomes, text);
+}
+const char* toString(StaffReason reason) {
+  return lookupName(kStaffReasons, reason);
+}
+const char* toString(CheckinMethod method) {
+  return lookupName(kMethods, method);
+}
+std::optional<CheckinMethod> parseCheckinMethod(std::string_view text) {
+  return lookupByName(kMethods, text);
+}
+const char* toString(ScanSource source) {
+  return lookupName(kSources, source);
+}
+const char* toString(AuditAction action) {
+  return lookupName(kAuditActions, action);
+}
+std::optional<AuditAction> parseAuditAction(std::string_view text) {
+  return lookupByName(kAuditActions, text);
+}
+
+}  // namespace kiosk
