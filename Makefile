@@ -5,11 +5,13 @@
 
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 20
 BUILD_TYPE ?= RelWithDebInfo
 JOBS       ?= $(shell nproc)
 CMAKE_ARGS ?=
 
-.PHONY: all deps test-deps configure build demo test test-fast test-asan bench format tidy clean
+.PHONY: all deps test-deps configure build demo test test-fast test-asan test-fuzz bench format tidy clean
 
 all: build
 
@@ -29,12 +31,13 @@ demo: deps
 	$(MAKE) build
 	scripts/demo $(BUILD)
 
-# The whole suite: every test of the normal build, then the unit tests again under
-# AddressSanitizer + UndefinedBehaviorSanitizer.
+# The whole suite: every test of the normal build, the unit tests again under
+# AddressSanitizer + UndefinedBehaviorSanitizer, then a bounded run of every fuzzer.
 test: test-deps
 	$(MAKE) build
 	$(MAKE) test-fast
 	$(MAKE) test-asan
+	$(MAKE) test-fuzz
 
 test-fast:
 	ctest --test-dir $(BUILD) -j $(JOBS) --output-on-failure --timeout 600
@@ -44,7 +47,16 @@ test-asan:
 	  -DKIOSK_BUILD_UI=OFF -DKIOSK_BUILD_BENCH=OFF
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  LSAN_OPTIONS=suppressions=$(CURDIR)/tests/devices/printing/lsan.supp \
 	  ctest --test-dir $(ASAN_BUILD) -L unit -j $(JOBS) --output-on-failure --timeout 600
+
+FUZZERS = token_fuzzer guest_csv_fuzzer config_fuzzer sync_json_fuzzer
+test-fuzz:
+	CC=clang CXX=clang++ cmake -S . -B $(FUZZ_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DKIOSK_SANITIZE=address,undefined,fuzzer-no-link -DKIOSK_BUILD_FUZZERS=ON \
+	  -DKIOSK_BUILD_TESTS=OFF -DKIOSK_BUILD_BENCH=OFF -DKIOSK_BUILD_UI=OFF
+	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target $(FUZZERS)
+	scripts/run-fuzzers $(FUZZ_BUILD) $(FUZZ_SECONDS)
 
 bench: deps
 	$(MAKE) build BUILD_TYPE=Release
@@ -58,4 +70,10 @@ tidy: configure
 	  xargs clang-tidy -p $(BUILD) --quiet
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)
+
+image: image-deps configure
+	image/build $(BUILD)
+
+image-test: image
+	image/boot-test $(BUILD)

@@ -1,15 +1,197 @@
+// kioskctl codes issue|revoke
 #include <CLI/CLI.hpp>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <nlohmann/json.hpp>
 
+#include "devices/printing/invitation_pdf.h"
+#include "devices/printing/qr_code.h"
 #include "kiosk/app/ctl_commands.h"
+#include "kiosk/app/ctl_support.h"
+#include "kiosk/core/local_time.h"
 
 namespace kiosk::app {
 
+namespace {
+
+struct IssueOptions {
+  std::string db;
+  std::string out;
+  std::optional<EventId> event;
+  std::string validFrom;
+  std::string validUntil;
+  std::vector<std::string> bookingCodes;
+};
+
+void issue(const IssueOptions& o) {
+  auto store = openStoreOrExit(o.db);
+  const auto event = resolveEventOrExit(*store, o.event);
+  const auto key = valueOrExit(store->issuingKey(event.id), "reading the signing key");
+  if (!key) {
+    failWith("codes issue",
+             makeError(ErrorKind::kNotFound,
+                       "this database holds no secret signing key for the event (codes are "
+                       "issued where the event was created)"));
+  }
+  TokenClaims claims;
+  claims.keyId = key->id;
+  claims.eventId = event.id;
+  claims.notBefore = event.startsAt - std::chrono::days(7);
+  claims.notAfter = event.endsAt + std::chrono::days(1);
+  for (auto [text, field, flag] : {std::tuple{&o.validFrom, &claims.notBefore, "--valid-from"},
+                                   std::tuple{&o.validUntil, &claims.notAfter, "--valid-until"}}) {
+    if (!text->empty()) {
+      const auto t = parseLocalTime(*text, event.timezone);
+      if (!t) {
+        failWith(flag, makeError(ErrorKind::kInvalidInput,
+                                 "'" + *text + "' is not an ISO 8601 date-time"));
+      }
+      *field = *t;
+    }
+  }
+  std::error_code ec;
+  std::filesystem::create_directories(o.out, ec);
+  if (ec) {
+    failWith("creating " + o.out, makeError(ErrorKind::kPermanent, ec.message()));
+  }
+  auto guests = valueOrExit(store->listGuests(event.id), "listing guests");
+  if (!o.bookingCodes.empty()) {
+    std::erase_if(guests, [&](const Guest& g) {
+      return std::find(o.bookingCodes.begin(), o.bookingCodes.end(), g.bookingCode) ==
+             o.bookingCodes.end();
+    });
+  }
+  const auto csvPath = (std::filesystem::path(o.out) / "codes.csv").string();
+  std::ofstream csv(csvPath, std::ios::binary | std::ios::trunc);
+  csv << "booking_code,payload\r\n";
+  std::size_t written = 0;
+  std::vector<devices::Invitation> invitations;
+  for (const auto& g : guests) {
+    claims.guestId = g.id;
+    const auto token = issueToken(claims, *key);
+    const auto qr =
+        valueOrExit(devices::encodeQr(token), "encoding the QR code of " + g.bookingCode);
+    const auto png = (std::filesystem::path(o.out) / (g.bookingCode + ".png")).string();
+    checkOrExit(devices::writeQrPng(qr, png), "writing " + png);
+    csv << g.bookingCode << ',' << token << "\r\n";
+    invitations.push_back(devices::Invitation{g, token});
+    ++written;
+  }
+  if (!csv) {
+    failWith("writing " + csvPath, makeError(ErrorKind::kTransient, "write failed (disk full?)"));
+  }
+  if (!invitations.empty()) {
+    const auto pdf = (std::filesystem::path(o.out) / "invitations.pdf").string();
+    checkOrExit(devices::writeInvitationsPdf(event, invitations, pdf), "writing " + pdf);
+  }
+  AuditEvent a;
+  a.at = SystemClock().now();
+  a.terminal = "kioskctl";
+  a.actor = "admin";
+  a.action = AuditAction::kCodesIssued;
+  a.eventId = event.id;
+  a.reason = std::to_string(written) + " codes with key " + std::to_string(key->id);
+  checkOrExit(store->appendAudit(a), "writing the audit trail");
+  std::cout << nlohmann::json{{"issued", written},
+                              {"key_id", key->id},
+                              {"valid_from", formatIso8601(claims.notBefore)},
+                              {"valid_until", formatIso8601(claims.notAfter)},
+                              {"dir", o.out}}
+                   .dump()
+            << "\n";
+}
+
+struct RevokeOptions {
+  std::string db;
+  std::optional<EventId> event;
+  std::string code;
+  std::string tokenId;
+  std::string bookingCode;
+  std::string reason;
+};
+
+void revoke(const RevokeOptions& o) {
+  auto store = openStoreOrExit(o.db);
+  const auto event = resolveEventOrExit(*store, o.event);
+  const auto now = SystemClock().now();
+  AuditEvent a;
+  a.at = now;
+  a.terminal = "kioskctl";
+  a.actor = "admin";
+  a.action = AuditAction::kTokenRevoked;
+  a.eventId = event.id;
+  a.reason = o.reason;
+  nlohmann::json out{{"event_id", event.id}};
+  if (!o.bookingCode.empty()) {
+    auto guest =
+        valueOrExit(store->findGuestByBookingCode(event.id, o.bookingCode), "finding the guest");
+    if (!guest) {
+      failWith("codes revoke",
+               makeError(ErrorKind::kNotFound, "no guest with booking code " + o.bookingCode));
+    }
+    guest->status = GuestStatus::kCancelled;
+    valueOrExit(store->upsertGuests(event.id, {*guest}, now), "cancelling the invitation");
+    a.guestId = guest->id;
+    out["cancelled_guest"] = guest->bookingCode;
+  } else {
+    std::string tokenId = o.tokenId;
+    if (!o.code.empty()) {
+      const auto parsed = parseToken(o.code);
+      const auto* token = std::get_if<ParsedToken>(&parsed);
+      if (token == nullptr) {
+        failWith("codes revoke", makeError(ErrorKind::kInvalidInput, "--code is not a guest code"));
+      }
+      tokenId = token->tokenId();
+      a.guestId = token->claims.guestId;
+    }
+    checkOrExit(store->revokeToken(event.id, tokenId, o.reason, now), "revoking");
+    a.refId = tokenId;
+    out["revoked_token"] = tokenId;
+  }
+  checkOrExit(store->appendAudit(a), "writing the audit trail");
+  std::cout << out.dump() << "\n";
+}
+
+}  // namespace
+
 void addCodeCommands(CLI::App& app) {
-  auto* cmd = app.add_subcommand("codes", "(not built yet)");
-  cmd->callback([] {
-    std::cerr << "kioskctl codes: not built yet\n";
-    throw CtlExit{2};
+  auto* codes = app.add_subcommand("codes", "Issue and revoke guest codes");
+  codes->require_subcommand(1);
+
+  auto o = std::make_shared<IssueOptions>();
+  auto* issueCmd = codes->add_subcommand("issue",
+                                         "Write one QR PNG per guest, codes.csv (booking_code, "
+                                         "payload) and invitations.pdf into --out");
+  issueCmd->add_option("--db", o->db, "Event database file")->required()->check(CLI::ExistingFile);
+  issueCmd->add_option("--out", o->out, "Output folder (created when absent)")->required();
+  issueCmd->add_option("--event", o->event, "Event id (default: the only event)");
+  issueCmd->add_option("--valid-from", o->validFrom,
+                       "First valid instant (default: 7 days before the event)");
+  issueCmd->add_option("--valid-until", o->validUntil,
+                       "Last valid instant (default: 1 day after the event)");
+  issueCmd->add_option("--booking-code", o->bookingCodes, "Only these guests (repeatable)");
+  issueCmd->callback([o] { issue(*o); });
+
+  auto r = std::make_shared<RevokeOptions>();
+  auto* revokeCmd = codes->add_subcommand("revoke",
+                                          "Revoke one code (--code or --token-id) or every code of "
+                                          "a guest (--booking-code cancels the invitation)");
+  revokeCmd->add_option("--db", r->db, "Event database file")->required()->check(CLI::ExistingFile);
+  revokeCmd->add_option("--event", r->event, "Event id (default: the only event)");
+  auto* code = revokeCmd->add_option("--code", r->code, "The guest code's text");
+  auto* token = revokeCmd->add_option("--token-id", r->tokenId, "Token id (16 hex digits)");
+  auto* guest =
+      revokeCmd->add_option("--booking-code", r->bookingCode, "Cancel this guest's invitation");
+  code->excludes(token)->excludes(guest);
+  token->excludes(guest);
+  revokeCmd->add_option("--reason", r->reason, "Why (kept in the audit trail)")->required();
+  revokeCmd->callback([r] {
+    if (r->code.empty() && r->tokenId.empty() && r->bookingCode.empty()) {
+      failWith("codes revoke",
+               makeError(ErrorKind::kInvalidInput, "give --code, --token-id or --booking-code"));
+    }
+    revoke(*r);
   });
 }
 

@@ -1,15 +1,147 @@
+// kioskctl event create|show|rotate-key
 #include <CLI/CLI.hpp>
 #include <iostream>
+#include <nlohmann/json.hpp>
 
 #include "kiosk/app/ctl_commands.h"
+#include "kiosk/app/ctl_support.h"
+#include "kiosk/app/event_file.h"
+#include "kiosk/core/ids.h"
+#include "kiosk/core/local_time.h"
+#include "offline-cache/json_codec.h"
 
 namespace kiosk::app {
 
+namespace {
+
+struct CreateOptions {
+  std::string db;
+  std::string name;
+  std::string starts;
+  std::string ends;
+  std::string timezone;
+  std::string details;
+};
+
+void auditAdmin(cache::LocalStore& store, AuditAction action, EventId eventId, std::string reason) {
+  AuditEvent a;
+  a.at = SystemClock().now();
+  a.terminal = "kioskctl";
+  a.actor = "admin";
+  a.action = action;
+  a.eventId = eventId;
+  a.reason = std::move(reason);
+  checkOrExit(store.appendAudit(a), "writing the audit trail");
+}
+
+void create(const CreateOptions& o) {
+  Event event;
+  event.id = randomNonZeroU32();
+  if (!o.details.empty()) {
+    checkOrExit(applyEventFile(o.details, event), "reading " + o.details);
+  }
+  if (!o.timezone.empty()) {
+    if (!isKnownTimeZone(o.timezone)) {
+      failWith("--timezone",
+               makeError(ErrorKind::kInvalidInput, "unknown time zone '" + o.timezone + "'"));
+    }
+    event.timezone = o.timezone;
+  }
+  if (!o.name.empty()) {
+    event.name = o.name;
+  }
+  for (auto [text, field, flag] : {std::tuple{&o.starts, &event.startsAt, "--starts"},
+                                   std::tuple{&o.ends, &event.endsAt, "--ends"}}) {
+    if (text->empty()) {
+      continue;
+    }
+    const auto t = parseLocalTime(*text, event.timezone);
+    if (!t) {
+      failWith(flag, makeError(ErrorKind::kInvalidInput,
+                               "'" + *text +
+                                   "' is not an ISO 8601 date-time (e.g. 2026-11-24T08:00+08:00)"));
+    }
+    *field = *t;
+  }
+  if (event.name.empty() || event.startsAt == TimePoint{} || event.endsAt == TimePoint{}) {
+    failWith("event create",
+             makeError(ErrorKind::kInvalidInput, "--name, --starts and --ends are required"));
+  }
+  if (event.endsAt <= event.startsAt) {
+    failWith("event create",
+             makeError(ErrorKind::kInvalidInput, "the event must end after it starts"));
+  }
+  auto store = openStoreOrExit(o.db);
+  const auto now = SystemClock().now();
+  checkOrExit(store->saveEvent(event), "saving the event");
+  const auto key = generateSigningKey(event.id, 1, now);
+  checkOrExit(store->saveSigningKey(key), "saving the signing key");
+  auditAdmin(*store, AuditAction::kEventCreated, event.id, event.name);
+  nlohmann::json out{{"event_id", event.id},
+                     {"name", event.name},
+                     {"starts_at", formatIso8601(event.startsAt)},
+                     {"ends_at", formatIso8601(event.endsAt)},
+                     {"timezone", event.timezone},
+                     {"key_id", key.id}};
+  std::cout << out.dump() << "\n";
+}
+
+}  // namespace
+
 void addEventCommands(CLI::App& app) {
-  auto* cmd = app.add_subcommand("event", "(not built yet)");
-  cmd->callback([] {
-    std::cerr << "kioskctl event: not built yet\n";
-    throw CtlExit{2};
+  auto* event = app.add_subcommand("event", "Create and inspect the event");
+  event->require_subcommand(1);
+
+  auto options = std::make_shared<CreateOptions>();
+  auto* create_cmd = event->add_subcommand("create", "Create an event and its signing key");
+  create_cmd->add_option("--db", options->db, "Event database file (created when absent)")
+      ->required();
+  create_cmd->add_option("--name", options->name, "Event name");
+  create_cmd->add_option("--starts", options->starts,
+                         "Start, ISO 8601 (wall time in --timezone without an offset)");
+  create_cmd->add_option("--ends", options->ends, "End, ISO 8601");
+  create_cmd->add_option("--timezone", options->timezone,
+                         "IANA time zone of the venue (default Asia/Shanghai)");
+  create_cmd
+      ->add_option("--details", options->details,
+                   "TOML file with venue, wifi, contacts, hospital, policies")
+      ->check(CLI::ExistingFile);
+  create_cmd->callback([options] { create(*options); });
+
+  auto db = std::make_shared<std::string>();
+  auto eventId = std::make_shared<std::optional<EventId>>();
+  auto* show = event->add_subcommand("show", "Print the event as JSON");
+  show->add_option("--db", *db, "Event database file")->required()->check(CLI::ExistingFile);
+  show->add_option("--event", *eventId, "Event id (default: the only event)");
+  show->callback([db, eventId] {
+    auto store = openStoreOrExit(*db);
+    const auto e = resolveEventOrExit(*store, *eventId);
+    auto j = cache::toJson(e);
+    j["guests"] = valueOrExit(store->guestCount(e.id), "counting guests");
+    nlohmann::json keys = nlohmann::json::array();
+    for (const auto& k : valueOrExit(store->signingKeys(e.id), "reading keys")) {
+      keys.push_back(cache::toJson(k));
+    }
+    j["signing_keys"] = keys;
+    std::cout << j.dump(2) << "\n";
+  });
+
+  auto* rotate = event->add_subcommand(
+      "rotate-key", "Add a new signing key; codes signed by older keys stay valid");
+  auto rdb = std::make_shared<std::string>();
+  auto rid = std::make_shared<std::optional<EventId>>();
+  rotate->add_option("--db", *rdb, "Event database file")->required()->check(CLI::ExistingFile);
+  rotate->add_option("--event", *rid, "Event id (default: the only event)");
+  rotate->callback([rdb, rid] {
+    auto store = openStoreOrExit(*rdb);
+    const auto e = resolveEventOrExit(*store, *rid);
+    KeyId next = 1;
+    for (const auto& k : valueOrExit(store->signingKeys(e.id), "reading keys")) {
+      next = static_cast<KeyId>(std::max<int>(next, k.id + 1));
+    }
+    const auto key = generateSigningKey(e.id, next, SystemClock().now());
+    checkOrExit(store->saveSigningKey(key), "saving the signing key");
+    std::cout << nlohmann::json{{"event_id", e.id}, {"key_id", key.id}}.dump() << "\n";
   });
 }
 

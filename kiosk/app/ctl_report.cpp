@@ -1,15 +1,82 @@
+// kioskctl report: who checked in when, where, with which override (and every refusal).
 #include <CLI/CLI.hpp>
+#include <fstream>
 #include <iostream>
+#include <nlohmann/json.hpp>
 
 #include "kiosk/app/ctl_commands.h"
+#include "kiosk/app/ctl_support.h"
+#include "kiosk/core/local_time.h"
 
 namespace kiosk::app {
 
+namespace {
+
+std::string csvField(std::string_view value) {
+  // Formula prefixes are neutralised: the report is opened in Excel/WPS, and a guest name
+  // or reason starting with '=' must not run as a formula.
+  std::string v(value);
+  if (!v.empty() && (v[0] == '=' || v[0] == '+' || v[0] == '-' || v[0] == '@')) {
+    v.insert(v.begin(), '\'');
+  }
+  if (v.find_first_of(",\"\r\n") == std::string::npos) {
+    return v;
+  }
+  std::string out = "\"";
+  for (char c : v) {
+    if (c == '"') {
+      out += '"';
+    }
+    out += c;
+  }
+  return out + "\"";
+}
+
+}  // namespace
+
 void addReportCommand(CLI::App& app) {
-  auto* cmd = app.add_subcommand("report", "(not built yet)");
-  cmd->callback([] {
-    std::cerr << "kioskctl report: not built yet\n";
-    throw CtlExit{2};
+  auto db = std::make_shared<std::string>();
+  auto csv = std::make_shared<std::string>();
+  auto event = std::make_shared<std::optional<EventId>>();
+  auto* cmd = app.add_subcommand("report",
+                                 "Write the check-in report (check-ins and refused scans) as CSV");
+  cmd->add_option("--db", *db, "Event database file")->required()->check(CLI::ExistingFile);
+  cmd->add_option("--csv", *csv, "Output file ('-' for standard output)")->required();
+  cmd->add_option("--event", *event, "Event id (default: the only event)");
+  cmd->callback([db, csv, event] {
+    auto store = openStoreOrExit(*db);
+    const auto e = resolveEventOrExit(*store, *event);
+    const auto rows = valueOrExit(store->report(e.id), "building the report");
+    std::ofstream file;
+    if (*csv != "-") {
+      file.open(*csv, std::ios::binary | std::ios::trunc);
+      if (!file) {
+        failWith("writing " + *csv, makeError(ErrorKind::kPermanent, "cannot create the file"));
+      }
+      file << "\xEF\xBB\xBF";  // Excel and WPS read UTF-8 CSV correctly only with a BOM
+    }
+    std::ostream& out = *csv == "-" ? std::cout : file;
+    out << "time,local_time,outcome,booking_code,name,terminal,method,staff,reason,needs_changed,"
+           "undone_at,undone_by,undo_reason,record_id\r\n";
+    std::size_t accepted = 0;
+    for (const auto& r : rows) {
+      accepted += r.outcome == "accepted" ? 1 : 0;
+      out << formatIso8601(r.at) << ','
+          << csvField(formatLocal(r.at, e.timezone, "yyyy-MM-dd HH:mm:ss")) << ',' << r.outcome
+          << ',' << csvField(r.bookingCode) << ',' << csvField(r.guestName) << ','
+          << csvField(r.terminal) << ',' << r.method << ',' << csvField(r.staffId) << ','
+          << csvField(r.reason) << ',' << (r.needsChanged ? "yes" : "") << ','
+          << (r.undoneAt ? formatIso8601(*r.undoneAt) : "") << ',' << csvField(r.undoneBy) << ','
+          << csvField(r.undoReason) << ',' << r.recordId << "\r\n";
+    }
+    if (!out) {
+      failWith("writing " + *csv, makeError(ErrorKind::kTransient, "write failed (disk full?)"));
+    }
+    if (*csv != "-") {
+      std::cout
+          << nlohmann::json{{"rows", rows.size()}, {"accepted", accepted}, {"file", *csv}}.dump()
+          << "\n";
+    }
   });
 }
 

@@ -1,11 +1,39 @@
-// kiosk: the check-in terminal. The composition root of the terminal.
+// kiosk: the check-in terminal.
 #include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "kiosk/app/config.h"
+#include "kiosk/app/term_commands.h"
+#include "kiosk/app/terminal.h"
 
 int main(int argc, char** argv) {
-  CLI::App app{"kiosk - lobby check-in terminal"};
+  CLI::App app{"kiosk - lobby check-in terminal. Without a subcommand, runs the terminal."};
   app.set_version_flag("--version", "kiosk " KIOSK_VERSION);
-  std::string config = "/etc/kiosk/kiosk.toml";
-  app.add_option("--config", config, "Configuration file (TOML)");
-  CLI11_PARSE(app, argc, argv);
-  return 0;
+  std::string configPath = "/etc/kiosk/kiosk.toml";
+  kiosk::app::TerminalOptions options;
+  app.add_option("--config", configPath, "Configuration file (TOML)");
+  app.add_option("--script", options.script,
+                 "Drive the terminal with a script of inputs; print state changes as JSON lines");
+  app.add_option("--screenshots", options.screenshots, "Folder for the script's screenshots");
+  app.add_flag("--demo", options.demo, "Synthetic camera cycles through the demo guests");
+  kiosk::app::addTermCheckinCommand(app);
+  kiosk::app::addEnrollCommand(app);
+  kiosk::app::addSyncCommand(app);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  } catch (const kiosk::app::TermExit& e) {
+    return e.status;
+  }
+  if (!app.get_subcommands().empty()) {
+    return 0;
+  }
+  auto config = kiosk::app::loadConfig(configPath);
+  if (!config) {
+    std::cerr << "kiosk: " << config.error().message << "\n";
+    return 2;
+  }
+  options.config = std::move(*config);
+  return kiosk::app::runTerminal(options);
 }

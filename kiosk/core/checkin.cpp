@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "kiosk/core/audit.h"
+#include "kiosk/core/feedback.h"
 
 namespace kiosk {
 
@@ -110,6 +111,17 @@ std::optional<CheckinMethod> parseCheckinMethod(std::string_view text) {
 }
 const char* toString(ScanSource source) {
   return lookupName(kSources, source);
+}
+const char* toString(FeedbackKind kind) {
+  switch (kind) {
+    case FeedbackKind::kRating:
+      return "rating";
+    case FeedbackKind::kRepair:
+      return "repair";
+    case FeedbackKind::kComplaint:
+      return "complaint";
+  }
+  return "rating";
 }
 const char* toString(AuditAction action) {
   return lookupName(kAuditActions, action);

@@ -400,4 +400,77 @@ Status CheckinService::undo(std::string_view checkinId, const StaffAction& staff
   return ledger_.commitUndo(record, audit);
 }
 
+Result<ScanDecision> CheckinService::registerWalkIn(Guest draft, const StaffAction& staff) {
+  if (staff.staffId.empty() || staff.reason.empty()) {
+    return makeError(ErrorKind::kInvalidInput, "a walk-in needs the staff member and a reason");
+  }
+  if (draft.name.empty()) {
+    return makeError(ErrorKind::kInvalidInput, "a walk-in needs the guest's name");
+  }
+  const auto now = clock_.now();
+  draft.eventId = eventId_;
+  draft.id = 0x80000000u | (randomNonZeroU32() & 0x7fffffffu);
+  draft.bookingCode = "WALK-" + randomCode(6);
+  draft.status = GuestStatus::kActive;
+
+  ScanDecision decision;
+  decision.source = ScanSource::kTyped;
+  decision.scannedAt = now;
+  decision.eventId = eventId_;
+  decision.outcome = ScanOutcome::kAccepted;
+  decision.guest = draft;
+
+  CheckinRecord record;
+  record.id = newRecordId(now);
+  record.eventId = eventId_;
+  record.guestId = draft.id;
+  record.terminal = terminal_;
+  record.scannedAt = now;
+  record.method = CheckinMethod::kWalkIn;
+  record.staffId = staff.staffId;
+  record.overrideReason = staff.reason;
+  record.confirmedNeeds = draft.needs;
+
+  AuditEvent audit;
+  audit.at = now;
+  audit.terminal = terminal_;
+  audit.actor = "staff:" + staff.staffId;
+  audit.action = AuditAction::kWalkIn;
+  audit.eventId = eventId_;
+  audit.guestId = draft.id;
+  audit.outcome = toString(ScanOutcome::kAccepted);
+  audit.reason = staff.reason;
+  audit.refId = record.id;
+  if (auto status = ledger_.commitWalkIn(draft, record, audit); !status) {
+    return status.error();
+  }
+  decision.checkin = std::move(record);
+  return decision;
+}
+
+Status CheckinService::recordFeedback(Feedback feedback) {
+  if (feedback.kind == FeedbackKind::kRating &&
+      (!feedback.rating || *feedback.rating < 1 || *feedback.rating > 5)) {
+    return makeError(ErrorKind::kInvalidInput, "a rating is 1 to 5");
+  }
+  const auto now = clock_.now();
+  feedback.id = newRecordId(now);
+  feedback.eventId = eventId_;
+  feedback.terminal = terminal_;
+  feedback.at = now;
+  AuditEvent audit;
+  audit.at = now;
+  audit.terminal = terminal_;
+  audit.actor = "guest";
+  audit.action = feedback.kind == FeedbackKind::kRating ? AuditAction::kFeedback
+                                                        : AuditAction::kProblemReported;
+  audit.eventId = eventId_;
+  audit.guestId = feedback.guestId;
+  audit.reason = feedback.kind == FeedbackKind::kRating
+                     ? "rating " + std::to_string(*feedback.rating)
+                     : std::string(toString(feedback.kind)) + ": " + feedback.category;
+  audit.refId = feedback.id;
+  return ledger_.commitFeedback(feedback, audit);
+}
+
 }  // namespace kiosk

@@ -18,6 +18,7 @@
 #include "kiosk/core/audit.h"
 #include "kiosk/core/checkin.h"
 #include "kiosk/core/event.h"
+#include "kiosk/core/feedback.h"
 #include "kiosk/core/guest.h"
 #include "kiosk/core/result.h"
 #include "kiosk/core/time.h"
@@ -59,6 +60,11 @@ class CheckinLedger {
                                              bool notifyHost) = 0;
   virtual Status commitRejection(const RejectedScan& rejection, const AuditEvent& audit) = 0;
   virtual Status commitUndo(const CheckinRecord& undone, const AuditEvent& audit) = 0;
+  // A guest registered at the terminal, with the check-in, in one transaction (the
+  // guest's id and booking code are new; the outbox carries both to central).
+  virtual Status commitWalkIn(const Guest& guest, const CheckinRecord& record,
+                              const AuditEvent& audit) = 0;
+  virtual Status commitFeedback(const Feedback& feedback, const AuditEvent& audit) = 0;
   virtual Status appendAudit(const AuditEvent& audit) = 0;
 };
 
@@ -104,6 +110,14 @@ class CheckinService {
 
   // Staff: undo a check-in made at most policy.undoWindow ago.
   Status undo(std::string_view checkinId, const StaffAction& staff);
+
+  // Staff: register a guest without an invitation and check them in. The draft needs a
+  // name; its id and booking code are assigned here (walk-in ids have the top bit set so
+  // they never collide with ids central assigns).
+  Result<ScanDecision> registerWalkIn(Guest draft, const StaffAction& staff);
+
+  // Guest feedback at the terminal (rating 1-5, or a repair/complaint report).
+  Status recordFeedback(Feedback feedback);
 
   EventId eventId() const { return eventId_; }
   const std::string& terminalName() const { return terminal_; }

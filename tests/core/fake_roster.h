@@ -20,6 +20,7 @@ class FakeStore final : public RosterReader, public CheckinLedger {
   std::vector<RejectedScan> rejections;
   std::vector<AuditEvent> audit;
   std::vector<std::string> hostNotices;
+  std::vector<Feedback> feedback;
   bool failWrites = false;
 
   Result<std::optional<Event>> findEvent(EventId id) override {
@@ -90,6 +91,17 @@ class FakeStore final : public RosterReader, public CheckinLedger {
         c = r;
       }
     }
+    audit.push_back(a);
+    return okStatus();
+  }
+  Status commitWalkIn(const Guest& g, const CheckinRecord& r, const AuditEvent& a) override {
+    guests[g.id] = g;
+    checkins.push_back(r);
+    audit.push_back(a);
+    return okStatus();
+  }
+  Status commitFeedback(const Feedback& f, const AuditEvent& a) override {
+    feedback.push_back(f);
     audit.push_back(a);
     return okStatus();
   }

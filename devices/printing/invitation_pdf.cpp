@@ -1,0 +1,203 @@
+#include "devices/printing/invitation_pdf.h"
+
+#include <cstdio>
+#include <cstdlib>
+
+#include "devices/printing/badge_template.h"
+#include "devices/printing/canvas.h"
+#include "devices/printing/qr_code.h"
+#include "kiosk/core/local_time.h"
+
+namespace kiosk::devices {
+
+namespace {
+
+constexpr double kA4Width = 210.0;
+constexpr double kA4Height = 297.0;
+constexpr double kMargin = 18.0;
+constexpr const char* kMonoFamilies = "Noto Sans Mono, DejaVu Sans Mono, monospace";
+
+std::string offsetLabel(const Event& event) {
+  const auto minutes = utcOffsetMinutes(event.timezone, event.startsAt);
+  if (!minutes) {
+    return event.timezone;
+  }
+  const int m = std::abs(*minutes);
+  char label[16];
+  if (m % 60 != 0) {
+    std::snprintf(label, sizeof label, "UTC%c%d:%02d", *minutes < 0 ? '-' : '+', m / 60, m % 60);
+  } else {
+    std::snprintf(label, sizeof label, "UTC%c%d", *minutes < 0 ? '-' : '+', m / 60);
+  }
+  return label;
+}
+
+std::string eventDates(const Event& event) {
+  const std::string zone = event.timezone;
+  const std::string startDay = formatLocal(event.startsAt, zone, "yyyy-MM-dd");
+  const std::string endDay = formatLocal(event.endsAt, zone, "yyyy-MM-dd");
+  std::string text = startDay + " " + formatLocal(event.startsAt, zone, "HH:mm") + " – ";
+  if (endDay != startDay) {
+    text += endDay + " ";
+  }
+  text += formatLocal(event.endsAt, zone, "HH:mm") + " (" + offsetLabel(event) + ")";
+  return text;
+}
+
+// Booking codes are upper-case letters, digits and '-': spacing them out a little keeps
+// 0/O and 1/I apart for someone reading the code to a receptionist.
+TextStyle codeStyle(Rgb color) {
+  TextStyle s;
+  s.family = kMonoFamilies;
+  s.bold = true;
+  s.maxPt = 34;
+  s.minPt = 14;
+  s.halign = HAlign::kCenter;
+  s.letterSpacingPt = 4;
+  s.color = color;
+  return s;
+}
+
+void drawInvitation(Canvas& canvas, const Event& event, const Invitation& invitation,
+                    const BadgeTemplate& colors) {
+  const double inner = kA4Width - 2 * kMargin;
+  const Guest& guest = invitation.guest;
+  canvas.fillRect(RectMm{0, 0, kA4Width, 44}, colors.header);
+
+  TextStyle label;
+  label.maxPt = 12;
+  label.minPt = 8;
+  label.halign = HAlign::kCenter;
+  label.color = colors.headerText;
+  canvas.drawText(RectMm{kMargin, 6, inner, 7}, "邀请函 · Invitation", label);
+
+  TextStyle eventStyle;
+  eventStyle.bold = true;
+  eventStyle.maxPt = 24;
+  eventStyle.minPt = 12;
+  eventStyle.maxLines = 2;
+  eventStyle.halign = HAlign::kCenter;
+  eventStyle.color = colors.headerText;
+  canvas.drawText(RectMm{kMargin, 14, inner, 26}, event.name, eventStyle);
+
+  TextStyle info;
+  info.maxPt = 12;
+  info.minPt = 8;
+  info.halign = HAlign::kCenter;
+  info.color = colors.text;
+  canvas.drawText(RectMm{kMargin, 50, inner, 7}, eventDates(event), info);
+  std::string venue = event.venue;
+  if (!event.venueAddress.empty()) {
+    venue += (venue.empty() ? "" : " · ") + event.venueAddress;
+  }
+  TextStyle muted = info;
+  muted.maxPt = 11;
+  muted.maxLines = 2;
+  muted.color = colors.muted;
+  canvas.drawText(RectMm{kMargin, 57, inner, 11}, venue, muted);
+
+  canvas.strokeLine(kMargin + 30, 72, kA4Width - kMargin - 30, 72, 0.3, colors.muted);
+
+  TextStyle name;
+  name.bold = true;
+  name.maxPt = 30;
+  name.minPt = 14;
+  name.wrapBelowPt = 20;
+  name.maxLines = 2;
+  name.halign = HAlign::kCenter;
+  name.color = colors.text;
+  canvas.setLanguage("");
+  canvas.drawText(RectMm{kMargin, 76, inner, 24}, guest.name, name);
+  std::string affiliation = guest.title;
+  if (!guest.company.empty()) {
+    affiliation += (affiliation.empty() ? "" : " · ") + guest.company;
+  }
+  canvas.drawText(RectMm{kMargin, 100, inner, 8}, affiliation, muted);
+
+  const double qrSide = 84;
+  const RectMm qrBox{(kA4Width - qrSide) / 2, 112, qrSide, qrSide};
+  (void)canvas.drawQr(qrBox, invitation.codeText, colors.text, 4);
+
+  TextStyle codeLabel = info;
+  codeLabel.maxPt = 10;
+  codeLabel.color = colors.muted;
+  canvas.drawText(RectMm{kMargin, 202, inner, 6}, "预订码 · Booking code", codeLabel);
+  canvas.drawText(RectMm{kMargin, 208, inner, 16}, guest.bookingCode, codeStyle(colors.text));
+
+  canvas.fillRoundedRect(RectMm{kMargin, 232, inner, 24}, 3, tint(colors.header, 0.9));
+  TextStyle instruction = info;
+  instruction.bold = true;
+  instruction.maxPt = 15;
+  instruction.minPt = 9;
+  canvas.drawText(RectMm{kMargin + 4, 234, inner - 8, 10}, kInvitationInstructionZh, instruction);
+  instruction.bold = false;
+  instruction.maxPt = 13;
+  canvas.drawText(RectMm{kMargin + 4, 244, inner - 8, 10}, kInvitationInstructionEn, instruction);
+
+  std::string footer;
+  for (const auto& contact : event.emergencyContacts) {
+    footer += (footer.empty() ? "" : "   ") + contact.label + " " + contact.phone;
+  }
+  TextStyle small = muted;
+  small.maxPt = 9;
+  small.minPt = 7;
+  canvas.drawText(RectMm{kMargin, 270, inner, 10}, footer, small);
+}
+
+Status drawInvitations(Canvas& canvas, const Event& event,
+                       const std::vector<Invitation>& invitations) {
+  if (invitations.empty()) {
+    return makeError(ErrorKind::kInvalidInput, "no invitations to write");
+  }
+  auto colors = defaultBadgeTemplate();
+  if (!colors) {
+    return colors.error();
+  }
+  for (std::size_t i = 0; i < invitations.size(); ++i) {
+    // Checked first: an invitation without a scannable code is worse than none.
+    if (auto qr = encodeQr(invitations[i].codeText); !qr || invitations[i].codeText.empty()) {
+      return makeError(ErrorKind::kInvalidInput,
+                       "invitation of " + invitations[i].guest.bookingCode + ": " +
+                           (qr ? std::string("empty code") : qr.error().message));
+    }
+  }
+  for (std::size_t i = 0; i < invitations.size(); ++i) {
+    if (i > 0) {
+      canvas.newPage();
+    }
+    drawInvitation(canvas, event, invitations[i], *colors);
+  }
+  return okStatus();
+}
+
+}  // namespace
+
+Result<std::vector<std::uint8_t>> renderInvitationsPdf(const Event& event,
+                                                       const std::vector<Invitation>& invitations) {
+  auto canvas = Canvas::pdf(kA4Width, kA4Height);
+  if (!canvas) {
+    return canvas.error();
+  }
+  if (auto status = drawInvitations(*canvas, event, invitations); !status) {
+    return status.error();
+  }
+  return canvas->finishPdf();
+}
+
+Status writeInvitationsPdf(const Event& event, const std::vector<Invitation>& invitations,
+                           const std::string& path) {
+  auto canvas = Canvas::pdf(kA4Width, kA4Height, path);
+  if (!canvas) {
+    return canvas.error();
+  }
+  if (auto status = drawInvitations(*canvas, event, invitations); !status) {
+    return status;
+  }
+  auto written = canvas->finishPdf();
+  if (!written) {
+    return written.error();
+  }
+  return okStatus();
+}
+
+}  // namespace kiosk::devices

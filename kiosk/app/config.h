@@ -1,0 +1,104 @@
+// The terminal's configuration: /etc/kiosk/kiosk.toml on a terminal, --config anywhere.
+//
+//   [terminal] name, database, data_dir, languages, event, log_level
+//   [server]   url, ca_file, pin_sha256, connect_timeout_s, request_timeout_s,
+//              poll_interval_s, heartbeat_interval_s, retry_max_s, batch_size
+//                                            (no [server] table = standalone)
+//   [camera]   device ("auto", "/dev/video0", "synthetic", "video:FILE", "images:DIR"),
+//              width, height, fps, formats
+//   [printer]  name (CUPS queue; empty = badges as PDF files in data_dir/badges),
+//              fallback, media, server, badge_size (cr80, 4x3, 62mm, a6)
+//   [ui]       fullscreen, width, height, orientation (auto, portrait, landscape),
+//              idle_timeout_s, hide_cursor, large_text, high_contrast, reach_mode, sounds
+//   [staff]    lockout_attempts, lockout_minutes
+//   [photo]    enabled, upload
+//
+// Unknown keys and bad values are errors naming the key and its line: the terminal
+// refuses to start rather than guess.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "kiosk/core/event.h"
+#include "kiosk/core/result.h"
+
+namespace kiosk::app {
+
+struct TerminalConfig {
+  std::string name = "kiosk";
+  std::string database = "/var/lib/kiosk/kiosk.db";
+  std::string dataDir = "/var/lib/kiosk";
+  std::vector<std::string> languages{"zh-CN", "en"};  // the first is the default
+  std::optional<EventId> event;                       // when the database holds several
+  std::string logLevel = "info";
+};
+
+struct ServerConfig {
+  std::string url;        // https://...
+  std::string caFile;     // PEM bundle to verify the server with; empty = system CAs
+  std::string pinSha256;  // optional public-key pin, "sha256//BASE64"
+  int connectTimeoutS = 5;
+  int requestTimeoutS = 15;
+  int pollIntervalS = 5;
+  int heartbeatIntervalS = 60;
+  int retryMaxS = 30;   // longest wait between retries while central is unreachable
+  int batchSize = 200;  // outbox rows per request
+};
+
+struct CameraConfig {
+  std::string device = "auto";
+  int width = 1280;
+  int height = 720;
+  int fps = 30;
+  std::vector<std::string> formats{"qr"};
+};
+
+struct PrinterConfig {
+  std::string name;      // CUPS queue; empty = PDF files
+  std::string fallback;  // second CUPS queue
+  std::string media;     // CUPS media name; empty = the badge size's default
+  std::string server;    // CUPS server (host:port or socket); empty = local default
+  std::string badgeSize = "cr80";
+};
+
+struct UiConfig {
+  bool fullscreen = true;
+  int width = 1080;
+  int height = 1920;
+  std::string orientation = "auto";
+  int idleTimeoutS = 30;
+  bool hideCursor = true;
+  bool largeText = false;
+  bool highContrast = false;
+  bool reachMode = false;
+  bool sounds = true;
+};
+
+struct StaffConfig {
+  int lockoutAttempts = 5;
+  int lockoutMinutes = 5;
+};
+
+struct PhotoConfig {
+  bool enabled = true;
+  bool upload = false;
+};
+
+struct Config {
+  std::string path;  // where it was read from
+  TerminalConfig terminal;
+  std::optional<ServerConfig> server;  // nullopt = standalone
+  CameraConfig camera;
+  PrinterConfig printer;
+  UiConfig ui;
+  StaffConfig staff;
+  PhotoConfig photo;
+};
+
+Result<Config> loadConfig(const std::string& path);
+// Same rules, from text (tests, fuzzing); `name` is used in messages.
+Result<Config> parseConfig(std::string_view text, const std::string& name);
+
+}  // namespace kiosk::app

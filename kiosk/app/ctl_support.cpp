@@ -1,0 +1,22 @@
+#include "kiosk/app/ctl_support.h"
+
+#include <iostream>
+
+#include "kiosk/app/ctl_commands.h"
+
+namespace kiosk::app {
+
+void failWith(const std::string& context, const Error& error) {
+  std::cerr << "kioskctl: " << context << ": " << error.message << "\n";
+  throw CtlExit{error.kind == ErrorKind::kCorrupt ? 3 : 2};
+}
+
+std::unique_ptr<cache::LocalStore> openStoreOrExit(const std::string& path) {
+  return valueOrExit(cache::LocalStore::open(path), "opening " + path);
+}
+
+Event resolveEventOrExit(cache::LocalStore& store, std::optional<EventId> id) {
+  return valueOrExit(store.resolveEvent(id), "choosing the event");
+}
+
+}  // namespace kiosk::app

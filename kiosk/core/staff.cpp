@@ -1,0 +1,70 @@
+#include "kiosk/core/staff.h"
+
+#include <sodium.h>
+
+#include "kiosk/core/encoding.h"
+#include "kiosk/core/sodium_init.h"
+
+namespace kiosk {
+
+bool isValidPin(std::string_view pin) {
+  if (pin.size() < kMinPinLength || pin.size() > kMaxPinLength) {
+    return false;
+  }
+  for (char c : pin) {
+    if (c < '0' || c > '9') {
+      return false;
+    }
+  }
+  return true;
+}
+
+Result<std::string> hashPin(std::string_view pin) {
+  if (!isValidPin(pin)) {
+    return makeError(ErrorKind::kInvalidInput, "a PIN is 4 to 12 digits");
+  }
+  ensureSodium();
+  char out[crypto_pwhash_STRBYTES];
+  if (crypto_pwhash_str(out, pin.data(), pin.size(), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                        crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
+    return makeError(ErrorKind::kTransient, "not enough memory to hash the PIN");
+  }
+  return std::string(out);
+}
+
+bool verifyPin(std::string_view pin, std::string_view pinHash) {
+  if (!isValidPin(pin) || pinHash.empty() || pinHash.size() >= crypto_pwhash_STRBYTES) {
+    return false;
+  }
+  ensureSodium();
+  const std::string hash(pinHash);
+  return crypto_pwhash_str_verify(hash.c_str(), pin.data(), pin.size()) == 0;
+}
+
+bool looksLikeStaffBadge(std::string_view text) {
+  return text.substr(0, kStaffBadgePrefix.size()) == kStaffBadgePrefix;
+}
+
+std::string newStaffBadgeCode() {
+  ensureSodium();
+  std::uint8_t secret[20];
+  randombytes_buf(secret, sizeof secret);
+  return std::string(kStaffBadgePrefix) + base32Encode(secret);
+}
+
+bool StaffLockout::recordFailure(TimePoint now) {
+  if (lockedAt(now)) {
+    return false;
+  }
+  if (lockedUntil_) {  // an old lockout expired: count afresh
+    lockedUntil_.reset();
+    failures_ = 0;
+  }
+  if (++failures_ >= maxAttempts_) {
+    lockedUntil_ = now + lockFor_;
+    return true;
+  }
+  return false;
+}
+
+}  // namespace kiosk

@@ -1,0 +1,57 @@
+// Reception staff: who may unlock the terminal, with a PIN (Argon2id hash, libsodium)
+// or a staff badge code (stored as a SHA-256 hash).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "kiosk/core/result.h"
+#include "kiosk/core/time.h"
+
+namespace kiosk {
+
+struct StaffMember {
+  std::string id;  // short, stable: "s07", "reception-1"
+  std::string name;
+  std::string role = "reception";  // "reception", "supervisor", "it"
+  std::string pinHash;             // libsodium crypto_pwhash_str output; empty = no PIN
+  std::string badgeHash;           // sha256Hex of the staff badge's code text; empty = no badge
+  bool active = true;
+};
+
+// PINs are 4 to 12 digits. Hashing takes about 0.1 s on purpose (brute force).
+inline constexpr std::size_t kMinPinLength = 4;
+inline constexpr std::size_t kMaxPinLength = 12;
+bool isValidPin(std::string_view pin);
+Result<std::string> hashPin(std::string_view pin);
+bool verifyPin(std::string_view pin, std::string_view pinHash);
+
+// Staff badges carry "KS1:" + a random secret; the terminal compares hashes.
+inline constexpr std::string_view kStaffBadgePrefix = "KS1:";
+bool looksLikeStaffBadge(std::string_view text);
+std::string newStaffBadgeCode();
+
+// Failed unlock attempts lock the terminal's staff mode for a while. Pure state, owned
+// by the UI's flow; time comes in from the caller.
+class StaffLockout {
+ public:
+  StaffLockout(int maxAttempts, Millis lockFor) : maxAttempts_(maxAttempts), lockFor_(lockFor) {}
+  bool lockedAt(TimePoint now) const { return lockedUntil_ && now < *lockedUntil_; }
+  std::optional<TimePoint> lockedUntil() const { return lockedUntil_; }
+  // Returns true when this failure started a lockout.
+  bool recordFailure(TimePoint now);
+  void recordSuccess() {
+    failures_ = 0;
+    lockedUntil_.reset();
+  }
+  int failures() const { return failures_; }
+
+ private:
+  int maxAttempts_;
+  Millis lockFor_;
+  int failures_ = 0;
+  std::optional<TimePoint> lockedUntil_;
+};
+
+}  // namespace kiosk

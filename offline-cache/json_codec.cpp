@@ -1,0 +1,409 @@
+#include "offline-cache/json_codec.h"
+
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+
+#include "kiosk/core/encoding.h"
+
+namespace kiosk::cache {
+
+namespace {
+
+std::string str(const Json& j, const char* key) {
+  auto it = j.find(key);
+  if (it == j.end() || it->is_null()) {
+    return {};
+  }
+  return it->get<std::string>();
+}
+
+std::optional<TimePoint> optionalTime(const Json& j, const char* key) {
+  auto it = j.find(key);
+  if (it == j.end() || it->is_null()) {
+    return std::nullopt;
+  }
+  return timeFromJson(*it);
+}
+
+Json optionalTimeJson(const std::optional<TimePoint>& t) {
+  return t ? toJson(*t) : Json(nullptr);
+}
+
+template <typename T>
+T number(const Json& j, const char* key, T fallback) {
+  auto it = j.find(key);
+  if (it == j.end() || it->is_null()) {
+    return fallback;
+  }
+  return it->get<T>();
+}
+
+}  // namespace
+
+Json toJson(TimePoint t) {
+  return formatIso8601(t, true);
+}
+
+TimePoint timeFromJson(const Json& j) {
+  const auto text = j.get<std::string>();
+  auto t = parseIso8601(text);
+  if (!t) {
+    throw std::invalid_argument("not an ISO 8601 time: " + text.substr(0, 40));
+  }
+  return *t;
+}
+
+Json toJson(const Event& e) {
+  Json contacts = Json::array();
+  for (const auto& c : e.emergencyContacts) {
+    contacts.push_back({{"label", c.label}, {"phone", c.phone}});
+  }
+  return {{"id", e.id},
+          {"name", e.name},
+          {"starts_at", toJson(e.startsAt)},
+          {"ends_at", toJson(e.endsAt)},
+          {"timezone", e.timezone},
+          {"venue", e.venue},
+          {"venue_address", e.venueAddress},
+          {"wifi_ssid", e.wifiSsid},
+          {"wifi_password", e.wifiPassword},
+          {"emergency_contacts", contacts},
+          {"hospital",
+           {{"name", e.hospitalName}, {"address", e.hospitalAddress}, {"phone", e.hospitalPhone}}},
+          {"required_fields", e.requiredFields},
+          {"retention_days", e.retentionDays},
+          {"self_reprint_limit", e.selfReprintLimit}};
+}
+
+Event eventFromJson(const Json& j) {
+  Event e;
+  e.id = j.at("id").get<EventId>();
+  e.name = j.at("name").get<std::string>();
+  e.startsAt = timeFromJson(j.at("starts_at"));
+  e.endsAt = timeFromJson(j.at("ends_at"));
+  e.timezone = j.value("timezone", e.timezone);
+  e.venue = str(j, "venue");
+  e.venueAddress = str(j, "venue_address");
+  e.wifiSsid = str(j, "wifi_ssid");
+  e.wifiPassword = str(j, "wifi_password");
+  if (auto it = j.find("emergency_contacts"); it != j.end() && it->is_array()) {
+    for (const auto& c : *it) {
+      e.emergencyContacts.push_back({str(c, "label"), str(c, "phone")});
+    }
+  }
+  if (auto it = j.find("hospital"); it != j.end() && it->is_object()) {
+    e.hospitalName = str(*it, "name");
+    e.hospitalAddress = str(*it, "address");
+    e.hospitalPhone = str(*it, "phone");
+  }
+  if (auto it = j.find("required_fields"); it != j.end() && it->is_array()) {
+    e.requiredFields = it->get<std::vector<std::string>>();
+  }
+  e.retentionDays = number(j, "retention_days", e.retentionDays);
+  e.selfReprintLimit = number(j, "self_reprint_limit", e.selfReprintLimit);
+  return e;
+}
+
+Json toJson(const SpecialNeeds& n) {
+  return {{"diet", n.diet}, {"allergies", n.allergies}, {"accessibility", n.accessibility}};
+}
+
+SpecialNeeds needsFromJson(const Json& j) {
+  return SpecialNeeds{str(j, "diet"), str(j, "allergies"), str(j, "accessibility")};
+}
+
+Json toJson(const Lodging& l) {
+  return {{"hotel", l.hotel},
+          {"room", l.room},
+          {"floor", l.floor},
+          {"checkin_date", l.checkinDate},
+          {"checkout_date", l.checkoutDate},
+          {"door_card_pickup", l.doorCardPickup},
+          {"wifi", l.wifi},
+          {"breakfast", l.breakfast}};
+}
+
+Lodging lodgingFromJson(const Json& j) {
+  Lodging l;
+  l.hotel = str(j, "hotel");
+  l.room = str(j, "room");
+  l.floor = str(j, "floor");
+  l.checkinDate = str(j, "checkin_date");
+  l.checkoutDate = str(j, "checkout_date");
+  l.doorCardPickup = str(j, "door_card_pickup");
+  l.wifi = str(j, "wifi");
+  l.breakfast = str(j, "breakfast");
+  return l;
+}
+
+Json toJson(const TransportLeg& t) {
+  return {{"vehicle", t.vehicle},          {"driver", t.driver},
+          {"driver_phone", t.driverPhone}, {"pickup_time", optionalTimeJson(t.pickupTime)},
+          {"pickup_place", t.pickupPlace}, {"flight", t.flight}};
+}
+
+TransportLeg transportLegFromJson(const Json& j) {
+  TransportLeg t;
+  t.vehicle = str(j, "vehicle");
+  t.driver = str(j, "driver");
+  t.driverPhone = str(j, "driver_phone");
+  t.pickupTime = optionalTime(j, "pickup_time");
+  t.pickupPlace = str(j, "pickup_place");
+  t.flight = str(j, "flight");
+  return t;
+}
+
+Json toJson(const Meeting& m) {
+  return {{"name", m.name},
+          {"room", m.room},
+          {"starts_at", optionalTimeJson(m.startsAt)},
+          {"seat", m.seat}};
+}
+
+Meeting meetingFromJson(const Json& j) {
+  Meeting m;
+  m.name = str(j, "name");
+  m.room = str(j, "room");
+  m.startsAt = optionalTime(j, "starts_at");
+  m.seat = str(j, "seat");
+  return m;
+}
+
+Json toJson(const Guest& g) {
+  Json transport = Json::array();
+  for (const auto& t : g.transport) {
+    transport.push_back(toJson(t));
+  }
+  Json meetings = Json::array();
+  for (const auto& m : g.meetings) {
+    meetings.push_back(toJson(m));
+  }
+  return {{"event_id", g.eventId},
+          {"id", g.id},
+          {"booking_code", g.bookingCode},
+          {"name", g.name},
+          {"company", g.company},
+          {"title", g.title},
+          {"category", toString(g.category)},
+          {"language", g.language},
+          {"phone", g.phone},
+          {"email", g.email},
+          {"needs", toJson(g.needs)},
+          {"host", g.host},
+          {"host_contact", g.hostContact},
+          {"status", toString(g.status)},
+          {"escort_required", g.escortRequired},
+          {"lodging", toJson(g.lodging)},
+          {"transport", transport},
+          {"meetings", meetings}};
+}
+
+Guest guestFromJson(const Json& j) {
+  Guest g;
+  g.eventId = j.at("event_id").get<EventId>();
+  g.id = j.at("id").get<GuestId>();
+  g.bookingCode = j.at("booking_code").get<std::string>();
+  g.name = j.at("name").get<std::string>();
+  g.company = str(j, "company");
+  g.title = str(j, "title");
+  const auto category = parseGuestCategory(str(j, "category"));
+  g.category = category.value_or(GuestCategory::kOther);
+  g.language = str(j, "language");
+  g.phone = str(j, "phone");
+  g.email = str(j, "email");
+  if (auto it = j.find("needs"); it != j.end() && it->is_object()) {
+    g.needs = needsFromJson(*it);
+  }
+  g.host = str(j, "host");
+  g.hostContact = str(j, "host_contact");
+  const auto status = parseGuestStatus(str(j, "status"));
+  if (!status) {
+    throw std::invalid_argument("unknown guest status");
+  }
+  g.status = *status;
+  g.escortRequired = j.value("escort_required", false);
+  if (auto it = j.find("lodging"); it != j.end() && it->is_object()) {
+    g.lodging = lodgingFromJson(*it);
+  }
+  if (auto it = j.find("transport"); it != j.end() && it->is_array()) {
+    for (const auto& t : *it) {
+      g.transport.push_back(transportLegFromJson(t));
+    }
+  }
+  if (auto it = j.find("meetings"); it != j.end() && it->is_array()) {
+    for (const auto& m : *it) {
+      g.meetings.push_back(meetingFromJson(m));
+    }
+  }
+  return g;
+}
+
+Json toJson(const CheckinRecord& r) {
+  return {{"id", r.id},
+          {"event_id", r.eventId},
+          {"guest_id", r.guestId},
+          {"terminal", r.terminal},
+          {"scanned_at", toJson(r.scannedAt)},
+          {"method", toString(r.method)},
+          {"staff_id", r.staffId},
+          {"override_reason", r.overrideReason},
+          {"confirmed_needs", toJson(r.confirmedNeeds)},
+          {"needs_changed", r.needsChanged},
+          {"photo_taken", r.photoTaken},
+          {"undone_at", optionalTimeJson(r.undoneAt)},
+          {"undone_by", r.undoneBy},
+          {"undo_reason", r.undoReason}};
+}
+
+CheckinRecord checkinFromJson(const Json& j) {
+  CheckinRecord r;
+  r.id = j.at("id").get<std::string>();
+  r.eventId = j.at("event_id").get<EventId>();
+  r.guestId = j.at("guest_id").get<GuestId>();
+  r.terminal = j.at("terminal").get<std::string>();
+  r.scannedAt = timeFromJson(j.at("scanned_at"));
+  const auto method = parseCheckinMethod(j.at("method").get<std::string>());
+  if (!method) {
+    throw std::invalid_argument("unknown check-in method");
+  }
+  r.method = *method;
+  r.staffId = str(j, "staff_id");
+  r.overrideReason = str(j, "override_reason");
+  if (auto it = j.find("confirmed_needs"); it != j.end() && it->is_object()) {
+    r.confirmedNeeds = needsFromJson(*it);
+  }
+  r.needsChanged = j.value("needs_changed", false);
+  r.photoTaken = j.value("photo_taken", false);
+  r.undoneAt = optionalTime(j, "undone_at");
+  r.undoneBy = str(j, "undone_by");
+  r.undoReason = str(j, "undo_reason");
+  return r;
+}
+
+Json toJson(const RejectedScan& r) {
+  return {{"id", r.id},
+          {"event_id", r.eventId},
+          {"guest_id", r.guestId ? Json(*r.guestId) : Json(nullptr)},
+          {"terminal", r.terminal},
+          {"scanned_at", toJson(r.scannedAt)},
+          {"outcome", toString(r.outcome)},
+          {"staff_reason", toString(r.staffReason)},
+          {"detail", r.detail},
+          {"scan_hash", r.scanHash},
+          {"source", toString(r.source)}};
+}
+
+RejectedScan rejectionFromJson(const Json& j) {
+  RejectedScan r;
+  r.id = j.at("id").get<std::string>();
+  r.eventId = j.at("event_id").get<EventId>();
+  if (auto it = j.find("guest_id"); it != j.end() && !it->is_null()) {
+    r.guestId = it->get<GuestId>();
+  }
+  r.terminal = j.at("terminal").get<std::string>();
+  r.scannedAt = timeFromJson(j.at("scanned_at"));
+  const auto outcome = parseScanOutcome(j.at("outcome").get<std::string>());
+  if (!outcome) {
+    throw std::invalid_argument("unknown scan outcome");
+  }
+  r.outcome = *outcome;
+  const auto reason = str(j, "staff_reason");
+  for (auto candidate : {StaffReason::kNone, StaffReason::kBlocked, StaffReason::kVipEscort,
+                         StaffReason::kMissingAnswers}) {
+    if (reason == toString(candidate)) {
+      r.staffReason = candidate;
+    }
+  }
+  r.detail = str(j, "detail");
+  r.scanHash = str(j, "scan_hash");
+  const auto source = str(j, "source");
+  for (auto candidate : {ScanSource::kCamera, ScanSource::kWedgeScanner, ScanSource::kTyped,
+                         ScanSource::kCommandLine}) {
+    if (source == toString(candidate)) {
+      r.source = candidate;
+    }
+  }
+  return r;
+}
+
+Json toJson(const AuditEvent& a) {
+  return {{"at", toJson(a.at)},    {"terminal", a.terminal},
+          {"actor", a.actor},      {"action", toString(a.action)},
+          {"event_id", a.eventId}, {"guest_id", a.guestId ? Json(*a.guestId) : Json(nullptr)},
+          {"outcome", a.outcome},  {"reason", a.reason},
+          {"ref_id", a.refId}};
+}
+
+Json toJson(const SigningKey& k, bool withSecret) {
+  Json j{{"event_id", k.eventId},
+         {"key_id", k.id},
+         {"public_key", hexEncode(k.publicKey)},
+         {"created_at", toJson(k.createdAt)}};
+  if (withSecret && k.secretKey) {
+    j["secret_key"] = hexEncode(*k.secretKey);
+  }
+  return j;
+}
+
+SigningKey signingKeyFromJson(const Json& j) {
+  SigningKey k;
+  k.eventId = j.at("event_id").get<EventId>();
+  k.id = j.at("key_id").get<KeyId>();
+  const auto pub = hexDecode(j.at("public_key").get<std::string>());
+  if (!pub || pub->size() != k.publicKey.size()) {
+    throw std::invalid_argument("public_key must be 32 bytes of hex");
+  }
+  std::copy(pub->begin(), pub->end(), k.publicKey.begin());
+  k.createdAt = timeFromJson(j.at("created_at"));
+  if (auto it = j.find("secret_key"); it != j.end() && it->is_string()) {
+    const auto secret = hexDecode(it->get<std::string>());
+    if (!secret || secret->size() != 64) {
+      throw std::invalid_argument("secret_key must be 64 bytes of hex");
+    }
+    SecretKey s{};
+    std::copy(secret->begin(), secret->end(), s.begin());
+    k.secretKey = s;
+  }
+  return k;
+}
+
+std::string dump(const Json& j) {
+  return j.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
+namespace {
+Json withoutEmpty(const Json& j) {
+  if (j.is_object()) {
+    Json out = Json::object();
+    for (const auto& [key, value] : j.items()) {
+      if (value.is_null() || (value.is_string() && value.get_ref<const std::string&>().empty())) {
+        continue;
+      }
+      Json compact = withoutEmpty(value);
+      if (compact.is_object() && compact.empty()) {
+        continue;
+      }
+      out[key] = std::move(compact);
+    }
+    return out;
+  }
+  if (j.is_array()) {
+    Json out = Json::array();
+    for (const auto& value : j) {
+      out.push_back(withoutEmpty(value));
+    }
+    return out;
+  }
+  return j;
+}
+}  // namespace
+
+std::string dumpCompact(const Json& j) {
+  return dump(withoutEmpty(j));
+}
+
+Json parseJson(std::string_view text) {
+  return Json::parse(text);
+}
+
+}  // namespace kiosk::cache

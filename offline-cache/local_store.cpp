@@ -1,0 +1,1002 @@
+#include "offline-cache/local_store.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <utility>
+
+#include "kiosk/core/ids.h"
+#include "kiosk/core/text_search.h"
+#include "offline-cache/json_codec.h"
+#include "offline-cache/migrations.h"
+
+namespace kiosk::cache {
+
+namespace {
+
+constexpr std::string_view kGuestColumns =
+    "event_id, guest_id, booking_code, name, company, title, category, language, phone, email, "
+    "diet, allergies, accessibility, host, host_contact, status, escort_required, lodging, "
+    "transport, meetings";
+
+constexpr std::string_view kCheckinColumns =
+    "id, event_id, guest_id, terminal, scanned_at, method, staff_id, override_reason, "
+    "confirmed_needs, needs_changed, photo_taken, undone_at, undone_by, undo_reason";
+
+// Upper bound for a prefix range scan: every key that starts with the prefix sorts
+// below prefix + U+10FFFF (keys are valid UTF-8, compared bytewise).
+std::string prefixUpperBound(std::string_view prefix) {
+  return std::string(prefix) + "\xf4\x8f\xbf\xbf";
+}
+
+Guest readGuest(const Statement& s) {
+  Guest g;
+  g.eventId = static_cast<EventId>(s.columnInt(0));
+  g.id = static_cast<GuestId>(s.columnInt(1));
+  g.bookingCode = s.columnText(2);
+  g.name = s.columnText(3);
+  g.company = s.columnText(4);
+  g.title = s.columnText(5);
+  g.category = parseGuestCategory(s.columnText(6)).value_or(GuestCategory::kOther);
+  g.language = s.columnText(7);
+  g.phone = s.columnText(8);
+  g.email = s.columnText(9);
+  g.needs.diet = s.columnText(10);
+  g.needs.allergies = s.columnText(11);
+  g.needs.accessibility = s.columnText(12);
+  g.host = s.columnText(13);
+  g.hostContact = s.columnText(14);
+  g.status = parseGuestStatus(s.columnText(15)).value_or(GuestStatus::kActive);
+  g.escortRequired = s.columnInt(16) != 0;
+  g.lodging = lodgingFromJson(parseJson(s.columnText(17)));
+  for (const auto& leg : parseJson(s.columnText(18))) {
+    g.transport.push_back(transportLegFromJson(leg));
+  }
+  for (const auto& meeting : parseJson(s.columnText(19))) {
+    g.meetings.push_back(meetingFromJson(meeting));
+  }
+  return g;
+}
+
+CheckinRecord readCheckin(const Statement& s) {
+  CheckinRecord r;
+  r.id = s.columnText(0);
+  r.eventId = static_cast<EventId>(s.columnInt(1));
+  r.guestId = static_cast<GuestId>(s.columnInt(2));
+  r.terminal = s.columnText(3);
+  r.scannedAt = fromUnixMillis(s.columnInt(4));
+  r.method = parseCheckinMethod(s.columnText(5)).value_or(CheckinMethod::kQrCode);
+  r.staffId = s.columnText(6);
+  r.overrideReason = s.columnText(7);
+  r.confirmedNeeds = needsFromJson(parseJson(s.columnText(8)));
+  r.needsChanged = s.columnInt(9) != 0;
+  r.photoTaken = s.columnInt(10) != 0;
+  if (auto undone = s.columnOptionalInt(11)) {
+    r.undoneAt = fromUnixMillis(*undone);
+  }
+  r.undoneBy = s.columnText(12);
+  r.undoReason = s.columnText(13);
+  return r;
+}
+
+Event readEvent(const Statement& s) {
+  Event e;
+  e.id = static_cast<EventId>(s.columnInt(0));
+  e.name = s.columnText(1);
+  e.startsAt = fromUnixMillis(s.columnInt(2));
+  e.endsAt = fromUnixMillis(s.columnInt(3));
+  e.timezone = s.columnText(4);
+  e.venue = s.columnText(5);
+  e.venueAddress = s.columnText(6);
+  e.wifiSsid = s.columnText(7);
+  e.wifiPassword = s.columnText(8);
+  for (const auto& c : parseJson(s.columnText(9))) {
+    e.emergencyContacts.push_back({c.value("label", ""), c.value("phone", "")});
+  }
+  e.hospitalName = s.columnText(10);
+  e.hospitalAddress = s.columnText(11);
+  e.hospitalPhone = s.columnText(12);
+  const auto fields = s.columnText(13);
+  std::size_t start = 0;
+  while (start < fields.size()) {
+    const auto comma = fields.find(',', start);
+    const auto end = comma == std::string::npos ? fields.size() : comma;
+    if (end > start) {
+      e.requiredFields.push_back(fields.substr(start, end - start));
+    }
+    start = end + 1;
+  }
+  e.retentionDays = static_cast<int>(s.columnInt(14));
+  e.selfReprintLimit = static_cast<int>(s.columnInt(15));
+  return e;
+}
+
+constexpr std::string_view kEventColumns =
+    "id, name, starts_at, ends_at, timezone, venue, venue_address, wifi_ssid, wifi_password, "
+    "emergency_contacts, hospital_name, hospital_address, hospital_phone, required_fields, "
+    "retention_days, self_reprint_limit";
+
+std::string sql(std::string_view a, std::string_view b, std::string_view c = {}) {
+  std::string out(a);
+  out += b;
+  out += c;
+  return out;
+}
+
+}  // namespace
+
+LocalStore::LocalStore(std::unique_ptr<Database> db) : db_(std::move(db)) {}
+LocalStore::~LocalStore() = default;
+
+Result<std::unique_ptr<LocalStore>> LocalStore::open(const std::string& path,
+                                                     const OpenOptions& options) {
+  auto db = Database::open(path, options);
+  if (!db) {
+    return db.error();
+  }
+  if (!options.readOnly) {
+    if (auto migrated = migrate(**db); !migrated) {
+      return migrated.error();
+    }
+  }
+  return std::unique_ptr<LocalStore>(new LocalStore(std::move(*db)));
+}
+
+// --- events and keys ---
+
+Status LocalStore::saveEvent(const Event& e) {
+  return guardedStatus("saving event", [&] {
+    Json contacts = Json::array();
+    for (const auto& c : e.emergencyContacts) {
+      contacts.push_back({{"label", c.label}, {"phone", c.phone}});
+    }
+    std::string fields;
+    for (const auto& f : e.requiredFields) {
+      fields += (fields.empty() ? "" : ",") + f;
+    }
+    db_->prepare(
+           "INSERT INTO events (id, name, starts_at, ends_at, timezone, venue, venue_address, "
+           "wifi_ssid, wifi_password, emergency_contacts, hospital_name, hospital_address, "
+           "hospital_phone, required_fields, retention_days, self_reprint_limit) "
+           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16) "
+           "ON CONFLICT(id) DO UPDATE SET name=?2, starts_at=?3, ends_at=?4, timezone=?5, "
+           "venue=?6, venue_address=?7, wifi_ssid=?8, wifi_password=?9, emergency_contacts=?10, "
+           "hospital_name=?11, hospital_address=?12, hospital_phone=?13, required_fields=?14, "
+           "retention_days=?15, self_reprint_limit=?16")
+        .bind(1, e.id)
+        .bind(2, e.name)
+        .bind(3, toUnixMillis(e.startsAt))
+        .bind(4, toUnixMillis(e.endsAt))
+        .bind(5, e.timezone)
+        .bind(6, e.venue)
+        .bind(7, e.venueAddress)
+        .bind(8, e.wifiSsid)
+        .bind(9, e.wifiPassword)
+        .bind(10, dump(contacts))
+        .bind(11, e.hospitalName)
+        .bind(12, e.hospitalAddress)
+        .bind(13, e.hospitalPhone)
+        .bind(14, fields)
+        .bind(15, e.retentionDays)
+        .bind(16, e.selfReprintLimit)
+        .run();
+  });
+}
+
+Result<std::vector<Event>> LocalStore::listEvents() {
+  return guarded("listing events", [&] {
+    std::vector<Event> events;
+    auto s = db_->prepare(sql("SELECT ", kEventColumns, " FROM events ORDER BY starts_at"));
+    while (s.step()) {
+      events.push_back(readEvent(s));
+    }
+    return events;
+  });
+}
+
+Result<std::optional<Event>> LocalStore::findEvent(EventId eventId) {
+  return guarded("reading event", [&] {
+    auto s = db_->prepare(sql("SELECT ", kEventColumns, " FROM events WHERE id = ?1"));
+    s.bind(1, eventId);
+    return s.step() ? std::optional<Event>(readEvent(s)) : std::nullopt;
+  });
+}
+
+Result<Event> LocalStore::resolveEvent(std::optional<EventId> id) {
+  auto events = listEvents();
+  if (!events) {
+    return events.error();
+  }
+  if (id) {
+    for (const auto& e : *events) {
+      if (e.id == *id) {
+        return e;
+      }
+    }
+    return makeError(ErrorKind::kNotFound,
+                     "no event " + std::to_string(*id) + " in " + db_->path());
+  }
+  if (events->empty()) {
+    return makeError(ErrorKind::kNotFound,
+                     "no event in " + db_->path() + "; create one with 'kioskctl event create'");
+  }
+  if (events->size() > 1) {
+    std::string choices;
+    for (const auto& e : *events) {
+      choices += "\n  " + std::to_string(e.id) + "  " + e.name;
+    }
+    return makeError(ErrorKind::kInvalidInput,
+                     "several events in " + db_->path() + "; choose one with --event:" + choices);
+  }
+  return events->front();
+}
+
+Status LocalStore::saveSigningKey(const SigningKey& key) {
+  return guardedStatus("saving signing key", [&] {
+    auto s = db_->prepare(
+        "INSERT INTO signing_keys (event_id, key_id, public_key, secret_key, created_at) "
+        "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(event_id, key_id) DO UPDATE SET "
+        "public_key=?3, secret_key=COALESCE(?4, secret_key), created_at=?5");
+    s.bind(1, key.eventId).bind(2, static_cast<int>(key.id)).bindBlob(3, key.publicKey);
+    if (key.secretKey) {
+      s.bindBlob(4, *key.secretKey);
+    } else {
+      s.bindNull(4);
+    }
+    s.bind(5, toUnixMillis(key.createdAt)).run();
+  });
+}
+
+Result<std::vector<SigningKey>> LocalStore::signingKeys(EventId eventId) {
+  return guarded("reading signing keys", [&] {
+    std::vector<SigningKey> keys;
+    auto s = db_->prepare(
+        "SELECT key_id, public_key, secret_key, created_at FROM signing_keys WHERE event_id = ?1 "
+        "ORDER BY key_id");
+    s.bind(1, eventId);
+    while (s.step()) {
+      SigningKey k;
+      k.eventId = eventId;
+      k.id = static_cast<KeyId>(s.columnInt(0));
+      const auto pub = s.columnBlob(1);
+      if (pub.size() != k.publicKey.size()) {
+        throw DatabaseError(ErrorKind::kCorrupt, "signing key with a bad public key");
+      }
+      std::copy(pub.begin(), pub.end(), k.publicKey.begin());
+      if (!s.isNull(2)) {
+        const auto secret = s.columnBlob(2);
+        if (secret.size() != 64) {
+          throw DatabaseError(ErrorKind::kCorrupt, "signing key with a bad secret key");
+        }
+        SecretKey sk{};
+        std::copy(secret.begin(), secret.end(), sk.begin());
+        k.secretKey = sk;
+      }
+      k.createdAt = fromUnixMillis(s.columnInt(3));
+      keys.push_back(std::move(k));
+    }
+    return keys;
+  });
+}
+
+Result<std::optional<SigningKey>> LocalStore::issuingKey(EventId eventId) {
+  auto keys = signingKeys(eventId);
+  if (!keys) {
+    return keys.error();
+  }
+  std::optional<SigningKey> newest;
+  for (auto& k : *keys) {
+    if (k.secretKey && (!newest || k.id > newest->id)) {
+      newest = k;
+    }
+  }
+  return newest;
+}
+
+Result<std::optional<PublicKey>> LocalStore::findSigningKey(EventId eventId, KeyId keyId) {
+  return guarded("reading signing key", [&] {
+    auto s =
+        db_->prepare("SELECT public_key FROM signing_keys WHERE event_id = ?1 AND key_id = ?2");
+    s.bind(1, eventId).bind(2, static_cast<int>(keyId));
+    if (!s.step()) {
+      return std::optional<PublicKey>{};
+    }
+    const auto blob = s.columnBlob(0);
+    if (blob.size() != PublicKey{}.size()) {
+      throw DatabaseError(ErrorKind::kCorrupt, "signing key with a bad public key");
+    }
+    PublicKey key{};
+    std::copy(blob.begin(), blob.end(), key.begin());
+    return std::optional<PublicKey>{key};
+  });
+}
+
+Status LocalStore::revokeToken(EventId eventId, std::string_view tokenId, std::string_view reason,
+                               TimePoint at) {
+  return guardedStatus("revoking code", [&] {
+    db_->prepare(
+           "INSERT INTO revocations (event_id, token_id, reason, revoked_at) VALUES (?1, ?2, ?3, "
+           "?4) "
+           "ON CONFLICT(event_id, token_id) DO NOTHING")
+        .bind(1, eventId)
+        .bind(2, tokenId)
+        .bind(3, reason)
+        .bind(4, toUnixMillis(at))
+        .run();
+  });
+}
+
+Result<bool> LocalStore::isTokenRevoked(EventId eventId, std::string_view tokenId) {
+  return guarded("reading revocations", [&] {
+    auto s = db_->prepare("SELECT 1 FROM revocations WHERE event_id = ?1 AND token_id = ?2");
+    s.bind(1, eventId).bind(2, tokenId);
+    return s.step();
+  });
+}
+
+// --- guests ---
+
+Result<std::vector<Guest>> LocalStore::upsertGuests(EventId eventId, std::vector<Guest> guests,
+                                                    TimePoint now) {
+  return guarded("saving guests", [&] {
+    return db_->transaction([&] {
+      std::vector<std::pair<std::string, GuestId>> keys;
+      std::int64_t nextId = 1;
+      {
+        auto s =
+            db_->prepare("SELECT COALESCE(MAX(guest_id), 0) + 1 FROM guests WHERE event_id = ?1");
+        s.bind(1, eventId);
+        if (s.step()) {
+          nextId = s.columnInt(0);
+        }
+      }
+      for (auto& g : guests) {
+        g.eventId = eventId;
+        bool isNew = false;
+        if (g.id == 0) {
+          auto s =
+              db_->prepare("SELECT guest_id FROM guests WHERE event_id = ?1 AND booking_code = ?2");
+          s.bind(1, eventId).bind(2, g.bookingCode);
+          isNew = !s.step();
+          g.id = isNew ? static_cast<GuestId>(nextId++) : static_cast<GuestId>(s.columnInt(0));
+        }
+        for (auto& key : upsertGuest(eventId, g, now, isNew)) {
+          keys.emplace_back(std::move(key), g.id);
+        }
+      }
+      insertSearchKeys(eventId, std::move(keys));
+      return guests;
+    });
+  });
+}
+
+std::vector<std::string> LocalStore::upsertGuest(EventId eventId, const Guest& g, TimePoint now,
+                                                 bool isNew) {
+  // The old keys are deleted by primary key (guest_search has no guest_id index: one
+  // would cost as much as the table at import time).
+  if (!isNew) {
+    auto old = db_->prepare("SELECT search_keys FROM guests WHERE event_id = ?1 AND guest_id = ?2");
+    old.bind(1, eventId).bind(2, g.id);
+    if (old.step()) {
+      const auto keys = old.columnText(0);
+      auto remove = db_->prepare(
+          "DELETE FROM guest_search WHERE event_id = ?1 AND key = ?2 AND guest_id = ?3");
+      std::size_t start = 0;
+      while (start < keys.size()) {
+        const auto end = std::min(keys.find('\n', start), keys.size());
+        remove.bind(1, eventId)
+            .bind(2, std::string_view(keys).substr(start, end - start))
+            .bind(3, g.id)
+            .run();
+        start = end + 1;
+      }
+    }
+  }
+  const auto keys = searchKeysFor(g);
+  std::string joinedKeys;
+  for (const auto& key : keys) {
+    joinedKeys += (joinedKeys.empty() ? "" : "\n") + key;
+  }
+  Json transport = Json::array();
+  for (const auto& t : g.transport) {
+    transport.push_back(toJson(t));
+  }
+  Json meetings = Json::array();
+  for (const auto& m : g.meetings) {
+    meetings.push_back(toJson(m));
+  }
+  db_->prepare(
+         "INSERT INTO guests (event_id, guest_id, booking_code, name, company, title, "
+         "category, language, phone, email, diet, allergies, accessibility, host, "
+         "host_contact, status, escort_required, lodging, transport, meetings, search_keys, "
+         "updated_at) "
+         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, "
+         "?18, ?19, ?20, ?22, ?21) ON CONFLICT(event_id, guest_id) DO UPDATE SET "
+         "booking_code=?3, name=?4, company=?5, title=?6, category=?7, language=?8, "
+         "phone=?9, email=?10, diet=?11, allergies=?12, accessibility=?13, host=?14, "
+         "host_contact=?15, status=?16, escort_required=?17, lodging=?18, transport=?19, "
+         "meetings=?20, search_keys=?22, updated_at=?21")
+      .bind(1, eventId)
+      .bind(2, g.id)
+      .bind(3, g.bookingCode)
+      .bind(4, g.name)
+      .bind(5, g.company)
+      .bind(6, g.title)
+      .bind(7, toString(g.category))
+      .bind(8, g.language)
+      .bind(9, g.phone)
+      .bind(10, g.email)
+      .bind(11, g.needs.diet)
+      .bind(12, g.needs.allergies)
+      .bind(13, g.needs.accessibility)
+      .bind(14, g.host)
+      .bind(15, g.hostContact)
+      .bind(16, toString(g.status))
+      .bind(17, g.escortRequired)
+      .bind(18, dumpCompact(toJson(g.lodging)))
+      .bind(19, dumpCompact(transport))
+      .bind(20, dumpCompact(meetings))
+      .bind(21, toUnixMillis(now))
+      .bind(22, joinedKeys)
+      .run();
+  return keys;
+}
+
+void LocalStore::insertSearchKeys(EventId eventId,
+                                  std::vector<std::pair<std::string, GuestId>> keys) {
+  // In key order: appending to the index b-tree is several times faster than inserting
+  // 700,000 keys at random places.
+  std::sort(keys.begin(), keys.end());
+  auto insertKey = db_->prepare(
+      "INSERT OR IGNORE INTO guest_search (event_id, key, guest_id) VALUES (?1, ?2, ?3)");
+  for (const auto& [key, guestId] : keys) {
+    insertKey.bind(1, eventId).bind(2, key).bind(3, guestId).run();
+  }
+}
+
+Result<std::vector<Guest>> LocalStore::listGuests(EventId eventId) {
+  return guarded("listing guests", [&] {
+    std::vector<Guest> guests;
+    auto s = db_->prepare(
+        sql("SELECT ", kGuestColumns, " FROM guests WHERE event_id = ?1 ORDER BY guest_id"));
+    s.bind(1, eventId);
+    while (s.step()) {
+      guests.push_back(readGuest(s));
+    }
+    return guests;
+  });
+}
+
+Result<std::size_t> LocalStore::guestCount(EventId eventId) {
+  return guarded("counting guests", [&] {
+    auto s = db_->prepare("SELECT COUNT(*) FROM guests WHERE event_id = ?1");
+    s.bind(1, eventId);
+    return s.step() ? static_cast<std::size_t>(s.columnInt(0)) : std::size_t{0};
+  });
+}
+
+Result<std::vector<Guest>> LocalStore::searchGuests(EventId eventId, std::string_view query,
+                                                    std::size_t limit) {
+  return guarded("searching guests", [&] {
+    std::vector<GuestId> ids;
+    std::set<GuestId> seen;
+    for (const auto& key : queryKeysFor(query)) {
+      if (key.empty()) {
+        continue;
+      }
+      auto s = db_->prepare(
+          "SELECT DISTINCT guest_id FROM guest_search WHERE event_id = ?1 AND key >= ?2 AND key < "
+          "?3 "
+          "LIMIT ?4");
+      s.bind(1, eventId)
+          .bind(2, key)
+          .bind(3, prefixUpperBound(key))
+          .bind(4, static_cast<std::int64_t>(limit));
+      while (s.step() && ids.size() < limit) {
+        const auto id = static_cast<GuestId>(s.columnInt(0));
+        if (seen.insert(id).second) {
+          ids.push_back(id);
+        }
+      }
+    }
+    std::vector<Guest> guests;
+    for (GuestId id : ids) {
+      auto row = db_->prepare(
+          sql("SELECT ", kGuestColumns, " FROM guests WHERE event_id = ?1 AND guest_id = ?2"));
+      row.bind(1, eventId).bind(2, id);
+      if (row.step()) {
+        guests.push_back(readGuest(row));
+      }
+    }
+    return guests;
+  });
+}
+
+Result<std::optional<Guest>> LocalStore::findGuest(EventId eventId, GuestId guestId) {
+  return guarded("reading guest", [&] {
+    auto s = db_->prepare(
+        sql("SELECT ", kGuestColumns, " FROM guests WHERE event_id = ?1 AND guest_id = ?2"));
+    s.bind(1, eventId).bind(2, guestId);
+    return s.step() ? std::optional<Guest>(readGuest(s)) : std::nullopt;
+  });
+}
+
+Result<std::optional<Guest>> LocalStore::findGuestByBookingCode(EventId eventId,
+                                                                std::string_view bookingCode) {
+  return guarded("reading guest", [&] {
+    auto s = db_->prepare(
+        sql("SELECT ", kGuestColumns, " FROM guests WHERE event_id = ?1 AND booking_code = ?2"));
+    s.bind(1, eventId).bind(2, bookingCode);
+    return s.step() ? std::optional<Guest>(readGuest(s)) : std::nullopt;
+  });
+}
+
+// --- check-ins ---
+
+std::optional<CheckinRecord> LocalStore::activeCheckin(EventId eventId, GuestId guestId) {
+  auto s =
+      db_->prepare(sql("SELECT ", kCheckinColumns,
+                       " FROM checkins WHERE event_id = ?1 AND guest_id = ?2 AND undone_at IS NULL "
+                       "ORDER BY scanned_at LIMIT 1"));
+  s.bind(1, eventId).bind(2, guestId);
+  return s.step() ? std::optional<CheckinRecord>(readCheckin(s)) : std::nullopt;
+}
+
+Result<std::optional<CheckinRecord>> LocalStore::findActiveCheckin(EventId eventId,
+                                                                   GuestId guestId) {
+  return guarded("reading check-in", [&] { return activeCheckin(eventId, guestId); });
+}
+
+Result<std::optional<CheckinRecord>> LocalStore::findCheckin(std::string_view checkinId) {
+  return guarded("reading check-in", [&] {
+    auto s = db_->prepare(sql("SELECT ", kCheckinColumns, " FROM checkins WHERE id = ?1"));
+    s.bind(1, checkinId);
+    return s.step() ? std::optional<CheckinRecord>(readCheckin(s)) : std::nullopt;
+  });
+}
+
+void LocalStore::insertAudit(const AuditEvent& a) {
+  db_->prepare(
+         "INSERT INTO audit (at, terminal, actor, action, event_id, guest_id, outcome, reason, "
+         "ref_id) "
+         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")
+      .bind(1, toUnixMillis(a.at))
+      .bind(2, a.terminal)
+      .bind(3, a.actor)
+      .bind(4, toString(a.action))
+      .bind(5, a.eventId)
+      .bind(6, a.guestId)
+      .bind(7, a.outcome)
+      .bind(8, a.reason)
+      .bind(9, a.refId)
+      .run();
+}
+
+void LocalStore::insertOutbox(std::string_view kind, std::string_view refId, EventId eventId,
+                              const std::string& payload, TimePoint at) {
+  db_->prepare(
+         "INSERT INTO outbox (kind, ref_id, event_id, payload, created_at) VALUES (?1, ?2, ?3, ?4, "
+         "?5)")
+      .bind(1, kind)
+      .bind(2, refId)
+      .bind(3, eventId)
+      .bind(4, payload)
+      .bind(5, toUnixMillis(at))
+      .run();
+}
+
+Result<CommitResult> LocalStore::commitCheckin(const CheckinRecord& r, const AuditEvent& audit,
+                                               bool notifyHost) {
+  return guarded("recording check-in", [&] {
+    return db_->transaction([&] {
+      if (auto existing = activeCheckin(r.eventId, r.guestId)) {
+        return CommitResult{false, std::move(existing)};
+      }
+      db_->prepare(
+             "INSERT INTO checkins (id, event_id, guest_id, terminal, scanned_at, method, "
+             "staff_id, "
+             "override_reason, confirmed_needs, needs_changed, photo_taken, origin, recorded_at) "
+             "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'local', ?12)")
+          .bind(1, r.id)
+          .bind(2, r.eventId)
+          .bind(3, r.guestId)
+          .bind(4, r.terminal)
+          .bind(5, toUnixMillis(r.scannedAt))
+          .bind(6, toString(r.method))
+          .bind(7, r.staffId)
+          .bind(8, r.overrideReason)
+          .bind(9, dump(toJson(r.confirmedNeeds)))
+          .bind(10, r.needsChanged)
+          .bind(11, r.photoTaken)
+          .bind(12, toUnixMillis(audit.at))
+          .run();
+      insertOutbox("checkin", r.id, r.eventId, dump(toJson(r)), audit.at);
+      if (notifyHost) {
+        auto s = db_->prepare(
+            "SELECT host, host_contact FROM guests WHERE event_id = ?1 AND guest_id = ?2");
+        s.bind(1, r.eventId).bind(2, r.guestId);
+        if (s.step() && !s.columnText(0).empty()) {
+          const std::string noticeId = newRecordId(audit.at);
+          const Json notice{{"id", noticeId},          {"checkin_id", r.id},
+                            {"event_id", r.eventId},   {"guest_id", r.guestId},
+                            {"host", s.columnText(0)}, {"host_contact", s.columnText(1)},
+                            {"terminal", r.terminal},  {"arrived_at", toJson(r.scannedAt)}};
+          insertOutbox("arrival_notice", noticeId, r.eventId, dump(notice), audit.at);
+        }
+      }
+      insertAudit(audit);
+      return CommitResult{true, std::nullopt};
+    });
+  });
+}
+
+Status LocalStore::commitRejection(const RejectedScan& r, const AuditEvent& audit) {
+  return guardedStatus("recording refused scan", [&] {
+    db_->transaction([&] {
+      db_->prepare(
+             "INSERT INTO rejections (id, event_id, guest_id, terminal, scanned_at, outcome, "
+             "staff_reason, detail, scan_hash, source) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+             "?10)")
+          .bind(1, r.id)
+          .bind(2, r.eventId)
+          .bind(3, r.guestId)
+          .bind(4, r.terminal)
+          .bind(5, toUnixMillis(r.scannedAt))
+          .bind(6, toString(r.outcome))
+          .bind(7, toString(r.staffReason))
+          .bind(8, r.detail)
+          .bind(9, r.scanHash)
+          .bind(10, toString(r.source))
+          .run();
+      insertOutbox("rejection", r.id, r.eventId, dump(toJson(r)), audit.at);
+      insertAudit(audit);
+    });
+  });
+}
+
+Status LocalStore::commitUndo(const CheckinRecord& r, const AuditEvent& audit) {
+  return guardedStatus("undoing check-in", [&] {
+    db_->transaction([&] {
+      db_->prepare(
+             "UPDATE checkins SET undone_at = ?2, undone_by = ?3, undo_reason = ?4 "
+             "WHERE id = ?1 AND undone_at IS NULL")
+          .bind(1, r.id)
+          .bind(2, r.undoneAt ? toUnixMillis(*r.undoneAt) : toUnixMillis(audit.at))
+          .bind(3, r.undoneBy)
+          .bind(4, r.undoReason)
+          .run();
+      if (db_->changes() != 1) {
+        throw DatabaseError(ErrorKind::kInvalidInput,
+                            "check-in " + r.id + " is unknown or already undone");
+      }
+      const Json payload{
+          {"checkin_id", r.id},        {"event_id", r.eventId},
+          {"guest_id", r.guestId},     {"undone_at", toJson(r.undoneAt.value_or(audit.at))},
+          {"undone_by", r.undoneBy},   {"reason", r.undoReason},
+          {"terminal", audit.terminal}};
+      insertOutbox("undo", r.id, r.eventId, dump(payload), audit.at);
+      insertAudit(audit);
+    });
+  });
+}
+
+Status LocalStore::commitWalkIn(const Guest& guest, const CheckinRecord& r,
+                                const AuditEvent& audit) {
+  return guardedStatus("registering walk-in guest", [&] {
+    db_->transaction([&] {
+      std::vector<std::pair<std::string, GuestId>> keys;
+      for (auto& key : upsertGuest(r.eventId, guest, audit.at, true)) {
+        keys.emplace_back(std::move(key), guest.id);
+      }
+      insertSearchKeys(r.eventId, std::move(keys));
+      db_->prepare(
+             "INSERT INTO checkins (id, event_id, guest_id, terminal, scanned_at, method, "
+             "staff_id, "
+             "override_reason, confirmed_needs, origin, recorded_at) "
+             "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'local', ?10)")
+          .bind(1, r.id)
+          .bind(2, r.eventId)
+          .bind(3, r.guestId)
+          .bind(4, r.terminal)
+          .bind(5, toUnixMillis(r.scannedAt))
+          .bind(6, toString(r.method))
+          .bind(7, r.staffId)
+          .bind(8, r.overrideReason)
+          .bind(9, dump(toJson(r.confirmedNeeds)))
+          .bind(10, toUnixMillis(audit.at))
+          .run();
+      // One outbox row: central must create the guest before it can take the check-in.
+      const Json payload{{"guest", toJson(guest)}, {"checkin", toJson(r)}};
+      insertOutbox("walk_in", r.id, r.eventId, dump(payload), audit.at);
+      insertAudit(audit);
+    });
+  });
+}
+
+Status LocalStore::commitFeedback(const Feedback& f, const AuditEvent& audit) {
+  return guardedStatus("recording feedback", [&] {
+    db_->transaction([&] {
+      db_->prepare(
+             "INSERT INTO feedback (id, event_id, guest_id, terminal, at, kind, rating, category, "
+             "text) "
+             "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")
+          .bind(1, f.id)
+          .bind(2, f.eventId)
+          .bind(3, f.guestId)
+          .bind(4, f.terminal)
+          .bind(5, toUnixMillis(f.at))
+          .bind(6, toString(f.kind))
+          .bind(7, f.rating)
+          .bind(8, f.category)
+          .bind(9, f.text)
+          .run();
+      const Json payload{{"id", f.id},
+                         {"event_id", f.eventId},
+                         {"guest_id", f.guestId ? Json(*f.guestId) : Json(nullptr)},
+                         {"terminal", f.terminal},
+                         {"at", toJson(f.at)},
+                         {"kind", toString(f.kind)},
+                         {"rating", f.rating ? Json(*f.rating) : Json(nullptr)},
+                         {"category", f.category},
+                         {"text", f.text}};
+      insertOutbox("feedback", f.id, f.eventId, dump(payload), audit.at);
+      insertAudit(audit);
+    });
+  });
+}
+
+// --- staff ---
+
+namespace {
+StaffMember readStaff(const Statement& s) {
+  StaffMember m;
+  m.id = s.columnText(0);
+  m.name = s.columnText(1);
+  m.role = s.columnText(2);
+  m.pinHash = s.columnText(3);
+  m.badgeHash = s.columnText(4);
+  m.active = s.columnInt(5) != 0;
+  return m;
+}
+constexpr std::string_view kStaffColumns = "staff_id, name, role, pin_hash, badge_hash, active";
+}  // namespace
+
+Status LocalStore::saveStaff(const StaffMember& m, TimePoint now) {
+  return guardedStatus("saving staff member", [&] {
+    db_->prepare(
+           "INSERT INTO staff (staff_id, name, role, pin_hash, badge_hash, active, updated_at) "
+           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(staff_id) DO UPDATE SET name=?2, "
+           "role=?3, "
+           "pin_hash=?4, badge_hash=?5, active=?6, updated_at=?7")
+        .bind(1, m.id)
+        .bind(2, m.name)
+        .bind(3, m.role)
+        .bind(4, m.pinHash)
+        .bind(5, m.badgeHash)
+        .bind(6, m.active)
+        .bind(7, toUnixMillis(now))
+        .run();
+  });
+}
+
+Result<std::vector<StaffMember>> LocalStore::listStaff() {
+  return guarded("listing staff", [&] {
+    std::vector<StaffMember> staff;
+    auto s = db_->prepare(sql("SELECT ", kStaffColumns, " FROM staff ORDER BY staff_id"));
+    while (s.step()) {
+      staff.push_back(readStaff(s));
+    }
+    return staff;
+  });
+}
+
+Result<std::optional<StaffMember>> LocalStore::findStaff(std::string_view staffId) {
+  return guarded("reading staff member", [&] {
+    auto s = db_->prepare(sql("SELECT ", kStaffColumns, " FROM staff WHERE staff_id = ?1"));
+    s.bind(1, staffId);
+    return s.step() ? std::optional<StaffMember>(readStaff(s)) : std::nullopt;
+  });
+}
+
+Result<std::optional<StaffMember>> LocalStore::findStaffByBadgeHash(std::string_view badgeHash) {
+  return guarded("reading staff member", [&] {
+    if (badgeHash.empty()) {
+      return std::optional<StaffMember>{};
+    }
+    auto s = db_->prepare(
+        sql("SELECT ", kStaffColumns, " FROM staff WHERE badge_hash = ?1 AND active = 1"));
+    s.bind(1, badgeHash);
+    return s.step() ? std::optional<StaffMember>(readStaff(s)) : std::nullopt;
+  });
+}
+
+Status LocalStore::appendAudit(const AuditEvent& audit) {
+  return guardedStatus("writing audit trail", [&] { insertAudit(audit); });
+}
+
+// --- reports and state ---
+
+Result<std::vector<ReportRow>> LocalStore::report(EventId eventId) {
+  return guarded("building report", [&] {
+    std::vector<ReportRow> rows;
+    auto s = db_->prepare(
+        "SELECT c.scanned_at, c.guest_id, COALESCE(g.booking_code, ''), COALESCE(g.name, ''), "
+        "c.terminal, c.method, c.staff_id, c.override_reason, c.needs_changed, c.undone_at, "
+        "c.undone_by, c.undo_reason, c.id FROM checkins c LEFT JOIN guests g "
+        "ON g.event_id = c.event_id AND g.guest_id = c.guest_id WHERE c.event_id = ?1");
+    s.bind(1, eventId);
+    while (s.step()) {
+      ReportRow r;
+      r.at = fromUnixMillis(s.columnInt(0));
+      r.outcome = "accepted";
+      r.guestId = static_cast<GuestId>(s.columnInt(1));
+      r.bookingCode = s.columnText(2);
+      r.guestName = s.columnText(3);
+      r.terminal = s.columnText(4);
+      r.method = s.columnText(5);
+      r.staffId = s.columnText(6);
+      r.reason = s.columnText(7);
+      r.needsChanged = s.columnInt(8) != 0;
+      if (auto undone = s.columnOptionalInt(9)) {
+        r.undoneAt = fromUnixMillis(*undone);
+      }
+      r.undoneBy = s.columnText(10);
+      r.undoReason = s.columnText(11);
+      r.recordId = s.columnText(12);
+      rows.push_back(std::move(r));
+    }
+    auto rj = db_->prepare(
+        "SELECT r.scanned_at, r.outcome, r.guest_id, COALESCE(g.booking_code, ''), "
+        "COALESCE(g.name, ''), r.terminal, r.source, r.detail, r.id FROM rejections r "
+        "LEFT JOIN guests g ON g.event_id = r.event_id AND g.guest_id = r.guest_id "
+        "WHERE r.event_id = ?1");
+    rj.bind(1, eventId);
+    while (rj.step()) {
+      ReportRow r;
+      r.at = fromUnixMillis(rj.columnInt(0));
+      r.outcome = rj.columnText(1);
+      if (auto g = rj.columnOptionalInt(2)) {
+        r.guestId = static_cast<GuestId>(*g);
+      }
+      r.bookingCode = rj.columnText(3);
+      r.guestName = rj.columnText(4);
+      r.terminal = rj.columnText(5);
+      r.method = rj.columnText(6);
+      r.reason = rj.columnText(7);
+      r.recordId = rj.columnText(8);
+      rows.push_back(std::move(r));
+    }
+    std::stable_sort(rows.begin(), rows.end(),
+                     [](const ReportRow& a, const ReportRow& b) { return a.at < b.at; });
+    return rows;
+  });
+}
+
+Result<std::vector<AuditEvent>> LocalStore::auditTrail(EventId eventId, std::size_t limit) {
+  return guarded("reading audit trail", [&] {
+    std::vector<AuditEvent> events;
+    auto s = db_->prepare(
+        "SELECT at, terminal, actor, action, guest_id, outcome, reason, ref_id FROM audit "
+        "WHERE event_id = ?1 ORDER BY seq DESC LIMIT ?2");
+    s.bind(1, eventId).bind(2, static_cast<std::int64_t>(limit));
+    while (s.step()) {
+      AuditEvent a;
+      a.at = fromUnixMillis(s.columnInt(0));
+      a.terminal = s.columnText(1);
+      a.actor = s.columnText(2);
+      a.action = parseAuditAction(s.columnText(3)).value_or(AuditAction::kCheckin);
+      a.eventId = eventId;
+      if (auto g = s.columnOptionalInt(4)) {
+        a.guestId = static_cast<GuestId>(*g);
+      }
+      a.outcome = s.columnText(5);
+      a.reason = s.columnText(6);
+      a.refId = s.columnText(7);
+      events.push_back(std::move(a));
+    }
+    return events;
+  });
+}
+
+Result<OutboxCounts> LocalStore::outboxCounts() {
+  return guarded("reading outbox", [&] {
+    OutboxCounts counts;
+    auto s = db_->prepare("SELECT COUNT(*), SUM(kind = 'checkin'), MIN(created_at) FROM outbox");
+    if (s.step()) {
+      counts.total = static_cast<std::size_t>(s.columnInt(0));
+      counts.checkins = static_cast<std::size_t>(s.columnInt(1));
+      if (auto oldest = s.columnOptionalInt(2)) {
+        counts.oldest = fromUnixMillis(*oldest);
+      }
+    }
+    return counts;
+  });
+}
+
+Result<std::optional<std::string>> LocalStore::setting(std::string_view key) {
+  return guarded("reading setting", [&] {
+    auto s = db_->prepare("SELECT value FROM settings WHERE key = ?1");
+    s.bind(1, key);
+    return s.step() ? std::optional<std::string>(s.columnText(0)) : std::nullopt;
+  });
+}
+
+Status LocalStore::setSetting(std::string_view key, std::string_view value) {
+  return guardedStatus("writing setting", [&] {
+    db_->prepare(
+           "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value "
+           "= ?2")
+        .bind(1, key)
+        .bind(2, value)
+        .run();
+  });
+}
+
+Result<PurgeStats> LocalStore::purgeExpired(TimePoint now, std::string_view terminal) {
+  return guarded("purging expired guest data", [&] {
+    PurgeStats stats;
+    std::vector<std::pair<EventId, std::vector<std::string>>> purged;
+    db_->transaction([&] {
+      auto due = db_->prepare(
+          "SELECT id FROM events WHERE purged_at IS NULL AND ends_at + retention_days * 86400000 < "
+          "?1");
+      due.bind(1, toUnixMillis(now));
+      std::vector<EventId> events;
+      while (due.step()) {
+        events.push_back(static_cast<EventId>(due.columnInt(0)));
+      }
+      for (EventId id : events) {
+        std::vector<std::string> photoPaths;
+        {
+          auto p = db_->prepare("SELECT path FROM photos WHERE event_id = ?1");
+          p.bind(1, id);
+          while (p.step()) {
+            photoPaths.push_back(p.columnText(0));
+          }
+        }
+        auto count = [&](const char* statement) {
+          db_->prepare(statement).bind(1, id).run();
+          return static_cast<std::size_t>(db_->changes());
+        };
+        stats.guests += count("DELETE FROM guests WHERE event_id = ?1");
+        count("DELETE FROM guest_search WHERE event_id = ?1");
+        count("DELETE FROM photos WHERE event_id = ?1");
+        count("UPDATE checkins SET confirmed_needs = '{}' WHERE event_id = ?1");
+        count("UPDATE feedback SET text = '' WHERE event_id = ?1");
+        count("DELETE FROM print_jobs WHERE event_id = ?1");
+        const std::size_t dropped = count("DELETE FROM outbox WHERE event_id = ?1");
+        stats.outboxDropped += dropped;
+        db_->prepare("UPDATE events SET purged_at = ?2, wifi_password = '' WHERE id = ?1")
+            .bind(1, id)
+            .bind(2, toUnixMillis(now))
+            .run();
+        AuditEvent a;
+        a.at = now;
+        a.terminal = std::string(terminal);
+        a.actor = "retention";
+        a.action = AuditAction::kRetentionPurge;
+        a.eventId = id;
+        a.reason = "retention period over; unsent records dropped: " + std::to_string(dropped);
+        insertAudit(a);
+        ++stats.events;
+        purged.emplace_back(id, std::move(photoPaths));
+      }
+    });
+    // Files go after the commit: a crash in between leaves orphan files that the next
+    // purge cannot see, so remove them by path now and ignore ones already gone.
+    for (const auto& [id, paths] : purged) {
+      for (const auto& path : paths) {
+        std::error_code ec;
+        if (std::filesystem::remove(path, ec)) {
+          ++stats.photos;
+        }
+      }
+    }
+    return stats;
+  });
+}
+
+}  // namespace kiosk::cache

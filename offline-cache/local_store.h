@@ -1,0 +1,145 @@
+// LocalStore: the terminal's SQLite cache of the event, its guests, keys and revocations,
+// and the ledger of everything that happened at the terminal (check-ins, refusals,
+// audit trail) with the outbox that the sync engine drains.
+//
+// Implements the core's RosterReader and CheckinLedger ports: each ledger call is one
+// transaction that writes the record, its outbox row(s) and its audit row, or nothing.
+//
+// Thread rules: one LocalStore per thread (it owns one SQLite connection); several may
+// be open on the same file (WAL). Failures come back as Result errors; a full disk is
+// kTransient with a message that says so, a damaged file kCorrupt.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "kiosk/core/checkin_service.h"
+#include "kiosk/core/staff.h"
+#include "offline-cache/database.h"
+
+namespace kiosk::cache {
+
+// One line of the check-in report: a check-in or a refused scan.
+struct ReportRow {
+  TimePoint at{};
+  std::string outcome;  // "accepted" for check-ins, the scan outcome for refusals
+  std::optional<GuestId> guestId;
+  std::string bookingCode;
+  std::string guestName;
+  std::string terminal;
+  std::string method;  // check-in method or scan source
+  std::string staffId;
+  std::string reason;  // override reason or staff-facing refusal detail
+  bool needsChanged = false;
+  std::optional<TimePoint> undoneAt;
+  std::string undoneBy;
+  std::string undoReason;
+  std::string recordId;
+};
+
+struct PurgeStats {
+  int events = 0;
+  std::size_t guests = 0;
+  std::size_t photos = 0;
+  std::size_t outboxDropped = 0;
+};
+
+struct OutboxCounts {
+  std::size_t total = 0;
+  std::size_t checkins = 0;
+  std::optional<TimePoint> oldest;
+};
+
+class LocalStore final : public RosterReader, public CheckinLedger {
+ public:
+  // Opens (creating 0600 when absent), checks integrity and migrates.
+  static Result<std::unique_ptr<LocalStore>> open(const std::string& path,
+                                                  const OpenOptions& options = {});
+  ~LocalStore() override;
+
+  Database& database() { return *db_; }
+
+  // --- events and keys ---
+  Status saveEvent(const Event& event);
+  Result<std::vector<Event>> listEvents();
+  // The event with this id, or when id is nullopt the only event in the database; a
+  // kInvalidInput error lists the choices when there are several.
+  Result<Event> resolveEvent(std::optional<EventId> id);
+  Status saveSigningKey(const SigningKey& key);
+  Result<std::vector<SigningKey>> signingKeys(EventId eventId);
+  // The newest key of the event that holds a secret (standalone issuer), if any.
+  Result<std::optional<SigningKey>> issuingKey(EventId eventId);
+  Status revokeToken(EventId eventId, std::string_view tokenId, std::string_view reason,
+                     TimePoint at);
+
+  // --- guests ---
+  // Inserts or updates guests (matched by id, or by booking code when id is 0; new
+  // guests get the next free id) with their search keys, in one transaction. Returns
+  // the guests as stored (with ids).
+  Result<std::vector<Guest>> upsertGuests(EventId eventId, std::vector<Guest> guests,
+                                          TimePoint now);
+  Result<std::vector<Guest>> listGuests(EventId eventId);
+  Result<std::size_t> guestCount(EventId eventId);
+  // Staff search by name, pinyin, initials, phone tail or booking code (prefix match).
+  Result<std::vector<Guest>> searchGuests(EventId eventId, std::string_view query,
+                                          std::size_t limit);
+
+  // --- RosterReader ---
+  Result<std::optional<Event>> findEvent(EventId eventId) override;
+  Result<std::optional<Guest>> findGuest(EventId eventId, GuestId guestId) override;
+  Result<std::optional<Guest>> findGuestByBookingCode(EventId eventId,
+                                                      std::string_view bookingCode) override;
+  Result<std::optional<CheckinRecord>> findActiveCheckin(EventId eventId, GuestId guestId) override;
+  Result<std::optional<CheckinRecord>> findCheckin(std::string_view checkinId) override;
+  Result<std::optional<PublicKey>> findSigningKey(EventId eventId, KeyId keyId) override;
+  Result<bool> isTokenRevoked(EventId eventId, std::string_view tokenId) override;
+
+  // --- CheckinLedger ---
+  Result<CommitResult> commitCheckin(const CheckinRecord& record, const AuditEvent& audit,
+                                     bool notifyHost) override;
+  Status commitRejection(const RejectedScan& rejection, const AuditEvent& audit) override;
+  Status commitUndo(const CheckinRecord& undone, const AuditEvent& audit) override;
+  Status commitWalkIn(const Guest& guest, const CheckinRecord& record,
+                      const AuditEvent& audit) override;
+  Status commitFeedback(const Feedback& feedback, const AuditEvent& audit) override;
+  Status appendAudit(const AuditEvent& audit) override;
+
+  // --- staff ---
+  Status saveStaff(const StaffMember& member, TimePoint now);
+  Result<std::vector<StaffMember>> listStaff();
+  Result<std::optional<StaffMember>> findStaff(std::string_view staffId);
+  Result<std::optional<StaffMember>> findStaffByBadgeHash(std::string_view badgeHash);
+
+  // --- reports and state ---
+  Result<std::vector<ReportRow>> report(EventId eventId);
+  Result<std::vector<AuditEvent>> auditTrail(EventId eventId, std::size_t limit);
+  Result<OutboxCounts> outboxCounts();
+  Result<std::optional<std::string>> setting(std::string_view key);
+  Status setSetting(std::string_view key, std::string_view value);
+
+  // Deletes guest personal data (guest rows, search keys, photos on disk, confirmed
+  // needs, feedback texts) of every event that ended more than its retention_days
+  // before `now`, and the unsent outbox rows of those events. Audit rows stay (they
+  // carry ids, not personal data). Each purge is audited.
+  Result<PurgeStats> purgeExpired(TimePoint now, std::string_view terminal);
+
+ private:
+  explicit LocalStore(std::unique_ptr<Database> db);
+  void insertAudit(const AuditEvent& audit);
+  // Writes the guest row and removes its old search keys; returns the new keys, which
+  // the caller inserts (in bulk) with insertSearchKeys.
+  // `isNew`: the guest's id was just assigned, so there are no old keys to remove.
+  std::vector<std::string> upsertGuest(EventId eventId, const Guest& guest, TimePoint now,
+                                       bool isNew);
+  void insertSearchKeys(EventId eventId, std::vector<std::pair<std::string, GuestId>> keys);
+  void insertOutbox(std::string_view kind, std::string_view refId, EventId eventId,
+                    const std::string& payload, TimePoint at);
+  std::optional<CheckinRecord> activeCheckin(EventId eventId, GuestId guestId);
+
+  std::unique_ptr<Database> db_;
+};
+
+}  // namespace kiosk::cache

@@ -1,0 +1,186 @@
+// kioskctl end to end: the real binary, a real database file, real QR images through the
+// real decoder.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <regex>
+
+#include "support/run_command.h"
+#include "support/temp_dir.h"
+
+namespace {
+
+using kiosk::testing::CommandResult;
+using kiosk::testing::runCommand;
+using nlohmann::json;
+
+const std::string kCtl = std::string(KIOSK_BINARY_DIR) + "/kioskctl";
+
+class KioskctlTest : public ::testing::Test {
+ protected:
+  CommandResult ctl(std::vector<std::string> args) {
+    args.insert(args.begin(), kCtl);
+    return runCommand(args, dir.path());
+  }
+
+  json ctlJson(std::vector<std::string> args, int expectedStatus = 0) {
+    auto r = ctl(std::move(args));
+    EXPECT_EQ(r.status, expectedStatus) << r.err;
+    const auto lines = r.lines();
+    EXPECT_EQ(lines.size(), 1u) << r.out;
+    return lines.empty() ? json() : json::parse(lines.back());
+  }
+
+  void SetUp() override {
+    db = dir.file("event.db");
+    ctlJson({"event", "create", "--db", db, "--name", "Test Forum", "--starts",
+             "2020-01-01T08:00+08:00", "--ends", "2099-01-01T18:00+08:00"});
+    std::ofstream(dir.file("guests.csv"))
+        << "booking_code,name,company,category,phone,host\n"
+           "ABCD-0001,张伟,Acme,vip,13812345678,Chen Jing\n"
+           "ABCD-0002,María García,Ajuntament,government,+34600123456,\n"
+           "ABCD-0003,Tom Nguyen,Reuters,press,+85291234567,\n";
+    const auto imported = ctlJson({"guests", "import", "--db", db, dir.file("guests.csv")});
+    ASSERT_EQ(imported["imported"], 3);
+    const auto issued = ctlJson({"codes", "issue", "--db", db, "--out", dir.file("codes")});
+    ASSERT_EQ(issued["issued"], 3);
+    ASSERT_TRUE(std::filesystem::exists(dir.file("codes/invitations.pdf")));
+  }
+
+  std::string payloadOf(const std::string& bookingCode) {
+    std::ifstream csv(dir.file("codes/codes.csv"));
+    for (std::string line; std::getline(csv, line);) {
+      if (line.rfind(bookingCode + ",", 0) == 0) {
+        auto payload = line.substr(bookingCode.size() + 1);
+        if (!payload.empty() && payload.back() == '\r') {
+          payload.pop_back();
+        }
+        return payload;
+      }
+    }
+    return {};
+  }
+
+  kiosk::testing::TempDir dir;
+  std::string db;
+};
+
+TEST_F(KioskctlTest, FullPathFromTheShell) {
+  const auto png = dir.file("codes/ABCD-0001.png");
+  const auto accepted = ctlJson({"checkin", "--db", db, "--image", png, "--terminal", "lobby-1"});
+  EXPECT_EQ(accepted["outcome"], "accepted");
+  EXPECT_EQ(accepted["booking_code"], "ABCD-0001");
+  EXPECT_EQ(accepted["method"], "qr_code");
+
+  const auto again = ctlJson({"checkin", "--db", db, "--image", png, "--terminal", "lobby-2"}, 1);
+  EXPECT_EQ(again["outcome"], "already_checked_in");
+  EXPECT_EQ(again["checked_in_terminal"], "lobby-1");
+  EXPECT_EQ(again["checked_in_at"], accepted["scanned_at"]);
+
+  std::string altered = payloadOf("ABCD-0002");
+  ASSERT_FALSE(altered.empty());
+  altered[40] = altered[40] == 'A' ? 'B' : 'A';
+  EXPECT_EQ(ctlJson({"checkin", "--db", db, "--code", altered}, 1)["outcome"], "bad_signature");
+
+  const auto revoked = ctlJson({"codes", "revoke", "--db", db, "--code", payloadOf("ABCD-0003"),
+                                "--reason", "lost phone, new code sent"});
+  EXPECT_TRUE(revoked.contains("revoked_token"));
+  EXPECT_EQ(ctlJson({"checkin", "--db", db, "--code", payloadOf("ABCD-0003")}, 1)["outcome"],
+            "revoked");
+
+  EXPECT_EQ(ctlJson({"checkin", "--db", db, "--code", "NOPE-1234"}, 1)["outcome"], "unknown_code");
+  // The plain booking code works too.
+  EXPECT_EQ(ctlJson({"checkin", "--db", db, "--code", "abcd-0002"})["outcome"], "accepted");
+
+  const auto report = ctlJson({"report", "--db", db, "--csv", dir.file("report.csv")});
+  EXPECT_EQ(report["rows"], 6);
+  EXPECT_EQ(report["accepted"], 2);
+  std::ifstream in(dir.file("report.csv"));
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  for (const char* expected : {"accepted", "already_checked_in", "bad_signature", "revoked",
+                               "unknown_code", "ABCD-0001", "lobby-1", "张伟"}) {
+    EXPECT_NE(text.find(expected), std::string::npos) << expected;
+  }
+}
+
+TEST_F(KioskctlTest, InvitationsCarryEveryGuestAndTheirCode) {
+  const auto text =
+      runCommand({"pdftotext", "-layout", dir.file("codes/invitations.pdf"), "-"}, dir.path());
+  if (text.status != 0) {
+    GTEST_SKIP() << "pdftotext (poppler-utils) is not available: " << text.err;
+  }
+  for (const char* expected : {"张伟", "María García", "Tom Nguyen", "ABCD-0001", "ABCD-0003",
+                               "Test Forum", "Show this code at the lobby check-in terminal"}) {
+    EXPECT_NE(text.out.find(expected), std::string::npos) << expected;
+  }
+  const auto pages = runCommand({"pdfinfo", dir.file("codes/invitations.pdf")}, dir.path());
+  EXPECT_TRUE(std::regex_search(pages.out, std::regex("Pages:\\s+3\\n"))) << pages.out;
+  // The QR code printed on the invitation decodes to the guest's signed code.
+  const auto png = runCommand({"pdftoppm", "-png", "-r", "150", "-f", "1", "-l", "1",
+                               dir.file("codes/invitations.pdf"), dir.file("page")},
+                              dir.path());
+  ASSERT_EQ(png.status, 0) << png.err;
+  const auto decoded = ctl({"decode", dir.file("page-1.png")});
+  EXPECT_NE(decoded.out.find(payloadOf("ABCD-0001")), std::string::npos) << decoded.out;
+}
+
+TEST_F(KioskctlTest, ImageWithoutCodeIsAClearErrorAndRecordsNothing) {
+  {
+    std::ofstream pgm(dir.file("blank.pgm"));
+    pgm << "P2\n64 64\n255\n";
+    for (int i = 0; i < 64 * 64; ++i) {
+      pgm << (i % 7 == 0 ? "40 " : "230 ");
+    }
+  }
+  const auto r = ctl({"checkin", "--db", db, "--image", dir.file("blank.pgm")});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("no QR code"), std::string::npos) << r.err;
+  const auto report = ctlJson({"report", "--db", db, "--csv", dir.file("report.csv")});
+  EXPECT_EQ(report["rows"], 0);
+}
+
+TEST_F(KioskctlTest, BadCsvIsRefusedWholeWithEveryProblem) {
+  std::ofstream(dir.file("bad.csv")) << "booking_code,name,checkin_date\n"
+                                        "GOOD-0001,Good Guest,2026-11-24\n"
+                                        ",Missing Code,2026-11-24\n"
+                                        "BAD-DATE1,Bad Date,2026-02-30\n"
+                                        "GOOD-0001,Duplicate,2026-11-24\n"
+                                        "SHORT-01\n";
+  const auto r = ctl({"guests", "import", "--db", db, dir.file("bad.csv")});
+  EXPECT_EQ(r.status, 1);
+  for (const char* expected : {"3:1:", "4:3:", "5:1:", "6:"}) {
+    EXPECT_NE(r.err.find(expected), std::string::npos) << expected << " in\n" << r.err;
+  }
+  EXPECT_NE(r.err.find("nothing was imported"), std::string::npos);
+  // Nothing written: the three original guests remain.
+  EXPECT_EQ(ctl({"guests", "list", "--db", db}).lines().size(), 3u);
+
+  const auto partial = ctlJson({"guests", "import", "--db", db, "--skip-bad", dir.file("bad.csv")});
+  EXPECT_EQ(partial["skipped"], 5);
+  EXPECT_EQ(partial["imported"], 0);
+}
+
+TEST_F(KioskctlTest, HelpForEverySubcommand) {
+  for (const std::vector<std::string>& cmd :
+       std::vector<std::vector<std::string>>{{"--help"},
+                                             {"event", "create", "--help"},
+                                             {"guests", "import", "--help"},
+                                             {"codes", "issue", "--help"},
+                                             {"checkin", "--help"},
+                                             {"report", "--help"},
+                                             {"decode", "--help"},
+                                             {"badge", "--help"}}) {
+    auto r = ctl(cmd);
+    EXPECT_EQ(r.status, 0) << cmd.front();
+    EXPECT_NE(r.out.find("Usage"), std::string::npos) << cmd.front();
+  }
+}
+
+TEST_F(KioskctlTest, MissingDatabaseIsAClearError) {
+  const auto r = ctl({"checkin", "--db", dir.file("nope.db"), "--code", "ABCD-0001"});
+  EXPECT_NE(r.status, 0);
+  EXPECT_NE(r.err.find("nope.db"), std::string::npos) << r.err;
+}
+
+}  // namespace

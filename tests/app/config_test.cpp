@@ -1,0 +1,115 @@
+#include "kiosk/app/config.h"
+
+#include <gtest/gtest.h>
+
+namespace kiosk::app {
+namespace {
+
+TEST(Config, EmptyFileGivesStandaloneDefaults) {
+  auto c = parseConfig("", "kiosk.toml");
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_FALSE(c->server);
+  EXPECT_EQ(c->terminal.languages.front(), "zh-CN");
+  EXPECT_EQ(c->ui.idleTimeoutS, 30);
+}
+
+TEST(Config, ReadsEverySection) {
+  auto c = parseConfig(R"(
+[terminal]
+name = "lobby-2"
+database = "/var/lib/kiosk/kiosk.db"
+data_dir = "/var/lib/kiosk"
+languages = ["en", "zh-CN"]
+event = 1234
+
+[server]
+url = "https://central.example:8443"
+ca_file = "/etc/kiosk/ca.pem"
+pin_sha256 = "sha256//AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
+
+[camera]
+device = "/dev/video0"
+fps = 15
+
+[printer]
+name = "badges"
+fallback = "badges-2"
+badge_size = "62mm"
+
+[ui]
+orientation = "portrait"
+idle_timeout_s = 45
+)",
+                       "kiosk.toml");
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->terminal.name, "lobby-2");
+  EXPECT_EQ(c->terminal.event, 1234u);
+  ASSERT_TRUE(c->server);
+  EXPECT_EQ(c->server->url, "https://central.example:8443");
+  EXPECT_EQ(c->camera.fps, 15);
+  EXPECT_EQ(c->printer.fallback, "badges-2");
+  EXPECT_EQ(c->ui.idleTimeoutS, 45);
+}
+
+TEST(Config, UnknownKeysAndBadValuesNameTheKeyAndLine) {
+  const std::pair<const char*, const char*> cases[] = {
+      {"[terminal]\nnmae = \"x\"\n", "kiosk.toml:2: terminal.nmae: unknown key"},
+      {"[termnial]\n", "kiosk.toml:1: termnial: unknown section"},
+      {"[server]\nurl = \"http://plain.example\"\n",
+       "kiosk.toml:2: server.url: expected an https:// URL"},
+      {"[server]\nca_file = \"/x.pem\"\n", "server.url: required"},
+      {"[ui]\nidle_timeout_s = 0\n",
+       "kiosk.toml:2: ui.idle_timeout_s: expected a whole number from 5"},
+      {"[camera]\n\ndevice = \"webcam\"\n", "kiosk.toml:3: camera.device"},
+      {"[printer]\nbadge_size = \"a4\"\n", "'a4' is not one of cr80"},
+      {"[terminal]\nlanguages = []\n", "terminal.languages: must not be empty"},
+      {"[terminal]\ndatabase = \"kiosk.db\"\n", "expected an absolute path"},
+      {"[terminal\n", "kiosk.toml:1:"},
+  };
+  for (const auto& [text, expected] : cases) {
+    auto c = parseConfig(text, "kiosk.toml");
+    ASSERT_FALSE(c) << text;
+    EXPECT_NE(c.error().message.find(expected), std::string::npos) << c.error().message;
+  }
+}
+
+TEST(Config, ServerSyncTimingKeys) {
+  auto defaults = parseConfig("[server]\nurl = \"https://central.example\"\n", "kiosk.toml");
+  ASSERT_TRUE(defaults) << defaults.error().message;
+  ASSERT_TRUE(defaults->server);
+  EXPECT_EQ(defaults->server->pollIntervalS, 5);
+  EXPECT_EQ(defaults->server->heartbeatIntervalS, 60);
+  EXPECT_EQ(defaults->server->retryMaxS, 30);
+  EXPECT_EQ(defaults->server->batchSize, 200);
+
+  auto c = parseConfig(R"([server]
+url = "https://central.example"
+poll_interval_s = 2
+heartbeat_interval_s = 30
+retry_max_s = 10
+batch_size = 50
+)",
+                       "kiosk.toml");
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->server->pollIntervalS, 2);
+  EXPECT_EQ(c->server->heartbeatIntervalS, 30);
+  EXPECT_EQ(c->server->retryMaxS, 10);
+  EXPECT_EQ(c->server->batchSize, 50);
+
+  const std::pair<const char*, const char*> bad[] = {
+      {"[server]\nurl = \"https://c.example\"\nbatch_size = 5000\n",
+       "kiosk.toml:3: server.batch_size: expected a whole number from 1 to 1000"},
+      {"[server]\nurl = \"https://c.example\"\nretry_max_s = 0\n",
+       "kiosk.toml:3: server.retry_max_s"},
+      {"[server]\nurl = \"https://c.example\"\nheartbeat_interval_s = \"60\"\n",
+       "kiosk.toml:3: server.heartbeat_interval_s"},
+  };
+  for (const auto& [text, expected] : bad) {
+    auto r = parseConfig(text, "kiosk.toml");
+    ASSERT_FALSE(r) << text;
+    EXPECT_NE(r.error().message.find(expected), std::string::npos) << r.error().message;
+  }
+}
+
+}  // namespace
+}  // namespace kiosk::app

@@ -1,0 +1,363 @@
+#include "offline-cache/local_store.h"
+
+#include <gtest/gtest.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include <fstream>
+
+#include "kiosk/core/checkin_service.h"
+#include "kiosk/core/ids.h"
+#include "kiosk/core/text_search.h"
+#include "support/temp_dir.h"
+
+namespace kiosk::cache {
+namespace {
+
+using std::chrono::hours;
+using std::chrono::minutes;
+
+const TimePoint kNow = fromUnixSeconds(1'795'000'000);
+constexpr EventId kEvent = 0x5eed0001;
+
+Event makeEvent() {
+  Event e;
+  e.id = kEvent;
+  e.name = "Lakeside Forum 2026";
+  e.startsAt = kNow - hours(24);
+  e.endsAt = kNow + hours(48);
+  e.emergencyContacts = {{"Event hotline", "+86 21 5555 0100"}};
+  e.hospitalName = "Ruijin Hospital";
+  return e;
+}
+
+Guest makeGuest(std::string code, std::string name, std::string phone = "") {
+  Guest g;
+  g.bookingCode = std::move(code);
+  g.name = std::move(name);
+  g.phone = std::move(phone);
+  g.needs.diet = "halal";
+  g.lodging.hotel = "Lakeside Hotel";
+  g.lodging.room = "1208";
+  TransportLeg leg;
+  leg.vehicle = "Shuttle 3";
+  leg.pickupTime = kNow + hours(2);
+  leg.flight = "MU5101";
+  g.transport.push_back(leg);
+  Meeting m;
+  m.name = "Opening plenary";
+  m.room = "Hall A";
+  m.seat = "R3-12";
+  g.meetings.push_back(m);
+  return g;
+}
+
+class LocalStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto opened = LocalStore::open(dir.file("kiosk.db"));
+    ASSERT_TRUE(opened) << opened.error().message;
+    store = std::move(*opened);
+    ASSERT_TRUE(store->saveEvent(makeEvent()));
+    key = generateSigningKey(kEvent, 1, kNow);
+    ASSERT_TRUE(store->saveSigningKey(key));
+    auto saved = store->upsertGuests(kEvent,
+                                     {makeGuest("ABCD-1234", "张伟", "13812345678"),
+                                      makeGuest("EFGH-5678", "María García López")},
+                                     kNow);
+    ASSERT_TRUE(saved) << saved.error().message;
+  }
+
+  std::int64_t count(const std::string& table) {
+    auto s = store->database().prepare("SELECT COUNT(*) FROM " + table);
+    return s.step() ? s.columnInt(0) : -1;
+  }
+
+  std::string tokenFor(GuestId guest) {
+    return issueToken(TokenClaims{1, kEvent, guest, kNow - hours(1), kNow + hours(72)}, key);
+  }
+
+  testing::TempDir dir;
+  std::unique_ptr<LocalStore> store;
+  SigningKey key;
+  ManualClock clock{kNow};
+};
+
+TEST_F(LocalStoreTest, DatabaseFileIsPrivateAndInWalMode) {
+  struct stat st {};
+  ASSERT_EQ(::stat(dir.file("kiosk.db").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  auto s = store->database().prepare("PRAGMA journal_mode");
+  ASSERT_TRUE(s.step());
+  EXPECT_EQ(s.columnText(0), "wal");
+}
+
+TEST_F(LocalStoreTest, GuestsRoundTripWithIdsAndDetails) {
+  auto guests = store->listGuests(kEvent);
+  ASSERT_TRUE(guests);
+  ASSERT_EQ(guests->size(), 2u);
+  EXPECT_EQ((*guests)[0].id, 1u);
+  EXPECT_EQ((*guests)[1].id, 2u);
+  const auto found = store->findGuestByBookingCode(kEvent, "ABCD-1234");
+  ASSERT_TRUE(found && *found);
+  const Guest& g = **found;
+  EXPECT_EQ(g.name, "张伟");
+  EXPECT_EQ(g.lodging.room, "1208");
+  ASSERT_EQ(g.transport.size(), 1u);
+  EXPECT_EQ(g.transport[0].pickupTime, kNow + hours(2));
+  EXPECT_EQ(g.meetings.at(0).seat, "R3-12");
+  // Re-import by booking code updates in place and keeps the id.
+  auto again = store->upsertGuests(kEvent, {makeGuest("ABCD-1234", "张伟", "13800000000")}, kNow);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->at(0).id, 1u);
+  EXPECT_EQ(*store->guestCount(kEvent), 2u);
+  EXPECT_EQ((*store->findGuest(kEvent, 1))->phone, "13800000000");
+}
+
+TEST_F(LocalStoreTest, SearchByNamePinyinInitialsPhoneTailAndCode) {
+  auto names = [&](std::string_view q) {
+    std::vector<std::string> out;
+    for (const auto& g : *store->searchGuests(kEvent, q, 10)) {
+      out.push_back(g.name);
+    }
+    return out;
+  };
+  EXPECT_EQ(names("张"), std::vector<std::string>{"张伟"});
+  EXPECT_EQ(names("zhangw"), std::vector<std::string>{"张伟"});
+  EXPECT_EQ(names("zw"), std::vector<std::string>{"张伟"});
+  EXPECT_EQ(names("5678").size(),
+            1u);  // phone tail of 张伟 (and booking code EFGH-5678 starts differently)
+  EXPECT_EQ(names("garcia"), std::vector<std::string>{"María García López"});
+  EXPECT_EQ(names("lopez"), std::vector<std::string>{"María García López"});
+  EXPECT_EQ(names("efgh"), std::vector<std::string>{"María García López"});
+  EXPECT_TRUE(names("nobody").empty());
+}
+
+TEST_F(LocalStoreTest, RenamedGuestIsFoundUnderTheNewNameOnly) {
+  ASSERT_TRUE(store->upsertGuests(kEvent, {makeGuest("ABCD-1234", "李娜", "13900001111")}, kNow));
+  EXPECT_TRUE(store->searchGuests(kEvent, "zhangwei", 10)->empty());
+  EXPECT_TRUE(store->searchGuests(kEvent, "5678", 10)->empty());
+  ASSERT_EQ(store->searchGuests(kEvent, "lina", 10)->size(), 1u);
+  EXPECT_EQ(count("guest_search WHERE guest_id = 1"),
+            static_cast<std::int64_t>(searchKeysFor(*(*store->findGuest(kEvent, 1))).size()));
+}
+
+TEST_F(LocalStoreTest, CheckinWritesRecordOutboxAndAuditTogether) {
+  CheckinService service(*store, *store, clock, "lobby-1", kEvent);
+  auto d = service.checkInNow(tokenFor(1), ScanSource::kCamera);
+  ASSERT_TRUE(d) << d.error().message;
+  EXPECT_EQ(d->outcome, ScanOutcome::kAccepted);
+  EXPECT_EQ(count("checkins"), 1);
+  EXPECT_EQ(count("outbox WHERE kind = 'checkin'"), 1);
+  EXPECT_EQ(count("audit WHERE action = 'checkin'"), 1);
+
+  clock.advance(minutes(1));
+  auto again = service.checkInNow(tokenFor(1), ScanSource::kCamera);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->outcome, ScanOutcome::kAlreadyCheckedIn);
+  EXPECT_EQ(again->previous->terminal, "lobby-1");
+  EXPECT_EQ(again->previous->scannedAt, kNow);
+  EXPECT_EQ(count("checkins"), 1);
+  EXPECT_EQ(count("rejections"), 1);
+  EXPECT_EQ(count("outbox WHERE kind = 'rejection'"), 1);
+}
+
+TEST_F(LocalStoreTest, FailedAuditInsertRollsBackTheCheckin) {
+  store->database().exec(
+      "CREATE TRIGGER fail_audit BEFORE INSERT ON audit BEGIN SELECT RAISE(FAIL, 'audit "
+      "unavailable'); END");
+  CheckinService service(*store, *store, clock, "lobby-1", kEvent);
+  auto d = service.checkInNow(tokenFor(1), ScanSource::kCamera);
+  ASSERT_FALSE(d);
+  EXPECT_NE(d.error().message.find("audit unavailable"), std::string::npos);
+  EXPECT_EQ(count("checkins"), 0);
+  EXPECT_EQ(count("outbox"), 0);
+}
+
+// A real full disk: the database lives on a tiny tmpfs (needs root to mount; skipped
+// otherwise) that a filler file has filled up.
+TEST(LocalStoreFullDisk, CheckinOnAFullDiskIsATransientErrorAndLosesNothing) {
+  testing::TempDir dir;
+  const auto mountPoint = dir.file("small");
+  std::filesystem::create_directory(mountPoint);
+  if (::mount("tmpfs", mountPoint.c_str(), "tmpfs", 0, "size=512k") != 0) {
+    GTEST_SKIP() << "cannot mount a tmpfs here (needs root): " << std::strerror(errno);
+  }
+  struct Unmount {
+    std::string path;
+    ~Unmount() { ::umount2(path.c_str(), MNT_DETACH); }
+  } unmount{mountPoint};
+
+  auto opened = LocalStore::open(mountPoint + "/kiosk.db");
+  ASSERT_TRUE(opened) << opened.error().message;
+  auto& store = **opened;
+  ASSERT_TRUE(store.saveEvent(makeEvent()));
+  const auto key = generateSigningKey(kEvent, 1, kNow);
+  ASSERT_TRUE(store.saveSigningKey(key));
+  ASSERT_TRUE(store.upsertGuests(kEvent, {makeGuest("FULL-0001", "Disk Full")}, kNow));
+  {
+    std::ofstream filler(mountPoint + "/filler", std::ios::binary);
+    const std::string block(4096, 'f');
+    while (filler.write(block.data(), static_cast<std::streamsize>(block.size())) && filler.flush()) {
+    }
+  }
+  ManualClock clock{kNow};
+  CheckinService service(store, store, clock, "lobby-1", kEvent);
+  const auto token = issueToken(TokenClaims{1, kEvent, 1, kNow - hours(1), kNow + hours(72)}, key);
+  auto d = service.checkInNow(token, ScanSource::kCamera);
+  ASSERT_FALSE(d);
+  EXPECT_EQ(d.error().kind, ErrorKind::kTransient);
+  EXPECT_NE(d.error().message.find("disk is full"), std::string::npos) << d.error().message;
+
+  // Space comes back: the same scan now succeeds, exactly once.
+  std::filesystem::remove(mountPoint + "/filler");
+  d = service.checkInNow(token, ScanSource::kCamera);
+  ASSERT_TRUE(d) << d.error().message;
+  EXPECT_EQ(d->outcome, ScanOutcome::kAccepted);
+  auto s = store.database().prepare("SELECT COUNT(*) FROM checkins");
+  ASSERT_TRUE(s.step());
+  EXPECT_EQ(s.columnInt(0), 1);
+}
+
+TEST_F(LocalStoreTest, HostIsNotifiedThroughTheOutbox) {
+  Guest vip = makeGuest("VIP-0001", "Dr. Amani Okafor");
+  vip.category = GuestCategory::kVip;
+  vip.host = "Chen Jing";
+  vip.hostContact = "+86 139 0000 1111";
+  auto saved = store->upsertGuests(kEvent, {vip}, kNow);
+  ASSERT_TRUE(saved);
+  CheckinService service(*store, *store, clock, "lobby-1", kEvent);
+  ASSERT_EQ(service.checkInNow("VIP-0001", ScanSource::kTyped)->outcome, ScanOutcome::kAccepted);
+  auto s = store->database().prepare("SELECT payload FROM outbox WHERE kind = 'arrival_notice'");
+  ASSERT_TRUE(s.step());
+  EXPECT_NE(s.columnText(0).find("Chen Jing"), std::string::npos);
+}
+
+TEST_F(LocalStoreTest, UndoIsRecordedAndSynced) {
+  CheckinService service(*store, *store, clock, "lobby-1", kEvent);
+  auto d = service.checkInNow(tokenFor(1), ScanSource::kCamera);
+  ASSERT_TRUE(service.undo(d->checkin->id, StaffAction{"s7", "wrong guest scanned"}));
+  auto record = *store->findCheckin(d->checkin->id);
+  ASSERT_TRUE(record);
+  EXPECT_TRUE(record->undoneAt);
+  EXPECT_EQ(record->undoReason, "wrong guest scanned");
+  EXPECT_EQ(count("outbox WHERE kind = 'undo'"), 1);
+  EXPECT_FALSE(*store->findActiveCheckin(kEvent, 1));
+}
+
+TEST_F(LocalStoreTest, ReportListsCheckinsAndRefusalsInOrder) {
+  CheckinService service(*store, *store, clock, "lobby-1", kEvent);
+  ASSERT_TRUE(service.checkInNow(tokenFor(1), ScanSource::kCamera));
+  clock.advance(minutes(1));
+  ASSERT_TRUE(service.checkInNow("NOPE-9999", ScanSource::kCamera));
+  clock.advance(minutes(1));
+  ASSERT_TRUE(service.checkInByStaff(2, StaffAction{"s1", "lost phone, passport checked"},
+                                     CheckinMethod::kStaffManual));
+  auto rows = store->report(kEvent);
+  ASSERT_TRUE(rows);
+  ASSERT_EQ(rows->size(), 3u);
+  EXPECT_EQ((*rows)[0].outcome, "accepted");
+  EXPECT_EQ((*rows)[0].bookingCode, "ABCD-1234");
+  EXPECT_EQ((*rows)[1].outcome, "unknown_code");
+  EXPECT_EQ((*rows)[2].method, "staff_manual");
+  EXPECT_EQ((*rows)[2].reason, "lost phone, passport checked");
+}
+
+TEST_F(LocalStoreTest, RetentionPurgeDeletesPersonalDataOfEndedEventsOnly) {
+  Event other = makeEvent();
+  other.id = kEvent + 1;
+  other.name = "Recent";
+  other.endsAt = kNow + hours(24 * 25);  // ends 23 days after the first one
+  ASSERT_TRUE(store->saveEvent(other));
+  ASSERT_TRUE(store->upsertGuests(other.id, {makeGuest("KEEP-0001", "Recent Guest")}, kNow));
+
+  const std::string photo = dir.file("photo.jpg");
+  std::ofstream(photo) << "jpeg";
+  store->database()
+      .prepare(
+          "INSERT INTO photos (checkin_id, event_id, guest_id, path, taken_at) VALUES ('c1', ?1, "
+          "1, ?2, 0)")
+      .bind(1, kEvent)
+      .bind(2, photo)
+      .run();
+
+  // 40 days after the first event ended (retention 30 days).
+  const TimePoint later = kNow + hours(48) + hours(24 * 40);
+  auto stats = store->purgeExpired(later, "lobby-1");
+  ASSERT_TRUE(stats) << stats.error().message;
+  EXPECT_EQ(stats->events, 1);
+  EXPECT_EQ(stats->guests, 2u);
+  EXPECT_EQ(stats->photos, 1u);
+  EXPECT_FALSE(std::filesystem::exists(photo));
+  EXPECT_EQ(*store->guestCount(kEvent), 0u);
+  EXPECT_EQ(count("guest_search WHERE event_id = " + std::to_string(kEvent)), 0);
+  EXPECT_EQ(*store->guestCount(other.id), 1u);
+  EXPECT_EQ(count("audit WHERE action = 'retention_purge'"), 1);
+  // A second run finds nothing more to do.
+  EXPECT_EQ(store->purgeExpired(later, "lobby-1")->events, 0);
+}
+
+TEST(LocalStoreOpen, DamagedFileIsReportedClearly) {
+  testing::TempDir dir;
+  const auto path = dir.file("kiosk.db");
+  {
+    auto store = LocalStore::open(path);
+    ASSERT_TRUE(store);
+    std::vector<Guest> many;
+    for (int i = 0; i < 2000; ++i) {
+      many.push_back(makeGuest("G" + std::to_string(10000 + i), "Guest " + std::to_string(i)));
+    }
+    ASSERT_TRUE((*store)->saveEvent(makeEvent()));
+    ASSERT_TRUE((*store)->upsertGuests(kEvent, many, kNow));
+    (*store)->database().exec("PRAGMA wal_checkpoint(TRUNCATE)");
+  }
+  {
+    std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(4096 * 5);  // the header of page 6: the b-tree structure, not just cell text
+    const std::string garbage(3000, '\x5a');
+    f.write(garbage.data(), static_cast<std::streamsize>(garbage.size()));
+  }
+  auto reopened = LocalStore::open(path);
+  ASSERT_FALSE(reopened);
+  EXPECT_EQ(reopened.error().kind, ErrorKind::kCorrupt);
+  EXPECT_NE(reopened.error().message.find(path), std::string::npos);
+}
+
+TEST(LocalStoreOpen, NotADatabaseIsCorrupt) {
+  testing::TempDir dir;
+  const auto path = dir.file("kiosk.db");
+  std::ofstream(path) << std::string(8192, 'j');
+  auto opened = LocalStore::open(path);
+  ASSERT_FALSE(opened);
+  EXPECT_EQ(opened.error().kind, ErrorKind::kCorrupt);
+}
+
+TEST(LocalStoreOpen, NewerSchemaIsRefused) {
+  testing::TempDir dir;
+  const auto path = dir.file("kiosk.db");
+  {
+    auto store = LocalStore::open(path);
+    ASSERT_TRUE(store);
+    (*store)->database().exec("PRAGMA user_version = 999");
+  }
+  auto opened = LocalStore::open(path);
+  ASSERT_FALSE(opened);
+  EXPECT_NE(opened.error().message.find("newer"), std::string::npos);
+}
+
+TEST(LocalStoreOpen, LoosePermissionsAreTightened) {
+  testing::TempDir dir;
+  const auto path = dir.file("kiosk.db");
+  { ASSERT_TRUE(LocalStore::open(path)); }
+  ::chmod(path.c_str(), 0644);
+  { ASSERT_TRUE(LocalStore::open(path)); }
+  struct stat st {};
+  ASSERT_EQ(::stat(path.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+}
+
+}  // namespace
+}  // namespace kiosk::cache

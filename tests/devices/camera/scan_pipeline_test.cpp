@@ -1,0 +1,179 @@
+// The whole pipeline with real threads at a real frame rate: a source, the capture
+// worker, the newest-wins slot, the decode worker and the polled scan events.
+#include "devices/camera/scan_pipeline.h"
+
+#include <gtest/gtest.h>
+
+#include "devices/camera/synthetic_source.h"
+#include "devices/camera/v4l2_camera_source.h"
+#include "devices/printing/qr_code.h"
+#include "tests/devices/camera/test_support.h"
+
+namespace kiosk::devices {
+namespace {
+
+using test::waitFor;
+
+const std::string kToken = "K1.eyJrIjoiazEiLCJlIjo3LCJnIjo5OTl9.c2lnbmF0dXJlLWJ5dGVz";
+
+struct SyntheticRig {
+  SystemClock clock;
+  SyntheticSource* synthetic = nullptr;
+  std::unique_ptr<ScanPipeline> pipeline;
+
+  explicit SyntheticRig(const ScanPipelineOptions& options = {},
+                        ScanDeduplicator* shared = nullptr) {
+    auto source = std::make_unique<SyntheticSource>(SyntheticSourceOptions{{1280, 720}, 30}, clock);
+    synthetic = source.get();
+    pipeline = std::make_unique<ScanPipeline>(std::move(source), options, shared);
+    pipeline->start();
+  }
+
+  std::optional<ScannedCode> waitForScan() {
+    std::optional<ScannedCode> scan;
+    waitFor([&] { return (scan = pipeline->pollScan()).has_value(); });
+    return scan;
+  }
+
+  void waitForDecodedFrames(std::uint64_t count) {
+    const auto start = pipeline->status().framesDecoded;
+    ASSERT_TRUE(waitFor([&] { return pipeline->status().framesDecoded >= start + count; }));
+  }
+};
+
+TEST(ScanPipeline, CodeEnteringTheSceneBecomesOneScanEvent) {
+  SyntheticRig rig;
+  rig.waitForDecodedFrames(5);  // the empty lobby first
+  EXPECT_FALSE(rig.pipeline->pollScan().has_value());
+
+  const TimePoint presented = rig.clock.now();
+  ASSERT_TRUE(rig.synthetic->present(kToken).ok());
+  const auto scan = rig.waitForScan();
+  ASSERT_TRUE(scan.has_value()) << "no scan within the timeout";
+  EXPECT_EQ(scan->text, kToken);
+  EXPECT_EQ(scan->source, ScanSource::kCamera);
+  EXPECT_EQ(scan->format, CodeFormat::kQrCode);
+  EXPECT_GE(scan->seenAt, presented);
+  EXPECT_GT(scan->frameSequence, 0u);
+  EXPECT_GT(scan->box.width, 0.1f);
+  EXPECT_GT(scan->box.centerX(), 0.2f);
+  EXPECT_LT(scan->box.centerX(), 0.8f);
+
+  // The code stays in view for many more frames: still one event within the window.
+  rig.waitForDecodedFrames(20);
+  EXPECT_FALSE(rig.pipeline->pollScan().has_value());
+
+  const auto status = rig.pipeline->status();
+  EXPECT_EQ(status.camera.state, CameraState::kStreaming);
+  EXPECT_EQ(status.scansReported, 1u);
+  EXPECT_GT(status.framesCaptured, 20u);
+  EXPECT_GT(status.framesPerSecond, 5.0);
+  EXPECT_GT(status.decodeMillisMedian, 0.0);
+}
+
+TEST(ScanPipeline, SameCodeIsReportedAgainAfterTheWindow) {
+  ScanPipelineOptions options;
+  options.repeatWindow = Millis{400};
+  SyntheticRig rig(options);
+  ASSERT_TRUE(rig.synthetic->present(kToken).ok());
+  const auto first = rig.waitForScan();
+  ASSERT_TRUE(first.has_value());
+  const auto second = rig.waitForScan();
+  ASSERT_TRUE(second.has_value());
+  EXPECT_EQ(second->text, kToken);
+  EXPECT_GE(second->seenAt - first->seenAt, Millis{400});
+}
+
+TEST(ScanPipeline, SharedDeduplicatorSuppressesACodeTheWedgeAlreadyReported) {
+  ScanDeduplicator shared(Millis{60'000});
+  SystemClock clock;
+  // The wedge scanner read the code a moment ago.
+  ASSERT_TRUE(shared.accept(kToken, clock.now()));
+  SyntheticRig rig(ScanPipelineOptions{}, &shared);
+  ASSERT_TRUE(rig.synthetic->present(kToken).ok());
+  ASSERT_TRUE(rig.synthetic->present(kToken).ok());
+  rig.waitForDecodedFrames(30);
+  EXPECT_FALSE(rig.pipeline->pollScan().has_value());
+  // A different code still gets through.
+  ASSERT_TRUE(rig.synthetic->present("ANOTHER-GUEST").ok());
+  const auto scan = rig.waitForScan();
+  ASSERT_TRUE(scan.has_value());
+  EXPECT_EQ(scan->text, "ANOTHER-GUEST");
+}
+
+TEST(ScanPipeline, PreviewIsSmallAndFollowsTheFrames) {
+  SyntheticRig rig;
+  std::shared_ptr<const RgbFrame> first;
+  ASSERT_TRUE(waitFor([&] { return (first = rig.pipeline->latestPreview()) != nullptr; }));
+  EXPECT_EQ(first->width, 640);
+  EXPECT_EQ(first->height, 360);
+  EXPECT_EQ(first->pixels.size(), first->byteSize());
+  std::shared_ptr<const RgbFrame> later;
+  ASSERT_TRUE(waitFor([&] {
+    later = rig.pipeline->latestPreview();
+    return later->sequence > first->sequence;
+  }));
+  const auto full = rig.pipeline->latestFrame();
+  ASSERT_NE(full, nullptr);
+  EXPECT_EQ(full->gray.width, 1280);
+}
+
+TEST(ScanPipeline, PausedScanningReportsNothingButKeepsThePreview) {
+  SyntheticRig rig;
+  rig.pipeline->setScanning(false);
+  ASSERT_TRUE(rig.synthetic->present(kToken).ok());
+  const auto decodedBefore = rig.pipeline->status().framesDecoded;
+  const auto capturedBefore = rig.pipeline->status().framesCaptured;
+  ASSERT_TRUE(waitFor([&] { return rig.pipeline->status().framesCaptured > capturedBefore + 15; }));
+  EXPECT_FALSE(rig.pipeline->pollScan().has_value());
+  EXPECT_LE(rig.pipeline->status().framesDecoded, decodedBefore + 1);
+  EXPECT_FALSE(rig.pipeline->status().scanning);
+  rig.pipeline->setScanning(true);
+  const auto scan = rig.waitForScan();
+  ASSERT_TRUE(scan.has_value());
+  EXPECT_EQ(scan->text, kToken);
+}
+
+TEST(ScanPipeline, PresentedImageIsScanned) {
+  test::TempDir dir;
+  auto qr = encodeQr("INVITE-IMAGE-42");
+  ASSERT_TRUE(qr.ok());
+  const std::string path = (dir.path() / "invite.png").string();
+  ASSERT_TRUE(writeQrPng(*qr, path, 6).ok());
+  SyntheticRig rig;
+  ASSERT_TRUE(rig.synthetic->presentImage(path).ok());
+  const auto scan = rig.waitForScan();
+  ASSERT_TRUE(scan.has_value());
+  EXPECT_EQ(scan->text, "INVITE-IMAGE-42");
+}
+
+TEST(ScanPipeline, MissingCameraIsVisibleAndStopsPromptly) {
+  test::TempDir dir;
+  SystemClock clock;
+  V4l2CameraOptions options;
+  options.device = (dir.path() / "video7").string();
+  ScanPipeline pipeline(std::make_unique<V4l2CameraSource>(options, clock));
+  pipeline.start();
+  ASSERT_TRUE(waitFor([&] { return pipeline.status().camera.state == CameraState::kNoCamera; }));
+  const auto status = pipeline.status();
+  EXPECT_NE(status.camera.reason.find(options.device), std::string::npos);
+  EXPECT_EQ(status.framesCaptured, 0u);
+  EXPECT_EQ(pipeline.latestPreview(), nullptr);
+  EXPECT_FALSE(pipeline.pollScan().has_value());
+  const auto before = std::chrono::steady_clock::now();
+  pipeline.stop();
+  // Generous bound: the capture thread waits at most a frame time between retries.
+  EXPECT_LT(std::chrono::steady_clock::now() - before, std::chrono::seconds(2));
+}
+
+TEST(ScanPipeline, DestroyingARunningPipelineJoinsCleanly) {
+  for (int i = 0; i < 3; ++i) {
+    SyntheticRig rig;
+    rig.waitForDecodedFrames(2);
+    ASSERT_TRUE(rig.synthetic->present(kToken).ok());
+  }
+  SUCCEED();
+}
+
+}  // namespace
+}  // namespace kiosk::devices
