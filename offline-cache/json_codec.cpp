@@ -35,10 +35,27 @@ T number(const Json& j, const char* key, T fallback) {
   if (it == j.end() || it->is_null()) {
     return fallback;
   }
-  return it->get<T>();
+  return integerFromJson<T>(*it);
 }
 
 }  // namespace
+
+std::int64_t integerFromJson(const Json& j, std::int64_t min, std::int64_t max) {
+  if (j.is_number_unsigned()) {
+    const auto v = j.get<std::uint64_t>();
+    if (std::cmp_less_equal(v, max) && std::cmp_greater_equal(v, min)) {
+      return static_cast<std::int64_t>(v);
+    }
+  } else if (j.is_number_integer()) {
+    const auto v = j.get<std::int64_t>();
+    if (v >= min && v <= max) {
+      return v;
+    }
+  } else {
+    throw std::invalid_argument("expected an integer, got " + std::string(j.type_name()));
+  }
+  throw std::invalid_argument("integer out of range: " + j.dump().substr(0, 40));
+}
 
 Json toJson(TimePoint t) {
   return formatIso8601(t, true);
@@ -77,7 +94,7 @@ Json toJson(const Event& e) {
 
 Event eventFromJson(const Json& j) {
   Event e;
-  e.id = j.at("id").get<EventId>();
+  e.id = integerFromJson<EventId>(j.at("id"));
   e.name = j.at("name").get<std::string>();
   e.startsAt = timeFromJson(j.at("starts_at"));
   e.endsAt = timeFromJson(j.at("ends_at"));
@@ -200,8 +217,8 @@ Json toJson(const Guest& g) {
 
 Guest guestFromJson(const Json& j) {
   Guest g;
-  g.eventId = j.at("event_id").get<EventId>();
-  g.id = j.at("id").get<GuestId>();
+  g.eventId = integerFromJson<EventId>(j.at("event_id"));
+  g.id = integerFromJson<GuestId>(j.at("id"));
   g.bookingCode = j.at("booking_code").get<std::string>();
   g.name = j.at("name").get<std::string>();
   g.company = str(j, "company");
@@ -258,8 +275,8 @@ Json toJson(const CheckinRecord& r) {
 CheckinRecord checkinFromJson(const Json& j) {
   CheckinRecord r;
   r.id = j.at("id").get<std::string>();
-  r.eventId = j.at("event_id").get<EventId>();
-  r.guestId = j.at("guest_id").get<GuestId>();
+  r.eventId = integerFromJson<EventId>(j.at("event_id"));
+  r.guestId = integerFromJson<GuestId>(j.at("guest_id"));
   r.terminal = j.at("terminal").get<std::string>();
   r.scannedAt = timeFromJson(j.at("scanned_at"));
   const auto method = parseCheckinMethod(j.at("method").get<std::string>());
@@ -296,9 +313,9 @@ Json toJson(const RejectedScan& r) {
 RejectedScan rejectionFromJson(const Json& j) {
   RejectedScan r;
   r.id = j.at("id").get<std::string>();
-  r.eventId = j.at("event_id").get<EventId>();
+  r.eventId = integerFromJson<EventId>(j.at("event_id"));
   if (auto it = j.find("guest_id"); it != j.end() && !it->is_null()) {
-    r.guestId = it->get<GuestId>();
+    r.guestId = integerFromJson<GuestId>(*it);
   }
   r.terminal = j.at("terminal").get<std::string>();
   r.scannedAt = timeFromJson(j.at("scanned_at"));
@@ -347,8 +364,8 @@ Json toJson(const SigningKey& k, bool withSecret) {
 
 SigningKey signingKeyFromJson(const Json& j) {
   SigningKey k;
-  k.eventId = j.at("event_id").get<EventId>();
-  k.id = j.at("key_id").get<KeyId>();
+  k.eventId = integerFromJson<EventId>(j.at("event_id"));
+  k.id = integerFromJson<KeyId>(j.at("key_id"));
   const auto pub = hexDecode(j.at("public_key").get<std::string>());
   if (!pub || pub->size() != k.publicKey.size()) {
     throw std::invalid_argument("public_key must be 32 bytes of hex");

@@ -8,8 +8,11 @@
 // kCorrupt/kInvalidInput error at their boundary.
 #pragma once
 
+#include <cstdint>
+#include <limits>
 #include <nlohmann/json_fwd.hpp>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "kiosk/core/audit.h"
@@ -21,6 +24,18 @@
 namespace kiosk::cache {
 
 using Json = nlohmann::json;
+
+// An integer field, range-checked. Floats, strings and out-of-range values throw
+// std::invalid_argument; nlohmann's get<unsigned>() on 1e28 is undefined behaviour.
+std::int64_t integerFromJson(const Json& j, std::int64_t min, std::int64_t max);
+template <typename T>
+T integerFromJson(const Json& j) {
+  constexpr auto kInt64Max = std::numeric_limits<std::int64_t>::max();
+  constexpr auto kMax = std::cmp_greater(std::numeric_limits<T>::max(), kInt64Max)
+                            ? kInt64Max
+                            : static_cast<std::int64_t>(std::numeric_limits<T>::max());
+  return static_cast<T>(integerFromJson(j, std::numeric_limits<T>::min(), kMax));
+}
 
 Json toJson(TimePoint t);
 TimePoint timeFromJson(const Json& j);

@@ -41,6 +41,25 @@ TEST(JsonCodec, MalformedInputThrows) {
   EXPECT_ANY_THROW(parseJson("{\"truncated\": "));
 }
 
+// Found by the sync_json fuzzer: a float or huge number where an id belongs was converted
+// with undefined behaviour instead of being rejected.
+TEST(JsonCodec, NumbersOutOfRangeOrNotIntegersAreRejected) {
+  const auto checkin = [](const std::string& guestId) {
+    return checkinFromJson(parseJson(R"({"id":"a","event_id":1,"guest_id":)" + guestId +
+                                     R"(,"terminal":"t","scanned_at":"2026-11-24T00:30:00.000Z",)"
+                                     R"("method":"qr_code"})"));
+  };
+  EXPECT_EQ(checkin("4294967295").guestId, 4294967295U);
+  EXPECT_THROW(checkin("9999999999999999999999999992"), std::invalid_argument);
+  EXPECT_THROW(checkin("4294967296"), std::invalid_argument);
+  EXPECT_THROW(checkin("-1"), std::invalid_argument);
+  EXPECT_THROW(checkin("2.5"), std::invalid_argument);
+  EXPECT_THROW(checkin("\"7\""), std::invalid_argument);
+  EXPECT_EQ(integerFromJson<std::uint64_t>(parseJson("9007199254740993")), 9007199254740993ULL);
+  EXPECT_THROW(integerFromJson<std::uint64_t>(parseJson("18446744073709551615")),
+               std::invalid_argument);
+}
+
 TEST(JsonCodec, CheckinRoundTrip) {
   CheckinRecord r;
   r.id = "0190f1e2-0000-7000-8000-000000000001";
