@@ -1,8 +1,30 @@
-// kiosk-central: the reference central server and its admin commands.
+// kiosk-central: the reference central server and its admin commands - the composition
+// root of the central side.
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
 #include <CLI/CLI.hpp>
 
+#include "central/admin_commands.h"
+
 int main(int argc, char** argv) {
+  // stdout carries the commands' JSON; logs go to stderr (journald on a server).
+  spdlog::set_default_logger(spdlog::stderr_color_mt("kiosk-central"));
   CLI::App app{"kiosk-central - reference central server for lobby check-in terminals"};
-  CLI11_PARSE(app, argc, argv);
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "kiosk-central " KIOSK_VERSION);
+  kiosk::central::addServeCommand(app);
+  kiosk::central::addEventCommands(app);
+  kiosk::central::addGuestCommands(app);
+  kiosk::central::addCodeCommands(app);
+  kiosk::central::addDeviceCommands(app);
+  kiosk::central::addStaffCommands(app);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  } catch (const kiosk::central::CentralExit& e) {
+    return e.status;
+  }
   return 0;
 }

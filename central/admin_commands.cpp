@@ -1,0 +1,692 @@
+#include "central/admin_commands.h"
+
+#include <CLI/CLI.hpp>
+#include <filesystem>
+#include <fstream>
+#include <iomanip>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "central/central_store.h"
+#include "devices/printing/qr_code.h"
+#include "kiosk/app/event_file.h"
+#include "kiosk/core/encoding.h"
+#include "kiosk/core/guest_csv.h"
+#include "kiosk/core/ids.h"
+#include "kiosk/core/local_time.h"
+
+namespace kiosk::central {
+
+namespace {
+
+using nlohmann::json;
+
+[[noreturn]] void failWith(const std::string& context, const Error& error) {
+  std::cerr << "kiosk-central: " << context << ": " << error.message << "\n";
+  throw CentralExit{error.kind == ErrorKind::kCorrupt ? 3 : 2};
+}
+
+template <typename T>
+T valueOrExit(Result<T> result, const std::string& context) {
+  if (!result) {
+    failWith(context, result.error());
+  }
+  return std::move(result).value();
+}
+
+void checkOrExit(const Status& status, const std::string& context) {
+  if (!status) {
+    failWith(context, status.error());
+  }
+}
+
+std::unique_ptr<CentralStore> openOrExit(const std::string& path) {
+  return valueOrExit(CentralStore::open(path), "opening " + path);
+}
+
+std::string iso(std::optional<TimePoint> t) {
+  return t ? formatIso8601(*t) : std::string();
+}
+
+json timeOrNull(std::optional<TimePoint> t) {
+  return t ? json(formatIso8601(*t, true)) : json(nullptr);
+}
+
+CLI::Option* dbOption(CLI::App* cmd, std::string& db, bool mustExist = true) {
+  auto* o = cmd->add_option("--db", db, "Central database file")->required();
+  if (mustExist) {
+    o->check(CLI::ExistingFile);
+  }
+  return o;
+}
+
+// --- event ---
+
+struct EventOptions {
+  std::string db;
+  std::string name;
+  std::string starts;
+  std::string ends;
+  std::string timezone;
+  std::string details;
+  std::string webhook;
+};
+
+std::optional<std::string> checkWebhook(const std::string& url) {
+  if (!url.empty() && url.rfind("https://", 0) != 0 && url.rfind("http://", 0) != 0) {
+    return "--webhook must be an http:// or https:// URL";
+  }
+  return std::nullopt;
+}
+
+void createEvent(const EventOptions& o) {
+  Event event;
+  event.id = randomNonZeroU32();
+  if (!o.details.empty()) {
+    checkOrExit(app::applyEventFile(o.details, event), "reading " + o.details);
+  }
+  if (!o.timezone.empty()) {
+    if (!isKnownTimeZone(o.timezone)) {
+      failWith("--timezone",
+               makeError(ErrorKind::kInvalidInput, "unknown time zone '" + o.timezone + "'"));
+    }
+    event.timezone = o.timezone;
+  }
+  if (!o.name.empty()) {
+    event.name = o.name;
+  }
+  for (auto [text, field, flag] : {std::tuple{&o.starts, &event.startsAt, "--starts"},
+                                   std::tuple{&o.ends, &event.endsAt, "--ends"}}) {
+    if (text->empty()) {
+      continue;
+    }
+    const auto t = parseLocalTime(*text, event.timezone);
+    if (!t) {
+      failWith(flag, makeError(ErrorKind::kInvalidInput,
+                               "'" + *text +
+                                   "' is not an ISO 8601 date-time (e.g. 2026-11-24T08:00+08:00)"));
+    }
+    *field = *t;
+  }
+  if (event.name.empty() || event.startsAt == TimePoint{} || event.endsAt == TimePoint{}) {
+    failWith("event create",
+             makeError(ErrorKind::kInvalidInput, "--name, --starts and --ends are required"));
+  }
+  if (event.endsAt <= event.startsAt) {
+    failWith("event create",
+             makeError(ErrorKind::kInvalidInput, "the event must end after it starts"));
+  }
+  if (auto problem = checkWebhook(o.webhook)) {
+    failWith("event create", makeError(ErrorKind::kInvalidInput, *problem));
+  }
+  auto store = openOrExit(o.db);
+  const auto now = SystemClock().now();
+  const auto key = generateSigningKey(event.id, 1, now);
+  checkOrExit(store->createEvent(event, key, o.webhook, now), "saving the event");
+  std::cout << json{{"event_id", event.id},
+                    {"name", event.name},
+                    {"starts_at", formatIso8601(event.startsAt)},
+                    {"ends_at", formatIso8601(event.endsAt)},
+                    {"timezone", event.timezone},
+                    {"key_id", key.id},
+                    {"webhook", o.webhook}}
+                   .dump()
+            << "\n";
+}
+
+// --- guests ---
+
+struct ImportOptions {
+  std::string db;
+  std::string csv;
+  std::optional<EventId> event;
+  bool skipBad = false;
+};
+
+void importGuests(const ImportOptions& o) {
+  std::ifstream in(o.csv, std::ios::binary);
+  if (!in) {
+    failWith("reading " + o.csv, makeError(ErrorKind::kNotFound, "cannot open the file"));
+  }
+  std::stringstream bytes;
+  bytes << in.rdbuf();
+  auto store = openOrExit(o.db);
+  const auto event = valueOrExit(store->resolveEvent(o.event), "choosing the event");
+  GuestCsvOptions options;
+  options.eventId = event.id;
+  options.utcOffsetMinutes = utcOffsetMinutes(event.timezone, event.startsAt).value_or(0);
+  const auto result = parseGuestCsv(bytes.str(), options);
+  for (const auto& warning : result.warnings) {
+    std::cerr << o.csv << ":" << toString(warning) << " (warning)\n";
+  }
+  if (!result.ok()) {
+    std::cerr << formatProblems(result);
+    if (!o.skipBad) {
+      std::cerr << "kiosk-central: " << o.csv << ": " << result.badRows << " of " << result.rowsRead
+                << " rows have problems; nothing was imported (fix them, or use --skip-bad to "
+                   "import the good rows)\n";
+      throw CentralExit{1};
+    }
+  }
+  const auto saved = valueOrExit(store->upsertGuests(event.id, result.guests, SystemClock().now()),
+                                 "saving guests");
+  std::cout << json{{"imported", saved.size()},
+                    {"rows", result.rowsRead},
+                    {"skipped", result.badRows},
+                    {"encoding", result.detectedEncoding},
+                    {"event_id", event.id}}
+                   .dump()
+            << "\n";
+}
+
+// --- codes ---
+
+struct IssueOptions {
+  std::string db;
+  std::string out;
+  std::optional<EventId> event;
+  std::string validFrom;
+  std::string validUntil;
+  std::vector<std::string> bookingCodes;
+};
+
+void issueCodes(const IssueOptions& o) {
+  auto store = openOrExit(o.db);
+  const auto event = valueOrExit(store->resolveEvent(o.event), "choosing the event");
+  const auto key = valueOrExit(store->issuingKey(event.id), "reading the signing key");
+  if (!key) {
+    failWith("codes issue", makeError(ErrorKind::kNotFound, "the event has no signing key"));
+  }
+  TokenClaims claims;
+  claims.keyId = key->id;
+  claims.eventId = event.id;
+  claims.notBefore = event.startsAt - std::chrono::days(7);
+  claims.notAfter = event.endsAt + std::chrono::days(1);
+  for (auto [text, field, flag] : {std::tuple{&o.validFrom, &claims.notBefore, "--valid-from"},
+                                   std::tuple{&o.validUntil, &claims.notAfter, "--valid-until"}}) {
+    if (!text->empty()) {
+      const auto t = parseLocalTime(*text, event.timezone);
+      if (!t) {
+        failWith(flag, makeError(ErrorKind::kInvalidInput,
+                                 "'" + *text + "' is not an ISO 8601 date-time"));
+      }
+      *field = *t;
+    }
+  }
+  std::error_code ec;
+  std::filesystem::create_directories(o.out, ec);
+  if (ec) {
+    failWith("creating " + o.out, makeError(ErrorKind::kPermanent, ec.message()));
+  }
+  auto guests = valueOrExit(store->listGuests(event.id), "listing guests");
+  if (!o.bookingCodes.empty()) {
+    std::erase_if(guests, [&](const Guest& g) {
+      return std::find(o.bookingCodes.begin(), o.bookingCodes.end(), g.bookingCode) ==
+             o.bookingCodes.end();
+    });
+  }
+  const auto csvPath = (std::filesystem::path(o.out) / "codes.csv").string();
+  std::ofstream csv(csvPath, std::ios::binary | std::ios::trunc);
+  csv << "booking_code,payload\r\n";
+  std::size_t written = 0;
+  for (const auto& g : guests) {
+    claims.guestId = g.id;
+    const auto token = issueToken(claims, *key);
+    const auto qr =
+        valueOrExit(devices::encodeQr(token), "encoding the QR code of " + g.bookingCode);
+    const auto png = (std::filesystem::path(o.out) / (g.bookingCode + ".png")).string();
+    checkOrExit(devices::writeQrPng(qr, png), "writing " + png);
+    csv << g.bookingCode << ',' << token << "\r\n";
+    ++written;
+  }
+  if (!csv) {
+    failWith("writing " + csvPath, makeError(ErrorKind::kTransient, "write failed (disk full?)"));
+  }
+  std::cout << json{{"issued", written},
+                    {"key_id", key->id},
+                    {"valid_from", formatIso8601(claims.notBefore)},
+                    {"valid_until", formatIso8601(claims.notAfter)},
+                    {"dir", o.out}}
+                   .dump()
+            << "\n";
+}
+
+struct RevokeOptions {
+  std::string db;
+  std::optional<EventId> event;
+  std::string code;
+  std::string tokenId;
+  std::string bookingCode;
+  std::string reason;
+};
+
+void revokeCode(const RevokeOptions& o) {
+  auto store = openOrExit(o.db);
+  const auto event = valueOrExit(store->resolveEvent(o.event), "choosing the event");
+  const auto now = SystemClock().now();
+  json out{{"event_id", event.id}};
+  if (!o.bookingCode.empty()) {
+    auto guest =
+        valueOrExit(store->findGuestByBookingCode(event.id, o.bookingCode), "finding the guest");
+    if (!guest) {
+      failWith("codes revoke",
+               makeError(ErrorKind::kNotFound, "no guest with booking code " + o.bookingCode));
+    }
+    guest->status = GuestStatus::kCancelled;
+    valueOrExit(store->upsertGuests(event.id, {*guest}, now), "cancelling the invitation");
+    out["cancelled_guest"] = guest->bookingCode;
+  } else {
+    std::string tokenId = o.tokenId;
+    if (!o.code.empty()) {
+      const auto parsed = parseToken(o.code);
+      const auto* token = std::get_if<ParsedToken>(&parsed);
+      if (token == nullptr) {
+        failWith("codes revoke", makeError(ErrorKind::kInvalidInput, "--code is not a guest code"));
+      }
+      tokenId = token->tokenId();
+    }
+    checkOrExit(store->revokeToken(event.id, tokenId, o.reason, now), "revoking");
+    out["revoked_token"] = tokenId;
+  }
+  std::cout << out.dump() << "\n";
+}
+
+json checkinJson(const CentralCheckin& c) {
+  return {{"id", c.record.id},
+          {"event_id", c.record.eventId},
+          {"guest_id", c.record.guestId},
+          {"terminal", c.record.terminal},
+          {"device_id", c.deviceId},
+          {"scanned_at", formatIso8601(c.record.scannedAt, true)},
+          {"received_at", formatIso8601(c.receivedAt, true)},
+          {"method", toString(c.record.method)},
+          {"staff_id", c.record.staffId},
+          {"override_reason", c.record.overrideReason},
+          {"undone_at", timeOrNull(c.record.undoneAt)},
+          {"undo_reason", c.record.undoReason},
+          {"flagged", c.flagged},
+          {"unknown_guest", c.unknownGuest}};
+}
+
+}  // namespace
+
+void addEventCommands(CLI::App& app) {
+  auto* event = app.add_subcommand("event", "Create and inspect events");
+  event->require_subcommand(1);
+
+  auto o = std::make_shared<EventOptions>();
+  auto* create = event->add_subcommand("create", "Create an event and its signing key");
+  dbOption(create, o->db, false);
+  create->add_option("--name", o->name, "Event name");
+  create->add_option("--starts", o->starts,
+                     "Start, ISO 8601 (wall time in --timezone without an offset)");
+  create->add_option("--ends", o->ends, "End, ISO 8601");
+  create->add_option("--timezone", o->timezone, "IANA time zone (default Asia/Shanghai)");
+  create
+      ->add_option("--details", o->details,
+                   "TOML file with venue, wifi, contacts, hospital, policies")
+      ->check(CLI::ExistingFile);
+  create->add_option("--webhook", o->webhook,
+                     "URL that receives arrival notices for guests with a host (POST, JSON)");
+  create->callback([o] { createEvent(*o); });
+
+  auto db = std::make_shared<std::string>();
+  auto id = std::make_shared<std::optional<EventId>>();
+  auto* show = event->add_subcommand("show", "Print the event as JSON");
+  dbOption(show, *db);
+  show->add_option("--event", *id, "Event id (default: the only event)");
+  show->callback([db, id] {
+    auto store = openOrExit(*db);
+    const auto e = valueOrExit(store->resolveEvent(*id), "choosing the event");
+    auto j = cache::toJson(e);
+    j["guests"] = valueOrExit(store->listGuests(e.id), "listing guests").size();
+    j["webhook"] = valueOrExit(store->webhookUrl(e.id), "reading the webhook");
+    json keys = json::array();
+    for (const auto& k : valueOrExit(store->signingKeys(e.id), "reading keys")) {
+      keys.push_back(cache::toJson(k));
+    }
+    j["signing_keys"] = keys;
+    std::cout << j.dump(2) << "\n";
+  });
+
+  auto* rotate = event->add_subcommand(
+      "rotate-key", "Add a signing key; new codes use it, older codes stay valid");
+  dbOption(rotate, *db);
+  rotate->add_option("--event", *id, "Event id (default: the only event)");
+  rotate->callback([db, id] {
+    auto store = openOrExit(*db);
+    const auto e = valueOrExit(store->resolveEvent(*id), "choosing the event");
+    const auto key = valueOrExit(store->rotateKey(e.id, SystemClock().now()), "adding a key");
+    std::cout << json{{"event_id", e.id}, {"key_id", key.id}}.dump() << "\n";
+  });
+
+  auto url = std::make_shared<std::string>();
+  auto* webhook = event->add_subcommand("set-webhook", "Set (or clear) the arrival-notice URL");
+  dbOption(webhook, *db);
+  webhook->add_option("--event", *id, "Event id (default: the only event)");
+  webhook->add_option("--url", *url, "http(s) URL; empty clears it")->required();
+  webhook->callback([db, id, url] {
+    if (auto problem = checkWebhook(*url)) {
+      failWith("event set-webhook", makeError(ErrorKind::kInvalidInput, *problem));
+    }
+    auto store = openOrExit(*db);
+    const auto e = valueOrExit(store->resolveEvent(*id), "choosing the event");
+    checkOrExit(store->setWebhook(e.id, *url), "setting the webhook");
+    std::cout << json{{"event_id", e.id}, {"webhook", *url}}.dump() << "\n";
+  });
+}
+
+void addGuestCommands(CLI::App& app) {
+  auto* guests = app.add_subcommand("guests", "Import and list guests");
+  guests->require_subcommand(1);
+  auto o = std::make_shared<ImportOptions>();
+  auto* importCmd = guests->add_subcommand(
+      "import",
+      "Import a guest list (the same CSV as kioskctl guests import: UTF-8 or GB18030, Chinese "
+      "headers accepted). A file with bad rows is refused whole unless --skip-bad.");
+  dbOption(importCmd, o->db);
+  importCmd->add_option("--event", o->event, "Event id (default: the only event)");
+  importCmd->add_flag("--skip-bad", o->skipBad, "Import the good rows and report the bad ones");
+  importCmd->add_option("CSVFILE", o->csv, "Guest list")->required();
+  importCmd->callback([o] { importGuests(*o); });
+
+  auto db = std::make_shared<std::string>();
+  auto event = std::make_shared<std::optional<EventId>>();
+  auto* list = guests->add_subcommand("list", "Print every guest as a JSON line");
+  dbOption(list, *db);
+  list->add_option("--event", *event, "Event id (default: the only event)");
+  list->callback([db, event] {
+    auto store = openOrExit(*db);
+    const auto e = valueOrExit(store->resolveEvent(*event), "choosing the event");
+    for (const auto& g : valueOrExit(store->listGuests(e.id), "listing guests")) {
+      std::cout << cache::dump(cache::toJson(g)) << "\n";
+    }
+  });
+}  // namespace kiosk::central
+
+void addCodeCommands(CLI::App& app) {
+  auto* codes = app.add_subcommand("codes", "Issue and revoke guest codes");
+  codes->require_subcommand(1);
+  auto o = std::make_shared<IssueOptions>();
+  auto* issue = codes->add_subcommand(
+      "issue", "Write one QR PNG per guest and codes.csv (booking_code, payload) into --out");
+  dbOption(issue, o->db);
+  issue->add_option("--out", o->out, "Output folder (created when absent)")->required();
+  issue->add_option("--event", o->event, "Event id (default: the only event)");
+  issue->add_option("--valid-from", o->validFrom,
+                    "First valid instant (default: 7 days before the event)");
+  issue->add_option("--valid-until", o->validUntil,
+                    "Last valid instant (default: 1 day after the event)");
+  issue->add_option("--booking-code", o->bookingCodes, "Only these guests (repeatable)");
+  issue->callback([o] { issueCodes(*o); });
+
+  auto r = std::make_shared<RevokeOptions>();
+  auto* revoke = codes->add_subcommand(
+      "revoke",
+      "Revoke one code (--code or --token-id) or every code of a guest (--booking-code cancels "
+      "the invitation); terminals learn it at their next pull");
+  dbOption(revoke, r->db);
+  revoke->add_option("--event", r->event, "Event id (default: the only event)");
+  auto* code = revoke->add_option("--code", r->code, "The guest code's text");
+  auto* token = revoke->add_option("--token-id", r->tokenId, "Token id (16 hex digits)");
+  auto* guest =
+      revoke->add_option("--booking-code", r->bookingCode, "Cancel this guest's invitation");
+  code->excludes(token)->excludes(guest);
+  token->excludes(guest);
+  revoke->add_option("--reason", r->reason, "Why")->required();
+  revoke->callback([r] {
+    if (r->code.empty() && r->tokenId.empty() && r->bookingCode.empty()) {
+      failWith("codes revoke",
+               makeError(ErrorKind::kInvalidInput, "give --code, --token-id or --booking-code"));
+    }
+    revokeCode(*r);
+  });
+}
+
+void addDeviceCommands(CLI::App& app) {
+  struct EnrollOptions {
+    std::string db;
+    std::string terminal;
+    std::optional<EventId> event;
+    int validHours = 24;
+  };
+  auto e = std::make_shared<EnrollOptions>();
+  auto* enroll = app.add_subcommand(
+      "enroll-code", "Print a one-time enrollment code for a terminal (kiosk enroll --code)");
+  dbOption(enroll, e->db);
+  enroll->add_option("--terminal", e->terminal, "Terminal name (shown in every record)")
+      ->required();
+  enroll->add_option("--event", e->event, "Event id (default: the only event)");
+  enroll->add_option("--valid-hours", e->validHours, "How long the code works (default 24)")
+      ->check(CLI::Range(1, 24 * 30));
+  enroll->callback([e] {
+    if (e->terminal.empty() || e->terminal.size() > 64) {
+      failWith("enroll-code",
+               makeError(ErrorKind::kInvalidInput, "--terminal must be 1 to 64 characters"));
+    }
+    auto store = openOrExit(e->db);
+    const auto event = valueOrExit(store->resolveEvent(e->event), "choosing the event");
+    const auto code = valueOrExit(
+        store->createEnrollmentCode(e->terminal, event.id, std::chrono::hours(e->validHours),
+                                    SystemClock().now()),
+        "creating the code");
+    std::cout << json{{"code", code.code},
+                      {"terminal", code.terminal},
+                      {"event_id", code.eventId},
+                      {"expires_at", formatIso8601(code.expiresAt)}}
+                     .dump()
+              << "\n";
+  });
+
+  auto db = std::make_shared<std::string>();
+  auto asJson = std::make_shared<bool>(false);
+  auto* devicesCmd = app.add_subcommand(
+      "devices", "List enrolled terminals with their last heartbeat (or revoke one)");
+  dbOption(devicesCmd, *db);
+  devicesCmd->add_flag("--json", *asJson, "One JSON object per line");
+  auto who = std::make_shared<std::string>();
+  auto reason = std::make_shared<std::string>();
+  auto* revoke = devicesCmd->add_subcommand(
+      "revoke",
+      "Revoke a terminal: its token stops working and at its next contact it wipes guest data");
+  revoke->add_option("--terminal", *who, "Terminal name or device id")->required();
+  revoke->add_option("--reason", *reason, "Why (kept with the device)")->required();
+  revoke->callback([db, who, reason] {
+    auto store = openOrExit(*db);
+    const auto n = valueOrExit(store->revokeDevice(*who, *reason, SystemClock().now()), "revoking");
+    if (n == 0) {
+      failWith("devices revoke",
+               makeError(ErrorKind::kNotFound, "no live device named or numbered " + *who));
+    }
+    std::cout << json{{"revoked", n}, {"terminal", *who}}.dump() << "\n";
+  });
+  devicesCmd->callback([db, asJson, revoke] {
+    if (revoke->parsed()) {
+      return;
+    }
+    auto store = openOrExit(*db);
+    for (const auto& d : valueOrExit(store->listDevices(), "listing devices")) {
+      json health = json::object();
+      try {
+        health = json::parse(d.health);
+      } catch (const std::exception&) {
+      }
+      if (*asJson) {
+        std::cout << json{{"device_id", d.id},
+                          {"terminal", d.terminal},
+                          {"event_id", d.eventId},
+                          {"enrolled_at", formatIso8601(d.enrolledAt)},
+                          {"token_expires_at", formatIso8601(d.tokenExpiresAt)},
+                          {"revoked_at", timeOrNull(d.revokedAt)},
+                          {"revoke_reason", d.revokeReason},
+                          {"last_seen_at", timeOrNull(d.lastSeenAt)},
+                          {"last_address", d.lastAddress},
+                          {"version", d.version},
+                          {"health", health}}
+                         .dump()
+                  << "\n";
+      } else {
+        std::cout << std::left << std::setw(20) << d.terminal << " " << d.id << "  "
+                  << (d.revokedAt ? "REVOKED " + iso(d.revokedAt) : "live") << "  last seen "
+                  << (d.lastSeenAt ? iso(d.lastSeenAt) : std::string("never")) << "  queue "
+                  << health.value("queue_depth", json(0)).dump() << "\n";
+      }
+    }
+  });
+
+  auto event = std::make_shared<std::optional<EventId>>();
+  auto* checkins = app.add_subcommand(
+      "checkins", "Every check-in central holds: terminal, scan time, flags, undo");
+  dbOption(checkins, *db);
+  checkins->add_option("--event", *event, "Only this event");
+  checkins->add_flag("--json", *asJson, "One JSON object per line");
+  checkins->callback([db, event, asJson] {
+    auto store = openOrExit(*db);
+    for (const auto& c : valueOrExit(store->listCheckins(*event), "listing check-ins")) {
+      if (*asJson) {
+        std::cout << checkinJson(c).dump() << "\n";
+      } else {
+        std::cout << formatIso8601(c.record.scannedAt) << "  guest " << c.record.guestId << "  "
+                  << c.record.terminal << "  " << toString(c.record.method)
+                  << (c.flagged ? "  SECOND ADMISSION" : "")
+                  << (c.record.undoneAt ? "  undone" : "") << "\n";
+      }
+    }
+  });
+
+  auto* duplicates = app.add_subcommand(
+      "duplicates", "Flagged second admissions, each with the check-in that counts");
+  dbOption(duplicates, *db);
+  duplicates->add_option("--event", *event, "Only this event");
+  duplicates->add_flag("--json", *asJson, "One JSON object per line");
+  duplicates->callback([db, event, asJson] {
+    auto store = openOrExit(*db);
+    for (const auto& c : valueOrExit(store->listDuplicates(*event), "listing duplicates")) {
+      auto j = checkinJson(c);
+      j["admission_id"] = c.admissionId;
+      if (*asJson) {
+        std::cout << j.dump() << "\n";
+      } else {
+        std::cout << "guest " << c.record.guestId << ": " << c.record.id << " at "
+                  << c.record.terminal << " " << formatIso8601(c.record.scannedAt)
+                  << " repeats admission " << c.admissionId << "\n";
+      }
+    }
+  });
+
+  auto* notices =
+      app.add_subcommand("notices", "Arrival notices for hosts and their webhook delivery log");
+  dbOption(notices, *db);
+  notices->callback([db] {
+    auto store = openOrExit(*db);
+    for (const auto& n : valueOrExit(store->listNotices(), "listing notices")) {
+      std::cout << json{{"id", n.notice.id},
+                        {"checkin_id", n.notice.checkinId},
+                        {"guest_id", n.notice.guestId},
+                        {"host", n.notice.host},
+                        {"webhook", n.webhookUrl},
+                        {"delivered_at", timeOrNull(n.deliveredAt)},
+                        {"attempts", n.attempts},
+                        {"last_error", n.lastError}}
+                       .dump()
+                << "\n";
+    }
+    for (const auto& d : valueOrExit(store->listDeliveries(1000), "listing deliveries")) {
+      std::cout << json{{"delivery_of", d.noticeId},
+                        {"url", d.url},
+                        {"attempted_at", formatIso8601(d.attemptedAt, true)},
+                        {"http_status", d.httpStatus},
+                        {"error", d.error},
+                        {"duration_ms", d.durationMs}}
+                       .dump()
+                << "\n";
+    }
+  });
+}
+
+void addStaffCommands(CLI::App& app) {
+  struct StaffOptions {
+    std::string db;
+    std::string id;
+    std::string name;
+    std::string role = "reception";
+    std::string pin;
+    bool badge = false;
+    bool inactive = false;
+  };
+  auto o = std::make_shared<StaffOptions>();
+  auto* staff = app.add_subcommand("staff", "Reception staff, synced to every terminal");
+  staff->require_subcommand(1);
+  auto* add = staff->add_subcommand("add", "Add or update a staff member");
+  dbOption(add, o->db);
+  add->add_option("--id", o->id, "Short stable id (s07, reception-1)")->required();
+  add->add_option("--name", o->name, "Name")->required();
+  add->add_option("--role", o->role, "reception, supervisor or it")
+      ->check(CLI::IsMember({"reception", "supervisor", "it"}));
+  add->add_option("--pin", o->pin, "4 to 12 digits (stored as an Argon2id hash)");
+  add->add_flag("--badge", o->badge, "Issue a staff badge code (printed once)");
+  add->add_flag("--inactive", o->inactive, "Disable the member");
+  add->callback([o] {
+    StaffMember m;
+    m.id = o->id;
+    m.name = o->name;
+    m.role = o->role;
+    m.active = !o->inactive;
+    if (!o->pin.empty()) {
+      m.pinHash = valueOrExit(hashPin(o->pin), "--pin");
+    }
+    std::string badge;
+    if (o->badge) {
+      badge = newStaffBadgeCode();
+      m.badgeHash = sha256Hex(badge);
+    }
+    auto store = openOrExit(o->db);
+    checkOrExit(store->saveStaff(m, SystemClock().now()), "saving the staff member");
+    json out{{"staff_id", m.id}, {"role", m.role}, {"pin", !m.pinHash.empty()}};
+    if (!badge.empty()) {
+      out["badge_code"] = badge;
+    }
+    std::cout << out.dump() << "\n";
+  });
+  auto db = std::make_shared<std::string>();
+  auto* list = staff->add_subcommand("list", "Print staff as JSON lines (no hashes)");
+  dbOption(list, *db);
+  list->callback([db] {
+    auto store = openOrExit(*db);
+    for (const auto& m : valueOrExit(store->listStaff(), "listing staff")) {
+      std::cout << json{{"staff_id", m.id},
+                        {"name", m.name},
+                        {"role", m.role},
+                        {"active", m.active},
+                        {"pin", !m.pinHash.empty()},
+                        {"badge", !m.badgeHash.empty()}}
+                       .dump()
+                << "\n";
+    }
+  });
+
+  struct TemplateOptions {
+    std::string db;
+    std::string name;
+    std::string file;
+  };
+  auto t = std::make_shared<TemplateOptions>();
+  auto* tmpl = app.add_subcommand("template", "Badge templates, synced to every terminal");
+  tmpl->require_subcommand(1);
+  auto* set = tmpl->add_subcommand("set", "Add or replace a badge template (TOML)");
+  dbOption(set, t->db);
+  set->add_option("--name", t->name, "Template name")->required();
+  set->add_option("--file", t->file, "TOML file")->required()->check(CLI::ExistingFile);
+  set->callback([t] {
+    std::ifstream in(t->file, std::ios::binary);
+    std::stringstream text;
+    text << in.rdbuf();
+    api::BadgeTemplate bt{t->name, text.str(), SystemClock().now()};
+    auto store = openOrExit(t->db);
+    checkOrExit(store->saveBadgeTemplate(bt), "saving the template");
+    std::cout << json{{"template", t->name}, {"bytes", bt.toml.size()}}.dump() << "\n";
+  });
+}
+
+}  // namespace kiosk::central

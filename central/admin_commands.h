@@ -1,0 +1,26 @@
+// kiosk-central's subcommands: `serve` and the admin commands that work on the central
+// database directly (event, guests, codes, enroll-code, devices, checkins, duplicates,
+// notices, staff, template). Each adds itself to the CLI11 app and runs in its callback;
+// output is one JSON object per line (or a table where that reads better), errors go to
+// stderr as "kiosk-central: <context>: <message>".
+#pragma once
+
+namespace CLI {
+class App;
+}
+
+namespace kiosk::central {
+
+// Thrown by a subcommand to end kiosk-central with this status; caught in main.
+struct CentralExit {
+  int status;
+};
+
+void addServeCommand(CLI::App& app);
+void addEventCommands(CLI::App& app);
+void addGuestCommands(CLI::App& app);
+void addCodeCommands(CLI::App& app);
+void addDeviceCommands(CLI::App& app);  // enroll-code, devices, checkins, duplicates, notices
+void addStaffCommands(CLI::App& app);   // staff add|list, template set
+
+}  // namespace kiosk::central

@@ -1,0 +1,548 @@
+#include "central/central_server.h"
+
+#include <httplib.h>
+
+#include <charconv>
+#include <functional>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <thread>
+#include <variant>
+#include <vector>
+
+#include "central/central_log.h"
+#include "central/central_store.h"
+#include "central/rate_limiter.h"
+#include "central/webhook_notifier.h"
+
+namespace kiosk::central {
+
+namespace {
+
+using cache::Json;
+using SteadyClock = std::chrono::steady_clock;
+
+constexpr std::size_t kMaxBody = 16 * 1024 * 1024;
+
+// One database connection per request thread at a time, reused across requests.
+class StorePool {
+ public:
+  explicit StorePool(std::string path) : path_(std::move(path)) {}
+
+  class Lease {
+   public:
+    Lease(StorePool* pool, std::unique_ptr<CentralStore> store)
+        : pool_(pool), store_(std::move(store)) {}
+    Lease(Lease&& other) noexcept = default;
+    Lease& operator=(Lease&&) = delete;
+    Lease(const Lease&) = delete;
+    ~Lease() {
+      if (store_) {
+        pool_->giveBack(std::move(store_));
+      }
+    }
+    CentralStore& operator*() { return *store_; }
+    CentralStore* operator->() { return store_.get(); }
+
+   private:
+    StorePool* pool_;
+    std::unique_ptr<CentralStore> store_;
+  };
+
+  Result<Lease> acquire() {
+    {
+      std::lock_guard lock(mutex_);
+      if (!free_.empty()) {
+        auto store = std::move(free_.back());
+        free_.pop_back();
+        return Lease(this, std::move(store));
+      }
+    }
+    cache::OpenOptions o;
+    o.checkIntegrity = false;  // checked once at start
+    auto store = CentralStore::open(path_, o);
+    if (!store) {
+      return store.error();
+    }
+    return Lease(this, std::move(*store));
+  }
+
+ private:
+  void giveBack(std::unique_ptr<CentralStore> store) {
+    std::lock_guard lock(mutex_);
+    free_.push_back(std::move(store));
+  }
+
+  std::string path_;
+  std::mutex mutex_;
+  std::vector<std::unique_ptr<CentralStore>> free_;
+};
+
+void sendJson(httplib::Response& res, int status, std::string body) {
+  res.status = status;
+  res.set_content(std::move(body), "application/json");
+}
+
+void sendProblem(httplib::Response& res, int status, std::string_view type, std::string title,
+                 std::string detail = {}) {
+  res.status = status;
+  api::Problem p{std::string(type), std::move(title), status, std::move(detail)};
+  res.set_content(api::problemBody(p), std::string(api::kProblemContentType));
+  if (status == 401) {
+    res.set_header("WWW-Authenticate", "Bearer");
+  }
+}
+
+void sendTooMany(httplib::Response& res, Millis wait) {
+  const auto seconds = std::max<std::int64_t>(1, (wait.count() + 999) / 1000);
+  res.set_header("Retry-After", std::to_string(seconds));
+  sendProblem(res, 429, api::kProblemRateLimited, "Too many requests",
+              "try again in " + std::to_string(seconds) + " s");
+}
+
+void sendStoreError(httplib::Response& res, const Error& e) {
+  switch (e.kind) {
+    case ErrorKind::kTransient:
+      res.set_header("Retry-After", "1");
+      sendProblem(res, 503, api::kProblemInternal, "Central is busy", "try again shortly");
+      return;
+    case ErrorKind::kInvalidInput:
+      sendProblem(res, 400, api::kProblemInvalidRequest, "Invalid request");
+      return;
+    case ErrorKind::kNotFound:
+      sendProblem(res, 404, api::kProblemNotFound, "Not found");
+      return;
+    default:
+      sendProblem(res, 500, api::kProblemInternal, "Internal error");
+      return;
+  }
+}
+
+std::string bearerToken(const httplib::Request& req) {
+  const auto value = req.get_header_value("Authorization");
+  constexpr std::string_view kPrefix = "Bearer ";
+  if (value.size() > kPrefix.size() && value.compare(0, kPrefix.size(), kPrefix) == 0) {
+    return value.substr(kPrefix.size());
+  }
+  return {};
+}
+
+std::string_view pathOnly(const std::string& path) {
+  return std::string_view(path).substr(0, path.find('?'));
+}
+
+}  // namespace
+
+struct CentralServer::Impl {
+  Impl(ServerOptions o, const Clock& c)
+      : options(std::move(o)),
+        clock(c),
+        pool(options.databasePath),
+        deviceLimiter(options.deviceRatePerSecond, options.deviceBurst),
+        addressLimiter(options.addressRatePerSecond, options.addressBurst),
+        notifier(
+            [this] {
+              WebhookOptions w;
+              w.databasePath = options.databasePath;
+              w.caFile = options.webhookCaFile;
+              w.pollInterval = options.webhookPoll;
+              w.retryBase = options.webhookRetryBase;
+              return w;
+            }(),
+            c) {}
+
+  struct Context {
+    const httplib::Request& req;
+    httplib::Response& res;
+    CentralStore& store;
+    Device device;
+    TimePoint now;
+    std::string note;  // counts for the log line
+  };
+  using Handler = std::function<void(Context&)>;
+
+  void serve(const httplib::Request& req, httplib::Response& res, bool authenticated,
+             const Handler& handler);
+  void routes();
+  void applyFaultAfter(const Fault& fault, httplib::Response& res);
+
+  ServerOptions options;
+  const Clock& clock;
+  StorePool pool;
+  RateLimiter deviceLimiter;
+  RateLimiter addressLimiter;
+  WebhookNotifier notifier;
+  std::unique_ptr<httplib::SSLServer> server;
+  int boundPort = 0;
+  std::jthread listener;
+  std::mutex stopMutex;
+  bool stopped = false;
+};
+
+void CentralServer::Impl::applyFaultAfter(const Fault& fault, httplib::Response& res) {
+  switch (fault.kind) {
+    case FaultKind::kStallAfter:
+      options.faults->stall(fault.delay);
+      break;
+    case FaultKind::kTruncatedBody:
+      res.body = res.body.substr(0, res.body.size() / 2);
+      break;
+    case FaultKind::kMalformedBody:
+      res.set_content("<html><body>502 Bad Gateway</body></html>", "application/json");
+      break;
+    case FaultKind::kCutConnection: {
+      auto body = std::make_shared<std::string>(std::move(res.body));
+      res.body.clear();
+      const auto full = body->size();
+      res.set_content_provider(full, "application/json",
+                               [body](std::size_t offset, std::size_t, httplib::DataSink& sink) {
+                                 if (offset == 0) {
+                                   sink.write(body->data(), body->size() / 2);
+                                 }
+                                 return false;  // closes the connection mid-body
+                               });
+      break;
+    }
+    default:
+      break;
+  }
+}
+
+void CentralServer::Impl::serve(const httplib::Request& req, httplib::Response& res,
+                                bool authenticated, const Handler& handler) {
+  const auto started = SteadyClock::now();
+  std::string deviceId = "-";
+  std::string note;
+  [&] {
+    const auto now = clock.now();
+    if (!authenticated) {
+      if (auto wait = addressLimiter.take(req.remote_addr, started)) {
+        sendTooMany(res, *wait);
+        return;
+      }
+    }
+    auto lease = pool.acquire();
+    if (!lease) {
+      centralLog().error("central: {}", lease.error().message);
+      sendStoreError(res, lease.error());
+      return;
+    }
+    CentralStore& store = **lease;
+    Device device;
+    if (authenticated) {
+      auto auth = store.authenticate(bearerToken(req), now);
+      if (!auth) {
+        sendStoreError(res, auth.error());
+        return;
+      }
+      if (const auto* failure = std::get_if<AuthFailure>(&*auth)) {
+        switch (*failure) {
+          case AuthFailure::kMissing:
+            sendProblem(res, 401, api::kProblemUnauthorized, "Device token required");
+            break;
+          case AuthFailure::kUnknown:
+            sendProblem(res, 401, api::kProblemUnauthorized, "Unknown device token");
+            break;
+          case AuthFailure::kExpired:
+            sendProblem(res, 401, api::kProblemTokenExpired, "Device token expired",
+                        "enroll the terminal again");
+            break;
+          case AuthFailure::kRevoked:
+            sendProblem(res, 401, api::kProblemDeviceRevoked, "Device revoked",
+                        "this terminal was withdrawn at central");
+            break;
+        }
+        return;
+      }
+      device = std::get<Device>(*auth);
+      deviceId = device.id;
+      if (auto wait = deviceLimiter.take(device.id, started)) {
+        sendTooMany(res, *wait);
+        return;
+      }
+    }
+    std::optional<Fault> fault;
+    if (options.faults != nullptr) {
+      fault = options.faults->take(req.path);
+    }
+    if (fault && fault->kind == FaultKind::kStatus) {
+      if (fault->status == 429) {
+        sendTooMany(res, Millis(fault->retryAfterS * 1000));
+      } else {
+        sendProblem(res, fault->status, api::kProblemInternal, "Injected failure");
+      }
+      note = "fault";
+      return;
+    }
+    if (fault && fault->kind == FaultKind::kStallBefore) {
+      options.faults->stall(fault->delay);
+    }
+    Context ctx{req, res, store, std::move(device), now, {}};
+    try {
+      handler(ctx);
+    } catch (const nlohmann::json::exception&) {
+      // The parser's message quotes the input, which may be personal data.
+      sendProblem(res, 400, api::kProblemInvalidRequest, "Malformed JSON",
+                  "the body is not the JSON this route takes");
+    } catch (const std::invalid_argument& e) {
+      sendProblem(res, 400, api::kProblemInvalidRequest, "Invalid request",
+                  std::string(e.what()).substr(0, 120));
+    }
+    note = std::move(ctx.note);
+    if (fault) {
+      applyFaultAfter(*fault, res);
+      note += " fault";
+    }
+  }();
+  const auto ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(SteadyClock::now() - started).count();
+  centralLog().info("{} {} {} device={} {}ms{}{}", req.method, pathOnly(req.path), res.status,
+                    deviceId, ms, note.empty() ? "" : " ", note);
+}
+
+void CentralServer::Impl::routes() {
+  auto& s = *server;
+  s.Get(std::string(api::kHealthPath), [this](const httplib::Request& req, httplib::Response& res) {
+    serve(req, res, false, [](Context& c) {
+      sendJson(c.res, 200,
+               cache::dump(Json{{"status", "ok"},
+                                {"api_version", std::string(api::kVersion)},
+                                {"server_time", cache::toJson(c.now)}}));
+    });
+  });
+
+  s.Post(
+      std::string(api::kEnrollPath), [this](const httplib::Request& req, httplib::Response& res) {
+        serve(req, res, false, [this](Context& c) {
+          const auto body = cache::parseJson(c.req.body);
+          const auto code = body.at("code").get<std::string>();
+          const auto version = body.value("version", std::string());
+          auto enrolled = c.store.enroll(code, version, options.tokenLifetime, c.now);
+          if (!enrolled) {
+            if (enrolled.error().kind == ErrorKind::kUnauthorized) {
+              sendProblem(c.res, 403, api::kProblemEnrollmentCode, "Enrollment code not accepted",
+                          "the code is unknown, already used or expired");
+            } else {
+              sendStoreError(c.res, enrolled.error());
+            }
+            return;
+          }
+          c.note = "enrolled device=" + enrolled->deviceId;
+          sendJson(c.res, 200, cache::dump(api::toJson(*enrolled)));
+        });
+      });
+
+  s.Get(std::string(api::kChangesPath), [this](const httplib::Request& req,
+                                               httplib::Response& res) {
+    serve(req, res, true, [](Context& c) {
+      std::size_t limit = api::kDefaultPageSize;
+      if (c.req.has_param("limit")) {
+        const auto text = c.req.get_param_value("limit");
+        std::size_t value = 0;
+        const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+        if (ec != std::errc() || end != text.data() + text.size() || value == 0) {
+          sendProblem(c.res, 400, api::kProblemInvalidRequest, "limit must be a positive number");
+          return;
+        }
+        limit = std::min(value, api::kMaxPageSize);
+      }
+      auto page = c.store.changesPage(c.device, c.req.get_param_value("cursor"), limit, c.now);
+      if (!page) {
+        sendStoreError(c.res, page.error());
+        return;
+      }
+      c.note = "bytes=" + std::to_string(page->size());
+      sendJson(c.res, 200, std::move(*page));
+    });
+  });
+
+  for (const auto& route : api::pushRoutes()) {
+    s.Post(std::string(route.path), [this, &route](const httplib::Request& req,
+                                                   httplib::Response& res) {
+      serve(req, res, true, [this, &route](Context& c) {
+        const auto body = cache::parseJson(c.req.body);
+        auto it = body.find(std::string(route.field));
+        if (!body.is_object() || it == body.end() || !it->is_array()) {
+          sendProblem(c.res, 400, api::kProblemInvalidRequest,
+                      "expected {\"" + std::string(route.field) + "\": [...]}");
+          return;
+        }
+        if (it->size() > api::kMaxBatchItems) {
+          sendProblem(c.res, 413, api::kProblemTooLarge, "Batch too large",
+                      "at most " + std::to_string(api::kMaxBatchItems) + " items per request");
+          return;
+        }
+        auto summary = c.store.push(c.device, route, *it, c.now);
+        if (!summary) {
+          centralLog().error("central: {}", summary.error().message);
+          sendStoreError(c.res, summary.error());
+          return;
+        }
+        if (summary->notices > 0) {
+          notifier.wake();
+        }
+        Json results = Json::array();
+        for (const auto& r : summary->results) {
+          results.push_back(api::toJson(r));
+        }
+        c.note = "items=" + std::to_string(summary->results.size()) +
+                 " accepted=" + std::to_string(summary->accepted) +
+                 " rejected=" + std::to_string(summary->rejected) +
+                 " flagged=" + std::to_string(summary->flagged);
+        sendJson(c.res, 200,
+                 cache::dump(Json{{"results", results}, {"server_time", cache::toJson(c.now)}}));
+      });
+    });
+  }
+
+  s.Put(std::string(api::kPhotosPrefix) + "([^/]{1,100})", [this](const httplib::Request& req,
+                                                                  httplib::Response& res) {
+    serve(req, res, true, [](Context& c) {
+      const std::string checkinId = c.req.matches[1];
+      const auto type = c.req.get_header_value("Content-Type");
+      if (type != "image/jpeg" && type != "image/png") {
+        sendProblem(c.res, 415, api::kProblemMediaType, "Photos are image/jpeg or image/png");
+        return;
+      }
+      if (c.req.body.size() > api::kMaxPhotoBytes || c.req.body.empty()) {
+        sendProblem(c.res, 413, api::kProblemTooLarge, "Photo too large or empty",
+                    "at most " + std::to_string(api::kMaxPhotoBytes) + " bytes");
+        return;
+      }
+      if (auto stored = c.store.putPhoto(c.device, checkinId, type, c.req.body, c.now); !stored) {
+        sendStoreError(c.res, stored.error());
+        return;
+      }
+      c.note = "bytes=" + std::to_string(c.req.body.size());
+      sendJson(c.res, 200,
+               cache::dump(Json{{"checkin_id", checkinId},
+                                {"bytes", c.req.body.size()},
+                                {"server_time", cache::toJson(c.now)}}));
+    });
+  });
+
+  s.Post(std::string(api::kHeartbeatPath),
+         [this](const httplib::Request& req, httplib::Response& res) {
+           serve(req, res, true, [](Context& c) {
+             const auto hb = api::heartbeatFromJson(cache::parseJson(c.req.body));
+             if (auto st = c.store.recordHeartbeat(c.device, hb, c.req.remote_addr, c.now); !st) {
+               sendStoreError(c.res, st.error());
+               return;
+             }
+             c.note = "queue=" + std::to_string(hb.queueDepth);
+             sendJson(c.res, 200, cache::dump(Json{{"server_time", cache::toJson(c.now)}}));
+           });
+         });
+
+  s.set_error_handler([](const httplib::Request&, httplib::Response& res) {
+    if (!res.body.empty()) {
+      return;
+    }
+    switch (res.status) {
+      case 404:
+        sendProblem(res, 404, api::kProblemNotFound, "No such route");
+        break;
+      case 413:
+        sendProblem(res, 413, api::kProblemTooLarge, "Request too large");
+        break;
+      case 400:
+        sendProblem(res, 400, api::kProblemInvalidRequest, "Bad request");
+        break;
+      default:
+        sendProblem(res, res.status, api::kProblemInternal, "Request failed");
+        break;
+    }
+  });
+  s.set_exception_handler(
+      [](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
+        std::string what = "unknown exception";
+        try {
+          std::rethrow_exception(ep);
+        } catch (const std::exception& e) {
+          what = e.what();
+        } catch (...) {
+        }
+        centralLog().error("central: {} {} failed: {}", req.method, pathOnly(req.path), what);
+        sendProblem(res, 500, api::kProblemInternal, "Internal error");
+      });
+}
+
+CentralServer::CentralServer(ServerOptions options, const Clock& clock)
+    : impl_(std::make_unique<Impl>(std::move(options), clock)) {}
+
+CentralServer::~CentralServer() {
+  stop();
+  wait();
+}
+
+Status CentralServer::start() {
+  auto& o = impl_->options;
+  {
+    // Open once with the integrity check and migrations before taking requests.
+    auto store = CentralStore::open(o.databasePath);
+    if (!store) {
+      return store.error();
+    }
+  }
+  impl_->server = std::make_unique<httplib::SSLServer>(o.certFile.c_str(), o.keyFile.c_str());
+  if (!impl_->server->is_valid()) {
+    return makeError(ErrorKind::kInvalidInput, "cannot use the TLS certificate " + o.certFile +
+                                                   " with the key " + o.keyFile +
+                                                   " (missing, unreadable or not a pair)");
+  }
+  auto& s = *impl_->server;
+  const auto threads = std::max<std::size_t>(o.threads, 2);
+  s.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  // Headers and body go out in separate writes: without this, Nagle and delayed ACKs
+  // add 40 ms to every answer.
+  s.set_tcp_nodelay(true);
+  s.set_keep_alive_max_count(1000);
+  s.set_keep_alive_timeout(5);
+  s.set_read_timeout(10, 0);
+  s.set_write_timeout(10, 0);
+  s.set_payload_max_length(kMaxBody);
+  impl_->routes();
+  if (o.port == 0) {
+    impl_->boundPort = s.bind_to_any_port(o.host);
+    if (impl_->boundPort <= 0) {
+      return makeError(ErrorKind::kPermanent, "cannot listen on " + o.host);
+    }
+  } else {
+    if (!s.bind_to_port(o.host, o.port)) {
+      return makeError(ErrorKind::kPermanent, "cannot listen on " + o.host + ":" +
+                                                  std::to_string(o.port) +
+                                                  " (in use, or a privileged port)");
+    }
+    impl_->boundPort = o.port;
+  }
+  impl_->notifier.start();
+  impl_->listener = std::jthread([impl = impl_.get()] { impl->server->listen_after_bind(); });
+  centralLog().info("central: serving https://{}:{} (database {})", o.host, impl_->boundPort,
+                    o.databasePath);
+  return okStatus();
+}
+
+int CentralServer::port() const {
+  return impl_->boundPort;
+}
+
+void CentralServer::stop() {
+  std::lock_guard lock(impl_->stopMutex);
+  if (impl_->stopped || !impl_->server) {
+    return;
+  }
+  impl_->stopped = true;
+  if (impl_->options.faults != nullptr) {
+    impl_->options.faults->release();
+  }
+  impl_->server->stop();
+  impl_->notifier.stop();
+}
+
+void CentralServer::wait() {
+  if (impl_->listener.joinable()) {
+    impl_->listener.join();
+  }
+}
+
+}  // namespace kiosk::central

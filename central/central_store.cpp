@@ -1,0 +1,1325 @@
+#include "central/central_store.h"
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+
+#include "kiosk/core/encoding.h"
+#include "kiosk/core/ids.h"
+
+namespace kiosk::central {
+
+using cache::Database;
+using cache::DatabaseError;
+using cache::dump;
+using cache::guarded;
+using cache::guardedStatus;
+using cache::Json;
+using cache::parseJson;
+using cache::Statement;
+using cache::toJson;
+
+namespace {
+
+constexpr std::string_view kSchema1 = R"sql(
+CREATE TABLE meta (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE events (
+  id          INTEGER PRIMARY KEY,
+  doc         TEXT NOT NULL,
+  webhook_url TEXT NOT NULL DEFAULT '',
+  created_at  INTEGER NOT NULL
+);
+
+CREATE TABLE signing_keys (
+  event_id   INTEGER NOT NULL REFERENCES events(id),
+  key_id     INTEGER NOT NULL,
+  public_key BLOB NOT NULL,
+  secret_key BLOB NOT NULL,
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (event_id, key_id)
+) WITHOUT ROWID;
+
+CREATE TABLE guests (
+  event_id     INTEGER NOT NULL REFERENCES events(id),
+  guest_id     INTEGER NOT NULL,
+  booking_code TEXT NOT NULL,
+  doc          TEXT NOT NULL,
+  updated_at   INTEGER NOT NULL,
+  PRIMARY KEY (event_id, guest_id)
+) WITHOUT ROWID;
+CREATE UNIQUE INDEX guests_by_code ON guests(event_id, booking_code);
+
+CREATE TABLE revocations (
+  event_id   INTEGER NOT NULL,
+  token_id   TEXT NOT NULL,
+  reason     TEXT NOT NULL DEFAULT '',
+  revoked_at INTEGER NOT NULL,
+  PRIMARY KEY (event_id, token_id)
+) WITHOUT ROWID;
+
+CREATE TABLE staff (
+  staff_id   TEXT PRIMARY KEY,
+  doc        TEXT NOT NULL,
+  updated_at INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE badge_templates (
+  name       TEXT PRIMARY KEY,
+  toml       TEXT NOT NULL,
+  updated_at INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE devices (
+  id               TEXT PRIMARY KEY,
+  terminal         TEXT NOT NULL,
+  event_id         INTEGER NOT NULL,
+  token_hash       TEXT NOT NULL UNIQUE,
+  token_expires_at INTEGER NOT NULL,
+  enrolled_at      INTEGER NOT NULL,
+  revoked_at       INTEGER,
+  revoke_reason    TEXT NOT NULL DEFAULT '',
+  last_seen_at     INTEGER,
+  last_address     TEXT NOT NULL DEFAULT '',
+  version          TEXT NOT NULL DEFAULT '',
+  health           TEXT NOT NULL DEFAULT '{}'
+) WITHOUT ROWID;
+
+CREATE TABLE enrollment_codes (
+  code_hash  TEXT PRIMARY KEY,
+  terminal   TEXT NOT NULL,
+  event_id   INTEGER NOT NULL,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  used_at    INTEGER,
+  device_id  TEXT
+) WITHOUT ROWID;
+
+-- Facts from terminals. `doc` is the record as pushed (json_codec form).
+CREATE TABLE checkins (
+  id            TEXT PRIMARY KEY,
+  event_id      INTEGER NOT NULL,
+  guest_id      INTEGER NOT NULL,
+  terminal      TEXT NOT NULL,
+  device_id     TEXT NOT NULL,
+  scanned_at    INTEGER NOT NULL,
+  method        TEXT NOT NULL,
+  doc           TEXT NOT NULL,
+  undone_at     INTEGER,
+  flagged       INTEGER NOT NULL DEFAULT 0,
+  unknown_guest INTEGER NOT NULL DEFAULT 0,
+  received_at   INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX checkins_by_guest ON checkins(event_id, guest_id, scanned_at);
+
+-- Undos as received; `applied` = 0 while the check-in has not arrived yet.
+CREATE TABLE undos (
+  checkin_id  TEXT PRIMARY KEY,
+  event_id    INTEGER NOT NULL,
+  doc         TEXT NOT NULL,
+  device_id   TEXT NOT NULL,
+  received_at INTEGER NOT NULL,
+  applied     INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
+
+CREATE TABLE walk_ins (
+  checkin_id    TEXT PRIMARY KEY,
+  event_id      INTEGER NOT NULL,
+  guest_id      INTEGER NOT NULL,
+  device_id     TEXT NOT NULL,
+  guest_created INTEGER NOT NULL,
+  received_at   INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE rejections (
+  id          TEXT PRIMARY KEY,
+  event_id    INTEGER NOT NULL,
+  guest_id    INTEGER,
+  terminal    TEXT NOT NULL,
+  device_id   TEXT NOT NULL,
+  scanned_at  INTEGER NOT NULL,
+  outcome     TEXT NOT NULL,
+  doc         TEXT NOT NULL,
+  received_at INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE feedback (
+  id          TEXT PRIMARY KEY,
+  event_id    INTEGER NOT NULL,
+  guest_id    INTEGER,
+  terminal    TEXT NOT NULL,
+  device_id   TEXT NOT NULL,
+  at          INTEGER NOT NULL,
+  kind        TEXT NOT NULL,
+  rating      INTEGER,
+  category    TEXT NOT NULL DEFAULT '',
+  text        TEXT NOT NULL DEFAULT '',
+  received_at INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE arrival_notices (
+  id              TEXT PRIMARY KEY,
+  event_id        INTEGER NOT NULL,
+  checkin_id      TEXT NOT NULL,
+  guest_id        INTEGER NOT NULL,
+  doc             TEXT NOT NULL,
+  device_id       TEXT NOT NULL,
+  received_at     INTEGER NOT NULL,
+  delivered_at    INTEGER,
+  attempts        INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER NOT NULL,
+  last_error      TEXT NOT NULL DEFAULT ''
+) WITHOUT ROWID;
+CREATE INDEX arrival_notices_due ON arrival_notices(delivered_at, next_attempt_at);
+
+CREATE TABLE webhook_deliveries (
+  seq          INTEGER PRIMARY KEY AUTOINCREMENT,
+  notice_id    TEXT NOT NULL,
+  url          TEXT NOT NULL,
+  attempted_at INTEGER NOT NULL,
+  http_status  INTEGER NOT NULL DEFAULT 0,
+  error        TEXT NOT NULL DEFAULT '',
+  duration_ms  INTEGER NOT NULL DEFAULT 0
+);
+
+CREATE TABLE photos (
+  checkin_id   TEXT PRIMARY KEY,
+  event_id     INTEGER NOT NULL,
+  device_id    TEXT NOT NULL,
+  content_type TEXT NOT NULL,
+  data         BLOB NOT NULL,
+  received_at  INTEGER NOT NULL
+) WITHOUT ROWID;
+
+-- What terminals pull: the newest wire form of every object, ordered by a sequence that
+-- only grows (an object moves to the end when it changes). event_id 0 = site-wide.
+CREATE TABLE feed (
+  seq      INTEGER PRIMARY KEY AUTOINCREMENT,
+  event_id INTEGER NOT NULL,
+  kind     TEXT NOT NULL,
+  key      TEXT NOT NULL,
+  doc      TEXT NOT NULL
+);
+CREATE UNIQUE INDEX feed_by_key ON feed(kind, key);
+)sql";
+
+constexpr std::array<std::string_view, 1> kSchema{kSchema1};
+
+Status migrateCentral(Database& db) {
+  return guardedStatus("migrating " + db.path(), [&] {
+    const int current = db.userVersion();
+    if (current > static_cast<int>(kSchema.size())) {
+      throw DatabaseError(ErrorKind::kPermanent, "schema version " + std::to_string(current) +
+                                                     " was written by a newer kiosk-central");
+    }
+    for (int version = current + 1; version <= static_cast<int>(kSchema.size()); ++version) {
+      db.transaction([&] {
+        db.exec(kSchema[static_cast<std::size_t>(version - 1)]);
+        db.exec("PRAGMA user_version=" + std::to_string(version));
+      });
+    }
+    db.transaction([&] {
+      auto s = db.prepare("SELECT value FROM meta WHERE key = 'database_id'");
+      if (!s.step()) {
+        db.prepare("INSERT INTO meta (key, value) VALUES ('database_id', ?1)")
+            .bind(1, randomCode(10))
+            .run();
+      }
+    });
+  });
+}
+
+// Enrollment codes are typed by people: case, dashes and spaces do not matter.
+std::string normalizeCode(std::string_view code) {
+  std::string out;
+  for (char c : code) {
+    if (c == '-' || c == ' ') {
+      continue;
+    }
+    out += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  }
+  return out;
+}
+
+std::string groupCode(const std::string& code) {
+  std::string out;
+  for (std::size_t i = 0; i < code.size(); ++i) {
+    if (i > 0 && i % 4 == 0) {
+      out += '-';
+    }
+    out += code[i];
+  }
+  return out;
+}
+
+std::string feedCheckinDoc(const std::string& doc, bool flagged) {
+  // doc is a dumped JSON object: splice the flag in without a parse.
+  return std::string("{\"flagged\":") + (flagged ? "true" : "false") + (doc.size() > 2 ? "," : "") +
+         doc.substr(1);
+}
+
+template <std::size_t N>
+std::array<std::uint8_t, N> blobArray(const std::vector<std::uint8_t>& blob, const char* what) {
+  if (blob.size() != N) {
+    throw DatabaseError(ErrorKind::kCorrupt, std::string("stored ") + what + " has a bad size");
+  }
+  std::array<std::uint8_t, N> out{};
+  std::copy(blob.begin(), blob.end(), out.begin());
+  return out;
+}
+
+Device readDevice(const Statement& s) {
+  Device d;
+  d.id = s.columnText(0);
+  d.terminal = s.columnText(1);
+  d.eventId = static_cast<EventId>(s.columnInt(2));
+  d.enrolledAt = fromUnixMillis(s.columnInt(3));
+  d.tokenExpiresAt = fromUnixMillis(s.columnInt(4));
+  if (auto r = s.columnOptionalInt(5)) {
+    d.revokedAt = fromUnixMillis(*r);
+  }
+  d.revokeReason = s.columnText(6);
+  if (auto seen = s.columnOptionalInt(7)) {
+    d.lastSeenAt = fromUnixMillis(*seen);
+  }
+  d.lastAddress = s.columnText(8);
+  d.version = s.columnText(9);
+  d.health = s.columnText(10);
+  return d;
+}
+
+constexpr std::string_view kDeviceColumns =
+    "id, terminal, event_id, enrolled_at, token_expires_at, revoked_at, revoke_reason, "
+    "last_seen_at, last_address, version, health";
+
+std::string cat(std::string_view a, std::string_view b, std::string_view c = {}) {
+  std::string out(a);
+  out += b;
+  out += c;
+  return out;
+}
+
+// The id a malformed item is answered under: whatever id-like field it has.
+std::string itemId(const Json& item, const api::PushRoute& route) {
+  try {
+    if (!item.is_object()) {
+      return {};
+    }
+    if (route.kind == "undo") {
+      return item.value("checkin_id", std::string());
+    }
+    if (route.kind == "walk_in") {
+      auto it = item.find("checkin");
+      return it != item.end() && it->is_object() ? it->value("id", std::string()) : std::string();
+    }
+    return item.value("id", std::string());
+  } catch (const std::exception&) {
+    return {};
+  }
+}
+
+}  // namespace
+
+CentralStore::CentralStore(std::unique_ptr<Database> db) : db_(std::move(db)) {}
+CentralStore::~CentralStore() = default;
+
+Result<std::unique_ptr<CentralStore>> CentralStore::open(const std::string& path,
+                                                         const cache::OpenOptions& options) {
+  auto db = Database::open(path, options);
+  if (!db) {
+    return db.error();
+  }
+  if (!options.readOnly) {
+    if (auto migrated = migrateCentral(**db); !migrated) {
+      return migrated.error();
+    }
+  }
+  try {
+    // Pulls scan the feed sequentially; mmap spares a copy per page read.
+    (*db)->exec("PRAGMA cache_size = -32768");
+    (*db)->exec("PRAGMA mmap_size = 1073741824");
+  } catch (const DatabaseError& e) {
+    return makeError(e.kind(), std::string("configuring ") + path + ": " + e.what());
+  }
+  return std::unique_ptr<CentralStore>(new CentralStore(std::move(*db)));
+}
+
+std::string CentralStore::databaseId() {
+  if (databaseId_.empty()) {
+    auto s = db_->prepare("SELECT value FROM meta WHERE key = 'database_id'");
+    databaseId_ = s.step() ? s.columnText(0) : "none";
+  }
+  return databaseId_;
+}
+
+void CentralStore::putFeed(EventId eventId, std::string_view kind, std::string_view key,
+                           const std::string& doc) {
+  // REPLACE deletes the old row and inserts one with a new, larger sequence number.
+  db_->prepare("INSERT OR REPLACE INTO feed (event_id, kind, key, doc) VALUES (?1, ?2, ?3, ?4)")
+      .bind(1, eventId)
+      .bind(2, kind)
+      .bind(3, key)
+      .bind(4, doc)
+      .run();
+}
+
+// --- events, keys, roster ---
+
+Status CentralStore::createEvent(const Event& event, const SigningKey& key,
+                                 const std::string& webhookUrl, TimePoint now) {
+  return guardedStatus("creating the event", [&] {
+    if (!key.secretKey) {
+      throw std::invalid_argument("the event's first key needs its secret half");
+    }
+    db_->transaction([&] {
+      const auto doc = dump(toJson(event));
+      db_->prepare("INSERT INTO events (id, doc, webhook_url, created_at) VALUES (?1, ?2, ?3, ?4)")
+          .bind(1, event.id)
+          .bind(2, doc)
+          .bind(3, webhookUrl)
+          .bind(4, toUnixMillis(now))
+          .run();
+      putFeed(event.id, "events", std::to_string(event.id), doc);
+      db_->prepare(
+             "INSERT INTO signing_keys (event_id, key_id, public_key, secret_key, created_at) "
+             "VALUES (?1, ?2, ?3, ?4, ?5)")
+          .bind(1, event.id)
+          .bind(2, static_cast<int>(key.id))
+          .bindBlob(3, key.publicKey)
+          .bindBlob(4, *key.secretKey)
+          .bind(5, toUnixMillis(key.createdAt))
+          .run();
+      putFeed(event.id, "signing_keys", std::to_string(event.id) + ":" + std::to_string(key.id),
+              dump(toJson(key, false)));
+    });
+  });
+}
+
+Result<std::vector<Event>> CentralStore::listEvents() {
+  return guarded("listing events", [&] {
+    std::vector<Event> events;
+    auto s = db_->prepare("SELECT doc FROM events ORDER BY id");
+    while (s.step()) {
+      events.push_back(cache::eventFromJson(parseJson(s.columnText(0))));
+    }
+    return events;
+  });
+}
+
+Result<Event> CentralStore::resolveEvent(std::optional<EventId> id) {
+  auto events = listEvents();
+  if (!events) {
+    return events.error();
+  }
+  if (id) {
+    for (const auto& e : *events) {
+      if (e.id == *id) {
+        return e;
+      }
+    }
+    return makeError(ErrorKind::kNotFound,
+                     "no event " + std::to_string(*id) + " in " + db_->path());
+  }
+  if (events->empty()) {
+    return makeError(ErrorKind::kNotFound, "no event in " + db_->path() +
+                                               "; create one with 'kiosk-central event create'");
+  }
+  if (events->size() > 1) {
+    std::string choices;
+    for (const auto& e : *events) {
+      choices += "\n  " + std::to_string(e.id) + "  " + e.name;
+    }
+    return makeError(ErrorKind::kInvalidInput,
+                     "several events in " + db_->path() + "; choose one with --event:" + choices);
+  }
+  return events->front();
+}
+
+Status CentralStore::setWebhook(EventId eventId, const std::string& url) {
+  return guardedStatus("setting the webhook", [&] {
+    db_->prepare("UPDATE events SET webhook_url = ?2 WHERE id = ?1")
+        .bind(1, eventId)
+        .bind(2, url)
+        .run();
+    if (db_->changes() != 1) {
+      throw DatabaseError(ErrorKind::kNotFound, "no event " + std::to_string(eventId));
+    }
+  });
+}
+
+Result<std::string> CentralStore::webhookUrl(EventId eventId) {
+  return guarded("reading the webhook", [&] {
+    auto s = db_->prepare("SELECT webhook_url FROM events WHERE id = ?1");
+    s.bind(1, eventId);
+    return s.step() ? s.columnText(0) : std::string();
+  });
+}
+
+Result<std::vector<SigningKey>> CentralStore::signingKeys(EventId eventId) {
+  return guarded("reading signing keys", [&] {
+    std::vector<SigningKey> keys;
+    auto s = db_->prepare(
+        "SELECT key_id, public_key, secret_key, created_at FROM signing_keys WHERE event_id = ?1 "
+        "ORDER BY key_id");
+    s.bind(1, eventId);
+    while (s.step()) {
+      SigningKey k;
+      k.eventId = eventId;
+      k.id = static_cast<KeyId>(s.columnInt(0));
+      k.publicKey = blobArray<32>(s.columnBlob(1), "public key");
+      k.secretKey = blobArray<64>(s.columnBlob(2), "secret key");
+      k.createdAt = fromUnixMillis(s.columnInt(3));
+      keys.push_back(k);
+    }
+    return keys;
+  });
+}
+
+Result<std::optional<SigningKey>> CentralStore::issuingKey(EventId eventId) {
+  auto keys = signingKeys(eventId);
+  if (!keys) {
+    return keys.error();
+  }
+  if (keys->empty()) {
+    return std::optional<SigningKey>{};
+  }
+  return std::optional<SigningKey>{keys->back()};
+}
+
+Result<SigningKey> CentralStore::rotateKey(EventId eventId, TimePoint now) {
+  return guarded("adding a signing key", [&] {
+    return db_->transaction([&] {
+      auto s =
+          db_->prepare("SELECT COALESCE(MAX(key_id), 0) + 1 FROM signing_keys WHERE event_id = ?1");
+      s.bind(1, eventId);
+      const auto next = s.step() ? s.columnInt(0) : 1;
+      s.reset();
+      if (next > 0xffff) {
+        throw std::invalid_argument("no key ids left");
+      }
+      auto key = generateSigningKey(eventId, static_cast<KeyId>(next), now);
+      db_->prepare(
+             "INSERT INTO signing_keys (event_id, key_id, public_key, secret_key, created_at) "
+             "VALUES (?1, ?2, ?3, ?4, ?5)")
+          .bind(1, eventId)
+          .bind(2, static_cast<int>(key.id))
+          .bindBlob(3, key.publicKey)
+          .bindBlob(4, *key.secretKey)
+          .bind(5, toUnixMillis(key.createdAt))
+          .run();
+      putFeed(eventId, "signing_keys", std::to_string(eventId) + ":" + std::to_string(key.id),
+              dump(toJson(key, false)));
+      return key;
+    });
+  });
+}
+
+void CentralStore::upsertGuest(EventId eventId, const Guest& g, TimePoint now) {
+  const auto doc = dump(toJson(g));
+  // Unchanged guests are not re-fed: re-importing a list must not make every terminal
+  // download it again.
+  db_->prepare(
+         "INSERT INTO guests (event_id, guest_id, booking_code, doc, updated_at) VALUES (?1, ?2, "
+         "?3, ?4, ?5) ON CONFLICT(event_id, guest_id) DO UPDATE SET booking_code = ?3, doc = ?4, "
+         "updated_at = ?5 WHERE guests.doc != ?4")
+      .bind(1, eventId)
+      .bind(2, g.id)
+      .bind(3, g.bookingCode)
+      .bind(4, doc)
+      .bind(5, toUnixMillis(now))
+      .run();
+  if (db_->changes() > 0) {
+    putFeed(eventId, "guests", std::to_string(eventId) + ":" + std::to_string(g.id), doc);
+  }
+}
+
+Result<std::vector<Guest>> CentralStore::upsertGuests(EventId eventId, std::vector<Guest> guests,
+                                                      TimePoint now) {
+  return guarded("saving guests", [&] {
+    return db_->transaction([&] {
+      std::int64_t nextId = 1;
+      {
+        // Walk-in ids (top bit set) are the terminals'; central counts below them.
+        auto s = db_->prepare(
+            "SELECT COALESCE(MAX(guest_id), 0) + 1 FROM guests WHERE event_id = ?1 AND guest_id < "
+            "2147483648");
+        s.bind(1, eventId);
+        if (s.step()) {
+          nextId = s.columnInt(0);
+        }
+      }
+      for (auto& g : guests) {
+        g.eventId = eventId;
+        if (g.id == 0) {
+          auto s =
+              db_->prepare("SELECT guest_id FROM guests WHERE event_id = ?1 AND booking_code = ?2");
+          s.bind(1, eventId).bind(2, g.bookingCode);
+          g.id = s.step() ? static_cast<GuestId>(s.columnInt(0)) : static_cast<GuestId>(nextId++);
+        }
+        upsertGuest(eventId, g, now);
+      }
+      return guests;
+    });
+  });
+}
+
+Result<std::vector<Guest>> CentralStore::listGuests(EventId eventId) {
+  return guarded("listing guests", [&] {
+    std::vector<Guest> guests;
+    auto s = db_->prepare("SELECT doc FROM guests WHERE event_id = ?1 ORDER BY guest_id");
+    s.bind(1, eventId);
+    while (s.step()) {
+      guests.push_back(cache::guestFromJson(parseJson(s.columnText(0))));
+    }
+    return guests;
+  });
+}
+
+Result<std::optional<Guest>> CentralStore::findGuestByBookingCode(EventId eventId,
+                                                                  std::string_view code) {
+  return guarded("reading guest", [&] {
+    auto s = db_->prepare("SELECT doc FROM guests WHERE event_id = ?1 AND booking_code = ?2");
+    s.bind(1, eventId).bind(2, code);
+    return s.step() ? std::optional<Guest>(cache::guestFromJson(parseJson(s.columnText(0))))
+                    : std::nullopt;
+  });
+}
+
+Status CentralStore::revokeToken(EventId eventId, std::string_view tokenId, std::string_view reason,
+                                 TimePoint now) {
+  return guardedStatus("revoking the code", [&] {
+    db_->transaction([&] {
+      db_->prepare(
+             "INSERT INTO revocations (event_id, token_id, reason, revoked_at) VALUES (?1, ?2, ?3, "
+             "?4) ON CONFLICT(event_id, token_id) DO NOTHING")
+          .bind(1, eventId)
+          .bind(2, tokenId)
+          .bind(3, reason)
+          .bind(4, toUnixMillis(now))
+          .run();
+      if (db_->changes() > 0) {
+        api::Revocation r{eventId, std::string(tokenId), std::string(reason), now};
+        putFeed(eventId, "revocations", std::to_string(eventId) + ":" + std::string(tokenId),
+                dump(api::toJson(r)));
+      }
+    });
+  });
+}
+
+Status CentralStore::saveStaff(const StaffMember& m, TimePoint now) {
+  return guardedStatus("saving the staff member", [&] {
+    db_->transaction([&] {
+      const auto doc = dump(api::toJson(m));
+      db_->prepare(
+             "INSERT INTO staff (staff_id, doc, updated_at) VALUES (?1, ?2, ?3) ON "
+             "CONFLICT(staff_id) DO UPDATE SET doc = ?2, updated_at = ?3")
+          .bind(1, m.id)
+          .bind(2, doc)
+          .bind(3, toUnixMillis(now))
+          .run();
+      putFeed(0, "staff", m.id, doc);
+    });
+  });
+}
+
+Result<std::vector<StaffMember>> CentralStore::listStaff() {
+  return guarded("listing staff", [&] {
+    std::vector<StaffMember> staff;
+    auto s = db_->prepare("SELECT doc FROM staff ORDER BY staff_id");
+    while (s.step()) {
+      staff.push_back(api::staffFromJson(parseJson(s.columnText(0))));
+    }
+    return staff;
+  });
+}
+
+Status CentralStore::saveBadgeTemplate(const api::BadgeTemplate& t) {
+  return guardedStatus("saving the badge template", [&] {
+    db_->transaction([&] {
+      db_->prepare(
+             "INSERT INTO badge_templates (name, toml, updated_at) VALUES (?1, ?2, ?3) ON "
+             "CONFLICT(name) DO UPDATE SET toml = ?2, updated_at = ?3")
+          .bind(1, t.name)
+          .bind(2, t.toml)
+          .bind(3, toUnixMillis(t.updatedAt))
+          .run();
+      putFeed(0, "badge_templates", t.name, dump(api::toJson(t)));
+    });
+  });
+}
+
+// --- devices ---
+
+Result<EnrollmentCode> CentralStore::createEnrollmentCode(const std::string& terminal,
+                                                          EventId eventId, Millis validFor,
+                                                          TimePoint now) {
+  return guarded("creating an enrollment code", [&] {
+    auto s = db_->prepare("SELECT 1 FROM events WHERE id = ?1");
+    s.bind(1, eventId);
+    if (!s.step()) {
+      throw DatabaseError(ErrorKind::kNotFound, "no event " + std::to_string(eventId));
+    }
+    s.reset();
+    EnrollmentCode code;
+    code.code = groupCode(randomCode(12));
+    code.terminal = terminal;
+    code.eventId = eventId;
+    code.expiresAt = now + validFor;
+    db_->prepare(
+           "INSERT INTO enrollment_codes (code_hash, terminal, event_id, created_at, expires_at) "
+           "VALUES (?1, ?2, ?3, ?4, ?5)")
+        .bind(1, sha256Hex(normalizeCode(code.code)))
+        .bind(2, terminal)
+        .bind(3, eventId)
+        .bind(4, toUnixMillis(now))
+        .bind(5, toUnixMillis(code.expiresAt))
+        .run();
+    return code;
+  });
+}
+
+Result<std::vector<Device>> CentralStore::listDevices() {
+  return guarded("listing devices", [&] {
+    std::vector<Device> devices;
+    auto s = db_->prepare(cat("SELECT ", kDeviceColumns, " FROM devices ORDER BY enrolled_at"));
+    while (s.step()) {
+      devices.push_back(readDevice(s));
+    }
+    return devices;
+  });
+}
+
+Result<std::size_t> CentralStore::revokeDevice(std::string_view idOrTerminal,
+                                               std::string_view reason, TimePoint now) {
+  return guarded("revoking the device", [&] {
+    db_->prepare(
+           "UPDATE devices SET revoked_at = ?2, revoke_reason = ?3 WHERE (id = ?1 OR terminal = "
+           "?1) AND revoked_at IS NULL")
+        .bind(1, idOrTerminal)
+        .bind(2, toUnixMillis(now))
+        .bind(3, reason)
+        .run();
+    return static_cast<std::size_t>(db_->changes());
+  });
+}
+
+// --- facts (admin views) ---
+
+namespace {
+constexpr std::string_view kCheckinColumns =
+    "doc, device_id, flagged, unknown_guest, received_at, undone_at";
+
+CentralCheckin readCentralCheckin(const Statement& s) {
+  CentralCheckin c;
+  c.record = cache::checkinFromJson(parseJson(s.columnText(0)));
+  c.deviceId = s.columnText(1);
+  c.flagged = s.columnInt(2) != 0;
+  c.unknownGuest = s.columnInt(3) != 0;
+  c.receivedAt = fromUnixMillis(s.columnInt(4));
+  return c;
+}
+}  // namespace
+
+Result<std::vector<CentralCheckin>> CentralStore::listCheckins(std::optional<EventId> eventId) {
+  return guarded("listing check-ins", [&] {
+    std::vector<CentralCheckin> out;
+    auto s = db_->prepare(cat("SELECT ", kCheckinColumns,
+                              " FROM checkins WHERE ?1 IS NULL OR event_id = ?1 ORDER BY "
+                              "scanned_at, id"));
+    s.bind(1, eventId ? std::optional<std::int64_t>(*eventId) : std::nullopt);
+    while (s.step()) {
+      out.push_back(readCentralCheckin(s));
+    }
+    return out;
+  });
+}
+
+Result<std::vector<CentralCheckin>> CentralStore::listDuplicates(std::optional<EventId> eventId) {
+  return guarded("listing second admissions", [&] {
+    std::vector<CentralCheckin> out;
+    auto s = db_->prepare(cat("SELECT ", kCheckinColumns,
+                              " FROM checkins WHERE flagged = 1 AND (?1 IS NULL OR event_id = ?1) "
+                              "ORDER BY scanned_at, id"));
+    s.bind(1, eventId ? std::optional<std::int64_t>(*eventId) : std::nullopt);
+    while (s.step()) {
+      out.push_back(readCentralCheckin(s));
+    }
+    s.reset();
+    auto first = db_->prepare(
+        "SELECT id FROM checkins WHERE event_id = ?1 AND guest_id = ?2 AND undone_at IS NULL AND "
+        "flagged = 0 ORDER BY scanned_at, id LIMIT 1");
+    for (auto& c : out) {
+      first.bind(1, c.record.eventId).bind(2, c.record.guestId);
+      if (first.step()) {
+        c.admissionId = first.columnText(0);
+      }
+      first.reset();
+    }
+    return out;
+  });
+}
+
+Result<std::vector<NoticeRow>> CentralStore::listNotices() {
+  return guarded("listing arrival notices", [&] {
+    std::vector<NoticeRow> out;
+    auto s = db_->prepare(
+        "SELECT n.doc, COALESCE(e.webhook_url, ''), n.delivered_at, n.attempts, n.last_error FROM "
+        "arrival_notices n LEFT JOIN events e ON e.id = n.event_id ORDER BY n.received_at, n.id");
+    while (s.step()) {
+      NoticeRow r;
+      r.notice = api::arrivalNoticeFromJson(parseJson(s.columnText(0)));
+      r.webhookUrl = s.columnText(1);
+      if (auto d = s.columnOptionalInt(2)) {
+        r.deliveredAt = fromUnixMillis(*d);
+      }
+      r.attempts = static_cast<int>(s.columnInt(3));
+      r.lastError = s.columnText(4);
+      out.push_back(std::move(r));
+    }
+    return out;
+  });
+}
+
+Result<std::vector<DeliveryRow>> CentralStore::listDeliveries(std::size_t limit) {
+  return guarded("listing webhook deliveries", [&] {
+    std::vector<DeliveryRow> out;
+    auto s = db_->prepare(
+        "SELECT notice_id, url, attempted_at, http_status, error, duration_ms FROM "
+        "webhook_deliveries ORDER BY seq DESC LIMIT ?1");
+    s.bind(1, static_cast<std::int64_t>(limit));
+    while (s.step()) {
+      out.push_back({s.columnText(0), s.columnText(1), fromUnixMillis(s.columnInt(2)),
+                     static_cast<int>(s.columnInt(3)), s.columnText(4), s.columnInt(5)});
+    }
+    return out;
+  });
+}
+
+Result<std::size_t> CentralStore::countRows(std::string_view table) {
+  return guarded("counting", [&] {
+    static constexpr std::array<std::string_view, 9> kTables{
+        "checkins", "rejections", "undos",   "walk_ins",       "feedback",
+        "photos",   "guests",     "devices", "arrival_notices"};
+    if (std::find(kTables.begin(), kTables.end(), table) == kTables.end()) {
+      throw std::invalid_argument("not a countable table");
+    }
+    auto s = db_->prepare(cat("SELECT COUNT(*) FROM ", table));
+    return s.step() ? static_cast<std::size_t>(s.columnInt(0)) : std::size_t{0};
+  });
+}
+
+// --- the sync API ---
+
+Result<api::Enrollment> CentralStore::enroll(std::string_view code, std::string_view version,
+                                             Millis tokenLifetime, TimePoint now) {
+  return guarded("enrolling", [&] {
+    return db_->transaction([&] {
+      auto s = db_->prepare(
+          "SELECT terminal, event_id, expires_at, used_at FROM enrollment_codes WHERE code_hash = "
+          "?1");
+      s.bind(1, sha256Hex(normalizeCode(code)));
+      if (!s.step() || !s.isNull(3) || fromUnixMillis(s.columnInt(2)) <= now) {
+        throw DatabaseError(ErrorKind::kUnauthorized,
+                            "the enrollment code is unknown, already used or expired");
+      }
+      api::Enrollment e;
+      e.terminal = s.columnText(0);
+      const auto eventId = static_cast<EventId>(s.columnInt(1));
+      s.reset();
+      auto ev = db_->prepare("SELECT doc FROM events WHERE id = ?1");
+      ev.bind(1, eventId);
+      if (!ev.step()) {
+        throw DatabaseError(ErrorKind::kNotFound, "the code's event no longer exists");
+      }
+      e.event = cache::eventFromJson(parseJson(ev.columnText(0)));
+      ev.reset();
+      e.deviceId = newRecordId(now);
+      e.token = randomCode(48);
+      e.tokenExpiresAt = now + tokenLifetime;
+      e.serverTime = now;
+      db_->prepare(
+             "INSERT INTO devices (id, terminal, event_id, token_hash, token_expires_at, "
+             "enrolled_at, version) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
+          .bind(1, e.deviceId)
+          .bind(2, e.terminal)
+          .bind(3, eventId)
+          .bind(4, sha256Hex(e.token))
+          .bind(5, toUnixMillis(e.tokenExpiresAt))
+          .bind(6, toUnixMillis(now))
+          .bind(7, version)
+          .run();
+      db_->prepare("UPDATE enrollment_codes SET used_at = ?2, device_id = ?3 WHERE code_hash = ?1")
+          .bind(1, sha256Hex(normalizeCode(code)))
+          .bind(2, toUnixMillis(now))
+          .bind(3, e.deviceId)
+          .run();
+      return e;
+    });
+  });
+}
+
+Result<std::variant<Device, AuthFailure>> CentralStore::authenticate(std::string_view token,
+                                                                     TimePoint now) {
+  using Answer = std::variant<Device, AuthFailure>;
+  if (token.empty()) {
+    return Answer{AuthFailure::kMissing};
+  }
+  return guarded("checking the device token", [&]() -> Answer {
+    auto s = db_->prepare(cat("SELECT ", kDeviceColumns, " FROM devices WHERE token_hash = ?1"));
+    s.bind(1, sha256Hex(token));
+    if (!s.step()) {
+      return AuthFailure::kUnknown;
+    }
+    auto d = readDevice(s);
+    if (d.revokedAt) {
+      return AuthFailure::kRevoked;
+    }
+    if (d.tokenExpiresAt <= now) {
+      return AuthFailure::kExpired;
+    }
+    return d;
+  });
+}
+
+Result<std::string> CentralStore::changesPage(const Device& device, std::string_view cursor,
+                                              std::size_t limit, TimePoint now) {
+  return guarded("reading changes", [&] {
+    const auto dbId = databaseId();
+    std::int64_t after = 0;
+    if (const auto colon = cursor.find(':');
+        colon != std::string_view::npos && cursor.substr(0, colon) == dbId) {
+      const auto digits = cursor.substr(colon + 1);
+      std::int64_t value = 0;
+      const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+      if (ec == std::errc() && end == digits.data() + digits.size() && value >= 0) {
+        after = value;
+      }
+    }
+    // Everything up to `upTo` is committed: sequence numbers are handed out by one writer
+    // at a time, so a row that commits later always gets a larger one.
+    std::int64_t upTo = 0;
+    {
+      auto s = db_->prepare("SELECT COALESCE(MAX(seq), 0) FROM feed");
+      if (s.step()) {
+        upTo = s.columnInt(0);
+      }
+    }
+    std::map<std::string, std::string, std::less<>> arrays;
+    std::int64_t last = after;
+    std::size_t count = 0;
+    bool more = false;
+    {
+      auto s = db_->prepare(
+          "SELECT seq, kind, doc FROM feed WHERE seq > ?1 AND seq <= ?2 AND event_id IN (0, ?3) "
+          "ORDER BY seq LIMIT ?4");
+      s.bind(1, after)
+          .bind(2, upTo)
+          .bind(3, device.eventId)
+          .bind(4, static_cast<std::int64_t>(limit + 1));
+      while (s.step()) {
+        if (count == limit) {
+          more = true;
+          break;
+        }
+        last = s.columnInt(0);
+        auto& array = arrays[s.columnText(1)];
+        if (!array.empty()) {
+          array += ',';
+        }
+        array += s.columnText(2);
+        ++count;
+      }
+    }
+    // Nothing more for this device up to upTo: later reads can start there, skipping other
+    // events' rows.
+    const std::int64_t next = more ? last : std::max(last, upTo);
+    std::string body = "{\"cursor\":\"" + dbId + ":" + std::to_string(next) +
+                       "\",\"has_more\":" + (more ? "true" : "false") + ",\"server_time\":\"" +
+                       formatIso8601(now, true) + "\"";
+    for (const auto& [kind, items] : arrays) {
+      body += ",\"" + kind + "\":[" + items + "]";
+    }
+    body += "}";
+    return body;
+  });
+}
+
+bool CentralStore::checkinFlagged(std::string_view id) {
+  auto s = db_->prepare("SELECT flagged FROM checkins WHERE id = ?1");
+  s.bind(1, id);
+  return s.step() && s.columnInt(0) != 0;
+}
+
+void CentralStore::recomputeFlags(EventId eventId, GuestId guestId) {
+  struct Row {
+    std::string id;
+    bool flagged;
+    std::string doc;
+  };
+  std::vector<Row> rows;
+  {
+    auto s = db_->prepare(
+        "SELECT id, flagged, doc FROM checkins WHERE event_id = ?1 AND guest_id = ?2 AND undone_at "
+        "IS NULL ORDER BY scanned_at, id");
+    s.bind(1, eventId).bind(2, guestId);
+    while (s.step()) {
+      rows.push_back({s.columnText(0), s.columnInt(1) != 0, s.columnText(2)});
+    }
+  }
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const bool shouldFlag = i > 0;
+    if (rows[i].flagged != shouldFlag) {
+      db_->prepare("UPDATE checkins SET flagged = ?2 WHERE id = ?1")
+          .bind(1, rows[i].id)
+          .bind(2, shouldFlag)
+          .run();
+      putFeed(eventId, "checkins", rows[i].id, feedCheckinDoc(rows[i].doc, shouldFlag));
+    }
+  }
+}
+
+api::ItemResult CentralStore::insertCheckin(const Device& device, const CheckinRecord& r,
+                                            TimePoint now, PushSummary& summary) {
+  api::ItemResult result;
+  result.id = r.id;
+  {
+    auto s = db_->prepare("SELECT flagged FROM checkins WHERE id = ?1");
+    s.bind(1, r.id);
+    if (s.step()) {
+      result.flagged = s.columnInt(0) != 0;  // a repeat: same answer, nothing changes
+      return result;
+    }
+  }
+  bool knownGuest = false;
+  {
+    auto s = db_->prepare("SELECT 1 FROM guests WHERE event_id = ?1 AND guest_id = ?2");
+    s.bind(1, r.eventId).bind(2, r.guestId);
+    knownGuest = s.step();
+  }
+  CheckinRecord record = r;
+  // An undo made by the terminal before this push is part of the record itself.
+  const auto doc = dump(toJson(record));
+  db_->prepare(
+         "INSERT INTO checkins (id, event_id, guest_id, terminal, device_id, scanned_at, method, "
+         "doc, undone_at, unknown_guest, received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+         "?10, ?11)")
+      .bind(1, record.id)
+      .bind(2, record.eventId)
+      .bind(3, record.guestId)
+      .bind(4, record.terminal)
+      .bind(5, device.id)
+      .bind(6, toUnixMillis(record.scannedAt))
+      .bind(7, toString(record.method))
+      .bind(8, doc)
+      .bind(9, record.undoneAt ? std::optional<std::int64_t>(toUnixMillis(*record.undoneAt))
+                               : std::nullopt)
+      .bind(10, !knownGuest)
+      .bind(11, toUnixMillis(now))
+      .run();
+  putFeed(record.eventId, "checkins", record.id, feedCheckinDoc(doc, false));
+  {
+    auto s = db_->prepare("SELECT doc FROM undos WHERE checkin_id = ?1 AND applied = 0");
+    s.bind(1, record.id);
+    if (s.step()) {
+      const auto undo = api::undoFromJson(parseJson(s.columnText(0)));
+      s.reset();
+      applyUndo(undo);
+    }
+  }
+  recomputeFlags(record.eventId, record.guestId);
+  result.flagged = checkinFlagged(record.id);
+  if (!knownGuest) {
+    result.detail = "guest unknown at central; recorded";
+  }
+  ++summary.accepted;
+  if (result.flagged) {
+    ++summary.flagged;
+  }
+  return result;
+}
+
+void CentralStore::applyUndo(const api::UndoRecord& undo) {
+  auto s = db_->prepare("SELECT doc, undone_at FROM checkins WHERE id = ?1");
+  s.bind(1, undo.checkinId);
+  if (!s.step()) {
+    return;  // kept in `undos`, applied when the check-in arrives
+  }
+  const bool alreadyUndone = !s.isNull(1);
+  auto record = cache::checkinFromJson(parseJson(s.columnText(0)));
+  s.reset();
+  db_->prepare("UPDATE undos SET applied = 1 WHERE checkin_id = ?1").bind(1, undo.checkinId).run();
+  if (alreadyUndone) {
+    return;
+  }
+  record.undoneAt = undo.undoneAt;
+  record.undoneBy = undo.undoneBy;
+  record.undoReason = undo.reason;
+  const auto doc = dump(toJson(record));
+  db_->prepare("UPDATE checkins SET doc = ?2, undone_at = ?3 WHERE id = ?1")
+      .bind(1, record.id)
+      .bind(2, doc)
+      .bind(3, toUnixMillis(undo.undoneAt))
+      .run();
+  putFeed(record.eventId, "checkins", record.id, feedCheckinDoc(doc, checkinFlagged(record.id)));
+  recomputeFlags(record.eventId, record.guestId);
+}
+
+Result<PushSummary> CentralStore::push(const Device& device, const api::PushRoute& route,
+                                       const Json& items, TimePoint now) {
+  return guarded("storing pushed records", [&] {
+    if (!items.is_array()) {
+      throw std::invalid_argument(std::string(route.field) + " must be an array");
+    }
+    return db_->transaction([&] {
+      PushSummary summary;
+      for (const auto& item : items) {
+        api::ItemResult result;
+        result.id = itemId(item, route);
+        auto reject = [&](std::string why) {
+          result.status = api::ItemStatus::kRejected;
+          result.detail = std::move(why);
+          ++summary.rejected;
+        };
+        auto sameEvent = [&](EventId eventId) {
+          if (eventId != device.eventId) {
+            reject("record of event " + std::to_string(eventId) + "; this device serves event " +
+                   std::to_string(device.eventId));
+            return false;
+          }
+          return true;
+        };
+        // Only parsing is guarded per item; a database failure aborts the whole batch.
+        try {
+          if (route.kind == "checkin") {
+            const auto r = cache::checkinFromJson(item);
+            if (sameEvent(r.eventId)) {
+              result = insertCheckin(device, r, now, summary);
+            }
+          } else if (route.kind == "walk_in") {
+            auto guest = cache::guestFromJson(item.at("guest"));
+            const auto r = cache::checkinFromJson(item.at("checkin"));
+            if (sameEvent(r.eventId) && sameEvent(guest.eventId)) {
+              bool created = false;
+              bool exists = false;
+              {
+                auto s = db_->prepare("SELECT 1 FROM guests WHERE event_id = ?1 AND guest_id = ?2");
+                s.bind(1, guest.eventId).bind(2, guest.id);
+                exists = s.step();
+              }
+              if (!exists) {
+                bool codeTaken = false;
+                {
+                  auto c = db_->prepare(
+                      "SELECT 1 FROM guests WHERE event_id = ?1 AND booking_code = ?2");
+                  c.bind(1, guest.eventId).bind(2, guest.bookingCode);
+                  codeTaken = c.step();
+                }
+                if (codeTaken) {
+                  // Two terminals drew the same random walk-in code: keep both guests.
+                  guest.bookingCode += "-" + randomCode(4);
+                }
+                upsertGuest(guest.eventId, guest, now);
+                created = true;
+              }
+              db_->prepare(
+                     "INSERT OR IGNORE INTO walk_ins (checkin_id, event_id, guest_id, device_id, "
+                     "guest_created, received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
+                  .bind(1, r.id)
+                  .bind(2, r.eventId)
+                  .bind(3, guest.id)
+                  .bind(4, device.id)
+                  .bind(5, created)
+                  .bind(6, toUnixMillis(now))
+                  .run();
+              result = insertCheckin(device, r, now, summary);
+            }
+          } else if (route.kind == "undo") {
+            const auto u = api::undoFromJson(item);
+            if (sameEvent(u.eventId)) {
+              db_->prepare(
+                     "INSERT OR IGNORE INTO undos (checkin_id, event_id, doc, device_id, "
+                     "received_at) VALUES (?1, ?2, ?3, ?4, ?5)")
+                  .bind(1, u.checkinId)
+                  .bind(2, u.eventId)
+                  .bind(3, dump(api::toJson(u)))
+                  .bind(4, device.id)
+                  .bind(5, toUnixMillis(now))
+                  .run();
+              applyUndo(u);
+              ++summary.accepted;
+            }
+          } else if (route.kind == "rejection") {
+            const auto r = cache::rejectionFromJson(item);
+            if (sameEvent(r.eventId)) {
+              db_->prepare(
+                     "INSERT OR IGNORE INTO rejections (id, event_id, guest_id, terminal, "
+                     "device_id, scanned_at, outcome, doc, received_at) VALUES (?1, ?2, ?3, ?4, "
+                     "?5, ?6, ?7, ?8, ?9)")
+                  .bind(1, r.id)
+                  .bind(2, r.eventId)
+                  .bind(3, r.guestId ? std::optional<std::int64_t>(*r.guestId) : std::nullopt)
+                  .bind(4, r.terminal)
+                  .bind(5, device.id)
+                  .bind(6, toUnixMillis(r.scannedAt))
+                  .bind(7, toString(r.outcome))
+                  .bind(8, dump(toJson(r)))
+                  .bind(9, toUnixMillis(now))
+                  .run();
+              ++summary.accepted;
+            }
+          } else if (route.kind == "feedback") {
+            const auto f = api::feedbackFromJson(item);
+            if (sameEvent(f.eventId)) {
+              db_->prepare(
+                     "INSERT OR IGNORE INTO feedback (id, event_id, guest_id, terminal, device_id, "
+                     "at, kind, rating, category, text, received_at) VALUES (?1, ?2, ?3, ?4, ?5, "
+                     "?6, ?7, ?8, ?9, ?10, ?11)")
+                  .bind(1, f.id)
+                  .bind(2, f.eventId)
+                  .bind(3, f.guestId ? std::optional<std::int64_t>(*f.guestId) : std::nullopt)
+                  .bind(4, f.terminal)
+                  .bind(5, device.id)
+                  .bind(6, toUnixMillis(f.at))
+                  .bind(7, toString(f.kind))
+                  .bind(8, f.rating)
+                  .bind(9, f.category)
+                  .bind(10, f.text)
+                  .bind(11, toUnixMillis(now))
+                  .run();
+              ++summary.accepted;
+            }
+          } else if (route.kind == "arrival_notice") {
+            const auto n = api::arrivalNoticeFromJson(item);
+            if (sameEvent(n.eventId)) {
+              db_->prepare(
+                     "INSERT OR IGNORE INTO arrival_notices (id, event_id, checkin_id, guest_id, "
+                     "doc, device_id, received_at, next_attempt_at) VALUES (?1, ?2, ?3, ?4, ?5, "
+                     "?6, ?7, ?7)")
+                  .bind(1, n.id)
+                  .bind(2, n.eventId)
+                  .bind(3, n.checkinId)
+                  .bind(4, n.guestId)
+                  .bind(5, dump(api::toJson(n)))
+                  .bind(6, device.id)
+                  .bind(7, toUnixMillis(now))
+                  .run();
+              if (db_->changes() > 0) {
+                ++summary.notices;
+              }
+              ++summary.accepted;
+            }
+          } else {
+            reject("unknown record kind");
+          }
+        } catch (const DatabaseError&) {
+          throw;
+        } catch (const std::exception& e) {
+          reject(std::string("malformed ") + std::string(route.kind) + ": " +
+                 std::string(e.what()).substr(0, 120));
+        }
+        summary.results.push_back(std::move(result));
+      }
+      return summary;
+    });
+  });
+}
+
+Status CentralStore::putPhoto(const Device& device, std::string_view checkinId,
+                              std::string_view contentType, std::string_view bytes, TimePoint now) {
+  return guardedStatus("storing the photo", [&] {
+    db_->prepare(
+           "INSERT INTO photos (checkin_id, event_id, device_id, content_type, data, received_at) "
+           "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(checkin_id) DO UPDATE SET content_type = "
+           "?4, data = ?5, received_at = ?6, device_id = ?3")
+        .bind(1, checkinId)
+        .bind(2, device.eventId)
+        .bind(3, device.id)
+        .bind(4, contentType)
+        .bindBlob(5, std::span<const std::uint8_t>(
+                         reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()))
+        .bind(6, toUnixMillis(now))
+        .run();
+  });
+}
+
+Result<std::optional<std::string>> CentralStore::photoContentType(std::string_view checkinId) {
+  return guarded("reading the photo", [&] {
+    auto s = db_->prepare("SELECT content_type FROM photos WHERE checkin_id = ?1");
+    s.bind(1, checkinId);
+    return s.step() ? std::optional<std::string>(s.columnText(0)) : std::nullopt;
+  });
+}
+
+Status CentralStore::recordHeartbeat(const Device& device, const api::Heartbeat& h,
+                                     std::string_view address, TimePoint now) {
+  return guardedStatus("recording the heartbeat", [&] {
+    auto j = api::toJson(h);
+    j["received_at"] = toJson(now);
+    db_->prepare(
+           "UPDATE devices SET last_seen_at = ?2, last_address = ?3, version = ?4, health = ?5 "
+           "WHERE id = ?1")
+        .bind(1, device.id)
+        .bind(2, toUnixMillis(now))
+        .bind(3, address)
+        .bind(4, h.version)
+        .bind(5, dump(j))
+        .run();
+  });
+}
+
+Result<std::vector<NoticeRow>> CentralStore::dueNotices(TimePoint now, std::size_t limit) {
+  return guarded("reading arrival notices to deliver", [&] {
+    std::vector<NoticeRow> out;
+    auto s = db_->prepare(
+        "SELECT n.doc, COALESCE(e.webhook_url, ''), n.attempts FROM arrival_notices n LEFT JOIN "
+        "events e ON e.id = n.event_id WHERE n.delivered_at IS NULL AND n.next_attempt_at <= ?1 "
+        "ORDER BY n.next_attempt_at LIMIT ?2");
+    s.bind(1, toUnixMillis(now)).bind(2, static_cast<std::int64_t>(limit));
+    while (s.step()) {
+      NoticeRow r;
+      r.notice = api::arrivalNoticeFromJson(parseJson(s.columnText(0)));
+      r.webhookUrl = s.columnText(1);
+      r.attempts = static_cast<int>(s.columnInt(2));
+      out.push_back(std::move(r));
+    }
+    return out;
+  });
+}
+
+Status CentralStore::recordDelivery(const DeliveryRow& d, bool delivered,
+                                    std::optional<TimePoint> nextAttempt) {
+  return guardedStatus("recording a webhook delivery", [&] {
+    db_->transaction([&] {
+      if (!d.url.empty()) {
+        db_->prepare(
+               "INSERT INTO webhook_deliveries (notice_id, url, attempted_at, http_status, error, "
+               "duration_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
+            .bind(1, d.noticeId)
+            .bind(2, d.url)
+            .bind(3, toUnixMillis(d.attemptedAt))
+            .bind(4, d.httpStatus)
+            .bind(5, d.error)
+            .bind(6, d.durationMs)
+            .run();
+      }
+      db_->prepare(
+             "UPDATE arrival_notices SET attempts = attempts + ?5, delivered_at = ?2, "
+             "next_attempt_at = ?3, last_error = ?4 WHERE id = ?1")
+          .bind(1, d.noticeId)
+          .bind(2,
+                delivered ? std::optional<std::int64_t>(toUnixMillis(d.attemptedAt)) : std::nullopt)
+          .bind(3, toUnixMillis(nextAttempt.value_or(d.attemptedAt)))
+          .bind(4, d.error)
+          .bind(5, d.url.empty() ? 0 : 1)
+          .run();
+    });
+  });
+}
+
+}  // namespace kiosk::central

@@ -1,0 +1,400 @@
+#include "offline-cache/sync_protocol.h"
+
+#include <array>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+
+namespace kiosk::cache::api {
+
+// The codec's overloads (times, events, check-ins) next to this file's own.
+using cache::toJson;
+
+namespace {
+
+constexpr std::array<PushRoute, 6> kRoutes{{
+    {"walk_in", kWalkInsPath, "walk_ins"},
+    {"checkin", kCheckinsPath, "checkins"},
+    {"undo", kUndosPath, "undos"},
+    {"rejection", kRejectionsPath, "rejections"},
+    {"arrival_notice", kArrivalNoticesPath, "notices"},
+    {"feedback", kFeedbackPath, "feedback"},
+}};
+
+std::string str(const Json& j, const char* key) {
+  auto it = j.find(key);
+  if (it == j.end() || it->is_null()) {
+    return {};
+  }
+  return it->get<std::string>();
+}
+
+std::optional<TimePoint> optionalTime(const Json& j, const char* key) {
+  auto it = j.find(key);
+  if (it == j.end() || it->is_null()) {
+    return std::nullopt;
+  }
+  return timeFromJson(*it);
+}
+
+Json optionalTimeJson(const std::optional<TimePoint>& t) {
+  return t ? toJson(*t) : Json(nullptr);
+}
+
+template <typename T, typename F>
+void readArray(const Json& body, const char* key, std::vector<T>& out, F&& convert) {
+  auto it = body.find(key);
+  if (it == body.end() || it->is_null()) {
+    return;
+  }
+  if (!it->is_array()) {
+    throw std::invalid_argument(std::string(key) + " must be an array");
+  }
+  out.reserve(it->size());
+  for (const auto& item : *it) {
+    out.push_back(convert(item));
+  }
+}
+
+}  // namespace
+
+std::span<const PushRoute> pushRoutes() {
+  return kRoutes;
+}
+
+const PushRoute* pushRouteForKind(std::string_view kind) {
+  for (const auto& r : kRoutes) {
+    if (r.kind == kind) {
+      return &r;
+    }
+  }
+  return nullptr;
+}
+
+const PushRoute* pushRouteForPath(std::string_view path) {
+  for (const auto& r : kRoutes) {
+    if (r.path == path) {
+      return &r;
+    }
+  }
+  return nullptr;
+}
+
+std::string problemBody(const Problem& p) {
+  Json j{{"type", p.type}, {"title", p.title}, {"status", p.status}};
+  if (!p.detail.empty()) {
+    j["detail"] = p.detail;
+  }
+  return dump(j);
+}
+
+std::optional<Problem> parseProblem(std::string_view body) {
+  try {
+    const auto j = Json::parse(body);
+    if (!j.is_object() || !j.contains("type") || !j["type"].is_string()) {
+      return std::nullopt;
+    }
+    Problem p;
+    p.type = j["type"].get<std::string>();
+    if (auto it = j.find("title"); it != j.end() && it->is_string()) {
+      p.title = it->get<std::string>();
+    }
+    if (auto it = j.find("status"); it != j.end() && it->is_number_integer()) {
+      p.status = integerFromJson<int>(*it);
+    }
+    if (auto it = j.find("detail"); it != j.end() && it->is_string()) {
+      p.detail = it->get<std::string>();
+    }
+    return p;
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
+Json toJson(const ItemResult& r) {
+  Json j{{"id", r.id}, {"status", r.status == ItemStatus::kAccepted ? "accepted" : "rejected"}};
+  if (r.flagged) {
+    j["flagged"] = true;
+  }
+  if (!r.detail.empty()) {
+    j["detail"] = r.detail;
+  }
+  return j;
+}
+
+std::vector<ItemResult> parsePushResults(std::string_view body) {
+  const auto j = Json::parse(body);
+  std::vector<ItemResult> results;
+  for (const auto& item : j.at("results")) {
+    ItemResult r;
+    r.id = item.at("id").get<std::string>();
+    const auto status = item.at("status").get<std::string>();
+    if (status == "accepted") {
+      r.status = ItemStatus::kAccepted;
+    } else if (status == "rejected") {
+      r.status = ItemStatus::kRejected;
+    } else {
+      throw std::invalid_argument("unknown item status");
+    }
+    r.flagged = item.value("flagged", false);
+    r.detail = str(item, "detail");
+    results.push_back(std::move(r));
+  }
+  return results;
+}
+
+Json toJson(const UndoRecord& u) {
+  return {{"checkin_id", u.checkinId},       {"event_id", u.eventId},   {"guest_id", u.guestId},
+          {"undone_at", toJson(u.undoneAt)}, {"undone_by", u.undoneBy}, {"reason", u.reason},
+          {"terminal", u.terminal}};
+}
+
+UndoRecord undoFromJson(const Json& j) {
+  UndoRecord u;
+  u.checkinId = j.at("checkin_id").get<std::string>();
+  u.eventId = integerFromJson<EventId>(j.at("event_id"));
+  u.guestId = j.contains("guest_id") ? integerFromJson<GuestId>(j.at("guest_id")) : GuestId{0};
+  u.undoneAt = timeFromJson(j.at("undone_at"));
+  u.undoneBy = str(j, "undone_by");
+  u.reason = str(j, "reason");
+  u.terminal = str(j, "terminal");
+  if (u.checkinId.empty()) {
+    throw std::invalid_argument("undo without checkin_id");
+  }
+  return u;
+}
+
+Json toJson(const ArrivalNotice& n) {
+  return {{"id", n.id},
+          {"checkin_id", n.checkinId},
+          {"event_id", n.eventId},
+          {"guest_id", n.guestId},
+          {"host", n.host},
+          {"host_contact", n.hostContact},
+          {"terminal", n.terminal},
+          {"arrived_at", toJson(n.arrivedAt)}};
+}
+
+ArrivalNotice arrivalNoticeFromJson(const Json& j) {
+  ArrivalNotice n;
+  n.id = j.at("id").get<std::string>();
+  n.checkinId = j.at("checkin_id").get<std::string>();
+  n.eventId = integerFromJson<EventId>(j.at("event_id"));
+  n.guestId = integerFromJson<GuestId>(j.at("guest_id"));
+  n.host = str(j, "host");
+  n.hostContact = str(j, "host_contact");
+  n.terminal = str(j, "terminal");
+  n.arrivedAt = timeFromJson(j.at("arrived_at"));
+  if (n.id.empty()) {
+    throw std::invalid_argument("arrival notice without id");
+  }
+  return n;
+}
+
+Json toJson(const Feedback& f) {
+  return {{"id", f.id},
+          {"event_id", f.eventId},
+          {"guest_id", f.guestId ? Json(*f.guestId) : Json(nullptr)},
+          {"terminal", f.terminal},
+          {"at", toJson(f.at)},
+          {"kind", toString(f.kind)},
+          {"rating", f.rating ? Json(*f.rating) : Json(nullptr)},
+          {"category", f.category},
+          {"text", f.text}};
+}
+
+Feedback feedbackFromJson(const Json& j) {
+  Feedback f;
+  f.id = j.at("id").get<std::string>();
+  f.eventId = integerFromJson<EventId>(j.at("event_id"));
+  if (auto it = j.find("guest_id"); it != j.end() && !it->is_null()) {
+    f.guestId = integerFromJson<GuestId>(*it);
+  }
+  f.terminal = str(j, "terminal");
+  f.at = timeFromJson(j.at("at"));
+  const auto kind = j.at("kind").get<std::string>();
+  bool known = false;
+  for (auto candidate : {FeedbackKind::kRating, FeedbackKind::kRepair, FeedbackKind::kComplaint}) {
+    if (kind == toString(candidate)) {
+      f.kind = candidate;
+      known = true;
+    }
+  }
+  if (!known) {
+    throw std::invalid_argument("unknown feedback kind");
+  }
+  if (auto it = j.find("rating"); it != j.end() && !it->is_null()) {
+    f.rating = integerFromJson<int>(*it);
+    if (*f.rating < 1 || *f.rating > 5) {
+      throw std::invalid_argument("rating must be 1 to 5");
+    }
+  }
+  f.category = str(j, "category");
+  f.text = str(j, "text");
+  if (f.id.empty()) {
+    throw std::invalid_argument("feedback without id");
+  }
+  return f;
+}
+
+Json toJson(const Revocation& r) {
+  return {{"event_id", r.eventId},
+          {"token_id", r.tokenId},
+          {"reason", r.reason},
+          {"revoked_at", toJson(r.revokedAt)}};
+}
+
+Revocation revocationFromJson(const Json& j) {
+  Revocation r;
+  r.eventId = integerFromJson<EventId>(j.at("event_id"));
+  r.tokenId = j.at("token_id").get<std::string>();
+  r.reason = str(j, "reason");
+  r.revokedAt = timeFromJson(j.at("revoked_at"));
+  return r;
+}
+
+Json toJson(const StaffMember& m) {
+  return {{"id", m.id},
+          {"name", m.name},
+          {"role", m.role},
+          {"pin_hash", m.pinHash},
+          {"badge_hash", m.badgeHash},
+          {"active", m.active}};
+}
+
+StaffMember staffFromJson(const Json& j) {
+  StaffMember m;
+  m.id = j.at("id").get<std::string>();
+  m.name = j.at("name").get<std::string>();
+  m.role = j.value("role", m.role);
+  m.pinHash = str(j, "pin_hash");
+  m.badgeHash = str(j, "badge_hash");
+  m.active = j.value("active", true);
+  if (m.id.empty()) {
+    throw std::invalid_argument("staff member without id");
+  }
+  return m;
+}
+
+Json toJson(const BadgeTemplate& t) {
+  return {{"name", t.name}, {"toml", t.toml}, {"updated_at", toJson(t.updatedAt)}};
+}
+
+BadgeTemplate badgeTemplateFromJson(const Json& j) {
+  BadgeTemplate t;
+  t.name = j.at("name").get<std::string>();
+  t.toml = j.at("toml").get<std::string>();
+  t.updatedAt = timeFromJson(j.at("updated_at"));
+  return t;
+}
+
+Json toJson(const SyncedCheckin& c) {
+  Json j = toJson(c.record);
+  j["flagged"] = c.flagged;
+  return j;
+}
+
+SyncedCheckin syncedCheckinFromJson(const Json& j) {
+  SyncedCheckin c;
+  c.record = checkinFromJson(j);
+  c.flagged = j.value("flagged", false);
+  return c;
+}
+
+ChangesPage parseChangesPage(std::string_view body) {
+  const auto j = Json::parse(body);
+  if (!j.is_object()) {
+    throw std::invalid_argument("a changes page must be an object");
+  }
+  ChangesPage page;
+  page.cursor = j.at("cursor").get<std::string>();
+  page.hasMore = j.at("has_more").get<bool>();
+  page.serverTime = optionalTime(j, "server_time");
+  readArray(j, "events", page.events, eventFromJson);
+  readArray(j, "signing_keys", page.signingKeys, signingKeyFromJson);
+  readArray(j, "guests", page.guests, guestFromJson);
+  readArray(j, "revocations", page.revocations, revocationFromJson);
+  readArray(j, "staff", page.staff, staffFromJson);
+  readArray(j, "badge_templates", page.badgeTemplates, badgeTemplateFromJson);
+  readArray(j, "checkins", page.checkins, syncedCheckinFromJson);
+  for (auto& k : page.signingKeys) {
+    k.secretKey.reset();  // a terminal never keeps a secret it was sent by mistake
+  }
+  return page;
+}
+
+Json toJson(const Enrollment& e) {
+  return {{"device_id", e.deviceId},  {"terminal", e.terminal},
+          {"token", e.token},         {"token_expires_at", toJson(e.tokenExpiresAt)},
+          {"event", toJson(e.event)}, {"server_time", optionalTimeJson(e.serverTime)}};
+}
+
+Enrollment enrollmentFromJson(const Json& j) {
+  Enrollment e;
+  e.deviceId = j.at("device_id").get<std::string>();
+  e.terminal = j.at("terminal").get<std::string>();
+  e.token = j.at("token").get<std::string>();
+  e.tokenExpiresAt = timeFromJson(j.at("token_expires_at"));
+  e.event = eventFromJson(j.at("event"));
+  e.serverTime = optionalTime(j, "server_time");
+  if (e.deviceId.empty() || e.token.empty()) {
+    throw std::invalid_argument("enrollment without device id or token");
+  }
+  return e;
+}
+
+namespace {
+Json stateJson(const DeviceState& s) {
+  Json j{{"state", s.state}};
+  if (!s.detail.empty()) {
+    j["detail"] = s.detail;
+  }
+  return j;
+}
+DeviceState stateFromJson(const Json& j, const char* key) {
+  DeviceState s;
+  if (auto it = j.find(key); it != j.end() && it->is_object()) {
+    s.state = it->value("state", s.state);
+    s.detail = str(*it, "detail");
+  }
+  return s;
+}
+}  // namespace
+
+Json toJson(const Heartbeat& h) {
+  return {{"version", h.version},
+          {"terminal_time", toJson(h.terminalTime)},
+          {"camera", stateJson(h.camera)},
+          {"printer", stateJson(h.printer)},
+          {"queue_depth", h.queueDepth},
+          {"oldest_queued_at", optionalTimeJson(h.oldestQueuedAt)},
+          {"disk_free_bytes", h.diskFreeBytes ? Json(*h.diskFreeBytes) : Json(nullptr)},
+          {"last_sync_at", optionalTimeJson(h.lastSyncAt)}};
+}
+
+Heartbeat heartbeatFromJson(const Json& j) {
+  Heartbeat h;
+  h.version = str(j, "version");
+  h.terminalTime = timeFromJson(j.at("terminal_time"));
+  h.camera = stateFromJson(j, "camera");
+  h.printer = stateFromJson(j, "printer");
+  h.queueDepth = j.contains("queue_depth") ? integerFromJson<std::size_t>(j.at("queue_depth"))
+                                           : std::size_t{0};
+  h.oldestQueuedAt = optionalTime(j, "oldest_queued_at");
+  if (auto it = j.find("disk_free_bytes"); it != j.end() && !it->is_null()) {
+    h.diskFreeBytes = integerFromJson<std::uint64_t>(*it);
+  }
+  h.lastSyncAt = optionalTime(j, "last_sync_at");
+  return h;
+}
+
+std::optional<TimePoint> serverTimeOf(const Json& body) {
+  try {
+    if (body.is_object()) {
+      return optionalTime(body, "server_time");
+    }
+  } catch (const std::exception&) {
+  }
+  return std::nullopt;
+}
+
+}  // namespace kiosk::cache::api

@@ -1,0 +1,304 @@
+// kiosk-central's HTTPS server in-process, spoken to with the terminal's own HTTP client
+// over real TLS on loopback: tokens, problem documents, rate limits, limits on sizes,
+// idempotency over the wire, photo upload, webhook delivery of arrival notices, and
+// certificate checks (wrong CA, pinning).
+#include <gtest/gtest.h>
+#include <httplib.h>
+
+#include <mutex>
+#include <nlohmann/json.hpp>
+
+#include "offline-cache/http_client.h"
+#include "sync/sync_test_support.h"
+
+namespace kiosk::central {
+namespace {
+
+using kiosk::testing::CentralFixture;
+using kiosk::testing::Pki;
+using kiosk::testing::TempDir;
+using kiosk::testing::waitFor;
+using nlohmann::json;
+
+class CentralServerTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    pkiDir = new TempDir();
+    pki = new Pki(kiosk::testing::makePki(pkiDir->path()));
+  }
+  static void TearDownTestSuite() {
+    delete pki;
+    delete pkiDir;
+  }
+
+  void SetUp() override { central = std::make_unique<CentralFixture>(dir.path(), *pki, 5, 2); }
+
+  void start(ServerOptions options = {}) {
+    central->start(options);
+    client = std::make_unique<cache::HttpClient>(httpOptions());
+  }
+
+  cache::HttpOptions httpOptions() const {
+    cache::HttpOptions o;
+    o.baseUrl = central->url();
+    o.caFile = pki->caFile;
+    o.requestTimeout = std::chrono::seconds(5);
+    return o;
+  }
+
+  std::string enroll(const std::string& terminal = "lobby-1") {
+    auto r = client->request("POST", "/v1/enroll",
+                             json{{"code", central->enrollmentCode(terminal)}}.dump());
+    EXPECT_TRUE(r);
+    EXPECT_EQ(r->status, 200) << r->body;
+    return json::parse(r->body).at("token").get<std::string>();
+  }
+
+  static void expectProblem(const Result<cache::HttpResponse>& r, long status,
+                            std::string_view type) {
+    ASSERT_TRUE(r) << r.error().message;
+    EXPECT_EQ(r->status, status) << r->body;
+    EXPECT_EQ(r->contentType, "application/problem+json");
+    auto p = cache::api::parseProblem(r->body);
+    ASSERT_TRUE(p) << r->body;
+    EXPECT_EQ(p->type, type);
+    EXPECT_EQ(p->status, status);
+  }
+
+  json checkins(std::initializer_list<std::pair<const char*, GuestId>> items) {
+    json list = json::array();
+    for (const auto& [id, guest] : items) {
+      CheckinRecord r;
+      r.id = id;
+      r.eventId = central->event().id;
+      r.guestId = guest;
+      r.terminal = "lobby-1";
+      r.scannedAt = SystemClock().now();
+      list.push_back(cache::toJson(r));
+    }
+    return json{{"checkins", list}};
+  }
+
+  static TempDir* pkiDir;
+  static Pki* pki;
+  TempDir dir;
+  std::unique_ptr<CentralFixture> central;
+  std::unique_ptr<cache::HttpClient> client;
+};
+
+TempDir* CentralServerTest::pkiDir = nullptr;
+Pki* CentralServerTest::pki = nullptr;
+
+TEST_F(CentralServerTest, HealthIsOpenEverythingElseNeedsAToken) {
+  start();
+  auto health = client->request("GET", "/v1/health");
+  ASSERT_TRUE(health);
+  EXPECT_EQ(health->status, 200);
+  EXPECT_EQ(json::parse(health->body).at("status"), "ok");
+
+  expectProblem(client->request("GET", "/v1/changes"), 401, cache::api::kProblemUnauthorized);
+  expectProblem(
+      client->request("POST", "/v1/checkins", checkins({{"c", 1}}).dump(), {}, "made-up-token"),
+      401, cache::api::kProblemUnauthorized);
+  expectProblem(client->request("POST", "/v1/enroll", R"({"code":"AAAA-BBBB-CCCC"})"), 403,
+                cache::api::kProblemEnrollmentCode);
+  expectProblem(client->request("GET", "/v1/nothing-here"), 404, cache::api::kProblemNotFound);
+  EXPECT_EQ(central->count("checkins"), 0u);
+}
+
+TEST_F(CentralServerTest, ExpiredAndRevokedTokensAreToldApart) {
+  ServerOptions options;
+  options.tokenLifetime = std::chrono::hours(24);
+  start(options);
+  const auto token = enroll();
+  auto ok = client->request("GET", "/v1/changes", {}, {}, token);
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(ok->status, 200);
+
+  central->clock.shift(std::chrono::hours(25));
+  expectProblem(client->request("GET", "/v1/changes", {}, {}, token), 401,
+                cache::api::kProblemTokenExpired);
+  central->clock.shift(-std::chrono::hours(25));
+
+  ASSERT_TRUE(central->open()->revokeDevice("lobby-1", "stolen", SystemClock().now()));
+  expectProblem(client->request("GET", "/v1/changes", {}, {}, token), 401,
+                cache::api::kProblemDeviceRevoked);
+}
+
+TEST_F(CentralServerTest, ABusyTerminalIsAskedToWaitWithRetryAfter) {
+  ServerOptions options;
+  options.deviceRatePerSecond = 0.5;
+  options.deviceBurst = 2;
+  start(options);
+  const auto token = enroll();
+  for (int i = 0; i < 2; ++i) {
+    auto r = client->request("GET", "/v1/changes", {}, {}, token);
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 200);
+  }
+  auto limited = client->request("GET", "/v1/changes", {}, {}, token);
+  expectProblem(limited, 429, cache::api::kProblemRateLimited);
+  ASSERT_TRUE(limited->retryAfter);
+  EXPECT_GE(std::stoi(*limited->retryAfter), 1);
+  // Another terminal is not held up by this one.
+  const auto other = enroll("lobby-2");
+  auto r = client->request("GET", "/v1/changes", {}, {}, other);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+}
+
+TEST_F(CentralServerTest, SizesAndShapesAreCheckedWithoutEchoingTheInput) {
+  start();
+  const auto token = enroll();
+  json big = json::array();
+  for (int i = 0; i < 1001; ++i) {
+    big.push_back(json::object());
+  }
+  expectProblem(client->request("POST", "/v1/checkins", json{{"checkins", big}}.dump(), {}, token),
+                413, cache::api::kProblemTooLarge);
+  auto malformed =
+      client->request("POST", "/v1/checkins", R"({"checkins":[{"name":"张伟")", {}, token);
+  expectProblem(malformed, 400, cache::api::kProblemInvalidRequest);
+  EXPECT_EQ(malformed->body.find("张伟"), std::string::npos);
+  expectProblem(client->request("POST", "/v1/checkins", R"({"rows":[]})", {}, token), 400,
+                cache::api::kProblemInvalidRequest);
+  expectProblem(client->request("GET", "/v1/changes?limit=abc", {}, {}, token), 400,
+                cache::api::kProblemInvalidRequest);
+}
+
+TEST_F(CentralServerTest, PushingTheSameBatchTwiceOverTheWireAnswersTheSame) {
+  start();
+  const auto token = enroll();
+  const auto body = checkins({{"c-1", 1}, {"c-2", 1}, {"c-3", 2}}).dump();
+  auto first = client->request("POST", "/v1/checkins", body, {}, token);
+  auto second = client->request("POST", "/v1/checkins", body, {}, token);
+  ASSERT_TRUE(first && second);
+  EXPECT_EQ(first->status, 200);
+  EXPECT_EQ(json::parse(first->body).at("results"), json::parse(second->body).at("results"));
+  EXPECT_EQ(json::parse(first->body)["results"][1]["flagged"], true);
+  EXPECT_EQ(central->count("checkins"), 3u);
+}
+
+TEST_F(CentralServerTest, PhotosAreCheckedAndStored) {
+  start();
+  const auto token = enroll();
+  expectProblem(client->request("PUT", "/v1/photos/c-1", "GIF89a", "image/gif", token), 415,
+                cache::api::kProblemMediaType);
+  expectProblem(
+      client->request("PUT", "/v1/photos/c-1", std::string(cache::api::kMaxPhotoBytes + 1, 'x'),
+                      "image/jpeg", token),
+      413, cache::api::kProblemTooLarge);
+  auto ok = client->request("PUT", "/v1/photos/c-1", "\xff\xd8\xff\xe0 jpeg", "image/jpeg", token);
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(ok->status, 200) << ok->body;
+  EXPECT_EQ(central->count("photos"), 1u);
+  EXPECT_EQ(*central->open()->photoContentType("c-1"), "image/jpeg");
+}
+
+TEST_F(CentralServerTest, ArrivalNoticesReachTheEventWebhookWithRetries) {
+  // The event's own system: answers 500 the first time, then 204.
+  httplib::Server receiver;
+  std::mutex mutex;
+  std::vector<json> received;
+  int calls = 0;
+  receiver.Post("/arrivals", [&](const httplib::Request& req, httplib::Response& res) {
+    std::lock_guard lock(mutex);
+    if (++calls == 1) {
+      res.status = 500;
+      return;
+    }
+    received.push_back(json::parse(req.body));
+    res.status = 204;
+  });
+  const int port = receiver.bind_to_any_port("127.0.0.1");
+  std::thread serving([&] { receiver.listen_after_bind(); });
+  ASSERT_TRUE(central->open()->setWebhook(
+      central->event().id, "http://127.0.0.1:" + std::to_string(port) + "/arrivals"));
+  ServerOptions options;
+  options.webhookPoll = std::chrono::milliseconds(50);
+  options.webhookRetryBase = std::chrono::milliseconds(100);
+  start(options);
+  const auto token = enroll();
+  const auto& guest = central->guests().at(1);  // guest 2 has a host
+  ASSERT_FALSE(guest.host.empty());
+  cache::api::ArrivalNotice n{"n-1",
+                              "c-9",
+                              central->event().id,
+                              guest.id,
+                              guest.host,
+                              guest.hostContact,
+                              "lobby-1",
+                              SystemClock().now()};
+  auto r =
+      client->request("POST", "/v1/arrival-notices",
+                      json{{"notices", json::array({cache::api::toJson(n)})}}.dump(), {}, token);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200) << r->body;
+  EXPECT_TRUE(waitFor([&] {
+    std::lock_guard lock(mutex);
+    return !received.empty();
+  }));
+  receiver.stop();
+  serving.join();
+  ASSERT_EQ(received.size(), 1u);
+  EXPECT_EQ(received[0]["id"], "n-1");
+  EXPECT_EQ(received[0]["host"], guest.host);
+  EXPECT_EQ(received[0]["guest"]["name"], guest.name);
+  auto notices = central->open()->listNotices();
+  ASSERT_EQ(notices->size(), 1u);
+  EXPECT_TRUE(notices->front().deliveredAt);
+  auto log = central->open()->listDeliveries(10);
+  ASSERT_EQ(log->size(), 2u);
+  EXPECT_EQ((*log)[0].httpStatus, 204);
+  EXPECT_EQ((*log)[1].httpStatus, 500);
+}
+
+TEST_F(CentralServerTest, TheClientVerifiesTheServerAlwaysAndPinsWhenAsked) {
+  start();
+  auto wrongCa = httpOptions();
+  wrongCa.caFile = pki->otherCaFile;
+  auto r = cache::HttpClient(wrongCa).request("GET", "/v1/health");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, ErrorKind::kPermanent);
+
+  auto systemCas = httpOptions();
+  systemCas.caFile.clear();  // a private CA is not in the system bundle
+  EXPECT_FALSE(cache::HttpClient(systemCas).request("GET", "/v1/health"));
+
+  auto pinned = httpOptions();
+  pinned.pinnedPublicKey = pki->pin;
+  auto ok = cache::HttpClient(pinned).request("GET", "/v1/health");
+  ASSERT_TRUE(ok) << ok.error().message;
+  EXPECT_EQ(ok->status, 200);
+
+  pinned.pinnedPublicKey = pki->otherPin;
+  auto mismatch = cache::HttpClient(pinned).request("GET", "/v1/health");
+  ASSERT_FALSE(mismatch);
+  EXPECT_EQ(mismatch.error().kind, ErrorKind::kPermanent);
+}
+
+TEST_F(CentralServerTest, AServerWithAnotherCasCertificateIsRefused) {
+  ServerOptions options;
+  options.certFile = pki->otherCertFile;
+  options.keyFile = pki->otherKeyFile;
+  start(options);
+  auto r = client->request("GET", "/v1/health");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, ErrorKind::kPermanent);
+}
+
+TEST_F(CentralServerTest, ABadCertificateIsAStartError) {
+  ServerOptions options;
+  options.databasePath = central->database();
+  options.port = 0;
+  options.certFile = pki->certFile;
+  options.keyFile = pki->otherKeyFile;  // not the certificate's key
+  SystemClock clock;
+  CentralServer server(options, clock);
+  auto started = server.start();
+  ASSERT_FALSE(started);
+  EXPECT_EQ(started.error().kind, ErrorKind::kInvalidInput);
+}
+
+}  // namespace
+}  // namespace kiosk::central

@@ -1,0 +1,343 @@
+// kiosk-central's database on a real SQLite file: enrollment and tokens, the change feed
+// and its cursor, idempotent pushes, second admissions flagged (never refused), undos
+// that arrive before their check-in, walk-ins.
+#include "central/central_store.h"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "central/rate_limiter.h"
+#include "kiosk/core/ids.h"
+#include "support/temp_dir.h"
+
+namespace kiosk::central {
+namespace {
+
+using std::chrono::hours;
+using std::chrono::minutes;
+
+const TimePoint kNow = fromUnixSeconds(1'795'000'000);
+
+class CentralStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto opened = CentralStore::open(dir.file("central.db"));
+    ASSERT_TRUE(opened) << opened.error().message;
+    store = std::move(*opened);
+    event.id = 0x0c0ffee1;
+    event.name = "Central Forum";
+    event.startsAt = kNow - hours(1);
+    event.endsAt = kNow + hours(30);
+    ASSERT_TRUE(store->createEvent(event, generateSigningKey(event.id, 1, kNow), "", kNow));
+    std::vector<Guest> guests;
+    for (int i = 1; i <= 5; ++i) {
+      Guest g;
+      g.bookingCode = "G-" + std::to_string(i);
+      g.name = "Guest " + std::to_string(i);
+      guests.push_back(g);
+    }
+    ASSERT_TRUE(store->upsertGuests(event.id, guests, kNow));
+    device = enrollDevice("lobby-1");
+  }
+
+  Device enrollDevice(const std::string& terminal) {
+    auto code = store->createEnrollmentCode(terminal, event.id, hours(1), kNow);
+    EXPECT_TRUE(code) << code.error().message;
+    auto e = store->enroll(code->code, "test", hours(24), kNow);
+    EXPECT_TRUE(e) << e.error().message;
+    auto auth = store->authenticate(e->token, kNow);
+    EXPECT_TRUE(auth);
+    return std::get<Device>(*auth);
+  }
+
+  Json checkinJson(const std::string& id, GuestId guest, TimePoint at,
+                   const std::string& terminal = "lobby-1") {
+    CheckinRecord r;
+    r.id = id;
+    r.eventId = event.id;
+    r.guestId = guest;
+    r.terminal = terminal;
+    r.scannedAt = at;
+    return cache::toJson(r);
+  }
+
+  PushSummary push(std::string_view kind, Json items) {
+    auto summary = store->push(device, *api::pushRouteForKind(kind), items, kNow);
+    EXPECT_TRUE(summary) << summary.error().message;
+    return summary ? *summary : PushSummary{};
+  }
+
+  api::ChangesPage pull(const std::string& cursor, std::size_t limit = 1000) {
+    auto body = store->changesPage(device, cursor, limit, kNow);
+    EXPECT_TRUE(body) << body.error().message;
+    return api::parseChangesPage(*body);
+  }
+
+  std::int64_t scalar(const std::string& sql) {
+    auto s = store->database().prepare(sql);
+    return s.step() ? s.columnInt(0) : -1;
+  }
+
+  testing::TempDir dir;
+  std::unique_ptr<CentralStore> store;
+  Event event;
+  Device device;
+};
+
+TEST_F(CentralStoreTest, EnrollmentCodesWorkOnceAndExpire) {
+  auto code = store->createEnrollmentCode("lobby-9", event.id, hours(1), kNow);
+  ASSERT_TRUE(code);
+  EXPECT_EQ(code->code.size(), 14u);  // XXXX-XXXX-XXXX
+  // Typed in lower case without dashes, it still works - once.
+  std::string typed;
+  for (char c : code->code) {
+    if (c != '-') {
+      typed += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+  }
+  auto e = store->enroll(typed, "1.0", hours(24), kNow);
+  ASSERT_TRUE(e) << e.error().message;
+  EXPECT_EQ(e->terminal, "lobby-9");
+  EXPECT_EQ(e->event.id, event.id);
+  EXPECT_GE(e->token.size(), 40u);
+  auto again = store->enroll(code->code, "1.0", hours(24), kNow);
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().kind, ErrorKind::kUnauthorized);
+
+  auto late = store->createEnrollmentCode("lobby-10", event.id, hours(1), kNow);
+  auto expired = store->enroll(late->code, "1.0", hours(24), kNow + hours(2));
+  ASSERT_FALSE(expired);
+  EXPECT_EQ(expired.error().kind, ErrorKind::kUnauthorized);
+  // Only the token's hash is stored.
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM devices WHERE token_hash = '" + e->token + "'"), 0);
+}
+
+TEST_F(CentralStoreTest, TokensExpireAndRevokedDevicesAreToldSo) {
+  auto code = store->createEnrollmentCode("lobby-2", event.id, hours(1), kNow);
+  auto e = store->enroll(code->code, "1.0", hours(24), kNow);
+  ASSERT_TRUE(e);
+  auto ok = store->authenticate(e->token, kNow + hours(23));
+  ASSERT_TRUE(ok);
+  EXPECT_TRUE(std::holds_alternative<Device>(*ok));
+  EXPECT_EQ(std::get<AuthFailure>(*store->authenticate(e->token, kNow + hours(25))),
+            AuthFailure::kExpired);
+  EXPECT_EQ(std::get<AuthFailure>(*store->authenticate("nope", kNow)), AuthFailure::kUnknown);
+  EXPECT_EQ(std::get<AuthFailure>(*store->authenticate("", kNow)), AuthFailure::kMissing);
+  EXPECT_EQ(*store->revokeDevice("lobby-2", "stolen", kNow), 1u);
+  EXPECT_EQ(std::get<AuthFailure>(*store->authenticate(e->token, kNow)), AuthFailure::kRevoked);
+  EXPECT_EQ(*store->revokeDevice("lobby-2", "again", kNow), 0u);
+}
+
+TEST_F(CentralStoreTest, TheFeedPagesWithAServerCursorAndResendsOnlyWhatChanged) {
+  auto first = pull("", 3);
+  EXPECT_TRUE(first.hasMore);
+  EXPECT_EQ(first.size(), 3u);
+  std::size_t guests = first.guests.size();
+  std::string cursor = first.cursor;
+  for (int i = 0; i < 10; ++i) {
+    auto page = pull(cursor, 3);
+    guests += page.guests.size();
+    cursor = page.cursor;
+    if (!page.hasMore) {
+      break;
+    }
+  }
+  EXPECT_EQ(guests, 5u);
+  EXPECT_EQ(pull(cursor).size(), 0u);
+
+  // Re-importing an unchanged list feeds nothing; a changed guest comes back alone.
+  auto all = store->listGuests(event.id);
+  ASSERT_TRUE(store->upsertGuests(event.id, *all, kNow + minutes(1)));
+  EXPECT_EQ(pull(cursor).size(), 0u);
+  auto changed = (*all)[2];
+  changed.lodging.room = "1808";
+  ASSERT_TRUE(store->upsertGuests(event.id, {changed}, kNow + minutes(2)));
+  auto page = pull(cursor);
+  ASSERT_EQ(page.guests.size(), 1u);
+  EXPECT_EQ(page.guests[0].lodging.room, "1808");
+  EXPECT_FALSE(page.hasMore);
+
+  // A cursor of another database (central was replaced) starts over.
+  EXPECT_GE(pull("OTHERDB:999999").guests.size(), 5u);
+  EXPECT_GE(pull("garbage").guests.size(), 5u);
+}
+
+TEST_F(CentralStoreTest, OtherEventsStayOutOfTheFeedButSiteWideDataIsIn) {
+  Event other = event;
+  other.id = event.id + 1;
+  other.name = "Other";
+  ASSERT_TRUE(store->createEvent(other, generateSigningKey(other.id, 1, kNow), "", kNow));
+  Guest g;
+  g.bookingCode = "OTHER-1";
+  g.name = "Elsewhere";
+  ASSERT_TRUE(store->upsertGuests(other.id, {g}, kNow));
+  ASSERT_TRUE(store->saveStaff(StaffMember{"s1", "Wang", "reception", "", "", true}, kNow));
+  auto page = pull("");
+  for (const auto& guest : page.guests) {
+    EXPECT_EQ(guest.eventId, event.id);
+  }
+  for (const auto& e : page.events) {
+    EXPECT_EQ(e.id, event.id);
+  }
+  EXPECT_EQ(page.staff.size(), 1u);
+  EXPECT_EQ(page.signingKeys.size(), 1u);
+  EXPECT_TRUE(page.signingKeys[0].secretKey == std::nullopt);
+}
+
+TEST_F(CentralStoreTest, TheSameBatchTwiceChangesNothingAndAnswersTheSame) {
+  Json batch = Json::array({checkinJson("c-1", 1, kNow), checkinJson("c-2", 2, kNow)});
+  const auto first = push("checkin", batch);
+  const auto seq = scalar("SELECT MAX(seq) FROM feed");
+  const auto second = push("checkin", batch);
+  EXPECT_EQ(first.results, second.results);
+  EXPECT_EQ(first.accepted, 2u);
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM checkins"), 2);
+  EXPECT_EQ(scalar("SELECT MAX(seq) FROM feed"), seq);
+}
+
+TEST_F(CentralStoreTest, ASecondAdmissionIsRecordedAndFlaggedNeverRefused) {
+  // Terminal B was offline: its earlier scan arrives after A's later one.
+  push("checkin", Json::array({checkinJson("a-1", 3, kNow + minutes(10), "lobby-A")}));
+  auto late = push("checkin", Json::array({checkinJson("b-1", 3, kNow, "lobby-B")}));
+  ASSERT_EQ(late.results.size(), 1u);
+  EXPECT_EQ(late.results[0].status, api::ItemStatus::kAccepted);
+  EXPECT_FALSE(late.results[0].flagged);  // the earliest scan is the admission
+  EXPECT_EQ(scalar("SELECT flagged FROM checkins WHERE id = 'a-1'"), 1);
+  auto dups = store->listDuplicates(std::nullopt);
+  ASSERT_TRUE(dups);
+  ASSERT_EQ(dups->size(), 1u);
+  EXPECT_EQ(dups->front().record.id, "a-1");
+  EXPECT_EQ(dups->front().admissionId, "b-1");
+  // Terminals learn the flag from the feed.
+  bool sawFlag = false;
+  for (const auto& c : pull("").checkins) {
+    if (c.record.id == "a-1") {
+      sawFlag = c.flagged;
+    }
+  }
+  EXPECT_TRUE(sawFlag);
+}
+
+TEST_F(CentralStoreTest, AnUndoThatArrivesFirstWaitsForItsCheckinAndFlagsFollow) {
+  push("checkin", Json::array({checkinJson("x-1", 4, kNow)}));
+  push("checkin", Json::array({checkinJson("x-2", 4, kNow + minutes(1))}));
+  EXPECT_EQ(scalar("SELECT flagged FROM checkins WHERE id = 'x-2'"), 1);
+  // Undo x-1: x-2 becomes the admission.
+  api::UndoRecord undo{"x-1", event.id, 4, kNow + minutes(2), "s07", "wrong guest", "lobby-1"};
+  push("undo", Json::array({api::toJson(undo)}));
+  EXPECT_EQ(scalar("SELECT undone_at IS NOT NULL FROM checkins WHERE id = 'x-1'"), 1);
+  EXPECT_EQ(scalar("SELECT flagged FROM checkins WHERE id = 'x-2'"), 0);
+
+  // An undo of a check-in central has not seen yet is kept and applied on arrival.
+  api::UndoRecord early{"y-1", event.id, 5, kNow + minutes(5), "s07", "mistake", "lobby-1"};
+  push("undo", Json::array({api::toJson(early)}));
+  EXPECT_EQ(scalar("SELECT applied FROM undos WHERE checkin_id = 'y-1'"), 0);
+  push("checkin", Json::array({checkinJson("y-1", 5, kNow)}));
+  EXPECT_EQ(scalar("SELECT undone_at IS NOT NULL FROM checkins WHERE id = 'y-1'"), 1);
+  EXPECT_EQ(scalar("SELECT applied FROM undos WHERE checkin_id = 'y-1'"), 1);
+}
+
+TEST_F(CentralStoreTest, MalformedAndForeignItemsAreRejectedOneByOne) {
+  Json other = checkinJson("o-1", 1, kNow);
+  other["event_id"] = event.id + 7;
+  auto s = push("checkin",
+                Json::array({checkinJson("ok-1", 1, kNow), Json{{"id", "bad-1"}}, other, 42}));
+  ASSERT_EQ(s.results.size(), 4u);
+  EXPECT_EQ(s.results[0].status, api::ItemStatus::kAccepted);
+  EXPECT_EQ(s.results[1].status, api::ItemStatus::kRejected);
+  EXPECT_EQ(s.results[1].id, "bad-1");
+  EXPECT_EQ(s.results[2].status, api::ItemStatus::kRejected);
+  EXPECT_NE(s.results[2].detail.find("event"), std::string::npos);
+  EXPECT_EQ(s.results[3].status, api::ItemStatus::kRejected);
+  EXPECT_EQ(s.accepted, 1u);
+  EXPECT_EQ(s.rejected, 3u);
+  // A check-in of a guest central does not know is still a fact.
+  auto unknown = push("checkin", Json::array({checkinJson("u-1", 999, kNow)}));
+  EXPECT_EQ(unknown.results[0].status, api::ItemStatus::kAccepted);
+  EXPECT_EQ(scalar("SELECT unknown_guest FROM checkins WHERE id = 'u-1'"), 1);
+}
+
+TEST_F(CentralStoreTest, WalkInsCreateTheGuestOnceAndReachTheFeed) {
+  Guest walkIn;
+  walkIn.eventId = event.id;
+  walkIn.id = 0x80000001;
+  walkIn.bookingCode = "WALK-ABCDEF";
+  walkIn.name = "Walk In";
+  Json item{{"guest", cache::toJson(walkIn)}, {"checkin", checkinJson("w-1", walkIn.id, kNow)}};
+  auto s = push("walk_in", Json::array({item}));
+  ASSERT_EQ(s.results.size(), 1u);
+  EXPECT_EQ(s.results[0].id, "w-1");
+  EXPECT_EQ(s.results[0].status, api::ItemStatus::kAccepted);
+  push("walk_in", Json::array({item}));
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM guests WHERE guest_id = 2147483649"), 1);
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM checkins WHERE id = 'w-1'"), 1);
+  // Central keeps numbering its own guests below the walk-in range.
+  Guest next;
+  next.bookingCode = "G-6";
+  next.name = "Next";
+  auto saved = store->upsertGuests(event.id, {next}, kNow);
+  ASSERT_TRUE(saved);
+  EXPECT_EQ(saved->front().id, 6u);
+  bool inFeed = false;
+  for (const auto& g : pull("").guests) {
+    inFeed = inFeed || g.bookingCode == "WALK-ABCDEF";
+  }
+  EXPECT_TRUE(inFeed);
+}
+
+TEST_F(CentralStoreTest, RejectionsFeedbackAndNoticesAreStoredOnce) {
+  RejectedScan r;
+  r.id = "r-1";
+  r.eventId = event.id;
+  r.terminal = "lobby-1";
+  r.scannedAt = kNow;
+  r.outcome = ScanOutcome::kExpired;
+  r.scanHash = "abc";
+  push("rejection", Json::array({cache::toJson(r), cache::toJson(r)}));
+  Feedback f;
+  f.id = "f-1";
+  f.eventId = event.id;
+  f.at = kNow;
+  f.kind = FeedbackKind::kComplaint;
+  f.category = "room";
+  push("feedback", Json::array({api::toJson(f)}));
+  api::ArrivalNotice n{"n-1", "c-1", event.id, 1, "Host", "host@example.org", "lobby-1", kNow};
+  auto s = push("arrival_notice", Json::array({api::toJson(n)}));
+  EXPECT_EQ(s.notices, 1u);
+  EXPECT_EQ(push("arrival_notice", Json::array({api::toJson(n)})).notices, 0u);
+  EXPECT_EQ(*store->countRows("rejections"), 1u);
+  EXPECT_EQ(*store->countRows("feedback"), 1u);
+  auto due = store->dueNotices(kNow, 10);
+  ASSERT_TRUE(due);
+  ASSERT_EQ(due->size(), 1u);
+  DeliveryRow d{"n-1", "https://hooks.example/x", kNow, 500, "answered 500", 3};
+  ASSERT_TRUE(store->recordDelivery(d, false, kNow + minutes(1)));
+  EXPECT_TRUE(store->dueNotices(kNow, 10)->empty());
+  d.httpStatus = 200;
+  d.error.clear();
+  d.attemptedAt = kNow + minutes(1);
+  ASSERT_TRUE(store->recordDelivery(d, true, std::nullopt));
+  auto notices = store->listNotices();
+  ASSERT_EQ(notices->size(), 1u);
+  EXPECT_TRUE(notices->front().deliveredAt);
+  EXPECT_EQ(notices->front().attempts, 2);
+  EXPECT_EQ(store->listDeliveries(10)->size(), 2u);
+}
+
+TEST(RateLimiter, AllowsTheBurstThenAsksToWait) {
+  RateLimiter limiter(2.0, 3.0);
+  const auto t0 = std::chrono::steady_clock::now();
+  EXPECT_FALSE(limiter.take("a", t0));
+  EXPECT_FALSE(limiter.take("a", t0));
+  EXPECT_FALSE(limiter.take("a", t0));
+  auto wait = limiter.take("a", t0);
+  ASSERT_TRUE(wait);
+  EXPECT_GE(wait->count(), 1000);       // Retry-After is whole seconds
+  EXPECT_FALSE(limiter.take("b", t0));  // keys are independent
+  EXPECT_FALSE(limiter.take("a", t0 + std::chrono::milliseconds(600)));
+  EXPECT_FALSE(RateLimiter(0, 0).take("x", t0));  // 0 = unlimited
+}
+
+}  // namespace
+}  // namespace kiosk::central
