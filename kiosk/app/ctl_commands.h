@@ -21,5 +21,6 @@ void addCheckinCommand(CLI::App& app);  // checkin
 void addReportCommand(CLI::App& app);   // report
 void addDecodeCommand(CLI::App& app);   // decode (devices/camera)
 void addBadgeCommand(CLI::App& app);    // badge (devices/printing)
+void addStaffCommands(CLI::App& app);   // staff add|list
 
 }  // namespace kiosk::app

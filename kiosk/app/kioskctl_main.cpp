@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
   kiosk::app::addReportCommand(app);
   kiosk::app::addDecodeCommand(app);
   kiosk::app::addBadgeCommand(app);
+  kiosk::app::addStaffCommands(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

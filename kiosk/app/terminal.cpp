@@ -1,13 +1,697 @@
-// The terminal with its screen: replaced by the UI wiring (ui/).
-#include <iostream>
-
+// The terminal: the composition root of `kiosk` without a subcommand. Owns every
+// long-lived object (store worker, camera pipeline, printer, photo worker, sound,
+// window, fonts, screens, controller) and runs the UI loop: poll input and workers,
+// step the flow, draw, present; never block.
 #include "kiosk/app/terminal.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <thread>
+
+#include "devices/camera/camera_factory.h"
+#include "devices/camera/scan_deduplicator.h"
+#include "devices/camera/scan_pipeline.h"
+#include "devices/camera/synthetic_source.h"
+#include "devices/printing/cups_print_device.h"
+#include "devices/printing/pdf_directory_printer.h"
+#include "devices/printing/print_service.h"
+#include "kiosk/app/json_line.h"
+#include "kiosk/app/sync_wiring.h"
+#include "kiosk/app/systemd_notify.h"
+#include "kiosk/app/terminal_controller.h"
+#include "kiosk/app/terminal_photo.h"
+#include "kiosk/app/terminal_script.h"
+#include "kiosk/app/terminal_worker.h"
+#include "ui/catalog.h"
+#include "ui/fonts.h"
+#include "ui/sound.h"
+#include "ui/terminal_ui.h"
+#include "ui/window.h"
 
 namespace kiosk::app {
 
-int runTerminal(const TerminalOptions&) {
-  std::cerr << "kiosk: the terminal's screens are not built yet; the subcommands work\n";
-  return 2;
+namespace {
+
+using nlohmann::json;
+using SteadyClock = std::chrono::steady_clock;
+
+// Where assets/ is: $KIOSK_ASSETS_DIR, next to the executable's share folder, the
+// installed location, then the source tree this binary was built from.
+std::string findAssets() {
+  namespace fs = std::filesystem;
+  std::vector<fs::path> candidates;
+  if (const char* env = std::getenv("KIOSK_ASSETS_DIR"); env != nullptr && *env != '\0') {
+    candidates.emplace_back(env);
+  }
+  std::error_code ec;
+  const auto exe = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    candidates.push_back(exe.parent_path() / "../share/kiosk/assets");
+  }
+  candidates.emplace_back("/usr/share/kiosk/assets");
+#ifdef KIOSK_ASSETS_DIR
+  candidates.emplace_back(KIOSK_ASSETS_DIR);
+#endif
+  for (const auto& c : candidates) {
+    if (fs::exists(c / "i18n", ec)) {
+      return c.string();
+    }
+  }
+  return candidates.empty() ? std::string("assets") : candidates.back().string();
+}
+
+// Time since the process started (kernel start time), in milliseconds.
+double processAgeMillis() {
+  std::ifstream stat("/proc/self/stat");
+  std::string content((std::istreambuf_iterator<char>(stat)), {});
+  const auto close = content.rfind(')');
+  if (close == std::string::npos) {
+    return 0;
+  }
+  std::istringstream rest(content.substr(close + 2));
+  std::string field;
+  unsigned long long startTicks = 0;
+  for (int i = 3; i <= 22 && rest >> field; ++i) {
+    if (i == 22) {
+      startTicks = std::stoull(field);
+    }
+  }
+  double uptime = 0;
+  std::ifstream("/proc/uptime") >> uptime;
+  const double hz = static_cast<double>(sysconf(_SC_CLK_TCK));
+  return (uptime - static_cast<double>(startTicks) / hz) * 1000.0;
+}
+
+double rssMegabytes() {
+  std::ifstream status("/proc/self/status");
+  for (std::string line; std::getline(status, line);) {
+    if (line.rfind("VmRSS:", 0) == 0) {
+      return std::stod(line.substr(6)) / 1024.0;
+    }
+  }
+  return 0;
+}
+
+devices::CameraConfig cameraConfigFrom(const CameraConfig& c, bool forceSynthetic) {
+  devices::CameraConfig out;
+  out.width = c.width;
+  out.height = c.height;
+  out.fps = c.fps;
+  if (c.device == "synthetic" || (forceSynthetic && c.device == "auto")) {
+    out.kind = devices::CameraKind::kSynthetic;
+  } else if (c.device == "auto") {
+    // A terminal in the lobby never shows guests a made-up scene: without a camera it
+    // says so (and picks the camera up when it is plugged in), so "auto" is V4L2 here.
+    out.kind = devices::CameraKind::kV4l2;
+  } else if (c.device.rfind("video:", 0) == 0) {
+    out.kind = devices::CameraKind::kVideoFile;
+    out.path = c.device.substr(6);
+    out.loop = true;
+  } else if (c.device.rfind("images:", 0) == 0) {
+    out.kind = devices::CameraKind::kImageFolder;
+    out.path = c.device.substr(7);
+    out.loop = true;
+  } else {
+    out.kind = devices::CameraKind::kV4l2;
+    out.device = c.device;
+  }
+  return out;
+}
+
+std::unique_ptr<devices::BadgePrinter> makePrinter(const Config& config, const Clock& clock) {
+  const auto& p = config.printer;
+  if (p.name.empty()) {
+    return std::make_unique<devices::PdfDirectoryPrinter>(
+        std::filesystem::path(config.terminal.dataDir) / "badges", clock);
+  }
+  auto device = [&](const std::string& queue) {
+    devices::CupsPrinterConfig c;
+    c.server = p.server;
+    c.queue = queue;
+    return std::make_unique<devices::CupsPrintDevice>(c);
+  };
+  return std::make_unique<devices::PrintService>(
+      device(p.name), p.fallback.empty() ? nullptr : device(p.fallback), clock);
+}
+
+// Frame times for the closing metrics line.
+class FrameTimes {
+ public:
+  void add(double ms) { values_.push_back(ms); }
+  double percentile(double p) {
+    if (values_.empty()) {
+      return 0;
+    }
+    std::sort(values_.begin(), values_.end());
+    const auto i =
+        static_cast<std::size_t>(p / 100.0 * static_cast<double>(values_.size() - 1) + 0.5);
+    return values_[std::min(i, values_.size() - 1)];
+  }
+
+ private:
+  std::vector<double> values_;
+};
+
+// Demo mode: when the attract screen has been idle a few seconds, the synthetic camera
+// shows the next demo guest's code (kioskctl's codes.csv next to the database).
+class DemoDriver {
+ public:
+  DemoDriver(devices::SyntheticSource* source, const std::string& database) : source_(source) {
+    std::ifstream csv(std::filesystem::path(database).parent_path() / "codes" / "codes.csv");
+    for (std::string line; std::getline(csv, line);) {
+      if (!line.empty() && line.back() == '\r') {
+        line.pop_back();
+      }
+      const auto comma = line.find(',');
+      if (comma != std::string::npos && line.rfind("booking_code,", 0) != 0) {
+        codes_.push_back(line.substr(comma + 1));
+      }
+    }
+  }
+  bool usable() const { return source_ != nullptr && !codes_.empty(); }
+  void step(const std::string& screen, SteadyClock::time_point now) {
+    if (!usable()) {
+      return;
+    }
+    if (screen != lastScreen_) {
+      lastScreen_ = screen;
+      since_ = now;
+      if (showing_) {
+        source_->clear();
+        showing_ = false;
+      }
+    }
+    if (screen == "attract" && !showing_ && now - since_ > std::chrono::seconds(4)) {
+      (void)source_->present(codes_[next_++ % codes_.size()]);
+      showing_ = true;
+      since_ = now;
+    } else if (showing_ && now - since_ > std::chrono::seconds(6)) {
+      source_->clear();
+      showing_ = false;
+      since_ = now;
+    }
+  }
+
+ private:
+  devices::SyntheticSource* source_;
+  std::vector<std::string> codes_;
+  std::size_t next_ = 0;
+  std::string lastScreen_;
+  SteadyClock::time_point since_{};
+  bool showing_ = false;
+};
+
+// What the sync engine's heartbeat reports about the devices: the UI loop refreshes it
+// about once a second; the sync thread reads the last copy (never blocks on a device).
+class DeviceHealthBoard final : public cache::DeviceHealthSource {
+ public:
+  cache::DeviceHealth deviceHealth() override {
+    std::lock_guard lock(mutex_);
+    return health_;
+  }
+  void update(const ui::TerminalView& view) {
+    cache::DeviceHealth h;
+    const auto& c = view.camera.state;
+    h.camera.state = c == "streaming"      ? "ok"
+                     : c == "no_camera"    ? "absent"
+                     : c == "disconnected" ? "offline"
+                                           : c;
+    h.camera.detail = view.camera.reason;
+    if (!view.printers.empty()) {
+      const auto& p = view.printers.front();
+      h.printer.state = p.usable                    ? "ok"
+                        : p.state == "out-of-media" ? "no_media"
+                        : p.state == "paused"       ? "stopped"
+                                                    : p.state;
+      h.printer.detail = p.reason;
+    }
+    std::lock_guard lock(mutex_);
+    health_ = std::move(h);
+  }
+
+ private:
+  std::mutex mutex_;
+  cache::DeviceHealth health_;
+};
+
+struct LoopParts {
+  ui::Window& window;
+  ui::TerminalUi& ui;
+  TerminalController& controller;
+  devices::SyntheticSource* synthetic = nullptr;
+  ManualClock* manualClock = nullptr;
+  SystemdNotifier& notifier;
+  DeviceHealthBoard& health;
+  std::string screenshots;
+  std::optional<ScriptRunner> script;
+  std::optional<DemoDriver> demo;
+  std::function<void(const std::string&)> jsonLine;
+};
+
+class Loop final : public ScriptHost {
+ public:
+  explicit Loop(LoopParts parts) : p_(std::move(parts)) {}
+
+  int run() {
+    const auto start = SteadyClock::now();
+    int status = 0;
+    bool finishing = false;
+    bool ready = false;
+    FrameTimes frames;
+    std::uint64_t frameCount = 0;
+    p_.controller.announce();
+    while (true) {
+      const auto frameStart = SteadyClock::now();
+      const auto input = p_.window.poll();
+      if (input.quitRequested) {
+        p_.jsonLine(jsonLine(json{{"event", "quit"}, {"reason", "signal"}}));
+        break;
+      }
+      for (const auto& k : input.keys) {
+        const TimePoint at = fromUnixMillis(k.atMillis);
+        switch (k.kind) {
+          case ui::KeyInput::Kind::kText:
+            p_.controller.keyText(k.text, at);
+            break;
+          case ui::KeyInput::Kind::kEnter:
+            p_.controller.keyEnter(at);
+            break;
+          case ui::KeyInput::Kind::kBackspace:
+            p_.controller.keyBackspace(at);
+            break;
+          case ui::KeyInput::Kind::kOther:
+            p_.controller.keyOther(at);
+            break;
+        }
+      }
+      if (input.touched) {
+        p_.controller.apply(ev::Touch{});
+      }
+      p_.controller.flushKeys(fromUnixMillis(p_.window.ticks()));
+      p_.controller.poll();
+
+      if (p_.script && !finishing) {
+        const auto progress = p_.script->step(*this, SteadyClock::now());
+        if (progress == ScriptRunner::Progress::kFailed) {
+          status = 1;
+          finishing = true;
+        } else if (progress == ScriptRunner::Progress::kDone) {
+          finishing = true;
+        }
+      }
+      if (p_.demo) {
+        p_.demo->step(screenName(p_.controller.state().screen), SteadyClock::now());
+      }
+
+      const auto view = p_.controller.view();
+      // The attract screen, where a terminal spends most of its day, is drawn when
+      // something changed (a camera frame, a touch, the flow, the clock's quarter second)
+      // rather than at the display's full rate: on a software-rendered terminal that
+      // halves the CPU the screen takes from the decoder. Other screens draw every frame.
+      if (SteadyClock::now() - lastHealth_ > std::chrono::seconds(1)) {
+        p_.health.update(view);
+        lastHealth_ = SteadyClock::now();
+      }
+      const std::uint64_t previewSequence = view.camera.preview ? view.camera.preview->sequence : 0;
+      const std::string current = screen();
+      const auto now = SteadyClock::now();
+      const bool changed = !input.keys.empty() || input.touched ||
+                           previewSequence != lastPreview_ || current != lastScreen_ ||
+                           !pendingScreenshot_.empty() || pointer_ != lastPointer_ ||
+                           p_.controller.effectsRun() != lastEffects_ ||
+                           now - lastDrawn_ > std::chrono::milliseconds(250);
+      if (current == "attract" && ready && !changed && !finishing) {
+        p_.notifier.watchdogTick(now);
+        std::this_thread::sleep_for(std::chrono::milliseconds(4));
+        continue;
+      }
+      lastPreview_ = previewSequence;
+      lastScreen_ = current;
+      lastPointer_ = pointer_;
+      lastEffects_ = p_.controller.effectsRun();
+      lastDrawn_ = now;
+      if (auto prepared = p_.ui.prepare(view); !prepared) {
+        std::cerr << "kiosk: fonts: " << prepared.error().message << "\n";
+      }
+      p_.window.beginFrame(pointer_);
+      const auto events =
+          p_.ui.draw(view, std::chrono::duration<double>(SteadyClock::now() - start).count());
+      const std::string shot = std::exchange(pendingScreenshot_, std::string());
+      auto presented = p_.window.endFrame(p_.ui.palette(view).background, shot);
+      p_.ui.finishFrame();
+      if (!shot.empty()) {
+        if (presented) {
+          p_.jsonLine(jsonLine(json{{"event", "screenshot"}, {"path", shot}, {"state", screen()}}));
+        } else {
+          p_.jsonLine(jsonLine(
+              json{{"event", "screenshot_failed"}, {"message", presented.error().message}}));
+          status = 1;
+        }
+      }
+      for (const auto& e : events) {
+        p_.controller.apply(e);
+      }
+      ++frameCount;
+      const double workMs =
+          std::chrono::duration<double, std::milli>(SteadyClock::now() - frameStart).count();
+      if (frameCount > 10) {
+        frames.add(workMs);
+      }
+      if (!ready && screen() == "attract") {
+        ready = true;
+        startupMs_ = processAgeMillis();
+        p_.notifier.ready();
+        p_.notifier.status("attract screen up");
+        p_.jsonLine(jsonLine(json{{"event", "ready"},
+                                  {"startup_ms", startupMs_},
+                                  {"renderer", p_.window.rendererName()},
+                                  {"width", p_.window.width()},
+                                  {"height", p_.window.height()},
+                                  {"font_atlas_ms", p_.ui.fontBuildMillis()}}));
+      }
+      p_.notifier.watchdogTick(SteadyClock::now());
+      if (finishing || p_.controller.quitRequested()) {
+        break;
+      }
+      p_.window.pace();
+    }
+    p_.notifier.stopping();
+    p_.jsonLine(jsonLine(json{{"event", "metrics"},
+                              {"frames", frameCount},
+                              {"frame_ms_p50", frames.percentile(50)},
+                              {"frame_ms_p99", frames.percentile(99)},
+                              {"rss_mb", rssMegabytes()},
+                              {"text_textures_rendered", p_.ui.texts().renderedTotal()},
+                              {"vsync", p_.window.vsync()}}));
+    if (p_.script && !p_.script->error().empty()) {
+      std::cerr << "kiosk: script: " << p_.script->error() << "\n";
+    }
+    return status;
+  }
+
+  // --- ScriptHost ---
+  std::string screen() const override { return screenName(p_.controller.state().screen); }
+  std::optional<std::pair<float, float>> controlCenter(const std::string& name) const override {
+    auto c = p_.ui.controls().find(name);
+    if (!c || !c->enabled) {
+      return std::nullopt;
+    }
+    const auto centre = c->rect.center();
+    return std::make_pair(centre.x, centre.y);
+  }
+  std::vector<std::string> controlNames() const override { return p_.ui.controls().names(); }
+  void pointer(float x, float y, bool down) override { pointer_ = ui::PointerOverride{x, y, down}; }
+  Status present(const std::string& text) override {
+    if (p_.synthetic == nullptr) {
+      return makeError(ErrorKind::kInvalidInput,
+                       "the camera is not synthetic ([camera] device = synthetic)");
+    }
+    return p_.synthetic->present(text);
+  }
+  Status presentImage(const std::string& path) override {
+    if (p_.synthetic == nullptr) {
+      return makeError(ErrorKind::kInvalidInput,
+                       "the camera is not synthetic ([camera] device = synthetic)");
+    }
+    return p_.synthetic->presentImage(path);
+  }
+  Status presentFace(float x, float y, float width) override {
+    if (p_.synthetic == nullptr) {
+      return makeError(ErrorKind::kInvalidInput, "the camera is not synthetic");
+    }
+    p_.synthetic->presentFace(devices::FacePlacement{x, y, width});
+    return okStatus();
+  }
+  Status setLight(double gain) override {
+    if (p_.synthetic == nullptr) {
+      return makeError(ErrorKind::kInvalidInput, "the camera is not synthetic");
+    }
+    p_.synthetic->setLight(gain);
+    return okStatus();
+  }
+  Status clearCamera() override {
+    if (p_.synthetic == nullptr) {
+      return makeError(ErrorKind::kInvalidInput, "the camera is not synthetic");
+    }
+    p_.synthetic->clear();
+    return okStatus();
+  }
+  void wedge(const std::string& text) override {
+    // A scanner types a character every few milliseconds, then Enter.
+    std::uint32_t t = p_.window.ticks();
+    for (char c : text) {
+      p_.controller.keyText(std::string(1, c), fromUnixMillis(t));
+      t += 4;
+    }
+    p_.controller.keyEnter(fromUnixMillis(t + 4));
+  }
+  Status advance(Millis by) override {
+    if (p_.manualClock == nullptr) {
+      return makeError(ErrorKind::kInvalidInput,
+                       "the clock only moves by itself outside scripted runs");
+    }
+    p_.manualClock->advance(by);
+    p_.controller.apply(ev::Tick{});
+    return okStatus();
+  }
+  void screenshot(const std::string& name) override {
+    pendingScreenshot_ =
+        (std::filesystem::path(p_.screenshots.empty() ? "." : p_.screenshots) / (name + ".png"))
+            .string();
+  }
+  void resize(int width, int height) override { p_.window.resize(width, height); }
+  void emit(const std::string& line) override { p_.jsonLine(line); }
+
+ private:
+  LoopParts p_;
+  std::optional<ui::PointerOverride> pointer_;
+  std::optional<ui::PointerOverride> lastPointer_;
+  std::uint64_t lastPreview_ = 0;
+  std::string lastScreen_;
+  std::size_t lastEffects_ = 0;
+  SteadyClock::time_point lastDrawn_{};
+  SteadyClock::time_point lastHealth_{};
+  std::string pendingScreenshot_;
+  double startupMs_ = 0;
+};
+
+}  // namespace
+
+int runTerminal(const TerminalOptions& options) {
+  const Config& config = options.config;
+  const bool scripted = !options.script.empty();
+  const auto started = SteadyClock::now();
+  const auto jsonLine = [](const std::string& line) {
+    std::fwrite(line.data(), 1, line.size(), stdout);
+    std::fputc('\n', stdout);
+    std::fflush(stdout);
+  };
+  const auto log = [](const std::string& line) { std::cerr << "kiosk: " << line << "\n"; };
+
+  std::optional<ScriptRunner> runner;
+  if (scripted) {
+    auto script = loadScript(options.script);
+    if (!script) {
+      std::cerr << "kiosk: " << script.error().message << "\n";
+      return 2;
+    }
+    runner.emplace(std::move(*script));
+  }
+
+  // Time: a manual clock in scripted runs (idle timeouts and the photo countdown move
+  // only when the script says so); devices keep real time for their own pacing.
+  SystemClock systemClock;
+  std::optional<ManualClock> manualClock;
+  if (scripted) {
+    manualClock.emplace(systemClock.now());
+  }
+  const Clock& clock = manualClock ? static_cast<const Clock&>(*manualClock) : systemClock;
+
+  const std::string assets = findAssets();
+  auto catalogs = ui::Catalogs::load(assets + "/i18n", config.terminal.languages);
+  if (!catalogs) {
+    std::cerr << "kiosk: " << catalogs.error().message << "\n";
+    return 2;
+  }
+
+  auto badgeTemplate = devices::defaultBadgeTemplate();
+  if (!badgeTemplate) {
+    std::cerr << "kiosk: badge template: " << badgeTemplate.error().message << "\n";
+    return 2;
+  }
+  const auto badgeSize =
+      devices::parseBadgeSize(config.printer.badgeSize).value_or(devices::BadgeSize::kCr80);
+  WorkerSettings workerSettings;
+  workerSettings.database = config.terminal.database;
+  workerSettings.dataDir = config.terminal.dataDir;
+  workerSettings.terminal = config.terminal.name;
+  workerSettings.event = config.terminal.event;
+  workerSettings.badgeSize = badgeSize;
+  StoreWorker worker(workerSettings, clock, std::move(*badgeTemplate));
+  auto event = worker.start();
+  if (!event) {
+    std::cerr << "kiosk: " << config.terminal.database << ": " << event.error().message << "\n";
+    return event.error().kind == ErrorKind::kCorrupt ? 3 : 2;
+  }
+
+  FlowConfig flowConfig;
+  flowConfig.languages = catalogs->languages();
+  flowConfig.defaults.language = flowConfig.languages.front();
+  flowConfig.defaults.largeText = config.ui.largeText;
+  flowConfig.defaults.highContrast = config.ui.highContrast;
+  flowConfig.defaults.reachMode = config.ui.reachMode;
+  flowConfig.idleTimeout = std::chrono::seconds(config.ui.idleTimeoutS);
+  flowConfig.idleWarning = std::min<Millis>(std::chrono::seconds(10), flowConfig.idleTimeout / 2);
+  flowConfig.photoEnabled = config.photo.enabled && config.camera.device != "none";
+  flowConfig.selfReprintLimit = event->selfReprintLimit;
+  flowConfig.lockoutAttempts = config.staff.lockoutAttempts;
+  flowConfig.lockoutDuration = std::chrono::minutes(config.staff.lockoutMinutes);
+  const Flow flow(flowConfig);
+
+  // Camera: capture and decode workers; scans from the camera and a wedge scanner count
+  // once between them.
+  devices::ScanDeduplicator dedup;
+  std::unique_ptr<devices::ScanPipeline> pipeline;
+  devices::SyntheticSource* synthetic = nullptr;
+  if (config.camera.device != "none") {
+    auto source = devices::makeCameraSource(
+        cameraConfigFrom(config.camera, scripted || options.demo), systemClock);
+    synthetic = devices::asSynthetic(*source);
+    devices::ScanPipelineOptions scanOptions;
+    if (auto formats = devices::parseCodeFormats([&] {
+          std::string list;
+          for (const auto& f : config.camera.formats) {
+            list += (list.empty() ? "" : ",") + f;
+          }
+          return list;
+        }())) {
+      scanOptions.decoder.formats = *formats;
+    }
+    pipeline = std::make_unique<devices::ScanPipeline>(std::move(source), scanOptions, &dedup);
+    pipeline->start();
+  }
+
+  auto printer = makePrinter(config, systemClock);
+  PhotoWorker photo(pipeline.get(), clock, devices::PhotoGuideOptions{});
+  auto sound = ui::SoundPlayer::open(config.ui.sounds);
+
+  ui::WindowOptions windowOptions;
+  windowOptions.fullscreen = config.ui.fullscreen && !scripted;
+  windowOptions.width = config.ui.width;
+  windowOptions.height = config.ui.height;
+  if ((config.ui.orientation == "portrait" && windowOptions.width > windowOptions.height) ||
+      (config.ui.orientation == "landscape" && windowOptions.width < windowOptions.height)) {
+    std::swap(windowOptions.width, windowOptions.height);
+  }
+  windowOptions.hideCursor = config.ui.hideCursor;
+  windowOptions.title = "Lobby check-in · " + config.terminal.name;
+  auto window = ui::Window::open(windowOptions);
+  if (!window) {
+    std::cerr << "kiosk: " << window.error().message << "\n";
+    return 2;
+  }
+  auto fontFiles = ui::locateFonts();
+  if (!fontFiles) {
+    std::cerr << "kiosk: " << fontFiles.error().message << "\n";
+    return 2;
+  }
+  auto fonts = ui::Fonts::open(*fontFiles);
+  if (!fonts) {
+    std::cerr << "kiosk: " << fonts.error().message << "\n";
+    return 2;
+  }
+  ui::TerminalUi terminalUi(**window, **fonts, *catalogs);
+
+  ControllerParts parts;
+  parts.pipeline = pipeline.get();
+  parts.dedup = &dedup;
+  parts.printer = printer.get();
+  parts.photo = &photo;
+  parts.worker = &worker;
+  parts.sound = sound.get();
+  parts.catalogs = &*catalogs;
+  // Sync with central when the terminal has a [server]: its own thread and connection;
+  // a snapshot for the device page and a wake-up after each commit.
+  DeviceHealthBoard health;
+  auto sync = makeSyncEngine(config, systemClock, &health);
+  if (sync) {
+    sync->start();
+  }
+  const bool serverConfigured = config.server.has_value();
+  parts.syncStatus = [serverConfigured, &sync] {
+    ui::SyncView v;
+    v.configured = serverConfigured;
+    if (sync) {
+      const auto st = sync->status();
+      v.running = true;
+      v.online = st.online();
+      v.lastSync = st.lastSuccessAt;
+      v.outboxDepth = st.outboxDepth;
+      v.oldestQueued = st.oldestQueuedAt;
+      v.lastError = st.lastError;
+      v.deviceRevoked = st.deviceRevoked();
+      v.needsEnrollment = st.needsEnrollment();
+    }
+    return v;
+  };
+  parts.wakeSync = [&sync] {
+    if (sync) {
+      sync->wake();
+    }
+  };
+  parts.jsonLine = jsonLine;
+  parts.log = log;
+  parts.releaseUi = [&terminalUi] { terminalUi.releasePersonalData(); };
+  ControllerSettings settings;
+  settings.terminalName = config.terminal.name;
+  settings.dataDir = config.terminal.dataDir;
+  settings.version = KIOSK_VERSION;
+  settings.badgeMedia = config.printer.media;
+  settings.badgeSize = badgeSize;
+  TerminalController controller(flow, clock, *event, parts, settings);
+  controller.setElapsed([started] {
+    return std::chrono::duration<double, std::milli>(SteadyClock::now() - started).count();
+  });
+  controller.setRendererInfo((*window)->rendererName());
+
+  SystemdNotifier notifier;
+  LoopParts loopParts{**window,
+                      terminalUi,
+                      controller,
+                      synthetic,
+                      manualClock ? &*manualClock : nullptr,
+                      notifier,
+                      health,
+                      options.screenshots,
+                      std::move(runner),
+                      std::nullopt,
+                      jsonLine};
+  if (options.demo) {
+    loopParts.demo.emplace(synthetic, config.terminal.database);
+    if (!loopParts.demo->usable()) {
+      log("demo: no synthetic camera or no codes/codes.csv next to the database; the camera "
+          "will not cycle through guests");
+    }
+  }
+  Loop loop(std::move(loopParts));
+  const int status = loop.run();
+  if (sync) {
+    sync->stop();
+  }
+  if (pipeline) {
+    pipeline->stop();
+  }
+  return status;
 }
 
 }  // namespace kiosk::app

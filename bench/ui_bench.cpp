@@ -1,0 +1,246 @@
+// The terminal's own figures, measured on the real `kiosk` binary under Xvfb (Mesa's
+// software OpenGL, so GPU work is CPU work here): start to attract screen, frame time
+// with the camera preview running, taps from scan to badge, and resident memory with a
+// 100,000-guest roster. A scenario driver: it builds event databases with kioskctl, runs
+// `kiosk --script` and reads its JSON lines; prints bench_table.h rows.
+//
+//   bench/ui_bench [SECONDS_OF_PREVIEW]     (default 10)
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "bench/bench_table.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+struct Output {
+  int status = -1;
+  std::vector<json> lines;
+};
+
+std::string quote(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) {
+    out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  }
+  return out + "'";
+}
+
+Output run(const std::string& command) {
+  Output out;
+  FILE* pipe = popen((command + " 2>/dev/null").c_str(), "r");
+  if (pipe == nullptr) {
+    return out;
+  }
+  char buf[8192];
+  std::string line;
+  while (fgets(buf, sizeof buf, pipe) != nullptr) {
+    line += buf;
+    if (!line.empty() && line.back() == '\n') {
+      if (line.front() == '{') {
+        try {
+          out.lines.push_back(json::parse(line));
+        } catch (const std::exception&) {
+        }
+      }
+      line.clear();
+    }
+  }
+  const int raw = pclose(pipe);
+  out.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+  return out;
+}
+
+const json* find(const Output& o, const std::string& event) {
+  for (const auto& l : o.lines) {
+    if (l.value("event", "") == event) {
+      return &l;
+    }
+  }
+  return nullptr;
+}
+
+std::string day(int offset) {
+  const auto d = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now() +
+                                                       std::chrono::hours(24 * offset));
+  const std::chrono::year_month_day ymd{d};
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
+                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
+  return buf;
+}
+
+class Bench {
+ public:
+  explicit Bench(std::string build) : build_(std::move(build)) {
+    char pattern[] = "/tmp/kiosk-ui-bench-XXXXXX";
+    dir_ = mkdtemp(pattern);
+  }
+  ~Bench() {
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+  }
+
+  // An event database with the demo guests (and `extra` generated ones).
+  std::string makeEvent(const std::string& name, int extra) {
+    const std::string d = dir_ + "/" + name;
+    fs::create_directories(d);
+    const std::string db = d + "/event.db";
+    ctl("event create --db " + quote(db) + " --details " +
+        quote(std::string(KIOSK_SOURCE_DIR) + "/assets/demo/event.toml") + " --starts " + day(-1) +
+        "T08:00 --ends " + day(3) + "T18:00");
+    std::ifstream in(std::string(KIOSK_SOURCE_DIR) + "/assets/demo/guests.csv");
+    std::stringstream csv;
+    csv << in.rdbuf();
+    std::string text = csv.str();
+    for (auto [key, offset] :
+         {std::pair{"{DAY0}", 0}, std::pair{"{DAY1}", 1}, std::pair{"{DAY2}", 2}}) {
+      for (auto at = text.find(key); at != std::string::npos; at = text.find(key)) {
+        text.replace(at, std::string(key).size(), day(offset));
+      }
+    }
+    std::ofstream out(d + "/guests.csv");
+    out << text;
+    const char* surnames[] = {"王", "李", "张", "刘", "陈", "杨", "黄", "赵", "周", "吴"};
+    const char* given[] = {"伟", "芳", "娜", "敏", "静", "磊", "洋", "艳", "勇", "军", "杰", "涛"};
+    for (int i = 0; i < extra; ++i) {
+      char code[32];
+      std::snprintf(code, sizeof code, "GEN-%06d", i);
+      out << code << "," << surnames[i % 10] << given[(i / 10) % 12] << given[(i / 120) % 12]
+          << ",Company " << i % 500 << ",,business,zh-CN,139" << 10000000 + i << ",,,,,Hotel "
+          << i % 7 << "," << 1000 + i % 900 << "," << i % 30 << ",,,,,,,,,,,,,,,,,active,no\n";
+    }
+    out.close();
+    ctl("guests import --db " + quote(db) + " " + quote(d + "/guests.csv"));
+    if (extra == 0) {
+      ctl("codes issue --db " + quote(db) + " --out " + quote(d + "/codes"));
+    }
+    std::ofstream(d + "/kiosk.toml")
+        << "[terminal]\nname = \"bench-1\"\ndatabase = \"" << db << "\"\ndata_dir = \"" << d
+        << "\"\n[camera]\ndevice = \"synthetic\"\n[ui]\nfullscreen = false\nwidth = 1080\n"
+           "height = 1920\nsounds = false\n";
+    return d;
+  }
+
+  Output kiosk(const std::string& eventDir, const std::string& script, int width = 1080,
+               int height = 1920) {
+    std::ofstream(eventDir + "/run.script")
+        << "codes codes/codes.csv\nwindow " << width << " " << height << "\n"
+        << script;
+    return run("xvfb-run -a -s '-screen 0 1920x1920x24' " + quote(build_ + "/kiosk") +
+               " --config " + quote(eventDir + "/kiosk.toml") + " --script " +
+               quote(eventDir + "/run.script"));
+  }
+
+ private:
+  void ctl(const std::string& args) {
+    if (std::system((quote(build_ + "/kioskctl") + " " + args + " >/dev/null 2>&1").c_str()) != 0) {
+      std::cerr << "ui_bench: kioskctl " << args << " failed\n";
+      std::exit(2);
+    }
+  }
+
+  std::string build_;
+  std::string dir_;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const int previewSeconds = argc > 1 ? std::atoi(argv[1]) : 10;
+  const std::string build = fs::path(argv[0]).parent_path().parent_path().string();
+  if (std::system("command -v xvfb-run >/dev/null 2>&1") != 0) {
+    std::cerr << "ui_bench: xvfb-run is not installed (Debian package xvfb)\n";
+    return 2;
+  }
+  Bench bench(build);
+  const std::string demo = bench.makeEvent("demo", 0);
+  using kiosk::bench::row;
+
+  // Start to attract: five cold starts (kernel process start -> first attract frame shown).
+  kiosk::bench::Samples startup;
+  for (int i = 0; i < 5; ++i) {
+    const auto o = bench.kiosk(demo, "wait-for attract\n");
+    if (const auto* ready = find(o, "ready")) {
+      startup.add((*ready)["startup_ms"].get<double>());
+    }
+  }
+  row("ui", "start to attract screen, median of 5 (ms)", startup.percentile(50), "ms", 1500);
+  row("ui", "start to attract screen, worst of 5 (ms)", startup.percentile(100), "ms", 1500);
+
+  // Frame time with the camera preview running, portrait and landscape.
+  for (auto [w, h] : {std::pair{1080, 1920}, std::pair{1920, 1080}, std::pair{1280, 800}}) {
+    const auto o = bench.kiosk(
+        demo, "wait-for attract\nsleep " + std::to_string(previewSeconds * 1000) + "\n", w, h);
+    if (const auto* m = find(o, "metrics")) {
+      const std::string size = std::to_string(w) + "x" + std::to_string(h);
+      row("ui", "frame time p50, attract + live preview, " + size,
+          (*m)["frame_ms_p50"].get<double>(), "ms", 16.7);
+      row("ui", "frame time p99, attract + live preview, " + size,
+          (*m)["frame_ms_p99"].get<double>(), "ms");
+    }
+  }
+
+  // Taps from scan to badge on the happy path: with the photo, and with the photo
+  // skipped (needs unchanged in both). Counted from the scan to the printed badge.
+  int status = 0;
+  const auto tapsToBadge = [&](const std::string& booking, const std::string& photoSteps) {
+    const auto o = bench.kiosk(
+        demo, "wait-for attract\npresent-code " + booking +
+                  "\nwait-for confirm_identity\nclear-camera\ntap identity.yes\n" + photoSteps +
+                  "wait-for confirm_needs\ntap needs.confirm\nwait-for info 30\n");
+    int taps = 0;
+    bool scanned = false;
+    bool printed = false;
+    for (const auto& l : o.lines) {
+      const auto e = l.value("event", "");
+      scanned = scanned || (e == "state" && l["state"] == "checking");
+      printed = printed || (e == "badge" && l.value("stage", "") == "printed");
+      if (e == "tap" && scanned && !printed) {
+        ++taps;
+      }
+    }
+    if (!printed) {
+      std::cerr << "ui_bench: the happy path with " << booking << " printed no badge\n";
+      status = 1;
+    }
+    return taps;
+  };
+  row("ui", "taps from scan to badge, photo taken",
+      tapsToBadge("WLF-7K3Q",
+                  "wait-for photo\nface\nsleep 1200\nadvance 1\nsleep 250\nadvance 1\nsleep 250\n"
+                  "advance 1\nsleep 250\nadvance 1\nsleep 400\ntap photo.accept 10\n"),
+      "taps", 3);
+  row("ui", "taps from scan to badge, photo skipped", tapsToBadge("WLF-8M2R", "tap photo.skip\n"),
+      "taps", 3);
+
+  // Resident memory with 100,000 guests: after a check-in and a staff search.
+  {
+    const std::string big = bench.makeEvent("big", 100000);
+    std::ofstream(big + "/codes/codes.csv") << "booking_code,payload\n";
+    const auto o = bench.kiosk(
+        big,
+        "wait-for attract\npresent GEN-004242\nwait-for confirm_identity\nclear-camera\n"
+        "tap identity.yes\ntap photo.skip\ntap needs.confirm\nwait-for info 30\ntap info.done\n"
+        "tap done.finish\nwait-for attract\ntap attract.find_booking\ntap find.mode.name\n"
+        "type wang\ntap find.field.phone\ntype 0042\ntap find.submit\nsleep 3000\n");
+    if (const auto* m = find(o, "metrics")) {
+      row("ui", "resident memory, 100,000-guest roster (MB)", (*m)["rss_mb"].get<double>(), "MB",
+          250);
+    } else {
+      std::cerr << "ui_bench: the 100k run did not finish\n";
+      status = 1;
+    }
+  }
+  return status;
+}

@@ -1,0 +1,108 @@
+// kioskctl staff add|list: the reception staff who may unlock a terminal, with a PIN
+// (Argon2id hash) and/or a staff badge (a QR code whose text is stored as a SHA-256 hash).
+#include <CLI/CLI.hpp>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "devices/printing/qr_code.h"
+#include "kiosk/app/ctl_commands.h"
+#include "kiosk/app/ctl_support.h"
+#include "kiosk/core/encoding.h"
+#include "kiosk/core/staff.h"
+
+namespace kiosk::app {
+
+namespace {
+
+struct AddOptions {
+  std::string db;
+  std::string id;
+  std::string name;
+  std::string role = "reception";
+  std::string pin;
+  std::string badgeOut;
+  bool inactive = false;
+};
+
+void addStaff(const AddOptions& o) {
+  if (o.pin.empty() && o.badgeOut.empty()) {
+    failWith("staff add", makeError(ErrorKind::kInvalidInput,
+                                    "give --pin, --badge-out or both: a staff member needs a way "
+                                    "to unlock the terminal"));
+  }
+  if (!o.pin.empty() && !isValidPin(o.pin)) {
+    failWith("staff add", makeError(ErrorKind::kInvalidInput, "a PIN is 4 to 12 digits"));
+  }
+  auto store = openStoreOrExit(o.db);
+  StaffMember m;
+  if (auto existing = valueOrExit(store->findStaff(o.id), "reading staff")) {
+    m = *existing;  // keep what is not being changed (an existing PIN or badge)
+  }
+  m.id = o.id;
+  m.name = o.name;
+  m.role = o.role;
+  m.active = !o.inactive;
+  if (!o.pin.empty()) {
+    m.pinHash = valueOrExit(hashPin(o.pin), "hashing the PIN");
+  }
+  std::string badgeCode;
+  if (!o.badgeOut.empty()) {
+    badgeCode = newStaffBadgeCode();
+    m.badgeHash = sha256Hex(badgeCode);
+    const auto qr = valueOrExit(devices::encodeQr(badgeCode, devices::QrErrorCorrection::kMedium),
+                                "encoding the staff badge");
+    checkOrExit(devices::writeQrPng(qr, o.badgeOut, 10), "writing " + o.badgeOut);
+  }
+  checkOrExit(store->saveStaff(m, SystemClock().now()), "saving the staff member");
+  nlohmann::json out{{"staff_id", m.id},
+                     {"role", m.role},
+                     {"active", m.active},
+                     {"pin", !m.pinHash.empty()},
+                     {"badge", !m.badgeHash.empty()}};
+  if (!o.badgeOut.empty()) {
+    out["badge_png"] = o.badgeOut;
+  }
+  std::cout << out.dump() << "\n";
+}
+
+}  // namespace
+
+void addStaffCommands(CLI::App& app) {
+  auto* staff = app.add_subcommand("staff", "Reception staff who may unlock the terminals");
+  staff->require_subcommand(1);
+
+  auto o = std::make_shared<AddOptions>();
+  auto* add = staff->add_subcommand(
+      "add", "Add or update a staff member with a PIN and/or a staff badge (QR code PNG)");
+  add->add_option("--db", o->db, "Event database file")->required()->check(CLI::ExistingFile);
+  add->add_option("--id", o->id, "Short stable id (s07, reception-1)")->required();
+  add->add_option("--name", o->name, "Name shown at the terminal")->required();
+  add->add_option("--role", o->role, "reception, supervisor or it")
+      ->check(CLI::IsMember({"reception", "supervisor", "it"}));
+  add->add_option("--pin", o->pin, "4 to 12 digits (stored as an Argon2id hash)");
+  add->add_option("--badge-out", o->badgeOut,
+                  "Issue a new staff badge and write its QR code to this PNG file (replaces an "
+                  "earlier badge)");
+  add->add_flag("--inactive", o->inactive, "Keep the record but refuse unlocking");
+  add->callback([o] { addStaff(*o); });
+
+  auto db = std::make_shared<std::string>();
+  auto* list =
+      staff->add_subcommand("list", "Print every staff member as a JSON line (no secrets)");
+  list->add_option("--db", *db, "Event database file")->required()->check(CLI::ExistingFile);
+  list->callback([db] {
+    auto store = openStoreOrExit(*db);
+    for (const auto& m : valueOrExit(store->listStaff(), "listing staff")) {
+      std::cout << nlohmann::json{{"staff_id", m.id},
+                                  {"name", m.name},
+                                  {"role", m.role},
+                                  {"active", m.active},
+                                  {"pin", !m.pinHash.empty()},
+                                  {"badge", !m.badgeHash.empty()}}
+                       .dump()
+                << "\n";
+    }
+  });
+}
+
+}  // namespace kiosk::app

@@ -1,0 +1,845 @@
+#include "kiosk/app/terminal_controller.h"
+
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "devices/camera/scan_pipeline.h"
+#include "devices/printing/printer_test_page.h"
+#include "devices/printing/qr_code.h"
+#include "kiosk/app/json_line.h"
+#include "kiosk/core/encoding.h"
+#include "kiosk/core/ids.h"
+#include "kiosk/core/local_time.h"
+#include "kiosk/core/staff.h"
+#include "kiosk/core/text_search.h"
+
+namespace kiosk::app {
+
+namespace {
+
+template <class... Ts>
+struct Overloaded : Ts... {
+  using Ts::operator()...;
+};
+template <class... Ts>
+Overloaded(Ts...) -> Overloaded<Ts...>;
+
+using nlohmann::json;
+
+BadgeStage stageOf(devices::PrintJobState state) {
+  switch (state) {
+    case devices::PrintJobState::kQueued:
+    case devices::PrintJobState::kSubmitting:
+      return BadgeStage::kQueued;
+    case devices::PrintJobState::kAccepted:
+    case devices::PrintJobState::kPrinting:
+      return BadgeStage::kPrinting;
+    case devices::PrintJobState::kCompleted:
+      return BadgeStage::kPrinted;
+    case devices::PrintJobState::kWaitingForPrinter:
+      return BadgeStage::kWaitingForPrinter;
+    case devices::PrintJobState::kCancelled:
+      return BadgeStage::kFailed;
+  }
+  return BadgeStage::kQueued;
+}
+
+// Self-service reprints a guest has had (printed ones only: a failed reprint does not
+// use up the allowance). Rows are written by recordPrintJob below.
+int countSelfReprints(WorkerContext& c, GuestId guestId) {
+  try {
+    auto s = c.store.database().prepare(
+        "SELECT COUNT(*) FROM print_jobs WHERE event_id = ?1 AND guest_id = ?2 AND reprint = 1 "
+        "AND detail = 'guest' AND state = 'completed'");
+    s.bind(1, c.event.id).bind(2, guestId);
+    return s.step() ? static_cast<int>(s.columnInt(0)) : 0;
+  } catch (const cache::DatabaseError&) {
+    return 0;
+  }
+}
+
+// One row per settled print attempt in print_jobs (detail = who asked: "guest" or
+// "staff:<id>") and its audit row.
+void recordPrintJob(WorkerContext& c, const devices::PrintJob& job, GuestId guestId, bool reprint,
+                    const std::string& actor, const std::string& reason,
+                    std::vector<WorkerResult>& out) {
+  const auto now = c.clock.now();
+  try {
+    c.store.database().transaction([&] {
+      auto s = c.store.database().prepare(
+          "INSERT INTO print_jobs (id, event_id, guest_id, checkin_id, reprint, state, printer, "
+          "detail, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)");
+      s.bind(1, newRecordId(now))
+          .bind(2, c.event.id)
+          .bind(3, guestId)
+          .bind(4, job.badgeId)
+          .bind(5, reprint)
+          .bind(6, std::string(devices::toString(job.state)))
+          .bind(7, job.printer)
+          .bind(8, actor)
+          .bind(9, toUnixMillis(now));
+      s.run();
+    });
+  } catch (const cache::DatabaseError& e) {
+    out.push_back(WorkerLog{std::string("print job not recorded: ") + e.what()});
+  }
+  AuditEvent audit;
+  audit.at = now;
+  audit.terminal = c.settings.terminal;
+  audit.actor = actor;
+  audit.action = job.state == devices::PrintJobState::kCompleted
+                     ? (reprint ? AuditAction::kBadgeReprinted : AuditAction::kBadgePrinted)
+                     : AuditAction::kPrintFailed;
+  audit.eventId = c.event.id;
+  audit.guestId = guestId;
+  audit.outcome = devices::toString(job.state);
+  audit.reason = job.state == devices::PrintJobState::kCompleted ? reason : job.reason;
+  audit.refId = job.badgeId;
+  if (auto status = c.store.appendAudit(audit); !status) {
+    out.push_back(WorkerLog{"print audit not recorded: " + status.error().message});
+  }
+}
+
+void savePhoto(WorkerContext& c, const CheckinRecord& record, const std::vector<std::uint8_t>& jpeg,
+               std::vector<WorkerResult>& out) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::path dir = fs::path(c.settings.dataDir) / "photos";
+  fs::create_directories(dir, ec);
+  ::chmod(dir.c_str(), 0700);
+  const fs::path path = dir / (record.id + ".jpg");
+  const fs::path tmp = dir / (record.id + ".jpg.tmp");
+  {
+    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
+    f.write(reinterpret_cast<const char*>(jpeg.data()), static_cast<std::streamsize>(jpeg.size()));
+    if (!f) {
+      out.push_back(WorkerLog{"photo not saved: cannot write " + tmp.string()});
+      return;
+    }
+  }
+  ::chmod(tmp.c_str(), 0600);
+  fs::rename(tmp, path, ec);
+  if (ec) {
+    out.push_back(WorkerLog{"photo not saved: " + ec.message()});
+    return;
+  }
+  try {
+    auto s = c.store.database().prepare(
+        "INSERT OR REPLACE INTO photos (checkin_id, event_id, guest_id, path, taken_at) "
+        "VALUES (?1, ?2, ?3, ?4, ?5)");
+    s.bind(1, record.id)
+        .bind(2, record.eventId)
+        .bind(3, record.guestId)
+        .bind(4, path.string())
+        .bind(5, toUnixMillis(c.clock.now()));
+    s.run();
+  } catch (const cache::DatabaseError& e) {
+    out.push_back(WorkerLog{std::string("photo not recorded: ") + e.what()});
+  }
+}
+
+std::vector<std::uint8_t> loadPhoto(WorkerContext& c, const std::string& checkinId) {
+  try {
+    auto s = c.store.database().prepare("SELECT path FROM photos WHERE checkin_id = ?1");
+    s.bind(1, checkinId);
+    if (!s.step()) {
+      return {};
+    }
+    std::ifstream f(s.columnText(0), std::ios::binary);
+    return std::vector<std::uint8_t>(std::istreambuf_iterator<char>(f), {});
+  } catch (const cache::DatabaseError&) {
+    return {};
+  }
+}
+
+json guestFields(const Guest* g) {
+  json j = json::object();
+  if (g != nullptr && g->id != 0) {
+    j["guest_id"] = g->id;
+    j["booking_code"] = g->bookingCode;
+  }
+  return j;
+}
+
+}  // namespace
+
+// devices::encodeQr hands the text to ZXing in its default character set (ISO-8859-1),
+// which refuses Chinese. One Latin-1 character per UTF-8 byte makes it emit exactly the
+// UTF-8 bytes in byte mode; phone scanners (and ZXing's own decoder) recognise UTF-8
+// without an ECI marker.
+std::string latin1ForUtf8Bytes(std::string_view utf8) {
+  std::string out;
+  out.reserve(utf8.size() * 2);
+  for (char ch : utf8) {
+    const auto b = static_cast<unsigned char>(ch);
+    if (b < 0x80) {
+      out += ch;
+    } else {
+      out += static_cast<char>(0xC0 | (b >> 6));
+      out += static_cast<char>(0x80 | (b & 0x3F));
+    }
+  }
+  return out;
+}
+
+TerminalController::TerminalController(const Flow& flow, const Clock& clock, Event event,
+                                       ControllerParts parts, ControllerSettings settings)
+    : flow_(flow),
+      clock_(clock),
+      event_(std::move(event)),
+      parts_(std::move(parts)),
+      settings_(std::move(settings)),
+      state_(flow.initial(clock.now())) {}
+
+void TerminalController::emitJson(const std::string& line) const {
+  if (parts_.jsonLine) {
+    parts_.jsonLine(line);
+  }
+}
+
+void TerminalController::announce() {
+  emitJson(jsonLine(json{{"event", "state"},
+                         {"t_ms", elapsed_ ? elapsed_() : 0.0},
+                         {"state", screenName(state_.screen)},
+                         {"language", state_.prefs.language}}));
+}
+
+void TerminalController::apply(const FlowEvent& event) {
+  const std::string beforeName = screenName(state_.screen);
+  const Guest* beforeGuest = currentGuest(state_);
+  const GuestId beforeId = beforeGuest != nullptr ? beforeGuest->id : 0;
+  const std::string beforeLanguage = state_.prefs.language;
+  FlowStep next = flow_.step(state_, event, clock_.now());
+  state_ = std::move(next.state);
+  for (const auto& effect : next.effects) {
+    run(effect);
+  }
+  const Guest* g = currentGuest(state_);
+  const std::string name = screenName(state_.screen);
+  if (name != beforeName || (g != nullptr ? g->id : 0) != beforeId ||
+      state_.prefs.language != beforeLanguage) {
+    json j = guestFields(g);
+    j["event"] = "state";
+    j["t_ms"] = elapsed_ ? elapsed_() : 0.0;
+    j["state"] = name;
+    j["language"] = state_.prefs.language;
+    if (const auto* r = std::get_if<flow::Refused>(&state_.screen)) {
+      j["outcome"] = toString(r->decision.outcome);
+      j["staff_reason"] = toString(r->decision.staffReason);
+    } else if (const auto* i = std::get_if<flow::Info>(&state_.screen)) {
+      j["returning"] = i->returning;
+      j["reprints_left"] = i->reprintsLeft;
+      j["badge"] = toString(i->badge.stage);
+    } else if (const auto* p = std::get_if<flow::Printing>(&state_.screen)) {
+      j["reprint"] = p->badge.reprint;
+    }
+    if (state_.staff) {
+      j["staff_id"] = state_.staff->id;
+    }
+    emitJson(jsonLine(j));
+    if (name == "info") {
+      refreshPhoneQr();
+    }
+  }
+}
+
+std::string TerminalController::categoryLabel(const Guest& guest) const {
+  const std::string language = flow_.languageFor(guest.language);
+  return std::string(
+      parts_.catalogs->text(language, std::string("category.") + toString(guest.category)));
+}
+
+void TerminalController::refreshPhoneQr() {
+  const auto* info = std::get_if<flow::Info>(&state_.screen);
+  if (info == nullptr || !info->decision.guest) {
+    return;
+  }
+  const Guest& g = *info->decision.guest;
+  const std::string key = std::to_string(g.id) + "/" + state_.prefs.language;
+  if (key == phoneQrKey_ && phoneQr_) {
+    return;
+  }
+  phoneQrKey_ = key;
+  auto qr = devices::encodeQr(
+      latin1ForUtf8Bytes(phoneSummary(event_, g, *parts_.catalogs, state_.prefs.language)),
+      devices::QrErrorCorrection::kLow);
+  if (qr) {
+    phoneQr_ = std::make_shared<const devices::QrMatrix>(std::move(*qr));
+  } else {
+    phoneQr_.reset();
+    if (parts_.log) {
+      parts_.log("phone summary QR: " + qr.error().message);
+    }
+  }
+}
+
+void TerminalController::run(const FlowEffect& effect) {
+  ++effectsRun_;
+  auto& worker = *parts_.worker;
+  std::visit(
+      Overloaded{
+          [&](const fx::EvaluateCode& e) {
+            worker.post([text = e.text, source = e.source](WorkerContext& c, auto& out) {
+              auto d = c.service.evaluate(text, source);
+              if (!d) {
+                out.push_back(FlowEvent{ev::WorkFailed{"evaluate", d.error()}});
+                return;
+              }
+              int used = 0;
+              if (d->guest && d->outcome == ScanOutcome::kAlreadyCheckedIn) {
+                used = countSelfReprints(c, d->guest->id);
+              }
+              out.push_back(FlowEvent{ev::Evaluated{std::move(*d), used}});
+            });
+          },
+          [&](const fx::LookupBooking& e) {
+            worker.post([name = e.name, tail = e.phoneTail](WorkerContext& c, auto& out) {
+              auto found = c.store.searchGuests(c.event.id, name, 50);
+              if (!found) {
+                out.push_back(FlowEvent{ev::WorkFailed{"lookup", found.error()}});
+                return;
+              }
+              const std::string want = phoneTailKey(tail);
+              std::vector<const Guest*> matches;
+              for (const auto& g : *found) {
+                if (!want.empty() && phoneTailKey(g.phone).rfind(want, 0) == 0) {
+                  matches.push_back(&g);
+                }
+              }
+              if (matches.size() != 1) {
+                out.push_back(FlowEvent{ev::BookingNotFound{}});
+                return;
+              }
+              auto d = c.service.evaluate(matches.front()->bookingCode, ScanSource::kTyped);
+              if (!d) {
+                out.push_back(FlowEvent{ev::WorkFailed{"evaluate", d.error()}});
+                return;
+              }
+              const int used = d->guest && d->outcome == ScanOutcome::kAlreadyCheckedIn
+                                   ? countSelfReprints(c, d->guest->id)
+                                   : 0;
+              out.push_back(FlowEvent{ev::Evaluated{std::move(*d), used}});
+            });
+          },
+          [&](const fx::RecordRefusal& e) {
+            json j = guestFields(e.decision.guest ? &*e.decision.guest : nullptr);
+            j["event"] = "refusal";
+            j["outcome"] = toString(e.decision.outcome);
+            emitJson(jsonLine(j));
+            worker.post([d = e.decision](WorkerContext& c, auto& out) {
+              if (auto status = c.service.reject(d); !status) {
+                out.push_back(WorkerLog{"refusal not recorded: " + status.error().message});
+              }
+            });
+          },
+          [&](const fx::CommitCheckin& e) {
+            std::shared_ptr<const std::vector<std::uint8_t>> jpeg;
+            if (e.details.photoTaken) {
+              jpeg = parts_.photo->snapshot().jpeg;
+            }
+            ConfirmDetails details = e.details;
+            details.photoTaken = details.photoTaken && jpeg != nullptr;
+            worker.post([d = e.decision, details, jpeg](WorkerContext& c, auto& out) {
+              auto confirmed = c.service.confirm(d, details);
+              if (!confirmed) {
+                out.push_back(FlowEvent{ev::WorkFailed{"commit", confirmed.error()}});
+                return;
+              }
+              if (confirmed->accepted() && confirmed->checkin && jpeg) {
+                savePhoto(c, *confirmed->checkin, *jpeg, out);
+              }
+              out.push_back(FlowEvent{ev::Committed{std::move(*confirmed)}});
+            });
+          },
+          [&](const fx::Photo& e) {
+            if (parts_.photo != nullptr) {
+              parts_.photo->command(e.command);
+            }
+            if (parts_.pipeline != nullptr) {
+              // The photo needs the camera, not the decoder.
+              parts_.pipeline->setScanning(e.command == PhotoCommand::kStop);
+            }
+          },
+          [&](const fx::PrintBadge& e) {
+            if (!e.decision.guest) {
+              return;
+            }
+            std::shared_ptr<const std::vector<std::uint8_t>> jpeg;
+            if (!e.reprint) {
+              jpeg = photo_.jpeg;
+            }
+            worker.post([d = e.decision, reprint = e.reprint, actor = e.actor, reason = e.reason,
+                         label = categoryLabel(*e.decision.guest),
+                         jpeg](WorkerContext& c, auto& out) {
+              const Guest& g = *d.guest;
+              const CheckinRecord* record = d.checkin    ? &*d.checkin
+                                            : d.previous ? &*d.previous
+                                                         : nullptr;
+              if (record == nullptr) {
+                out.push_back(BadgeFailed{g.id, "no check-in to print a badge for"});
+                return;
+              }
+              auto data = devices::makeBadgeData(c.event, g, g.bookingCode, label);
+              data.language = g.language;
+              data.photoJpeg = jpeg ? *jpeg : loadPhoto(c, record->id);
+              auto pdf = c.renderer.renderPdf(data, c.settings.badgeSize);
+              if (!pdf) {
+                out.push_back(BadgeFailed{g.id, pdf.error().message});
+                return;
+              }
+              RenderedBadge badge;
+              badge.badgeId = record->id;
+              badge.guestId = g.id;
+              badge.reprint = reprint;
+              badge.actor = actor;
+              badge.reason = reason;
+              badge.title = "Badge " + g.bookingCode;
+              badge.pdf = std::move(*pdf);
+              if (auto preview = c.renderer.renderRgba(data, c.settings.badgeSize, 150)) {
+                badge.preview = std::make_shared<const devices::RgbaImage>(std::move(*preview));
+              }
+              out.push_back(std::move(badge));
+            });
+          },
+          [&](const fx::RetryPrint& e) {
+            auto it = badgeOfGuest_.find(e.guestId);
+            if (it != badgeOfGuest_.end() && parts_.printer->retry(it->second)) {
+              jobs_[it->second].recorded = false;
+            }
+          },
+          [&](const fx::RecordFeedback& e) {
+            emitJson(jsonLine(json{{"event", "feedback"},
+                                   {"kind", toString(e.feedback.kind)},
+                                   {"rating", e.feedback.rating.value_or(0)},
+                                   {"category", e.feedback.category}}));
+            worker.post([f = e.feedback](WorkerContext& c, auto& out) {
+              const auto status = c.service.recordFeedback(f);
+              if (!status) {
+                out.push_back(WorkerLog{"feedback not recorded: " + status.error().message});
+              }
+              out.push_back(FlowEvent{ev::FeedbackRecorded{status.ok()}});
+            });
+          },
+          [&](const fx::VerifyStaffBadge& e) {
+            worker.post([text = e.text](WorkerContext& c, auto& out) {
+              auto found = c.store.findStaffByBadgeHash(sha256Hex(text));
+              if (!found) {
+                out.push_back(FlowEvent{ev::WorkFailed{"staff", found.error()}});
+                return;
+              }
+              std::optional<StaffSession> session;
+              if (*found && (*found)->active) {
+                session = StaffSession{(*found)->id, (*found)->name, (*found)->role, {}};
+              }
+              out.push_back(FlowEvent{ev::StaffVerified{session, true}});
+            });
+          },
+          [&](const fx::VerifyStaffPin& e) {
+            worker.post([pin = e.pin](WorkerContext& c, auto& out) {
+              auto staff = c.store.listStaff();
+              if (!staff) {
+                out.push_back(FlowEvent{ev::WorkFailed{"staff", staff.error()}});
+                return;
+              }
+              std::optional<StaffSession> session;
+              for (const auto& m : *staff) {
+                if (m.active && !m.pinHash.empty() && verifyPin(pin, m.pinHash)) {
+                  session = StaffSession{m.id, m.name, m.role, {}};
+                  break;
+                }
+              }
+              out.push_back(FlowEvent{ev::StaffVerified{session, false}});
+            });
+          },
+          [&](const fx::Audit& e) {
+            emitJson(jsonLine(
+                json{{"event", "audit"}, {"action", toString(e.action)}, {"actor", e.actor}}));
+            worker.post([a = e](WorkerContext& c, auto& out) {
+              AuditEvent audit;
+              audit.at = c.clock.now();
+              audit.terminal = c.settings.terminal;
+              audit.actor = a.actor;
+              audit.action = a.action;
+              audit.eventId = c.event.id;
+              audit.reason = a.reason;
+              if (auto status = c.store.appendAudit(audit); !status) {
+                out.push_back(WorkerLog{"audit not recorded: " + status.error().message});
+              }
+            });
+          },
+          [&](const fx::SearchGuests& e) {
+            worker.post([query = e.query](WorkerContext& c, auto& out) {
+              auto found = c.store.searchGuests(c.event.id, query, 8);
+              if (!found) {
+                out.push_back(FlowEvent{ev::WorkFailed{"search", found.error()}});
+                return;
+              }
+              std::vector<GuestSummary> rows;
+              for (const auto& g : *found) {
+                auto active = c.store.findActiveCheckin(c.event.id, g.id);
+                rows.push_back(GuestSummary{g.id, g.name, g.company, g.bookingCode, g.category,
+                                            active && active->has_value()});
+              }
+              out.push_back(FlowEvent{ev::SearchResults{query, std::move(rows)}});
+            });
+          },
+          [&](const fx::LoadGuest& e) {
+            worker.post([id = e.guestId](WorkerContext& c, auto& out) {
+              auto g = c.store.findGuest(c.event.id, id);
+              auto active = c.store.findActiveCheckin(c.event.id, id);
+              if (!g || !active) {
+                out.push_back(FlowEvent{ev::WorkFailed{"load", !g ? g.error() : active.error()}});
+                return;
+              }
+              if (!*g) {
+                out.push_back(FlowEvent{ev::WorkFailed{
+                    "load", makeError(ErrorKind::kNotFound,
+                                      "guest #" + std::to_string(id) + " is not in the roster")}});
+                return;
+              }
+              out.push_back(FlowEvent{ev::GuestLoaded{**g, *active}});
+            });
+          },
+          [&](const fx::StaffCheckIn& e) {
+            worker.post([e](WorkerContext& c, auto& out) {
+              const StaffTask task = e.method == CheckinMethod::kStaffOverride
+                                         ? StaffTask::kOverride
+                                         : StaffTask::kManualCheckin;
+              auto d = c.service.checkInByStaff(e.guestId, e.staff, e.method);
+              if (!d) {
+                out.push_back(
+                    FlowEvent{ev::StaffTaskDone{task, false, std::nullopt, d.error().message}});
+                return;
+              }
+              out.push_back(FlowEvent{ev::StaffTaskDone{task, true, std::move(*d), ""}});
+            });
+          },
+          [&](const fx::StaffUndo& e) {
+            worker.post([e](WorkerContext& c, auto& out) {
+              auto status = c.service.undo(e.checkinId, e.staff);
+              out.push_back(FlowEvent{ev::StaffTaskDone{StaffTask::kUndo, status.ok(), std::nullopt,
+                                                        status ? "" : status.error().message}});
+            });
+          },
+          [&](const fx::RegisterWalkIn& e) {
+            worker.post([e](WorkerContext& c, auto& out) {
+              auto d = c.service.registerWalkIn(e.draft, e.staff);
+              if (!d) {
+                out.push_back(FlowEvent{
+                    ev::StaffTaskDone{StaffTask::kWalkIn, false, std::nullopt, d.error().message}});
+                return;
+              }
+              out.push_back(
+                  FlowEvent{ev::StaffTaskDone{StaffTask::kWalkIn, true, std::move(*d), ""}});
+            });
+          },
+          [&](const fx::PrintTestPage&) {
+            worker.post([printer = parts_.printer, media = settings_.badgeMedia](WorkerContext& c,
+                                                                                 auto& out) {
+              auto job = devices::printTestPage(*printer, c.renderer.badgeTemplate(),
+                                                c.settings.badgeSize, c.clock.now(), media);
+              if (!job) {
+                out.push_back(WorkerLog{"test page: " + job.error().message});
+              }
+              out.push_back(FlowEvent{ev::TestPagePrinted{job.ok()}});
+            });
+          },
+          [&](const fx::Sound& e) {
+            if (parts_.sound != nullptr) {
+              parts_.sound->play(e.cue);
+            }
+          },
+          [&](const fx::ReleasePersonalData&) {
+            if (parts_.photo != nullptr) {
+              parts_.photo->clear();
+            }
+            photo_ = PhotoSnapshot{};
+            badgePreview_.reset();
+            phoneQr_.reset();
+            phoneQrKey_.clear();
+            heldKeys_.clear();
+            if (parts_.releaseUi) {
+              parts_.releaseUi();
+            }
+          },
+          [&](const fx::ResetScanner&) {
+            // Only half-typed scanner input is dropped. The deduplicator keeps its memory:
+            // the next guest's code is another text anyway, and the last guest's phone
+            // still in view must not start a second journey at once.
+            wedge_.reset();
+            heldKeys_.clear();
+          },
+          [&](const fx::Quit& e) {
+            emitJson(jsonLine(json{{"event", "quit"}, {"staff_id", e.staffId}}));
+            quit_ = true;
+          },
+      },
+      effect);
+}
+
+void TerminalController::onResult(WorkerResult result) {
+  std::visit(Overloaded{
+                 [&](FlowEvent& e) {
+                   if (const auto* c = std::get_if<ev::Committed>(&e); c && c->decision.checkin) {
+                     const CheckinRecord& r = *c->decision.checkin;
+                     emitJson(jsonLine(json{{"event", "checkin"},
+                                            {"checkin_id", r.id},
+                                            {"guest_id", r.guestId},
+                                            {"method", toString(r.method)},
+                                            {"needs_changed", r.needsChanged},
+                                            {"photo", r.photoTaken}}));
+                     if (parts_.wakeSync) {
+                       parts_.wakeSync();
+                     }
+                   }
+                   if (const auto* t = std::get_if<ev::StaffTaskDone>(&e)) {
+                     json j{{"event", "staff_task"}, {"task", toString(t->task)}, {"ok", t->ok}};
+                     if (t->decision && t->decision->checkin) {
+                       j["guest_id"] = t->decision->checkin->guestId;
+                       j["checkin_id"] = t->decision->checkin->id;
+                       j["method"] = toString(t->decision->checkin->method);
+                     }
+                     if (!t->ok) {
+                       j["error"] = t->error;
+                     }
+                     emitJson(jsonLine(j));
+                     if (t->ok && parts_.wakeSync) {
+                       parts_.wakeSync();
+                     }
+                   }
+                   apply(e);
+                 },
+                 [&](RenderedBadge& b) {
+                   badgePreview_ = b.preview;
+                   devices::PrintRequest request{b.badgeId, std::move(b.pdf), settings_.badgeMedia,
+                                                 b.title};
+                   const auto job = b.reprint ? parts_.printer->reprint(std::move(request))
+                                              : parts_.printer->submit(std::move(request));
+                   TrackedJob t;
+                   t.guestId = b.guestId;
+                   t.reprint = b.reprint;
+                   t.actor = b.actor;
+                   t.reason = b.reason;
+                   jobs_[b.badgeId] = t;
+                   badgeOfGuest_[b.guestId] = b.badgeId;
+                   emitJson(jsonLine(json{{"event", "badge"},
+                                          {"guest_id", b.guestId},
+                                          {"stage", "submitted"},
+                                          {"printer", job.printer},
+                                          {"attempt", job.attempt},
+                                          {"reprint", b.reprint}}));
+                 },
+                 [&](BadgeFailed& f) {
+                   emitJson(jsonLine(
+                       json{{"event", "badge"}, {"guest_id", f.guestId}, {"stage", "failed"}}));
+                   apply(ev::BadgeUpdate{
+                       BadgeProgress{f.guestId, BadgeStage::kFailed, "", f.detail, false}});
+                 },
+                 [&](StoreStats& s) { stats_ = s; },
+                 [&](WorkerLog& l) {
+                   if (parts_.log) {
+                     parts_.log(l.message);
+                   }
+                 },
+             },
+             result);
+}
+
+void TerminalController::trackPrintJobs() {
+  std::vector<FlowEvent> updates;
+  for (auto& [badgeId, t] : jobs_) {
+    const auto job = parts_.printer->job(badgeId);
+    if (!job || job->revision == t.revision) {
+      continue;
+    }
+    t.revision = job->revision;
+    const BadgeStage stage = stageOf(job->state);
+    const bool trouble = stage == BadgeStage::kWaitingForPrinter || stage == BadgeStage::kFailed;
+    updates.push_back(ev::BadgeUpdate{BadgeProgress{
+        t.guestId, stage, trouble ? devices::toString(job->printerState) : std::string(),
+        job->reason, t.reprint}});
+    emitJson(jsonLine(json{{"event", "badge"},
+                           {"guest_id", t.guestId},
+                           {"stage", toString(stage)},
+                           {"printer", job->printer},
+                           {"printer_state", devices::toString(job->printerState)},
+                           {"attempt", job->attempt}}));
+    if (devices::isSettled(job->state) && (!t.recorded || t.recordedState != job->state)) {
+      t.recorded = true;
+      t.recordedState = job->state;
+      parts_.worker->post([j = *job, t](WorkerContext& c, auto& out) {
+        recordPrintJob(c, j, t.guestId, t.reprint, t.actor, t.reason, out);
+      });
+    }
+  }
+  for (const auto& u : updates) {
+    apply(u);
+  }
+}
+
+void TerminalController::requestStats() {
+  parts_.worker->post([](WorkerContext& c, auto& out) {
+    StoreStats s;
+    if (auto counts = c.store.outboxCounts()) {
+      s.outboxDepth = counts->total;
+      s.oldestQueued = counts->oldest;
+    }
+    if (auto n = c.store.guestCount(c.event.id)) {
+      s.guests = *n;
+    }
+    s.diskFree = freeDiskBytes(c.settings.dataDir);
+    out.push_back(s);
+  });
+}
+
+void TerminalController::poll() {
+  if (parts_.pipeline != nullptr) {
+    while (auto scan = parts_.pipeline->pollScan()) {
+      apply(ev::CodeScanned{scan->text, scan->source});
+    }
+  }
+  for (auto& r : parts_.worker->drain()) {
+    onResult(std::move(r));
+  }
+  if (parts_.photo != nullptr) {
+    auto snap = parts_.photo->snapshot();
+    if (std::holds_alternative<flow::Photo>(state_.screen)) {
+      const auto& p = std::get<flow::Photo>(state_.screen);
+      if (snap.hint != p.hint || snap.countdown != p.countdown || snap.captured != p.captured) {
+        photo_ = snap;
+        apply(ev::PhotoUpdate{snap.hint, snap.countdown, snap.captured});
+      }
+    }
+    photo_ = std::move(snap);
+  }
+  trackPrintJobs();
+  const auto now = std::chrono::steady_clock::now();
+  static_assert(std::chrono::steady_clock::is_steady);
+  if (lastStatsSteady_ == std::chrono::steady_clock::time_point{} ||
+      now - lastStatsSteady_ > std::chrono::seconds(3)) {
+    lastStatsSteady_ = now;
+    requestStats();
+  }
+  apply(ev::Tick{});
+}
+
+void TerminalController::flushKeys(TimePoint now) {
+  if (heldKeys_.empty() || wedge_.assembling(now)) {
+    return;
+  }
+  auto keys = std::move(heldKeys_);
+  heldKeys_.clear();
+  for (const auto& [text, at] : keys) {
+    apply(ev::KeyText{text});
+  }
+}
+
+void TerminalController::keyText(const std::string& text, TimePoint at) {
+  wedge_.onText(text, at);
+  heldKeys_.emplace_back(text, at);
+}
+
+void TerminalController::keyEnter(TimePoint at) {
+  if (auto code = wedge_.onEnter(at)) {
+    heldKeys_.clear();
+    if (parts_.dedup == nullptr || parts_.dedup->accept(code->text, at)) {
+      apply(ev::CodeScanned{code->text, ScanSource::kWedgeScanner});
+    }
+    return;
+  }
+  flushKeys(at + std::chrono::hours(1));
+}
+
+void TerminalController::keyBackspace(TimePoint at) {
+  wedge_.onOtherKey(at);
+  flushKeys(at + std::chrono::hours(1));
+  apply(ev::Backspace{});
+}
+
+void TerminalController::keyOther(TimePoint at) {
+  wedge_.onOtherKey(at);
+  flushKeys(at + std::chrono::hours(1));
+}
+
+ui::TerminalView TerminalController::view() const {
+  ui::TerminalView v;
+  v.state = &state_;
+  v.flow = &flow_;
+  v.event = &event_;
+  v.now = clock_.now();
+  v.camera.mirrored = settings_.mirrorPreview;
+  if (parts_.pipeline != nullptr) {
+    const auto st = parts_.pipeline->status();
+    v.camera.preview = parts_.pipeline->latestPreview();
+    v.camera.streaming = st.camera.state == devices::CameraState::kStreaming;
+    v.camera.state = devices::toString(st.camera.state);
+    v.camera.reason = st.camera.reason;
+    v.camera.source = st.source;
+    v.camera.fps = st.framesPerSecond;
+    v.camera.decodeMillis = st.decodeMillisMedian;
+    v.camera.scanning = st.scanning;
+  } else {
+    v.camera.state = "no_camera";
+    v.camera.reason = "no camera configured ([camera] device = none)";
+  }
+  v.photo.face = photo_.face;
+  v.photo.captured = photo_.preview;
+  v.badgePreview = badgePreview_;
+  v.phoneQr = phoneQr_;
+  for (const auto& p : parts_.printer->printers()) {
+    v.printers.push_back(ui::PrinterView{p.printer, devices::toString(p.state), p.reason,
+                                         devices::isUsable(p.state)});
+  }
+  if (parts_.syncStatus) {
+    v.sync = parts_.syncStatus();
+  }
+  if (!v.sync.running) {
+    v.sync.outboxDepth = stats_.outboxDepth;
+    v.sync.oldestQueued = stats_.oldestQueued;
+  }
+  v.diskFreeBytes = stats_.diskFree;
+  v.guestCount = stats_.guests;
+  v.terminalName = settings_.terminalName;
+  v.version = settings_.version;
+  v.rendererName = renderer_;
+  v.soundStatus = parts_.sound != nullptr ? parts_.sound->status() : std::string("off");
+  return v;
+}
+
+std::string phoneSummary(const Event& event, const Guest& g, const ui::Catalogs& catalogs,
+                         const std::string& language) {
+  const auto tr = [&](std::string_view key) { return std::string(catalogs.text(language, key)); };
+  const auto when = [&](TimePoint t) {
+    return formatLocal(t, event.timezone, "MM-dd HH:mm", language);
+  };
+  std::string out = event.name + "\n" + g.name + " (" + g.bookingCode + ")\n";
+  const auto& l = g.lodging;
+  if (!l.room.empty() || !l.hotel.empty()) {
+    out += tr("info.room") + ": " + l.room + (l.floor.empty() ? "" : " (" + l.floor + "F)") +
+           (l.hotel.empty() ? "" : ", " + l.hotel) + "\n";
+  }
+  if (!event.wifiSsid.empty()) {
+    out += tr("info.wifi") + ": " + event.wifiSsid + " / " + event.wifiPassword + "\n";
+  }
+  for (const auto& leg : g.transport) {
+    out += tr("info.pickup") + ": " + (leg.pickupTime ? when(*leg.pickupTime) + " " : "") +
+           leg.pickupPlace + (leg.vehicle.empty() ? "" : ", " + leg.vehicle) +
+           (leg.driverPhone.empty() ? "" : ", " + leg.driver + " " + leg.driverPhone) + "\n";
+  }
+  for (const auto& m : g.meetings) {
+    out += tr("info.meeting") + ": " + m.name + (m.startsAt ? " " + when(*m.startsAt) : "") +
+           (m.room.empty() ? "" : ", " + m.room) + (m.seat.empty() ? "" : ", " + m.seat) + "\n";
+  }
+  if (!event.emergencyContacts.empty()) {
+    out += tr("info.contact") + ": " + event.emergencyContacts.front().phone + "\n";
+  }
+  if (!out.empty() && out.back() == '\n') {
+    out.pop_back();
+  }
+  return out;
+}
+
+}  // namespace kiosk::app

@@ -1,0 +1,89 @@
+// The screens: one free function per screen, one file each. A screen draws its view of
+// the flow's state inside the body of the frame and returns the user's intent (at most
+// one per frame). Screens hold no state, ask no device and no database: everything
+// they show comes in as arguments.
+//
+// UI thread only, inside a frame (see TerminalUi).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+
+#include "kiosk/core/flow.h"
+#include "ui/terminal_view.h"
+#include "ui/widgets.h"
+
+namespace kiosk::ui {
+
+using Intent = std::optional<FlowEvent>;
+
+struct TextureRef {
+  std::uint32_t id = 0;
+  int width = 0;
+  int height = 0;
+};
+
+// Images the frame has uploaded for the screens.
+struct ScreenImages {
+  TextureRef preview;  // camera
+  TextureRef photo;    // the captured badge photo
+  TextureRef badge;    // the badge being printed
+};
+
+Intent drawAttract(Ui& ui, const TerminalView& view, const ScreenImages& images);
+Intent drawFindBooking(Ui& ui, const TerminalView& view, const flow::FindBooking& s);
+Intent drawChecking(Ui& ui, const TerminalView& view, const flow::Checking& s);
+Intent drawConfirmIdentity(Ui& ui, const TerminalView& view, const flow::ConfirmIdentity& s);
+Intent drawPhoto(Ui& ui, const TerminalView& view, const flow::Photo& s,
+                 const ScreenImages& images);
+Intent drawConfirmNeeds(Ui& ui, const TerminalView& view, const flow::ConfirmNeeds& s);
+Intent drawCommitting(Ui& ui, const TerminalView& view, const flow::Committing& s);
+Intent drawPrinting(Ui& ui, const TerminalView& view, const flow::Printing& s,
+                    const ScreenImages& images);
+Intent drawInfo(Ui& ui, const TerminalView& view, const flow::Info& s);
+Intent drawDone(Ui& ui, const TerminalView& view, const flow::Done& s);
+Intent drawReportProblem(Ui& ui, const TerminalView& view, const flow::ReportProblem& s);
+Intent drawRefused(Ui& ui, const TerminalView& view, const flow::Refused& s);
+Intent drawCallStaff(Ui& ui, const TerminalView& view, const flow::CallStaff& s);
+Intent drawFailure(Ui& ui, const TerminalView& view, const flow::Failure& s);
+Intent drawStaffUnlock(Ui& ui, const TerminalView& view, const flow::StaffUnlock& s);
+Intent drawStaffHome(Ui& ui, const TerminalView& view, const flow::StaffHome& s);
+Intent drawStaffGuest(Ui& ui, const TerminalView& view, const flow::StaffGuest& s);
+Intent drawStaffReason(Ui& ui, const TerminalView& view, const flow::StaffReason& s);
+Intent drawStaffWalkIn(Ui& ui, const TerminalView& view, const flow::StaffWalkIn& s);
+Intent drawStaffDevices(Ui& ui, const TerminalView& view, const flow::StaffDevices& s,
+                        const ScreenImages& images);
+
+// --- pieces shared by several screens (screen_parts.cpp) ---
+
+inline Intent tap(Action action, int index = 0, std::string text = {}) {
+  return FlowEvent{ev::Tap{action, index, std::move(text)}};
+}
+
+// The journey's steps (1 confirm, 2 photo, 3 needs, 4 badge); consumes its height.
+void stepBar(Ui& ui, Rect& body, int step, bool photoStep);
+// Title and optional subtitle at the top of `body`; consumes their height.
+void titleBlock(Ui& ui, Rect& body, std::string_view title, std::string_view subtitle = {},
+                Align align = Align::kLeft);
+// The camera picture, cropped to fill `r`, with a frame guide; `mirrored` like a mirror.
+void cameraPanel(Ui& ui, Rect r, const TextureRef& preview, const CameraView& camera,
+                 bool codeGuide);
+// A round icon in a soft circle.
+void badgeIcon(Ui& ui, Vec2 center, float radius, Icon icon, Color background, Color foreground);
+// A panel with an icon, a title and a body text (catalog strings); returns its height.
+float messagePanel(Ui& ui, Rect r, Icon icon, Color background, Color foreground,
+                   std::string_view title, std::string_view body, bool measureOnly = false);
+// The rows of one labelled value ("Room", "1208") with an icon; consumes its height.
+void infoRow(Ui& ui, Rect& area, Icon icon, std::string_view label, std::string_view value,
+             int maxLines = 2);
+// Catalog keys.
+std::string categoryKey(GuestCategory category);
+std::string outcomeKey(
+    const ScanDecision& decision);  // "outcome.<id>" or "outcome.needs_staff.<reason>"
+// Where the on-screen keyboard goes: under the content in portrait, beside it (right
+// half, at the bottom) in landscape; consumes that part of `body`.
+Rect keyboardArea(Ui& ui, Rect& body, KeyboardKind kind);
+// Footer area for `rows` rows of buttons; consumes it from the bottom of `body`.
+Rect footer(Ui& ui, Rect& body, int rows);
+
+}  // namespace kiosk::ui

@@ -1,0 +1,158 @@
+// Device health for staff and IT: camera, printers, sync, storage, terminal; a printer
+// test page; quitting the terminal (staff only).
+#include <algorithm>
+#include <cstdio>
+
+#include "ui/screens/screens.h"
+
+namespace kiosk::ui {
+
+namespace {
+
+std::string bytesText(std::uint64_t bytes) {
+  char buf[32];
+  const double gb = static_cast<double>(bytes) / (1024.0 * 1024.0 * 1024.0);
+  if (gb >= 1) {
+    std::snprintf(buf, sizeof buf, "%.1f GB", gb);
+  } else {
+    std::snprintf(buf, sizeof buf, "%.0f MB", static_cast<double>(bytes) / (1024.0 * 1024.0));
+  }
+  return buf;
+}
+
+// A section: title, then rows of "label  value" (values are roster text).
+Rect section(Ui& ui, Rect& area, std::string_view title, float height) {
+  Rect card = area.takeTop(height, ui.m().gap);
+  ui.card(card, ui.pal().surface);
+  Rect inner = card.inset(ui.u(28), ui.u(22));
+  ui.text(title, FontRole::kBodyBold, ui.pal().text, inner.takeTop(ui.m().bodyPx * 1.4f, ui.u(8)));
+  return inner;
+}
+
+void row(Ui& ui, Rect& inner, std::string_view label, const std::string& value, Color valueColor) {
+  const float h = ui.m().captionPx * 1.45f;
+  if (inner.h < h) {
+    return;
+  }
+  Rect r = inner.takeTop(h, ui.u(4));
+  const Rect l = r.takeLeft(r.w * 0.38f, ui.u(12));
+  ui.text(label, FontRole::kCaption, ui.pal().textMuted, l, Align::kLeft, true);
+  ui.roster(value, ui.rosterStyle(FontRole::kCaption, valueColor), r, Align::kLeft, true);
+}
+
+}  // namespace
+
+Intent drawStaffDevices(Ui& ui, const TerminalView& view, const flow::StaffDevices& s,
+                        const ScreenImages& images) {
+  Intent out;
+  const auto& p = ui.pal();
+  Rect body = ui.layout().body;
+  const Rect foot = footer(ui, body, 1);
+  const auto cells = foot.columns(3, ui.m().gap);
+  if (ui.button("staff.devices.back", ui.tr("common.back"), cells[0], ButtonKind::kSecondary,
+                Icon::kBack)) {
+    out = tap(Action::kBack);
+  }
+  if (ui.button("devices.test_print", ui.tr("staff.devices.test_print"), cells[1],
+                ButtonKind::kSecondary, Icon::kPrinter)) {
+    out = tap(Action::kStaffTestPrint);
+  }
+  if (ui.button("staff.quit", ui.tr("staff.quit"), cells[2], ButtonKind::kQuiet, Icon::kExit)) {
+    out = tap(Action::kQuit);
+  }
+  if (!s.notice.empty()) {
+    const float h = messagePanel(ui, body, Icon::kPrinter, p.successSoft, p.onSuccessSoft,
+                                 ui.tr(s.notice), "", true);
+    messagePanel(ui, body.takeTop(h, ui.m().gap), Icon::kPrinter, p.successSoft, p.onSuccessSoft,
+                 ui.tr(s.notice), "");
+  }
+  const bool portrait = ui.layout().portrait;
+  // Two columns in landscape, one in portrait (both names then take from `body`).
+  Rect leftColumn;
+  if (!portrait) {
+    leftColumn = body.takeLeft(body.w / 2 - ui.m().gap / 2, ui.m().gap);
+  }
+  Rect& left = portrait ? body : leftColumn;
+  Rect& right = body;
+  const float line = ui.m().captionPx * 1.45f + ui.u(4);
+  const auto ok = [&](bool good) { return good ? p.success : p.danger; };
+
+  // Camera, with a small live picture.
+  {
+    Rect inner = section(ui, left, ui.tr("staff.devices.camera"),
+                         ui.m().bodyPx * 1.4f + 5 * line + ui.u(60));
+    const Rect thumb = inner.takeRight(std::min(inner.h * 4 / 3, inner.w * 0.35f), ui.m().gap);
+    cameraPanel(ui, thumb.centered(thumb.w, thumb.w * 0.75f), images.preview, view.camera, false);
+    row(ui, inner, ui.tr("staff.devices.state"), view.camera.state, ok(view.camera.streaming));
+    if (!view.camera.reason.empty()) {
+      row(ui, inner, ui.tr("staff.devices.reason"), view.camera.reason, p.text);
+    }
+    row(ui, inner, ui.tr("staff.devices.source"), view.camera.source, p.text);
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.1f fps · %.1f ms", view.camera.fps, view.camera.decodeMillis);
+    row(ui, inner, ui.tr("staff.devices.rate"), buf, p.text);
+  }
+  // Printers.
+  {
+    const float h = ui.m().bodyPx * 1.4f +
+                    static_cast<float>(std::max<std::size_t>(1, view.printers.size())) * 3 * line +
+                    ui.u(60);
+    Rect inner = section(ui, left, ui.tr("staff.devices.printer"), h);
+    if (view.printers.empty()) {
+      row(ui, inner, ui.tr("staff.devices.state"), "-", p.text);
+    }
+    for (const auto& printer : view.printers) {
+      row(ui, inner, ui.tr("staff.devices.name"), printer.name, p.text);
+      row(ui, inner, ui.tr("staff.devices.state"), printer.state, ok(printer.usable));
+      if (!printer.reason.empty()) {
+        row(ui, inner, ui.tr("staff.devices.reason"), printer.reason, p.text);
+      }
+    }
+  }
+  // Sync.
+  {
+    Rect inner =
+        section(ui, right, ui.tr("staff.devices.sync"), ui.m().bodyPx * 1.4f + 5 * line + ui.u(60));
+    const auto& sy = view.sync;
+    std::string state;
+    if (!sy.configured) {
+      state = std::string(ui.tr("staff.devices.standalone"));
+    } else if (!sy.running) {
+      state = std::string(ui.tr("staff.devices.sync_unavailable"));
+    } else if (sy.deviceRevoked) {
+      state = std::string(ui.tr("staff.devices.revoked"));
+    } else if (sy.needsEnrollment) {
+      state = std::string(ui.tr("staff.devices.not_enrolled"));
+    } else {
+      state = std::string(ui.tr(sy.online ? "staff.devices.online" : "staff.devices.offline"));
+    }
+    row(ui, inner, ui.tr("staff.devices.state"), state, ok(!sy.configured || sy.online));
+    row(ui, inner, ui.tr("staff.devices.queue"), std::to_string(sy.outboxDepth),
+        sy.outboxDepth == 0 ? p.text : p.danger);
+    if (sy.lastSync) {
+      row(ui, inner, ui.tr("staff.devices.last_sync"),
+          guestDay(ui, *sy.lastSync, view.event->timezone) + " " +
+              guestTime(ui, *sy.lastSync, view.event->timezone),
+          p.text);
+    }
+    if (!sy.lastError.empty()) {
+      row(ui, inner, ui.tr("staff.devices.reason"), sy.lastError, p.danger);
+    }
+  }
+  // Storage and terminal.
+  {
+    Rect inner = section(ui, right, ui.tr("staff.devices.terminal"),
+                         ui.m().bodyPx * 1.4f + 6 * line + ui.u(60));
+    row(ui, inner, ui.tr("staff.devices.name"), view.terminalName, p.text);
+    row(ui, inner, ui.tr("staff.devices.disk"),
+        view.diskFreeBytes ? bytesText(*view.diskFreeBytes) : std::string("-"),
+        view.diskFreeBytes && *view.diskFreeBytes < 512ull * 1024 * 1024 ? p.danger : p.text);
+    row(ui, inner, ui.tr("staff.devices.guests"), std::to_string(view.guestCount), p.text);
+    row(ui, inner, ui.tr("staff.devices.version"), view.version, p.text);
+    row(ui, inner, ui.tr("staff.devices.renderer"), view.rendererName, p.text);
+    row(ui, inner, ui.tr("staff.devices.sound"), view.soundStatus, p.text);
+  }
+  return out;
+}
+
+}  // namespace kiosk::ui

@@ -1,0 +1,327 @@
+#include "ui/terminal_ui.h"
+
+#include <imgui.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+
+#include "kiosk/core/local_time.h"
+#include "ui/screens/screens.h"
+#include "ui/widgets.h"
+
+namespace kiosk::ui {
+
+namespace {
+
+template <class... Ts>
+struct Overloaded : Ts... {
+  using Ts::operator()...;
+};
+template <class... Ts>
+Overloaded(Ts...) -> Overloaded<Ts...>;
+
+constexpr ImGuiWindowFlags kCanvasFlags =
+    ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize |
+    ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBackground |
+    ImGuiWindowFlags_NoScrollWithMouse | ImGuiWindowFlags_NoNav;
+
+// The header band: the event on guest screens, the staff member and staff navigation
+// in staff mode.
+Intent drawHeader(Ui& ui, const TerminalView& view) {
+  Intent out;
+  const auto& p = ui.pal();
+  const Layout& layout = ui.layout();
+  const bool staff = isStaffScreen(view.state->screen) && view.state->staff.has_value();
+  const Rect band = layout.header;
+  ui.fill(band, staff ? p.staffBand : p.brand);
+  if (p.highContrast) {
+    ui.fill(Rect{band.x, band.bottom() - ui.u(3), band.w, ui.u(3)}, p.border);
+  }
+  Rect inner = band.inset(ui.m().margin, ui.u(18));
+  const Color on = staff ? p.onStaffBand : p.onBrand;
+  if (staff) {
+    const float navH = inner.h;
+    struct Nav {
+      const char* name;
+      const char* label;
+      Action action;
+      Icon icon;
+    };
+    const Nav navs[] = {
+        {"staff.nav.home", "staff.nav.search", Action::kStaffHome, Icon::kSearch},
+        {"staff.nav.walk_in", "staff.nav.walk_in", Action::kStaffWalkIn, Icon::kPlus},
+        {"staff.nav.devices", "staff.nav.devices", Action::kStaffDevices, Icon::kGear},
+        {"staff.nav.lock", "staff.nav.lock", Action::kStaffLock, Icon::kLock}};
+    const bool compact = !layout.portrait ? false : true;
+    const float navW = compact ? navH * 1.25f : ui.u(230);
+    for (int i = 3; i >= 0; --i) {
+      const Rect r = inner.takeRight(navW, ui.u(12));
+      if (ui.button(navs[i].name, compact ? std::string_view{} : ui.tr(navs[i].label), r,
+                    ButtonKind::kOnBrand, navs[i].icon)) {
+        out = tap(navs[i].action);
+      }
+    }
+    ui.text(ui.tr("staff.mode"), FontRole::kCaption, staff ? p.onStaffBand : p.onBrandMuted,
+            inner.takeTop(inner.h * 0.45f));
+    ui.roster(view.state->staff->name, ui.rosterStyle(FontRole::kBodyBold, on), inner);
+    return out;
+  }
+  // Clock on the right: digits only, always in the font.
+  const std::string clock = view.event != nullptr
+                                ? formatLocal(view.now, view.event->timezone, "HH:mm", "en")
+                                : std::string();
+  const float clockW = ui.measure(clock, FontRole::kTitle).x + ui.u(8);
+  ui.text(clock, FontRole::kTitle, on, inner.takeRight(clockW, ui.m().gap), Align::kRight, true);
+  if (view.event != nullptr) {
+    auto nameStyle = ui.rosterStyle(FontRole::kBodyBold, on, 1);
+    const Rect top{inner.x, inner.y, inner.w, inner.h * 0.56f};
+    const Rect bottom{inner.x, inner.y + inner.h * 0.58f, inner.w, inner.h * 0.42f};
+    ui.roster(localizedPart(view.event->name, ui.language()), nameStyle, top, Align::kLeft, true);
+    ui.roster(localizedPart(view.event->venue, ui.language()),
+              ui.rosterStyle(FontRole::kCaption, p.onBrandMuted, 1), bottom, Align::kLeft, true);
+  }
+  return out;
+}
+
+void drawReachArea(Ui& ui, const TerminalView& view) {
+  const auto& p = ui.pal();
+  const Rect area = ui.layout().reachArea;
+  ui.fill(area, p.surfaceAlt);
+  if (std::holds_alternative<flow::Attract>(view.state->screen)) {
+    return;  // the attract screen shows the camera here
+  }
+  Rect inner = area.inset(ui.m().margin);
+  if (view.event != nullptr) {
+    auto style = ui.rosterStyle(FontRole::kTitle, p.text, 3);
+    inner.takeTop(
+        ui.roster(localizedPart(view.event->name, ui.language()), style, inner, Align::kCenter),
+        ui.m().gap);
+  }
+  const std::string_view note = ui.tr("reach.note");
+  const float h = ui.measure(note, FontRole::kBody, inner.w).y;
+  const Rect noteBox{inner.x, inner.bottom() - h, inner.w, h};
+  ui.text(note, FontRole::kBody, p.textMuted, noteBox, Align::kCenter);
+  ui.icon(Icon::kReach, Rect{inner.center().x - ui.u(36), noteBox.y - ui.u(96), ui.u(72), ui.u(72)},
+          p.primary);
+}
+
+float bannerHeight(const Ui& ui) {
+  const float textW = ui.layout().body.w - ui.u(56) - ui.u(92) - ui.u(24) -
+                      (ui.measure(ui.tr("idle.stay"), FontRole::kButton).x + ui.u(72)) - ui.m().gap;
+  const float textH =
+      ui.measure(ui.trf("idle.countdown", {{"seconds", "10"}}), FontRole::kBody, textW).y;
+  return std::max(ui.u(132), textH + ui.u(48));
+}
+
+Intent drawIdleBanner(Ui& ui, Millis left, Millis warning) {
+  Intent out;
+  const auto& p = ui.pal();
+  const Rect body = ui.layout().body;
+  const Rect banner{body.x, body.y, body.w, bannerHeight(ui)};
+  if (!p.highContrast) {
+    ui.fill(Rect{banner.x, banner.y + ui.u(8), banner.w, banner.h}, hex(0x000000, 0.12f),
+            ui.m().radius);
+  }
+  ui.fill(banner, p.warningSoft, ui.m().radius);
+  if (p.highContrast) {
+    ui.stroke(banner, p.onWarningSoft, ui.u(3), ui.m().radius);
+  }
+  Rect inner = banner.inset(ui.u(28), ui.u(20));
+  const float ringArea = std::min(inner.h, ui.u(92));
+  const int seconds = static_cast<int>((left.count() + 999) / 1000);
+  const float fraction =
+      static_cast<float>(left.count()) / static_cast<float>(std::max<long>(1, warning.count()));
+  const float r = ringArea / 2;
+  const Vec2 c{inner.x + r, inner.center().y};
+  ui.ring(c, r - ui.u(4), p.onWarningSoft.withAlpha(0.25f), ui.u(8));
+  ui.arc(c, r - ui.u(4), -1.5708f, -1.5708f + 6.2832f * fraction, p.onWarningSoft, ui.u(8));
+  ui.text(std::to_string(seconds), FontRole::kBodyBold, p.onWarningSoft,
+          Rect{c.x - r, c.y - r, 2 * r, 2 * r}, Align::kCenter, true);
+  inner.takeLeft(2 * r + ui.u(24));
+  const std::string_view stay = ui.tr("idle.stay");
+  const float stayW = ui.measure(stay, FontRole::kButton).x + ui.u(72);
+  if (ui.button("idle.stay", stay,
+                inner.takeRight(stayW, ui.m().gap).centered(stayW, std::min(inner.h, ui.u(92))),
+                ButtonKind::kPrimary)) {
+    out = FlowEvent{ev::Touch{}};
+  }
+  ui.text(ui.trf("idle.countdown", {{"seconds", std::to_string(seconds)}}), FontRole::kBody,
+          p.onWarningSoft, inner, Align::kLeft, true);
+  return out;
+}
+
+}  // namespace
+
+TerminalUi::TerminalUi(Window& window, Fonts& fonts, const Catalogs& catalogs)
+    : window_(window), fonts_(fonts), catalogs_(catalogs) {}
+
+TerminalUi::~TerminalUi() = default;
+
+const Palette& TerminalUi::palette(const TerminalView& view) const {
+  return view.state != nullptr && view.state->prefs.highContrast ? highContrastPalette()
+                                                                 : standardPalette();
+}
+
+Status TerminalUi::prepare(const TerminalView& view) {
+  const int w = window_.width();
+  const int h = window_.height();
+  const bool large =
+      view.state != nullptr && view.state->prefs.largeText && !isStaffScreen(view.state->screen);
+  if (w == builtWidth_ && h == builtHeight_ && large == builtLarge_) {
+    return okStatus();
+  }
+  const Metrics next = metricsFor(w, h, large);
+  auto status = window_.rebuildFonts([&] { return fonts_.build(next, catalogs_.codePoints()); });
+  if (!status) {
+    return status;
+  }
+  metrics_ = next;
+  builtWidth_ = w;
+  builtHeight_ = h;
+  builtLarge_ = large;
+  text_.clear();  // sizes changed: every roster text renders anew
+  return okStatus();
+}
+
+Layout TerminalUi::layoutFor(const TerminalView& view) const {
+  Layout l;
+  const float w = static_cast<float>(builtWidth_);
+  const float h = static_cast<float>(builtHeight_);
+  const Metrics& m = metrics_;
+  l.screen = Rect{0, 0, w, h};
+  l.portrait = h >= w;
+  l.header = Rect{0, 0, w, m.headerHeight};
+  l.body = Rect{m.margin, m.headerHeight + m.margin, w - 2 * m.margin,
+                h - m.headerHeight - 2 * m.margin};
+  l.reach = l.portrait && view.state->prefs.reachMode && !isStaffScreen(view.state->screen);
+  if (l.reach) {
+    const float top = std::round(h * 0.40f);
+    l.reachArea = Rect{0, m.headerHeight, w, top - m.headerHeight};
+    l.body = Rect{m.margin, top + m.margin * 0.75f, w - 2 * m.margin, h - top - m.margin * 1.75f};
+  }
+  return l;
+}
+
+void TerminalUi::updateImages(const TerminalView& view) {
+  if (view.camera.preview && view.camera.preview->sequence != previewSequence_) {
+    const auto& f = *view.camera.preview;
+    preview_.upload(f.width, f.height, Texture::Format::kRgb, f.pixels);
+    previewSequence_ = f.sequence;
+  }
+  if (view.photo.captured.get() != photoSource_) {
+    photoSource_ = view.photo.captured.get();
+    if (view.photo.captured) {
+      const auto& img = *view.photo.captured;
+      photo_.upload(img.width, img.height, Texture::Format::kRgba, img.pixels);
+    } else {
+      photo_.reset();
+    }
+  }
+  if (view.badgePreview.get() != badgeSource_) {
+    badgeSource_ = view.badgePreview.get();
+    if (view.badgePreview) {
+      const auto& img = *view.badgePreview;
+      badge_.upload(img.width, img.height, Texture::Format::kRgba, img.pixels);
+    } else {
+      badge_.reset();
+    }
+  }
+}
+
+std::vector<FlowEvent> TerminalUi::draw(const TerminalView& view, double seconds) {
+  std::vector<FlowEvent> events;
+  controls_.beginFrame();
+  updateImages(view);
+  const Palette& pal = palette(view);
+  const Layout layout = layoutFor(view);
+  const auto& state = *view.state;
+
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(0, 0));
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowBorderSize, 0.0f);
+  ImGui::SetNextWindowPos(ImVec2(0, 0));
+  ImGui::SetNextWindowSize(ImVec2(layout.screen.w, layout.screen.h));
+  ImGui::Begin("##terminal", nullptr, kCanvasFlags | ImGuiWindowFlags_NoBringToFrontOnFocus);
+
+  Ui::Parts parts;
+  parts.palette = &pal;
+  parts.metrics = metrics_;
+  parts.layout = layout;
+  parts.fonts = &fonts_;
+  parts.text = &text_;
+  parts.controls = &controls_;
+  parts.catalogs = &catalogs_;
+  parts.language = state.prefs.language;
+  parts.seconds = seconds;
+  Ui ui(parts);
+  // The background is the GL clear colour: no full-screen fill (fill rate).
+  if (auto e = drawHeader(ui, view)) {
+    events.push_back(std::move(*e));
+  }
+  if (layout.reach) {
+    drawReachArea(ui, view);
+  }
+  const ScreenImages images{TextureRef{preview_.id(), preview_.width(), preview_.height()},
+                            TextureRef{photo_.id(), photo_.width(), photo_.height()},
+                            TextureRef{badge_.id(), badge_.width(), badge_.height()}};
+  Intent intent = std::visit(
+      Overloaded{
+          [&](const flow::Attract&) { return drawAttract(ui, view, images); },
+          [&](const flow::FindBooking& s) { return drawFindBooking(ui, view, s); },
+          [&](const flow::Checking& s) { return drawChecking(ui, view, s); },
+          [&](const flow::ConfirmIdentity& s) { return drawConfirmIdentity(ui, view, s); },
+          [&](const flow::Photo& s) { return drawPhoto(ui, view, s, images); },
+          [&](const flow::ConfirmNeeds& s) { return drawConfirmNeeds(ui, view, s); },
+          [&](const flow::Committing& s) { return drawCommitting(ui, view, s); },
+          [&](const flow::Printing& s) { return drawPrinting(ui, view, s, images); },
+          [&](const flow::Info& s) { return drawInfo(ui, view, s); },
+          [&](const flow::Done& s) { return drawDone(ui, view, s); },
+          [&](const flow::ReportProblem& s) { return drawReportProblem(ui, view, s); },
+          [&](const flow::Refused& s) { return drawRefused(ui, view, s); },
+          [&](const flow::CallStaff& s) { return drawCallStaff(ui, view, s); },
+          [&](const flow::Failure& s) { return drawFailure(ui, view, s); },
+          [&](const flow::StaffUnlock& s) { return drawStaffUnlock(ui, view, s); },
+          [&](const flow::StaffHome& s) { return drawStaffHome(ui, view, s); },
+          [&](const flow::StaffGuest& s) { return drawStaffGuest(ui, view, s); },
+          [&](const flow::StaffReason& s) { return drawStaffReason(ui, view, s); },
+          [&](const flow::StaffWalkIn& s) { return drawStaffWalkIn(ui, view, s); },
+          [&](const flow::StaffDevices& s) { return drawStaffDevices(ui, view, s, images); },
+      },
+      state.screen);
+  if (intent) {
+    events.push_back(std::move(*intent));
+  }
+  ImGui::End();
+
+  // The idle countdown floats above the screen in its own window, so its button wins
+  // over whatever lies under it.
+  const auto left = view.flow->idleRemaining(state, view.now);
+  const Millis warning = view.flow->config().idleWarning;
+  if (left && *left <= warning) {
+    const Rect banner{layout.body.x, layout.body.y, layout.body.w, bannerHeight(ui) + ui.u(12)};
+    ImGui::SetNextWindowPos(ImVec2(banner.x, banner.y));
+    ImGui::SetNextWindowSize(ImVec2(banner.w, banner.h));
+    ImGui::Begin("##idle", nullptr, kCanvasFlags);
+    Ui overlay(parts);
+    if (auto e = drawIdleBanner(overlay, *left, warning)) {
+      events.push_back(std::move(*e));
+    }
+    ImGui::End();
+  }
+  ImGui::PopStyleVar(2);
+  return events;
+}
+
+void TerminalUi::finishFrame() {
+  text_.endFrame();
+}
+
+void TerminalUi::releasePersonalData() {
+  text_.clear();
+  photo_.reset();
+  photoSource_ = nullptr;
+  badge_.reset();
+  badgeSource_ = nullptr;
+}
+
+}  // namespace kiosk::ui

@@ -1,0 +1,103 @@
+// Colours of the terminal: a calm standard palette and a high-contrast one, the WCAG
+// contrast arithmetic that keeps every text/background pair readable, and the sizes
+// that scale with the screen.
+//
+// Pure values and functions; any thread. Applying a palette to ImGui's style happens in
+// the window code (ImGui stays out of this header).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace kiosk::ui {
+
+// sRGB, 0..1 per channel.
+struct Color {
+  float r = 0;
+  float g = 0;
+  float b = 0;
+  float a = 1;
+  bool operator==(const Color&) const = default;
+  Color withAlpha(float alpha) const { return Color{r, g, b, alpha}; }
+};
+
+// 0xRRGGBB.
+Color hex(std::uint32_t rgb, float alpha = 1);
+// Packed as ImGui's IM_COL32 (ABGR in memory order).
+std::uint32_t packColor(Color c);
+
+// WCAG 2.x relative luminance and contrast ratio (1..21). Alpha is ignored: every text
+// colour of a palette is opaque.
+double relativeLuminance(Color c);
+double contrastRatio(Color foreground, Color background);
+
+struct Palette {
+  std::string name;
+  Color background;    // the page
+  Color surface;       // cards
+  Color surfaceAlt;    // quiet panels, inactive chips, keyboard base
+  Color border;        // hairlines (decoration, not text)
+  Color text;          // body text on background and surface
+  Color textMuted;     // secondary text on background and surface
+  Color brand;         // header band
+  Color onBrand;       // text on the header band
+  Color onBrandMuted;  // secondary text on the header band
+  Color primary;       // the one obvious action
+  Color onPrimary;
+  Color primaryPressed;
+  Color secondary;  // other actions
+  Color onSecondary;
+  Color selected;  // a chosen chip or tab
+  Color onSelected;
+  Color successSoft;  // "you're checked in" panels
+  Color onSuccessSoft;
+  Color success;      // check marks, accents
+  Color warningSoft;  // printer trouble, idle countdown
+  Color onWarningSoft;
+  Color dangerSoft;  // refusals
+  Color onDangerSoft;
+  Color danger;     // refusal icon
+  Color staffBand;  // header band in staff mode
+  Color onStaffBand;
+  Color key;  // on-screen keyboard keys
+  Color onKey;
+  Color previewFrame;  // camera guide corners
+  Color scrim;         // behind overlays
+  bool highContrast = false;
+};
+
+const Palette& standardPalette();
+const Palette& highContrastPalette();
+std::vector<const Palette*> allPalettes();
+
+// Every text colour of the palette with each background it is drawn on; the contrast
+// test and the palette's own comments rely on this list being complete.
+struct TextPair {
+  std::string what;
+  Color foreground;
+  Color background;
+};
+std::vector<TextPair> textPairs(const Palette& palette);
+
+// Sizes in pixels for a screen, from a unit that is 1 on a 1080-pixel short side.
+struct Metrics {
+  float unit = 1;
+  float margin = 48;
+  float gap = 24;
+  float radius = 20;
+  float headerHeight = 132;
+  float buttonHeight = 120;  // well above 48 dp on every supported screen
+  float chipHeight = 96;
+  float keyHeight = 104;
+  float captionPx = 30;
+  float bodyPx = 38;
+  float buttonPx = 40;
+  float titlePx = 64;
+  float heroPx = 112;
+};
+
+// `largeText` scales the type (and the controls that hold it) by a quarter.
+Metrics metricsFor(int width, int height, bool largeText);
+
+}  // namespace kiosk::ui

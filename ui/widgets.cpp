@@ -1,0 +1,737 @@
+#include "ui/widgets.h"
+
+#include <imgui.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <numbers>
+
+#include "kiosk/core/local_time.h"
+
+namespace kiosk::ui {
+
+namespace {
+
+ImVec2 v(Vec2 p) {
+  return ImVec2(p.x, p.y);
+}
+
+ImU32 col(Color c) {
+  return packColor(c);
+}
+
+std::size_t utf8Length(const char* s, const char* end) {
+  const auto c = static_cast<unsigned char>(*s);
+  std::size_t n = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : 4;
+  return std::min<std::size_t>(n, static_cast<std::size_t>(end - s));
+}
+
+struct Line {
+  const char* begin;
+  const char* end;
+  float width;
+};
+
+std::vector<Line> wrapLines(ImFont* font, float px, std::string_view text, float wrap) {
+  std::vector<Line> lines;
+  const char* s = text.data();
+  const char* end = text.data() + text.size();
+  const float scale = px / font->FontSize;
+  while (s < end) {
+    const char* lineEnd = wrap > 0 ? font->CalcWordWrapPositionA(scale, s, end, wrap) : end;
+    if (const void* nl = std::memchr(s, '\n', static_cast<std::size_t>(lineEnd - s))) {
+      lineEnd = static_cast<const char*>(nl);
+    }
+    if (lineEnd <= s) {
+      lineEnd = s + utf8Length(s, end);
+    }
+    const char* trimmed = lineEnd;
+    while (trimmed > s && (trimmed[-1] == ' ')) {
+      --trimmed;
+    }
+    const float width = font->CalcTextSizeA(px, FLT_MAX, 0, s, trimmed).x;
+    lines.push_back({s, trimmed, width});
+    s = lineEnd;
+    if (s < end && *s == '\n') {
+      ++s;
+    }
+    while (s < end && *s == ' ') {
+      ++s;
+    }
+  }
+  return lines;
+}
+
+constexpr const char* kKeyRows[] = {"1234567890", "QWERTYUIOP", "ASDFGHJKL-", "ZXCVBNM.@'"};
+
+float lineHeight(float px) {
+  return std::round(px * 1.32f);
+}
+
+}  // namespace
+
+Ui::Ui(Parts parts) : parts_(std::move(parts)), draw_(ImGui::GetWindowDrawList()) {}
+
+std::string_view Ui::tr(std::string_view key) const {
+  return parts_.catalogs->text(parts_.language, key);
+}
+
+std::string_view Ui::trIn(std::string_view language, std::string_view key) const {
+  return parts_.catalogs->text(language, key);
+}
+
+std::string Ui::trf(std::string_view key,
+                    const std::vector<std::pair<std::string_view, std::string>>& values) const {
+  return format(tr(key), values);
+}
+
+Vec2 Ui::measure(std::string_view text, FontRole role, float wrapWidth) const {
+  ImFont* font = parts_.fonts->font(role);
+  const float px = parts_.fonts->px(role);
+  const auto lines = wrapLines(font, px, text, wrapWidth);
+  float w = 0;
+  for (const auto& l : lines) {
+    w = std::max(w, l.width);
+  }
+  const float h = lines.empty() ? 0 : lineHeight(px) * static_cast<float>(lines.size());
+  return {w, h};
+}
+
+float Ui::text(std::string_view text, FontRole role, Color color, Rect box, Align align,
+               bool centerVertically) {
+  ImFont* font = parts_.fonts->font(role);
+  const float px = parts_.fonts->px(role);
+  const auto lines = wrapLines(font, px, text, box.w);
+  const float lh = lineHeight(px);
+  const float total = lh * static_cast<float>(lines.size());
+  float y = box.y + (centerVertically ? std::max(0.0f, (box.h - total) / 2) : 0);
+  // ImGui places glyphs from the top of the font's line box; centre them in ours.
+  const float baselineShift = std::round((lh - px) / 2);
+  for (const auto& l : lines) {
+    float x = box.x;
+    if (align == Align::kCenter) {
+      x = box.x + (box.w - l.width) / 2;
+    } else if (align == Align::kRight) {
+      x = box.right() - l.width;
+    }
+    draw_->AddText(font, px, ImVec2(std::round(x), std::round(y + baselineShift)), col(color),
+                   l.begin, l.end);
+    y += lh;
+  }
+  return total;
+}
+
+TextStyle Ui::rosterStyle(FontRole role, Color color, int maxLines) const {
+  TextStyle s;
+  s.px = parts_.fonts->px(role);
+  s.bold = role == FontRole::kTitle || role == FontRole::kBodyBold || role == FontRole::kButton ||
+           role == FontRole::kHero;
+  s.color = color;
+  s.maxLines = maxLines;
+  s.language = parts_.language;
+  return s;
+}
+
+Vec2 Ui::rosterSize(std::string_view text, TextStyle style) {
+  if (text.empty()) {
+    return {0, 0};
+  }
+  const auto& t = parts_.text->get(text, style);
+  return {static_cast<float>(t.width), static_cast<float>(t.height)};
+}
+
+float Ui::roster(std::string_view text, TextStyle style, Rect box, Align align,
+                 bool centerVertically) {
+  if (text.empty() || box.w <= 0) {
+    return 0;
+  }
+  style.maxWidth = std::floor(box.w);
+  style.align = align;
+  const auto& t = parts_.text->get(text, style);
+  if (t.texture == 0) {
+    return 0;
+  }
+  // The bitmap has a small pad around the logical box; let it overhang the box.
+  const float pad = std::ceil(style.px * 0.08f) + 1;
+  const float w = static_cast<float>(t.width);
+  const float h = static_cast<float>(t.height);
+  float x = box.x - pad;
+  if (align == Align::kCenter) {
+    x = box.x + (box.w - (w - 2 * pad)) / 2 - pad;
+  } else if (align == Align::kRight) {
+    x = box.right() - (w - 2 * pad) - pad;
+  }
+  float y = box.y - pad;
+  if (centerVertically) {
+    y = box.y + (box.h - (h - 2 * pad)) / 2 - pad;
+  }
+  x = std::round(x);
+  y = std::round(y);
+  draw_->AddImage(reinterpret_cast<ImTextureID>(static_cast<std::intptr_t>(t.texture)),
+                  ImVec2(x, y), ImVec2(x + w, y + h));
+  return h - 2 * pad;
+}
+
+void Ui::fill(Rect r, Color c, float radius) {
+  draw_->AddRectFilled(ImVec2(r.x, r.y), ImVec2(r.right(), r.bottom()), col(c), radius);
+}
+
+void Ui::stroke(Rect r, Color c, float thickness, float radius) {
+  const float h = thickness / 2;
+  draw_->AddRect(ImVec2(r.x + h, r.y + h), ImVec2(r.right() - h, r.bottom() - h), col(c), radius, 0,
+                 thickness);
+}
+
+void Ui::circle(Vec2 center, float radius, Color c) {
+  draw_->AddCircleFilled(v(center), radius, col(c), 0);
+}
+
+void Ui::ring(Vec2 center, float radius, Color c, float thickness) {
+  draw_->AddCircle(v(center), radius, col(c), 0, thickness);
+}
+
+void Ui::arc(Vec2 center, float radius, float from, float to, Color c, float thickness) {
+  draw_->PathClear();
+  draw_->PathArcTo(v(center), radius, from, to, 0);
+  draw_->PathStroke(col(c), 0, thickness);
+}
+
+void Ui::line(Vec2 a, Vec2 b, Color c, float thickness) {
+  draw_->AddLine(v(a), v(b), col(c), thickness);
+}
+
+void Ui::image(std::uint32_t texture, Rect r, Vec2 uv0, Vec2 uv1, float rounding) {
+  if (texture == 0) {
+    return;
+  }
+  const auto id = reinterpret_cast<ImTextureID>(static_cast<std::intptr_t>(texture));
+  if (rounding > 0) {
+    draw_->AddImageRounded(id, ImVec2(r.x, r.y), ImVec2(r.right(), r.bottom()), v(uv0), v(uv1),
+                           IM_COL32_WHITE, rounding);
+  } else {
+    draw_->AddImage(id, ImVec2(r.x, r.y), ImVec2(r.right(), r.bottom()), v(uv0), v(uv1));
+  }
+}
+
+void Ui::card(Rect r, Color background) {
+  const float radius = m().radius;
+  if (!pal().highContrast) {
+    // A soft shadow under the bottom edge only: depth without redrawing the whole card
+    // area (fill rate matters on software-rendered terminals).
+    const float band = std::min(r.h, radius * 2);
+    fill(Rect{r.x, r.bottom() - band + u(6), r.w, band}, hex(0x000000, 0.05f), radius);
+    fill(Rect{r.x, r.bottom() - band + u(2), r.w, band}, hex(0x000000, 0.05f), radius);
+  }
+  fill(r, background, radius);
+  if (pal().highContrast) {
+    stroke(r, pal().border, u(3), radius);
+  }
+}
+
+void Ui::spinner(Vec2 center, float radius, Color c) {
+  const float t = static_cast<float>(parts_.seconds) * 5.0f;
+  ring(center, radius, c.withAlpha(0.18f), radius * 0.16f);
+  arc(center, radius, t, t + 1.9f, c, radius * 0.16f);
+}
+
+void Ui::qr(const std::vector<std::uint8_t>& dark, int modules, Rect box) {
+  if (modules <= 0) {
+    return;
+  }
+  const int total = modules + 8;  // 4-module quiet zone each side
+  const float side = std::min(box.w, box.h);
+  const float cell = std::floor(side / static_cast<float>(total));
+  const float size = cell * static_cast<float>(total);
+  const Rect area = box.centered(size, size);
+  fill(area, hex(0xFFFFFF));
+  const ImU32 black = IM_COL32(0, 0, 0, 255);
+  for (int y = 0; y < modules; ++y) {
+    int x = 0;
+    while (x < modules) {
+      if (dark[static_cast<std::size_t>(y * modules + x)] == 0) {
+        ++x;
+        continue;
+      }
+      int run = x;
+      while (run < modules && dark[static_cast<std::size_t>(y * modules + run)] != 0) {
+        ++run;
+      }
+      const float px = area.x + static_cast<float>(x + 4) * cell;
+      const float py = area.y + static_cast<float>(y + 4) * cell;
+      draw_->AddRectFilled(ImVec2(px, py),
+                           ImVec2(px + cell * static_cast<float>(run - x), py + cell), black);
+      x = run;
+    }
+  }
+}
+
+void Ui::icon(Icon which, Rect box, Color c) {
+  const float s = std::min(box.w, box.h);
+  const Rect b = box.centered(s, s);
+  const auto P = [&](float x, float y) { return ImVec2(b.x + x * s, b.y + y * s); };
+  const float t = std::max(2.0f, s * 0.085f);
+  const ImU32 k = col(c);
+  auto* d = draw_;
+  switch (which) {
+    case Icon::kNone:
+      break;
+    case Icon::kCheck: {
+      ImVec2 pts[] = {P(0.18f, 0.52f), P(0.41f, 0.74f), P(0.82f, 0.28f)};
+      d->AddPolyline(pts, 3, k, 0, t * 1.2f);
+      break;
+    }
+    case Icon::kCross:
+      d->AddLine(P(0.25f, 0.25f), P(0.75f, 0.75f), k, t);
+      d->AddLine(P(0.75f, 0.25f), P(0.25f, 0.75f), k, t);
+      break;
+    case Icon::kBack:
+    case Icon::kForward: {
+      const bool back = which == Icon::kBack;
+      const auto X = [&](float x) { return back ? x : 1 - x; };
+      d->AddLine(P(X(0.8f), 0.5f), P(X(0.22f), 0.5f), k, t);
+      ImVec2 pts[] = {P(X(0.46f), 0.24f), P(X(0.2f), 0.5f), P(X(0.46f), 0.76f)};
+      d->AddPolyline(pts, 3, k, 0, t);
+      break;
+    }
+    case Icon::kSearch:
+      d->AddCircle(P(0.42f, 0.42f), s * 0.24f, k, 0, t);
+      d->AddLine(P(0.6f, 0.6f), P(0.84f, 0.84f), k, t * 1.2f);
+      break;
+    case Icon::kPerson:
+      d->AddCircleFilled(P(0.5f, 0.3f), s * 0.17f, k);
+      d->AddRectFilled(P(0.2f, 0.56f), P(0.8f, 0.92f), k, s * 0.22f, ImDrawFlags_RoundCornersTop);
+      break;
+    case Icon::kPrinter:
+      d->AddRect(P(0.3f, 0.12f), P(0.7f, 0.4f), k, 0, 0, t);
+      d->AddRectFilled(P(0.1f, 0.38f), P(0.9f, 0.72f), k, s * 0.06f);
+      d->AddRectFilled(P(0.28f, 0.6f), P(0.72f, 0.9f), col(pal().surface));
+      d->AddRect(P(0.28f, 0.6f), P(0.72f, 0.9f), k, 0, 0, t);
+      break;
+    case Icon::kBed:
+      d->AddLine(P(0.1f, 0.25f), P(0.1f, 0.85f), k, t);
+      d->AddLine(P(0.1f, 0.72f), P(0.9f, 0.72f), k, t);
+      d->AddLine(P(0.9f, 0.55f), P(0.9f, 0.85f), k, t);
+      d->AddCircleFilled(P(0.27f, 0.5f), s * 0.09f, k);
+      d->AddRectFilled(P(0.4f, 0.42f), P(0.9f, 0.62f), k, s * 0.06f);
+      break;
+    case Icon::kCar:
+      d->AddRectFilled(P(0.08f, 0.46f), P(0.92f, 0.72f), k, s * 0.08f);
+      {
+        ImVec2 roof[] = {P(0.24f, 0.47f), P(0.34f, 0.26f), P(0.66f, 0.26f), P(0.76f, 0.47f)};
+        d->AddConvexPolyFilled(roof, 4, k);
+      }
+      d->AddCircleFilled(P(0.28f, 0.74f), s * 0.1f, k);
+      d->AddCircleFilled(P(0.72f, 0.74f), s * 0.1f, k);
+      d->AddCircleFilled(P(0.28f, 0.74f), s * 0.045f, col(pal().surface));
+      d->AddCircleFilled(P(0.72f, 0.74f), s * 0.045f, col(pal().surface));
+      break;
+    case Icon::kCalendar:
+      d->AddRect(P(0.14f, 0.2f), P(0.86f, 0.86f), k, s * 0.06f, 0, t);
+      d->AddRectFilled(P(0.14f, 0.2f), P(0.86f, 0.38f), k, s * 0.06f, ImDrawFlags_RoundCornersTop);
+      d->AddLine(P(0.34f, 0.1f), P(0.34f, 0.28f), k, t);
+      d->AddLine(P(0.66f, 0.1f), P(0.66f, 0.28f), k, t);
+      for (int i = 0; i < 3; ++i) {
+        for (int j = 0; j < 2; ++j) {
+          const float x = 0.3f + 0.2f * static_cast<float>(i);
+          const float y = 0.54f + 0.18f * static_cast<float>(j);
+          d->AddRectFilled(P(x - 0.05f, y - 0.045f), P(x + 0.05f, y + 0.045f), k);
+        }
+      }
+      break;
+    case Icon::kHelp:
+    case Icon::kWarning: {
+      if (which == Icon::kHelp) {
+        d->AddCircle(P(0.5f, 0.5f), s * 0.4f, k, 0, t);
+        d->PathClear();
+        d->PathArcTo(P(0.5f, 0.38f), s * 0.13f, std::numbers::pi_v<float> * 1.0f,
+                     std::numbers::pi_v<float> * 2.35f, 0);
+        d->PathLineTo(P(0.5f, 0.6f));
+        d->PathStroke(k, 0, t);
+        d->AddCircleFilled(P(0.5f, 0.74f), t * 0.75f, k);
+      } else {
+        ImVec2 tri[] = {P(0.5f, 0.1f), P(0.92f, 0.86f), P(0.08f, 0.86f)};
+        d->AddPolyline(tri, 3, k, ImDrawFlags_Closed, t);
+        d->AddLine(P(0.5f, 0.36f), P(0.5f, 0.62f), k, t * 1.1f);
+        d->AddCircleFilled(P(0.5f, 0.74f), t * 0.75f, k);
+      }
+      break;
+    }
+    case Icon::kPhone:
+      d->AddRect(P(0.3f, 0.08f), P(0.7f, 0.92f), k, s * 0.08f, 0, t);
+      d->AddLine(P(0.44f, 0.8f), P(0.56f, 0.8f), k, t);
+      break;
+    case Icon::kLock:
+      d->PathClear();
+      d->PathArcTo(P(0.5f, 0.42f), s * 0.2f, std::numbers::pi_v<float>,
+                   2 * std::numbers::pi_v<float>, 0);
+      d->PathStroke(k, 0, t);
+      d->AddLine(P(0.3f, 0.42f), P(0.3f, 0.5f), k, t);
+      d->AddLine(P(0.7f, 0.42f), P(0.7f, 0.5f), k, t);
+      d->AddRectFilled(P(0.2f, 0.48f), P(0.8f, 0.9f), k, s * 0.06f);
+      break;
+    case Icon::kStar: {
+      ImVec2 pts[10];
+      for (int i = 0; i < 10; ++i) {
+        const float a =
+            -std::numbers::pi_v<float> / 2 + static_cast<float>(i) * std::numbers::pi_v<float> / 5;
+        const float r = (i % 2 == 0) ? 0.46f : 0.19f;
+        pts[i] = P(0.5f + r * std::cos(a), 0.53f + r * std::sin(a));
+      }
+      // A star is not convex: fill it as triangles without anti-aliased fringes (they
+      // would show as seams between the triangles), then smooth the outline.
+      const ImDrawListFlags flags = d->Flags;
+      d->Flags &= ~ImDrawListFlags_AntiAliasedFill;
+      for (int i = 0; i < 10; ++i) {
+        ImVec2 tri[] = {P(0.5f, 0.53f), pts[i], pts[(i + 1) % 10]};
+        d->AddConvexPolyFilled(tri, 3, k);
+      }
+      d->Flags = flags;
+      d->AddPolyline(pts, 10, k, ImDrawFlags_Closed, std::max(1.0f, s * 0.012f));
+      break;
+    }
+    case Icon::kTextSize: {
+      // Two letters at sizes the atlas has (glyphs are never scaled: the atlas is
+      // sampled without filtering), bottoms aligned.
+      ImFont* big = parts_.fonts->font(FontRole::kButton);
+      ImFont* small = parts_.fonts->font(FontRole::kCaption);
+      const float bigPx = parts_.fonts->px(FontRole::kButton);
+      const float smallPx = parts_.fonts->px(FontRole::kCaption);
+      const float bigW = big->CalcTextSizeA(bigPx, FLT_MAX, 0, "A").x;
+      const float x =
+          std::round(b.x + (s - bigW - small->CalcTextSizeA(smallPx, FLT_MAX, 0, "a").x) / 2);
+      const float base = std::round(b.y + (s + bigPx) / 2);
+      d->AddText(big, bigPx, ImVec2(x, base - bigPx), k, "A");
+      d->AddText(small, smallPx, ImVec2(x + bigW + 1, base - smallPx), k, "a");
+      break;
+    }
+    case Icon::kContrast:
+      d->AddCircle(P(0.5f, 0.5f), s * 0.38f, k, 0, t);
+      d->PathClear();
+      d->PathArcTo(P(0.5f, 0.5f), s * 0.38f, std::numbers::pi_v<float> / 2,
+                   std::numbers::pi_v<float> * 1.5f, 0);
+      d->PathFillConvex(k);
+      break;
+    case Icon::kReach:
+      d->AddLine(P(0.5f, 0.1f), P(0.5f, 0.62f), k, t);
+      {
+        ImVec2 head[] = {P(0.28f, 0.42f), P(0.5f, 0.66f), P(0.72f, 0.42f)};
+        d->AddPolyline(head, 3, k, 0, t);
+      }
+      d->AddLine(P(0.16f, 0.86f), P(0.84f, 0.86f), k, t * 1.2f);
+      break;
+    case Icon::kBackspace: {
+      ImVec2 pts[] = {P(0.06f, 0.5f), P(0.3f, 0.2f), P(0.92f, 0.2f), P(0.92f, 0.8f), P(0.3f, 0.8f)};
+      d->AddPolyline(pts, 5, k, ImDrawFlags_Closed, t);
+      d->AddLine(P(0.46f, 0.36f), P(0.74f, 0.64f), k, t);
+      d->AddLine(P(0.74f, 0.36f), P(0.46f, 0.64f), k, t);
+      break;
+    }
+    case Icon::kCamera:
+      d->AddRect(P(0.08f, 0.28f), P(0.92f, 0.84f), k, s * 0.08f, 0, t);
+      d->AddRectFilled(P(0.34f, 0.16f), P(0.66f, 0.3f), k, s * 0.04f);
+      d->AddCircle(P(0.5f, 0.56f), s * 0.17f, k, 0, t);
+      break;
+    case Icon::kRetake: {
+      d->PathClear();
+      d->PathArcTo(P(0.5f, 0.5f), s * 0.32f, -0.3f, 4.5f, 0);
+      d->PathStroke(k, 0, t);
+      const ImVec2 tip = P(0.5f + 0.32f * std::cos(-0.3f), 0.5f + 0.32f * std::sin(-0.3f));
+      ImVec2 head[] = {ImVec2(tip.x - s * 0.16f, tip.y - s * 0.02f), tip,
+                       ImVec2(tip.x + s * 0.02f, tip.y - s * 0.17f)};
+      d->AddPolyline(head, 3, k, 0, t);
+      break;
+    }
+    case Icon::kPlus:
+      d->AddLine(P(0.5f, 0.18f), P(0.5f, 0.82f), k, t * 1.2f);
+      d->AddLine(P(0.18f, 0.5f), P(0.82f, 0.5f), k, t * 1.2f);
+      break;
+    case Icon::kGear:
+      for (int i = 0; i < 8; ++i) {
+        const float a = static_cast<float>(i) * std::numbers::pi_v<float> / 4;
+        d->AddLine(P(0.5f + 0.26f * std::cos(a), 0.5f + 0.26f * std::sin(a)),
+                   P(0.5f + 0.42f * std::cos(a), 0.5f + 0.42f * std::sin(a)), k, t * 1.6f);
+      }
+      d->AddCircle(P(0.5f, 0.5f), s * 0.26f, k, 0, t * 1.4f);
+      d->AddCircleFilled(P(0.5f, 0.5f), s * 0.08f, k);
+      break;
+    case Icon::kExit:
+      d->AddRect(P(0.14f, 0.12f), P(0.56f, 0.88f), k, s * 0.04f, 0, t);
+      d->AddLine(P(0.4f, 0.5f), P(0.9f, 0.5f), k, t);
+      {
+        ImVec2 head[] = {P(0.72f, 0.32f), P(0.9f, 0.5f), P(0.72f, 0.68f)};
+        d->AddPolyline(head, 3, k, 0, t);
+      }
+      break;
+    case Icon::kQr:
+      for (const auto& [x, y] :
+           {std::pair{0.1f, 0.1f}, std::pair{0.6f, 0.1f}, std::pair{0.1f, 0.6f}}) {
+        d->AddRect(P(x, y), P(x + 0.3f, y + 0.3f), k, 0, 0, t);
+        d->AddRectFilled(P(x + 0.1f, y + 0.1f), P(x + 0.2f, y + 0.2f), k);
+      }
+      d->AddRectFilled(P(0.62f, 0.62f), P(0.74f, 0.74f), k);
+      d->AddRectFilled(P(0.78f, 0.78f), P(0.9f, 0.9f), k);
+      break;
+    case Icon::kBell:
+      d->PathClear();
+      d->PathArcTo(P(0.5f, 0.42f), s * 0.26f, std::numbers::pi_v<float>,
+                   2 * std::numbers::pi_v<float>, 0);
+      d->PathLineTo(P(0.76f, 0.7f));
+      d->PathLineTo(P(0.24f, 0.7f));
+      d->PathFillConvex(k);
+      d->AddRectFilled(P(0.14f, 0.68f), P(0.86f, 0.76f), k, s * 0.03f);
+      d->AddCircleFilled(P(0.5f, 0.84f), s * 0.08f, k);
+      break;
+  }
+}
+
+bool Ui::button(std::string_view name, std::string_view label, Rect r, ButtonKind kind, Icon icon,
+                bool enabled) {
+  const bool clicked = tappable(name, r, enabled);
+  const bool down = lastPressed_;
+  const auto& p = pal();
+  Color bg = p.secondary;
+  Color fg = p.onSecondary;
+  Color border{0, 0, 0, 0};
+  switch (kind) {
+    case ButtonKind::kPrimary:
+      bg = down ? p.primaryPressed : p.primary;
+      fg = p.onPrimary;
+      break;
+    case ButtonKind::kSecondary:
+      bg = down ? p.surfaceAlt : p.secondary;
+      fg = p.onSecondary;
+      if (p.highContrast) {
+        border = p.border;
+      }
+      break;
+    case ButtonKind::kQuiet:
+      bg = down ? p.surfaceAlt : Color{0, 0, 0, 0};
+      fg = p.text;
+      border = p.highContrast ? p.border : p.border;
+      break;
+    case ButtonKind::kChip:
+      bg = down ? p.border : p.surfaceAlt;
+      fg = p.text;
+      if (p.highContrast) {
+        border = p.border;
+      }
+      break;
+    case ButtonKind::kChipSelected:
+      bg = p.selected;
+      fg = p.onSelected;
+      break;
+    case ButtonKind::kKey:
+      bg = down ? p.surfaceAlt : p.key;
+      fg = p.onKey;
+      border = p.highContrast ? p.border : p.border;
+      break;
+    case ButtonKind::kOnBrand:
+      bg = down ? p.onBrand.withAlpha(0.28f) : p.onBrand.withAlpha(0.12f);
+      fg = p.onBrand;
+      if (p.highContrast) {
+        border = p.onBrand;
+      }
+      break;
+  }
+  if (!enabled) {
+    bg = p.surfaceAlt;
+    fg = p.textMuted;
+    border = Color{0, 0, 0, 0};
+  }
+  const float radius = kind == ButtonKind::kKey ? m().radius * 0.6f : m().radius;
+  if (kind == ButtonKind::kKey && !p.highContrast && !down) {
+    fill(Rect{r.x, r.y + u(3), r.w, r.h}, hex(0x000000, 0.08f), radius);
+  }
+  fill(r, bg, radius);
+  if (border.a > 0) {
+    stroke(r, border, p.highContrast ? u(3) : u(2), radius);
+  }
+  // The label: with its icon on one line when it fits; else without the icon; else in
+  // the smaller face; else wrapped inside the button. Never over the edge.
+  FontRole role = kind == ButtonKind::kKey ? FontRole::kBody : FontRole::kButton;
+  const float room = r.w - u(40);
+  Vec2 size = measure(label, role, 0);
+  float iconSize = icon == Icon::kNone ? 0 : std::min(r.h * 0.46f, u(52));
+  float gap = icon == Icon::kNone || label.empty() ? 0 : u(18);
+  if (size.x + iconSize + gap > room && iconSize > 0 && !label.empty()) {
+    iconSize = 0;
+    gap = 0;
+  }
+  if (size.x > room && role == FontRole::kButton) {
+    role = FontRole::kCaption;
+    size = measure(label, role, 0);
+  }
+  if (size.x + iconSize + gap <= room) {
+    const float x0 = r.x + (r.w - (size.x + iconSize + gap)) / 2;
+    if (iconSize > 0) {
+      this->icon(icon, Rect{x0, r.y + (r.h - iconSize) / 2, iconSize, iconSize}, fg);
+    }
+    if (!label.empty()) {
+      text(label, role, fg, Rect{x0 + iconSize + gap, r.y, size.x + u(4), r.h}, Align::kLeft, true);
+    }
+  } else {
+    text(label, role, fg, Rect{r.x + u(16), r.y, r.w - u(32), r.h}, Align::kCenter, true);
+  }
+  return clicked;
+}
+
+bool Ui::tappable(std::string_view name, Rect r, bool enabled) {
+  parts_.controls->add(name, r, enabled);
+  lastPressed_ = false;
+  if (!enabled || r.w <= 0 || r.h <= 0) {
+    return false;
+  }
+  ImGui::SetCursorScreenPos(ImVec2(r.x, r.y));
+  ImGui::PushID(name.data(), name.data() + name.size());
+  const bool clicked = ImGui::InvisibleButton("##tap", ImVec2(r.w, r.h));
+  lastPressed_ = ImGui::IsItemActive();
+  ImGui::PopID();
+  return clicked;
+}
+
+bool Ui::field(std::string_view name, std::string_view label, std::string_view value,
+               std::string_view placeholder, Rect r, bool focused, bool masked) {
+  const auto& p = pal();
+  Rect box = r;
+  if (!label.empty()) {
+    const Rect labelBox = box.takeTop(lineHeight(m().captionPx), u(8));
+    text(label, FontRole::kCaption, p.textMuted, labelBox);
+  }
+  const bool tapped = tappable(name, box, true);
+  fill(box, p.surface, m().radius * 0.7f);
+  stroke(box, focused ? p.primary : p.border, focused ? u(4) : u(2), m().radius * 0.7f);
+  const Rect inner = box.inset(u(24), 0);
+  float caretX = inner.x;
+  if (value.empty()) {
+    text(placeholder, FontRole::kBody, p.textMuted,
+         Rect{inner.x + u(20), inner.y, inner.w - u(20), inner.h}, Align::kLeft, true);
+  } else if (masked) {
+    const float dot = u(14);
+    const std::size_t n = value.size();
+    for (std::size_t i = 0; i < n; ++i) {
+      circle(Vec2{inner.x + dot + static_cast<float>(i) * dot * 3, inner.center().y}, dot, p.text);
+    }
+    caretX = inner.x + static_cast<float>(n) * dot * 3;
+  } else {
+    auto style = rosterStyle(FontRole::kBody, p.text, 1);
+    const Vec2 size = rosterSize(
+        value, TextStyle{style.px, false, p.text, inner.w, 1, Align::kLeft, style.language});
+    roster(value, style, inner, Align::kLeft, true);
+    caretX = inner.x + std::min(inner.w, size.x - 2 * (std::ceil(style.px * 0.08f) + 1));
+  }
+  if (focused && std::fmod(seconds(), 1.0) < 0.6) {
+    const float h = m().bodyPx * 1.1f;
+    fill(Rect{caretX + u(4), inner.center().y - h / 2, u(4), h}, p.primary);
+  }
+  return tapped;
+}
+
+bool capitalizeNext(std::string_view value) {
+  return value.empty() || value.back() == ' ' || value.back() == '-';
+}
+
+float keyboardHeight(const Ui& ui, KeyboardKind kind, float width) {
+  const float gap = ui.u(12);
+  const int rows = kind == KeyboardKind::kText ? 5 : 4;
+  float key = ui.m().keyHeight;
+  if (kind == KeyboardKind::kDigits) {
+    key = std::min(ui.m().keyHeight * 1.15f, (width - 2 * gap) / 3 * 0.55f);
+  }
+  return static_cast<float>(rows) * key + static_cast<float>(rows - 1) * gap;
+}
+
+std::optional<FlowEvent> keyboard(Ui& ui, Rect r, KeyboardKind kind, bool capitals) {
+  std::optional<FlowEvent> out;
+  const float gap = ui.u(12);
+  if (kind == KeyboardKind::kDigits) {
+    const char* keys[] = {"1", "2", "3", "4", "5", "6", "7", "8", "9", "", "0", ""};
+    const auto rows = r.rows(4, gap);
+    for (int row = 0; row < 4; ++row) {
+      const auto cells = rows[static_cast<std::size_t>(row)].columns(3, gap);
+      for (int c = 0; c < 3; ++c) {
+        const int i = row * 3 + c;
+        const Rect cell = cells[static_cast<std::size_t>(c)];
+        if (i == 9) {
+          if (ui.button("key.clear", ui.tr("keyboard.clear"), cell, ButtonKind::kChip)) {
+            out = ev::ClearText{};
+          }
+        } else if (i == 11) {
+          if (ui.button("key.backspace", "", cell, ButtonKind::kChip, Icon::kBackspace)) {
+            out = ev::Backspace{};
+          }
+        } else {
+          const std::string name = std::string("key.") + keys[i];
+          if (ui.button(name, keys[i], cell, ButtonKind::kKey)) {
+            out = ev::KeyText{keys[i]};
+          }
+        }
+      }
+    }
+    return out;
+  }
+  const auto rows = r.rows(5, gap);
+  for (int row = 0; row < 4; ++row) {
+    const std::string_view chars = kKeyRows[row];
+    const auto cells = rows[static_cast<std::size_t>(row)].columns(10, gap);
+    for (std::size_t c = 0; c < chars.size(); ++c) {
+      const std::string key(1, chars[c]);
+      // The keys show what they type: capitals at the start of a field, small letters
+      // after (the screen decides), so names and reasons read naturally.
+      std::string typed = key;
+      if (!capitals && typed[0] >= 'A' && typed[0] <= 'Z') {
+        typed[0] = static_cast<char>(typed[0] - 'A' + 'a');
+      }
+      if (ui.button("key." + key, typed, cells[c], ButtonKind::kKey)) {
+        out = ev::KeyText{typed};
+      }
+    }
+  }
+  Rect last = rows[4];
+  const float side = (last.w - 2 * gap) * 0.22f;
+  const Rect clear = last.takeLeft(side, gap);
+  const Rect back = last.takeRight(side, gap);
+  if (ui.button("key.clear", ui.tr("keyboard.clear"), clear, ButtonKind::kChip)) {
+    out = ev::ClearText{};
+  }
+  if (ui.button("key.space", ui.tr("keyboard.space"), last, ButtonKind::kKey)) {
+    out = ev::KeyText{" "};
+  }
+  if (ui.button("key.backspace", "", back, ButtonKind::kChip, Icon::kBackspace)) {
+    out = ev::Backspace{};
+  }
+  return out;
+}
+
+std::string localizedPart(std::string_view text, std::string_view language) {
+  constexpr std::string_view kSeparator = " \xC2\xB7 ";  // " · "
+  const auto at = text.find(kSeparator);
+  if (at == std::string_view::npos || text.find(kSeparator, at + 1) != std::string_view::npos) {
+    return std::string(text);
+  }
+  const std::string_view first = text.substr(0, at);
+  const std::string_view second = text.substr(at + kSeparator.size());
+  // Han characters are three-byte UTF-8 sequences starting 0xE3..0xE9.
+  const auto hasHan = [](std::string_view s) {
+    return std::any_of(s.begin(), s.end(), [](char c) {
+      const auto b = static_cast<unsigned char>(c);
+      return b >= 0xE3 && b <= 0xE9;
+    });
+  };
+  const bool wantHan = language.rfind("zh", 0) == 0 || language.rfind("ja", 0) == 0;
+  if (hasHan(first) != hasHan(second)) {
+    return std::string(hasHan(first) == wantHan ? first : second);
+  }
+  return std::string(text);
+}
+
+std::string guestTime(const Ui& ui, TimePoint t, std::string_view zone) {
+  return formatLocal(t, zone, "HH:mm", ui.language());
+}
+
+std::string guestDay(const Ui& ui, TimePoint t, std::string_view zone) {
+  const bool chinese = ui.language().rfind("zh", 0) == 0;
+  return formatLocal(t, zone, chinese ? "M月d日 EEE" : "EEE d MMM", ui.language());
+}
+
+}  // namespace kiosk::ui

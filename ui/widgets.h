@@ -1,0 +1,165 @@
+// The drawing vocabulary of the screens: catalog text (ImGui fonts), roster text
+// (Pango textures), shapes and icons, and touch controls that register their names for
+// scripted runs. A Ui is built for one frame by TerminalUi and handed to the screen
+// functions; it holds references only.
+//
+// UI thread only, between Window::beginFrame and endFrame. Nothing here fails: a
+// missing catalog string shows its key, a text that cannot be laid out draws nothing.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "kiosk/core/flow.h"
+#include "ui/catalog.h"
+#include "ui/controls.h"
+#include "ui/fonts.h"
+#include "ui/text_cache.h"
+#include "ui/theme.h"
+
+struct ImDrawList;
+
+namespace kiosk::ui {
+
+enum class ButtonKind { kPrimary, kSecondary, kQuiet, kChip, kChipSelected, kKey, kOnBrand };
+
+enum class Icon {
+  kNone,
+  kCheck,
+  kCross,
+  kBack,
+  kForward,
+  kSearch,
+  kPerson,
+  kPrinter,
+  kBed,
+  kCar,
+  kCalendar,
+  kHelp,
+  kPhone,
+  kLock,
+  kStar,
+  kTextSize,
+  kContrast,
+  kReach,
+  kBackspace,
+  kWarning,
+  kCamera,
+  kRetake,
+  kPlus,
+  kGear,
+  kExit,
+  kQr,
+  kBell,
+};
+
+// Where a frame's parts go.
+struct Layout {
+  Rect screen;
+  Rect header;
+  Rect body;       // the screen's own content
+  Rect reachArea;  // above the body in reach mode (nothing tappable there); empty otherwise
+  bool portrait = true;
+  bool reach = false;
+};
+
+class Ui {
+ public:
+  struct Parts {
+    const Palette* palette = nullptr;
+    Metrics metrics;
+    Layout layout;
+    Fonts* fonts = nullptr;
+    TextCache* text = nullptr;
+    ControlRegistry* controls = nullptr;
+    const Catalogs* catalogs = nullptr;
+    std::string language;
+    double seconds = 0;  // animation clock
+  };
+  explicit Ui(Parts parts);
+
+  const Palette& pal() const { return *parts_.palette; }
+  const Metrics& m() const { return parts_.metrics; }
+  const Layout& layout() const { return parts_.layout; }
+  const std::string& language() const { return parts_.language; }
+  double seconds() const { return parts_.seconds; }
+  float u(float v) const { return v * parts_.metrics.unit; }
+
+  // --- catalog text (ImGui fonts) ---
+  std::string_view tr(std::string_view key) const;
+  // The text in another language (a language's own name on its button).
+  std::string_view trIn(std::string_view language, std::string_view key) const;
+  std::string trf(std::string_view key,
+                  const std::vector<std::pair<std::string_view, std::string>>& values) const;
+  Vec2 measure(std::string_view text, FontRole role, float wrapWidth = 0) const;
+  // Draws inside `box`, wrapped to its width; returns the height used.
+  float text(std::string_view text, FontRole role, Color color, Rect box,
+             Align align = Align::kLeft, bool centerVertically = false);
+
+  // --- roster text (Pango) ---
+  TextStyle rosterStyle(FontRole role, Color color, int maxLines = 1) const;
+  // Size of the text laid out in `style` (maxWidth 0 = one line).
+  Vec2 rosterSize(std::string_view text, TextStyle style);
+  // Draws within the box width (wrapping up to style.maxLines, then ellipsizing);
+  // returns the height used.
+  float roster(std::string_view text, TextStyle style, Rect box, Align align = Align::kLeft,
+               bool centerVertically = false);
+
+  // --- shapes ---
+  void fill(Rect r, Color c, float radius = 0);
+  void stroke(Rect r, Color c, float thickness, float radius = 0);
+  void circle(Vec2 center, float radius, Color c);
+  void ring(Vec2 center, float radius, Color c, float thickness);
+  void arc(Vec2 center, float radius, float from, float to, Color c, float thickness);
+  void line(Vec2 a, Vec2 b, Color c, float thickness);
+  void image(std::uint32_t texture, Rect r, Vec2 uv0 = {0, 0}, Vec2 uv1 = {1, 1},
+             float rounding = 0);
+  void icon(Icon icon, Rect box, Color c);
+  void card(Rect r, Color background);
+  void spinner(Vec2 center, float radius, Color c);
+  void qr(const std::vector<std::uint8_t>& dark, int modules, Rect box);
+
+  // --- controls ---
+  // True on the frame the control is tapped (released over it).
+  bool button(std::string_view name, std::string_view label, Rect r, ButtonKind kind,
+              Icon icon = Icon::kNone, bool enabled = true);
+  // A button whose label is roster text (a guest's name, a search result).
+  bool tappable(std::string_view name, Rect r, bool enabled = true);
+  bool pressed() const { return lastPressed_; }  // the last control is held down
+  // A text field showing `value` (roster text) or the placeholder; tapping focuses it.
+  bool field(std::string_view name, std::string_view label, std::string_view value,
+             std::string_view placeholder, Rect r, bool focused, bool masked = false);
+
+  ImDrawList* drawList() const { return draw_; }
+
+ private:
+  Parts parts_;
+  ImDrawList* draw_ = nullptr;
+  bool lastPressed_ = false;
+};
+
+// The on-screen keyboard. kText: letters, digits, space, '-', '.', '@', '\''; kDigits: a
+// phone-style pad. Keys are named "key.<char>" (letters upper case), "key.space",
+// "key.backspace", "key.clear". `capitals`: letter keys show and type capitals.
+enum class KeyboardKind { kText, kDigits };
+std::optional<FlowEvent> keyboard(Ui& ui, Rect r, KeyboardKind kind, bool capitals = false);
+// Capitals for the next letter of a name-like field: at its start and after a space.
+bool capitalizeNext(std::string_view value);
+// The height a keyboard of this kind wants at this width.
+float keyboardHeight(const Ui& ui, KeyboardKind kind, float width);
+
+// Event texts are often written in two languages joined by " · " ("West Lake Forum ·
+// 西湖论坛"); this picks the half in the reader's script, or keeps the whole text when
+// it cannot tell.
+std::string localizedPart(std::string_view text, std::string_view language);
+
+// Formats a time for guests in the event's zone and the UI language ("08:30",
+// "11月23日 周一", "Mon 23 Nov").
+std::string guestTime(const Ui& ui, TimePoint t, std::string_view zone);
+std::string guestDay(const Ui& ui, TimePoint t, std::string_view zone);
+
+}  // namespace kiosk::ui
