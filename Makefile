@@ -6,7 +6,10 @@
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
 FUZZ_BUILD ?= build-fuzz
+BENCH_BUILD ?= build-bench
 FUZZ_SECONDS ?= 20
+# A fixed seed keeps `make test` repeatable; FUZZ_SEED=0 picks a new one each run.
+FUZZ_SEED ?= 1
 BUILD_TYPE ?= RelWithDebInfo
 JOBS       ?= $(shell nproc)
 CMAKE_ARGS ?=
@@ -50,17 +53,18 @@ test-asan:
 	  LSAN_OPTIONS=suppressions=$(CURDIR)/tests/devices/printing/lsan.supp \
 	  ctest --test-dir $(ASAN_BUILD) -L unit -j $(JOBS) --output-on-failure --timeout 600
 
-FUZZERS = token_fuzzer guest_csv_fuzzer config_fuzzer sync_json_fuzzer
+FUZZERS = token_fuzzer guest_csv_fuzzer config_fuzzer sync_json_fuzzer script_fuzzer
 test-fuzz:
 	CC=clang CXX=clang++ cmake -S . -B $(FUZZ_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 	  -DKIOSK_SANITIZE=address,undefined,fuzzer-no-link -DKIOSK_BUILD_FUZZERS=ON \
 	  -DKIOSK_BUILD_TESTS=OFF -DKIOSK_BUILD_BENCH=OFF -DKIOSK_BUILD_UI=OFF
 	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target $(FUZZERS)
-	scripts/run-fuzzers $(FUZZ_BUILD) $(FUZZ_SECONDS)
+	scripts/run-fuzzers $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZ_SEED)
 
+# Optimised build of its own, so that build/ keeps its configuration.
 bench: deps
-	$(MAKE) build BUILD_TYPE=Release
-	bench/run $(BUILD)
+	$(MAKE) build BUILD=$(BENCH_BUILD) BUILD_TYPE=Release
+	bench/run $(BENCH_BUILD)
 
 format:
 	git ls-files '*.cpp' '*.h' | xargs clang-format -i
@@ -70,7 +74,14 @@ tidy: configure
 	  xargs clang-tidy -p $(BUILD) --quiet
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD) $(BENCH_BUILD)
+
+# The kiosk OS image (image/): a raw UEFI disk built from the project's .deb and Debian
+# packages (needs root: mmdebstrap), and its boot test under qemu (software emulation:
+# slow; run by .ci/run after `make test`).
+.PHONY: image-deps image image-test
+image-deps:
+	scripts/install-deps build image
 
 image: image-deps configure
 	image/build $(BUILD)

@@ -74,52 +74,52 @@ void addGuestCommands(CLI::App& app) {
   guests->require_subcommand(1);
 
   auto options = std::make_shared<ImportOptions>();
-  auto* import = guests->add_subcommand(
+  auto* importCmd = guests->add_subcommand(
       "import",
       "Import a guest list (CSV: UTF-8 or GB18030; columns booking_code, name, company, title, "
       "category, language, phone, email, diet, allergies, accessibility, hotel, room, floor, "
       "checkin_date, checkout_date, vehicle, driver, driver_phone, pickup_time, pickup_place, "
       "flight, meeting, meeting_room, seat, host; Chinese headers accepted). A file with bad rows "
       "is refused whole unless --skip-bad.");
-  import->add_option("--db", options->db, "Event database file")
+  importCmd->add_option("--db", options->db, "Event database file")
       ->required()
       ->check(CLI::ExistingFile);
-  import->add_option("--event", options->event, "Event id (default: the only event)");
-  import->add_flag("--skip-bad", options->skipBad, "Import the good rows and report the bad ones");
-  import->add_option("CSVFILE", options->csv, "Guest list")->required();
-  import->callback([options] { importGuests(*options);
-});
+  importCmd->add_option("--event", options->event, "Event id (default: the only event)");
+  importCmd->add_flag("--skip-bad", options->skipBad,
+                      "Import the good rows and report the bad ones");
+  importCmd->add_option("CSVFILE", options->csv, "Guest list")->required();
+  importCmd->callback([options] { importGuests(*options); });
 
-auto db = std::make_shared<std::string>();
-auto event = std::make_shared<std::optional<EventId>>();
-auto* list = guests->add_subcommand("list", "Print every guest as a JSON line");
-list->add_option("--db", *db, "Event database file")->required()->check(CLI::ExistingFile);
-list->add_option("--event", *event, "Event id (default: the only event)");
-list->callback([db, event] {
-  auto store = openStoreOrExit(*db);
-  const auto e = resolveEventOrExit(*store, *event);
-  for (const auto& g : valueOrExit(store->listGuests(e.id), "listing guests")) {
-    std::cout << cache::dump(cache::toJson(g)) << "\n";
-  }
-});
+  auto db = std::make_shared<std::string>();
+  auto event = std::make_shared<std::optional<EventId>>();
+  auto* list = guests->add_subcommand("list", "Print every guest as a JSON line");
+  list->add_option("--db", *db, "Event database file")->required()->check(CLI::ExistingFile);
+  list->add_option("--event", *event, "Event id (default: the only event)");
+  list->callback([db, event] {
+    auto store = openStoreOrExit(*db);
+    const auto e = resolveEventOrExit(*store, *event);
+    for (const auto& g : valueOrExit(store->listGuests(e.id), "listing guests")) {
+      std::cout << cache::dump(cache::toJson(g)) << "\n";
+    }
+  });
 
-auto query = std::make_shared<std::string>();
-auto* search = guests->add_subcommand(
-    "search", "Search by name, pinyin, initials, phone tail or booking code");
-search->add_option("--db", *db, "Event database file")->required()->check(CLI::ExistingFile);
-search->add_option("--event", *event, "Event id (default: the only event)");
-search->add_option("QUERY", *query, "What to look for")->required();
-search->callback([db, event, query] {
-  auto store = openStoreOrExit(*db);
-  const auto e = resolveEventOrExit(*store, *event);
-  for (const auto& g : valueOrExit(store->searchGuests(e.id, *query, 20), "searching")) {
-    std::cout << nlohmann::json{{"guest_id", g.id},
-                                {"booking_code", g.bookingCode},
-                                {"name", g.name}}
-                     .dump()
-              << "\n";
-  }
-});
+  auto query = std::make_shared<std::string>();
+  auto* search = guests->add_subcommand(
+      "search", "Search by name, pinyin, initials, phone tail or booking code");
+  search->add_option("--db", *db, "Event database file")->required()->check(CLI::ExistingFile);
+  search->add_option("--event", *event, "Event id (default: the only event)");
+  search->add_option("QUERY", *query, "What to look for")->required();
+  search->callback([db, event, query] {
+    auto store = openStoreOrExit(*db);
+    const auto e = resolveEventOrExit(*store, *event);
+    for (const auto& g : valueOrExit(store->searchGuests(e.id, *query, 20), "searching")) {
+      std::cout << nlohmann::json{{"guest_id", g.id},
+                                  {"booking_code", g.bookingCode},
+                                  {"name", g.name}}
+                       .dump()
+                << "\n";
+    }
+  });
 }  // namespace kiosk::app
 
 }  // namespace kiosk::app

@@ -3,10 +3,11 @@
 #include <gtest/gtest.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
-
 #include <fstream>
 
 #include "kiosk/core/checkin_service.h"
@@ -201,7 +202,8 @@ TEST(LocalStoreFullDisk, CheckinOnAFullDiskIsATransientErrorAndLosesNothing) {
   {
     std::ofstream filler(mountPoint + "/filler", std::ios::binary);
     const std::string block(4096, 'f');
-    while (filler.write(block.data(), static_cast<std::streamsize>(block.size())) && filler.flush()) {
+    while (filler.write(block.data(), static_cast<std::streamsize>(block.size())) &&
+           filler.flush()) {
     }
   }
   ManualClock clock{kNow};
@@ -220,6 +222,67 @@ TEST(LocalStoreFullDisk, CheckinOnAFullDiskIsATransientErrorAndLosesNothing) {
   auto s = store.database().prepare("SELECT COUNT(*) FROM checkins");
   ASSERT_TRUE(s.step());
   EXPECT_EQ(s.columnInt(0), 1);
+}
+
+// Fault: the database file became read-only for the terminal's user (a restore done as
+// root, a wrong mode). The terminal must say so plainly, write nothing and lose nothing.
+// Runs the terminal side as an unprivileged user (root ignores file modes).
+TEST(LocalStoreReadOnly, ReadOnlyDatabaseFileIsAClearErrorAndKeepsItsData) {
+  if (::geteuid() != 0) {
+    GTEST_SKIP() << "needs root to play an unprivileged terminal user against a root-owned file";
+  }
+  testing::TempDir dir;
+  const auto path = dir.file("kiosk.db");
+  {
+    auto store = std::move(*LocalStore::open(path));
+    ASSERT_TRUE(store->saveEvent(makeEvent()));
+    ASSERT_TRUE(store->upsertGuests(kEvent, {makeGuest("RO-0001", "Read Only")}, kNow));
+  }
+  ::chmod(dir.path().c_str(), 0755);
+  ::chmod(path.c_str(), 0444);
+
+  int pipeFds[2];
+  ASSERT_EQ(::pipe(pipeFds), 0);
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    ::close(pipeFds[0]);
+    std::string report;
+    if (::setgid(65534) != 0 || ::setuid(65534) != 0) {
+      report = "setuid failed";
+    } else if (auto opened = LocalStore::open(path); !opened) {
+      report = "open: " + opened.error().message;
+    } else {
+      ManualClock clock{kNow};
+      CheckinService service(**opened, **opened, clock, "lobby-1", kEvent);
+      auto d = service.checkInNow("RO-0001", ScanSource::kTyped);
+      report =
+          d ? std::string("checked in: ") + toString(d->outcome) : "checkin: " + d.error().message;
+    }
+    (void)!::write(pipeFds[1], report.data(), report.size());
+    ::_exit(0);
+  }
+  ::close(pipeFds[1]);
+  std::string report;
+  char buffer[512];
+  for (ssize_t n = 0; (n = ::read(pipeFds[0], buffer, sizeof buffer)) > 0;) {
+    report.append(buffer, static_cast<std::size_t>(n));
+  }
+  ::close(pipeFds[0]);
+  int status = 0;
+  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFEXITED(status)) << "the terminal side crashed";
+  EXPECT_NE(report.find("read-only"), std::string::npos) << report;
+  EXPECT_EQ(report.find("checked in"), std::string::npos) << report;
+
+  // Nothing lost, nothing half-written: root can still read everything.
+  ::chmod(path.c_str(), 0600);
+  auto reopened = LocalStore::open(path);
+  ASSERT_TRUE(reopened) << reopened.error().message;
+  auto guest = (*reopened)->findGuestByBookingCode(kEvent, "RO-0001");
+  ASSERT_TRUE(guest && *guest);
+  auto s = (*reopened)->database().prepare("SELECT COUNT(*) FROM checkins");
+  ASSERT_TRUE(s.step());
+  EXPECT_EQ(s.columnInt(0), 0);
 }
 
 TEST_F(LocalStoreTest, HostIsNotifiedThroughTheOutbox) {
