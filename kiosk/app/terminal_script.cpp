@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <charconv>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -19,11 +20,16 @@ const std::set<std::string, std::less<>> kCommands = {
     "wedge", "tap",     "type",         "key",           "wait-for", "expect", "advance",
     "sleep", "window",  "screenshot",   "echo",          "quit"};
 
+// Every number a script has is a size, a time in seconds or milliseconds, a gain or a
+// position: a million is far beyond any of them, and keeps the conversions to int and to
+// milliseconds defined.
+constexpr double kLargestNumber = 1e6;
+
 std::optional<double> number(const std::string& text) {
   double v = 0;
   const auto* end = text.data() + text.size();
   auto [p, ec] = std::from_chars(text.data(), end, v);
-  if (ec != std::errc() || p != end) {
+  if (ec != std::errc() || p != end || !std::isfinite(v) || std::abs(v) > kLargestNumber) {
     return std::nullopt;
   }
   return v;
@@ -90,6 +96,9 @@ Result<Script> parseScript(std::string_view text, const std::string& directory) 
                            c.name == "window" || c.name == "face" ||
                            ((c.name == "tap" || c.name == "wait-for") && i == 1);
       if (numeric && !number(c.args[i])) {
+        ok = false;
+      } else if (c.name == "window" && i < 2 &&
+                 (*number(c.args[i]) < 1 || *number(c.args[i]) > 16384)) {
         ok = false;
       }
     }
