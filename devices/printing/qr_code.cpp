@@ -34,6 +34,7 @@ Result<QrMatrix> encodeQr(std::string_view text, QrErrorCorrection level) {
     const auto bits = ZXing::MultiFormatWriter(ZXing::BarcodeFormat::QRCode)
                           .setMargin(0)
                           .setEccLevel(zxingLevel(level))
+                          .setEncoding(ZXing::CharacterSet::UTF8)
                           .encode(std::string(text), 0, 0);
     QrMatrix qr;
     qr.size = bits.width();

@@ -166,25 +166,6 @@ json guestFields(const Guest* g) {
 
 }  // namespace
 
-// devices::encodeQr hands the text to ZXing in its default character set (ISO-8859-1),
-// which refuses Chinese. One Latin-1 character per UTF-8 byte makes it emit exactly the
-// UTF-8 bytes in byte mode; phone scanners (and ZXing's own decoder) recognise UTF-8
-// without an ECI marker.
-std::string latin1ForUtf8Bytes(std::string_view utf8) {
-  std::string out;
-  out.reserve(utf8.size() * 2);
-  for (char ch : utf8) {
-    const auto b = static_cast<unsigned char>(ch);
-    if (b < 0x80) {
-      out += ch;
-    } else {
-      out += static_cast<char>(0xC0 | (b >> 6));
-      out += static_cast<char>(0x80 | (b & 0x3F));
-    }
-  }
-  return out;
-}
-
 TerminalController::TerminalController(const Flow& flow, const Clock& clock, Event event,
                                        ControllerParts parts, ControllerSettings settings)
     : flow_(flow),
@@ -264,7 +245,7 @@ void TerminalController::refreshPhoneQr() {
   }
   phoneQrKey_ = key;
   auto qr = devices::encodeQr(
-      latin1ForUtf8Bytes(phoneSummary(event_, g, *parts_.catalogs, state_.prefs.language)),
+      phoneSummary(event_, g, *parts_.catalogs, state_.prefs.language),
       devices::QrErrorCorrection::kLow);
   if (qr) {
     phoneQr_ = std::make_shared<const devices::QrMatrix>(std::move(*qr));

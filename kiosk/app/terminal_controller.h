@@ -139,8 +139,5 @@ class TerminalController {
 std::string phoneSummary(const Event& event, const Guest& guest, const ui::Catalogs& catalogs,
                          const std::string& language);
 
-// The text to give devices::encodeQr so that the code holds these UTF-8 bytes (see the
-// .cpp for why).
-std::string latin1ForUtf8Bytes(std::string_view utf8);
 
 }  // namespace kiosk::app

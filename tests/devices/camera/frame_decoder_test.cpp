@@ -157,6 +157,21 @@ TEST(DecodeImageFile, ReadsAGeneratedPng) {
   EXPECT_EQ(codes->front().text, "https://example.org/invite?c=ABC123");
 }
 
+// Codes carry UTF-8 (the phone summary is Chinese): encodeQr used ZXing's default
+// ISO-8859-1 and refused it.
+TEST(DecodeImageFile, Utf8TextRoundTrips) {
+  test::TempDir dir;
+  const std::string text = "张伟 · 3号班车 08:30 酒店北门 · Zoë 𠮷";
+  auto qr = encodeQr(text);
+  ASSERT_TRUE(qr.ok()) << qr.error().message;
+  const std::string path = (dir.path() / "utf8.png").string();
+  ASSERT_TRUE(writeQrPng(*qr, path, 4).ok());
+  auto codes = decodeImageFile(path);
+  ASSERT_TRUE(codes.ok()) << codes.error().message;
+  ASSERT_EQ(codes->size(), 1u);
+  EXPECT_EQ(codes->front().text, text);
+}
+
 TEST(DecodeImageFile, ReadsAnInvertedImage) {
   test::TempDir dir;
   cv::Mat canvas(400, 400, CV_8U, cv::Scalar(255));
