@@ -17,6 +17,13 @@ std::string safeFileStem(const std::string& text) {
   }
   return out.empty() ? std::string("badge") : out;
 }
+
+// Badges carry names and photos: a folder the printer creates is its user's only.
+void makePrivateDirectory(const std::filesystem::path& directory, std::error_code& ec) {
+  if (std::filesystem::create_directories(directory, ec)) {
+    std::filesystem::permissions(directory, std::filesystem::perms::owner_all, ec);
+  }
+}
 }  // namespace
 
 PdfDirectoryDevice::PdfDirectoryDevice(std::filesystem::path directory)
@@ -34,7 +41,7 @@ Result<PrinterStatus> PdfDirectoryDevice::queryStatus() {
   PrinterStatus status;
   status.printer = name();
   std::error_code ec;
-  std::filesystem::create_directories(directory_, ec);
+  makePrivateDirectory(directory_, ec);
   if (!ec && ::access(directory_.c_str(), W_OK) == 0) {
     status.state = PrinterState::kReady;
     status.reason = name() + ": ready";
@@ -50,7 +57,7 @@ Result<int> PdfDirectoryDevice::submit(const DeviceDocument& document) {
     return makeError(ErrorKind::kInvalidInput, "empty document");
   }
   std::error_code ec;
-  std::filesystem::create_directories(directory_, ec);
+  makePrivateDirectory(directory_, ec);
   const std::filesystem::path target = fileFor(document.badgeId, document.attempt);
   std::filesystem::path temp = target;
   temp += ".part";
@@ -59,6 +66,8 @@ Result<int> PdfDirectoryDevice::submit(const DeviceDocument& document) {
     out.write(reinterpret_cast<const char*>(document.pdf->data()),
               static_cast<std::streamsize>(document.pdf->size()));
     out.close();
+    std::filesystem::permissions(
+        temp, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write, ec);
     if (!out) {
       std::filesystem::remove(temp, ec);
       return makeError(ErrorKind::kPermanent, "cannot write " + temp.string());
