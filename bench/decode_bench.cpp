@@ -198,6 +198,8 @@ int run() {
   std::printf("Per-frame decode time (ms) and read rate, synthetic %s frames\n", "camera");
   std::printf("  %-38s %-11s %8s %8s %10s\n", "reader", "frames", "median", "p95", "read");
   std::map<std::string, Figures> kioskFigures;
+  std::map<std::string, Figures> zbarFigures;    // the same frames through zbar
+  std::map<std::string, Figures> opencvFigures;  // and OpenCV's detector
   for (const auto& set : sets) {
     for (const auto& reader : readers) {
       kioskDecoder = std::make_unique<kiosk::devices::FrameDecoder>();
@@ -214,6 +216,10 @@ int run() {
                   fig.median, fig.p95, rate);
       if (reader.name.rfind("kiosk", 0) == 0) {
         kioskFigures[set.name] = fig;
+      } else if (reader.name.rfind("zbar", 0) == 0) {
+        zbarFigures[set.name] = fig;
+      } else if (reader.detectorOnly) {
+        opencvFigures[set.name] = fig;
       }
     }
   }
@@ -380,6 +386,20 @@ int run() {
     row("scan", std::string("decode ms/frame ") + name + ", p95", f.p95, "ms");
     if (std::string(name).find("code") != std::string::npos) {
       row("scan", std::string("frames read ") + name, 100.0 * f.hits / std::max(1, f.frames), "%");
+    }
+    // The peers on the same frames, and how many times slower than the kiosk they are.
+    if (auto z = zbarFigures.find(name); z != zbarFigures.end()) {
+      row("scan", std::string("  zbar ms/frame ") + name + ", median", z->second.median, "ms");
+      if (std::string(name).find("code") != std::string::npos) {
+        row("scan", std::string("  zbar frames read ") + name,
+            100.0 * z->second.hits / std::max(1, z->second.frames), "%");
+      }
+      row("scan", std::string("  zbar / kiosk time ") + name, z->second.median / f.median, "x");
+    }
+    if (auto o = opencvFigures.find(name); o != opencvFigures.end()) {
+      row("scan", std::string("  OpenCV detect-only ms/frame ") + name, o->second.median, "ms");
+      row("scan", std::string("  OpenCV detect / kiosk time ") + name, o->second.median / f.median,
+          "x");
     }
   }
   if (havePhotos) {
