@@ -244,9 +244,8 @@ void TerminalController::refreshPhoneQr() {
     return;
   }
   phoneQrKey_ = key;
-  auto qr = devices::encodeQr(
-      phoneSummary(event_, g, *parts_.catalogs, state_.prefs.language),
-      devices::QrErrorCorrection::kLow);
+  auto qr = devices::encodeQr(phoneSummary(event_, g, *parts_.catalogs, state_.prefs.language),
+                              devices::QrErrorCorrection::kLow);
   if (qr) {
     phoneQr_ = std::make_shared<const devices::QrMatrix>(std::move(*qr));
   } else {

@@ -139,5 +139,4 @@ class TerminalController {
 std::string phoneSummary(const Event& event, const Guest& guest, const ui::Catalogs& catalogs,
                          const std::string& language);
 
-
 }  // namespace kiosk::app

@@ -264,8 +264,7 @@ TEST_F(TerminalE2E, HappyPathFromScanToBadgeAndBack) {
   EXPECT_FALSE(fs::is_empty(dir.path() / "photos"));
   // Photos and badges (name and photo) are personal data: the terminal's user's only.
   for (const char* folder : {"photos", "badges"}) {
-    EXPECT_EQ(fs::status(dir.path() / folder).permissions() & fs::perms::all,
-              fs::perms::owner_all)
+    EXPECT_EQ(fs::status(dir.path() / folder).permissions() & fs::perms::all, fs::perms::owner_all)
         << folder;
     for (const auto& e : fs::directory_iterator(dir.path() / folder)) {
       EXPECT_EQ(e.status().permissions() & fs::perms::all,
