@@ -1,7 +1,6 @@
 #include "central/admin_commands.h"
 
 #include <CLI/CLI.hpp>
-#include <filesystem>
 #include <fstream>
 #include <iomanip>
 #include <iostream>
@@ -9,7 +8,7 @@
 #include <sstream>
 
 #include "central/central_store.h"
-#include "devices/printing/qr_code.h"
+#include "kiosk/app/code_sheet.h"
 #include "kiosk/app/event_file.h"
 #include "kiosk/core/encoding.h"
 #include "kiosk/core/guest_csv.h"
@@ -184,11 +183,8 @@ void importGuests(const ImportOptions& o) {
 
 struct IssueOptions {
   std::string db;
-  std::string out;
   std::optional<EventId> event;
-  std::string validFrom;
-  std::string validUntil;
-  std::vector<std::string> bookingCodes;
+  app::CodeSheetRequest sheet;
 };
 
 void issueCodes(const IssueOptions& o) {
@@ -198,56 +194,15 @@ void issueCodes(const IssueOptions& o) {
   if (!key) {
     failWith("codes issue", makeError(ErrorKind::kNotFound, "the event has no signing key"));
   }
-  TokenClaims claims;
-  claims.keyId = key->id;
-  claims.eventId = event.id;
-  claims.notBefore = event.startsAt - std::chrono::days(7);
-  claims.notAfter = event.endsAt + std::chrono::days(1);
-  for (auto [text, field, flag] : {std::tuple{&o.validFrom, &claims.notBefore, "--valid-from"},
-                                   std::tuple{&o.validUntil, &claims.notAfter, "--valid-until"}}) {
-    if (!text->empty()) {
-      const auto t = parseLocalTime(*text, event.timezone);
-      if (!t) {
-        failWith(flag, makeError(ErrorKind::kInvalidInput,
-                                 "'" + *text + "' is not an ISO 8601 date-time"));
-      }
-      *field = *t;
-    }
-  }
-  std::error_code ec;
-  std::filesystem::create_directories(o.out, ec);
-  if (ec) {
-    failWith("creating " + o.out, makeError(ErrorKind::kPermanent, ec.message()));
-  }
-  auto guests = valueOrExit(store->listGuests(event.id), "listing guests");
-  if (!o.bookingCodes.empty()) {
-    std::erase_if(guests, [&](const Guest& g) {
-      return std::find(o.bookingCodes.begin(), o.bookingCodes.end(), g.bookingCode) ==
-             o.bookingCodes.end();
-    });
-  }
-  const auto csvPath = (std::filesystem::path(o.out) / "codes.csv").string();
-  std::ofstream csv(csvPath, std::ios::binary | std::ios::trunc);
-  csv << "booking_code,payload\r\n";
-  std::size_t written = 0;
-  for (const auto& g : guests) {
-    claims.guestId = g.id;
-    const auto token = issueToken(claims, *key);
-    const auto qr =
-        valueOrExit(devices::encodeQr(token), "encoding the QR code of " + g.bookingCode);
-    const auto png = (std::filesystem::path(o.out) / (g.bookingCode + ".png")).string();
-    checkOrExit(devices::writeQrPng(qr, png), "writing " + png);
-    csv << g.bookingCode << ',' << token << "\r\n";
-    ++written;
-  }
-  if (!csv) {
-    failWith("writing " + csvPath, makeError(ErrorKind::kTransient, "write failed (disk full?)"));
-  }
-  std::cout << json{{"issued", written},
+  const auto sheet = valueOrExit(
+      app::writeCodeSheet(event, *key, valueOrExit(store->listGuests(event.id), "listing guests"),
+                          o.sheet),
+      "codes issue");
+  std::cout << json{{"issued", sheet.issued},
                     {"key_id", key->id},
-                    {"valid_from", formatIso8601(claims.notBefore)},
-                    {"valid_until", formatIso8601(claims.notAfter)},
-                    {"dir", o.out}}
+                    {"valid_from", formatIso8601(sheet.validFrom)},
+                    {"valid_until", formatIso8601(sheet.validUntil)},
+                    {"dir", o.sheet.out}}
                    .dump()
             << "\n";
 }
@@ -409,16 +364,17 @@ void addCodeCommands(CLI::App& app) {
   auto* codes = app.add_subcommand("codes", "Issue and revoke guest codes");
   codes->require_subcommand(1);
   auto o = std::make_shared<IssueOptions>();
-  auto* issue = codes->add_subcommand(
-      "issue", "Write one QR PNG per guest and codes.csv (booking_code, payload) into --out");
+  auto* issue = codes->add_subcommand("issue",
+                                      "Write one QR PNG per guest, codes.csv (booking_code, "
+                                      "payload) and invitations.pdf into --out");
   dbOption(issue, o->db);
-  issue->add_option("--out", o->out, "Output folder (created when absent)")->required();
+  issue->add_option("--out", o->sheet.out, "Output folder (created when absent)")->required();
   issue->add_option("--event", o->event, "Event id (default: the only event)");
-  issue->add_option("--valid-from", o->validFrom,
+  issue->add_option("--valid-from", o->sheet.validFrom,
                     "First valid instant (default: 7 days before the event)");
-  issue->add_option("--valid-until", o->validUntil,
+  issue->add_option("--valid-until", o->sheet.validUntil,
                     "Last valid instant (default: 1 day after the event)");
-  issue->add_option("--booking-code", o->bookingCodes, "Only these guests (repeatable)");
+  issue->add_option("--booking-code", o->sheet.bookingCodes, "Only these guests (repeatable)");
   issue->callback([o] { issueCodes(*o); });
 
   auto r = std::make_shared<RevokeOptions>();

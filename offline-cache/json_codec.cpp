@@ -9,26 +9,6 @@ namespace kiosk::cache {
 
 namespace {
 
-std::string str(const Json& j, const char* key) {
-  auto it = j.find(key);
-  if (it == j.end() || it->is_null()) {
-    return {};
-  }
-  return it->get<std::string>();
-}
-
-std::optional<TimePoint> optionalTime(const Json& j, const char* key) {
-  auto it = j.find(key);
-  if (it == j.end() || it->is_null()) {
-    return std::nullopt;
-  }
-  return timeFromJson(*it);
-}
-
-Json optionalTimeJson(const std::optional<TimePoint>& t) {
-  return t ? toJson(*t) : Json(nullptr);
-}
-
 template <typename T>
 T number(const Json& j, const char* key, T fallback) {
   auto it = j.find(key);
@@ -39,6 +19,26 @@ T number(const Json& j, const char* key, T fallback) {
 }
 
 }  // namespace
+
+std::string stringField(const Json& j, const char* key) {
+  auto it = j.find(key);
+  if (it == j.end() || it->is_null()) {
+    return {};
+  }
+  return it->get<std::string>();
+}
+
+std::optional<TimePoint> optionalTimeField(const Json& j, const char* key) {
+  auto it = j.find(key);
+  if (it == j.end() || it->is_null()) {
+    return std::nullopt;
+  }
+  return timeFromJson(*it);
+}
+
+Json optionalTimeJson(const std::optional<TimePoint>& t) {
+  return t ? toJson(*t) : Json(nullptr);
+}
 
 std::int64_t integerFromJson(const Json& j, std::int64_t min, std::int64_t max) {
   if (j.is_number_unsigned()) {
@@ -99,19 +99,19 @@ Event eventFromJson(const Json& j) {
   e.startsAt = timeFromJson(j.at("starts_at"));
   e.endsAt = timeFromJson(j.at("ends_at"));
   e.timezone = j.value("timezone", e.timezone);
-  e.venue = str(j, "venue");
-  e.venueAddress = str(j, "venue_address");
-  e.wifiSsid = str(j, "wifi_ssid");
-  e.wifiPassword = str(j, "wifi_password");
+  e.venue = stringField(j, "venue");
+  e.venueAddress = stringField(j, "venue_address");
+  e.wifiSsid = stringField(j, "wifi_ssid");
+  e.wifiPassword = stringField(j, "wifi_password");
   if (auto it = j.find("emergency_contacts"); it != j.end() && it->is_array()) {
     for (const auto& c : *it) {
-      e.emergencyContacts.push_back({str(c, "label"), str(c, "phone")});
+      e.emergencyContacts.push_back({stringField(c, "label"), stringField(c, "phone")});
     }
   }
   if (auto it = j.find("hospital"); it != j.end() && it->is_object()) {
-    e.hospitalName = str(*it, "name");
-    e.hospitalAddress = str(*it, "address");
-    e.hospitalPhone = str(*it, "phone");
+    e.hospitalName = stringField(*it, "name");
+    e.hospitalAddress = stringField(*it, "address");
+    e.hospitalPhone = stringField(*it, "phone");
   }
   if (auto it = j.find("required_fields"); it != j.end() && it->is_array()) {
     e.requiredFields = it->get<std::vector<std::string>>();
@@ -126,7 +126,8 @@ Json toJson(const SpecialNeeds& n) {
 }
 
 SpecialNeeds needsFromJson(const Json& j) {
-  return SpecialNeeds{str(j, "diet"), str(j, "allergies"), str(j, "accessibility")};
+  return SpecialNeeds{stringField(j, "diet"), stringField(j, "allergies"),
+                      stringField(j, "accessibility")};
 }
 
 Json toJson(const Lodging& l) {
@@ -142,14 +143,14 @@ Json toJson(const Lodging& l) {
 
 Lodging lodgingFromJson(const Json& j) {
   Lodging l;
-  l.hotel = str(j, "hotel");
-  l.room = str(j, "room");
-  l.floor = str(j, "floor");
-  l.checkinDate = str(j, "checkin_date");
-  l.checkoutDate = str(j, "checkout_date");
-  l.doorCardPickup = str(j, "door_card_pickup");
-  l.wifi = str(j, "wifi");
-  l.breakfast = str(j, "breakfast");
+  l.hotel = stringField(j, "hotel");
+  l.room = stringField(j, "room");
+  l.floor = stringField(j, "floor");
+  l.checkinDate = stringField(j, "checkin_date");
+  l.checkoutDate = stringField(j, "checkout_date");
+  l.doorCardPickup = stringField(j, "door_card_pickup");
+  l.wifi = stringField(j, "wifi");
+  l.breakfast = stringField(j, "breakfast");
   return l;
 }
 
@@ -161,12 +162,12 @@ Json toJson(const TransportLeg& t) {
 
 TransportLeg transportLegFromJson(const Json& j) {
   TransportLeg t;
-  t.vehicle = str(j, "vehicle");
-  t.driver = str(j, "driver");
-  t.driverPhone = str(j, "driver_phone");
-  t.pickupTime = optionalTime(j, "pickup_time");
-  t.pickupPlace = str(j, "pickup_place");
-  t.flight = str(j, "flight");
+  t.vehicle = stringField(j, "vehicle");
+  t.driver = stringField(j, "driver");
+  t.driverPhone = stringField(j, "driver_phone");
+  t.pickupTime = optionalTimeField(j, "pickup_time");
+  t.pickupPlace = stringField(j, "pickup_place");
+  t.flight = stringField(j, "flight");
   return t;
 }
 
@@ -179,10 +180,10 @@ Json toJson(const Meeting& m) {
 
 Meeting meetingFromJson(const Json& j) {
   Meeting m;
-  m.name = str(j, "name");
-  m.room = str(j, "room");
-  m.startsAt = optionalTime(j, "starts_at");
-  m.seat = str(j, "seat");
+  m.name = stringField(j, "name");
+  m.room = stringField(j, "room");
+  m.startsAt = optionalTimeField(j, "starts_at");
+  m.seat = stringField(j, "seat");
   return m;
 }
 
@@ -221,19 +222,19 @@ Guest guestFromJson(const Json& j) {
   g.id = integerFromJson<GuestId>(j.at("id"));
   g.bookingCode = j.at("booking_code").get<std::string>();
   g.name = j.at("name").get<std::string>();
-  g.company = str(j, "company");
-  g.title = str(j, "title");
-  const auto category = parseGuestCategory(str(j, "category"));
+  g.company = stringField(j, "company");
+  g.title = stringField(j, "title");
+  const auto category = parseGuestCategory(stringField(j, "category"));
   g.category = category.value_or(GuestCategory::kOther);
-  g.language = str(j, "language");
-  g.phone = str(j, "phone");
-  g.email = str(j, "email");
+  g.language = stringField(j, "language");
+  g.phone = stringField(j, "phone");
+  g.email = stringField(j, "email");
   if (auto it = j.find("needs"); it != j.end() && it->is_object()) {
     g.needs = needsFromJson(*it);
   }
-  g.host = str(j, "host");
-  g.hostContact = str(j, "host_contact");
-  const auto status = parseGuestStatus(str(j, "status"));
+  g.host = stringField(j, "host");
+  g.hostContact = stringField(j, "host_contact");
+  const auto status = parseGuestStatus(stringField(j, "status"));
   if (!status) {
     throw std::invalid_argument("unknown guest status");
   }
@@ -284,16 +285,16 @@ CheckinRecord checkinFromJson(const Json& j) {
     throw std::invalid_argument("unknown check-in method");
   }
   r.method = *method;
-  r.staffId = str(j, "staff_id");
-  r.overrideReason = str(j, "override_reason");
+  r.staffId = stringField(j, "staff_id");
+  r.overrideReason = stringField(j, "override_reason");
   if (auto it = j.find("confirmed_needs"); it != j.end() && it->is_object()) {
     r.confirmedNeeds = needsFromJson(*it);
   }
   r.needsChanged = j.value("needs_changed", false);
   r.photoTaken = j.value("photo_taken", false);
-  r.undoneAt = optionalTime(j, "undone_at");
-  r.undoneBy = str(j, "undone_by");
-  r.undoReason = str(j, "undo_reason");
+  r.undoneAt = optionalTimeField(j, "undone_at");
+  r.undoneBy = stringField(j, "undone_by");
+  r.undoReason = stringField(j, "undo_reason");
   return r;
 }
 
@@ -324,16 +325,16 @@ RejectedScan rejectionFromJson(const Json& j) {
     throw std::invalid_argument("unknown scan outcome");
   }
   r.outcome = *outcome;
-  const auto reason = str(j, "staff_reason");
+  const auto reason = stringField(j, "staff_reason");
   for (auto candidate : {StaffReason::kNone, StaffReason::kBlocked, StaffReason::kVipEscort,
                          StaffReason::kMissingAnswers}) {
     if (reason == toString(candidate)) {
       r.staffReason = candidate;
     }
   }
-  r.detail = str(j, "detail");
-  r.scanHash = str(j, "scan_hash");
-  const auto source = str(j, "source");
+  r.detail = stringField(j, "detail");
+  r.scanHash = stringField(j, "scan_hash");
+  const auto source = stringField(j, "source");
   for (auto candidate : {ScanSource::kCamera, ScanSource::kWedgeScanner, ScanSource::kTyped,
                          ScanSource::kCommandLine}) {
     if (source == toString(candidate)) {

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <limits>
 #include <nlohmann/json_fwd.hpp>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -36,6 +37,11 @@ T integerFromJson(const Json& j) {
                             : static_cast<std::int64_t>(std::numeric_limits<T>::max());
   return static_cast<T>(integerFromJson(j, std::numeric_limits<T>::min(), kMax));
 }
+
+// Optional fields: absent or null reads as empty.
+std::string stringField(const Json& j, const char* key);
+std::optional<TimePoint> optionalTimeField(const Json& j, const char* key);
+Json optionalTimeJson(const std::optional<TimePoint>& t);
 
 Json toJson(TimePoint t);
 TimePoint timeFromJson(const Json& j);

@@ -20,26 +20,6 @@ constexpr std::array<PushRoute, 6> kRoutes{{
     {"feedback", kFeedbackPath, "feedback"},
 }};
 
-std::string str(const Json& j, const char* key) {
-  auto it = j.find(key);
-  if (it == j.end() || it->is_null()) {
-    return {};
-  }
-  return it->get<std::string>();
-}
-
-std::optional<TimePoint> optionalTime(const Json& j, const char* key) {
-  auto it = j.find(key);
-  if (it == j.end() || it->is_null()) {
-    return std::nullopt;
-  }
-  return timeFromJson(*it);
-}
-
-Json optionalTimeJson(const std::optional<TimePoint>& t) {
-  return t ? toJson(*t) : Json(nullptr);
-}
-
 template <typename T, typename F>
 void readArray(const Json& body, const char* key, std::vector<T>& out, F&& convert) {
   auto it = body.find(key);
@@ -136,7 +116,7 @@ std::vector<ItemResult> parsePushResults(std::string_view body) {
       throw std::invalid_argument("unknown item status");
     }
     r.flagged = item.value("flagged", false);
-    r.detail = str(item, "detail");
+    r.detail = stringField(item, "detail");
     results.push_back(std::move(r));
   }
   return results;
@@ -154,9 +134,9 @@ UndoRecord undoFromJson(const Json& j) {
   u.eventId = integerFromJson<EventId>(j.at("event_id"));
   u.guestId = j.contains("guest_id") ? integerFromJson<GuestId>(j.at("guest_id")) : GuestId{0};
   u.undoneAt = timeFromJson(j.at("undone_at"));
-  u.undoneBy = str(j, "undone_by");
-  u.reason = str(j, "reason");
-  u.terminal = str(j, "terminal");
+  u.undoneBy = stringField(j, "undone_by");
+  u.reason = stringField(j, "reason");
+  u.terminal = stringField(j, "terminal");
   if (u.checkinId.empty()) {
     throw std::invalid_argument("undo without checkin_id");
   }
@@ -180,9 +160,9 @@ ArrivalNotice arrivalNoticeFromJson(const Json& j) {
   n.checkinId = j.at("checkin_id").get<std::string>();
   n.eventId = integerFromJson<EventId>(j.at("event_id"));
   n.guestId = integerFromJson<GuestId>(j.at("guest_id"));
-  n.host = str(j, "host");
-  n.hostContact = str(j, "host_contact");
-  n.terminal = str(j, "terminal");
+  n.host = stringField(j, "host");
+  n.hostContact = stringField(j, "host_contact");
+  n.terminal = stringField(j, "terminal");
   n.arrivedAt = timeFromJson(j.at("arrived_at"));
   if (n.id.empty()) {
     throw std::invalid_argument("arrival notice without id");
@@ -209,7 +189,7 @@ Feedback feedbackFromJson(const Json& j) {
   if (auto it = j.find("guest_id"); it != j.end() && !it->is_null()) {
     f.guestId = integerFromJson<GuestId>(*it);
   }
-  f.terminal = str(j, "terminal");
+  f.terminal = stringField(j, "terminal");
   f.at = timeFromJson(j.at("at"));
   const auto kind = j.at("kind").get<std::string>();
   bool known = false;
@@ -228,8 +208,8 @@ Feedback feedbackFromJson(const Json& j) {
       throw std::invalid_argument("rating must be 1 to 5");
     }
   }
-  f.category = str(j, "category");
-  f.text = str(j, "text");
+  f.category = stringField(j, "category");
+  f.text = stringField(j, "text");
   if (f.id.empty()) {
     throw std::invalid_argument("feedback without id");
   }
@@ -247,7 +227,7 @@ Revocation revocationFromJson(const Json& j) {
   Revocation r;
   r.eventId = integerFromJson<EventId>(j.at("event_id"));
   r.tokenId = j.at("token_id").get<std::string>();
-  r.reason = str(j, "reason");
+  r.reason = stringField(j, "reason");
   r.revokedAt = timeFromJson(j.at("revoked_at"));
   return r;
 }
@@ -266,8 +246,8 @@ StaffMember staffFromJson(const Json& j) {
   m.id = j.at("id").get<std::string>();
   m.name = j.at("name").get<std::string>();
   m.role = j.value("role", m.role);
-  m.pinHash = str(j, "pin_hash");
-  m.badgeHash = str(j, "badge_hash");
+  m.pinHash = stringField(j, "pin_hash");
+  m.badgeHash = stringField(j, "badge_hash");
   m.active = j.value("active", true);
   if (m.id.empty()) {
     throw std::invalid_argument("staff member without id");
@@ -308,7 +288,7 @@ ChangesPage parseChangesPage(std::string_view body) {
   ChangesPage page;
   page.cursor = j.at("cursor").get<std::string>();
   page.hasMore = j.at("has_more").get<bool>();
-  page.serverTime = optionalTime(j, "server_time");
+  page.serverTime = optionalTimeField(j, "server_time");
   readArray(j, "events", page.events, eventFromJson);
   readArray(j, "signing_keys", page.signingKeys, signingKeyFromJson);
   readArray(j, "guests", page.guests, guestFromJson);
@@ -335,7 +315,7 @@ Enrollment enrollmentFromJson(const Json& j) {
   e.token = j.at("token").get<std::string>();
   e.tokenExpiresAt = timeFromJson(j.at("token_expires_at"));
   e.event = eventFromJson(j.at("event"));
-  e.serverTime = optionalTime(j, "server_time");
+  e.serverTime = optionalTimeField(j, "server_time");
   if (e.deviceId.empty() || e.token.empty()) {
     throw std::invalid_argument("enrollment without device id or token");
   }
@@ -354,7 +334,7 @@ DeviceState stateFromJson(const Json& j, const char* key) {
   DeviceState s;
   if (auto it = j.find(key); it != j.end() && it->is_object()) {
     s.state = it->value("state", s.state);
-    s.detail = str(*it, "detail");
+    s.detail = stringField(*it, "detail");
   }
   return s;
 }
@@ -373,24 +353,24 @@ Json toJson(const Heartbeat& h) {
 
 Heartbeat heartbeatFromJson(const Json& j) {
   Heartbeat h;
-  h.version = str(j, "version");
+  h.version = stringField(j, "version");
   h.terminalTime = timeFromJson(j.at("terminal_time"));
   h.camera = stateFromJson(j, "camera");
   h.printer = stateFromJson(j, "printer");
   h.queueDepth = j.contains("queue_depth") ? integerFromJson<std::size_t>(j.at("queue_depth"))
                                            : std::size_t{0};
-  h.oldestQueuedAt = optionalTime(j, "oldest_queued_at");
+  h.oldestQueuedAt = optionalTimeField(j, "oldest_queued_at");
   if (auto it = j.find("disk_free_bytes"); it != j.end() && !it->is_null()) {
     h.diskFreeBytes = integerFromJson<std::uint64_t>(*it);
   }
-  h.lastSyncAt = optionalTime(j, "last_sync_at");
+  h.lastSyncAt = optionalTimeField(j, "last_sync_at");
   return h;
 }
 
 std::optional<TimePoint> serverTimeOf(const Json& body) {
   try {
     if (body.is_object()) {
-      return optionalTime(body, "server_time");
+      return optionalTimeField(body, "server_time");
     }
   } catch (const std::exception&) {
   }

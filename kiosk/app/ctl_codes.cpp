@@ -1,15 +1,11 @@
 // kioskctl codes issue|revoke
 #include <CLI/CLI.hpp>
-#include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
-#include "devices/printing/invitation_pdf.h"
-#include "devices/printing/qr_code.h"
+#include "kiosk/app/code_sheet.h"
 #include "kiosk/app/ctl_commands.h"
 #include "kiosk/app/ctl_support.h"
-#include "kiosk/core/local_time.h"
 
 namespace kiosk::app {
 
@@ -17,11 +13,8 @@ namespace {
 
 struct IssueOptions {
   std::string db;
-  std::string out;
   std::optional<EventId> event;
-  std::string validFrom;
-  std::string validUntil;
-  std::vector<std::string> bookingCodes;
+  CodeSheetRequest sheet;
 };
 
 void issue(const IssueOptions& o) {
@@ -34,70 +27,23 @@ void issue(const IssueOptions& o) {
                        "this database holds no secret signing key for the event (codes are "
                        "issued where the event was created)"));
   }
-  TokenClaims claims;
-  claims.keyId = key->id;
-  claims.eventId = event.id;
-  claims.notBefore = event.startsAt - std::chrono::days(7);
-  claims.notAfter = event.endsAt + std::chrono::days(1);
-  for (auto [text, field, flag] : {std::tuple{&o.validFrom, &claims.notBefore, "--valid-from"},
-                                   std::tuple{&o.validUntil, &claims.notAfter, "--valid-until"}}) {
-    if (!text->empty()) {
-      const auto t = parseLocalTime(*text, event.timezone);
-      if (!t) {
-        failWith(flag, makeError(ErrorKind::kInvalidInput,
-                                 "'" + *text + "' is not an ISO 8601 date-time"));
-      }
-      *field = *t;
-    }
-  }
-  std::error_code ec;
-  std::filesystem::create_directories(o.out, ec);
-  if (ec) {
-    failWith("creating " + o.out, makeError(ErrorKind::kPermanent, ec.message()));
-  }
-  auto guests = valueOrExit(store->listGuests(event.id), "listing guests");
-  if (!o.bookingCodes.empty()) {
-    std::erase_if(guests, [&](const Guest& g) {
-      return std::find(o.bookingCodes.begin(), o.bookingCodes.end(), g.bookingCode) ==
-             o.bookingCodes.end();
-    });
-  }
-  const auto csvPath = (std::filesystem::path(o.out) / "codes.csv").string();
-  std::ofstream csv(csvPath, std::ios::binary | std::ios::trunc);
-  csv << "booking_code,payload\r\n";
-  std::size_t written = 0;
-  std::vector<devices::Invitation> invitations;
-  for (const auto& g : guests) {
-    claims.guestId = g.id;
-    const auto token = issueToken(claims, *key);
-    const auto qr =
-        valueOrExit(devices::encodeQr(token), "encoding the QR code of " + g.bookingCode);
-    const auto png = (std::filesystem::path(o.out) / (g.bookingCode + ".png")).string();
-    checkOrExit(devices::writeQrPng(qr, png), "writing " + png);
-    csv << g.bookingCode << ',' << token << "\r\n";
-    invitations.push_back(devices::Invitation{g, token});
-    ++written;
-  }
-  if (!csv) {
-    failWith("writing " + csvPath, makeError(ErrorKind::kTransient, "write failed (disk full?)"));
-  }
-  if (!invitations.empty()) {
-    const auto pdf = (std::filesystem::path(o.out) / "invitations.pdf").string();
-    checkOrExit(devices::writeInvitationsPdf(event, invitations, pdf), "writing " + pdf);
-  }
+  const auto sheet = valueOrExit(
+      writeCodeSheet(event, *key, valueOrExit(store->listGuests(event.id), "listing guests"),
+                     o.sheet),
+      "codes issue");
   AuditEvent a;
   a.at = SystemClock().now();
   a.terminal = "kioskctl";
   a.actor = "admin";
   a.action = AuditAction::kCodesIssued;
   a.eventId = event.id;
-  a.reason = std::to_string(written) + " codes with key " + std::to_string(key->id);
+  a.reason = std::to_string(sheet.issued) + " codes with key " + std::to_string(key->id);
   checkOrExit(store->appendAudit(a), "writing the audit trail");
-  std::cout << nlohmann::json{{"issued", written},
+  std::cout << nlohmann::json{{"issued", sheet.issued},
                               {"key_id", key->id},
-                              {"valid_from", formatIso8601(claims.notBefore)},
-                              {"valid_until", formatIso8601(claims.notAfter)},
-                              {"dir", o.out}}
+                              {"valid_from", formatIso8601(sheet.validFrom)},
+                              {"valid_until", formatIso8601(sheet.validUntil)},
+                              {"dir", o.sheet.out}}
                    .dump()
             << "\n";
 }
@@ -164,13 +110,13 @@ void addCodeCommands(CLI::App& app) {
                                          "Write one QR PNG per guest, codes.csv (booking_code, "
                                          "payload) and invitations.pdf into --out");
   issueCmd->add_option("--db", o->db, "Event database file")->required()->check(CLI::ExistingFile);
-  issueCmd->add_option("--out", o->out, "Output folder (created when absent)")->required();
+  issueCmd->add_option("--out", o->sheet.out, "Output folder (created when absent)")->required();
   issueCmd->add_option("--event", o->event, "Event id (default: the only event)");
-  issueCmd->add_option("--valid-from", o->validFrom,
+  issueCmd->add_option("--valid-from", o->sheet.validFrom,
                        "First valid instant (default: 7 days before the event)");
-  issueCmd->add_option("--valid-until", o->validUntil,
+  issueCmd->add_option("--valid-until", o->sheet.validUntil,
                        "Last valid instant (default: 1 day after the event)");
-  issueCmd->add_option("--booking-code", o->bookingCodes, "Only these guests (repeatable)");
+  issueCmd->add_option("--booking-code", o->sheet.bookingCodes, "Only these guests (repeatable)");
   issueCmd->callback([o] { issue(*o); });
 
   auto r = std::make_shared<RevokeOptions>();

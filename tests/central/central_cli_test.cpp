@@ -98,6 +98,7 @@ TEST_F(CentralCliTest, AdminCommandsMirrorKioskctl) {
   const auto issued = runJson({"codes", "issue", "--db", db, "--out", dir.file("codes")});
   EXPECT_EQ(issued["issued"], 3);
   EXPECT_TRUE(std::filesystem::exists(dir.path() / "codes" / "ABCD-0001.png"));
+  EXPECT_TRUE(std::filesystem::exists(dir.path() / "codes" / "invitations.pdf"));
   // The codes verify with the public key central feeds to terminals.
   std::ifstream csv(dir.file("codes/codes.csv"));
   std::string header;

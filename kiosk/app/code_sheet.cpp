@@ -1,0 +1,76 @@
+#include "kiosk/app/code_sheet.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+
+#include "devices/printing/invitation_pdf.h"
+#include "devices/printing/qr_code.h"
+#include "kiosk/core/local_time.h"
+
+namespace kiosk::app {
+
+Result<CodeSheet> writeCodeSheet(const Event& event, const SigningKey& key,
+                                 std::vector<Guest> guests, const CodeSheetRequest& request) {
+  TokenClaims claims;
+  claims.keyId = key.id;
+  claims.eventId = event.id;
+  claims.notBefore = event.startsAt - std::chrono::days(7);
+  claims.notAfter = event.endsAt + std::chrono::days(1);
+  for (auto [text, field, flag] :
+       {std::tuple{&request.validFrom, &claims.notBefore, "--valid-from"},
+        std::tuple{&request.validUntil, &claims.notAfter, "--valid-until"}}) {
+    if (!text->empty()) {
+      const auto t = parseLocalTime(*text, event.timezone);
+      if (!t) {
+        return makeError(ErrorKind::kInvalidInput,
+                         std::string(flag) + ": '" + *text + "' is not an ISO 8601 date-time");
+      }
+      *field = *t;
+    }
+  }
+  const std::filesystem::path out(request.out);
+  std::error_code ec;
+  std::filesystem::create_directories(out, ec);
+  if (ec) {
+    return makeError(ErrorKind::kPermanent, "creating " + request.out + ": " + ec.message());
+  }
+  if (!request.bookingCodes.empty()) {
+    std::erase_if(guests, [&](const Guest& g) {
+      return std::find(request.bookingCodes.begin(), request.bookingCodes.end(), g.bookingCode) ==
+             request.bookingCodes.end();
+    });
+  }
+  const auto csvPath = (out / "codes.csv").string();
+  std::ofstream csv(csvPath, std::ios::binary | std::ios::trunc);
+  csv << "booking_code,payload\r\n";
+  std::vector<devices::Invitation> invitations;
+  for (const auto& g : guests) {
+    claims.guestId = g.id;
+    const auto token = issueToken(claims, key);
+    auto qr = devices::encodeQr(token);
+    if (!qr) {
+      return makeError(qr.error().kind,
+                       "encoding the QR code of " + g.bookingCode + ": " + qr.error().message);
+    }
+    const auto png = (out / (g.bookingCode + ".png")).string();
+    if (auto written = devices::writeQrPng(*qr, png); !written) {
+      return makeError(written.error().kind, "writing " + png + ": " + written.error().message);
+    }
+    csv << g.bookingCode << ',' << token << "\r\n";
+    invitations.push_back(devices::Invitation{g, token});
+  }
+  csv.close();
+  if (!csv) {
+    return makeError(ErrorKind::kTransient, "writing " + csvPath + ": write failed (disk full?)");
+  }
+  if (!invitations.empty()) {
+    const auto pdf = (out / "invitations.pdf").string();
+    if (auto written = devices::writeInvitationsPdf(event, invitations, pdf); !written) {
+      return makeError(written.error().kind, "writing " + pdf + ": " + written.error().message);
+    }
+  }
+  return CodeSheet{invitations.size(), claims.notBefore, claims.notAfter};
+}
+
+}  // namespace kiosk::app
