@@ -569,6 +569,7 @@ void TerminalController::onResult(WorkerResult result) {
                                             {"checkin_id", r.id},
                                             {"guest_id", r.guestId},
                                             {"method", toString(r.method)},
+                                            {"scanned_at", formatIso8601(r.scannedAt, true)},
                                             {"needs_changed", r.needsChanged},
                                             {"photo", r.photoTaken}}));
                      if (parts_.wakeSync) {
