@@ -1,10 +1,11 @@
 # Front door. On a fresh Debian 12 machine (root or sudo):
 #   make demo   install what is needed, build, run the demo
 #   make test   install what is needed, build, run the whole test suite
-# Everything builds into build/ (and build-asan/ for the sanitizer run).
+# Everything builds into build/ (build-asan/ and build-tsan/ for the sanitizer runs).
 
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
+TSAN_BUILD ?= build-tsan
 FUZZ_BUILD ?= build-fuzz
 BENCH_BUILD ?= build-bench
 FUZZ_SECONDS ?= 20
@@ -14,7 +15,8 @@ BUILD_TYPE ?= RelWithDebInfo
 JOBS       ?= $(shell nproc)
 CMAKE_ARGS ?=
 
-.PHONY: all deps test-deps configure build demo test test-fast test-asan test-fuzz bench format tidy clean
+.PHONY: all deps test-deps configure build demo test test-fast test-asan test-tsan test-fuzz bench format \
+  tidy clean
 
 all: build
 
@@ -34,12 +36,14 @@ demo: deps
 	$(MAKE) build
 	scripts/demo $(BUILD)
 
-# The whole suite: every test of the normal build, the unit tests again under
-# AddressSanitizer + UndefinedBehaviorSanitizer, then a bounded run of every fuzzer.
+# The whole suite: every test of the normal build, every test again under
+# AddressSanitizer + UndefinedBehaviorSanitizer, the tests of the worker threads under
+# ThreadSanitizer, then a bounded run of every fuzzer.
 test: test-deps
 	$(MAKE) build
 	$(MAKE) test-fast
 	$(MAKE) test-asan
+	$(MAKE) test-tsan
 	$(MAKE) test-fuzz
 
 test-fast:
@@ -47,11 +51,21 @@ test-fast:
 
 test-asan:
 	cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DKIOSK_SANITIZE=address,undefined \
-	  -DKIOSK_BUILD_UI=OFF -DKIOSK_BUILD_BENCH=OFF
+	  -DKIOSK_BUILD_BENCH=OFF
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	  LSAN_OPTIONS=suppressions=$(CURDIR)/tests/devices/printing/lsan.supp \
-	  ctest --test-dir $(ASAN_BUILD) -L unit -j $(JOBS) --output-on-failure --timeout 600
+	  LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
+	  ctest --test-dir $(ASAN_BUILD) -j $(JOBS) --output-on-failure --timeout 900
+
+# Only the test programs of the threaded parts are built (label "threads").
+TSAN_TESTS = kiosk_ui_tests kiosk_devices_camera_itests kiosk_devices_printing_tests \
+  kiosk_sync_tests kiosk_central_server_tests
+test-tsan:
+	cmake -S . -B $(TSAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKIOSK_SANITIZE=thread \
+	  -DKIOSK_BUILD_BENCH=OFF
+	cmake --build $(TSAN_BUILD) -j $(JOBS) --target $(TSAN_TESTS)
+	TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:suppressions=$(CURDIR)/tests/tsan.supp \
+	  ctest --test-dir $(TSAN_BUILD) -L threads -j $(JOBS) --output-on-failure --timeout 900
 
 FUZZERS = token_fuzzer guest_csv_fuzzer config_fuzzer sync_json_fuzzer script_fuzzer
 test-fuzz:
@@ -74,7 +88,7 @@ tidy: configure
 	  xargs clang-tidy -p $(BUILD) --quiet
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD) $(BENCH_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(TSAN_BUILD) $(FUZZ_BUILD) $(BENCH_BUILD)
 
 # The kiosk OS image (image/): a raw UEFI disk built from the project's .deb and Debian
 # packages (needs root: mmdebstrap), and its boot test under qemu (software emulation:

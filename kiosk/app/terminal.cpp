@@ -12,11 +12,13 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <thread>
+#include <variant>
 
 #include "devices/camera/camera_factory.h"
 #include "devices/camera/scan_deduplicator.h"
@@ -485,6 +487,89 @@ class Loop final : public ScriptHost {
   double startupMs_ = 0;
 };
 
+// The database cannot be opened at start (missing, unreadable, a read-only or full data
+// partition, corrupt): rather than exit into a restart loop and, after five, a reboot
+// with a black screen in between, the terminal stays up and says it is out of service,
+// in each of its languages in turn, with the reason for staff on the same screen. It
+// tells systemd it is running (READY=1, the watchdog, the reason as its status) and
+// tries the database again every few seconds, so a repaired data partition brings the
+// terminal back by itself. Returns the event once the database opens, or the exit
+// status when the terminal is asked to quit first.
+struct OutOfServiceParts {
+  ui::Window& window;
+  ui::TerminalUi& ui;
+  const std::vector<std::string>& languages;
+  SystemdNotifier& notifier;
+  std::string screenshots;
+  std::function<void(const std::string&)> jsonLine;
+};
+
+std::variant<Event, int> waitForDatabase(StoreWorker& worker, const std::string& database,
+                                         Error error, OutOfServiceParts p) {
+  constexpr auto kRetry = std::chrono::seconds(5);
+  constexpr auto kLanguageTurn = std::chrono::seconds(6);
+  FlowConfig config;
+  config.languages = p.languages;
+  config.defaults.language = p.languages.front();
+  const Flow flow(config);
+  FlowState state = flow.initial(TimePoint{});
+  const auto started = SteadyClock::now();
+  auto lastTry = started;
+  bool shot = p.screenshots.empty();
+  const auto announce = [&] {
+    const std::string detail = error.message.find(database) != std::string::npos
+                                   ? error.message
+                                   : database + ": " + error.message;
+    std::cerr << "kiosk: out of service: " << detail << "\n";
+    p.notifier.status("out of service: " + detail);
+    p.jsonLine(jsonLine(json{{"event", "out_of_service"}, {"detail", detail}}));
+    state.screen = flow::Failure{"failure.out_of_service", detail};
+  };
+  announce();
+  p.notifier.ready();
+  while (true) {
+    const auto now = SteadyClock::now();
+    if (p.window.poll().quitRequested) {
+      p.jsonLine(jsonLine(json{{"event", "quit"}, {"reason", "signal"}}));
+      p.notifier.stopping();
+      return error.kind == ErrorKind::kCorrupt ? 3 : 2;
+    }
+    if (now - lastTry >= kRetry) {
+      lastTry = now;
+      auto event = worker.start();
+      if (event) {
+        p.jsonLine(jsonLine(json{{"event", "back_in_service"}}));
+        return std::move(*event);
+      }
+      if (event.error().message != error.message) {
+        error = event.error();
+        announce();
+      }
+    }
+    const auto turn = static_cast<std::size_t>((now - started) / kLanguageTurn);
+    state.prefs.language = p.languages[turn % p.languages.size()];
+    state.lastActivity = TimePoint{};  // nobody's session: no idle countdown
+    ui::TerminalView view;
+    view.state = &state;
+    view.flow = &flow;
+    view.now = TimePoint{};
+    if (auto prepared = p.ui.prepare(view); !prepared) {
+      std::cerr << "kiosk: fonts: " << prepared.error().message << "\n";
+    }
+    p.window.beginFrame(std::nullopt);
+    p.ui.draw(view, std::chrono::duration<double>(now - started).count());
+    const std::string path = shot ? std::string() : p.screenshots + "/out_of_service.png";
+    if (p.window.endFrame(p.ui.palette(view).background, path) && !shot) {
+      shot = true;
+      p.jsonLine(jsonLine(json{{"event", "screenshot"}, {"path", path}, {"state", "failure"}}));
+    }
+    p.ui.finishFrame();
+    p.notifier.watchdogTick(SteadyClock::now());
+    // Nothing moves on this screen but the language: a few frames a second are plenty.
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+}
+
 }  // namespace
 
 int runTerminal(const TerminalOptions& options) {
@@ -537,12 +622,47 @@ int runTerminal(const TerminalOptions& options) {
   workerSettings.terminal = config.terminal.name;
   workerSettings.event = config.terminal.event;
   workerSettings.badgeSize = badgeSize;
-  StoreWorker worker(workerSettings, clock, std::move(*badgeTemplate));
-  auto event = worker.start();
-  if (!event) {
-    std::cerr << "kiosk: " << config.terminal.database << ": " << event.error().message << "\n";
-    return event.error().kind == ErrorKind::kCorrupt ? 3 : 2;
+
+  ui::WindowOptions windowOptions;
+  windowOptions.fullscreen = config.ui.fullscreen && !scripted;
+  windowOptions.width = config.ui.width;
+  windowOptions.height = config.ui.height;
+  if ((config.ui.orientation == "portrait" && windowOptions.width > windowOptions.height) ||
+      (config.ui.orientation == "landscape" && windowOptions.width < windowOptions.height)) {
+    std::swap(windowOptions.width, windowOptions.height);
   }
+  windowOptions.hideCursor = config.ui.hideCursor;
+  windowOptions.title = "Lobby check-in · " + config.terminal.name;
+  auto window = ui::Window::open(windowOptions);
+  if (!window) {
+    std::cerr << "kiosk: " << window.error().message << "\n";
+    return 2;
+  }
+  auto fontFiles = ui::locateFonts();
+  if (!fontFiles) {
+    std::cerr << "kiosk: " << fontFiles.error().message << "\n";
+    return 2;
+  }
+  auto fonts = ui::Fonts::open(*fontFiles);
+  if (!fonts) {
+    std::cerr << "kiosk: " << fonts.error().message << "\n";
+    return 2;
+  }
+  ui::TerminalUi terminalUi(**window, **fonts, *catalogs);
+  SystemdNotifier notifier;
+
+  StoreWorker worker(workerSettings, clock, std::move(*badgeTemplate));
+  auto opened = worker.start();
+  if (!opened) {
+    auto waited = waitForDatabase(worker, config.terminal.database, opened.error(),
+                                  OutOfServiceParts{**window, terminalUi, catalogs->languages(),
+                                                    notifier, options.screenshots, jsonLine});
+    if (const int* status = std::get_if<int>(&waited)) {
+      return *status;
+    }
+    opened = std::get<Event>(std::move(waited));
+  }
+  const Event& event = *opened;
 
   FlowConfig flowConfig;
   flowConfig.languages = catalogs->languages();
@@ -553,7 +673,7 @@ int runTerminal(const TerminalOptions& options) {
   flowConfig.idleTimeout = std::chrono::seconds(config.ui.idleTimeoutS);
   flowConfig.idleWarning = std::min<Millis>(std::chrono::seconds(10), flowConfig.idleTimeout / 2);
   flowConfig.photoEnabled = config.photo.enabled && config.camera.device != "none";
-  flowConfig.selfReprintLimit = event->selfReprintLimit;
+  flowConfig.selfReprintLimit = event.selfReprintLimit;
   flowConfig.lockoutAttempts = config.staff.lockoutAttempts;
   flowConfig.lockoutDuration = std::chrono::minutes(config.staff.lockoutMinutes);
   const Flow flow(flowConfig);
@@ -584,33 +704,6 @@ int runTerminal(const TerminalOptions& options) {
   auto printer = makePrinter(config, systemClock);
   PhotoWorker photo(pipeline.get(), clock, devices::PhotoGuideOptions{});
   auto sound = ui::SoundPlayer::open(config.ui.sounds);
-
-  ui::WindowOptions windowOptions;
-  windowOptions.fullscreen = config.ui.fullscreen && !scripted;
-  windowOptions.width = config.ui.width;
-  windowOptions.height = config.ui.height;
-  if ((config.ui.orientation == "portrait" && windowOptions.width > windowOptions.height) ||
-      (config.ui.orientation == "landscape" && windowOptions.width < windowOptions.height)) {
-    std::swap(windowOptions.width, windowOptions.height);
-  }
-  windowOptions.hideCursor = config.ui.hideCursor;
-  windowOptions.title = "Lobby check-in · " + config.terminal.name;
-  auto window = ui::Window::open(windowOptions);
-  if (!window) {
-    std::cerr << "kiosk: " << window.error().message << "\n";
-    return 2;
-  }
-  auto fontFiles = ui::locateFonts();
-  if (!fontFiles) {
-    std::cerr << "kiosk: " << fontFiles.error().message << "\n";
-    return 2;
-  }
-  auto fonts = ui::Fonts::open(*fontFiles);
-  if (!fonts) {
-    std::cerr << "kiosk: " << fonts.error().message << "\n";
-    return 2;
-  }
-  ui::TerminalUi terminalUi(**window, **fonts, *catalogs);
 
   ControllerParts parts;
   parts.pipeline = pipeline.get();
@@ -658,13 +751,12 @@ int runTerminal(const TerminalOptions& options) {
   settings.version = KIOSK_VERSION;
   settings.badgeMedia = config.printer.media;
   settings.badgeSize = badgeSize;
-  TerminalController controller(flow, clock, *event, parts, settings);
+  TerminalController controller(flow, clock, event, parts, settings);
   controller.setElapsed([started] {
     return std::chrono::duration<double, std::milli>(SteadyClock::now() - started).count();
   });
   controller.setRendererInfo((*window)->rendererName());
 
-  SystemdNotifier notifier;
   LoopParts loopParts{**window,
                       terminalUi,
                       controller,

@@ -216,6 +216,9 @@ void TerminalController::apply(const FlowEvent& event) {
       j["badge"] = toString(i->badge.stage);
     } else if (const auto* p = std::get_if<flow::Printing>(&state_.screen)) {
       j["reprint"] = p->badge.reprint;
+    } else if (const auto* f = std::get_if<flow::Failure>(&state_.screen)) {
+      j["message"] = f->what;
+      j["detail"] = f->detail;
     }
     if (state_.staff) {
       j["staff_id"] = state_.staff->id;
@@ -563,6 +566,9 @@ void TerminalController::run(const FlowEffect& effect) {
 void TerminalController::onResult(WorkerResult result) {
   std::visit(Overloaded{
                  [&](FlowEvent& e) {
+                   if (const auto* f = std::get_if<ev::WorkFailed>(&e)) {
+                     parts_.log(f->what + " failed: " + f->error.message);
+                   }
                    if (const auto* c = std::get_if<ev::Committed>(&e); c && c->decision.checkin) {
                      const CheckinRecord& r = *c->decision.checkin;
                      emitJson(jsonLine(json{{"event", "checkin"},

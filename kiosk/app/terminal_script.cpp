@@ -16,9 +16,9 @@ namespace kiosk::app {
 namespace {
 
 const std::set<std::string, std::less<>> kCommands = {
-    "codes", "present", "present-code", "present-image", "face",     "light",  "clear-camera",
-    "wedge", "tap",     "type",         "key",           "wait-for", "expect", "advance",
-    "sleep", "window",  "screenshot",   "echo",          "quit"};
+    "codes", "present", "present-code", "present-image", "face",     "light",    "clear-camera",
+    "wedge", "tap",     "type",         "key",           "wait-for", "expect",   "advance",
+    "sleep", "window",  "screenshot",   "echo",          "quit",     "wait-file"};
 
 // Every number a script has is a size, a time in seconds or milliseconds, a gain or a
 // position: a million is far beyond any of them, and keeps the conversions to int and to
@@ -86,15 +86,16 @@ Result<Script> parseScript(std::string_view text, const std::string& directory) 
     if (c.name == "tap" || c.name == "wait-for" || c.name == "expect" || c.name == "present-code" ||
         c.name == "present-image" || c.name == "codes" || c.name == "screenshot" ||
         c.name == "key" || c.name == "advance" || c.name == "sleep" || c.name == "light" ||
-        c.name == "present" || c.name == "wedge" || c.name == "type") {
+        c.name == "present" || c.name == "wedge" || c.name == "type" || c.name == "wait-file") {
       ok = need(1);
     } else if (c.name == "window") {
       ok = need(2);
     }
     for (std::size_t i = 0; ok && i < c.args.size(); ++i) {
-      const bool numeric = c.name == "advance" || c.name == "sleep" || c.name == "light" ||
-                           c.name == "window" || c.name == "face" ||
-                           ((c.name == "tap" || c.name == "wait-for") && i == 1);
+      const bool numeric =
+          c.name == "advance" || c.name == "sleep" || c.name == "light" || c.name == "window" ||
+          c.name == "face" ||
+          ((c.name == "tap" || c.name == "wait-for" || c.name == "wait-file") && i == 1);
       if (numeric && !number(c.args[i])) {
         ok = false;
       } else if (c.name == "window" && i < 2 &&
@@ -271,6 +272,18 @@ ScriptRunner::Progress ScriptRunner::step(ScriptHost& host,
     const double timeout = c.name == "expect" ? 0.0 : c.args.size() > 1 ? *number(arg(1)) : 15.0;
     if (elapsedS >= timeout) {
       return fail(host, c, "screen is '" + host.screen() + "', expected '" + arg(0) + "'");
+    }
+    return Progress::kRunning;
+  }
+  if (c.name == "wait-file") {
+    std::error_code ec;
+    if (std::filesystem::exists(resolve(script_.directory, arg(0)), ec)) {
+      return next();
+    }
+    const double timeout = c.args.size() > 1 ? *number(arg(1)) : 15.0;
+    if (elapsedS >= timeout) {
+      return fail(host, c,
+                  "no file " + arg(0) + " within " + (c.args.size() > 1 ? arg(1) : "15") + " s");
     }
     return Progress::kRunning;
   }

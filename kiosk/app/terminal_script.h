@@ -14,6 +14,8 @@
 //   key backspace|clear     the keyboard's special keys
 //   wait-for STATE [SECONDS] waits until the flow shows that screen (default 15 s)
 //   expect STATE            fails unless the flow shows that screen now
+//   wait-file PATH [SECONDS] waits until the file exists (default 15 s): a hand-off with
+//                           whatever drives the run (a test breaking the disk meanwhile)
 //   advance SECONDS         moves the terminal's clock (idle timeouts, photo countdown)
 //   sleep MILLISECONDS      real time passes
 //   window WIDTH HEIGHT     resizes the window (portrait/landscape)

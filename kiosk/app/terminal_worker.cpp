@@ -18,6 +18,16 @@ StoreWorker::~StoreWorker() {
 }
 
 Result<Event> StoreWorker::start() {
+  {
+    std::lock_guard lock(mutex_);
+    if (started_ && *started_) {
+      return *started_;
+    }
+    started_.reset();
+  }
+  if (thread_.joinable()) {
+    thread_.join();  // an earlier start that failed: its thread has ended
+  }
   thread_ = std::jthread([this](std::stop_token stop) { run(std::move(stop)); });
   std::unique_lock lock(mutex_);
   startedCv_.wait(lock, [&] { return started_.has_value(); });

@@ -91,7 +91,8 @@ class StoreWorker {
   StoreWorker& operator=(const StoreWorker&) = delete;
 
   // Starts the thread, opens the store there and resolves the event; waits for that
-  // (startup only) and returns the event or the error.
+  // (startup only) and returns the event or the error. After an error it may be called
+  // again (the database repaired); after success it returns the same event.
   Result<Event> start();
   void post(Task task);
   std::vector<WorkerResult> drain();

@@ -6,8 +6,10 @@
 
 #include <array>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -37,8 +39,11 @@ inline std::string shellQuote(const std::string& arg) {
   return out + "'";
 }
 
+// `onLine`, when given, sees each line of standard output as it arrives (without its
+// line end), while the command still runs.
 inline CommandResult runCommand(const std::vector<std::string>& argv,
-                                const std::filesystem::path& scratch) {
+                                const std::filesystem::path& scratch,
+                                const std::function<void(const std::string&)>& onLine = {}) {
   std::string cmd;
   for (const auto& a : argv) {
     cmd += shellQuote(a) + " ";
@@ -52,8 +57,17 @@ inline CommandResult runCommand(const std::vector<std::string>& argv,
   }
   std::array<char, 4096> buffer{};
   std::size_t n = 0;
-  while ((n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0) {
+  std::size_t seen = 0;
+  while ((n = onLine ? (std::fgets(buffer.data(), static_cast<int>(buffer.size()), pipe) != nullptr
+                            ? std::strlen(buffer.data())
+                            : 0)
+                     : std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0) {
     result.out.append(buffer.data(), n);
+    for (auto end = result.out.find('\n', seen); onLine && end != std::string::npos;
+         end = result.out.find('\n', seen)) {
+      onLine(result.out.substr(seen, end - seen));
+      seen = end + 1;
+    }
   }
   const int raw = ::pclose(pipe);
   result.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;

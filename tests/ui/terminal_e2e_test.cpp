@@ -8,11 +8,16 @@
 // Printer trouble is the PDF-directory printer made to fail (its folder is a file): the
 // CUPS helper of the printing tests would need a private cupsd per test (seconds each).
 #include <gtest/gtest.h>
+#include <sys/mount.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -58,6 +63,7 @@ struct TerminalSetup {
   bool server = false;  // a [server] nobody answers: the terminal is offline
   int idleTimeoutS = 30;
   std::string languages = R"(["zh-CN", "en"])";
+  std::string database = {};  // another path than the fixture's event.db
 };
 
 struct KioskRun {
@@ -145,8 +151,8 @@ class TerminalE2E : public ::testing::Test {
 
   std::string config(const TerminalSetup& s) {
     std::ostringstream c;
-    c << "[terminal]\nname = \"lobby-1\"\ndatabase = \"" << db << "\"\ndata_dir = \""
-      << dir.path().string() << "\"\nlanguages = " << s.languages << "\n\n";
+    c << "[terminal]\nname = \"lobby-1\"\ndatabase = \"" << (s.database.empty() ? db : s.database)
+      << "\"\ndata_dir = \"" << dir.path().string() << "\"\nlanguages = " << s.languages << "\n\n";
     if (s.server) {
       // Loopback, a port nobody listens on.
       c << "[server]\nurl = \"https://127.0.0.1:9\"\n\n";
@@ -162,18 +168,28 @@ class TerminalE2E : public ::testing::Test {
     return path;
   }
 
-  KioskRun run(const std::string& script, const TerminalSetup& setup = {}) {
+  // `onLine` sees the terminal's output lines while it runs (to break something at the
+  // right moment; the script waits with `wait-file` for the test to finish doing so).
+  KioskRun run(const std::string& script, const TerminalSetup& setup = {},
+               const std::function<void(const json&)>& onLine = {}) {
     const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
     KioskRun r;
     r.shots = std::string(KIOSK_BINARY_DIR) + "/tests/ui-screenshots/" + info->name();
     fs::remove_all(r.shots);
     fs::create_directories(r.shots);
     std::ofstream(dir.file("run.script")) << "codes codes/codes.csv\n" << script;
+    std::vector<std::string> argv{"xvfb-run", "-a", "-s", "-screen 0 1920x1920x24"};
+#ifdef KIOSK_TERMINAL_PRELOAD
+    argv.insert(argv.end(), {"env", std::string("LD_PRELOAD=") + KIOSK_TERMINAL_PRELOAD});
+#endif
+    argv.insert(argv.end(), {kKiosk, "--config", config(setup), "--script", dir.file("run.script"),
+                             "--screenshots", r.shots});
     const auto launch = [&] {
-      return runCommand(
-          {"xvfb-run", "-a", "-s", "-screen 0 1920x1920x24", kKiosk, "--config", config(setup),
-           "--script", dir.file("run.script"), "--screenshots", r.shots},
-          dir.path());
+      return runCommand(argv, dir.path(), [&](const std::string& line) {
+        if (onLine && !line.empty() && line.front() == '{') {
+          onLine(json::parse(line));
+        }
+      });
     };
     auto result = launch();
     if (result.status != 0 && result.out.empty()) {
@@ -191,8 +207,9 @@ class TerminalE2E : public ::testing::Test {
     return r;
   }
 
-  std::string report() {
-    const auto r = runCommand({kCtl, "report", "--db", db, "--csv", "-"}, dir.path());
+  std::string report(const std::string& database = {}) {
+    const auto r = runCommand(
+        {kCtl, "report", "--db", database.empty() ? db : database, "--csv", "-"}, dir.path());
     return r.out;
   }
 
@@ -416,6 +433,136 @@ TEST_F(TerminalE2E, OfflineTerminalStillChecksIn) {
   EXPECT_EQ(r.events("checkin").size(), 1u);
   EXPECT_NE(report().find("accepted,WLF-5M8Q"), std::string::npos);
   expectShots(r, {"devices_offline"});
+}
+
+// The terminal's data partition for the fault tests: a small tmpfs (needs root) holding
+// a copy of the event database, which the test fills up while the terminal runs, or
+// mounts read-only before it starts. (Linux refuses to remount a file system read-only
+// while the terminal holds its database open for writing; a disk that fails mid-run is
+// remounted read-only by the kernel itself, and the terminal then sees write errors the
+// way it sees a full disk.)
+class DataPartition {
+ public:
+  DataPartition(const fs::path& at, const std::string& database) : path_(at) {
+    fs::create_directories(at);
+    if (::mount("tmpfs", at.c_str(), "tmpfs", 0, "size=8m") != 0) {
+      return;
+    }
+    mounted_ = true;
+    fs::copy_file(database, at / "event.db");
+  }
+  ~DataPartition() {
+    if (mounted_) {
+      ::umount2(path_.c_str(), MNT_DETACH);
+    }
+  }
+  DataPartition(const DataPartition&) = delete;
+  DataPartition& operator=(const DataPartition&) = delete;
+
+  bool mounted() const { return mounted_; }
+  std::string database() const { return (path_ / "event.db").string(); }
+  void fill() {
+    std::ofstream filler(path_ / "filler", std::ios::binary);
+    const std::string block(4096, 'f');
+    while (filler.write(block.data(), static_cast<std::streamsize>(block.size())) &&
+           filler.flush()) {
+    }
+  }
+  void unfill() { fs::remove(path_ / "filler"); }
+  bool readOnly(bool ro) {  // before the terminal opens the database, or after
+    return ::mount(nullptr, path_.c_str(), nullptr, ro ? MS_REMOUNT | MS_RDONLY : MS_REMOUNT,
+                   "size=8m") == 0;
+  }
+
+ private:
+  fs::path path_;
+  bool mounted_ = false;
+};
+
+// The script for a fault in the middle of a journey: the test breaks the data partition
+// once the terminal is up ("broken"), the guest confirms and is told the terminal cannot
+// check them in, the test repairs it ("repaired"), the guest tries again and is in.
+std::string faultScript(const std::string& booking) {
+  const std::string journey = "present-code " + booking +
+                              "\nwait-for confirm_identity\nclear-camera\ntap identity.yes\n"
+                              "tap photo.skip\ntap needs.confirm\n";
+  return "wait-for attract\necho up\nwait-file broken 30\n" + journey +
+         "wait-for failure 30\nsleep 300\nscreenshot failure\necho failure\n"
+         "wait-file repaired 30\ntap failure.dismiss\nwait-for attract\n" +
+         journey + "wait-for printing 30\n";
+}
+
+void expectFaultHandled(const KioskRun& r, const std::string& report, const std::string& booking,
+                        const std::string& why) {
+  ASSERT_EQ(r.status, 0) << r.dump();
+  EXPECT_TRUE(inOrder(r.screens(), {"confirm_needs", "committing", "failure", "attract",
+                                    "confirm_identity", "committing", "printing"}))
+      << r.dump();
+  const auto failure = r.lastState("failure");
+  ASSERT_TRUE(failure) << r.dump();
+  EXPECT_EQ((*failure)["message"], "failure.database");
+  EXPECT_NE((*failure)["detail"].get<std::string>().find(why), std::string::npos) << r.dump();
+  EXPECT_NE(r.err.find("commit failed: "), std::string::npos) << "staff find it in the log";
+  EXPECT_EQ(r.events("checkin").size(), 1u) << r.dump();
+  // Exactly one check-in stands, and nothing was half-written.
+  std::size_t rows = 0;
+  for (auto at = report.find("accepted," + booking); at != std::string::npos;
+       at = report.find("accepted," + booking, at + 1)) {
+    ++rows;
+  }
+  EXPECT_EQ(rows, 1u) << report;
+}
+
+TEST_F(TerminalE2E, DiskFullMidJourneyTellsGuestAndStaffAndLosesNothing) {
+  DataPartition data(dir.file("data"), db);
+  if (!data.mounted()) {
+    GTEST_SKIP() << "cannot mount a tmpfs here (needs root): " << std::strerror(errno);
+  }
+  TerminalSetup setup;
+  setup.database = data.database();
+  const auto r = run(faultScript("WLF-3F9B"), setup, [&](const json& line) {
+    if (line.value("text", "") == "up") {
+      data.fill();
+      std::ofstream(dir.file("broken"));
+    } else if (line.value("text", "") == "failure") {
+      data.unfill();
+      std::ofstream(dir.file("repaired"));
+    }
+  });
+  expectFaultHandled(r, report(data.database()), "WLF-3F9B", "disk is full");
+  expectShots(r, {"failure"});
+}
+
+// A database that cannot be opened at start (its partition read-only): the terminal says
+// it is out of service
+// (not a black screen and a restart loop), and comes back by itself once it can.
+TEST_F(TerminalE2E, UnopenableDatabaseAtStartIsOutOfServiceUntilRepaired) {
+  DataPartition data(dir.file("data"), db);
+  if (!data.mounted()) {
+    GTEST_SKIP() << "cannot mount a tmpfs here (needs root): " << std::strerror(errno);
+  }
+  TerminalSetup setup;
+  setup.database = data.database();
+  ASSERT_TRUE(data.readOnly(true));
+  bool repaired = false;
+  const auto r =
+      run("wait-for attract 60\npresent-code WLF-7K3Q\nwait-for confirm_identity\nclear-camera\n"
+          "tap identity.yes\ntap photo.skip\ntap needs.confirm\nwait-for printing 30\n",
+          setup, [&](const json& line) {
+            if (line.value("event", "") == "screenshot" && !repaired) {
+              // The out-of-service screen is on glass: IT repairs the data partition.
+              repaired = data.readOnly(false);
+            }
+          });
+  ASSERT_TRUE(repaired) << std::strerror(errno);
+  ASSERT_EQ(r.status, 0) << r.dump();
+  const auto out = r.events("out_of_service");
+  ASSERT_EQ(out.size(), 1u) << r.dump();
+  EXPECT_NE(out[0]["detail"].get<std::string>().find(data.database()), std::string::npos);
+  EXPECT_EQ(r.events("back_in_service").size(), 1u) << r.dump();
+  EXPECT_EQ(r.events("checkin").size(), 1u) << r.dump();
+  EXPECT_NE(report(data.database()).find("accepted,WLF-7K3Q"), std::string::npos);
+  expectShots(r, {"out_of_service"});
 }
 
 TEST_F(TerminalE2E, StaffOverrideNeedsAReasonAndIsAudited) {

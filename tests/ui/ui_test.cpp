@@ -356,6 +356,9 @@ TEST(Script, ParsesCommandsAndRefusesMistakesWithTheLine) {
   EXPECT_FALSE(app::parseScript("window 1920\n", "/"));
   EXPECT_FALSE(app::parseScript("advance soon\n", "/"));
   EXPECT_FALSE(app::parseScript("tap\n", "/"));
+  EXPECT_FALSE(app::parseScript("wait-file\n", "/"));
+  EXPECT_FALSE(app::parseScript("wait-file ready soon\n", "/"));
+  EXPECT_TRUE(app::parseScript("wait-file ready 30\n", "/"));
 }
 
 // Found by the script fuzzer: a huge number was converted to int with undefined behaviour.

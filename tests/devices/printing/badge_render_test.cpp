@@ -18,7 +18,7 @@
 // fontconfig keeps its font caches for the life of the process and stores pointers in
 // them as offsets that LeakSanitizer cannot follow, so at exit the caches (and Pango and
 // Cairo objects held only through them) look leaked. LeakSanitizer reads this hook in
-// sanitizer builds (see tests/devices/printing/lsan.supp); releasing the caches with
+// sanitizer builds (see tests/lsan.supp); releasing the caches with
 // FcFini instead is not reliable (Pango still holds references at exit and FcFini
 // asserts). The real upstream Cairo leak is handled in canvas.cpp.
 extern "C" const char* __lsan_default_suppressions();
