@@ -534,8 +534,8 @@ TEST_F(TerminalE2E, DiskFullMidJourneyTellsGuestAndStaffAndLosesNothing) {
 }
 
 // A database that cannot be opened at start (its partition read-only): the terminal says
-// it is out of service
-// (not a black screen and a restart loop), and comes back by itself once it can.
+// it is out of service (not a black screen and a restart loop), and comes back by itself
+// once it can.
 TEST_F(TerminalE2E, UnopenableDatabaseAtStartIsOutOfServiceUntilRepaired) {
   DataPartition data(dir.file("data"), db);
   if (!data.mounted()) {
