@@ -2,6 +2,8 @@
 
 #include <sodium.h>
 
+#include <array>
+
 #include "kiosk/core/sodium_init.h"
 
 namespace kiosk {
@@ -108,44 +110,54 @@ std::optional<Bytes> hexDecode(std::string_view text) {
   return out;
 }
 
+std::int32_t nextCodePoint(std::string_view s, std::size_t& pos) {
+  const auto c = static_cast<unsigned char>(s[pos]);
+  if (c < 0x80) {
+    ++pos;
+    return c;
+  }
+  int extra = 0;
+  std::int32_t cp = 0;
+  if (c >= 0xc2 && c <= 0xdf) {
+    extra = 1;
+    cp = c & 0x1f;
+  } else if (c >= 0xe0 && c <= 0xef) {
+    extra = 2;
+    cp = c & 0x0f;
+  } else if (c >= 0xf0 && c <= 0xf4) {
+    extra = 3;
+    cp = c & 0x07;
+  } else {
+    ++pos;
+    return -1;
+  }
+  if (pos + static_cast<std::size_t>(extra) >= s.size()) {
+    ++pos;
+    return -1;
+  }
+  for (int k = 1; k <= extra; ++k) {
+    const auto cc = static_cast<unsigned char>(s[pos + static_cast<std::size_t>(k)]);
+    if ((cc & 0xc0) != 0x80) {
+      ++pos;
+      return -1;
+    }
+    cp = (cp << 6) | (cc & 0x3f);
+  }
+  static constexpr std::array<std::int32_t, 4> kMin{0, 0x80, 0x800, 0x10000};
+  if (cp < kMin[static_cast<std::size_t>(extra)] || cp > 0x10ffff ||
+      (cp >= 0xd800 && cp <= 0xdfff)) {
+    ++pos;
+    return -1;
+  }
+  pos += static_cast<std::size_t>(extra) + 1;
+  return cp;
+}
+
 bool isValidUtf8(std::string_view text) {
-  std::size_t i = 0;
-  const auto n = text.size();
-  while (i < n) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    int extra = 0;
-    std::uint32_t cp = 0;
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    if ((c & 0xe0) == 0xc0) {
-      extra = 1;
-      cp = c & 0x1f;
-    } else if ((c & 0xf0) == 0xe0) {
-      extra = 2;
-      cp = c & 0x0f;
-    } else if ((c & 0xf8) == 0xf0) {
-      extra = 3;
-      cp = c & 0x07;
-    } else {
+  for (std::size_t i = 0; i < text.size();) {
+    if (nextCodePoint(text, i) < 0) {
       return false;
     }
-    if (i + static_cast<std::size_t>(extra) >= n) {
-      return false;
-    }
-    for (int k = 1; k <= extra; ++k) {
-      const auto cc = static_cast<unsigned char>(text[i + static_cast<std::size_t>(k)]);
-      if ((cc & 0xc0) != 0x80) {
-        return false;
-      }
-      cp = (cp << 6) | (cc & 0x3f);
-    }
-    static constexpr std::uint32_t kMin[] = {0, 0x80, 0x800, 0x10000};
-    if (cp < kMin[extra] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
-      return false;
-    }
-    i += static_cast<std::size_t>(extra) + 1;
   }
   return true;
 }

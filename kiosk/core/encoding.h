@@ -22,6 +22,11 @@ std::optional<Bytes> base32Decode(std::string_view text);
 std::string hexEncode(std::span<const std::uint8_t> data);
 std::optional<Bytes> hexDecode(std::string_view text);
 
+// Decodes the UTF-8 code point at `pos` and advances past it. An ill-formed sequence
+// (overlong, surrogate, beyond U+10FFFF, truncated) yields -1 and advances by one byte,
+// so callers resynchronise on the next byte.
+std::int32_t nextCodePoint(std::string_view s, std::size_t& pos);
+
 // True when text is well-formed UTF-8 (no overlongs, no surrogates).
 bool isValidUtf8(std::string_view text);
 

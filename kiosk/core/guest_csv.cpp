@@ -11,58 +11,14 @@
 #include <optional>
 #include <utility>
 
+#include "kiosk/core/encoding.h"
+
 namespace kiosk {
 
 namespace {
 
 // ---------------------------------------------------------------------------------------
 // UTF-8 helpers
-
-// Decodes the code point at `pos` and advances past it. An ill-formed sequence (overlong,
-// surrogate, beyond U+10FFFF, truncated) yields -1 and advances by one byte, so callers
-// resynchronise on the next byte.
-std::int32_t nextCodePoint(std::string_view s, std::size_t& pos) {
-  const auto c = static_cast<unsigned char>(s[pos]);
-  if (c < 0x80) {
-    ++pos;
-    return c;
-  }
-  int extra = 0;
-  std::int32_t cp = 0;
-  if (c >= 0xc2 && c <= 0xdf) {
-    extra = 1;
-    cp = c & 0x1f;
-  } else if (c >= 0xe0 && c <= 0xef) {
-    extra = 2;
-    cp = c & 0x0f;
-  } else if (c >= 0xf0 && c <= 0xf4) {
-    extra = 3;
-    cp = c & 0x07;
-  } else {
-    ++pos;
-    return -1;
-  }
-  if (pos + static_cast<std::size_t>(extra) >= s.size()) {
-    ++pos;
-    return -1;
-  }
-  for (int k = 1; k <= extra; ++k) {
-    const auto cc = static_cast<unsigned char>(s[pos + static_cast<std::size_t>(k)]);
-    if ((cc & 0xc0) != 0x80) {
-      ++pos;
-      return -1;
-    }
-    cp = (cp << 6) | (cc & 0x3f);
-  }
-  static constexpr std::array<std::int32_t, 4> kMin{0, 0x80, 0x800, 0x10000};
-  if (cp < kMin[static_cast<std::size_t>(extra)] || cp > 0x10ffff ||
-      (cp >= 0xd800 && cp <= 0xdfff)) {
-    ++pos;
-    return -1;
-  }
-  pos += static_cast<std::size_t>(extra) + 1;
-  return cp;
-}
 
 bool isAscii(std::string_view s) {
   return std::all_of(s.begin(), s.end(),
