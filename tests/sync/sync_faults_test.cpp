@@ -214,7 +214,9 @@ TEST_F(SyncFaultsTest, CentralKilledMidBatchAndRestartedLosesNothingAndDoublesNo
   ASSERT_TRUE(server.start(central->database(), *pki, 0));
   const int port = server.port();
   auto a = terminal("A", "https://127.0.0.1:" + std::to_string(port));
-  a->options.batchSize = 20;
+  // Small batches: 120 of them, so the kill lands while they flow even when the test's
+  // polling is slow on a loaded machine (with 30 batches of 20 it once came after all).
+  a->options.batchSize = 5;
   ASSERT_TRUE(a->engine().runOnce());
   auto ids = checkInRange(*a, 0, kGuests);
   a->start();
