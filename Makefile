@@ -40,6 +40,7 @@ demo: deps
 # AddressSanitizer + UndefinedBehaviorSanitizer, the tests of the worker threads under
 # ThreadSanitizer, then a bounded run of every fuzzer.
 test: test-deps
+	scripts/package-versions
 	$(MAKE) build
 	$(MAKE) test-fast
 	$(MAKE) test-asan

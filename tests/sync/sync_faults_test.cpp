@@ -211,7 +211,7 @@ TEST_F(SyncFaultsTest, CentralKilledMidBatchAndRestartedLosesNothingAndDoublesNo
   constexpr int kGuests = 600;
   makeCentral(kGuests + 20);
   ChildServer server;
-  ASSERT_TRUE(server.start(central->database(), *pki, 0));
+  ASSERT_TRUE(server.start(central->database(), *pki, 0)) << server.error();
   const int port = server.port();
   auto a = terminal("A", "https://127.0.0.1:" + std::to_string(port));
   // Small batches: 120 of them, so the kill lands while they flow even when the test's
@@ -232,7 +232,7 @@ TEST_F(SyncFaultsTest, CentralKilledMidBatchAndRestartedLosesNothingAndDoublesNo
   EXPECT_GT(a->outbox(), 0u);
 
   ChildServer restarted;
-  ASSERT_TRUE(restarted.start(central->database(), *pki, port));
+  ASSERT_TRUE(restarted.start(central->database(), *pki, port)) << restarted.error();
   ASSERT_TRUE(waitFor([&] { return a->outbox() == 0; }, seconds(30)));
   a->stop();
   expectExactlyOnceAtCentral(*a, ids);

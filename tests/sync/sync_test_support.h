@@ -309,6 +309,8 @@ class TestTerminal {
   }
 
   cache::LocalStore& store() { return *store_; }
+  // This terminal's own clock (real time unless a test shifts it).
+  AdjustableClock& clock() { return clock_; }
   const std::string& name() const { return name_; }
   const std::string& database() const { return db_; }
   std::size_t outbox() {
@@ -325,7 +327,7 @@ class TestTerminal {
  private:
   std::string name_;
   std::string db_;
-  SystemClock clock_;
+  AdjustableClock clock_;
   std::unique_ptr<cache::LocalStore> store_;
   std::unique_ptr<cache::SyncEngine> engine_;
 };
@@ -355,11 +357,19 @@ class ChildServer {
                                   "--log-level",
                                   "warn"};
     args.insert(args.end(), extra.begin(), extra.end());
+    // The server's own words (a port in use, a bad certificate) go to a file that
+    // error() reads back when it did not start.
+    errorFile_ = db + ".central-stderr";
     pid_ = ::fork();
     if (pid_ == 0) {
       ::dup2(out[1], 1);
       ::close(out[0]);
       ::close(out[1]);
+      const int err = ::open(errorFile_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+      if (err >= 0) {
+        ::dup2(err, 2);
+        ::close(err);
+      }
       std::vector<char*> argv;
       for (auto& a : args) {
         argv.push_back(a.data());
@@ -395,8 +405,16 @@ class ChildServer {
   }
   int port() const { return port_; }
   int lastStatus() const { return lastStatus_; }
+  // What kiosk-central wrote to stderr (why it did not start).
+  std::string error() const {
+    std::ifstream in(errorFile_);
+    std::stringstream text;
+    text << in.rdbuf();
+    return "kiosk-central: " + text.str();
+  }
 
  private:
+  std::string errorFile_;
   pid_t pid_ = -1;
   int port_ = 0;
   int lastStatus_ = 0;

@@ -183,7 +183,9 @@ bool PrivateCupsd::launch(std::string& error) {
         << "ErrorLog " << (r / "log/error_log").string() << "\n"
         << "PageLog " << (r / "log/page_log").string() << "\n"
         << "FileDevice No\n"
-        << "Printcap\n";
+        // cupsd 2.4.2-3+deb12u11 and later refuse a bare "Printcap" (no value); a file of
+        // its own keeps the system's /etc/printcap untouched on every version.
+        << "Printcap " << (r / "printcap").string() << "\n";
   if (::geteuid() != 0) {
     // Unprivileged: cupsd and its backends run as this user.
     if (const passwd* pw = ::getpwuid(::geteuid())) {
