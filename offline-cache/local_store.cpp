@@ -935,6 +935,39 @@ Status LocalStore::setSetting(std::string_view key, std::string_view value) {
   });
 }
 
+Status LocalStore::recordPrintJob(EventId eventId, const PrintJobRecord& job,
+                                  const AuditEvent& audit) {
+  return guardedStatus("recording the print job", [&] {
+    db_->transaction([&] {
+      db_->prepare(
+             "INSERT INTO print_jobs (id, event_id, guest_id, checkin_id, reprint, state, "
+             "printer, detail, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
+             "?9, ?9)")
+          .bind(1, job.id)
+          .bind(2, eventId)
+          .bind(3, job.guestId)
+          .bind(4, job.badgeId)
+          .bind(5, job.reprint)
+          .bind(6, job.state)
+          .bind(7, job.printer)
+          .bind(8, job.requestedBy)
+          .bind(9, toUnixMillis(job.at))
+          .run();
+      insertAudit(audit);
+    });
+  });
+}
+
+Result<int> LocalStore::countSelfReprints(EventId eventId, GuestId guestId) {
+  return guarded("counting the guest's reprints", [&] {
+    auto s = db_->prepare(
+        "SELECT COUNT(*) FROM print_jobs WHERE event_id = ?1 AND guest_id = ?2 AND reprint = 1 "
+        "AND detail = 'guest' AND state = 'completed'");
+    s.bind(1, eventId).bind(2, guestId);
+    return s.step() ? static_cast<int>(s.columnInt(0)) : 0;
+  });
+}
+
 Result<PurgeStats> LocalStore::purgeExpired(TimePoint now, std::string_view terminal) {
   return guarded("purging expired guest data", [&] {
     PurgeStats stats;

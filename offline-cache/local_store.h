@@ -47,6 +47,19 @@ struct PurgeStats {
   std::size_t outboxDropped = 0;
 };
 
+// A settled print attempt of a badge (printed, failed, cancelled), as the terminal keeps
+// it: the count of a guest's self-service reprints comes from these rows.
+struct PrintJobRecord {
+  std::string id;       // this row's id (a new record id)
+  std::string badgeId;  // the check-in the badge is for
+  GuestId guestId = 0;
+  bool reprint = false;
+  std::string state;        // the print job's final state, e.g. "completed"
+  std::string printer;      // queue or folder it went to
+  std::string requestedBy;  // "guest" or "staff:<id>"
+  TimePoint at{};
+};
+
 struct OutboxCounts {
   std::size_t total = 0;
   std::size_t checkins = 0;
@@ -112,6 +125,13 @@ class LocalStore final : public RosterReader, public CheckinLedger {
   Result<std::vector<StaffMember>> listStaff();
   Result<std::optional<StaffMember>> findStaff(std::string_view staffId);
   Result<std::optional<StaffMember>> findStaffByBadgeHash(std::string_view badgeHash);
+
+  // --- print jobs ---
+  // The print row and its audit row, in one transaction (both or neither).
+  Status recordPrintJob(EventId eventId, const PrintJobRecord& job, const AuditEvent& audit);
+  // Self-service reprints the guest has had (printed ones only: a failed reprint does not
+  // use up the allowance). An error is an error, never "none yet".
+  Result<int> countSelfReprints(EventId eventId, GuestId guestId);
 
   // --- reports and state ---
   Result<std::vector<ReportRow>> report(EventId eventId);

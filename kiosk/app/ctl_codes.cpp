@@ -69,33 +69,37 @@ void revoke(const RevokeOptions& o) {
   a.eventId = event.id;
   a.reason = o.reason;
   nlohmann::json out{{"event_id", event.id}};
-  if (!o.bookingCode.empty()) {
-    auto guest =
-        valueOrExit(store->findGuestByBookingCode(event.id, o.bookingCode), "finding the guest");
-    if (!guest) {
-      failWith("codes revoke",
-               makeError(ErrorKind::kNotFound, "no guest with booking code " + o.bookingCode));
-    }
-    guest->status = GuestStatus::kCancelled;
-    valueOrExit(store->upsertGuests(event.id, {*guest}, now), "cancelling the invitation");
-    a.guestId = guest->id;
-    out["cancelled_guest"] = guest->bookingCode;
-  } else {
-    std::string tokenId = o.tokenId;
-    if (!o.code.empty()) {
-      const auto parsed = parseToken(o.code);
-      const auto* token = std::get_if<ParsedToken>(&parsed);
-      if (token == nullptr) {
-        failWith("codes revoke", makeError(ErrorKind::kInvalidInput, "--code is not a guest code"));
+  // The revocation and its audit row: all or nothing (a failure throws, rolling back).
+  store->database().transaction([&] {
+    if (!o.bookingCode.empty()) {
+      auto guest =
+          valueOrExit(store->findGuestByBookingCode(event.id, o.bookingCode), "finding the guest");
+      if (!guest) {
+        failWith("codes revoke",
+                 makeError(ErrorKind::kNotFound, "no guest with booking code " + o.bookingCode));
       }
-      tokenId = token->tokenId();
-      a.guestId = token->claims.guestId;
+      guest->status = GuestStatus::kCancelled;
+      valueOrExit(store->upsertGuests(event.id, {*guest}, now), "cancelling the invitation");
+      a.guestId = guest->id;
+      out["cancelled_guest"] = guest->bookingCode;
+    } else {
+      std::string tokenId = o.tokenId;
+      if (!o.code.empty()) {
+        const auto parsed = parseToken(o.code);
+        const auto* token = std::get_if<ParsedToken>(&parsed);
+        if (token == nullptr) {
+          failWith("codes revoke",
+                   makeError(ErrorKind::kInvalidInput, "--code is not a guest code"));
+        }
+        tokenId = token->tokenId();
+        a.guestId = token->claims.guestId;
+      }
+      checkOrExit(store->revokeToken(event.id, tokenId, o.reason, now), "revoking");
+      a.refId = tokenId;
+      out["revoked_token"] = tokenId;
     }
-    checkOrExit(store->revokeToken(event.id, tokenId, o.reason, now), "revoking");
-    a.refId = tokenId;
-    out["revoked_token"] = tokenId;
-  }
-  checkOrExit(store->appendAudit(a), "writing the audit trail");
+    checkOrExit(store->appendAudit(a), "writing the audit trail");
+  });
   std::cout << out.dump() << "\n";
 }
 

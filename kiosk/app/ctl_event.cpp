@@ -73,10 +73,13 @@ void create(const CreateOptions& o) {
   }
   auto store = openStoreOrExit(o.db);
   const auto now = SystemClock().now();
-  checkOrExit(store->saveEvent(event), "saving the event");
   const auto key = generateSigningKey(event.id, 1, now);
-  checkOrExit(store->saveSigningKey(key), "saving the signing key");
-  auditAdmin(*store, AuditAction::kEventCreated, event.id, event.name);
+  // The event, its key and the audit row: all or nothing (a failure throws, rolling back).
+  store->database().transaction([&] {
+    checkOrExit(store->saveEvent(event), "saving the event");
+    checkOrExit(store->saveSigningKey(key), "saving the signing key");
+    auditAdmin(*store, AuditAction::kEventCreated, event.id, event.name);
+  });
   nlohmann::json out{{"event_id", event.id},
                      {"name", event.name},
                      {"starts_at", formatIso8601(event.startsAt)},

@@ -48,16 +48,20 @@ void importGuests(const ImportOptions& o) {
       throw CtlExit{1};
     }
   }
-  const auto saved = valueOrExit(store->upsertGuests(event.id, result.guests, SystemClock().now()),
-                                 "saving guests");
-  AuditEvent a;
-  a.at = SystemClock().now();
-  a.terminal = "kioskctl";
-  a.actor = "admin";
-  a.action = AuditAction::kGuestsImported;
-  a.eventId = event.id;
-  a.reason = std::to_string(saved.size()) + " guests from " + o.csv;
-  checkOrExit(store->appendAudit(a), "writing the audit trail");
+  // The guests and the audit row: all or nothing (a failure throws, rolling back).
+  std::vector<Guest> saved;
+  store->database().transaction([&] {
+    saved = valueOrExit(store->upsertGuests(event.id, result.guests, SystemClock().now()),
+                        "saving guests");
+    AuditEvent a;
+    a.at = SystemClock().now();
+    a.terminal = "kioskctl";
+    a.actor = "admin";
+    a.action = AuditAction::kGuestsImported;
+    a.eventId = event.id;
+    a.reason = std::to_string(saved.size()) + " guests from " + o.csv;
+    checkOrExit(store->appendAudit(a), "writing the audit trail");
+  });
   std::cout << nlohmann::json{{"imported", saved.size()},
                               {"rows", result.rowsRead},
                               {"skipped", result.badRows},

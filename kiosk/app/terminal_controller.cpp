@@ -47,45 +47,39 @@ BadgeStage stageOf(devices::PrintJobState state) {
   return BadgeStage::kQueued;
 }
 
-// Self-service reprints a guest has had (printed ones only: a failed reprint does not
-// use up the allowance). Rows are written by recordPrintJob below.
-int countSelfReprints(WorkerContext& c, GuestId guestId) {
-  try {
-    auto s = c.store.database().prepare(
-        "SELECT COUNT(*) FROM print_jobs WHERE event_id = ?1 AND guest_id = ?2 AND reprint = 1 "
-        "AND detail = 'guest' AND state = 'completed'");
-    s.bind(1, c.event.id).bind(2, guestId);
-    return s.step() ? static_cast<int>(s.columnInt(0)) : 0;
-  } catch (const cache::DatabaseError&) {
+// Self-service reprints a returning guest has used up (0 for any other decision). A read
+// that fails is returned as the error: it stops the action instead of granting a reprint.
+Result<int> selfReprintsUsed(WorkerContext& c, const ScanDecision& d) {
+  if (!d.guest || d.outcome != ScanOutcome::kAlreadyCheckedIn) {
     return 0;
   }
+  return c.store.countSelfReprints(c.event.id, d.guest->id);
+}
+
+// The decision for the flow, or the failure that stops it.
+FlowEvent evaluated(WorkerContext& c, ScanDecision d) {
+  auto used = selfReprintsUsed(c, d);
+  if (!used) {
+    return FlowEvent{ev::WorkFailed{"evaluate", used.error()}};
+  }
+  return FlowEvent{ev::Evaluated{std::move(d), *used}};
 }
 
 // One row per settled print attempt in print_jobs (detail = who asked: "guest" or
-// "staff:<id>") and its audit row.
+// "staff:<id>") with its audit row, in one transaction.
 void recordPrintJob(WorkerContext& c, const devices::PrintJob& job, GuestId guestId, bool reprint,
                     const std::string& actor, const std::string& reason,
                     std::vector<WorkerResult>& out) {
   const auto now = c.clock.now();
-  try {
-    c.store.database().transaction([&] {
-      auto s = c.store.database().prepare(
-          "INSERT INTO print_jobs (id, event_id, guest_id, checkin_id, reprint, state, printer, "
-          "detail, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)");
-      s.bind(1, newRecordId(now))
-          .bind(2, c.event.id)
-          .bind(3, guestId)
-          .bind(4, job.badgeId)
-          .bind(5, reprint)
-          .bind(6, std::string(devices::toString(job.state)))
-          .bind(7, job.printer)
-          .bind(8, actor)
-          .bind(9, toUnixMillis(now));
-      s.run();
-    });
-  } catch (const cache::DatabaseError& e) {
-    out.push_back(WorkerLog{std::string("print job not recorded: ") + e.what()});
-  }
+  cache::PrintJobRecord row;
+  row.id = newRecordId(now);
+  row.badgeId = job.badgeId;
+  row.guestId = guestId;
+  row.reprint = reprint;
+  row.state = devices::toString(job.state);
+  row.printer = job.printer;
+  row.requestedBy = actor;
+  row.at = now;
   AuditEvent audit;
   audit.at = now;
   audit.terminal = c.settings.terminal;
@@ -98,8 +92,8 @@ void recordPrintJob(WorkerContext& c, const devices::PrintJob& job, GuestId gues
   audit.outcome = devices::toString(job.state);
   audit.reason = job.state == devices::PrintJobState::kCompleted ? reason : job.reason;
   audit.refId = job.badgeId;
-  if (auto status = c.store.appendAudit(audit); !status) {
-    out.push_back(WorkerLog{"print audit not recorded: " + status.error().message});
+  if (auto status = c.store.recordPrintJob(c.event.id, row, audit); !status) {
+    out.push_back(WorkerLog{"print job not recorded: " + status.error().message});
   }
 }
 
@@ -271,11 +265,7 @@ void TerminalController::run(const FlowEffect& effect) {
                 out.push_back(FlowEvent{ev::WorkFailed{"evaluate", d.error()}});
                 return;
               }
-              int used = 0;
-              if (d->guest && d->outcome == ScanOutcome::kAlreadyCheckedIn) {
-                used = countSelfReprints(c, d->guest->id);
-              }
-              out.push_back(FlowEvent{ev::Evaluated{std::move(*d), used}});
+              out.push_back(evaluated(c, std::move(*d)));
             });
           },
           [&](const fx::LookupBooking& e) {
@@ -301,10 +291,7 @@ void TerminalController::run(const FlowEffect& effect) {
                 out.push_back(FlowEvent{ev::WorkFailed{"evaluate", d.error()}});
                 return;
               }
-              const int used = d->guest && d->outcome == ScanOutcome::kAlreadyCheckedIn
-                                   ? countSelfReprints(c, d->guest->id)
-                                   : 0;
-              out.push_back(FlowEvent{ev::Evaluated{std::move(*d), used}});
+              out.push_back(evaluated(c, std::move(*d)));
             });
           },
           [&](const fx::RecordRefusal& e) {

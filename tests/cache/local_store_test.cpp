@@ -96,6 +96,58 @@ TEST_F(LocalStoreTest, DatabaseFileIsPrivateAndInWalMode) {
   EXPECT_EQ(s.columnText(0), "wal");
 }
 
+PrintJobRecord printedReprint(std::string id, GuestId guest) {
+  PrintJobRecord job;
+  job.id = std::move(id);
+  job.badgeId = "c1";
+  job.guestId = guest;
+  job.reprint = true;
+  job.state = "completed";
+  job.printer = "pdf:badges";
+  job.requestedBy = "guest";
+  job.at = kNow;
+  return job;
+}
+
+AuditEvent printAudit(GuestId guest) {
+  AuditEvent a;
+  a.at = kNow;
+  a.terminal = "lobby-1";
+  a.actor = "guest";
+  a.action = AuditAction::kBadgeReprinted;
+  a.eventId = kEvent;
+  a.guestId = guest;
+  a.refId = "c1";
+  return a;
+}
+
+TEST_F(LocalStoreTest, PrintJobAndItsAuditRowAreOneTransaction) {
+  ASSERT_TRUE(store->recordPrintJob(kEvent, printedReprint("p1", 1), printAudit(1)));
+  EXPECT_EQ(count("print_jobs"), 1);
+  EXPECT_EQ(count("audit WHERE action = 'badge_reprinted'"), 1);
+  EXPECT_EQ(*store->countSelfReprints(kEvent, 1), 1);
+
+  // The audit row cannot be written (as on a disk that fills between two statements):
+  // the print row must not stay behind without it.
+  store->database().exec(
+      "CREATE TRIGGER audit_fails BEFORE INSERT ON audit BEGIN SELECT RAISE(ABORT, 'no room "
+      "for the audit row'); END");
+  const auto failed = store->recordPrintJob(kEvent, printedReprint("p2", 1), printAudit(1));
+  ASSERT_FALSE(failed);
+  EXPECT_NE(failed.error().message.find("no room for the audit row"), std::string::npos)
+      << failed.error().message;
+  EXPECT_EQ(count("print_jobs"), 1);
+  EXPECT_EQ(*store->countSelfReprints(kEvent, 1), 1);
+}
+
+TEST_F(LocalStoreTest, AReprintCountThatCannotBeReadIsAnErrorNotZero) {
+  EXPECT_EQ(*store->countSelfReprints(kEvent, 1), 0);
+  store->database().exec("ALTER TABLE print_jobs RENAME TO print_jobs_lost");
+  const auto used = store->countSelfReprints(kEvent, 1);
+  ASSERT_FALSE(used) << "a failed read counted as " << *used << " reprints";
+  EXPECT_NE(used.error().message.find("reprints"), std::string::npos) << used.error().message;
+}
+
 TEST_F(LocalStoreTest, GuestsRoundTripWithIdsAndDetails) {
   auto guests = store->listGuests(kEvent);
   ASSERT_TRUE(guests);
