@@ -113,15 +113,29 @@ const Catalog* Catalogs::find(std::string_view language) const {
 }
 
 std::string_view Catalogs::text(std::string_view language, std::string_view key) const {
-  for (const Catalog* c :
-       {find(language), find("en"), catalogs_.empty() ? nullptr : &catalogs_.front()}) {
+  const Catalog* own = find(language);
+  std::string_view found = key;
+  bool fellBack = true;
+  for (const Catalog* c : {own, find("en"), catalogs_.empty() ? nullptr : &catalogs_.front()}) {
     if (c != nullptr) {
       if (const auto* value = c->find(key)) {
-        return *value;
+        found = *value;
+        fellBack = c != own && own != nullptr;
+        break;
       }
     }
   }
-  return key;
+  if (fellBack) {
+    std::string noted = std::string(language) + ":" + std::string(key);
+    std::lock_guard lock(misses_->mutex);
+    misses_->keys.insert(std::move(noted));
+  }
+  return found;
+}
+
+std::vector<std::string> Catalogs::missingKeys() const {
+  std::lock_guard lock(misses_->mutex);
+  return {misses_->keys.begin(), misses_->keys.end()};
 }
 
 std::vector<char32_t> Catalogs::codePoints() const {

@@ -10,6 +10,9 @@
 #pragma once
 
 #include <map>
+#include <memory>
+#include <mutex>
+#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -50,13 +53,23 @@ class Catalogs {
 
   // The text of `key` in `language`; falls back to English, then to the first
   // catalog, then to the key itself (so a missing string is visible, never blank).
+  // A key that no catalog has, or that the language's own catalog lacks, is noted.
   std::string_view text(std::string_view language, std::string_view key) const;
+
+  // The keys noted by text() so far ("<language>:<key>"), sorted: what the screens
+  // asked for and did not find. Any thread.
+  std::vector<std::string> missingKeys() const;
 
   // Every code point used by any catalog (for the font's glyph set), sorted, unique.
   std::vector<char32_t> codePoints() const;
 
  private:
+  struct Misses {
+    std::mutex mutex;
+    std::set<std::string, std::less<>> keys;
+  };
   std::vector<Catalog> catalogs_;
+  std::shared_ptr<Misses> misses_ = std::make_shared<Misses>();
 };
 
 // Replaces "{name}" with the matching value; unknown placeholders stay as they are.

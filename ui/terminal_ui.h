@@ -43,6 +43,7 @@ class TerminalUi {
   const Palette& palette(const TerminalView& view) const;
   ControlRegistry& controls() { return controls_; }
   const TextCache& texts() const { return text_; }
+  const Catalogs& catalogs() const { return catalogs_; }
   double fontBuildMillis() const { return fonts_.lastBuildMillis(); }
 
  private:

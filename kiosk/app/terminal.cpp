@@ -394,6 +394,7 @@ class Loop final : public ScriptHost {
                               {"frame_ms_p99", frames.percentile(99)},
                               {"rss_mb", rssMegabytes()},
                               {"text_textures_rendered", p_.ui.texts().renderedTotal()},
+                              {"missing_texts", p_.ui.catalogs().missingKeys()},
                               {"vsync", p_.window.vsync()}}));
     if (p_.script && !p_.script->error().empty()) {
       std::cerr << "kiosk: script: " << p_.script->error() << "\n";

@@ -164,12 +164,14 @@ TEST_F(SyncEngineTest, ThreeTerminalsOfflineAdmitTheSameGuestAndCentralFlagsTheL
   const auto code = central->tokenFor(guest(5));
   std::vector<std::string> ids;
   int other = 10;
+  // Distinct scan times, A first: B's and C's clocks run a second and two ahead.
+  b->clock().shift(milliseconds(1000));
+  c->clock().shift(milliseconds(2000));
   for (auto* t : {a.get(), b.get(), c.get()}) {
     auto d = t->checkIn(eventId(), code);
     ASSERT_TRUE(d && d->accepted());
     ids.push_back(d->checkin->id);
     ASSERT_TRUE(t->checkIn(eventId(), central->tokenFor(guest(other++))));
-    std::this_thread::sleep_for(milliseconds(5));  // distinct scan times
   }
   // Back online, all at once.
   for (auto* t : {c.get(), b.get(), a.get()}) {

@@ -178,7 +178,9 @@ class TerminalE2E : public ::testing::Test {
     fs::remove_all(r.shots);
     fs::create_directories(r.shots);
     std::ofstream(dir.file("run.script")) << "codes codes/codes.csv\n" << script;
-    std::vector<std::string> argv{"xvfb-run", "-a", "-s", "-screen 0 1920x1920x24"};
+    // Xvfb's own output goes to a file, shown when the terminal never started.
+    const std::string xvfbLog = dir.file("xvfb.log");
+    std::vector<std::string> argv{"xvfb-run", "-a", "-e", xvfbLog, "-s", "-screen 0 1920x1920x24"};
 #ifdef KIOSK_TERMINAL_PRELOAD
     argv.insert(argv.end(), {"env", std::string("LD_PRELOAD=") + KIOSK_TERMINAL_PRELOAD});
 #endif
@@ -199,10 +201,17 @@ class TerminalE2E : public ::testing::Test {
     }
     r.status = result.status;
     r.err = result.err;
+    if (result.status != 0 && result.out.empty()) {
+      r.err += "\nXvfb: " + readFile(xvfbLog);
+    }
     for (const auto& line : result.lines()) {
       if (!line.empty() && line.front() == '{') {
         r.lines.push_back(json::parse(line));
       }
+    }
+    // Every text a screen asked for is in the catalog of the language it was shown in.
+    for (const auto& m : r.events("metrics")) {
+      EXPECT_EQ(m.value("missing_texts", json::array()), json::array()) << "catalog keys";
     }
     return r;
   }
@@ -365,6 +374,26 @@ TEST_F(TerminalE2E, AlreadyCheckedInShowsDetailsAndOneReprint) {
   EXPECT_TRUE(reprinted) << r.dump();
   EXPECT_NE(report().find("already_checked_in,WLF-2V9X"), std::string::npos);
   expectShots(r, {"returning", "after_reprint"});
+}
+
+// The allowance of one self-service reprint is read from the database; when that read
+// fails the returning guest is told to see staff, never handed a free extra reprint.
+TEST_F(TerminalE2E, AReprintCountThatCannotBeReadStopsTheReturningGuest) {
+  ctl({"checkin", "--db", db, "--image", dir.file("codes/WLF-2V9X.png"), "--terminal", "lobby-2"});
+  const auto broken =
+      runCommand({"sqlite3", db, "ALTER TABLE print_jobs RENAME TO lost"}, dir.path());
+  ASSERT_EQ(broken.status, 0) << broken.err;
+  const auto r =
+      run("wait-for attract\npresent-code WLF-2V9X\nwait-for failure 30\nclear-camera\n"
+          "screenshot failure\n");
+  ASSERT_EQ(r.status, 0) << r.dump();
+  EXPECT_FALSE(r.lastState("info")) << "details and a reprint offered without the count\n"
+                                    << r.dump();
+  const auto failure = r.lastState("failure");
+  ASSERT_TRUE(failure) << r.dump();
+  EXPECT_EQ((*failure)["message"], "failure.database");
+  EXPECT_NE((*failure)["detail"].get<std::string>().find("reprints"), std::string::npos)
+      << r.dump();
 }
 
 TEST_F(TerminalE2E, ForgedCodeIsRefusedAndRecorded) {

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <regex>
 #include <set>
+#include <sstream>
 
 #include "devices/camera/frame_decoder.h"
 #include "devices/printing/qr_code.h"
@@ -125,58 +126,125 @@ TEST(Catalogs, EveryLanguageHasEveryKeyWithTheSamePlaceholders) {
   }
 }
 
-TEST(Catalogs, KeysTheScreensBuildExist) {
-  const auto catalogs = allCatalogs();
-  std::vector<std::string> keys;
-  for (auto o : {ScanOutcome::kAccepted, ScanOutcome::kAlreadyCheckedIn, ScanOutcome::kRevoked,
-                 ScanOutcome::kWrongEvent, ScanOutcome::kNotYetValid, ScanOutcome::kExpired,
-                 ScanOutcome::kUnknownCode, ScanOutcome::kBadSignature, ScanOutcome::kNeedsStaff}) {
-    keys.push_back(std::string("outcome.") + toString(o) + ".title");
-    keys.push_back(std::string("outcome.") + toString(o) + ".body");
+// Every name of an enum from the code's own toString: values 0, 1, ... until the name
+// repeats or is the `unknown` answer that toString gives past its last value.
+template <class E, class F>
+std::vector<std::string> namesOf(F name, std::string_view unknown = {}) {
+  std::vector<std::string> out;
+  for (int i = 0; i < 64; ++i) {
+    std::string n = name(static_cast<E>(i));
+    if (n == unknown || std::find(out.begin(), out.end(), n) != out.end()) {
+      break;
+    }
+    out.push_back(std::move(n));
   }
-  for (auto r : {StaffReason::kBlocked, StaffReason::kVipEscort, StaffReason::kMissingAnswers}) {
-    keys.push_back(std::string("outcome.needs_staff.") + toString(r) + ".title");
-    keys.push_back(std::string("outcome.needs_staff.") + toString(r) + ".body");
-  }
-  for (auto h : {"no_face", "too_dark", "move_closer", "move_back", "move_left", "move_right",
-                 "hold_still", "countdown", "captured", "opted_out"}) {
-    keys.push_back(std::string("photo.") + h);
-  }
-  for (auto p :
-       {"ready", "printing", "offline", "out-of-media", "jammed", "paused", "error", "unknown"}) {
-    keys.push_back(std::string("printer.") + p);
-  }
-  for (auto s :
-       {BadgeStage::kNone, BadgeStage::kPreparing, BadgeStage::kQueued, BadgeStage::kPrinting,
-        BadgeStage::kPrinted, BadgeStage::kWaitingForPrinter, BadgeStage::kFailed}) {
-    keys.push_back(std::string("printing.stage.") + toString(s));
-  }
-  for (auto c : {GuestCategory::kVip, GuestCategory::kGovernment, GuestCategory::kBusiness,
-                 GuestCategory::kPress, GuestCategory::kStaff, GuestCategory::kOther}) {
-    keys.push_back(std::string("category.") + toString(c));
-  }
-  for (auto t : {StaffTask::kManualCheckin, StaffTask::kOverride, StaffTask::kUndo,
-                 StaffTask::kReprint, StaffTask::kWalkIn}) {
-    for (auto part : {"title", "submit", "common"}) {
-      keys.push_back(std::string("staff.reason.") + part + "." + toString(t));
+  return out;
+}
+
+std::string sourceText(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// The catalog keys written out in the code: every literal handed to tr() in ui/ (also
+// both arms of a `cond ? "a" : "b"`), the keys in the screens' tables of C strings, and
+// the notice and failure keys the flow sets.
+std::set<std::string> keysInTheSource() {
+  std::set<std::string> keys;
+  const std::filesystem::path root(KIOSK_SOURCE_DIR);
+  static const std::regex call(R"(\btr(?:In)?\(([^;]*?)\)[,;)\s])");
+  static const std::regex table(R"(const char\* \w+\[\] = \{([^}]*)\})");
+  // A key, not the first part of one (`"prefix_" + name`).
+  static const std::regex literal(R"re("([a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+)"(?!\s*\)?\s*\+))re");
+  auto literalsIn = [&](const std::string& text) {
+    for (auto it = std::sregex_iterator(text.begin(), text.end(), literal);
+         it != std::sregex_iterator(); ++it) {
+      if (std::string key = (*it)[1].str(); key.back() != '_') {
+        keys.insert(std::move(key));
+      }
+    }
+  };
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(root / "ui")) {
+    if (entry.path().extension() != ".cpp") {
+      continue;
+    }
+    const std::string text = sourceText(entry.path());
+    for (const auto* re : {&call, &table}) {
+      for (auto it = std::sregex_iterator(text.begin(), text.end(), *re);
+           it != std::sregex_iterator(); ++it) {
+        literalsIn((*it)[1].str());
+      }
     }
   }
-  for (auto s : {GuestStatus::kActive, GuestStatus::kBlocked, GuestStatus::kCancelled}) {
-    keys.push_back(std::string("staff.guest.status_") + toString(s));
+  literalsIn(sourceText(root / "kiosk/core/flow.cpp"));
+  return keys;
+}
+
+TEST(Catalogs, KeysTheScreensBuildExist) {
+  const auto catalogs = allCatalogs();
+  std::set<std::string> keys = keysInTheSource();
+  // The regexes still find the code's keys (a moved file or a new spelling of tr() would
+  // otherwise make this test pass on nothing).
+  ASSERT_GT(keys.size(), 150u);
+  ASSERT_EQ(keys.count("attract.staff"), 1u);
+  ASSERT_EQ(keys.count("staff.notice.search_failed"), 1u);
+  ASSERT_EQ(keys.count("call.body.guest_asked"), 1u);
+  ASSERT_EQ(keys.count("info.tab.travel"), 1u);
+  // Keys built from an enum's names, each enum's names taken from the code.
+  for (const auto& o : namesOf<ScanOutcome>([](auto e) { return toString(e); }, "unknown")) {
+    keys.insert("outcome." + o + ".title");
+    keys.insert("outcome." + o + ".body");
   }
-  for (auto r : {"refused", "not_me", "printer", "guest_asked", "failure"}) {
-    keys.push_back(std::string("call.body.") + r);
+  for (const auto& r : namesOf<StaffReason>([](auto e) { return toString(e); }, "unknown")) {
+    if (r.empty()) {
+      continue;  // kNone: no staff needed, no text
+    }
+    keys.insert("outcome.needs_staff." + r + ".title");
+    keys.insert("outcome.needs_staff." + r + ".body");
   }
-  for (auto k : {"staff.notice.checked_in", "staff.notice.walked_in", "staff.notice.already",
-                 "staff.notice.undone", "staff.notice.reprint", "staff.notice.search_failed",
-                 "staff.devices.test_sent", "staff.devices.test_failed", "failure.database"}) {
-    keys.push_back(k);
+  for (const auto& h : namesOf<devices::PhotoHint>([](auto e) { return toString(e); })) {
+    keys.insert("photo." + h);
   }
+  for (const auto& p : namesOf<devices::PrinterState>([](auto e) { return toString(e); })) {
+    keys.insert("printer." + p);
+  }
+  for (const auto& b : namesOf<BadgeStage>([](auto e) { return toString(e); })) {
+    keys.insert("printing.stage." + b);
+  }
+  for (const auto& c : namesOf<GuestCategory>([](auto e) { return toString(e); })) {
+    keys.insert("category." + c);
+  }
+  for (const auto& t : namesOf<StaffTask>([](auto e) { return toString(e); })) {
+    for (auto part : {"title", "submit", "common"}) {
+      keys.insert(std::string("staff.reason.") + part + "." + t);
+    }
+  }
+  for (const auto& g : namesOf<GuestStatus>([](auto e) { return toString(e); })) {
+    keys.insert("staff.guest.status_" + g);
+  }
+  EXPECT_GE(keys.count("outcome.bad_signature.body"), 1u);
+  EXPECT_GE(keys.count("printer.out-of-media"), 1u);
   for (const auto& language : catalogs.languages()) {
     for (const auto& key : keys) {
       EXPECT_NE(catalogs.find(language)->find(key), nullptr) << language << ": " << key;
     }
   }
+}
+
+TEST(Catalogs, ALookupThatFallsBackIsNoted) {
+  auto zh = Catalog::parse("[a]\nb = \"乙\"\n", "zh-CN", "zh");
+  auto en = Catalog::parse("[a]\nb = \"B\"\nc = \"C\"\n", "en", "en");
+  ASSERT_TRUE(zh && en);
+  Catalogs c({*zh, *en});
+  c.text("zh-CN", "a.b");
+  c.text("en", "a.c");
+  c.text("fr", "a.b");  // no French catalog: English by design
+  EXPECT_TRUE(c.missingKeys().empty());
+  c.text("zh-CN", "a.c");
+  c.text("en", "a.d");
+  EXPECT_EQ(c.missingKeys(), (std::vector<std::string>{"en:a.d", "zh-CN:a.c"}));
 }
 
 TEST(Catalogs, FallBackToEnglishThenTheKey) {

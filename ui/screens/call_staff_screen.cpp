@@ -20,7 +20,8 @@ Intent drawCallStaff(Ui& ui, const TerminalView& /*view*/, const flow::CallStaff
                 Icon::kLock)) {
     out = tap(Action::kStaffEntry);
   }
-  const char* reasons[] = {"refused", "not_me", "printer", "guest_asked", "failure"};
+  const char* bodies[] = {"call.body.refused", "call.body.not_me", "call.body.printer",
+                          "call.body.guest_asked", "call.body.failure"};
   const float r = ui.u(90);
   body.takeTop(ui.m().gap * 2);
   Rect top = body.takeTop(2 * r, ui.m().gap * 2);
@@ -28,8 +29,7 @@ Intent drawCallStaff(Ui& ui, const TerminalView& /*view*/, const flow::CallStaff
   const float pulse = static_cast<float>(0.5 + 0.5 * std::sin(ui.seconds() * 3));
   ui.circle(top.center(), r * (1.05f + 0.12f * pulse), p.secondary.withAlpha(0.6f));
   badgeIcon(ui, top.center(), r, Icon::kBell, p.secondary, p.onSecondary);
-  titleBlock(ui, body, ui.tr("call.title"),
-             ui.tr(std::string("call.body.") + reasons[static_cast<int>(s.reason)]),
+  titleBlock(ui, body, ui.tr("call.title"), ui.tr(bodies[static_cast<int>(s.reason)]),
              Align::kCenter);
   return out;
 }

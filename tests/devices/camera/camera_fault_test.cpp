@@ -24,6 +24,7 @@ class UnpluggableCamera final : public CameraSource {
   std::optional<CameraFrame> read() override {
     if (unplugged_) {
       std::this_thread::sleep_for(std::chrono::milliseconds(30));  // a read that times out
+      ++readsWhileUnplugged_;
       return std::nullopt;
     }
     return inner_->read();
@@ -39,10 +40,13 @@ class UnpluggableCamera final : public CameraSource {
 
   void unplug() { unplugged_ = true; }
   void replug() { unplugged_ = false; }
+  // Reads the capture thread has made (and seen fail) since the cable came out.
+  int readsWhileUnplugged() const { return readsWhileUnplugged_; }
 
  private:
   std::unique_ptr<SyntheticSource> inner_;
   std::atomic<bool> unplugged_{false};
+  std::atomic<int> readsWhileUnplugged_{0};
 };
 
 TEST(CameraFaults, UnpluggedMidScanIsVisibleAndScanningResumesWhenPluggedBack) {
@@ -65,7 +69,11 @@ TEST(CameraFaults, UnpluggedMidScanIsVisibleAndScanningResumesWhenPluggedBack) {
   const auto during = pipeline.status();
   EXPECT_FALSE(during.camera.reason.empty()) << "staff must see why";
   const auto capturedWhileUnplugged = during.framesCaptured;
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  // The capture thread keeps trying (ten failed reads, each a frame time), and none of
+  // its tries counts as a frame.
+  const int readsBefore = cable->readsWhileUnplugged();
+  ASSERT_TRUE(waitFor([&] { return cable->readsWhileUnplugged() >= readsBefore + 10; }))
+      << "the capture thread stopped reading";
   EXPECT_EQ(pipeline.status().framesCaptured, capturedWhileUnplugged);
   EXPECT_FALSE(pipeline.pollScan().has_value()) << "no frames, no scans";
 
