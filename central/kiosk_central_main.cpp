@@ -2,12 +2,16 @@
 // root of the central side.
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
+#include <sys/stat.h>
 
 #include <CLI/CLI.hpp>
 
 #include "central/admin_commands.h"
 
 int main(int argc, char** argv) {
+  // What kiosk-central writes holds guests' personal data or admission codes (databases,
+  // code sheets, invitations, exports): its owner's only, whatever the umask.
+  ::umask(077);
   // stdout carries the commands' JSON; logs go to stderr (journald on a server).
   spdlog::set_default_logger(spdlog::stderr_color_mt("kiosk-central"));
   CLI::App app{"kiosk-central - reference central server for lobby check-in terminals"};

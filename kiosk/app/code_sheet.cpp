@@ -31,7 +31,12 @@ Result<CodeSheet> writeCodeSheet(const Event& event, const SigningKey& key,
   }
   const std::filesystem::path out(request.out);
   std::error_code ec;
+  // Admission codes are bearer credentials: the folder is its owner's only, also when it
+  // was there before.
   std::filesystem::create_directories(out, ec);
+  if (!ec) {
+    std::filesystem::permissions(out, std::filesystem::perms::owner_all, ec);
+  }
   if (ec) {
     return makeError(ErrorKind::kPermanent, "creating " + request.out + ": " + ec.message());
   }

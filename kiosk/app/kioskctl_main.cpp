@@ -1,11 +1,16 @@
 // kioskctl: administration of a local event database (standalone sites) and device
 // utilities. The composition root of the admin tool.
+#include <sys/stat.h>
+
 #include <CLI/CLI.hpp>
 #include <cstdio>
 
 #include "kiosk/app/ctl_commands.h"
 
 int main(int argc, char** argv) {
+  // What kioskctl writes holds guests' personal data or admission codes (databases, code
+  // sheets, invitations, reports, staff badges): its owner's only, whatever the umask.
+  ::umask(077);
   CLI::App app{"kioskctl - lobby check-in kiosk administration"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "kioskctl " KIOSK_VERSION);

@@ -1,6 +1,7 @@
 // kioskctl end to end: the real binary, a real database file, real QR images through the
 // real decoder.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -159,6 +160,63 @@ TEST_F(KioskctlTest, BadCsvIsRefusedWholeWithEveryProblem) {
   const auto partial = ctlJson({"guests", "import", "--db", db, "--skip-bad", dir.file("bad.csv")});
   EXPECT_EQ(partial["skipped"], 5);
   EXPECT_EQ(partial["imported"], 0);
+}
+
+// Each change kioskctl makes is written with its audit row in one transaction: when the
+// audit row cannot be written (the disk fills between the two), the change is not made.
+TEST_F(KioskctlTest, AChangeWhoseAuditRowFailsIsNotMade) {
+  const auto trigger = runCommand(
+      {"sqlite3", db,
+       "CREATE TRIGGER audit_fails BEFORE INSERT ON audit BEGIN SELECT RAISE(ABORT, 'no room "
+       "for the audit row'); END"},
+      dir.path());
+  ASSERT_EQ(trigger.status, 0) << trigger.err;
+
+  std::ofstream(dir.file("more.csv")) << "booking_code,name\nABCD-0009,Ada Lovelace\n";
+  const auto imported = ctl({"guests", "import", "--db", db, dir.file("more.csv")});
+  EXPECT_NE(imported.status, 0);
+  EXPECT_NE(imported.err.find("no room for the audit row"), std::string::npos) << imported.err;
+  EXPECT_EQ(ctl({"guests", "list", "--db", db}).lines().size(), 3u) << "imported without audit";
+
+  const auto revoked =
+      ctl({"codes", "revoke", "--db", db, "--booking-code", "ABCD-0002", "--reason", "test"});
+  EXPECT_NE(revoked.status, 0);
+  const auto list = ctl({"guests", "list", "--db", db}).out;
+  EXPECT_EQ(list.find("cancelled"), std::string::npos) << "cancelled without audit:\n" << list;
+
+  const auto created = ctl({"event", "create", "--db", db, "--name", "Second Forum", "--starts",
+                            "2020-01-01T08:00+08:00", "--ends", "2099-01-01T18:00+08:00"});
+  EXPECT_NE(created.status, 0);
+  // Still the only event of the database.
+  const auto shown = ctl({"event", "show", "--db", db});
+  EXPECT_EQ(shown.status, 0) << "event created without audit: " << shown.err;
+}
+
+// Admission codes are bearer credentials and reports carry names: whatever the umask,
+// kioskctl writes them for its owner only (also into a folder that was already there).
+TEST_F(KioskctlTest, CodesInvitationsAndReportsAreTheOwnersOnly) {
+  namespace fs = std::filesystem;
+  const mode_t old = ::umask(022);
+  fs::create_directories(dir.file("sheet"));
+  fs::permissions(dir.file("sheet"), fs::perms::owner_all | fs::perms::group_read |
+                                         fs::perms::group_exec | fs::perms::others_read |
+                                         fs::perms::others_exec);
+  const auto issued = ctlJson({"codes", "issue", "--db", db, "--out", dir.file("sheet")});
+  const auto reported = ctl({"report", "--db", db, "--csv", dir.file("report.csv")});
+  const auto staff = ctl({"staff", "add", "--db", db, "--id", "s9", "--name", "Lee", "--pin",
+                          "1357", "--badge-out", dir.file("staff-s9.png")});
+  ::umask(old);
+  ASSERT_EQ(issued["issued"], 3);
+  ASSERT_EQ(reported.status, 0) << reported.err;
+  ASSERT_EQ(staff.status, 0) << staff.err;
+  auto mode = [](const std::string& path) {
+    return fs::status(path).permissions() & fs::perms::all;
+  };
+  EXPECT_EQ(mode(dir.file("sheet")), fs::perms::owner_all);
+  for (const auto* file : {"sheet/codes.csv", "sheet/ABCD-0001.png", "sheet/invitations.pdf",
+                           "report.csv", "staff-s9.png"}) {
+    EXPECT_EQ(mode(dir.file(file)), fs::perms::owner_read | fs::perms::owner_write) << file;
+  }
 }
 
 TEST_F(KioskctlTest, HelpForEverySubcommand) {

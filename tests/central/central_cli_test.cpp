@@ -3,6 +3,7 @@
 // `serve` takes requests over TLS and stops cleanly on SIGTERM, and the check-in listings
 // show what terminals pushed.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -95,10 +96,20 @@ TEST_F(CentralCliTest, AdminCommandsMirrorKioskctl) {
   ASSERT_EQ(guests.lines().size(), 3u);
   EXPECT_EQ(json::parse(guests.lines()[0])["name"], "张伟");
 
+  const mode_t umask = ::umask(022);
   const auto issued = runJson({"codes", "issue", "--db", db, "--out", dir.file("codes")});
+  ::umask(umask);
   EXPECT_EQ(issued["issued"], 3);
   EXPECT_TRUE(std::filesystem::exists(dir.path() / "codes" / "ABCD-0001.png"));
   EXPECT_TRUE(std::filesystem::exists(dir.path() / "codes" / "invitations.pdf"));
+  // Admission codes are bearer credentials: the owner's only, whatever the umask.
+  namespace fs = std::filesystem;
+  EXPECT_EQ(fs::status(dir.file("codes")).permissions() & fs::perms::all, fs::perms::owner_all);
+  for (const auto* file : {"codes/codes.csv", "codes/ABCD-0001.png", "codes/invitations.pdf"}) {
+    EXPECT_EQ(fs::status(dir.file(file)).permissions() & fs::perms::all,
+              fs::perms::owner_read | fs::perms::owner_write)
+        << file;
+  }
   // The codes verify with the public key central feeds to terminals.
   std::ifstream csv(dir.file("codes/codes.csv"));
   std::string header;
