@@ -195,8 +195,9 @@ void issueCodes(const IssueOptions& o) {
     failWith("codes issue", makeError(ErrorKind::kNotFound, "the event has no signing key"));
   }
   const auto sheet = valueOrExit(
-      app::writeCodeSheet(event, *key, valueOrExit(store->listGuests(event.id), "listing guests"),
-                          o.sheet),
+      app::writeCodeSheet(
+          event, *key, valueOrExit(store->listGuests(event.id), "listing guests"), o.sheet,
+          [&](std::string_view tokenId) { return store->isTokenRevoked(event.id, tokenId); }),
       "codes issue");
   std::cout << json{{"issued", sheet.issued},
                     {"key_id", key->id},
@@ -385,7 +386,12 @@ void addCodeCommands(CLI::App& app) {
   dbOption(revoke, r->db);
   revoke->add_option("--event", r->event, "Event id (default: the only event)");
   auto* code = revoke->add_option("--code", r->code, "The guest code's text");
-  auto* token = revoke->add_option("--token-id", r->tokenId, "Token id (16 hex digits)");
+  auto* token = revoke->add_option("--token-id", r->tokenId, "Token id (16 hex digits)")
+                    ->check([](const std::string& id) {
+                      return isTokenId(id)
+                                 ? std::string()
+                                 : "a token id is 16 hex digits (0-9, a-f), not '" + id + "'";
+                    });
   auto* guest =
       revoke->add_option("--booking-code", r->bookingCode, "Cancel this guest's invitation");
   code->excludes(token)->excludes(guest);

@@ -612,6 +612,14 @@ Status CentralStore::revokeToken(EventId eventId, std::string_view tokenId, std:
   });
 }
 
+Result<bool> CentralStore::isTokenRevoked(EventId eventId, std::string_view tokenId) {
+  return guarded("reading the revocation list", [&] {
+    auto s = db_->prepare("SELECT 1 FROM revocations WHERE event_id = ?1 AND token_id = ?2");
+    s.bind(1, eventId).bind(2, tokenId);
+    return s.step();
+  });
+}
+
 Status CentralStore::saveStaff(const StaffMember& m, TimePoint now) {
   return guardedStatus("saving the staff member", [&] {
     db_->transaction([&] {

@@ -120,6 +120,7 @@ class CentralStore {
   Result<std::optional<Guest>> findGuestByBookingCode(EventId eventId, std::string_view code);
   Status revokeToken(EventId eventId, std::string_view tokenId, std::string_view reason,
                      TimePoint now);
+  Result<bool> isTokenRevoked(EventId eventId, std::string_view tokenId);
   Status saveStaff(const StaffMember& member, TimePoint now);
   Result<std::vector<StaffMember>> listStaff();
   Status saveBadgeTemplate(const api::BadgeTemplate& badgeTemplate);

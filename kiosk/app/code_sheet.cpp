@@ -11,12 +11,13 @@
 namespace kiosk::app {
 
 Result<CodeSheet> writeCodeSheet(const Event& event, const SigningKey& key,
-                                 std::vector<Guest> guests, const CodeSheetRequest& request) {
+                                 std::vector<Guest> guests, const CodeSheetRequest& request,
+                                 const RevocationCheck& isRevoked) {
   TokenClaims claims;
   claims.keyId = key.id;
   claims.eventId = event.id;
-  claims.notBefore = event.startsAt - std::chrono::days(7);
-  claims.notAfter = event.endsAt + std::chrono::days(1);
+  claims.notBefore = event.startsAt - kCodesValidBeforeStart;
+  claims.notAfter = event.endsAt + kCodesValidAfterEnd;
   for (auto [text, field, flag] :
        {std::tuple{&request.validFrom, &claims.notBefore, "--valid-from"},
         std::tuple{&request.validUntil, &claims.notAfter, "--valid-until"}}) {
@@ -27,6 +28,18 @@ Result<CodeSheet> writeCodeSheet(const Event& event, const SigningKey& key,
                          std::string(flag) + ": '" + *text + "' is not an ISO 8601 date-time");
       }
       *field = *t;
+    }
+  }
+  if (claims.notAfter <= claims.notBefore) {
+    return makeError(ErrorKind::kInvalidInput,
+                     "the codes would be valid until " + formatIso8601(claims.notAfter) +
+                         ", before they become valid (" + formatIso8601(claims.notBefore) +
+                         "): check --valid-from and --valid-until");
+  }
+  for (const auto& wanted : request.bookingCodes) {
+    if (std::none_of(guests.begin(), guests.end(),
+                     [&](const Guest& g) { return g.bookingCode == wanted; })) {
+      return makeError(ErrorKind::kNotFound, "no guest with booking code " + wanted);
     }
   }
   const std::filesystem::path out(request.out);
@@ -51,8 +64,26 @@ Result<CodeSheet> writeCodeSheet(const Event& event, const SigningKey& key,
   csv << "booking_code,payload\r\n";
   std::vector<devices::Invitation> invitations;
   for (const auto& g : guests) {
-    claims.guestId = g.id;
-    const auto token = issueToken(claims, key);
+    TokenClaims own = claims;
+    own.guestId = g.id;
+    std::string token = issueToken(own, key);
+    // Signatures are deterministic: the same claims give the same, revoked, code.
+    for (int shift = 0;; ++shift) {
+      const auto parsed = parseToken(token);
+      auto revoked = isRevoked(std::get<ParsedToken>(parsed).tokenId());
+      if (!revoked) {
+        return revoked.error();
+      }
+      if (!*revoked) {
+        break;
+      }
+      if (shift == 1000) {
+        return makeError(ErrorKind::kPermanent,
+                         "every code for " + g.bookingCode + " in this window is revoked");
+      }
+      own.notBefore += std::chrono::seconds(1);
+      token = issueToken(own, key);
+    }
     auto qr = devices::encodeQr(token);
     if (!qr) {
       return makeError(qr.error().kind,

@@ -3,7 +3,9 @@
 // and `kiosk-central codes issue`.
 #pragma once
 
+#include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "kiosk/core/event.h"
@@ -26,9 +28,17 @@ struct CodeSheet {
   TimePoint validUntil{};
 };
 
-// Signs a code for each guest with `key` and writes the files. kInvalidInput for a bad
-// --valid-from/--valid-until, kPermanent/kTransient for files that cannot be written.
+// Answers whether a token id is on the event's revocation list.
+using RevocationCheck = std::function<Result<bool>(std::string_view tokenId)>;
+
+// Signs a code for each guest with `key` and writes the files. A code that would come out
+// identical to a revoked one (same guest, key and window) is signed with its window
+// starting a second later instead, so that issuing again after a revocation gives a new,
+// valid code. kInvalidInput for a bad --valid-from/--valid-until or a window that ends
+// before it starts, kNotFound for a --booking-code of no guest, kPermanent/kTransient for
+// files that cannot be written.
 Result<CodeSheet> writeCodeSheet(const Event& event, const SigningKey& key,
-                                 std::vector<Guest> guests, const CodeSheetRequest& request);
+                                 std::vector<Guest> guests, const CodeSheetRequest& request,
+                                 const RevocationCheck& isRevoked);
 
 }  // namespace kiosk::app

@@ -33,7 +33,12 @@ void addCheckinCommand(CLI::App& app) {
   image->excludes(code);
   cmd->add_option("--terminal", o->terminal, "Terminal name recorded with the check-in");
   cmd->add_option("--event", o->event, "Event id (default: the only event)");
-  cmd->callback([o] {
+  cmd->callback([o, cmd] {
+    if (cmd->count("--code") > 0 && o->code.empty()) {
+      failWith("checkin", makeError(ErrorKind::kInvalidInput,
+                                    "--code is empty: give the text of a guest code or a booking "
+                                    "code"));
+    }
     if (o->image.empty() == o->code.empty()) {
       failWith("checkin",
                makeError(ErrorKind::kInvalidInput, "give exactly one of --image or --code"));

@@ -28,8 +28,9 @@ void issue(const IssueOptions& o) {
                        "issued where the event was created)"));
   }
   const auto sheet = valueOrExit(
-      writeCodeSheet(event, *key, valueOrExit(store->listGuests(event.id), "listing guests"),
-                     o.sheet),
+      writeCodeSheet(
+          event, *key, valueOrExit(store->listGuests(event.id), "listing guests"), o.sheet,
+          [&](std::string_view tokenId) { return store->isTokenRevoked(event.id, tokenId); }),
       "codes issue");
   AuditEvent a;
   a.at = SystemClock().now();
@@ -130,7 +131,12 @@ void addCodeCommands(CLI::App& app) {
   revokeCmd->add_option("--db", r->db, "Event database file")->required()->check(CLI::ExistingFile);
   revokeCmd->add_option("--event", r->event, "Event id (default: the only event)");
   auto* code = revokeCmd->add_option("--code", r->code, "The guest code's text");
-  auto* token = revokeCmd->add_option("--token-id", r->tokenId, "Token id (16 hex digits)");
+  auto* token = revokeCmd->add_option("--token-id", r->tokenId, "Token id (16 hex digits)")
+                    ->check([](const std::string& id) {
+                      return isTokenId(id)
+                                 ? std::string()
+                                 : "a token id is 16 hex digits (0-9, a-f), not '" + id + "'";
+                    });
   auto* guest =
       revokeCmd->add_option("--booking-code", r->bookingCode, "Cancel this guest's invitation");
   code->excludes(token)->excludes(guest);

@@ -25,7 +25,9 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    // --help and --version exit 0; every argument error exits 2 (CLI11's own codes vary
+    // with the kind of mistake).
+    return app.exit(e) == 0 ? 0 : 2;
   } catch (const kiosk::app::CtlExit& e) {
     return e.status;
   }

@@ -99,6 +99,25 @@ Result<ScanDecision> CheckinService::evaluate(std::string_view scannedText,
       d.detail = "no guest with this booking code";
       return d;
     }
+    // A booking code obeys the window the event's QR codes have by default.
+    auto event = roster_.findEvent(eventId_);
+    if (!event) {
+      return event.error();
+    }
+    if (event.value()) {
+      const TimePoint from = event.value()->startsAt - kCodesValidBeforeStart;
+      const TimePoint until = event.value()->endsAt + kCodesValidAfterEnd;
+      if (d.scannedAt + policy_.clockSkewGrace < from) {
+        d.outcome = ScanOutcome::kNotYetValid;
+        d.detail = "booking codes are valid from " + formatIso8601(from);
+        return d;
+      }
+      if (d.scannedAt - policy_.clockSkewGrace > until) {
+        d.outcome = ScanOutcome::kExpired;
+        d.detail = "booking codes expired at " + formatIso8601(until);
+        return d;
+      }
+    }
     auto active = roster_.findActiveCheckin(eventId_, guest.value()->id);
     if (!active) {
       return active.error();

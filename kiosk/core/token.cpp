@@ -104,6 +104,12 @@ std::string ParsedToken::tokenId() const {
   return hexEncode(std::span<const std::uint8_t>(signature.data(), 8));
 }
 
+bool isTokenId(std::string_view text) {
+  return text.size() == 16 && std::all_of(text.begin(), text.end(), [](char c) {
+           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+         });
+}
+
 std::variant<ParsedToken, TokenProblem> parseToken(std::string_view text) {
   // Scanners and phones add white space; nothing else is forgiven.
   while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ')) {

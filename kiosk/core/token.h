@@ -31,6 +31,10 @@ using PublicKey = std::array<std::uint8_t, 32>;
 using SecretKey = std::array<std::uint8_t, 64>;
 
 inline constexpr std::string_view kTokenPrefix = "KT1:";
+// The default window of an event's codes: from 7 days before it starts to 1 day after it
+// ends. Booking codes, which carry no window of their own, are held to it.
+inline constexpr auto kCodesValidBeforeStart = std::chrono::days(7);
+inline constexpr auto kCodesValidAfterEnd = std::chrono::days(1);
 inline constexpr std::uint8_t kTokenVersion = 1;
 
 struct TokenClaims {
@@ -74,6 +78,9 @@ struct ParsedToken {
   // signature bytes.
   std::string tokenId() const;
 };
+
+// True for the text form of a token id: 16 lowercase hex digits.
+bool isTokenId(std::string_view text);
 
 // Parses without verifying. Never reads past `text`; accepts any bytes.
 std::variant<ParsedToken, TokenProblem> parseToken(std::string_view text);

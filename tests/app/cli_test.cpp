@@ -219,6 +219,53 @@ TEST_F(KioskctlTest, CodesInvitationsAndReportsAreTheOwnersOnly) {
   }
 }
 
+// Argument mistakes are refused with a message that names them and one exit status (2),
+// whichever part of the command line or of the request is wrong.
+TEST_F(KioskctlTest, NonsenseIsRefusedWithOneExitStatus) {
+  struct Case {
+    std::vector<std::string> args;
+    std::string message;
+  };
+  const std::vector<Case> cases = {
+      {{"codes", "issue", "--db", db, "--out", dir.file("x"), "--valid-from", "2030-01-02T00:00",
+        "--valid-until", "2030-01-01T00:00"},
+       "before they become valid"},
+      {{"codes", "issue", "--db", db, "--out", dir.file("x"), "--booking-code", "NOPE-0000"},
+       "no guest with booking code NOPE-0000"},
+      {{"codes", "revoke", "--db", db, "--token-id", "not-a-token", "--reason", "x"},
+       "16 hex digits"},
+      {{"codes", "revoke", "--db", db, "--token-id", "0123456789abcdef"}, "--reason"},
+      {{"checkin", "--db", db, "--code", ""}, "--code is empty"},
+      {{"guests", "list", "--db", db, "--frobnicate"}, "frobnicate"},
+      {{"event", "show"}, "--db"},
+  };
+  for (const auto& c : cases) {
+    const auto r = ctl(c.args);
+    EXPECT_EQ(r.status, 2) << c.args[0] << " " << c.args[1] << ": " << r.err;
+    EXPECT_NE(r.err.find(c.message), std::string::npos) << r.err;
+    EXPECT_TRUE(r.out.empty()) << r.out;
+  }
+  EXPECT_FALSE(std::filesystem::exists(dir.file("x/codes.csv")));
+}
+
+// Revoking a code and issuing the guest's code again gives a new code that works; the
+// revoked one stays refused.
+TEST_F(KioskctlTest, IssuingAgainAfterARevocationGivesANewValidCode) {
+  const auto old = payloadOf("ABCD-0001");
+  ASSERT_FALSE(old.empty());
+  ctlJson({"codes", "revoke", "--db", db, "--code", old, "--reason", "phone stolen"});
+  const auto reissued = ctlJson({"codes", "issue", "--db", db, "--out", dir.file("codes"),
+                                 "--booking-code", "ABCD-0001"});
+  EXPECT_EQ(reissued["issued"], 1);
+  const auto fresh = payloadOf("ABCD-0001");
+  ASSERT_FALSE(fresh.empty());
+  EXPECT_NE(fresh, old) << "the revoked code was written again";
+  const auto refused = ctlJson({"checkin", "--db", db, "--code", old}, 1);
+  EXPECT_EQ(refused["outcome"], "revoked");
+  const auto accepted = ctlJson({"checkin", "--db", db, "--code", fresh});
+  EXPECT_EQ(accepted["outcome"], "accepted");
+}
+
 TEST_F(KioskctlTest, HelpForEverySubcommand) {
   for (const std::vector<std::string>& cmd :
        std::vector<std::vector<std::string>>{{"--help"},

@@ -19,6 +19,8 @@ class CheckinServiceTest : public ::testing::Test {
     Event e;
     e.id = kEvent;
     e.name = "Test Summit";
+    e.startsAt = kNow - hours(24);
+    e.endsAt = kNow + hours(48);
     store.events[kEvent] = e;
     store.keys[1] = key.publicKey;
     Guest g;
@@ -124,6 +126,26 @@ TEST_F(CheckinServiceTest, BookingCodeIsAcceptedCaseInsensitive) {
   ASSERT_TRUE(d);
   EXPECT_EQ(d->outcome, ScanOutcome::kAccepted);
   EXPECT_EQ(d->checkin->method, CheckinMethod::kBookingCode);
+}
+
+// A booking code carries no window of its own: it is held to the one the event's QR codes
+// have by default (7 days before the start to 1 day after the end), with the same grace.
+TEST_F(CheckinServiceTest, BookingCodeObeysTheEventsCodeWindow) {
+  const Event& e = store.events[kEvent];
+  clock.set(e.startsAt - kCodesValidBeforeStart - minutes(10));
+  auto d = service.evaluate("ABCD-1234", ScanSource::kTyped);
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->outcome, ScanOutcome::kNotYetValid) << d->detail;
+  clock.set(e.startsAt - kCodesValidBeforeStart - minutes(4));
+  EXPECT_EQ(service.evaluate("ABCD-1234", ScanSource::kTyped)->outcome, ScanOutcome::kAccepted);
+  clock.set(e.endsAt + kCodesValidAfterEnd + minutes(4));
+  EXPECT_EQ(service.evaluate("ABCD-1234", ScanSource::kTyped)->outcome, ScanOutcome::kAccepted);
+  clock.set(e.endsAt + kCodesValidAfterEnd + minutes(10));
+  d = service.checkInNow("ABCD-1234", ScanSource::kTyped);
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->outcome, ScanOutcome::kExpired) << d->detail;
+  EXPECT_FALSE(d->checkin);
+  EXPECT_EQ(store.rejections.size(), 1u) << "the refusal is recorded";
 }
 
 TEST_F(CheckinServiceTest, GuestStatusRules) {
