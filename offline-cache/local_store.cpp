@@ -935,6 +935,10 @@ Status LocalStore::setSetting(std::string_view key, std::string_view value) {
   });
 }
 
+Result<PurgeStats> LocalStore::purgeExpired(TimePoint now, std::string_view terminal) {
+  return purgeExpired(now, terminal, PurgeOptions{});
+}
+
 Result<PurgeStats> LocalStore::purgeExpired(TimePoint now, std::string_view terminal,
                                             const PurgeOptions& options) {
   return guarded("purging expired guest data", [&] {

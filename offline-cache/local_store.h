@@ -48,6 +48,12 @@ struct PurgeStats {
   std::size_t outboxDropped = 0;
 };
 
+struct OutboxCounts {
+  std::size_t total = 0;
+  std::size_t checkins = 0;
+  std::optional<TimePoint> oldest;
+};
+
 struct PurgeOptions {
   // Days after an event's end its guests' personal data is kept. nullopt: each event's
   // own retention_days; set (the terminal's [privacy] retention_days): for every event.
@@ -57,12 +63,6 @@ struct PurgeOptions {
   // check-in belongs to a purged event is removed, on each run: also those a crash left
   // behind between an earlier purge's commit and its file removal.
   std::vector<std::string> fileFolders;
-};
-
-struct OutboxCounts {
-  std::size_t total = 0;
-  std::size_t checkins = 0;
-  std::optional<TimePoint> oldest;
 };
 
 class LocalStore final : public RosterReader, public CheckinLedger {
@@ -139,7 +139,8 @@ class LocalStore final : public RosterReader, public CheckinLedger {
   // options.fileFolders. Audit rows stay (they carry ids, not personal data). Each
   // event's purge is audited.
   Result<PurgeStats> purgeExpired(TimePoint now, std::string_view terminal,
-                                  const PurgeOptions& options = {});
+                                  const PurgeOptions& options);
+  Result<PurgeStats> purgeExpired(TimePoint now, std::string_view terminal);  // options {}
 
  private:
   explicit LocalStore(std::unique_ptr<Database> db);

@@ -600,10 +600,17 @@ void finishStoreWork(StoreWorker& worker, const std::function<void(const std::st
     if (const auto* l = std::get_if<WorkerLog>(&r)) {
       log(l->message);
     } else if (const auto* e = std::get_if<FlowEvent>(&r)) {
+      const CheckinRecord* record = nullptr;
       if (const auto* c = std::get_if<ev::Committed>(e); c && c->decision.checkin) {
-        checkins.push_back(c->decision.checkin->id);
-        log("shutdown: check-in " + c->decision.checkin->id + " of guest #" +
-            std::to_string(c->decision.checkin->guestId) + " committed");
+        record = &*c->decision.checkin;
+      } else if (const auto* t = std::get_if<ev::StaffTaskDone>(e);
+                 t && t->decision && t->decision->checkin) {
+        record = &*t->decision->checkin;
+      }
+      if (record != nullptr) {
+        checkins.push_back(record->id);
+        log("shutdown: check-in " + record->id + " of guest #" + std::to_string(record->guestId) +
+            " committed");
       } else if (const auto* f = std::get_if<ev::WorkFailed>(e)) {
         log("shutdown: " + f->what + " failed: " + f->error.message);
       }
