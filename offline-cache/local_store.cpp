@@ -969,19 +969,30 @@ Result<int> LocalStore::countSelfReprints(EventId eventId, GuestId guestId) {
 }
 
 Result<PurgeStats> LocalStore::purgeExpired(TimePoint now, std::string_view terminal) {
+  return purgeExpired(now, terminal, PurgeOptions{});
+}
+
+Result<PurgeStats> LocalStore::purgeExpired(TimePoint now, std::string_view terminal,
+                                            const PurgeOptions& options) {
   return guarded("purging expired guest data", [&] {
     PurgeStats stats;
     std::vector<std::pair<EventId, std::vector<std::string>>> purged;
     db_->transaction([&] {
+      // ?2: the terminal's retention period in days for every event, NULL: each event's own.
       auto due = db_->prepare(
-          "SELECT id FROM events WHERE purged_at IS NULL AND ends_at + retention_days * 86400000 < "
-          "?1");
+          "SELECT id, COALESCE(?2, retention_days) FROM events WHERE purged_at IS NULL AND "
+          "ends_at + COALESCE(?2, retention_days) * 86400000 < ?1");
       due.bind(1, toUnixMillis(now));
-      std::vector<EventId> events;
-      while (due.step()) {
-        events.push_back(static_cast<EventId>(due.columnInt(0)));
+      if (options.retentionDays) {
+        due.bind(2, static_cast<std::int64_t>(*options.retentionDays));
+      } else {
+        due.bindNull(2);
       }
-      for (EventId id : events) {
+      std::vector<std::pair<EventId, std::int64_t>> events;
+      while (due.step()) {
+        events.emplace_back(static_cast<EventId>(due.columnInt(0)), due.columnInt(1));
+      }
+      for (const auto& [id, days] : events) {
         std::vector<std::string> photoPaths;
         {
           auto p = db_->prepare("SELECT path FROM photos WHERE event_id = ?1");
@@ -1012,14 +1023,16 @@ Result<PurgeStats> LocalStore::purgeExpired(TimePoint now, std::string_view term
         a.actor = "retention";
         a.action = AuditAction::kRetentionPurge;
         a.eventId = id;
-        a.reason = "retention period over; unsent records dropped: " + std::to_string(dropped);
+        a.reason = "retention period over (" + std::to_string(days) + " days after the event" +
+                   (options.retentionDays ? ", terminal setting" : "") +
+                   "); unsent records dropped: " + std::to_string(dropped);
         insertAudit(a);
         ++stats.events;
         purged.emplace_back(id, std::move(photoPaths));
       }
     });
-    // Files go after the commit: a crash in between leaves orphan files that the next
-    // purge cannot see, so remove them by path now and ignore ones already gone.
+    // Files go after the commit: a crash in between leaves files whose rows are gone,
+    // which the folder sweep below finds by name on this run or the next one.
     for (const auto& [id, paths] : purged) {
       for (const auto& path : paths) {
         std::error_code ec;
@@ -1028,8 +1041,73 @@ Result<PurgeStats> LocalStore::purgeExpired(TimePoint now, std::string_view term
         }
       }
     }
+    stats.files = removeFilesOfPurgedEvents(options.fileFolders);
     return stats;
   });
+}
+
+std::size_t LocalStore::removeFilesOfPurgedEvents(const std::vector<std::string>& folders) {
+  namespace fs = std::filesystem;
+  if (folders.empty()) {
+    return 0;
+  }
+  {
+    auto any = db_->prepare("SELECT 1 FROM events WHERE purged_at IS NOT NULL LIMIT 1");
+    if (!any.step()) {
+      return 0;  // nothing was ever purged: no file can belong to a purged event
+    }
+  }
+  // The check-in id a file is named after: "<id>.jpg", "<id>.jpg.tmp" (photos),
+  // "<id>-<attempt>.pdf", "<id>-<attempt>.pdf.part" (badge PDFs).
+  const auto checkinIdOf = [](std::string name) -> std::string {
+    for (const std::string_view suffix : {".tmp", ".part"}) {
+      if (name.size() > suffix.size() && name.ends_with(suffix)) {
+        name.resize(name.size() - suffix.size());
+      }
+    }
+    if (name.ends_with(".jpg")) {
+      return name.substr(0, name.size() - 4);
+    }
+    if (name.ends_with(".pdf")) {
+      name.resize(name.size() - 4);
+      const auto dash = name.rfind('-');
+      if (dash != std::string::npos && dash + 1 < name.size() &&
+          name.find_first_not_of("0123456789", dash + 1) == std::string::npos) {
+        return name.substr(0, dash);
+      }
+    }
+    return {};
+  };
+  auto ofPurged = db_->prepare(
+      "SELECT 1 FROM checkins c JOIN events e ON e.id = c.event_id "
+      "WHERE c.id = ?1 AND e.purged_at IS NOT NULL");
+  std::size_t removed = 0;
+  for (const auto& folder : folders) {
+    std::error_code ec;
+    std::vector<fs::path> doomed;
+    for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
+      std::error_code typeEc;
+      if (!it->is_regular_file(typeEc)) {
+        continue;
+      }
+      const std::string id = checkinIdOf(it->path().filename().string());
+      if (id.empty()) {
+        continue;
+      }
+      ofPurged.reset();
+      ofPurged.bind(1, id);
+      if (ofPurged.step()) {
+        doomed.push_back(it->path());
+      }
+    }
+    for (const auto& path : doomed) {
+      std::error_code removeEc;
+      if (fs::remove(path, removeEc)) {
+        ++removed;
+      }
+    }
+  }
+  return removed;
 }
 
 }  // namespace kiosk::cache

@@ -43,7 +43,8 @@ struct ReportRow {
 struct PurgeStats {
   int events = 0;
   std::size_t guests = 0;
-  std::size_t photos = 0;
+  std::size_t photos = 0;  // photo files of the purged events, removed by their recorded path
+  std::size_t files = 0;   // files of purged events' check-ins found in PurgeOptions::fileFolders
   std::size_t outboxDropped = 0;
 };
 
@@ -64,6 +65,17 @@ struct OutboxCounts {
   std::size_t total = 0;
   std::size_t checkins = 0;
   std::optional<TimePoint> oldest;
+};
+
+struct PurgeOptions {
+  // Days after an event's end its guests' personal data is kept. nullopt: each event's
+  // own retention_days; set (the terminal's [privacy] retention_days): for every event.
+  std::optional<int> retentionDays;
+  // Folders of files named after a check-in id: photos "<id>.jpg" and badge PDFs
+  // "<id>-<attempt>.pdf" (and their temporary ".tmp"/".part" files). Every file there whose
+  // check-in belongs to a purged event is removed, on each run: also those a crash left
+  // behind between an earlier purge's commit and its file removal.
+  std::vector<std::string> fileFolders;
 };
 
 class LocalStore final : public RosterReader, public CheckinLedger {
@@ -141,10 +153,14 @@ class LocalStore final : public RosterReader, public CheckinLedger {
   Status setSetting(std::string_view key, std::string_view value);
 
   // Deletes guest personal data (guest rows, search keys, photos on disk, confirmed
-  // needs, feedback texts) of every event that ended more than its retention_days
-  // before `now`, and the unsent outbox rows of those events. Audit rows stay (they
-  // carry ids, not personal data). Each purge is audited.
-  Result<PurgeStats> purgeExpired(TimePoint now, std::string_view terminal);
+  // needs, feedback texts) of every event that ended more than its retention period
+  // (options.retentionDays, else the event's retention_days) before `now`, and the unsent
+  // outbox rows of those events; then removes the files of purged events' check-ins from
+  // options.fileFolders. Audit rows stay (they carry ids, not personal data). Each
+  // event's purge is audited.
+  Result<PurgeStats> purgeExpired(TimePoint now, std::string_view terminal,
+                                  const PurgeOptions& options);
+  Result<PurgeStats> purgeExpired(TimePoint now, std::string_view terminal);  // options {}
 
  private:
   explicit LocalStore(std::unique_ptr<Database> db);
@@ -158,6 +174,8 @@ class LocalStore final : public RosterReader, public CheckinLedger {
   void insertOutbox(std::string_view kind, std::string_view refId, EventId eventId,
                     const std::string& payload, TimePoint at);
   std::optional<CheckinRecord> activeCheckin(EventId eventId, GuestId guestId);
+  // purgeExpired's folder sweep; returns how many files it removed.
+  std::size_t removeFilesOfPurgedEvents(const std::vector<std::string>& folders);
 
   std::unique_ptr<Database> db_;
 };

@@ -278,6 +278,15 @@ void PhotoGuide::retake() {
   impl_->current = PhotoGuidance{};
 }
 
+void PhotoGuide::forget() {
+  retake();
+  impl_->small.release();
+}
+
+bool PhotoGuide::holdsImage() const {
+  return impl_->photo.has_value() || !impl_->small.empty();
+}
+
 void PhotoGuide::optOut() {
   impl_->optedOut = true;
   impl_->photo.reset();

@@ -95,6 +95,11 @@ class PhotoGuide {
   void retake();
   // The guest declines: no photo; update() answers kOptedOut until retake().
   void optOut();
+  // The journey is over: drops everything it holds of the guest (the photo, the shrunk
+  // copy of the last frame it looked at, the face it followed) and starts over.
+  void forget();
+  // Whether it holds a picture of someone (the photo or a copy of a frame).
+  bool holdsImage() const;
 
  private:
   struct Impl;

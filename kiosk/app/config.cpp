@@ -250,6 +250,10 @@ Result<Config> parseConfig(std::string_view textIn, const std::string& name) {
       {"enabled", boolean(c.photo.enabled)},
       {"upload", boolean(c.photo.upload)},
   };
+  int retentionDays = -1;
+  const std::map<std::string, Reader::Binding, std::less<>> privacy{
+      {"retention_days", integer(retentionDays, 0, 3650)},
+  };
   const std::map<std::string, const std::map<std::string, Reader::Binding, std::less<>>*,
                  std::less<>>
       sections{
@@ -260,6 +264,7 @@ Result<Config> parseConfig(std::string_view textIn, const std::string& name) {
           {"ui", &ui},
           {"staff", &staff},
           {"photo", &photo},
+          {"privacy", &privacy},
       };
   for (const auto& [key, node] : root) {
     auto it = sections.find(key.str());
@@ -285,6 +290,9 @@ Result<Config> parseConfig(std::string_view textIn, const std::string& name) {
   }
   if (eventId != 0) {
     c.terminal.event = static_cast<EventId>(eventId);
+  }
+  if (retentionDays >= 0) {
+    c.privacy.retentionDays = retentionDays;
   }
   return c;
 }

@@ -12,6 +12,8 @@
 //              idle_timeout_s, hide_cursor, large_text, high_contrast, reach_mode, sounds
 //   [staff]    lockout_attempts, lockout_minutes
 //   [photo]    enabled, upload
+//   [privacy]  retention_days (days after an event's end its guests' personal data,
+//              photos and badge files stay on the terminal; overrides the event's own)
 //
 // Unknown keys and bad values are errors naming the key and its line: the terminal
 // refuses to start rather than guess.
@@ -86,6 +88,11 @@ struct PhotoConfig {
   bool upload = false;
 };
 
+struct PrivacyConfig {
+  // nullopt: each event's own retention_days (30 unless the event says otherwise).
+  std::optional<int> retentionDays;
+};
+
 struct Config {
   std::string path;  // where it was read from
   TerminalConfig terminal;
@@ -95,6 +102,7 @@ struct Config {
   UiConfig ui;
   StaffConfig staff;
   PhotoConfig photo;
+  PrivacyConfig privacy;
 };
 
 Result<Config> loadConfig(const std::string& path);

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -250,6 +251,7 @@ struct LoopParts {
   ui::Window& window;
   ui::TerminalUi& ui;
   TerminalController& controller;
+  StoreWorker& worker;
   devices::SyntheticSource* synthetic = nullptr;
   ManualClock* manualClock = nullptr;
   SystemdNotifier& notifier;
@@ -375,6 +377,7 @@ class Loop final : public ScriptHost {
         p_.notifier.ready();
         p_.notifier.status("attract screen up");
         p_.jsonLine(jsonLine(json{{"event", "ready"},
+                                  {"pid", static_cast<long>(::getpid())},
                                   {"startup_ms", startupMs_},
                                   {"renderer", p_.window.rendererName()},
                                   {"width", p_.window.width()},
@@ -471,6 +474,16 @@ class Loop final : public ScriptHost {
     pendingScreenshot_ =
         (std::filesystem::path(p_.screenshots.empty() ? "." : p_.screenshots) / (name + ".png"))
             .string();
+  }
+  void stallStore(Millis upTo) override {
+    // A task that holds the worker the way a slow write does; it lets go early when the
+    // terminal starts to shut down, so what was queued behind it is still queued then.
+    p_.worker.post([upTo](WorkerContext& c, std::vector<WorkerResult>&) {
+      std::mutex m;
+      std::condition_variable_any cv;
+      std::unique_lock lock(m);
+      cv.wait_for(lock, c.stopping, upTo, [] { return false; });
+    });
   }
   void resize(int width, int height) override { p_.window.resize(width, height); }
   void emit(const std::string& line) override { p_.jsonLine(line); }
@@ -571,6 +584,57 @@ std::variant<Event, int> waitForDatabase(StoreWorker& worker, const std::string&
   }
 }
 
+// The UI loop has ended (SIGTERM from systemd on a stop, an update or a reboot; a staff
+// quit): the store work still queued, such as the check-in a guest confirmed in the last
+// frame, is committed before the process ends, while the printer and the devices tasks
+// may use are still there. Bounded: systemd kills the terminal TimeoutStopSec (10 s, see
+// image/systemd/kiosk.service) after SIGTERM, and a task already running when the bound
+// is reached still completes (a write waits at most the store's 5 s busy timeout).
+void finishStoreWork(StoreWorker& worker, const std::function<void(const std::string&)>& log,
+                     const std::function<void(const std::string&)>& emitLine) {
+  constexpr auto kDrainBound = std::chrono::seconds(3);
+  const auto began = SteadyClock::now();
+  auto report = worker.finish(kDrainBound);
+  const double ms = std::chrono::duration<double, std::milli>(SteadyClock::now() - began).count();
+  json checkins = json::array();
+  for (auto& r : report.results) {
+    if (const auto* l = std::get_if<WorkerLog>(&r)) {
+      log(l->message);
+    } else if (const auto* e = std::get_if<FlowEvent>(&r)) {
+      const CheckinRecord* record = nullptr;
+      if (const auto* c = std::get_if<ev::Committed>(e); c && c->decision.checkin) {
+        record = &*c->decision.checkin;
+      } else if (const auto* t = std::get_if<ev::StaffTaskDone>(e);
+                 t && t->decision && t->decision->checkin) {
+        record = &*t->decision->checkin;
+      }
+      if (record != nullptr) {
+        checkins.push_back(record->id);
+        log("shutdown: check-in " + record->id + " of guest #" + std::to_string(record->guestId) +
+            " committed");
+      } else if (const auto* f = std::get_if<ev::WorkFailed>(e)) {
+        log("shutdown: " + f->what + " failed: " + f->error.message);
+      }
+    }
+  }
+  if (report.ran > 0 || report.abandoned > 0) {
+    log("shutdown: ran " + std::to_string(report.ran) + " queued store task(s) in " +
+        std::to_string(static_cast<long>(ms)) + " ms" +
+        (report.abandoned > 0
+             ? ", abandoned " + std::to_string(report.abandoned) +
+                   (report.boundReached
+                        ? " (the " + std::to_string(kDrainBound.count()) + " s bound was reached)"
+                        : "")
+             : std::string()));
+  }
+  emitLine(jsonLine(json{{"event", "store_drained"},
+                         {"ran", report.ran},
+                         {"abandoned", report.abandoned},
+                         {"bound_reached", report.boundReached},
+                         {"checkins", checkins},
+                         {"ms", ms}}));
+}
+
 }  // namespace
 
 int runTerminal(const TerminalOptions& options) {
@@ -623,6 +687,7 @@ int runTerminal(const TerminalOptions& options) {
   workerSettings.terminal = config.terminal.name;
   workerSettings.event = config.terminal.event;
   workerSettings.badgeSize = badgeSize;
+  workerSettings.retentionDays = config.privacy.retentionDays;
 
   ui::WindowOptions windowOptions;
   windowOptions.fullscreen = config.ui.fullscreen && !scripted;
@@ -761,6 +826,7 @@ int runTerminal(const TerminalOptions& options) {
   LoopParts loopParts{**window,
                       terminalUi,
                       controller,
+                      worker,
                       synthetic,
                       manualClock ? &*manualClock : nullptr,
                       notifier,
@@ -778,11 +844,12 @@ int runTerminal(const TerminalOptions& options) {
   }
   Loop loop(std::move(loopParts));
   const int status = loop.run();
-  if (sync) {
-    sync->stop();
-  }
   if (pipeline) {
     pipeline->stop();
+  }
+  finishStoreWork(worker, log, jsonLine);
+  if (sync) {
+    sync->stop();
   }
   return status;
 }

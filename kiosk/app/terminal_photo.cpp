@@ -56,14 +56,24 @@ PhotoSnapshot PhotoWorker::snapshot() const {
 }
 
 void PhotoWorker::clear() {
+  {
+    std::lock_guard lock(mutex_);
+    snapshot_.active = false;
+    snapshot_.captured = false;
+    snapshot_.face.reset();
+    snapshot_.preview.reset();
+    snapshot_.jpeg.reset();
+    snapshot_.hint = "no_face";
+    snapshot_.countdown = 0;
+    // The guide lives on the worker thread: it drops the guest there.
+    forgetRequested_ = true;
+  }
+  wake_.notify_all();
+}
+
+bool PhotoWorker::holdsGuestImage() const {
   std::lock_guard lock(mutex_);
-  snapshot_.active = false;
-  snapshot_.captured = false;
-  snapshot_.face.reset();
-  snapshot_.preview.reset();
-  snapshot_.jpeg.reset();
-  snapshot_.hint = "no_face";
-  snapshot_.countdown = 0;
+  return snapshot_.preview != nullptr || snapshot_.jpeg != nullptr || guideHoldsImage_;
 }
 
 void PhotoWorker::run(std::stop_token stop) {
@@ -82,14 +92,25 @@ void PhotoWorker::run(std::stop_token stop) {
   std::uint64_t lastSequence = 0;
   while (!stop.stop_requested()) {
     bool retake = false;
+    bool forget = false;
     {
       std::unique_lock lock(mutex_);
-      wake_.wait(lock, stop, [&] { return snapshot_.active; });
+      wake_.wait(lock, stop, [&] { return snapshot_.active || forgetRequested_; });
       if (stop.stop_requested()) {
         return;
       }
       retake = retakeRequested_;
       retakeRequested_ = false;
+      forget = forgetRequested_;
+      forgetRequested_ = false;
+    }
+    if (forget) {
+      guide.forget();
+      std::lock_guard lock(mutex_);
+      guideHoldsImage_ = guide.holdsImage();
+      if (!snapshot_.active) {
+        continue;
+      }
     }
     if (retake) {
       guide.retake();
@@ -109,8 +130,9 @@ void PhotoWorker::run(std::stop_token stop) {
         }
       }
       std::lock_guard lock(mutex_);
+      guideHoldsImage_ = guide.holdsImage();
       if (!snapshot_.active || retakeRequested_) {
-        continue;  // stopped or restarted meanwhile: this result is stale
+        continue;  // stopped, restarted or cleared meanwhile: this result is stale
       }
       snapshot_.hint = devices::toString(guidance.hint);
       snapshot_.countdown = guidance.countdownSeconds;
@@ -122,7 +144,8 @@ void PhotoWorker::run(std::stop_token stop) {
       }
     }
     std::unique_lock lock(mutex_);
-    wake_.wait_for(lock, stop, std::chrono::milliseconds(25), [&] { return retakeRequested_; });
+    wake_.wait_for(lock, stop, std::chrono::milliseconds(25),
+                   [&] { return retakeRequested_ || forgetRequested_; });
   }
 }
 

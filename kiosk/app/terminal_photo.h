@@ -54,8 +54,12 @@ class PhotoWorker {
 
   void command(PhotoCommand command);
   PhotoSnapshot snapshot() const;
-  // Forgets the photo (end of a journey).
+  // End of a journey (done, idle reset, cancel, staff takeover): forgets the photo, here
+  // at once and in the face guide on the worker thread moments later.
   void clear();
+  // Whether it still holds a picture of the last guest: the photo it published, or one
+  // in the face guide (the photo, a copy of the last frame it looked at).
+  bool holdsGuestImage() const;
 
  private:
   void run(std::stop_token stop);
@@ -67,6 +71,8 @@ class PhotoWorker {
   std::condition_variable_any wake_;
   PhotoSnapshot snapshot_;
   bool retakeRequested_ = false;
+  bool forgetRequested_ = false;
+  bool guideHoldsImage_ = false;  // the worker's guide, as of its last update or forget
   std::jthread thread_;
 };
 

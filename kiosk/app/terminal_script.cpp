@@ -16,9 +16,9 @@ namespace kiosk::app {
 namespace {
 
 const std::set<std::string, std::less<>> kCommands = {
-    "codes", "present", "present-code", "present-image", "face",     "light",    "clear-camera",
-    "wedge", "tap",     "type",         "key",           "wait-for", "expect",   "advance",
-    "sleep", "window",  "screenshot",   "echo",          "quit",     "wait-file"};
+    "codes", "present", "present-code", "present-image", "face",     "light",     "clear-camera",
+    "wedge", "tap",     "type",         "key",           "wait-for", "expect",    "advance",
+    "sleep", "window",  "screenshot",   "echo",          "quit",     "wait-file", "stall-store"};
 
 // Every number a script has is a size, a time in seconds or milliseconds, a gain or a
 // position: a million is far beyond any of them, and keeps the conversions to int and to
@@ -86,7 +86,8 @@ Result<Script> parseScript(std::string_view text, const std::string& directory) 
     if (c.name == "tap" || c.name == "wait-for" || c.name == "expect" || c.name == "present-code" ||
         c.name == "present-image" || c.name == "codes" || c.name == "screenshot" ||
         c.name == "key" || c.name == "advance" || c.name == "sleep" || c.name == "light" ||
-        c.name == "present" || c.name == "wedge" || c.name == "type" || c.name == "wait-file") {
+        c.name == "present" || c.name == "wedge" || c.name == "type" || c.name == "wait-file" ||
+        c.name == "stall-store") {
       ok = need(1);
     } else if (c.name == "window") {
       ok = need(2);
@@ -94,7 +95,7 @@ Result<Script> parseScript(std::string_view text, const std::string& directory) 
     for (std::size_t i = 0; ok && i < c.args.size(); ++i) {
       const bool numeric =
           c.name == "advance" || c.name == "sleep" || c.name == "light" || c.name == "window" ||
-          c.name == "face" ||
+          c.name == "face" || c.name == "stall-store" ||
           ((c.name == "tap" || c.name == "wait-for" || c.name == "wait-file") && i == 1);
       if (numeric && !number(c.args[i])) {
         ok = false;
@@ -293,6 +294,10 @@ ScriptRunner::Progress ScriptRunner::step(ScriptHost& host,
   }
   if (c.name == "sleep") {
     return elapsedS * 1000 >= *number(arg(0)) ? next() : Progress::kRunning;
+  }
+  if (c.name == "stall-store") {
+    host.stallStore(Millis(static_cast<long long>(*number(arg(0)) * 1000)));
+    return next();
   }
   if (c.name == "window") {
     if (phase_ == 0) {

@@ -18,6 +18,9 @@
 //                           whatever drives the run (a test breaking the disk meanwhile)
 //   advance SECONDS         moves the terminal's clock (idle timeouts, photo countdown)
 //   sleep MILLISECONDS      real time passes
+//   stall-store SECONDS     the store worker is busy up to SECONDS, as on a slow disk:
+//                           work posted meanwhile queues behind it (it lets go early
+//                           when the terminal starts to shut down)
 //   window WIDTH HEIGHT     resizes the window (portrait/landscape)
 //   screenshot NAME         saves the next frame as NAME.png in the screenshots folder
 //   echo TEXT               prints {"event":"echo","text":...}
@@ -73,6 +76,7 @@ class ScriptHost {
   virtual void wedge(const std::string& text) = 0;
   virtual Status advance(Millis by) = 0;
   virtual void screenshot(const std::string& name) = 0;
+  virtual void stallStore(Millis upTo) = 0;
   virtual void resize(int width, int height) = 0;
   virtual void emit(const std::string& jsonLine) = 0;
 };

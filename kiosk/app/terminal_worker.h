@@ -5,12 +5,22 @@
 // (closures over values) and drains their results once per frame; it never waits for
 // SQLite, Argon2 PIN checks or Cairo.
 //
-// Threads: construct, start(), post(), drain() and destroy on the UI thread; tasks run in
-// order on the worker. A task's results are queued after it returns (no lock is held
-// while it runs). Failures: start() returns the store's error (missing or damaged
-// database, no event); an exception escaping a task is caught and logged as a result.
+// Retention: the worker purges the personal data of ended events (LocalStore::
+// purgeExpired, with the photo and badge files in data_dir) once it has opened the store,
+// then every purgeInterval on the terminal's clock (checked between tasks and at least
+// every minute), between the UI's tasks and never on the UI thread.
+//
+// Shutdown: finish() runs what is still queued (a check-in the guest confirmed in the
+// last frame before SIGTERM), within a bound, before the terminal tears down.
+//
+// Threads: construct, start(), post(), drain(), finish() and destroy on the UI thread;
+// tasks run in order on the worker. A task's results are queued after it returns (no
+// lock is held while it runs). Failures: start() returns the store's error (missing or
+// damaged database, no event); an exception escaping a task is caught and logged as a
+// result.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -38,6 +48,9 @@ struct WorkerSettings {
   std::optional<EventId> event;  // nullopt: the only event in the database
   CheckinPolicy policy;
   devices::BadgeSize badgeSize = devices::BadgeSize::kCr80;
+  // [privacy] retention_days: overrides each event's own retention period when set.
+  std::optional<int> retentionDays;
+  Millis purgeInterval = std::chrono::hours(24);
 };
 
 // A badge rendered for printing (PDF) and for the screen (preview).
@@ -79,6 +92,15 @@ struct WorkerContext {
   const Clock& clock;
   const WorkerSettings& settings;
   const Event& event;
+  std::stop_token stopping;  // requested once the terminal is shutting down
+};
+
+// What StoreWorker::finish did with the work still queued when the terminal stopped.
+struct DrainReport {
+  std::size_t ran = 0;        // queued tasks run after the stop
+  std::size_t abandoned = 0;  // queued tasks dropped: the bound was reached first
+  bool boundReached = false;
+  std::vector<WorkerResult> results;  // results nobody drained, in order
 };
 
 class StoreWorker {
@@ -98,8 +120,18 @@ class StoreWorker {
   std::vector<WorkerResult> drain();
   std::size_t pending() const;
 
+  // Shutdown, before the objects tasks use (printer, devices) go away: the tasks still
+  // queued run, in order, until none is left or `bound` has passed (a task that is
+  // running always completes: none is cut short, so a bound plus the longest task must
+  // stay under systemd's stop timeout); the rest are abandoned. Then the thread ends.
+  // Tasks posted afterwards are dropped. Destroying a worker that was not finished
+  // abandons its queue.
+  DrainReport finish(Millis bound);
+
  private:
   void run(std::stop_token stop);
+  // Runs the retention purge now; returns when the next one is due.
+  TimePoint purge(WorkerContext& context);
 
   WorkerSettings settings_;
   const Clock& clock_;
@@ -109,6 +141,9 @@ class StoreWorker {
   std::deque<Task> tasks_;
   std::vector<WorkerResult> results_;
   std::size_t running_ = 0;
+  bool finishing_ = false;
+  std::chrono::steady_clock::time_point drainDeadline_{};
+  DrainReport drained_;
   std::optional<Result<Event>> started_;
   std::condition_variable startedCv_;
   std::jthread thread_;  // last: joined before the members above go away

@@ -313,6 +313,10 @@ class Stepper {
     session.since = now_;
     s_.staff = session;
     emit(fx::Audit{AuditAction::kStaffUnlocked, staffActor(s_.staff), byBadge ? "badge" : "pin"});
+    // Staff take over: the guest's journey, if one was under way, ends here. What the
+    // terminal held for the guest (the photo, the badge preview, the phone QR) goes; staff
+    // work from the record (a reprint loads the committed photo).
+    emit(fx::ReleasePersonalData{});
     cue(Cue::kSuccess);
     if (pending && pending->guest) {
       const Guest guest = *pending->guest;

@@ -11,6 +11,25 @@ TEST(Config, EmptyFileGivesStandaloneDefaults) {
   EXPECT_FALSE(c->server);
   EXPECT_EQ(c->terminal.languages.front(), "zh-CN");
   EXPECT_EQ(c->ui.idleTimeoutS, 30);
+  EXPECT_FALSE(c->privacy.retentionDays) << "each event's own retention period";
+}
+
+TEST(Config, PrivacyRetentionDaysOverridesTheEvents) {
+  auto c = parseConfig("[privacy]\nretention_days = 7\n", "kiosk.toml");
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->privacy.retentionDays, 7);
+  auto zero = parseConfig("[privacy]\nretention_days = 0\n", "kiosk.toml");
+  ASSERT_TRUE(zero) << zero.error().message;
+  EXPECT_EQ(zero->privacy.retentionDays, 0) << "0: purged as soon as the event has ended";
+  for (const char* bad : {"[privacy]\nretention_days = -1\n", "[privacy]\nretention_days = \"7\"\n",
+                          "[privacy]\nretention_days = 9999\n"}) {
+    auto r = parseConfig(bad, "kiosk.toml");
+    ASSERT_FALSE(r) << bad;
+    EXPECT_NE(
+        r.error().message.find("kiosk.toml:2: privacy.retention_days: expected a whole number"),
+        std::string::npos)
+        << r.error().message;
+  }
 }
 
 TEST(Config, ReadsEverySection) {

@@ -8,6 +8,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 
 #include "kiosk/core/checkin_service.h"
@@ -413,6 +414,124 @@ TEST_F(LocalStoreTest, RetentionPurgeDeletesPersonalDataOfEndedEventsOnly) {
   EXPECT_EQ(count("audit WHERE action = 'retention_purge'"), 1);
   // A second run finds nothing more to do.
   EXPECT_EQ(store->purgeExpired(later, "lobby-1")->events, 0);
+}
+
+// The files of a guest on the terminal are named after the check-in: the photo
+// (photos/<id>.jpg) and the badge PDFs (badges/<id>-<attempt>.pdf). A purge removes those
+// of the purged events, also ones no row points to any more (a crash between the purge's
+// commit and its file removal), and keeps every other event's.
+TEST_F(LocalStoreTest, RetentionPurgeRemovesPhotoAndBadgeFilesAndCrashOrphans) {
+  namespace fs = std::filesystem;
+  Event other = makeEvent();
+  other.id = kEvent + 1;
+  other.endsAt = kNow + hours(24 * 25);
+  ASSERT_TRUE(store->saveEvent(other));
+  const SigningKey otherKey = generateSigningKey(other.id, 1, kNow);
+  ASSERT_TRUE(store->saveSigningKey(otherKey));
+  auto kept = store->upsertGuests(other.id, {makeGuest("KEEP-0001", "Recent Guest")}, kNow);
+  ASSERT_TRUE(kept);
+
+  CheckinService service(*store, *store, clock, "lobby-1", kEvent);
+  auto first = service.checkInNow(tokenFor(1), ScanSource::kCamera);
+  auto second = service.checkInNow(tokenFor(2), ScanSource::kCamera);
+  CheckinService otherService(*store, *store, clock, "lobby-1", other.id);
+  auto recent = otherService.checkInNow(
+      issueToken(TokenClaims{1, other.id, kept->at(0).id, kNow - hours(1), kNow + hours(72)},
+                 otherKey),
+      ScanSource::kCamera);
+  ASSERT_TRUE(first && first->checkin && second && second->checkin && recent && recent->checkin);
+  const std::string a = first->checkin->id;
+  const std::string b = second->checkin->id;
+  const std::string r = recent->checkin->id;
+
+  const fs::path photos = dir.path() / "photos";
+  const fs::path badges = dir.path() / "badges";
+  fs::create_directories(photos);
+  fs::create_directories(badges);
+  const auto touch = [](const fs::path& p) { std::ofstream(p) << "personal"; };
+  // Guest 1: photo with its row, two badge attempts, a half-written one.
+  touch(photos / (a + ".jpg"));
+  store->database()
+      .prepare(
+          "INSERT INTO photos (checkin_id, event_id, guest_id, path, taken_at) VALUES (?1, ?2, "
+          "1, ?3, 0)")
+      .bind(1, a)
+      .bind(2, kEvent)
+      .bind(3, (photos / (a + ".jpg")).string())
+      .run();
+  touch(badges / (a + "-1.pdf"));
+  touch(badges / (a + "-2.pdf"));
+  touch(badges / (a + "-3.pdf.part"));
+  // Guest 2: a photo whose row never made it (a crash inside savePhoto), its temp file.
+  touch(photos / (b + ".jpg"));
+  touch(photos / (b + ".jpg.tmp"));
+  touch(badges / (b + "-1.pdf"));
+  // The other event's guest, a test page and a stray file: not this purge's.
+  touch(photos / (r + ".jpg"));
+  touch(badges / (r + "-1.pdf"));
+  touch(badges / "test-page-1795000000000-1.pdf");
+  touch(badges / "notes.txt");
+
+  const TimePoint later = kNow + hours(48) + hours(24 * 40);
+  PurgeOptions options;
+  options.fileFolders = {photos.string(), badges.string(), (dir.path() / "absent").string()};
+  auto stats = store->purgeExpired(later, "lobby-1", options);
+  ASSERT_TRUE(stats) << stats.error().message;
+  EXPECT_EQ(stats->events, 1);
+  EXPECT_EQ(stats->photos, 1u) << "by its recorded path";
+  EXPECT_EQ(stats->files, 6u) << "the rest by name";
+  for (const auto& gone : {photos / (a + ".jpg"), badges / (a + "-1.pdf"), badges / (a + "-2.pdf"),
+                           badges / (a + "-3.pdf.part"), photos / (b + ".jpg"),
+                           photos / (b + ".jpg.tmp"), badges / (b + "-1.pdf")}) {
+    EXPECT_FALSE(fs::exists(gone)) << gone;
+  }
+  for (const auto& stays : {photos / (r + ".jpg"), badges / (r + "-1.pdf"),
+                            badges / "test-page-1795000000000-1.pdf", badges / "notes.txt"}) {
+    EXPECT_TRUE(fs::exists(stays)) << stays;
+  }
+
+  // A crash between an earlier purge's commit and its file removal left files behind:
+  // the next run, with no event left to purge, still removes them.
+  touch(photos / (a + ".jpg"));
+  touch(badges / (b + "-2.pdf"));
+  stats = store->purgeExpired(later + hours(24), "lobby-1", options);
+  ASSERT_TRUE(stats) << stats.error().message;
+  EXPECT_EQ(stats->events, 0);
+  EXPECT_EQ(stats->files, 2u);
+  EXPECT_FALSE(fs::exists(photos / (a + ".jpg")));
+  EXPECT_FALSE(fs::exists(badges / (b + "-2.pdf")));
+  EXPECT_TRUE(fs::exists(photos / (r + ".jpg")));
+  EXPECT_EQ(count("audit WHERE action = 'retention_purge'"), 1) << "one purge per event";
+}
+
+// The terminal's [privacy] retention_days replaces each event's own period, shorter or
+// longer, and the audit row says which period applied.
+TEST_F(LocalStoreTest, RetentionDaysOfTheTerminalOverrideTheEvents) {
+  const TimePoint fiveDaysAfterEnd = kNow + hours(48) + hours(24 * 5);
+  auto stats = store->purgeExpired(fiveDaysAfterEnd, "lobby-1");
+  ASSERT_TRUE(stats);
+  EXPECT_EQ(stats->events, 0) << "the event keeps its data 30 days";
+  PurgeOptions longer;
+  longer.retentionDays = 90;
+  EXPECT_EQ(store->purgeExpired(kNow + hours(48) + hours(24 * 40), "lobby-1", longer)->events, 0);
+  PurgeOptions shorter;
+  shorter.retentionDays = 3;
+  stats = store->purgeExpired(fiveDaysAfterEnd, "lobby-1", shorter);
+  ASSERT_TRUE(stats) << stats.error().message;
+  EXPECT_EQ(stats->events, 1);
+  EXPECT_EQ(*store->guestCount(kEvent), 0u);
+  auto trail = store->auditTrail(kEvent, 10);
+  ASSERT_TRUE(trail);
+  bool found = false;
+  for (const auto& a : *trail) {
+    if (a.action == AuditAction::kRetentionPurge) {
+      found = true;
+      EXPECT_EQ(a.actor, "retention");
+      EXPECT_NE(a.reason.find("3 days"), std::string::npos) << a.reason;
+      EXPECT_NE(a.reason.find("terminal setting"), std::string::npos) << a.reason;
+    }
+  }
+  EXPECT_TRUE(found);
 }
 
 TEST(LocalStoreOpen, DamagedFileIsReportedClearly) {

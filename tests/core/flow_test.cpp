@@ -350,6 +350,24 @@ TEST_F(FlowTest, PrinterTroubleLetsTheGuestContinue) {
   EXPECT_EQ(std::get<flow::Info>(state.screen).badge.stage, BadgeStage::kWaitingForPrinter);
 }
 
+// The guest's journey ends when staff take over (here from printer trouble): the photo
+// and what else the terminal held for the guest are released.
+TEST_F(FlowTest, StaffTakeoverReleasesTheGuestsPersonalData) {
+  toIdentity();
+  tap(Action::kConfirmIdentity);
+  send(ev::PhotoUpdate{"captured", 0, true});
+  tap(Action::kPhotoAccept);
+  tap(Action::kNeedsConfirm);
+  send(ev::Committed{committed(decision(ScanOutcome::kAccepted))});
+  send(ev::BadgeUpdate{{7, BadgeStage::kWaitingForPrinter, "out-of-media", "empty", false}});
+  tap(Action::kCallStaff);
+  ASSERT_EQ(screen(), "call_staff");
+  EXPECT_FALSE(has<fx::ReleasePersonalData>(effects)) << "the guest is still there";
+  unlockStaff();
+  EXPECT_EQ(screen(), "staff_guest");
+  EXPECT_TRUE(has<fx::ReleasePersonalData>(effects));
+}
+
 TEST_F(FlowTest, PrintingScreenMovesOnByItself) {
   toNeeds();
   tap(Action::kNeedsConfirm);

@@ -26,6 +26,7 @@ class NullHost : public kiosk::app::ScriptHost {
   void wedge(const std::string&) override {}
   kiosk::Status advance(kiosk::Millis) override { return kiosk::okStatus(); }
   void screenshot(const std::string&) override {}
+  void stallStore(kiosk::Millis) override {}
   void resize(int, int) override {}
   void emit(const std::string&) override {}
 };

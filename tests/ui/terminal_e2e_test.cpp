@@ -13,6 +13,7 @@
 
 #include <cerrno>
 #include <chrono>
+#include <csignal>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -22,6 +23,7 @@
 #include <sstream>
 
 #include "kiosk/core/guest_csv.h"
+#include "offline-cache/local_store.h"
 #include "support/run_command.h"
 #include "support/temp_dir.h"
 
@@ -63,7 +65,8 @@ struct TerminalSetup {
   bool server = false;  // a [server] nobody answers: the terminal is offline
   int idleTimeoutS = 30;
   std::string languages = R"(["zh-CN", "en"])";
-  std::string database = {};  // another path than the fixture's event.db
+  std::string database = {};              // another path than the fixture's event.db
+  std::optional<int> retentionDays = {};  // [privacy] retention_days
 };
 
 struct KioskRun {
@@ -160,6 +163,9 @@ class TerminalE2E : public ::testing::Test {
     c << "[camera]\ndevice = \"synthetic\"\n\n[ui]\nfullscreen = false\nwidth = " << s.width
       << "\nheight = " << s.height << "\nsounds = false\nidle_timeout_s = " << s.idleTimeoutS
       << "\n";
+    if (s.retentionDays) {
+      c << "\n[privacy]\nretention_days = " << *s.retentionDays << "\n";
+    }
     const auto path = dir.file("kiosk.toml");
     std::ofstream(path) << c.str();
     if (s.brokenPrinter) {
@@ -592,6 +598,99 @@ TEST_F(TerminalE2E, UnopenableDatabaseAtStartIsOutOfServiceUntilRepaired) {
   EXPECT_EQ(r.events("checkin").size(), 1u) << r.dump();
   EXPECT_NE(report(data.database()).find("accepted,WLF-7K3Q"), std::string::npos);
   expectShots(r, {"out_of_service"});
+}
+
+// systemd stops the terminal (a stop, an update, a reboot) with SIGTERM just as a guest
+// confirms, while the store worker is still busy with something else (a slow disk): the
+// check-in the guest confirmed was only queued. It is committed before the process ends,
+// exactly once, and the terminal started again knows the guest is in.
+TEST_F(TerminalE2E, SigtermRightAfterTheConfirmTapLosesNoCheckin) {
+  long pid = 0;
+  bool killed = false;
+  const auto r =
+      run("wait-for attract\npresent-code WLF-3F9B\nwait-for confirm_identity\nclear-camera\n"
+          "tap identity.yes\ntap photo.skip\nwait-for confirm_needs\nstall-store 30\n"
+          "tap needs.confirm\nwait-for printing 30\n",
+          {}, [&](const json& line) {
+            if (line.value("event", "") == "ready") {
+              pid = line.value("pid", 0L);
+            }
+            // The tap's own line: printed in the frame after the tap was handled.
+            if (line.value("event", "") == "tap" && line.value("control", "") == "needs.confirm" &&
+                pid > 0 && !killed) {
+              killed = ::kill(static_cast<pid_t>(pid), SIGTERM) == 0;
+            }
+          });
+  ASSERT_TRUE(killed) << "pid " << pid << "\n" << r.dump();
+  ASSERT_EQ(r.status, 0) << r.dump();
+  const auto quit = r.events("quit");
+  ASSERT_EQ(quit.size(), 1u) << r.dump();
+  EXPECT_EQ(quit[0]["reason"], "signal");
+  EXPECT_EQ(r.screens().back(), "committing") << "stopped before the commit was answered";
+  EXPECT_EQ(r.events("checkin").size(), 0u) << "the UI never saw the commit: " << r.dump();
+  const auto drained = r.events("store_drained");
+  ASSERT_EQ(drained.size(), 1u) << r.dump();
+  EXPECT_GE(drained[0]["ran"].get<int>(), 1) << r.dump();
+  EXPECT_EQ(drained[0]["abandoned"], 0) << r.dump();
+  EXPECT_EQ(drained[0]["checkins"].size(), 1u) << r.dump();
+  EXPECT_NE(r.err.find("shutdown: ran "), std::string::npos) << "the journal says so: " << r.err;
+
+  const auto accepted = [&] {
+    const std::string rep = report();
+    std::size_t rows = 0;
+    for (auto at = rep.find("accepted,WLF-3F9B"); at != std::string::npos;
+         at = rep.find("accepted,WLF-3F9B", at + 1)) {
+      ++rows;
+    }
+    return rows;
+  };
+  EXPECT_EQ(accepted(), 1u) << report();
+
+  // Started again (systemd's restart, or after the reboot): the guest is in.
+  const auto again = run("wait-for attract\npresent-code WLF-3F9B\nwait-for info\n");
+  ASSERT_EQ(again.status, 0) << again.dump();
+  const auto info = again.lastState("info");
+  ASSERT_TRUE(info) << again.dump();
+  EXPECT_EQ((*info)["returning"], true);
+  EXPECT_EQ(again.events("checkin").size(), 0u);
+  EXPECT_EQ(accepted(), 1u) << report();
+}
+
+// Retention runs by itself when the terminal starts: an event that ended 10 days ago
+// keeps its guests 30 days by its own setting, but this terminal's [privacy]
+// retention_days = 7 says otherwise, so its guests' personal data is gone once the
+// terminal is up, and the purge is in the audit trail and the log.
+TEST_F(TerminalE2E, RetentionPurgeRunsAtStartWithTheTerminalsPeriod) {
+  const std::string old = dir.file("ended.db");
+  ctl({"event", "create", "--db", old, "--details", kAssets + "/demo/event.toml", "--starts",
+       day(-12) + "T08:00", "--ends", day(-10) + "T18:00"});
+  ctl({"guests", "import", "--db", old, dir.file("guests.csv")});
+  const auto guests = [](const std::string& database) {
+    auto store = kiosk::cache::LocalStore::open(database);
+    if (!store) {
+      return std::int64_t{-1};
+    }
+    auto s = (*store)->database().prepare("SELECT COUNT(*) FROM guests");
+    return s.step() ? s.columnInt(0) : std::int64_t{-1};
+  };
+  ASSERT_GT(guests(old), 5);
+
+  TerminalSetup setup;
+  setup.database = old;
+  setup.retentionDays = 7;
+  const auto r = run("wait-for attract\n", setup);
+  ASSERT_EQ(r.status, 0) << r.dump();
+  EXPECT_EQ(guests(old), 0) << r.dump();
+  EXPECT_NE(r.err.find("retention purge: personal data of 1 ended event(s) deleted"),
+            std::string::npos)
+      << r.err;
+  auto store = kiosk::cache::LocalStore::open(old);
+  ASSERT_TRUE(store);
+  auto audit = (*store)->database().prepare(
+      "SELECT reason FROM audit WHERE action = 'retention_purge' AND terminal = 'lobby-1'");
+  ASSERT_TRUE(audit.step());
+  EXPECT_NE(audit.columnText(0).find("7 days"), std::string::npos) << audit.columnText(0);
+  EXPECT_GT(guests(db), 5) << "the fixture's event is still on: untouched";
 }
 
 TEST_F(TerminalE2E, StaffOverrideNeedsAReasonAndIsAudited) {

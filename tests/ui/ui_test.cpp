@@ -427,6 +427,9 @@ TEST(Script, ParsesCommandsAndRefusesMistakesWithTheLine) {
   EXPECT_FALSE(app::parseScript("wait-file\n", "/"));
   EXPECT_FALSE(app::parseScript("wait-file ready soon\n", "/"));
   EXPECT_TRUE(app::parseScript("wait-file ready 30\n", "/"));
+  EXPECT_TRUE(app::parseScript("stall-store 20\n", "/"));
+  EXPECT_FALSE(app::parseScript("stall-store\n", "/"));
+  EXPECT_FALSE(app::parseScript("stall-store long\n", "/"));
 }
 
 // Found by the script fuzzer: a huge number was converted to int with undefined behaviour.
