@@ -247,6 +247,28 @@ void revokeCode(const RevokeOptions& o) {
   std::cout << out.dump() << "\n";
 }
 
+// Text that came from a terminal, for the plain-text listings: control characters (line
+// breaks, terminal escapes) shown as \xNN so that they cannot forge lines or colours, and
+// long values cut.
+std::string shown(std::string_view text, std::size_t maxBytes = 64) {
+  std::string out;
+  for (const char ch : text.substr(0, maxBytes)) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c < 0x20 || c == 0x7f || c == '\\') {
+      static constexpr char kHex[] = "0123456789abcdef";
+      out += "\\x";
+      out += kHex[c >> 4];
+      out += kHex[c & 0xf];
+    } else {
+      out += ch;
+    }
+  }
+  if (text.size() > maxBytes) {
+    out += "...";
+  }
+  return out;
+}
+
 json checkinJson(const CentralCheckin& c) {
   return {{"id", c.record.id},
           {"event_id", c.record.eventId},
@@ -261,6 +283,7 @@ json checkinJson(const CentralCheckin& c) {
           {"undone_at", timeOrNull(c.record.undoneAt)},
           {"undo_reason", c.record.undoReason},
           {"flagged", c.flagged},
+          {"skewed", c.skewed},
           {"unknown_guest", c.unknownGuest}};
 }
 
@@ -483,7 +506,7 @@ void addDeviceCommands(CLI::App& app) {
                          .dump()
                   << "\n";
       } else {
-        std::cout << std::left << std::setw(20) << d.terminal << " " << d.id << "  "
+        std::cout << std::left << std::setw(20) << shown(d.terminal) << " " << d.id << "  "
                   << (d.revokedAt ? "REVOKED " + iso(d.revokedAt) : "live") << "  last seen "
                   << (d.lastSeenAt ? iso(d.lastSeenAt) : std::string("never")) << "  queue "
                   << health.value("queue_depth", json(0)).dump() << "\n";
@@ -504,8 +527,10 @@ void addDeviceCommands(CLI::App& app) {
         std::cout << checkinJson(c).dump() << "\n";
       } else {
         std::cout << formatIso8601(c.record.scannedAt) << "  guest " << c.record.guestId << "  "
-                  << c.record.terminal << "  " << toString(c.record.method)
+                  << shown(c.record.terminal) << "  " << toString(c.record.method)
                   << (c.flagged ? "  SECOND ADMISSION" : "")
+                  << (c.skewed ? "  CLOCK NOT PLAUSIBLE (received " + iso(c.receivedAt) + ")"
+                               : std::string())
                   << (c.record.undoneAt ? "  undone" : "") << "\n";
       }
     }
@@ -525,8 +550,40 @@ void addDeviceCommands(CLI::App& app) {
         std::cout << j.dump() << "\n";
       } else {
         std::cout << "guest " << c.record.guestId << ": " << c.record.id << " at "
-                  << c.record.terminal << " " << formatIso8601(c.record.scannedAt)
+                  << shown(c.record.terminal) << " " << formatIso8601(c.record.scannedAt)
                   << " repeats admission " << c.admissionId << "\n";
+      }
+    }
+  });
+
+  auto* conflicts = app.add_subcommand(
+      "conflicts", "Records refused because their id already names another record");
+  dbOption(conflicts, *db);
+  conflicts->add_option("--event", *event, "Only this event");
+  conflicts->add_flag("--json", *asJson, "One JSON object per line");
+  conflicts->callback([db, event, asJson] {
+    auto store = openOrExit(*db);
+    for (const auto& c : valueOrExit(store->listConflicts(*event), "listing conflicts")) {
+      if (*asJson) {
+        json record;
+        try {
+          record = json::parse(c.doc);
+        } catch (const std::exception&) {
+          record = c.doc;
+        }
+        std::cout << json{{"kind", c.kind},
+                          {"id", c.recordId},
+                          {"event_id", c.eventId},
+                          {"device_id", c.deviceId},
+                          {"terminal", c.terminal},
+                          {"reason", c.reason},
+                          {"received_at", formatIso8601(c.receivedAt, true)},
+                          {"record", record}}
+                         .dump()
+                  << "\n";
+      } else {
+        std::cout << iso(c.receivedAt) << "  " << c.kind << " " << shown(c.recordId) << " from "
+                  << shown(c.terminal) << ": " << c.reason << "\n";
       }
     }
   });
@@ -570,9 +627,11 @@ void addStaffCommands(CLI::App& app) {
     std::string pin;
     bool badge = false;
     bool inactive = false;
+    EventId event = 0;
   };
   auto o = std::make_shared<StaffOptions>();
-  auto* staff = app.add_subcommand("staff", "Reception staff, synced to every terminal");
+  auto* staff =
+      app.add_subcommand("staff", "Reception staff, synced to the terminals of their event");
   staff->require_subcommand(1);
   auto* add = staff->add_subcommand("add", "Add or update a staff member");
   dbOption(add, o->db);
@@ -583,6 +642,9 @@ void addStaffCommands(CLI::App& app) {
   add->add_option("--pin", o->pin, "4 to 12 digits (stored as an Argon2id hash)");
   add->add_flag("--badge", o->badge, "Issue a staff badge code (printed once)");
   add->add_flag("--inactive", o->inactive, "Disable the member");
+  add->add_option("--event", o->event,
+                  "The event the member works at: only its terminals get the member and the PIN "
+                  "hash (default 0: every event)");
   add->callback([o] {
     StaffMember m;
     m.id = o->id;
@@ -598,7 +660,7 @@ void addStaffCommands(CLI::App& app) {
       m.badgeHash = sha256Hex(badge);
     }
     auto store = openOrExit(o->db);
-    checkOrExit(store->saveStaff(m, SystemClock().now()), "saving the staff member");
+    checkOrExit(store->saveStaff(m, SystemClock().now(), o->event), "saving the staff member");
     json out{{"staff_id", m.id}, {"role", m.role}, {"pin", !m.pinHash.empty()}};
     if (!badge.empty()) {
       out["badge_code"] = badge;
@@ -610,8 +672,9 @@ void addStaffCommands(CLI::App& app) {
   dbOption(list, *db);
   list->callback([db] {
     auto store = openOrExit(*db);
-    for (const auto& m : valueOrExit(store->listStaff(), "listing staff")) {
+    for (const auto& [m, eventId] : valueOrExit(store->listStaffWithEvents(), "listing staff")) {
       std::cout << json{{"staff_id", m.id},
+                        {"event_id", eventId},
                         {"name", m.name},
                         {"role", m.role},
                         {"active", m.active},

@@ -13,6 +13,7 @@
 #include "central/central_log.h"
 #include "central/central_store.h"
 #include "central/rate_limiter.h"
+#include "central/record_checks.h"
 #include "central/webhook_notifier.h"
 
 namespace kiosk::central {
@@ -409,7 +410,18 @@ void CentralServer::Impl::routes() {
                     "at most " + std::to_string(api::kMaxPhotoBytes) + " bytes");
         return;
       }
+      if (checks::sniffImageType(c.req.body) != std::optional<std::string_view>(type)) {
+        sendProblem(c.res, 415, api::kProblemMediaType, "The body is not a " + type + " image",
+                    "a JPEG starts with FF D8 FF, a PNG with its 8-byte signature");
+        return;
+      }
       if (auto stored = c.store.putPhoto(c.device, checkinId, type, c.req.body, c.now); !stored) {
+        if (stored.error().kind == ErrorKind::kNotFound) {
+          sendProblem(c.res, 404, api::kProblemNotFound, "No such check-in",
+                      "push the check-in before its photo; photos belong to this terminal's "
+                      "check-ins");
+          return;
+        }
         sendStoreError(c.res, stored.error());
         return;
       }

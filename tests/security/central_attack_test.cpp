@@ -1,0 +1,354 @@
+// kiosk-central as an attacker on the venue network meets it: a real server over TLS on
+// loopback with two events, and enrolled terminals (or strangers) that lie. Each test
+// makes one attack and asserts what central answered and what its database holds.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "offline-cache/http_client.h"
+#include "offline-cache/json_codec.h"
+#include "sync/sync_test_support.h"
+
+namespace kiosk::central {
+namespace {
+
+using kiosk::testing::CentralFixture;
+using kiosk::testing::Pki;
+using kiosk::testing::TempDir;
+using nlohmann::json;
+
+// Two events on one central: A (the fixture's) and B, each with guests and a staff member.
+class CentralAttackTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    pkiDir = new TempDir();
+    pki = new Pki(kiosk::testing::makePki(pkiDir->path()));
+  }
+  static void TearDownTestSuite() {
+    delete pki;
+    delete pkiDir;
+  }
+
+  void SetUp() override {
+    central = std::make_unique<CentralFixture>(dir.path(), *pki, 5, 2);
+    const auto now = SystemClock().now();
+    eventB.id = central->event().id ^ 0x5a5a5a5au;
+    eventB.name = "Other Forum";
+    eventB.startsAt = now - std::chrono::hours(2);
+    eventB.endsAt = now + std::chrono::hours(48);
+    auto store = central->open();
+    ASSERT_TRUE(store->createEvent(eventB, generateSigningKey(eventB.id, 1, now), "", now));
+    ASSERT_TRUE(store->upsertGuests(eventB.id, kiosk::testing::makeGuests(5), now));
+    addStaff(*store, "staff-a", eventA());
+    addStaff(*store, "staff-b", eventB.id);
+  }
+
+  static void addStaff(CentralStore& store, const std::string& id, EventId eventId) {
+    ASSERT_TRUE(store.saveStaff(StaffMember{id, "Staff " + id, "reception", "", "", true},
+                                SystemClock().now(), eventId));
+  }
+
+  void start(ServerOptions options = {}) {
+    central->start(options);
+    cache::HttpOptions o;
+    o.baseUrl = central->url();
+    o.caFile = pki->caFile;
+    o.requestTimeout = std::chrono::seconds(10);
+    client = std::make_unique<cache::HttpClient>(o);
+  }
+
+  EventId eventA() const { return central->event().id; }
+
+  std::string enroll(const std::string& terminal, EventId eventId) {
+    auto code = central->open()->createEnrollmentCode(terminal, eventId, std::chrono::hours(1),
+                                                      SystemClock().now());
+    EXPECT_TRUE(code);
+    auto r = client->request("POST", "/v1/enroll", json{{"code", code->code}}.dump());
+    EXPECT_TRUE(r);
+    EXPECT_EQ(r->status, 200) << r->body;
+    return json::parse(r->body).at("token").get<std::string>();
+  }
+
+  static CheckinRecord checkin(EventId eventId, GuestId guest, TimePoint at = SystemClock().now()) {
+    CheckinRecord r;
+    r.id = newRecordId(at);
+    r.eventId = eventId;
+    r.guestId = guest;
+    r.terminal = "lobby-1";
+    r.scannedAt = at;
+    return r;
+  }
+
+  // POSTs {field: items} and returns the per-item results (fails the test on a non-200).
+  json push(const std::string& path, const std::string& field, const json& items,
+            const std::string& token) {
+    auto r = client->request("POST", path, json{{field, items}}.dump(), {}, token);
+    EXPECT_TRUE(r);
+    if (!r) {
+      return json::array();
+    }
+    EXPECT_EQ(r->status, 200) << r->body;
+    return r->status == 200 ? json::parse(r->body).at("results") : json::array();
+  }
+  json pushCheckins(const json& items, const std::string& token) {
+    return push("/v1/checkins", "checkins", items, token);
+  }
+
+  // -1: no row; -2: the query failed (a table or column central lacks).
+  std::int64_t scalar(const std::string& sql) {
+    auto store = central->open();
+    try {
+      auto s = store->database().prepare(sql);
+      return s.step() ? s.columnInt(0) : -1;
+    } catch (const std::exception&) {
+      return -2;
+    }
+  }
+  std::string text(const std::string& sql) {
+    auto store = central->open();
+    try {
+      auto s = store->database().prepare(sql);
+      return s.step() ? s.columnText(0) : std::string("<none>");
+    } catch (const std::exception&) {
+      return "<error>";
+    }
+  }
+  static std::string q(const std::string& value) { return "'" + value + "'"; }
+
+  static TempDir* pkiDir;
+  static Pki* pki;
+  TempDir dir;
+  std::unique_ptr<CentralFixture> central;
+  std::unique_ptr<cache::HttpClient> client;
+  Event eventB;
+};
+
+TempDir* CentralAttackTest::pkiDir = nullptr;
+Pki* CentralAttackTest::pki = nullptr;
+
+const std::string kJpeg("\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00", 20);
+
+// --- 1. event isolation ---
+
+TEST_F(CentralAttackTest, ATerminalOfAnotherEventCannotUndoACheckin) {
+  start();
+  const auto tokenA = enroll("lobby-a", eventA());
+  const auto tokenB = enroll("lobby-b", eventB.id);
+  const auto c = checkin(eventA(), 1);
+  ASSERT_EQ(pushCheckins(json::array({cache::toJson(c)}), tokenA)[0].at("status"), "accepted");
+
+  // B names A's check-in in an undo of its own event, signed by its own staff member.
+  api::UndoRecord undo{c.id, eventB.id, 1, SystemClock().now(), "staff-b", "forged", "lobby-b"};
+  push("/v1/undos", "undos", json::array({api::toJson(undo)}), tokenB);
+  EXPECT_EQ(scalar("SELECT undone_at IS NULL FROM checkins WHERE id = " + q(c.id)), 1);
+  // A's own feed still shows the check-in in force.
+  auto feed = client->request("GET", "/v1/changes", {}, {}, tokenA);
+  ASSERT_TRUE(feed);
+  for (const auto& item : json::parse(feed->body).at("checkins")) {
+    if (item.at("id") == c.id) {
+      EXPECT_FALSE(item.contains("undone_at") && !item.at("undone_at").is_null()) << item;
+    }
+  }
+}
+
+TEST_F(CentralAttackTest, PhotosBelongToTheTerminalsOwnCheckinsAndAreImages) {
+  start();
+  const auto tokenA = enroll("lobby-a", eventA());
+  const auto tokenB = enroll("lobby-b", eventB.id);
+  const auto c = checkin(eventA(), 1);
+  pushCheckins(json::array({cache::toJson(c)}), tokenA);
+  auto ok = client->request("PUT", "/v1/photos/" + c.id, kJpeg, "image/jpeg", tokenA);
+  ASSERT_TRUE(ok);
+  ASSERT_EQ(ok->status, 200) << ok->body;
+
+  // Event B overwrites A's photo: refused, A's bytes stay.
+  auto other = client->request("PUT", "/v1/photos/" + c.id, kJpeg + "B", "image/jpeg", tokenB);
+  ASSERT_TRUE(other);
+  EXPECT_EQ(other->status, 404) << other->body;
+  // A photo for a check-in that does not exist.
+  auto none = client->request("PUT", "/v1/photos/" + newRecordId(SystemClock().now()), kJpeg,
+                              "image/jpeg", tokenA);
+  ASSERT_TRUE(none);
+  EXPECT_EQ(none->status, 404) << none->body;
+  // Bytes that are no image, labelled as one.
+  auto junk = client->request("PUT", "/v1/photos/" + c.id, "NOT-AN-IMAGE", "image/jpeg", tokenA);
+  ASSERT_TRUE(junk);
+  EXPECT_EQ(junk->status, 415) << junk->body;
+  EXPECT_EQ(scalar("SELECT length(data) FROM photos WHERE checkin_id = " + q(c.id)),
+            static_cast<std::int64_t>(kJpeg.size()));
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM photos"), 1);
+}
+
+TEST_F(CentralAttackTest, ACheckinIdOfAnotherEventIsAConflictNotAnOracle) {
+  start();
+  const auto tokenA = enroll("lobby-a", eventA());
+  const auto tokenB = enroll("lobby-b", eventB.id);
+  const auto now = SystemClock().now();
+  const auto first = checkin(eventA(), 1, now - std::chrono::minutes(2));
+  const auto second = checkin(eventA(), 1, now - std::chrono::minutes(1));
+  auto a = pushCheckins(json::array({cache::toJson(first), cache::toJson(second)}), tokenA);
+  ASSERT_EQ(a[1].value("flagged", false), true);
+
+  // B re-sends A's flagged id under its own event: before, it was told "flagged" (A's
+  // state) and its record silently dropped.
+  auto forged = second;
+  forged.eventId = eventB.id;
+  auto b = pushCheckins(json::array({cache::toJson(forged)}), tokenB);
+  ASSERT_EQ(b.size(), 1u);
+  EXPECT_EQ(b[0].at("status"), "rejected") << b[0];
+  EXPECT_FALSE(b[0].value("flagged", false)) << b[0];
+  EXPECT_NE(b[0].value("detail", "").find("conflict"), std::string::npos) << b[0];
+  // Kept for staff, under B's event; A's check-in unchanged.
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM conflicts WHERE event_id = " + std::to_string(eventB.id) +
+                   " AND record_id = " + q(second.id) + " AND terminal = 'lobby-b'"),
+            1);
+  EXPECT_EQ(scalar("SELECT event_id FROM checkins WHERE id = " + q(second.id)),
+            static_cast<std::int64_t>(eventA()));
+}
+
+// --- 2. records are bound to the device that sent them ---
+
+TEST_F(CentralAttackTest, TheTerminalNameComesFromTheEnrollment) {
+  start();
+  const auto token = enroll("lobby-a", eventA());
+  auto c = checkin(eventA(), 1);
+  c.terminal = "lobby-2\n2026-01-01  guest 1  forged";
+  ASSERT_EQ(pushCheckins(json::array({cache::toJson(c)}), token)[0].at("status"), "accepted");
+  EXPECT_EQ(text("SELECT terminal FROM checkins WHERE id = " + q(c.id)), "lobby-a");
+  EXPECT_EQ(
+      cache::checkinFromJson(json::parse(text("SELECT doc FROM checkins WHERE id = " + q(c.id))))
+          .terminal,
+      "lobby-a");
+}
+
+TEST_F(CentralAttackTest, StaffIdsMustNameStaffOfTheDevicesEvent) {
+  start();
+  const auto token = enroll("lobby-a", eventA());
+  auto unknown = checkin(eventA(), 1);
+  unknown.method = CheckinMethod::kStaffOverride;
+  unknown.staffId = "nonexistent-staff";
+  unknown.overrideReason = "forged";
+  auto otherEvents = checkin(eventA(), 2);
+  otherEvents.method = CheckinMethod::kStaffManual;
+  otherEvents.staffId = "staff-b";
+  otherEvents.overrideReason = "borrowed";
+  auto nobody = checkin(eventA(), 3);
+  nobody.method = CheckinMethod::kStaffManual;  // a staff method without a staff member
+  auto genuine = checkin(eventA(), 4);
+  genuine.method = CheckinMethod::kStaffOverride;
+  genuine.staffId = "staff-a";
+  genuine.overrideReason = "document checked";
+  auto r = pushCheckins(json::array({cache::toJson(unknown), cache::toJson(otherEvents),
+                                     cache::toJson(nobody), cache::toJson(genuine)}),
+                        token);
+  ASSERT_EQ(r.size(), 4u);
+  EXPECT_EQ(r[0].at("status"), "rejected") << r[0];
+  EXPECT_NE(r[0].value("detail", "").find("staff"), std::string::npos) << r[0];
+  EXPECT_EQ(r[1].at("status"), "rejected") << r[1];
+  EXPECT_EQ(r[2].at("status"), "rejected") << r[2];
+  EXPECT_EQ(r[3].at("status"), "accepted") << r[3];
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM checkins"), 1);
+
+  // Undos: any terminal of the event may undo its check-ins, but only in the name of one of
+  // the event's staff members and with a reason.
+  const auto c = checkin(eventA(), 5);
+  const auto other = enroll("lobby-a2", eventA());
+  pushCheckins(json::array({cache::toJson(c)}), token);
+  api::UndoRecord forged{c.id, eventA(), 5, SystemClock().now(), "nonexistent-staff", "x", ""};
+  api::UndoRecord noReason{c.id, eventA(), 5, SystemClock().now(), "staff-a", "", ""};
+  auto u =
+      push("/v1/undos", "undos", json::array({api::toJson(forged), api::toJson(noReason)}), other);
+  ASSERT_EQ(u.size(), 2u);
+  EXPECT_EQ(u[0].at("status"), "rejected") << u[0];
+  EXPECT_EQ(u[1].at("status"), "rejected") << u[1];
+  EXPECT_EQ(scalar("SELECT undone_at IS NULL FROM checkins WHERE id = " + q(c.id)), 1);
+  api::UndoRecord real{c.id, eventA(), 5, SystemClock().now(), "staff-a", "wrong guest", ""};
+  u = push("/v1/undos", "undos", json::array({api::toJson(real)}), other);
+  EXPECT_EQ(u[0].at("status"), "accepted") << u[0];
+  EXPECT_EQ(scalar("SELECT undone_at IS NOT NULL FROM checkins WHERE id = " + q(c.id)), 1);
+}
+
+// --- 3. a terminal's clock cannot rewrite history ---
+
+TEST_F(CentralAttackTest, AnImplausibleScanTimeNeverTakesOverTheAdmission) {
+  start();
+  const auto token = enroll("lobby-a", eventA());
+  const auto genuine = checkin(eventA(), 1, SystemClock().now() - std::chrono::minutes(3));
+  ASSERT_EQ(pushCheckins(json::array({cache::toJson(genuine)}), token)[0].at("status"), "accepted");
+  // Three lying clocks: the epoch, year 0000 and year 9999.
+  std::vector<std::string> liars;
+  json items = json::array();
+  for (const char* when :
+       {"1970-01-01T00:00:00Z", "0000-01-01T00:00:00Z", "9999-12-31T23:59:59Z"}) {
+    auto c = checkin(eventA(), 1);
+    auto j = cache::toJson(c);
+    j["scanned_at"] = when;
+    items.push_back(j);
+    liars.push_back(c.id);
+  }
+  auto r = pushCheckins(items, token);
+  ASSERT_EQ(r.size(), 3u);
+  for (std::size_t i = 0; i < r.size(); ++i) {
+    // Recorded (a check-in is a fact) and flagged as the second admission it is.
+    EXPECT_EQ(r[i].at("status"), "accepted") << r[i];
+    EXPECT_EQ(r[i].value("flagged", false), true) << r[i];
+    EXPECT_EQ(scalar("SELECT skewed FROM checkins WHERE id = " + q(liars[i])), 1);
+  }
+  EXPECT_EQ(scalar("SELECT flagged FROM checkins WHERE id = " + q(genuine.id)), 0);
+  auto dups = central->open()->listDuplicates(eventA());
+  ASSERT_TRUE(dups);
+  ASSERT_EQ(dups->size(), 3u);
+  for (const auto& d : *dups) {
+    EXPECT_EQ(d.admissionId, genuine.id);
+  }
+}
+
+// --- 4. same id, different content ---
+
+TEST_F(CentralAttackTest, IdsMustBeTheTerminalsRecordIds) {
+  start();
+  const auto token = enroll("lobby-a", eventA());
+  json items = json::array();
+  for (const std::string& id : {std::string(), std::string("abc\0def", 7), std::string("c-1"),
+                                std::string(36, 'a'), std::string(5000, '7')}) {
+    auto j = cache::toJson(checkin(eventA(), 1));
+    j["id"] = id;
+    items.push_back(j);
+  }
+  auto r = pushCheckins(items, token);
+  ASSERT_EQ(r.size(), items.size());
+  for (const auto& item : r) {
+    EXPECT_EQ(item.at("status"), "rejected") << item;
+  }
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM checkins"), 0);
+}
+
+TEST_F(CentralAttackTest, AReSentIdWithOtherContentIsAConflictStaffCanSee) {
+  start();
+  const auto token = enroll("lobby-a", eventA());
+  const auto c = checkin(eventA(), 1);
+  ASSERT_EQ(pushCheckins(json::array({cache::toJson(c)}), token)[0].at("status"), "accepted");
+  // The same record again is a repeat: same answer.
+  EXPECT_EQ(pushCheckins(json::array({cache::toJson(c)}), token)[0].at("status"), "accepted");
+  auto other = c;
+  other.guestId = 2;
+  auto r = pushCheckins(json::array({cache::toJson(other)}), token);
+  EXPECT_EQ(r[0].at("status"), "rejected") << r[0];
+  EXPECT_NE(r[0].value("detail", "").find("conflict"), std::string::npos) << r[0];
+  EXPECT_EQ(scalar("SELECT guest_id FROM checkins WHERE id = " + q(c.id)), 1);
+
+  // Listed by the admin command, with the record that was refused.
+  auto listed = kiosk::testing::runCommand({std::string(KIOSK_BINARY_DIR) + "/kiosk-central",
+                                            "conflicts", "--db", central->database(), "--json"},
+                                           dir.path());
+  ASSERT_EQ(listed.status, 0) << listed.err;
+  ASSERT_EQ(listed.lines().size(), 1u) << listed.out;
+  const auto line = json::parse(listed.lines()[0]);
+  EXPECT_EQ(line["id"], c.id);
+  EXPECT_EQ(line["kind"], "checkin");
+  EXPECT_EQ(line["terminal"], "lobby-a");
+  EXPECT_EQ(line["record"]["guest_id"], 2);
+}
+
+}  // namespace
+}  // namespace kiosk::central
