@@ -1,6 +1,8 @@
 #include "central/central_server.h"
 
 #include <httplib.h>
+#include <openssl/ssl.h>
+#include <sys/socket.h>
 
 #include <charconv>
 #include <functional>
@@ -119,14 +121,56 @@ void sendStoreError(httplib::Response& res, const Error& e) {
   }
 }
 
+std::string lowerAscii(std::string_view text) {
+  std::string out(text);
+  for (auto& c : out) {
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  return out;
+}
+
+// "Authorization: Bearer <token>"; the scheme name is case-insensitive (RFC 7235).
 std::string bearerToken(const httplib::Request& req) {
   const auto value = req.get_header_value("Authorization");
-  constexpr std::string_view kPrefix = "Bearer ";
-  if (value.size() > kPrefix.size() && value.compare(0, kPrefix.size(), kPrefix) == 0) {
-    return value.substr(kPrefix.size());
+  const auto space = value.find(' ');
+  if (space == std::string::npos || lowerAscii(value.substr(0, space)) != "bearer") {
+    return {};
   }
-  return {};
+  const auto start = value.find_first_not_of(' ', space);
+  return start == std::string::npos ? std::string() : value.substr(start);
 }
+
+// TLS 1.2 suites with forward secrecy and AEAD only (TLS 1.3 suites are all AEAD).
+constexpr const char* kTls12Ciphers =
+    "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:"
+    "ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305";
+
+// The socket of the connection this pool thread serves (cpp-httplib runs one connection
+// at a time per thread and does not hand its socket to handlers); set when its TLS
+// handshake starts.
+thread_local int tlsConnectionSocket = -1;
+
+void noteConnectionSocket(const SSL* ssl, int where, int /*ret*/) {
+  if ((where & SSL_CB_HANDSHAKE_START) != 0) {
+    tlsConnectionSocket = SSL_get_fd(ssl);
+  }
+}
+
+// Called once an answer is written. An answer marked "Connection: close" was given before
+// the body was read; cpp-httplib would parse that body as the next request, so the
+// connection's sending side is shut: the client sees the end after the answer, and the
+// server's next write fails, which ends the connection. (Shutting the reading side, or
+// closing, would reset the connection with the unread body and could destroy the answer
+// before the client read it.)
+void endRefusedConnection(const httplib::Response& res) {
+  if (tlsConnectionSocket >= 0 && res.get_header_value("Connection") == "close") {
+    ::shutdown(tlsConnectionSocket, SHUT_WR);
+  }
+}
+
+// Failed token checks per client address: a guesser gets a few 401s, then 429s.
+constexpr double kAuthFailuresPerSecond = 1;
+constexpr double kAuthFailureBurst = 10;
 
 std::string_view pathOnly(const std::string& path) {
   return std::string_view(path).substr(0, path.find('?'));
@@ -141,6 +185,7 @@ struct CentralServer::Impl {
         pool(options.databasePath),
         deviceLimiter(options.deviceRatePerSecond, options.deviceBurst),
         addressLimiter(options.addressRatePerSecond, options.addressBurst),
+        authFailures(kAuthFailuresPerSecond, kAuthFailureBurst),
         notifier(
             [this] {
               WebhookOptions w;
@@ -164,6 +209,8 @@ struct CentralServer::Impl {
 
   void serve(const httplib::Request& req, httplib::Response& res, bool authenticated,
              const Handler& handler);
+  bool admit(const httplib::Request& req, httplib::Response& res);
+  void sendAuthFailure(httplib::Response& res, AuthFailure failure);
   void routes();
   void applyFaultAfter(const Fault& fault, httplib::Response& res);
 
@@ -172,6 +219,7 @@ struct CentralServer::Impl {
   StorePool pool;
   RateLimiter deviceLimiter;
   RateLimiter addressLimiter;
+  RateLimiter authFailures;
   WebhookNotifier notifier;
   std::unique_ptr<httplib::SSLServer> server;
   int boundPort = 0;
@@ -209,6 +257,102 @@ void CentralServer::Impl::applyFaultAfter(const Fault& fault, httplib::Response&
   }
 }
 
+void CentralServer::Impl::sendAuthFailure(httplib::Response& res, AuthFailure failure) {
+  switch (failure) {
+    case AuthFailure::kMissing:
+      sendProblem(res, 401, api::kProblemUnauthorized, "Device token required");
+      break;
+    case AuthFailure::kUnknown:
+      sendProblem(res, 401, api::kProblemUnauthorized, "Unknown device token");
+      break;
+    case AuthFailure::kExpired:
+      sendProblem(res, 401, api::kProblemTokenExpired, "Device token expired",
+                  "enroll the terminal again");
+      break;
+    case AuthFailure::kRevoked:
+      sendProblem(res, 401, api::kProblemDeviceRevoked, "Device revoked",
+                  "this terminal was withdrawn at central");
+      break;
+  }
+}
+
+// Runs after the request line and headers, before cpp-httplib reads a body: refuses
+// bodies central will not read (compressed, chunked, too long) and requests without a
+// valid device token, so that a stranger never makes central read, inflate or store a
+// body. A refused request closes its connection (its body is never read).
+bool CentralServer::Impl::admit(const httplib::Request& req, httplib::Response& res) {
+  const auto started = SteadyClock::now();
+  const auto path = pathOnly(req.path);
+  auto refuse = [&](bool log) {
+    res.set_header("Connection", "close");  // see endRefusedConnection
+    if (log) {
+      const auto ms =
+          std::chrono::duration_cast<std::chrono::milliseconds>(SteadyClock::now() - started)
+              .count();
+      centralLog().info("{} {} {} device=- {}ms refused before the body", req.method, path,
+                        res.status, ms);
+    }
+    return false;
+  };
+  const bool needsToken = path == api::kChangesPath || path == api::kHeartbeatPath ||
+                          api::pushRouteForPath(path) != nullptr ||
+                          path.substr(0, api::kPhotosPrefix.size()) == api::kPhotosPrefix;
+  // What central will not read, refused from the headers alone.
+  auto checkBody = [&] {
+    if (req.has_header("Content-Encoding") &&
+        lowerAscii(req.get_header_value("Content-Encoding")) != "identity") {
+      sendProblem(res, 415, api::kProblemMediaType, "Compressed request bodies are not accepted",
+                  "send the body uncompressed (responses may still be gzip)");
+      return refuse(true);
+    }
+    if (req.has_header("Transfer-Encoding")) {
+      sendProblem(res, 411, api::kProblemInvalidRequest, "Content-Length required",
+                  "chunked request bodies are not accepted");
+      return refuse(true);
+    }
+    if (req.has_header("Content-Length")) {
+      const auto text = req.get_header_value("Content-Length");
+      std::size_t length = 0;
+      const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), length);
+      if (ec != std::errc() || end != text.data() + text.size()) {
+        sendProblem(res, 400, api::kProblemInvalidRequest, "Bad Content-Length");
+        return refuse(true);
+      }
+      if (length > kMaxBody) {
+        sendProblem(res, 413, api::kProblemTooLarge, "Request too large",
+                    "at most " + std::to_string(kMaxBody) + " bytes");
+        return refuse(true);
+      }
+    }
+    return true;
+  };
+  if (!needsToken) {
+    return checkBody();  // /v1/health, /v1/enroll (limited per address in serve), 404s
+  }
+  auto lease = pool.acquire();
+  if (!lease) {
+    sendStoreError(res, lease.error());
+    return refuse(true);
+  }
+  auto auth = (*lease)->authenticate(bearerToken(req), clock.now());
+  if (!auth) {
+    sendStoreError(res, auth.error());
+    return refuse(true);
+  }
+  if (const auto* failure = std::get_if<AuthFailure>(&*auth)) {
+    // Failures are limited per address, successes never: a guesser behind the venue's NAT
+    // does not lock out the terminals that share its address. Past the budget a guess
+    // gets 429 and no log line.
+    if (auto wait = authFailures.take(req.remote_addr, started)) {
+      sendTooMany(res, *wait);
+      return refuse(false);
+    }
+    sendAuthFailure(res, *failure);
+    return refuse(true);
+  }
+  return checkBody();  // the route authenticates again (one indexed lookup), reads the body
+}
+
 void CentralServer::Impl::serve(const httplib::Request& req, httplib::Response& res,
                                 bool authenticated, const Handler& handler) {
   const auto started = SteadyClock::now();
@@ -237,22 +381,7 @@ void CentralServer::Impl::serve(const httplib::Request& req, httplib::Response& 
         return;
       }
       if (const auto* failure = std::get_if<AuthFailure>(&*auth)) {
-        switch (*failure) {
-          case AuthFailure::kMissing:
-            sendProblem(res, 401, api::kProblemUnauthorized, "Device token required");
-            break;
-          case AuthFailure::kUnknown:
-            sendProblem(res, 401, api::kProblemUnauthorized, "Unknown device token");
-            break;
-          case AuthFailure::kExpired:
-            sendProblem(res, 401, api::kProblemTokenExpired, "Device token expired",
-                        "enroll the terminal again");
-            break;
-          case AuthFailure::kRevoked:
-            sendProblem(res, 401, api::kProblemDeviceRevoked, "Device revoked",
-                        "this terminal was withdrawn at central");
-            break;
-        }
+        sendAuthFailure(res, *failure);
         return;
       }
       device = std::get<Device>(*auth);
@@ -303,6 +432,12 @@ void CentralServer::Impl::serve(const httplib::Request& req, httplib::Response& 
 
 void CentralServer::Impl::routes() {
   auto& s = *server;
+  s.set_logger(
+      [](const httplib::Request&, const httplib::Response& res) { endRefusedConnection(res); });
+  s.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+    return admit(req, res) ? httplib::Server::HandlerResponse::Unhandled
+                           : httplib::Server::HandlerResponse::Handled;
+  });
   s.Get(std::string(api::kHealthPath), [this](const httplib::Request& req, httplib::Response& res) {
     serve(req, res, false, [](Context& c) {
       sendJson(c.res, 200,
@@ -503,6 +638,14 @@ Status CentralServer::start() {
                                                    " (missing, unreadable or not a pair)");
   }
   auto& s = *impl_->server;
+  if (SSL_CTX* ctx = s.ssl_context(); ctx != nullptr) {
+    SSL_CTX_set_info_callback(ctx, noteConnectionSocket);
+  }
+  if (SSL_CTX* ctx = s.ssl_context(); ctx == nullptr ||
+                                      SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION) != 1 ||
+                                      SSL_CTX_set_cipher_list(ctx, kTls12Ciphers) != 1) {
+    return makeError(ErrorKind::kPermanent, "cannot restrict TLS to AEAD cipher suites");
+  }
   const auto threads = std::max<std::size_t>(o.threads, 2);
   s.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   // Headers and body go out in separate writes: without this, Nagle and delayed ACKs
@@ -510,7 +653,7 @@ Status CentralServer::start() {
   s.set_tcp_nodelay(true);
   s.set_keep_alive_max_count(1000);
   s.set_keep_alive_timeout(5);
-  s.set_read_timeout(10, 0);
+  s.set_read_timeout(5, 0);
   s.set_write_timeout(10, 0);
   s.set_payload_max_length(kMaxBody);
   impl_->routes();

@@ -1,7 +1,13 @@
 // kiosk-central as an attacker on the venue network meets it: a real server over TLS on
 // loopback with two events, and enrolled terminals (or strangers) that lie. Each test
 // makes one attack and asserts what central answered and what its database holds.
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <nlohmann/json.hpp>
 
@@ -16,6 +22,132 @@ using kiosk::testing::CentralFixture;
 using kiosk::testing::Pki;
 using kiosk::testing::TempDir;
 using nlohmann::json;
+
+// A TLS client on a raw socket, for requests no well-behaved client library sends: lying
+// headers, bodies that never come, old cipher suites. No certificate check (the attacker
+// does not care who answers).
+class RawTls {
+ public:
+  explicit RawTls(int port, const char* tls12Ciphers = nullptr) {
+    ctx_ = SSL_CTX_new(TLS_client_method());
+    if (tls12Ciphers != nullptr) {
+      SSL_CTX_set_max_proto_version(ctx_, TLS1_2_VERSION);
+      SSL_CTX_set_cipher_list(ctx_, tls12Ciphers);
+    }
+    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<std::uint16_t>(port));
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    timeval tv{0, 100'000};  // reads wake every 100 ms so that waits stay bounded
+    ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    if (::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+      return;
+    }
+    ssl_ = SSL_new(ctx_);
+    SSL_set_fd(ssl_, fd_);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (std::chrono::steady_clock::now() < deadline) {
+      const int r = SSL_connect(ssl_);
+      if (r == 1) {
+        connected_ = true;
+        return;
+      }
+      const int e = SSL_get_error(ssl_, r);
+      if (e != SSL_ERROR_WANT_READ && !(e == SSL_ERROR_SYSCALL && errno == EAGAIN)) {
+        ERR_clear_error();
+        return;
+      }
+    }
+  }
+  ~RawTls() {
+    if (ssl_ != nullptr) {
+      SSL_free(ssl_);
+    }
+    if (fd_ >= 0) {
+      ::close(fd_);
+    }
+    SSL_CTX_free(ctx_);
+  }
+  RawTls(const RawTls&) = delete;
+  RawTls& operator=(const RawTls&) = delete;
+
+  bool connected() const { return connected_; }
+  bool send(std::string_view bytes) {
+    return connected_ && SSL_write(ssl_, bytes.data(), static_cast<int>(bytes.size())) > 0;
+  }
+  // The status of the next response, once its headers and Content-Length bytes arrived;
+  // 0 when none came within `timeout` (or the connection ended first).
+  int response(Millis timeout = std::chrono::seconds(3)) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < deadline) {
+      const auto end = buffer_.find("\r\n\r\n");
+      if (end != std::string::npos) {
+        const auto headers = lower(buffer_.substr(0, end));
+        std::size_t length = 0;
+        if (const auto at = headers.find("content-length:"); at != std::string::npos) {
+          length = std::stoul(headers.substr(at + 15));
+        }
+        if (buffer_.size() >= end + 4 + length) {
+          const int status = std::stoi(buffer_.substr(9, 3));
+          body_ = buffer_.substr(end + 4, length);
+          buffer_.erase(0, end + 4 + length);
+          return status;
+        }
+      }
+      if (!readSome()) {
+        if (closed_) {
+          return 0;
+        }
+      }
+    }
+    return 0;
+  }
+  // True when the server closed the connection within `timeout`.
+  bool closedByServer(Millis timeout = std::chrono::seconds(3)) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (!closed_ && std::chrono::steady_clock::now() < deadline) {
+      readSome();
+    }
+    return closed_;
+  }
+  const std::string& body() const { return body_; }
+
+ private:
+  static std::string lower(std::string s) {
+    for (auto& c : s) {
+      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    return s;
+  }
+  bool readSome() {
+    if (!connected_ || closed_) {
+      return false;
+    }
+    char chunk[16384];
+    const int n = SSL_read(ssl_, chunk, sizeof chunk);
+    if (n > 0) {
+      buffer_.append(chunk, static_cast<std::size_t>(n));
+      return true;
+    }
+    const int e = SSL_get_error(ssl_, n);
+    if (e == SSL_ERROR_WANT_READ || (e == SSL_ERROR_SYSCALL && errno == EAGAIN)) {
+      ERR_clear_error();
+      return false;
+    }
+    closed_ = true;  // close_notify, reset or EOF
+    ERR_clear_error();
+    return false;
+  }
+
+  SSL_CTX* ctx_ = nullptr;
+  SSL* ssl_ = nullptr;
+  int fd_ = -1;
+  bool connected_ = false;
+  bool closed_ = false;
+  std::string buffer_;
+  std::string body_;
+};
 
 // Two events on one central: A (the fixture's) and B, each with guests and a staff member.
 class CentralAttackTest : public ::testing::Test {
@@ -348,6 +480,95 @@ TEST_F(CentralAttackTest, AReSentIdWithOtherContentIsAConflictStaffCanSee) {
   EXPECT_EQ(line["kind"], "checkin");
   EXPECT_EQ(line["terminal"], "lobby-a");
   EXPECT_EQ(line["record"]["guest_id"], 2);
+}
+
+// --- 6. no work for strangers ---
+
+std::string postHead(const std::string& path, const std::string& extraHeaders) {
+  return "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n" +
+         extraHeaders + "\r\n";
+}
+
+TEST_F(CentralAttackTest, AStrangersBodyIsNeverRead) {
+  start();
+  // 50 MB announced, a trickle sent: the answer comes before the body, and the
+  // connection is closed rather than the rest read.
+  RawTls big(central->port());
+  ASSERT_TRUE(big.connected());
+  ASSERT_TRUE(big.send(
+      postHead("/v1/checkins", "Authorization: Bearer guessed\r\nContent-Length: 50000000\r\n") +
+      std::string(1000, '{')));
+  EXPECT_EQ(big.response(), 401) << big.body();
+  EXPECT_TRUE(big.closedByServer());
+
+  // Chunked, so that no Content-Length limit applies: refused before the first chunk.
+  RawTls chunked(central->port());
+  ASSERT_TRUE(chunked.connected());
+  ASSERT_TRUE(chunked.send(postHead("/v1/checkins", "Transfer-Encoding: chunked\r\n") +
+                           "100000\r\n" + std::string(4096, ' ')));
+  EXPECT_EQ(chunked.response(), 401);
+  EXPECT_TRUE(chunked.closedByServer());
+}
+
+TEST_F(CentralAttackTest, ChunkedAndCompressedBodiesAreRefusedEvenWithAToken) {
+  start();
+  const auto token = enroll("lobby-a", eventA());
+  RawTls chunked(central->port());
+  ASSERT_TRUE(chunked.connected());
+  ASSERT_TRUE(chunked.send(postHead("/v1/checkins", "Authorization: Bearer " + token +
+                                                        "\r\nTransfer-Encoding: chunked\r\n") +
+                           "100000\r\n" + std::string(4096, ' ')));
+  EXPECT_EQ(chunked.response(), 411) << chunked.body();
+  EXPECT_TRUE(chunked.closedByServer());
+
+  // A gzip body (a bomb inflates 1000-fold): refused without inflating it.
+  const std::string gzipHeader("\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03", 10);
+  RawTls gzip(central->port());
+  ASSERT_TRUE(gzip.connected());
+  ASSERT_TRUE(gzip.send(postHead("/v1/checkins", "Authorization: Bearer " + token +
+                                                     "\r\nContent-Encoding: gzip\r\nContent-"
+                                                     "Length: 51000\r\n") +
+                        gzipHeader));
+  EXPECT_EQ(gzip.response(), 415) << gzip.body();
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM checkins"), 0);
+}
+
+TEST_F(CentralAttackTest, TheBearerSchemeIsCaseInsensitive) {
+  start();
+  const auto token = enroll("lobby-a", eventA());
+  RawTls raw(central->port());
+  ASSERT_TRUE(raw.connected());
+  ASSERT_TRUE(raw.send("GET /v1/changes HTTP/1.1\r\nHost: 127.0.0.1\r\nauthorization: bearer " +
+                       token + "\r\n\r\n"));
+  EXPECT_EQ(raw.response(), 200) << raw.body();
+}
+
+TEST_F(CentralAttackTest, TlsOffersOnlyAeadSuites) {
+  start();
+  RawTls cbc(central->port(),
+             "ECDHE-ECDSA-AES128-SHA:ECDHE-ECDSA-AES256-SHA:AES128-SHA:AES256-SHA");
+  EXPECT_FALSE(cbc.connected());
+  RawTls gcm(central->port(), "ECDHE-ECDSA-AES128-GCM-SHA256");
+  EXPECT_TRUE(gcm.connected());
+}
+
+TEST_F(CentralAttackTest, TokenGuessingIsLimitedPerAddressButTerminalsAreNot) {
+  start();
+  const auto token = enroll("lobby-a", eventA());
+  int unauthorized = 0;
+  int limited = 0;
+  for (int i = 0; i < 200; ++i) {
+    auto r = client->request("GET", "/v1/changes", {}, {}, "guess-" + std::to_string(i));
+    ASSERT_TRUE(r);
+    unauthorized += r->status == 401 ? 1 : 0;
+    limited += r->status == 429 ? 1 : 0;
+  }
+  EXPECT_LE(unauthorized, 15);
+  EXPECT_GE(limited, 185);
+  // The terminal behind the same address still gets in.
+  auto ok = client->request("GET", "/v1/changes", {}, {}, token);
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(ok->status, 200);
 }
 
 }  // namespace
