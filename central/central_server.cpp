@@ -573,6 +573,13 @@ void CentralServer::Impl::routes() {
            serve(req, res, true, [](Context& c) {
              const auto hb = api::heartbeatFromJson(cache::parseJson(c.req.body));
              if (auto st = c.store.recordHeartbeat(c.device, hb, c.req.remote_addr, c.now); !st) {
+               if (st.error().kind == ErrorKind::kInvalidInput) {
+                 // The message names the field and the limit, never the value.
+                 const auto& m = st.error().message;
+                 sendProblem(c.res, 400, api::kProblemInvalidRequest, "Invalid heartbeat",
+                             m.substr(m.find(": ") == std::string::npos ? 0 : m.find(": ") + 2));
+                 return;
+               }
                sendStoreError(c.res, st.error());
                return;
              }

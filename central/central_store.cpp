@@ -1664,6 +1664,16 @@ Result<std::optional<std::string>> CentralStore::photoContentType(std::string_vi
 Status CentralStore::recordHeartbeat(const Device& device, const api::Heartbeat& h,
                                      std::string_view address, TimePoint now) {
   return guardedStatus("recording the heartbeat", [&] {
+    // Shown in `kiosk-central devices` and the fleet view: bounded, printable.
+    try {
+      checks::requireText("version", h.version, checks::kMaxNameBytes);
+      checks::requireText("camera state", h.camera.state, checks::kMaxNameBytes);
+      checks::requireText("camera detail", h.camera.detail, checks::kMaxReasonBytes);
+      checks::requireText("printer state", h.printer.state, checks::kMaxNameBytes);
+      checks::requireText("printer detail", h.printer.detail, checks::kMaxReasonBytes);
+    } catch (const std::invalid_argument& e) {
+      throw DatabaseError(ErrorKind::kInvalidInput, e.what());
+    }
     auto j = api::toJson(h);
     j["received_at"] = toJson(now);
     db_->prepare(

@@ -482,6 +482,175 @@ TEST_F(CentralAttackTest, AReSentIdWithOtherContentIsAConflictStaffCanSee) {
   EXPECT_EQ(line["record"]["guest_id"], 2);
 }
 
+// --- 5. limits on everything a client sends ---
+
+TEST_F(CentralAttackTest, OversizedAndControlCharacterFieldsAreRefusedOneByOne) {
+  start();
+  const auto token = enroll("lobby-a", eventA());
+  auto feedback = [&](const std::string& category, const std::string& text) {
+    Feedback f;
+    f.id = newRecordId(SystemClock().now());
+    f.eventId = eventA();
+    f.at = SystemClock().now();
+    f.kind = FeedbackKind::kComplaint;
+    f.category = category;
+    f.text = text;
+    return api::toJson(f);
+  };
+  auto r = push("/v1/feedback", "feedback",
+                json::array({feedback("room", std::string(8 * 1024 * 1024, 'x')),
+                             feedback("\x1b[31mroom", "red"), feedback("room", "cold\x1b]0;x\x07"),
+                             feedback("room", "the air conditioning\nis loud")}),
+                token);
+  ASSERT_EQ(r.size(), 4u);
+  EXPECT_EQ(r[0].at("status"), "rejected") << r[0];
+  EXPECT_EQ(r[1].at("status"), "rejected") << r[1];
+  EXPECT_EQ(r[2].at("status"), "rejected") << r[2];
+  EXPECT_EQ(r[3].at("status"), "accepted") << r[3];
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM feedback"), 1);
+  // The refusal names the field and the limit, never the value.
+  EXPECT_EQ(r[1].value("detail", "").find("\x1b"), std::string::npos);
+
+  // A 5 MB heartbeat detail, a version with a line break.
+  api::Heartbeat hb;
+  hb.version = "1.0";
+  hb.terminalTime = SystemClock().now();
+  hb.printer = {"no_media", std::string(5 * 1024 * 1024, 'p')};
+  auto big = client->request("POST", "/v1/heartbeat", cache::dump(api::toJson(hb)), {}, token);
+  ASSERT_TRUE(big);
+  EXPECT_EQ(big->status, 400);
+  hb.printer = {"no_media", "load cards"};
+  hb.version = "1.0\nforged";
+  auto newline = client->request("POST", "/v1/heartbeat", cache::dump(api::toJson(hb)), {}, token);
+  ASSERT_TRUE(newline);
+  EXPECT_EQ(newline->status, 400);
+  EXPECT_EQ(scalar("SELECT length(health) < 100 FROM devices"), 1);
+
+  // Terminal names are chosen at central, and bounded there too.
+  auto store = central->open();
+  EXPECT_FALSE(store->createEnrollmentCode(std::string(1024 * 1024, 'n'), eventA(),
+                                           std::chrono::hours(1), SystemClock().now()));
+  EXPECT_FALSE(store->createEnrollmentCode("lobby\n2026-01-01  guest 1", eventA(),
+                                           std::chrono::hours(1), SystemClock().now()));
+}
+
+TEST_F(CentralAttackTest, UntrustedTextIsPrintedEscapedByTheCli) {
+  start();
+  const auto token = enroll("lobby-a", eventA());
+  const auto c = checkin(eventA(), 1);
+  pushCheckins(json::array({cache::toJson(c)}), token);
+  // A name stored before names were checked (an older central) holds a line break and a
+  // terminal escape: the listing shows them escaped, one line per check-in.
+  central->open()
+      ->database()
+      .prepare("UPDATE checkins SET doc = json_set(doc, '$.terminal', ?1) WHERE id = ?2")
+      .bind(1, std::string("lobby-2\n2026-01-01T00:00:00Z  guest 9  \x1b[2Jforged"))
+      .bind(2, c.id)
+      .run();
+  auto listed = kiosk::testing::runCommand(
+      {std::string(KIOSK_BINARY_DIR) + "/kiosk-central", "checkins", "--db", central->database()},
+      dir.path());
+  ASSERT_EQ(listed.status, 0) << listed.err;
+  EXPECT_EQ(listed.lines().size(), 1u) << listed.out;
+  EXPECT_EQ(listed.out.find('\x1b'), std::string::npos);
+  EXPECT_NE(listed.out.find("lobby-2\\x0a"), std::string::npos) << listed.out;
+}
+
+TEST_F(CentralAttackTest, WalkInsStayInTheTerminalsRangeAndTheirOwnGuest) {
+  start();
+  const auto token = enroll("lobby-a", eventA());
+  auto walkIn = [&](GuestId guestId, GuestId checkinGuest, auto&& change) {
+    Guest g;
+    g.eventId = eventA();
+    g.id = guestId;
+    g.bookingCode = "WALK-" + randomCode(6);
+    g.name = "Walk In";
+    change(g);
+    auto c = checkin(eventA(), checkinGuest);
+    c.method = CheckinMethod::kWalkIn;
+    c.staffId = "staff-a";
+    c.overrideReason = "no invitation";
+    return json{{"guest", cache::toJson(g)}, {"checkin", cache::toJson(c)}};
+  };
+  const GuestId walkInId = 0x80000123u;
+  auto r = push(
+      "/v1/walk-ins", "walk_ins",
+      json::array(
+          {walkIn(3, 3, [](Guest&) {}),  // central's range: would overwrite guest 3
+           walkIn(walkInId, walkInId + 1, [](Guest&) {}),
+           walkIn(walkInId + 2, walkInId + 2, [](Guest& g) { g.status = GuestStatus::kBlocked; }),
+           walkIn(walkInId + 3, walkInId + 3,
+                  [](Guest& g) { g.hostContact = "https://attacker.example/hook"; }),
+           walkIn(walkInId + 4, walkInId + 4, [](Guest&) {})}),
+      token);
+  ASSERT_EQ(r.size(), 5u);
+  for (std::size_t i = 0; i < 4; ++i) {
+    EXPECT_EQ(r[i].at("status"), "rejected") << i << " " << r[i];
+  }
+  EXPECT_EQ(r[4].at("status"), "accepted") << r[4];
+  EXPECT_EQ(
+      text("SELECT json_extract(doc, '$.name') FROM guests WHERE guest_id = 3 AND event_id = " +
+           std::to_string(eventA())),
+      central->guests().at(2).name);
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM walk_ins"), 1);
+}
+
+TEST_F(CentralAttackTest, ArrivalNoticesOnlyForKnownCheckinsAndOnlyToCentralsHost) {
+  start();
+  const auto token = enroll("lobby-a", eventA());
+  const auto& hosted = central->guests().at(1);  // guest 2 has a host
+  ASSERT_FALSE(hosted.hostContact.empty());
+  const auto c = checkin(eventA(), hosted.id);
+  pushCheckins(json::array({cache::toJson(c)}), token);
+  api::ArrivalNotice unknownGuest{newRecordId(SystemClock().now()),
+                                  newRecordId(SystemClock().now()),
+                                  eventA(),
+                                  999,
+                                  "Host",
+                                  "https://attacker.example/hook",
+                                  "lobby-a",
+                                  SystemClock().now()};
+  api::ArrivalNotice forgedHost{
+      newRecordId(SystemClock().now()), c.id,      eventA(),           hosted.id, "Someone",
+      "https://attacker.example/hook",  "lobby-a", SystemClock().now()};
+  auto r = push("/v1/arrival-notices", "notices",
+                json::array({api::toJson(unknownGuest), api::toJson(forgedHost)}), token);
+  ASSERT_EQ(r.size(), 2u);
+  EXPECT_EQ(r[0].at("status"), "rejected") << r[0];
+  EXPECT_EQ(r[1].at("status"), "accepted") << r[1];
+  auto notices = central->open()->listNotices();
+  ASSERT_TRUE(notices);
+  ASSERT_EQ(notices->size(), 1u);
+  EXPECT_EQ(notices->front().notice.hostContact, hosted.hostContact);
+  EXPECT_EQ(notices->front().notice.host, hosted.host);
+}
+
+TEST_F(CentralAttackTest, UndosOfUnknownCheckinsWaitButOnlySoMany) {
+  start();
+  const auto token = enroll("lobby-a", eventA());
+  auto undos = [&](std::size_t n) {
+    json items = json::array();
+    for (std::size_t i = 0; i < n; ++i) {
+      api::UndoRecord u{newRecordId(SystemClock().now()),
+                        eventA(),
+                        1,
+                        SystemClock().now(),
+                        "staff-a",
+                        "mistake",
+                        ""};
+      items.push_back(api::toJson(u));
+    }
+    return push("/v1/undos", "undos", items, token);
+  };
+  auto first = undos(1000);
+  ASSERT_EQ(first.size(), 1000u);
+  EXPECT_EQ(first[999].at("status"), "accepted");
+  auto more = undos(1);
+  ASSERT_EQ(more.size(), 1u);
+  EXPECT_EQ(more[0].at("status"), "rejected") << more[0];
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM undos"), 1000);
+}
+
 // --- 6. no work for strangers ---
 
 std::string postHead(const std::string& path, const std::string& extraHeaders) {
