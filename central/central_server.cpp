@@ -6,8 +6,10 @@
 
 #include <charconv>
 #include <functional>
+#include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <stop_token>
 #include <thread>
 #include <variant>
 #include <vector>
@@ -26,6 +28,7 @@ using cache::Json;
 using SteadyClock = std::chrono::steady_clock;
 
 constexpr std::size_t kMaxBody = 16 * 1024 * 1024;
+constexpr int kKeepAliveSeconds = 5;
 
 // One database connection per request thread at a time, reused across requests.
 class StorePool {
@@ -150,11 +153,122 @@ constexpr const char* kTls12Ciphers =
 // handshake starts.
 thread_local int tlsConnectionSocket = -1;
 
+std::string peerOf(int fd) {
+  sockaddr_storage addr{};
+  socklen_t len = sizeof addr;
+  if (::getpeername(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+    return {};
+  }
+  return std::string(reinterpret_cast<const char*>(&addr), len);
+}
+
+// Bounds the time a connection may take to deliver a request's headers (its TLS handshake
+// included). cpp-httplib 0.11 bounds each read, not the whole: a client sending a header
+// line every few seconds would hold a pool thread for as long as it likes, and 64 of them
+// held every thread. While a request is being served there is no deadline (its body is
+// read only after authentication); after an answer the next request has the keep-alive
+// wait plus the header time. A watchdog thread shuts late connections down, which makes
+// the pool thread's read fail and frees it.
+class ConnectionWatch {
+ public:
+  ConnectionWatch(Millis headerTimeout, Millis keepAlive)
+      : headerTimeout_(headerTimeout), keepAlive_(keepAlive) {}
+
+  // On the pool thread serving the connection.
+  void opened(int fd) {
+    tlsConnectionSocket = fd;
+    std::lock_guard lock(mutex_);
+    auto& e = entries_[fd];
+    if (e.peer.empty()) {
+      e = Entry{peerOf(fd), SteadyClock::now() + headerTimeout_, false, false};
+    }
+  }
+  void serving() { update(false); }
+  void answered() { update(true); }
+  void closed() {
+    if (tlsConnectionSocket < 0) {
+      return;
+    }
+    std::lock_guard lock(mutex_);
+    entries_.erase(tlsConnectionSocket);
+    tlsConnectionSocket = -1;
+  }
+
+  // The watchdog: until `stop` is requested, every 100 ms.
+  void run(const std::stop_token& stop) {
+    while (!stop.stop_requested()) {
+      {
+        std::lock_guard lock(mutex_);
+        const auto now = SteadyClock::now();
+        for (auto& [fd, e] : entries_) {
+          // The peer check keeps a socket number that was closed and reused by a new
+          // connection from being shut.
+          if (!e.busy && !e.shut && e.deadline < now && peerOf(fd) == e.peer) {
+            ::shutdown(fd, SHUT_RDWR);
+            e.shut = true;
+            ++shut_;
+          }
+        }
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+  }
+  std::size_t shutCount() {
+    std::lock_guard lock(mutex_);
+    return shut_;
+  }
+
+ private:
+  struct Entry {
+    std::string peer;
+    SteadyClock::time_point deadline;
+    bool busy = false;
+    bool shut = false;
+  };
+  void update(bool idle) {
+    if (tlsConnectionSocket < 0) {
+      return;
+    }
+    std::lock_guard lock(mutex_);
+    auto it = entries_.find(tlsConnectionSocket);
+    if (it != entries_.end()) {
+      it->second.busy = !idle;
+      it->second.deadline = SteadyClock::now() + keepAlive_ + headerTimeout_;
+    }
+  }
+
+  Millis headerTimeout_;
+  Millis keepAlive_;
+  std::mutex mutex_;
+  std::map<int, Entry> entries_;
+  std::size_t shut_ = 0;
+};
+
+// The SSL_CTX's app data is the server's ConnectionWatch.
 void noteConnectionSocket(const SSL* ssl, int where, int /*ret*/) {
   if ((where & SSL_CB_HANDSHAKE_START) != 0) {
-    tlsConnectionSocket = SSL_get_fd(ssl);
+    if (auto* watch = static_cast<ConnectionWatch*>(SSL_CTX_get_app_data(SSL_get_SSL_CTX(ssl)))) {
+      watch->opened(SSL_get_fd(ssl));
+    }
   }
 }
+
+// cpp-httplib's pool, telling the watch when a connection's task is over.
+class WatchedPool final : public httplib::TaskQueue {
+ public:
+  WatchedPool(std::size_t threads, ConnectionWatch& watch) : pool_(threads), watch_(watch) {}
+  void enqueue(std::function<void()> fn) override {
+    pool_.enqueue([this, fn = std::move(fn)] {
+      fn();
+      watch_.closed();
+    });
+  }
+  void shutdown() override { pool_.shutdown(); }
+
+ private:
+  httplib::ThreadPool pool_;
+  ConnectionWatch& watch_;
+};
 
 // Called once an answer is written. An answer marked "Connection: close" was given before
 // the body was read; cpp-httplib would parse that body as the next request, so the
@@ -186,6 +300,7 @@ struct CentralServer::Impl {
         deviceLimiter(options.deviceRatePerSecond, options.deviceBurst),
         addressLimiter(options.addressRatePerSecond, options.addressBurst),
         authFailures(kAuthFailuresPerSecond, kAuthFailureBurst),
+        watch(options.headerTimeout, std::chrono::seconds(kKeepAliveSeconds)),
         notifier(
             [this] {
               WebhookOptions w;
@@ -220,6 +335,8 @@ struct CentralServer::Impl {
   RateLimiter deviceLimiter;
   RateLimiter addressLimiter;
   RateLimiter authFailures;
+  ConnectionWatch watch;
+  std::jthread watchdog;
   WebhookNotifier notifier;
   std::unique_ptr<httplib::SSLServer> server;
   int boundPort = 0;
@@ -281,6 +398,7 @@ void CentralServer::Impl::sendAuthFailure(httplib::Response& res, AuthFailure fa
 // valid device token, so that a stranger never makes central read, inflate or store a
 // body. A refused request closes its connection (its body is never read).
 bool CentralServer::Impl::admit(const httplib::Request& req, httplib::Response& res) {
+  watch.serving();
   const auto started = SteadyClock::now();
   const auto path = pathOnly(req.path);
   auto refuse = [&](bool log) {
@@ -432,8 +550,10 @@ void CentralServer::Impl::serve(const httplib::Request& req, httplib::Response& 
 
 void CentralServer::Impl::routes() {
   auto& s = *server;
-  s.set_logger(
-      [](const httplib::Request&, const httplib::Response& res) { endRefusedConnection(res); });
+  s.set_logger([this](const httplib::Request&, const httplib::Response& res) {
+    watch.answered();
+    endRefusedConnection(res);
+  });
   s.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
     return admit(req, res) ? httplib::Server::HandlerResponse::Unhandled
                            : httplib::Server::HandlerResponse::Handled;
@@ -646,6 +766,7 @@ Status CentralServer::start() {
   }
   auto& s = *impl_->server;
   if (SSL_CTX* ctx = s.ssl_context(); ctx != nullptr) {
+    SSL_CTX_set_app_data(ctx, &impl_->watch);
     SSL_CTX_set_info_callback(ctx, noteConnectionSocket);
   }
   if (SSL_CTX* ctx = s.ssl_context(); ctx == nullptr ||
@@ -654,12 +775,14 @@ Status CentralServer::start() {
     return makeError(ErrorKind::kPermanent, "cannot restrict TLS to AEAD cipher suites");
   }
   const auto threads = std::max<std::size_t>(o.threads, 2);
-  s.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  s.new_task_queue = [threads, impl = impl_.get()] {
+    return new WatchedPool(threads, impl->watch);
+  };
   // Headers and body go out in separate writes: without this, Nagle and delayed ACKs
   // add 40 ms to every answer.
   s.set_tcp_nodelay(true);
   s.set_keep_alive_max_count(1000);
-  s.set_keep_alive_timeout(5);
+  s.set_keep_alive_timeout(kKeepAliveSeconds);
   s.set_read_timeout(5, 0);
   s.set_write_timeout(10, 0);
   s.set_payload_max_length(kMaxBody);
@@ -678,6 +801,8 @@ Status CentralServer::start() {
     impl_->boundPort = o.port;
   }
   impl_->notifier.start();
+  impl_->watchdog =
+      std::jthread([impl = impl_.get()](const std::stop_token& stop) { impl->watch.run(stop); });
   impl_->listener = std::jthread([impl = impl_.get()] { impl->server->listen_after_bind(); });
   centralLog().info("central: serving https://{}:{} (database {})", o.host, impl_->boundPort,
                     o.databasePath);
@@ -699,6 +824,7 @@ void CentralServer::stop() {
   }
   impl_->server->stop();
   impl_->notifier.stop();
+  impl_->watchdog.request_stop();
 }
 
 void CentralServer::wait() {

@@ -33,6 +33,10 @@ struct ServerOptions {
   std::string certFile;
   std::string keyFile;
   std::size_t threads = 64;  // idle keep-alive connections hold a thread each
+  // How long a connection may take for its TLS handshake and a request's headers (after an
+  // answer: plus the 5 s keep-alive wait) before central shuts it: slow clients cannot
+  // hold the pool's threads.
+  Millis headerTimeout{10000};
   double deviceRatePerSecond = 50;
   double deviceBurst = 200;
   double addressRatePerSecond = 2;  // /v1/enroll and /v1/health, per client address

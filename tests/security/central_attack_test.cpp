@@ -740,5 +740,52 @@ TEST_F(CentralAttackTest, TokenGuessingIsLimitedPerAddressButTerminalsAreNot) {
   EXPECT_EQ(ok->status, 200);
 }
 
+TEST_F(CentralAttackTest, SlowClientsCannotHoldTheServer) {
+  // A small pool and a short header time so that the test stays short; the defaults are
+  // 64 threads and 10 s.
+  ServerOptions options;
+  options.threads = 8;
+  options.headerTimeout = std::chrono::seconds(2);
+  start(options);
+  // Twice as many connections as threads, each sending a header line every 500 ms for up
+  // to 8 s: before, they held every thread for as long as they kept trickling.
+  std::vector<std::unique_ptr<RawTls>> slow;
+  for (int i = 0; i < 16; ++i) {
+    slow.push_back(std::make_unique<RawTls>(central->port()));
+  }
+  std::atomic<bool> done{false};
+  std::thread trickle([&] {
+    for (auto& c : slow) {
+      c->send("GET /v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+    }
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(8);
+    while (!done && std::chrono::steady_clock::now() < until) {
+      for (auto& c : slow) {
+        c->send("X-Slow: 1\r\n");
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    }
+  });
+  // A health check gets through within the header time and a little.
+  const auto asked = std::chrono::steady_clock::now();
+  cache::HttpOptions o;
+  o.baseUrl = central->url();
+  o.caFile = pki->caFile;
+  o.requestTimeout = std::chrono::seconds(6);
+  auto health = cache::HttpClient(o).request("GET", "/v1/health");
+  const auto waited = std::chrono::steady_clock::now() - asked;
+  done = true;
+  trickle.join();
+  ASSERT_TRUE(health) << health.error().message;
+  EXPECT_EQ(health->status, 200);
+  EXPECT_LT(waited, std::chrono::seconds(5));
+  // And the slow ones were cut off.
+  int closed = 0;
+  for (auto& c : slow) {
+    closed += c->closedByServer(std::chrono::milliseconds(200)) ? 1 : 0;
+  }
+  EXPECT_EQ(closed, 16);
+}
+
 }  // namespace
 }  // namespace kiosk::central
