@@ -66,6 +66,9 @@ class StorePool {
     }
     cache::OpenOptions o;
     o.checkIntegrity = false;  // checked once at start
+    // Request threads write one at a time (writeLock); this wait is for the other writers
+    // of the file (the webhook notifier, admin commands).
+    o.busyTimeout = std::chrono::seconds(30);
     auto store = CentralStore::open(path_, o);
     if (!store) {
       return store.error();
@@ -319,6 +322,11 @@ struct CentralServer::Impl {
     Device device;
     TimePoint now;
     std::string note;  // counts for the log line
+    std::mutex& writes;
+    // Held around every write: request threads queue here in order instead of meeting in
+    // SQLite's busy handler, which sleeps in growing steps and gave up after 5 s ("database
+    // is locked" under 20 pushing terminals).
+    std::unique_lock<std::mutex> writeLock() { return std::unique_lock(writes); }
   };
   using Handler = std::function<void(Context&)>;
 
@@ -337,6 +345,7 @@ struct CentralServer::Impl {
   RateLimiter authFailures;
   ConnectionWatch watch;
   std::jthread watchdog;
+  std::mutex writes;
   WebhookNotifier notifier;
   std::unique_ptr<httplib::SSLServer> server;
   int boundPort = 0;
@@ -525,7 +534,7 @@ void CentralServer::Impl::serve(const httplib::Request& req, httplib::Response& 
     if (fault && fault->kind == FaultKind::kStallBefore) {
       options.faults->stall(fault->delay);
     }
-    Context ctx{req, res, store, std::move(device), now, {}};
+    Context ctx{req, res, store, std::move(device), now, {}, writes};
     try {
       handler(ctx);
     } catch (const nlohmann::json::exception&) {
@@ -573,7 +582,10 @@ void CentralServer::Impl::routes() {
           const auto body = cache::parseJson(c.req.body);
           const auto code = body.at("code").get<std::string>();
           const auto version = body.value("version", std::string());
-          auto enrolled = c.store.enroll(code, version, options.tokenLifetime, c.now);
+          auto enrolled = [&] {
+            auto lock = c.writeLock();
+            return c.store.enroll(code, version, options.tokenLifetime, c.now);
+          }();
           if (!enrolled) {
             if (enrolled.error().kind == ErrorKind::kUnauthorized) {
               sendProblem(c.res, 403, api::kProblemEnrollmentCode, "Enrollment code not accepted",
@@ -628,7 +640,10 @@ void CentralServer::Impl::routes() {
                       "at most " + std::to_string(api::kMaxBatchItems) + " items per request");
           return;
         }
-        auto summary = c.store.push(c.device, route, *it, c.now);
+        auto summary = [&] {
+          auto lock = c.writeLock();
+          return c.store.push(c.device, route, *it, c.now);
+        }();
         if (!summary) {
           centralLog().error("central: {}", summary.error().message);
           sendStoreError(c.res, summary.error());
@@ -670,7 +685,11 @@ void CentralServer::Impl::routes() {
                     "a JPEG starts with FF D8 FF, a PNG with its 8-byte signature");
         return;
       }
-      if (auto stored = c.store.putPhoto(c.device, checkinId, type, c.req.body, c.now); !stored) {
+      auto stored = [&] {
+        auto lock = c.writeLock();
+        return c.store.putPhoto(c.device, checkinId, type, c.req.body, c.now);
+      }();
+      if (!stored) {
         if (stored.error().kind == ErrorKind::kNotFound) {
           sendProblem(c.res, 404, api::kProblemNotFound, "No such check-in",
                       "push the check-in before its photo; photos belong to this terminal's "
@@ -692,7 +711,11 @@ void CentralServer::Impl::routes() {
          [this](const httplib::Request& req, httplib::Response& res) {
            serve(req, res, true, [](Context& c) {
              const auto hb = api::heartbeatFromJson(cache::parseJson(c.req.body));
-             if (auto st = c.store.recordHeartbeat(c.device, hb, c.req.remote_addr, c.now); !st) {
+             auto st = [&] {
+               auto lock = c.writeLock();
+               return c.store.recordHeartbeat(c.device, hb, c.req.remote_addr, c.now);
+             }();
+             if (!st) {
                if (st.error().kind == ErrorKind::kInvalidInput) {
                  // The message names the field and the limit, never the value.
                  const auto& m = st.error().message;
