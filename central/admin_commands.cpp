@@ -251,16 +251,26 @@ void revokeCode(const RevokeOptions& o) {
 // breaks, terminal escapes) shown as \xNN so that they cannot forge lines or colours, and
 // long values cut.
 std::string shown(std::string_view text, std::size_t maxBytes = 64) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  auto escape = [](std::string& out, unsigned char c) {
+    out += "\\x";
+    out += kHex[c >> 4];
+    out += kHex[c & 0xf];
+  };
   std::string out;
-  for (const char ch : text.substr(0, maxBytes)) {
-    const auto c = static_cast<unsigned char>(ch);
+  const auto cut = text.substr(0, maxBytes);
+  for (std::size_t i = 0; i < cut.size(); ++i) {
+    const auto c = static_cast<unsigned char>(cut[i]);
+    const auto next = i + 1 < cut.size() ? static_cast<unsigned char>(cut[i + 1]) : 0;
     if (c < 0x20 || c == 0x7f || c == '\\') {
-      static constexpr char kHex[] = "0123456789abcdef";
-      out += "\\x";
-      out += kHex[c >> 4];
-      out += kHex[c & 0xf];
+      escape(out, c);
+    } else if (c == 0xc2 && next >= 0x80 && next < 0xa0) {
+      // C1 controls (U+0080..U+009F; U+009B is a CSI on some terminals), UTF-8 encoded.
+      escape(out, c);
+      escape(out, next);
+      ++i;
     } else {
-      out += ch;
+      out += cut[i];
     }
   }
   if (text.size() > maxBytes) {

@@ -72,6 +72,7 @@ TEST_F(CentralCliTest, EverySubcommandAnswersHelp) {
                                                           {"devices", "revoke"},
                                                           {"checkins"},
                                                           {"duplicates"},
+                                                          {"conflicts"},
                                                           {"notices"},
                                                           {"staff"},
                                                           {"staff", "add"},
