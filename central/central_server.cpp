@@ -183,11 +183,31 @@ class ConnectionWatch {
     std::lock_guard lock(mutex_);
     auto& e = entries_[fd];
     if (e.peer.empty()) {
-      e = Entry{peerOf(fd), SteadyClock::now() + headerTimeout_, false, false};
+      e = Entry{peerOf(fd), SteadyClock::now() + headerTimeout_, false, false, 0};
     }
   }
   void serving() { update(false); }
   void answered() { update(true); }
+  // Bytes of a TLS record that arrived for this thread's connection. Between requests
+  // (handshake, request line, headers) at most kMaxIdleBytes: cpp-httplib 0.11 bounds the
+  // length of a header line but not their number.
+  void received(std::size_t bytes) {
+    if (tlsConnectionSocket < 0) {
+      return;
+    }
+    std::lock_guard lock(mutex_);
+    auto it = entries_.find(tlsConnectionSocket);
+    if (it == entries_.end() || it->second.busy || it->second.shut) {
+      return;
+    }
+    it->second.idleBytes += bytes;
+    if (it->second.idleBytes > kMaxIdleBytes) {
+      ::shutdown(tlsConnectionSocket, SHUT_RDWR);
+      it->second.shut = true;
+      ++shut_;
+    }
+  }
+  static constexpr std::size_t kMaxIdleBytes = 64 * 1024;
   void closed() {
     if (tlsConnectionSocket < 0) {
       return;
@@ -227,6 +247,7 @@ class ConnectionWatch {
     SteadyClock::time_point deadline;
     bool busy = false;
     bool shut = false;
+    std::size_t idleBytes = 0;
   };
   void update(bool idle) {
     if (tlsConnectionSocket < 0) {
@@ -237,6 +258,7 @@ class ConnectionWatch {
     if (it != entries_.end()) {
       it->second.busy = !idle;
       it->second.deadline = SteadyClock::now() + keepAlive_ + headerTimeout_;
+      it->second.idleBytes = 0;
     }
   }
 
@@ -253,6 +275,18 @@ void noteConnectionSocket(const SSL* ssl, int where, int /*ret*/) {
     if (auto* watch = static_cast<ConnectionWatch*>(SSL_CTX_get_app_data(SSL_get_SSL_CTX(ssl)))) {
       watch->opened(SSL_get_fd(ssl));
     }
+  }
+}
+
+// Every TLS record read: its 5-byte header carries the record's length.
+void noteRecord(int writeP, int /*version*/, int contentType, const void* buf, std::size_t len,
+                SSL* ssl, void* /*arg*/) {
+  if (writeP != 0 || contentType != SSL3_RT_HEADER || len < 5) {
+    return;
+  }
+  const auto* h = static_cast<const unsigned char*>(buf);
+  if (auto* watch = static_cast<ConnectionWatch*>(SSL_CTX_get_app_data(SSL_get_SSL_CTX(ssl)))) {
+    watch->received((static_cast<std::size_t>(h[3]) << 8) | h[4]);
   }
 }
 
@@ -791,6 +825,7 @@ Status CentralServer::start() {
   if (SSL_CTX* ctx = s.ssl_context(); ctx != nullptr) {
     SSL_CTX_set_app_data(ctx, &impl_->watch);
     SSL_CTX_set_info_callback(ctx, noteConnectionSocket);
+    SSL_CTX_set_msg_callback(ctx, noteRecord);
   }
   if (SSL_CTX* ctx = s.ssl_context(); ctx == nullptr ||
                                       SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION) != 1 ||

@@ -289,6 +289,11 @@ TEST_F(CentralAttackTest, PhotosBelongToTheTerminalsOwnCheckinsAndAreImages) {
   const auto tokenB = enroll("lobby-b", eventB.id);
   const auto c = checkin(eventA(), 1);
   pushCheckins(json::array({cache::toJson(c)}), tokenA);
+  // A large genuine photo goes through (the limits on idle connections do not touch bodies).
+  auto large = client->request("PUT", "/v1/photos/" + c.id, kJpeg + std::string(3'000'000, 'j'),
+                               "image/jpeg", tokenA);
+  ASSERT_TRUE(large);
+  ASSERT_EQ(large->status, 200) << large->body;
   auto ok = client->request("PUT", "/v1/photos/" + c.id, kJpeg, "image/jpeg", tokenA);
   ASSERT_TRUE(ok);
   ASSERT_EQ(ok->status, 200) << ok->body;
@@ -785,6 +790,25 @@ TEST_F(CentralAttackTest, SlowClientsCannotHoldTheServer) {
     closed += c->closedByServer(std::chrono::milliseconds(200)) ? 1 : 0;
   }
   EXPECT_EQ(closed, 16);
+}
+
+TEST_F(CentralAttackTest, EndlessHeadersAreCutOff) {
+  start();
+  // cpp-httplib limits each header line, not their number: 2 MB of header lines, fast.
+  RawTls raw(central->port());
+  ASSERT_TRUE(raw.connected());
+  raw.send("GET /v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+  const std::string line = "X-Pad: " + std::string(8000, 'p') + "\r\n";
+  for (int i = 0; i < 256 && raw.send(line); ++i) {
+  }
+  raw.send("\r\n");
+  EXPECT_EQ(raw.response(), 0) << "answered after 2 MB of headers";
+  EXPECT_TRUE(raw.closedByServer());
+  // An ordinary request still gets its answer.
+  RawTls ok(central->port());
+  ASSERT_TRUE(ok.connected());
+  ok.send("GET /v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+  EXPECT_EQ(ok.response(), 200);
 }
 
 }  // namespace
