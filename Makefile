@@ -60,7 +60,7 @@ test-asan:
 
 # Only the test programs of the threaded parts are built (label "threads").
 TSAN_TESTS = kiosk_ui_tests kiosk_devices_camera_itests kiosk_devices_printing_tests \
-  kiosk_sync_tests kiosk_central_server_tests
+  kiosk_sync_tests kiosk_central_server_tests kiosk_security_tests
 test-tsan:
 	cmake -S . -B $(TSAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKIOSK_SANITIZE=thread \
 	  -DKIOSK_BUILD_BENCH=OFF

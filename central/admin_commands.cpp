@@ -248,6 +248,38 @@ void revokeCode(const RevokeOptions& o) {
   std::cout << out.dump() << "\n";
 }
 
+// Text that came from a terminal, for the plain-text listings: control characters (line
+// breaks, terminal escapes) shown as \xNN so that they cannot forge lines or colours, and
+// long values cut.
+std::string shown(std::string_view text, std::size_t maxBytes = 64) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  auto escape = [](std::string& out, unsigned char c) {
+    out += "\\x";
+    out += kHex[c >> 4];
+    out += kHex[c & 0xf];
+  };
+  std::string out;
+  const auto cut = text.substr(0, maxBytes);
+  for (std::size_t i = 0; i < cut.size(); ++i) {
+    const auto c = static_cast<unsigned char>(cut[i]);
+    const auto next = i + 1 < cut.size() ? static_cast<unsigned char>(cut[i + 1]) : 0;
+    if (c < 0x20 || c == 0x7f || c == '\\') {
+      escape(out, c);
+    } else if (c == 0xc2 && next >= 0x80 && next < 0xa0) {
+      // C1 controls (U+0080..U+009F; U+009B is a CSI on some terminals), UTF-8 encoded.
+      escape(out, c);
+      escape(out, next);
+      ++i;
+    } else {
+      out += cut[i];
+    }
+  }
+  if (text.size() > maxBytes) {
+    out += "...";
+  }
+  return out;
+}
+
 json checkinJson(const CentralCheckin& c) {
   return {{"id", c.record.id},
           {"event_id", c.record.eventId},
@@ -262,6 +294,7 @@ json checkinJson(const CentralCheckin& c) {
           {"undone_at", timeOrNull(c.record.undoneAt)},
           {"undo_reason", c.record.undoReason},
           {"flagged", c.flagged},
+          {"skewed", c.skewed},
           {"unknown_guest", c.unknownGuest}};
 }
 
@@ -489,7 +522,7 @@ void addDeviceCommands(CLI::App& app) {
                          .dump()
                   << "\n";
       } else {
-        std::cout << std::left << std::setw(20) << d.terminal << " " << d.id << "  "
+        std::cout << std::left << std::setw(20) << shown(d.terminal) << " " << d.id << "  "
                   << (d.revokedAt ? "REVOKED " + iso(d.revokedAt) : "live") << "  last seen "
                   << (d.lastSeenAt ? iso(d.lastSeenAt) : std::string("never")) << "  queue "
                   << health.value("queue_depth", json(0)).dump() << "\n";
@@ -510,8 +543,10 @@ void addDeviceCommands(CLI::App& app) {
         std::cout << checkinJson(c).dump() << "\n";
       } else {
         std::cout << formatIso8601(c.record.scannedAt) << "  guest " << c.record.guestId << "  "
-                  << c.record.terminal << "  " << toString(c.record.method)
+                  << shown(c.record.terminal) << "  " << toString(c.record.method)
                   << (c.flagged ? "  SECOND ADMISSION" : "")
+                  << (c.skewed ? "  CLOCK NOT PLAUSIBLE (received " + iso(c.receivedAt) + ")"
+                               : std::string())
                   << (c.record.undoneAt ? "  undone" : "") << "\n";
       }
     }
@@ -531,8 +566,40 @@ void addDeviceCommands(CLI::App& app) {
         std::cout << j.dump() << "\n";
       } else {
         std::cout << "guest " << c.record.guestId << ": " << c.record.id << " at "
-                  << c.record.terminal << " " << formatIso8601(c.record.scannedAt)
+                  << shown(c.record.terminal) << " " << formatIso8601(c.record.scannedAt)
                   << " repeats admission " << c.admissionId << "\n";
+      }
+    }
+  });
+
+  auto* conflicts = app.add_subcommand(
+      "conflicts", "Records refused because their id already names another record");
+  dbOption(conflicts, *db);
+  conflicts->add_option("--event", *event, "Only this event");
+  conflicts->add_flag("--json", *asJson, "One JSON object per line");
+  conflicts->callback([db, event, asJson] {
+    auto store = openOrExit(*db);
+    for (const auto& c : valueOrExit(store->listConflicts(*event), "listing conflicts")) {
+      if (*asJson) {
+        json record;
+        try {
+          record = json::parse(c.doc);
+        } catch (const std::exception&) {
+          record = c.doc;
+        }
+        std::cout << json{{"kind", c.kind},
+                          {"id", c.recordId},
+                          {"event_id", c.eventId},
+                          {"device_id", c.deviceId},
+                          {"terminal", c.terminal},
+                          {"reason", c.reason},
+                          {"received_at", formatIso8601(c.receivedAt, true)},
+                          {"record", record}}
+                         .dump()
+                  << "\n";
+      } else {
+        std::cout << iso(c.receivedAt) << "  " << c.kind << " " << shown(c.recordId) << " from "
+                  << shown(c.terminal) << ": " << c.reason << "\n";
       }
     }
   });
@@ -576,9 +643,11 @@ void addStaffCommands(CLI::App& app) {
     std::string pin;
     bool badge = false;
     bool inactive = false;
+    EventId event = 0;
   };
   auto o = std::make_shared<StaffOptions>();
-  auto* staff = app.add_subcommand("staff", "Reception staff, synced to every terminal");
+  auto* staff =
+      app.add_subcommand("staff", "Reception staff, synced to the terminals of their event");
   staff->require_subcommand(1);
   auto* add = staff->add_subcommand("add", "Add or update a staff member");
   dbOption(add, o->db);
@@ -589,6 +658,9 @@ void addStaffCommands(CLI::App& app) {
   add->add_option("--pin", o->pin, "4 to 12 digits (stored as an Argon2id hash)");
   add->add_flag("--badge", o->badge, "Issue a staff badge code (printed once)");
   add->add_flag("--inactive", o->inactive, "Disable the member");
+  add->add_option("--event", o->event,
+                  "The event the member works at: only its terminals get the member and the PIN "
+                  "hash (default 0: every event)");
   add->callback([o] {
     StaffMember m;
     m.id = o->id;
@@ -604,7 +676,7 @@ void addStaffCommands(CLI::App& app) {
       m.badgeHash = sha256Hex(badge);
     }
     auto store = openOrExit(o->db);
-    checkOrExit(store->saveStaff(m, SystemClock().now()), "saving the staff member");
+    checkOrExit(store->saveStaff(m, SystemClock().now(), o->event), "saving the staff member");
     json out{{"staff_id", m.id}, {"role", m.role}, {"pin", !m.pinHash.empty()}};
     if (!badge.empty()) {
       out["badge_code"] = badge;
@@ -616,8 +688,9 @@ void addStaffCommands(CLI::App& app) {
   dbOption(list, *db);
   list->callback([db] {
     auto store = openOrExit(*db);
-    for (const auto& m : valueOrExit(store->listStaff(), "listing staff")) {
+    for (const auto& [m, eventId] : valueOrExit(store->listStaffWithEvents(), "listing staff")) {
       std::cout << json{{"staff_id", m.id},
+                        {"event_id", eventId},
                         {"name", m.name},
                         {"role", m.role},
                         {"active", m.active},

@@ -1,11 +1,15 @@
 #include "central/central_server.h"
 
 #include <httplib.h>
+#include <openssl/ssl.h>
+#include <sys/socket.h>
 
 #include <charconv>
 #include <functional>
+#include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <stop_token>
 #include <thread>
 #include <variant>
 #include <vector>
@@ -13,6 +17,7 @@
 #include "central/central_log.h"
 #include "central/central_store.h"
 #include "central/rate_limiter.h"
+#include "central/record_checks.h"
 #include "central/webhook_notifier.h"
 
 namespace kiosk::central {
@@ -23,6 +28,7 @@ using cache::Json;
 using SteadyClock = std::chrono::steady_clock;
 
 constexpr std::size_t kMaxBody = 16 * 1024 * 1024;
+constexpr int kKeepAliveSeconds = 5;
 
 // One database connection per request thread at a time, reused across requests.
 class StorePool {
@@ -60,6 +66,9 @@ class StorePool {
     }
     cache::OpenOptions o;
     o.checkIntegrity = false;  // checked once at start
+    // Request threads write one at a time (writeLock); this wait is for the other writers
+    // of the file (the webhook notifier, admin commands).
+    o.busyTimeout = std::chrono::seconds(30);
     auto store = CentralStore::open(path_, o);
     if (!store) {
       return store.error();
@@ -118,14 +127,201 @@ void sendStoreError(httplib::Response& res, const Error& e) {
   }
 }
 
+std::string lowerAscii(std::string_view text) {
+  std::string out(text);
+  for (auto& c : out) {
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  return out;
+}
+
+// "Authorization: Bearer <token>"; the scheme name is case-insensitive (RFC 7235).
 std::string bearerToken(const httplib::Request& req) {
   const auto value = req.get_header_value("Authorization");
-  constexpr std::string_view kPrefix = "Bearer ";
-  if (value.size() > kPrefix.size() && value.compare(0, kPrefix.size(), kPrefix) == 0) {
-    return value.substr(kPrefix.size());
+  const auto space = value.find(' ');
+  if (space == std::string::npos || lowerAscii(value.substr(0, space)) != "bearer") {
+    return {};
   }
-  return {};
+  const auto start = value.find_first_not_of(' ', space);
+  return start == std::string::npos ? std::string() : value.substr(start);
 }
+
+// TLS 1.2 suites with forward secrecy and AEAD only (TLS 1.3 suites are all AEAD).
+constexpr const char* kTls12Ciphers =
+    "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:"
+    "ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305";
+
+// The socket of the connection this pool thread serves (cpp-httplib runs one connection
+// at a time per thread and does not hand its socket to handlers); set when its TLS
+// handshake starts.
+thread_local int tlsConnectionSocket = -1;
+
+std::string peerOf(int fd) {
+  sockaddr_storage addr{};
+  socklen_t len = sizeof addr;
+  if (::getpeername(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+    return {};
+  }
+  return std::string(reinterpret_cast<const char*>(&addr), len);
+}
+
+// Bounds the time a connection may take to deliver a request's headers (its TLS handshake
+// included). cpp-httplib 0.11 bounds each read, not the whole: a client sending a header
+// line every few seconds would hold a pool thread for as long as it likes, and 64 of them
+// held every thread. While a request is being served there is no deadline (its body is
+// read only after authentication); after an answer the next request has the keep-alive
+// wait plus the header time. A watchdog thread shuts late connections down, which makes
+// the pool thread's read fail and frees it.
+class ConnectionWatch {
+ public:
+  ConnectionWatch(Millis headerTimeout, Millis keepAlive)
+      : headerTimeout_(headerTimeout), keepAlive_(keepAlive) {}
+
+  // On the pool thread serving the connection.
+  void opened(int fd) {
+    tlsConnectionSocket = fd;
+    std::lock_guard lock(mutex_);
+    auto& e = entries_[fd];
+    if (e.peer.empty()) {
+      e = Entry{peerOf(fd), SteadyClock::now() + headerTimeout_, false, false, 0};
+    }
+  }
+  void serving() { update(false); }
+  void answered() { update(true); }
+  // Bytes of a TLS record that arrived for this thread's connection. Between requests
+  // (handshake, request line, headers) at most kMaxIdleBytes: cpp-httplib 0.11 bounds the
+  // length of a header line but not their number.
+  void received(std::size_t bytes) {
+    if (tlsConnectionSocket < 0) {
+      return;
+    }
+    std::lock_guard lock(mutex_);
+    auto it = entries_.find(tlsConnectionSocket);
+    if (it == entries_.end() || it->second.busy || it->second.shut) {
+      return;
+    }
+    it->second.idleBytes += bytes;
+    if (it->second.idleBytes > kMaxIdleBytes) {
+      ::shutdown(tlsConnectionSocket, SHUT_RDWR);
+      it->second.shut = true;
+      ++shut_;
+    }
+  }
+  static constexpr std::size_t kMaxIdleBytes = 64 * 1024;
+  void closed() {
+    if (tlsConnectionSocket < 0) {
+      return;
+    }
+    std::lock_guard lock(mutex_);
+    entries_.erase(tlsConnectionSocket);
+    tlsConnectionSocket = -1;
+  }
+
+  // The watchdog: until `stop` is requested, every 100 ms.
+  void run(const std::stop_token& stop) {
+    while (!stop.stop_requested()) {
+      {
+        std::lock_guard lock(mutex_);
+        const auto now = SteadyClock::now();
+        for (auto& [fd, e] : entries_) {
+          // The peer check keeps a socket number that was closed and reused by a new
+          // connection from being shut.
+          if (!e.busy && !e.shut && e.deadline < now && peerOf(fd) == e.peer) {
+            ::shutdown(fd, SHUT_RDWR);
+            e.shut = true;
+            ++shut_;
+          }
+        }
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+  }
+  std::size_t shutCount() {
+    std::lock_guard lock(mutex_);
+    return shut_;
+  }
+
+ private:
+  struct Entry {
+    std::string peer;
+    SteadyClock::time_point deadline;
+    bool busy = false;
+    bool shut = false;
+    std::size_t idleBytes = 0;
+  };
+  void update(bool idle) {
+    if (tlsConnectionSocket < 0) {
+      return;
+    }
+    std::lock_guard lock(mutex_);
+    auto it = entries_.find(tlsConnectionSocket);
+    if (it != entries_.end()) {
+      it->second.busy = !idle;
+      it->second.deadline = SteadyClock::now() + keepAlive_ + headerTimeout_;
+      it->second.idleBytes = 0;
+    }
+  }
+
+  Millis headerTimeout_;
+  Millis keepAlive_;
+  std::mutex mutex_;
+  std::map<int, Entry> entries_;
+  std::size_t shut_ = 0;
+};
+
+// The SSL_CTX's app data is the server's ConnectionWatch.
+void noteConnectionSocket(const SSL* ssl, int where, int /*ret*/) {
+  if ((where & SSL_CB_HANDSHAKE_START) != 0) {
+    if (auto* watch = static_cast<ConnectionWatch*>(SSL_CTX_get_app_data(SSL_get_SSL_CTX(ssl)))) {
+      watch->opened(SSL_get_fd(ssl));
+    }
+  }
+}
+
+// Every TLS record read: its 5-byte header carries the record's length.
+void noteRecord(int writeP, int /*version*/, int contentType, const void* buf, std::size_t len,
+                SSL* ssl, void* /*arg*/) {
+  if (writeP != 0 || contentType != SSL3_RT_HEADER || len < 5) {
+    return;
+  }
+  const auto* h = static_cast<const unsigned char*>(buf);
+  if (auto* watch = static_cast<ConnectionWatch*>(SSL_CTX_get_app_data(SSL_get_SSL_CTX(ssl)))) {
+    watch->received((static_cast<std::size_t>(h[3]) << 8) | h[4]);
+  }
+}
+
+// cpp-httplib's pool, telling the watch when a connection's task is over.
+class WatchedPool final : public httplib::TaskQueue {
+ public:
+  WatchedPool(std::size_t threads, ConnectionWatch& watch) : pool_(threads), watch_(watch) {}
+  void enqueue(std::function<void()> fn) override {
+    pool_.enqueue([this, fn = std::move(fn)] {
+      fn();
+      watch_.closed();
+    });
+  }
+  void shutdown() override { pool_.shutdown(); }
+
+ private:
+  httplib::ThreadPool pool_;
+  ConnectionWatch& watch_;
+};
+
+// Called once an answer is written. An answer marked "Connection: close" was given before
+// the body was read; cpp-httplib would parse that body as the next request, so the
+// connection's sending side is shut: the client sees the end after the answer, and the
+// server's next write fails, which ends the connection. (Shutting the reading side, or
+// closing, would reset the connection with the unread body and could destroy the answer
+// before the client read it.)
+void endRefusedConnection(const httplib::Response& res) {
+  if (tlsConnectionSocket >= 0 && res.get_header_value("Connection") == "close") {
+    ::shutdown(tlsConnectionSocket, SHUT_WR);
+  }
+}
+
+// Failed token checks per client address: a guesser gets a few 401s, then 429s.
+constexpr double kAuthFailuresPerSecond = 1;
+constexpr double kAuthFailureBurst = 10;
 
 std::string_view pathOnly(const std::string& path) {
   return std::string_view(path).substr(0, path.find('?'));
@@ -140,6 +336,8 @@ struct CentralServer::Impl {
         pool(options.databasePath),
         deviceLimiter(options.deviceRatePerSecond, options.deviceBurst),
         addressLimiter(options.addressRatePerSecond, options.addressBurst),
+        authFailures(kAuthFailuresPerSecond, kAuthFailureBurst),
+        watch(options.headerTimeout, std::chrono::seconds(kKeepAliveSeconds)),
         notifier(
             [this] {
               WebhookOptions w;
@@ -158,11 +356,18 @@ struct CentralServer::Impl {
     Device device;
     TimePoint now;
     std::string note;  // counts for the log line
+    std::mutex& writes;
+    // Held around every write: request threads queue here in order instead of meeting in
+    // SQLite's busy handler, which sleeps in growing steps and gave up after 5 s ("database
+    // is locked" under 20 pushing terminals).
+    std::unique_lock<std::mutex> writeLock() { return std::unique_lock(writes); }
   };
   using Handler = std::function<void(Context&)>;
 
   void serve(const httplib::Request& req, httplib::Response& res, bool authenticated,
              const Handler& handler);
+  bool admit(const httplib::Request& req, httplib::Response& res);
+  void sendAuthFailure(httplib::Response& res, AuthFailure failure);
   void routes();
   void applyFaultAfter(const Fault& fault, httplib::Response& res);
 
@@ -171,6 +376,10 @@ struct CentralServer::Impl {
   StorePool pool;
   RateLimiter deviceLimiter;
   RateLimiter addressLimiter;
+  RateLimiter authFailures;
+  ConnectionWatch watch;
+  std::jthread watchdog;
+  std::mutex writes;
   WebhookNotifier notifier;
   std::unique_ptr<httplib::SSLServer> server;
   int boundPort = 0;
@@ -208,6 +417,103 @@ void CentralServer::Impl::applyFaultAfter(const Fault& fault, httplib::Response&
   }
 }
 
+void CentralServer::Impl::sendAuthFailure(httplib::Response& res, AuthFailure failure) {
+  switch (failure) {
+    case AuthFailure::kMissing:
+      sendProblem(res, 401, api::kProblemUnauthorized, "Device token required");
+      break;
+    case AuthFailure::kUnknown:
+      sendProblem(res, 401, api::kProblemUnauthorized, "Unknown device token");
+      break;
+    case AuthFailure::kExpired:
+      sendProblem(res, 401, api::kProblemTokenExpired, "Device token expired",
+                  "enroll the terminal again");
+      break;
+    case AuthFailure::kRevoked:
+      sendProblem(res, 401, api::kProblemDeviceRevoked, "Device revoked",
+                  "this terminal was withdrawn at central");
+      break;
+  }
+}
+
+// Runs after the request line and headers, before cpp-httplib reads a body: refuses
+// bodies central will not read (compressed, chunked, too long) and requests without a
+// valid device token, so that a stranger never makes central read, inflate or store a
+// body. A refused request closes its connection (its body is never read).
+bool CentralServer::Impl::admit(const httplib::Request& req, httplib::Response& res) {
+  watch.serving();
+  const auto started = SteadyClock::now();
+  const auto path = pathOnly(req.path);
+  auto refuse = [&](bool log) {
+    res.set_header("Connection", "close");  // see endRefusedConnection
+    if (log) {
+      const auto ms =
+          std::chrono::duration_cast<std::chrono::milliseconds>(SteadyClock::now() - started)
+              .count();
+      centralLog().info("{} {} {} device=- {}ms refused before the body", req.method, path,
+                        res.status, ms);
+    }
+    return false;
+  };
+  const bool needsToken = path == api::kChangesPath || path == api::kHeartbeatPath ||
+                          api::pushRouteForPath(path) != nullptr ||
+                          path.substr(0, api::kPhotosPrefix.size()) == api::kPhotosPrefix;
+  // What central will not read, refused from the headers alone.
+  auto checkBody = [&] {
+    if (req.has_header("Content-Encoding") &&
+        lowerAscii(req.get_header_value("Content-Encoding")) != "identity") {
+      sendProblem(res, 415, api::kProblemMediaType, "Compressed request bodies are not accepted",
+                  "send the body uncompressed (responses may still be gzip)");
+      return refuse(true);
+    }
+    if (req.has_header("Transfer-Encoding")) {
+      sendProblem(res, 411, api::kProblemInvalidRequest, "Content-Length required",
+                  "chunked request bodies are not accepted");
+      return refuse(true);
+    }
+    if (req.has_header("Content-Length")) {
+      const auto text = req.get_header_value("Content-Length");
+      std::size_t length = 0;
+      const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), length);
+      if (ec != std::errc() || end != text.data() + text.size()) {
+        sendProblem(res, 400, api::kProblemInvalidRequest, "Bad Content-Length");
+        return refuse(true);
+      }
+      if (length > kMaxBody) {
+        sendProblem(res, 413, api::kProblemTooLarge, "Request too large",
+                    "at most " + std::to_string(kMaxBody) + " bytes");
+        return refuse(true);
+      }
+    }
+    return true;
+  };
+  if (!needsToken) {
+    return checkBody();  // /v1/health, /v1/enroll (limited per address in serve), 404s
+  }
+  auto lease = pool.acquire();
+  if (!lease) {
+    sendStoreError(res, lease.error());
+    return refuse(true);
+  }
+  auto auth = (*lease)->authenticate(bearerToken(req), clock.now());
+  if (!auth) {
+    sendStoreError(res, auth.error());
+    return refuse(true);
+  }
+  if (const auto* failure = std::get_if<AuthFailure>(&*auth)) {
+    // Failures are limited per address, successes never: a guesser behind the venue's NAT
+    // does not lock out the terminals that share its address. Past the budget a guess
+    // gets 429 and no log line.
+    if (auto wait = authFailures.take(req.remote_addr, started)) {
+      sendTooMany(res, *wait);
+      return refuse(false);
+    }
+    sendAuthFailure(res, *failure);
+    return refuse(true);
+  }
+  return checkBody();  // the route authenticates again (one indexed lookup), reads the body
+}
+
 void CentralServer::Impl::serve(const httplib::Request& req, httplib::Response& res,
                                 bool authenticated, const Handler& handler) {
   const auto started = SteadyClock::now();
@@ -236,22 +542,7 @@ void CentralServer::Impl::serve(const httplib::Request& req, httplib::Response& 
         return;
       }
       if (const auto* failure = std::get_if<AuthFailure>(&*auth)) {
-        switch (*failure) {
-          case AuthFailure::kMissing:
-            sendProblem(res, 401, api::kProblemUnauthorized, "Device token required");
-            break;
-          case AuthFailure::kUnknown:
-            sendProblem(res, 401, api::kProblemUnauthorized, "Unknown device token");
-            break;
-          case AuthFailure::kExpired:
-            sendProblem(res, 401, api::kProblemTokenExpired, "Device token expired",
-                        "enroll the terminal again");
-            break;
-          case AuthFailure::kRevoked:
-            sendProblem(res, 401, api::kProblemDeviceRevoked, "Device revoked",
-                        "this terminal was withdrawn at central");
-            break;
-        }
+        sendAuthFailure(res, *failure);
         return;
       }
       device = std::get<Device>(*auth);
@@ -277,7 +568,7 @@ void CentralServer::Impl::serve(const httplib::Request& req, httplib::Response& 
     if (fault && fault->kind == FaultKind::kStallBefore) {
       options.faults->stall(fault->delay);
     }
-    Context ctx{req, res, store, std::move(device), now, {}};
+    Context ctx{req, res, store, std::move(device), now, {}, writes};
     try {
       handler(ctx);
     } catch (const nlohmann::json::exception&) {
@@ -302,6 +593,14 @@ void CentralServer::Impl::serve(const httplib::Request& req, httplib::Response& 
 
 void CentralServer::Impl::routes() {
   auto& s = *server;
+  s.set_logger([this](const httplib::Request&, const httplib::Response& res) {
+    watch.answered();
+    endRefusedConnection(res);
+  });
+  s.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+    return admit(req, res) ? httplib::Server::HandlerResponse::Unhandled
+                           : httplib::Server::HandlerResponse::Handled;
+  });
   s.Get(std::string(api::kHealthPath), [this](const httplib::Request& req, httplib::Response& res) {
     serve(req, res, false, [](Context& c) {
       sendJson(c.res, 200,
@@ -317,7 +616,10 @@ void CentralServer::Impl::routes() {
           const auto body = cache::parseJson(c.req.body);
           const auto code = body.at("code").get<std::string>();
           const auto version = body.value("version", std::string());
-          auto enrolled = c.store.enroll(code, version, options.tokenLifetime, c.now);
+          auto enrolled = [&] {
+            auto lock = c.writeLock();
+            return c.store.enroll(code, version, options.tokenLifetime, c.now);
+          }();
           if (!enrolled) {
             if (enrolled.error().kind == ErrorKind::kUnauthorized) {
               sendProblem(c.res, 403, api::kProblemEnrollmentCode, "Enrollment code not accepted",
@@ -372,7 +674,10 @@ void CentralServer::Impl::routes() {
                       "at most " + std::to_string(api::kMaxBatchItems) + " items per request");
           return;
         }
-        auto summary = c.store.push(c.device, route, *it, c.now);
+        auto summary = [&] {
+          auto lock = c.writeLock();
+          return c.store.push(c.device, route, *it, c.now);
+        }();
         if (!summary) {
           centralLog().error("central: {}", summary.error().message);
           sendStoreError(c.res, summary.error());
@@ -409,7 +714,22 @@ void CentralServer::Impl::routes() {
                     "at most " + std::to_string(api::kMaxPhotoBytes) + " bytes");
         return;
       }
-      if (auto stored = c.store.putPhoto(c.device, checkinId, type, c.req.body, c.now); !stored) {
+      if (checks::sniffImageType(c.req.body) != std::optional<std::string_view>(type)) {
+        sendProblem(c.res, 415, api::kProblemMediaType, "The body is not a " + type + " image",
+                    "a JPEG starts with FF D8 FF, a PNG with its 8-byte signature");
+        return;
+      }
+      auto stored = [&] {
+        auto lock = c.writeLock();
+        return c.store.putPhoto(c.device, checkinId, type, c.req.body, c.now);
+      }();
+      if (!stored) {
+        if (stored.error().kind == ErrorKind::kNotFound) {
+          sendProblem(c.res, 404, api::kProblemNotFound, "No such check-in",
+                      "push the check-in before its photo; photos belong to this terminal's "
+                      "check-ins");
+          return;
+        }
         sendStoreError(c.res, stored.error());
         return;
       }
@@ -425,7 +745,18 @@ void CentralServer::Impl::routes() {
          [this](const httplib::Request& req, httplib::Response& res) {
            serve(req, res, true, [](Context& c) {
              const auto hb = api::heartbeatFromJson(cache::parseJson(c.req.body));
-             if (auto st = c.store.recordHeartbeat(c.device, hb, c.req.remote_addr, c.now); !st) {
+             auto st = [&] {
+               auto lock = c.writeLock();
+               return c.store.recordHeartbeat(c.device, hb, c.req.remote_addr, c.now);
+             }();
+             if (!st) {
+               if (st.error().kind == ErrorKind::kInvalidInput) {
+                 // The message names the field and the limit, never the value.
+                 const auto& m = st.error().message;
+                 sendProblem(c.res, 400, api::kProblemInvalidRequest, "Invalid heartbeat",
+                             m.substr(m.find(": ") == std::string::npos ? 0 : m.find(": ") + 2));
+                 return;
+               }
                sendStoreError(c.res, st.error());
                return;
              }
@@ -491,14 +822,26 @@ Status CentralServer::start() {
                                                    " (missing, unreadable or not a pair)");
   }
   auto& s = *impl_->server;
+  if (SSL_CTX* ctx = s.ssl_context(); ctx != nullptr) {
+    SSL_CTX_set_app_data(ctx, &impl_->watch);
+    SSL_CTX_set_info_callback(ctx, noteConnectionSocket);
+    SSL_CTX_set_msg_callback(ctx, noteRecord);
+  }
+  if (SSL_CTX* ctx = s.ssl_context(); ctx == nullptr ||
+                                      SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION) != 1 ||
+                                      SSL_CTX_set_cipher_list(ctx, kTls12Ciphers) != 1) {
+    return makeError(ErrorKind::kPermanent, "cannot restrict TLS to AEAD cipher suites");
+  }
   const auto threads = std::max<std::size_t>(o.threads, 2);
-  s.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  s.new_task_queue = [threads, impl = impl_.get()] {
+    return new WatchedPool(threads, impl->watch);
+  };
   // Headers and body go out in separate writes: without this, Nagle and delayed ACKs
   // add 40 ms to every answer.
   s.set_tcp_nodelay(true);
   s.set_keep_alive_max_count(1000);
-  s.set_keep_alive_timeout(5);
-  s.set_read_timeout(10, 0);
+  s.set_keep_alive_timeout(kKeepAliveSeconds);
+  s.set_read_timeout(5, 0);
   s.set_write_timeout(10, 0);
   s.set_payload_max_length(kMaxBody);
   impl_->routes();
@@ -516,6 +859,8 @@ Status CentralServer::start() {
     impl_->boundPort = o.port;
   }
   impl_->notifier.start();
+  impl_->watchdog =
+      std::jthread([impl = impl_.get()](const std::stop_token& stop) { impl->watch.run(stop); });
   impl_->listener = std::jthread([impl = impl_.get()] { impl->server->listen_after_bind(); });
   centralLog().info("central: serving https://{}:{} (database {})", o.host, impl_->boundPort,
                     o.databasePath);
@@ -537,6 +882,7 @@ void CentralServer::stop() {
   }
   impl_->server->stop();
   impl_->notifier.stop();
+  impl_->watchdog.request_stop();
 }
 
 void CentralServer::wait() {

@@ -2,10 +2,12 @@
 // HTTPS (cpp-httplib with OpenSSL), on a CentralStore database in WAL mode.
 //
 // Every route but /v1/health and /v1/enroll needs a device token (401 problem+json with
-// type unauthorized, token-expired or device-revoked otherwise); every route is rate
-// limited (per device, or per client address before a device is known: 429 with
-// Retry-After). Request bodies are capped at 16 MiB, batches at 1000 items, photos at
-// 4 MiB. Errors are application/problem+json and never carry guest data; log lines
+// type unauthorized, token-expired or device-revoked otherwise), checked from the headers
+// before any body is read; failed checks are limited per client address. Every route is
+// rate limited (per device, or per client address before a device is known: 429 with
+// Retry-After). Request bodies need Content-Length (no chunked or compressed bodies) and
+// are capped at 16 MiB, batches at 1000 items, photos at 4 MiB. TLS 1.2 offers AEAD
+// suites only. Errors are application/problem+json and never carry guest data; log lines
 // (spdlog, stderr) carry the route, status, device id, item counts and duration only.
 //
 // Ownership and threads: owns the HTTPS listener and its thread pool (each request runs
@@ -31,6 +33,10 @@ struct ServerOptions {
   std::string certFile;
   std::string keyFile;
   std::size_t threads = 64;  // idle keep-alive connections hold a thread each
+  // How long a connection may take for its TLS handshake and a request's headers (after an
+  // answer: plus the 5 s keep-alive wait) before central shuts it: slow clients cannot
+  // hold the pool's threads.
+  Millis headerTimeout{10000};
   double deviceRatePerSecond = 50;
   double deviceBurst = 200;
   double addressRatePerSecond = 2;  // /v1/enroll and /v1/health, per client address

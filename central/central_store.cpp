@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
+#include "central/record_checks.h"
 #include "kiosk/core/encoding.h"
 #include "kiosk/core/ids.h"
 
@@ -209,7 +210,41 @@ CREATE TABLE feed (
 CREATE UNIQUE INDEX feed_by_key ON feed(kind, key);
 )sql";
 
-constexpr std::array<std::string_view, 1> kSchema{kSchema1};
+// Version 2: terminals are peers, not friends.
+// - order_at: the time that decides which check-in is a guest's admission: the terminal's
+//   scan time when it is plausible, central's receive time when it is not (skewed = 1).
+// - sent_doc: the record as first accepted (undo fields cleared): a re-sent id with
+//   other content is a conflict, not a repeat.
+// - staff.event_id: the event a staff member works at (0 = every event); a terminal
+//   pulls only its event's staff.
+// - conflicts: records central refused because their id was already taken by another
+//   record, kept for staff to see (`kiosk-central conflicts`).
+constexpr std::string_view kSchema2 = R"sql(
+ALTER TABLE checkins ADD COLUMN order_at INTEGER;
+ALTER TABLE checkins ADD COLUMN skewed INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE checkins ADD COLUMN sent_doc TEXT;
+UPDATE checkins SET order_at = scanned_at;
+DROP INDEX checkins_by_guest;
+CREATE INDEX checkins_by_guest ON checkins(event_id, guest_id, order_at);
+
+ALTER TABLE staff ADD COLUMN event_id INTEGER NOT NULL DEFAULT 0;
+UPDATE feed SET event_id = 0 WHERE kind = 'staff';
+
+CREATE TABLE conflicts (
+  seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+  kind        TEXT NOT NULL,
+  record_id   TEXT NOT NULL,
+  event_id    INTEGER NOT NULL,
+  device_id   TEXT NOT NULL,
+  terminal    TEXT NOT NULL,
+  reason      TEXT NOT NULL,
+  doc         TEXT NOT NULL,
+  received_at INTEGER NOT NULL
+);
+CREATE UNIQUE INDEX conflicts_once ON conflicts(kind, record_id, device_id, doc);
+)sql";
+
+constexpr std::array<std::string_view, 2> kSchema{kSchema1, kSchema2};
 
 Status migrateCentral(Database& db) {
   return guardedStatus("migrating " + db.path(), [&] {
@@ -620,28 +655,59 @@ Result<bool> CentralStore::isTokenRevoked(EventId eventId, std::string_view toke
   });
 }
 
-Status CentralStore::saveStaff(const StaffMember& m, TimePoint now) {
+Status CentralStore::saveStaff(const StaffMember& m, TimePoint now, EventId eventId) {
   return guardedStatus("saving the staff member", [&] {
+    try {
+      checks::requireText("staff id", m.id, checks::kMaxNameBytes);
+      checks::requireText("staff name", m.name, checks::kMaxNameBytes * 2);
+      if (m.id.empty()) {
+        throw std::invalid_argument("a staff member needs an id");
+      }
+    } catch (const std::invalid_argument& e) {
+      throw DatabaseError(ErrorKind::kInvalidInput, e.what());
+    }
     db_->transaction([&] {
+      if (eventId != 0) {
+        auto s = db_->prepare("SELECT 1 FROM events WHERE id = ?1");
+        s.bind(1, eventId);
+        if (!s.step()) {
+          throw DatabaseError(ErrorKind::kNotFound, "no event " + std::to_string(eventId));
+        }
+      }
       const auto doc = dump(api::toJson(m));
       db_->prepare(
-             "INSERT INTO staff (staff_id, doc, updated_at) VALUES (?1, ?2, ?3) ON "
-             "CONFLICT(staff_id) DO UPDATE SET doc = ?2, updated_at = ?3")
+             "INSERT INTO staff (staff_id, doc, updated_at, event_id) VALUES (?1, ?2, ?3, ?4) ON "
+             "CONFLICT(staff_id) DO UPDATE SET doc = ?2, updated_at = ?3, event_id = ?4")
           .bind(1, m.id)
           .bind(2, doc)
           .bind(3, toUnixMillis(now))
+          .bind(4, eventId)
           .run();
-      putFeed(0, "staff", m.id, doc);
+      // Only the terminals of the member's event pull the member (and the PIN hash).
+      putFeed(eventId, "staff", m.id, doc);
     });
   });
 }
 
 Result<std::vector<StaffMember>> CentralStore::listStaff() {
+  auto rows = listStaffWithEvents();
+  if (!rows) {
+    return rows.error();
+  }
+  std::vector<StaffMember> staff;
+  for (auto& [member, eventId] : *rows) {
+    staff.push_back(std::move(member));
+  }
+  return staff;
+}
+
+Result<std::vector<std::pair<StaffMember, EventId>>> CentralStore::listStaffWithEvents() {
   return guarded("listing staff", [&] {
-    std::vector<StaffMember> staff;
-    auto s = db_->prepare("SELECT doc FROM staff ORDER BY staff_id");
+    std::vector<std::pair<StaffMember, EventId>> staff;
+    auto s = db_->prepare("SELECT doc, event_id FROM staff ORDER BY staff_id");
     while (s.step()) {
-      staff.push_back(api::staffFromJson(parseJson(s.columnText(0))));
+      staff.emplace_back(api::staffFromJson(parseJson(s.columnText(0))),
+                         static_cast<EventId>(s.columnInt(1)));
     }
     return staff;
   });
@@ -668,6 +734,15 @@ Result<EnrollmentCode> CentralStore::createEnrollmentCode(const std::string& ter
                                                           EventId eventId, Millis validFor,
                                                           TimePoint now) {
   return guarded("creating an enrollment code", [&] {
+    // The name goes into every record of the terminal and every listing of them.
+    try {
+      checks::requireText("terminal name", terminal, checks::kMaxNameBytes);
+      if (terminal.empty()) {
+        throw std::invalid_argument("a terminal needs a name");
+      }
+    } catch (const std::invalid_argument& e) {
+      throw DatabaseError(ErrorKind::kInvalidInput, e.what());
+    }
     auto s = db_->prepare("SELECT 1 FROM events WHERE id = ?1");
     s.bind(1, eventId);
     if (!s.step()) {
@@ -721,7 +796,7 @@ Result<std::size_t> CentralStore::revokeDevice(std::string_view idOrTerminal,
 
 namespace {
 constexpr std::string_view kCheckinColumns =
-    "doc, device_id, flagged, unknown_guest, received_at, undone_at";
+    "doc, device_id, flagged, unknown_guest, received_at, undone_at, skewed";
 
 CentralCheckin readCentralCheckin(const Statement& s) {
   CentralCheckin c;
@@ -730,6 +805,7 @@ CentralCheckin readCentralCheckin(const Statement& s) {
   c.flagged = s.columnInt(2) != 0;
   c.unknownGuest = s.columnInt(3) != 0;
   c.receivedAt = fromUnixMillis(s.columnInt(4));
+  c.skewed = s.columnInt(6) != 0;
   return c;
 }
 }  // namespace
@@ -761,13 +837,36 @@ Result<std::vector<CentralCheckin>> CentralStore::listDuplicates(std::optional<E
     s.reset();
     auto first = db_->prepare(
         "SELECT id FROM checkins WHERE event_id = ?1 AND guest_id = ?2 AND undone_at IS NULL AND "
-        "flagged = 0 ORDER BY scanned_at, id LIMIT 1");
+        "flagged = 0 ORDER BY order_at, id LIMIT 1");
     for (auto& c : out) {
       first.bind(1, c.record.eventId).bind(2, c.record.guestId);
       if (first.step()) {
         c.admissionId = first.columnText(0);
       }
       first.reset();
+    }
+    return out;
+  });
+}
+
+Result<std::vector<ConflictRow>> CentralStore::listConflicts(std::optional<EventId> eventId) {
+  return guarded("listing conflicts", [&] {
+    std::vector<ConflictRow> out;
+    auto s = db_->prepare(
+        "SELECT kind, record_id, event_id, device_id, terminal, reason, doc, received_at FROM "
+        "conflicts WHERE ?1 IS NULL OR event_id = ?1 ORDER BY seq");
+    s.bind(1, eventId ? std::optional<std::int64_t>(*eventId) : std::nullopt);
+    while (s.step()) {
+      ConflictRow c;
+      c.kind = s.columnText(0);
+      c.recordId = s.columnText(1);
+      c.eventId = static_cast<EventId>(s.columnInt(2));
+      c.deviceId = s.columnText(3);
+      c.terminal = s.columnText(4);
+      c.reason = s.columnText(5);
+      c.doc = s.columnText(6);
+      c.receivedAt = fromUnixMillis(s.columnInt(7));
+      out.push_back(std::move(c));
     }
     return out;
   });
@@ -958,65 +1057,202 @@ Result<std::string> CentralStore::changesPage(const Device& device, std::string_
   });
 }
 
+namespace {
+
+// What a re-sent id is compared with: the record as central accepted it (terminal name
+// from the enrollment), without the undo fields (undos arrive as records of their own).
+std::string sentCheckinDoc(CheckinRecord r) {
+  r.undoneAt.reset();
+  r.undoneBy.clear();
+  r.undoReason.clear();
+  return dump(toJson(r));
+}
+
+// The same words whichever record holds the id: the answer must not tell a device
+// anything about another event's records.
+constexpr std::string_view kConflictDetail =
+    "conflict: this id already names another record; kept at central for staff review";
+
+constexpr GuestId kFirstWalkInGuestId = 0x80000000u;
+constexpr std::size_t kMaxWalkInGuestBytes = 8192;
+
+// Undos of check-ins central has not seen wait for them, but only this many per device.
+constexpr std::int64_t kMaxPendingUndosPerDevice = 1000;
+
+void checkNeeds(const SpecialNeeds& n) {
+  checks::requireText("diet", n.diet, checks::kMaxNeedsBytes);
+  checks::requireText("allergies", n.allergies, checks::kMaxNeedsBytes);
+  checks::requireText("accessibility", n.accessibility, checks::kMaxNeedsBytes);
+}
+
+// Shape and size of a check-in; the terminal name is taken from the enrollment.
+void checkCheckin(CheckinRecord& r, const Device& device) {
+  checks::requireRecordId("id", r.id);
+  if (r.guestId == 0) {
+    throw std::invalid_argument("guest_id missing");
+  }
+  checks::requireText("staff_id", r.staffId, checks::kMaxNameBytes);
+  checks::requireText("override_reason", r.overrideReason, checks::kMaxReasonBytes);
+  checks::requireText("undone_by", r.undoneBy, checks::kMaxNameBytes);
+  checks::requireText("undo_reason", r.undoReason, checks::kMaxReasonBytes);
+  checkNeeds(r.confirmedNeeds);
+  const bool staffMethod = r.method == CheckinMethod::kStaffManual ||
+                           r.method == CheckinMethod::kStaffOverride ||
+                           r.method == CheckinMethod::kWalkIn;
+  if (staffMethod && r.staffId.empty()) {
+    throw std::invalid_argument(std::string("a ") + toString(r.method) +
+                                " check-in needs staff_id");
+  }
+  r.terminal = device.terminal;
+}
+
+// A walk-in's guest: in the terminals' id range (central numbers its own guests below it),
+// the check-in's guest, admitted (a terminal cannot create a blocked or cancelled guest),
+// without a host (arrival notices would go to whoever the terminal names) and small.
+void checkWalkInGuest(const Guest& g, const CheckinRecord& r) {
+  if (g.id < kFirstWalkInGuestId) {
+    throw std::invalid_argument("walk-in guest ids are in the terminals' range");
+  }
+  if (g.id != r.guestId) {
+    throw std::invalid_argument("the walk-in's guest and check-in name different guests");
+  }
+  if (r.method != CheckinMethod::kWalkIn) {
+    throw std::invalid_argument("a walk-in's check-in has method walk_in");
+  }
+  if (g.status != GuestStatus::kActive) {
+    throw std::invalid_argument("a walk-in guest is active");
+  }
+  if (!g.host.empty() || !g.hostContact.empty()) {
+    throw std::invalid_argument("a walk-in guest has no host; set one at central");
+  }
+  if (!normalizeBookingCode(g.bookingCode)) {
+    throw std::invalid_argument("booking_code is not a booking code");
+  }
+  checks::requireText("name", g.name, checks::kMaxNameBytes * 2);
+  for (const auto* text : {&g.company, &g.title, &g.language, &g.phone, &g.email}) {
+    checks::requireText("guest field", *text, checks::kMaxNameBytes * 2);
+  }
+  checkNeeds(g.needs);
+  if (dump(toJson(g)).size() > kMaxWalkInGuestBytes) {
+    throw std::invalid_argument("walk-in guest larger than " +
+                                std::to_string(kMaxWalkInGuestBytes) + " bytes");
+  }
+}
+
+}  // namespace
+
 bool CentralStore::checkinFlagged(std::string_view id) {
   auto s = db_->prepare("SELECT flagged FROM checkins WHERE id = ?1");
   s.bind(1, id);
   return s.step() && s.columnInt(0) != 0;
 }
 
+bool CentralStore::isEventStaff(EventId eventId, std::string_view staffId) {
+  auto s = db_->prepare("SELECT 1 FROM staff WHERE staff_id = ?1 AND event_id IN (0, ?2)");
+  s.bind(1, staffId).bind(2, eventId);
+  return s.step();
+}
+
+void CentralStore::recordConflict(const Device& device, std::string_view kind,
+                                  std::string_view recordId, std::string_view reason,
+                                  const std::string& doc, TimePoint now) {
+  // Once per record and device: a terminal that re-sends its refusal adds nothing.
+  db_->prepare(
+         "INSERT OR IGNORE INTO conflicts (kind, record_id, event_id, device_id, terminal, reason, "
+         "doc, received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")
+      .bind(1, kind)
+      .bind(2, recordId)
+      .bind(3, device.eventId)
+      .bind(4, device.id)
+      .bind(5, device.terminal)
+      .bind(6, reason)
+      .bind(7, doc)
+      .bind(8, toUnixMillis(now))
+      .run();
+}
+
 void CentralStore::recomputeFlags(EventId eventId, GuestId guestId) {
-  struct Row {
-    std::string id;
-    bool flagged;
-    std::string doc;
-  };
-  std::vector<Row> rows;
+  // The admission is the first check-in not undone by (order_at, id); every other one not
+  // undone is flagged. Only rows whose flag is wrong are read and rewritten (at most the
+  // old and the new admission), so a guest with many check-ins costs a push little.
+  std::string admission;
   {
     auto s = db_->prepare(
-        "SELECT id, flagged, doc FROM checkins WHERE event_id = ?1 AND guest_id = ?2 AND undone_at "
-        "IS NULL ORDER BY scanned_at, id");
+        "SELECT id FROM checkins WHERE event_id = ?1 AND guest_id = ?2 AND undone_at IS NULL "
+        "ORDER BY order_at, id LIMIT 1");
     s.bind(1, eventId).bind(2, guestId);
+    if (!s.step()) {
+      return;
+    }
+    admission = s.columnText(0);
+  }
+  struct Row {
+    std::string id;
+    std::string doc;
+    bool flag;
+  };
+  std::vector<Row> wrong;
+  {
+    auto s = db_->prepare(
+        "SELECT id, doc FROM checkins WHERE event_id = ?1 AND guest_id = ?2 AND undone_at IS NULL "
+        "AND ((id = ?3 AND flagged = 1) OR (id != ?3 AND flagged = 0))");
+    s.bind(1, eventId).bind(2, guestId).bind(3, admission);
     while (s.step()) {
-      rows.push_back({s.columnText(0), s.columnInt(1) != 0, s.columnText(2)});
+      auto id = s.columnText(0);
+      const bool flag = id != admission;
+      wrong.push_back({std::move(id), s.columnText(1), flag});
     }
   }
-  for (std::size_t i = 0; i < rows.size(); ++i) {
-    const bool shouldFlag = i > 0;
-    if (rows[i].flagged != shouldFlag) {
-      db_->prepare("UPDATE checkins SET flagged = ?2 WHERE id = ?1")
-          .bind(1, rows[i].id)
-          .bind(2, shouldFlag)
-          .run();
-      putFeed(eventId, "checkins", rows[i].id, feedCheckinDoc(rows[i].doc, shouldFlag));
-    }
+  for (const auto& row : wrong) {
+    db_->prepare("UPDATE checkins SET flagged = ?2 WHERE id = ?1")
+        .bind(1, row.id)
+        .bind(2, row.flag)
+        .run();
+    putFeed(eventId, "checkins", row.id, feedCheckinDoc(row.doc, row.flag));
   }
 }
 
-api::ItemResult CentralStore::insertCheckin(const Device& device, const CheckinRecord& r,
-                                            TimePoint now, PushSummary& summary) {
+api::ItemResult CentralStore::insertCheckin(const Device& device, const CheckinRecord& record,
+                                            const checks::TimeWindow& window, TimePoint now,
+                                            PushSummary& summary) {
   api::ItemResult result;
-  result.id = r.id;
+  result.id = record.id;
+  const auto sent = sentCheckinDoc(record);
   {
-    auto s = db_->prepare("SELECT flagged FROM checkins WHERE id = ?1");
-    s.bind(1, r.id);
+    auto s = db_->prepare("SELECT event_id, sent_doc, flagged FROM checkins WHERE id = ?1");
+    s.bind(1, record.id);
     if (s.step()) {
-      result.flagged = s.columnInt(0) != 0;  // a repeat: same answer, nothing changes
+      // Rows from before sent_doc was kept compare by event only.
+      const bool repeat = static_cast<EventId>(s.columnInt(0)) == device.eventId &&
+                          (s.isNull(1) || s.columnText(1) == sent);
+      if (repeat) {
+        result.flagged = s.columnInt(2) != 0;  // same answer, nothing changes
+        return result;
+      }
+      s.reset();
+      recordConflict(device, "checkin", record.id, "id already names another check-in", sent, now);
+      result.status = api::ItemStatus::kRejected;
+      result.detail = std::string(kConflictDetail);
+      ++summary.rejected;
       return result;
     }
   }
   bool knownGuest = false;
   {
     auto s = db_->prepare("SELECT 1 FROM guests WHERE event_id = ?1 AND guest_id = ?2");
-    s.bind(1, r.eventId).bind(2, r.guestId);
+    s.bind(1, record.eventId).bind(2, record.guestId);
     knownGuest = s.step();
   }
-  CheckinRecord record = r;
+  // A time the terminal's clock cannot have told truly never decides the admission:
+  // such a record is ordered by the time central received it.
+  const bool skewed = !window.contains(record.scannedAt);
+  const auto orderAt = skewed ? now : record.scannedAt;
   // An undo made by the terminal before this push is part of the record itself.
   const auto doc = dump(toJson(record));
   db_->prepare(
          "INSERT INTO checkins (id, event_id, guest_id, terminal, device_id, scanned_at, method, "
-         "doc, undone_at, unknown_guest, received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
-         "?10, ?11)")
+         "doc, undone_at, unknown_guest, received_at, order_at, skewed, sent_doc) VALUES (?1, ?2, "
+         "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)")
       .bind(1, record.id)
       .bind(2, record.eventId)
       .bind(3, record.guestId)
@@ -1029,21 +1265,30 @@ api::ItemResult CentralStore::insertCheckin(const Device& device, const CheckinR
                                : std::nullopt)
       .bind(10, !knownGuest)
       .bind(11, toUnixMillis(now))
+      .bind(12, toUnixMillis(orderAt))
+      .bind(13, skewed)
+      .bind(14, sent)
       .run();
   putFeed(record.eventId, "checkins", record.id, feedCheckinDoc(doc, false));
   {
-    auto s = db_->prepare("SELECT doc FROM undos WHERE checkin_id = ?1 AND applied = 0");
-    s.bind(1, record.id);
+    auto s = db_->prepare(
+        "SELECT doc FROM undos WHERE checkin_id = ?1 AND event_id = ?2 AND applied = 0");
+    s.bind(1, record.id).bind(2, record.eventId);
     if (s.step()) {
       const auto undo = api::undoFromJson(parseJson(s.columnText(0)));
       s.reset();
-      applyUndo(undo);
+      applyUndo(undo, record.eventId);
     }
   }
   recomputeFlags(record.eventId, record.guestId);
   result.flagged = checkinFlagged(record.id);
   if (!knownGuest) {
     result.detail = "guest unknown at central; recorded";
+  }
+  if (skewed) {
+    result.detail =
+        "scanned_at is not plausible (terminal clock?); ordered by central's receive "
+        "time";
   }
   ++summary.accepted;
   if (result.flagged) {
@@ -1052,15 +1297,19 @@ api::ItemResult CentralStore::insertCheckin(const Device& device, const CheckinR
   return result;
 }
 
-void CentralStore::applyUndo(const api::UndoRecord& undo) {
-  auto s = db_->prepare("SELECT doc, undone_at FROM checkins WHERE id = ?1");
-  s.bind(1, undo.checkinId);
+void CentralStore::applyUndo(const api::UndoRecord& undo, EventId eventId) {
+  // Found by id within the event: an undo never reaches another event's check-in.
+  auto s = db_->prepare("SELECT doc, undone_at FROM checkins WHERE id = ?1 AND event_id = ?2");
+  s.bind(1, undo.checkinId).bind(2, eventId);
   if (!s.step()) {
     return;  // kept in `undos`, applied when the check-in arrives
   }
   const bool alreadyUndone = !s.isNull(1);
   auto record = cache::checkinFromJson(parseJson(s.columnText(0)));
   s.reset();
+  if (undo.guestId != 0 && undo.guestId != record.guestId) {
+    return;  // names another guest: never applied (the push answered it as a conflict)
+  }
   db_->prepare("UPDATE undos SET applied = 1 WHERE checkin_id = ?1").bind(1, undo.checkinId).run();
   if (alreadyUndone) {
     return;
@@ -1085,6 +1334,15 @@ Result<PushSummary> CentralStore::push(const Device& device, const api::PushRout
       throw std::invalid_argument(std::string(route.field) + " must be an array");
     }
     return db_->transaction([&] {
+      TimePoint eventStartsAt = now;
+      {
+        auto s = db_->prepare("SELECT doc FROM events WHERE id = ?1");
+        s.bind(1, device.eventId);
+        if (s.step()) {
+          eventStartsAt = cache::eventFromJson(parseJson(s.columnText(0))).startsAt;
+        }
+      }
+      const auto window = checks::plausibleTimes(eventStartsAt, now);
       PushSummary summary;
       for (const auto& item : items) {
         api::ItemResult result;
@@ -1102,17 +1360,48 @@ Result<PushSummary> CentralStore::push(const Device& device, const api::PushRout
           }
           return true;
         };
+        // Staff ids must name a staff member of this device's event.
+        auto eventStaff = [&](std::string_view field, const std::string& staffId) {
+          if (!staffId.empty() && !isEventStaff(device.eventId, staffId)) {
+            reject(std::string(field) + " is not a staff member of this event");
+            return false;
+          }
+          return true;
+        };
+        // A conflict for records kept with INSERT OR IGNORE: the id is taken by a record
+        // of another event, or by other content.
+        auto takenBy = [&](std::string_view table, std::string_view key, const std::string& id,
+                           const std::string& doc) {
+          auto s =
+              db_->prepare(cat("SELECT event_id, doc FROM ", table, cat(" WHERE ", key, " = ?1")));
+          s.bind(1, id);
+          if (!s.step()) {
+            return false;
+          }
+          if (static_cast<EventId>(s.columnInt(0)) == device.eventId && s.columnText(1) == doc) {
+            return false;  // a repeat
+          }
+          s.reset();
+          recordConflict(device, route.kind, id, "id already names another record", doc, now);
+          reject(std::string(kConflictDetail));
+          return true;
+        };
         // Only parsing is guarded per item; a database failure aborts the whole batch.
         try {
           if (route.kind == "checkin") {
-            const auto r = cache::checkinFromJson(item);
-            if (sameEvent(r.eventId)) {
-              result = insertCheckin(device, r, now, summary);
+            auto r = cache::checkinFromJson(item);
+            checkCheckin(r, device);
+            if (sameEvent(r.eventId) && eventStaff("staff_id", r.staffId) &&
+                eventStaff("undone_by", r.undoneBy)) {
+              result = insertCheckin(device, r, window, now, summary);
             }
           } else if (route.kind == "walk_in") {
             auto guest = cache::guestFromJson(item.at("guest"));
-            const auto r = cache::checkinFromJson(item.at("checkin"));
-            if (sameEvent(r.eventId) && sameEvent(guest.eventId)) {
+            auto r = cache::checkinFromJson(item.at("checkin"));
+            checkCheckin(r, device);
+            checkWalkInGuest(guest, r);
+            if (sameEvent(r.eventId) && sameEvent(guest.eventId) &&
+                eventStaff("staff_id", r.staffId)) {
               bool created = false;
               bool exists = false;
               {
@@ -1145,26 +1434,74 @@ Result<PushSummary> CentralStore::push(const Device& device, const api::PushRout
                   .bind(5, created)
                   .bind(6, toUnixMillis(now))
                   .run();
-              result = insertCheckin(device, r, now, summary);
+              result = insertCheckin(device, r, window, now, summary);
             }
           } else if (route.kind == "undo") {
-            const auto u = api::undoFromJson(item);
-            if (sameEvent(u.eventId)) {
-              db_->prepare(
-                     "INSERT OR IGNORE INTO undos (checkin_id, event_id, doc, device_id, "
-                     "received_at) VALUES (?1, ?2, ?3, ?4, ?5)")
-                  .bind(1, u.checkinId)
-                  .bind(2, u.eventId)
-                  .bind(3, dump(api::toJson(u)))
-                  .bind(4, device.id)
-                  .bind(5, toUnixMillis(now))
-                  .run();
-              applyUndo(u);
-              ++summary.accepted;
+            auto u = api::undoFromJson(item);
+            checks::requireRecordId("checkin_id", u.checkinId);
+            checks::requireText("undone_by", u.undoneBy, checks::kMaxNameBytes);
+            checks::requireText("reason", u.reason, checks::kMaxReasonBytes);
+            u.terminal = device.terminal;
+            if (!sameEvent(u.eventId)) {
+              // answered
+            } else if (u.undoneBy.empty() || u.reason.empty()) {
+              reject("an undo needs undone_by and a reason");
+            } else if (!eventStaff("undone_by", u.undoneBy)) {
+              // answered
+            } else if (!window.contains(u.undoneAt)) {
+              reject("undone_at is not plausible (terminal clock?)");
+            } else {
+              const auto doc = dump(api::toJson(u));
+              bool known = false;
+              bool otherGuest = false;
+              {
+                // Looked up within the event: another event's check-in is as unknown here
+                // as one that does not exist.
+                auto s =
+                    db_->prepare("SELECT guest_id FROM checkins WHERE id = ?1 AND event_id = ?2");
+                s.bind(1, u.checkinId).bind(2, device.eventId);
+                if (s.step()) {
+                  known = true;
+                  otherGuest = u.guestId != 0 && static_cast<GuestId>(s.columnInt(0)) != u.guestId;
+                }
+              }
+              std::int64_t pending = 0;
+              if (!known) {
+                auto s =
+                    db_->prepare("SELECT COUNT(*) FROM undos WHERE device_id = ?1 AND applied = 0");
+                s.bind(1, device.id);
+                pending = s.step() ? s.columnInt(0) : 0;
+              }
+              if (otherGuest) {
+                recordConflict(device, route.kind, u.checkinId,
+                               "undo names another guest than the check-in", doc, now);
+                reject(std::string(kConflictDetail));
+              } else if (!takenBy("undos", "checkin_id", u.checkinId, doc)) {
+                if (!known && pending >= kMaxPendingUndosPerDevice) {
+                  reject("too many undos of check-ins central has not received");
+                } else {
+                  db_->prepare(
+                         "INSERT OR IGNORE INTO undos (checkin_id, event_id, doc, device_id, "
+                         "received_at) VALUES (?1, ?2, ?3, ?4, ?5)")
+                      .bind(1, u.checkinId)
+                      .bind(2, u.eventId)
+                      .bind(3, doc)
+                      .bind(4, device.id)
+                      .bind(5, toUnixMillis(now))
+                      .run();
+                  applyUndo(u, device.eventId);
+                  ++summary.accepted;
+                }
+              }
             }
           } else if (route.kind == "rejection") {
-            const auto r = cache::rejectionFromJson(item);
-            if (sameEvent(r.eventId)) {
+            auto r = cache::rejectionFromJson(item);
+            checks::requireRecordId("id", r.id);
+            checks::requireText("detail", r.detail, checks::kMaxReasonBytes);
+            checks::requireText("scan_hash", r.scanHash, checks::kMaxNameBytes);
+            r.terminal = device.terminal;
+            const auto doc = dump(toJson(r));
+            if (sameEvent(r.eventId) && !takenBy("rejections", "id", r.id, doc)) {
               db_->prepare(
                      "INSERT OR IGNORE INTO rejections (id, event_id, guest_id, terminal, "
                      "device_id, scanned_at, outcome, doc, received_at) VALUES (?1, ?2, ?3, ?4, "
@@ -1176,18 +1513,38 @@ Result<PushSummary> CentralStore::push(const Device& device, const api::PushRout
                   .bind(5, device.id)
                   .bind(6, toUnixMillis(r.scannedAt))
                   .bind(7, toString(r.outcome))
-                  .bind(8, dump(toJson(r)))
+                  .bind(8, doc)
                   .bind(9, toUnixMillis(now))
                   .run();
               ++summary.accepted;
             }
           } else if (route.kind == "feedback") {
-            const auto f = api::feedbackFromJson(item);
-            if (sameEvent(f.eventId)) {
+            auto f = api::feedbackFromJson(item);
+            checks::requireRecordId("id", f.id);
+            checks::requireText("category", f.category, checks::kMaxNameBytes);
+            checks::requireText("text", f.text, checks::kMaxFeedbackBytes, true);
+            if (f.rating && (*f.rating < 1 || *f.rating > 5)) {
+              throw std::invalid_argument("rating must be 1 to 5");
+            }
+            f.terminal = device.terminal;
+            bool taken = false;
+            {
+              auto s = db_->prepare("SELECT event_id, device_id FROM feedback WHERE id = ?1");
+              s.bind(1, f.id);
+              if (s.step() && (static_cast<EventId>(s.columnInt(0)) != device.eventId ||
+                               s.columnText(1) != device.id)) {
+                s.reset();
+                recordConflict(device, route.kind, f.id, "id already names another record",
+                               dump(api::toJson(f)), now);
+                reject(std::string(kConflictDetail));
+                taken = true;
+              }
+            }
+            if (sameEvent(f.eventId) && !taken) {
               db_->prepare(
-                     "INSERT OR IGNORE INTO feedback (id, event_id, guest_id, terminal, device_id, "
-                     "at, kind, rating, category, text, received_at) VALUES (?1, ?2, ?3, ?4, ?5, "
-                     "?6, ?7, ?8, ?9, ?10, ?11)")
+                     "INSERT OR IGNORE INTO feedback (id, event_id, guest_id, terminal, "
+                     "device_id, at, kind, rating, category, text, received_at) VALUES (?1, ?2, "
+                     "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)")
                   .bind(1, f.id)
                   .bind(2, f.eventId)
                   .bind(3, f.guestId ? std::optional<std::int64_t>(*f.guestId) : std::nullopt)
@@ -1203,24 +1560,61 @@ Result<PushSummary> CentralStore::push(const Device& device, const api::PushRout
               ++summary.accepted;
             }
           } else if (route.kind == "arrival_notice") {
-            const auto n = api::arrivalNoticeFromJson(item);
+            auto n = api::arrivalNoticeFromJson(item);
+            checks::requireRecordId("id", n.id);
+            checks::requireRecordId("checkin_id", n.checkinId);
+            n.terminal = device.terminal;
+            if (!window.contains(n.arrivedAt)) {
+              n.arrivedAt = now;
+            }
+            // Notices go out to the event's webhook: only for a check-in of this event's
+            // guest, and to the host central knows, never to one the terminal names.
+            std::optional<Guest> guest;
+            bool checkedIn = false;
             if (sameEvent(n.eventId)) {
-              db_->prepare(
-                     "INSERT OR IGNORE INTO arrival_notices (id, event_id, checkin_id, guest_id, "
-                     "doc, device_id, received_at, next_attempt_at) VALUES (?1, ?2, ?3, ?4, ?5, "
-                     "?6, ?7, ?7)")
-                  .bind(1, n.id)
-                  .bind(2, n.eventId)
-                  .bind(3, n.checkinId)
-                  .bind(4, n.guestId)
-                  .bind(5, dump(api::toJson(n)))
-                  .bind(6, device.id)
-                  .bind(7, toUnixMillis(now))
-                  .run();
-              if (db_->changes() > 0) {
-                ++summary.notices;
+              {
+                auto s =
+                    db_->prepare("SELECT doc FROM guests WHERE event_id = ?1 AND guest_id = ?2");
+                s.bind(1, device.eventId).bind(2, n.guestId);
+                if (s.step()) {
+                  guest = cache::guestFromJson(parseJson(s.columnText(0)));
+                }
               }
-              ++summary.accepted;
+              {
+                auto s = db_->prepare(
+                    "SELECT 1 FROM checkins WHERE id = ?1 AND event_id = ?2 AND guest_id = ?3");
+                s.bind(1, n.checkinId).bind(2, device.eventId).bind(3, n.guestId);
+                checkedIn = s.step();
+              }
+              if (!guest || !checkedIn) {
+                reject(
+                    "arrival notice for a guest or check-in central does not know in this "
+                    "event");
+              } else if (guest->host.empty() && guest->hostContact.empty()) {
+                reject("the guest has no host at central");
+              } else {
+                n.host = guest->host;
+                n.hostContact = guest->hostContact;
+                const auto doc = dump(api::toJson(n));
+                if (!takenBy("arrival_notices", "id", n.id, doc)) {
+                  db_->prepare(
+                         "INSERT OR IGNORE INTO arrival_notices (id, event_id, checkin_id, "
+                         "guest_id, doc, device_id, received_at, next_attempt_at) VALUES (?1, "
+                         "?2, ?3, ?4, ?5, ?6, ?7, ?7)")
+                      .bind(1, n.id)
+                      .bind(2, n.eventId)
+                      .bind(3, n.checkinId)
+                      .bind(4, n.guestId)
+                      .bind(5, doc)
+                      .bind(6, device.id)
+                      .bind(7, toUnixMillis(now))
+                      .run();
+                  if (db_->changes() > 0) {
+                    ++summary.notices;
+                  }
+                  ++summary.accepted;
+                }
+              }
             }
           } else {
             reject("unknown record kind");
@@ -1241,6 +1635,17 @@ Result<PushSummary> CentralStore::push(const Device& device, const api::PushRout
 Status CentralStore::putPhoto(const Device& device, std::string_view checkinId,
                               std::string_view contentType, std::string_view bytes, TimePoint now) {
   return guardedStatus("storing the photo", [&] {
+    {
+      // A photo belongs to a check-in this terminal made (a re-enrolled terminal keeps its
+      // name): never to another event's or another terminal's.
+      auto s = db_->prepare(
+          "SELECT 1 FROM checkins WHERE id = ?1 AND event_id = ?2 AND (device_id = ?3 OR "
+          "terminal = ?4)");
+      s.bind(1, checkinId).bind(2, device.eventId).bind(3, device.id).bind(4, device.terminal);
+      if (!s.step()) {
+        throw DatabaseError(ErrorKind::kNotFound, "no check-in of this terminal has this id");
+      }
+    }
     db_->prepare(
            "INSERT INTO photos (checkin_id, event_id, device_id, content_type, data, received_at) "
            "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(checkin_id) DO UPDATE SET content_type = "
@@ -1267,6 +1672,16 @@ Result<std::optional<std::string>> CentralStore::photoContentType(std::string_vi
 Status CentralStore::recordHeartbeat(const Device& device, const api::Heartbeat& h,
                                      std::string_view address, TimePoint now) {
   return guardedStatus("recording the heartbeat", [&] {
+    // Shown in `kiosk-central devices` and the fleet view: bounded, printable.
+    try {
+      checks::requireText("version", h.version, checks::kMaxNameBytes);
+      checks::requireText("camera state", h.camera.state, checks::kMaxNameBytes);
+      checks::requireText("camera detail", h.camera.detail, checks::kMaxReasonBytes);
+      checks::requireText("printer state", h.printer.state, checks::kMaxNameBytes);
+      checks::requireText("printer detail", h.printer.detail, checks::kMaxReasonBytes);
+    } catch (const std::invalid_argument& e) {
+      throw DatabaseError(ErrorKind::kInvalidInput, e.what());
+    }
     auto j = api::toJson(h);
     j["received_at"] = toJson(now);
     db_->prepare(

@@ -25,6 +25,7 @@
 #include <variant>
 #include <vector>
 
+#include "central/record_checks.h"
 #include "kiosk/core/checkin.h"
 #include "kiosk/core/event.h"
 #include "kiosk/core/guest.h"
@@ -67,7 +68,21 @@ struct CentralCheckin {
   bool flagged = false;
   bool unknownGuest = false;
   TimePoint receivedAt{};
+  bool skewed = false;      // scanned_at was not plausible: ordered by receivedAt instead
   std::string admissionId;  // for flagged ones: the check-in that counts as the admission
+};
+
+// A pushed record refused because its id already names another record (of this event or
+// another one, or with other content); kept for staff to look at.
+struct ConflictRow {
+  std::string kind;
+  std::string recordId;
+  EventId eventId = 0;  // the sending device's event
+  std::string deviceId;
+  std::string terminal;
+  std::string reason;
+  std::string doc;  // the refused record, as central would have stored it
+  TimePoint receivedAt{};
 };
 
 struct NoticeRow {
@@ -121,8 +136,12 @@ class CentralStore {
   Status revokeToken(EventId eventId, std::string_view tokenId, std::string_view reason,
                      TimePoint now);
   Result<bool> isTokenRevoked(EventId eventId, std::string_view tokenId);
-  Status saveStaff(const StaffMember& member, TimePoint now);
+  // A staff member works at one event (only that event's terminals pull them) or, with
+  // eventId 0, at every event. kNotFound for an unknown event, kInvalidInput for an id
+  // or name that is empty, too long or holds control characters.
+  Status saveStaff(const StaffMember& member, TimePoint now, EventId eventId = 0);
   Result<std::vector<StaffMember>> listStaff();
+  Result<std::vector<std::pair<StaffMember, EventId>>> listStaffWithEvents();
   Status saveBadgeTemplate(const api::BadgeTemplate& badgeTemplate);
 
   // --- devices (admin) ---
@@ -136,6 +155,7 @@ class CentralStore {
   // --- facts (admin views) ---
   Result<std::vector<CentralCheckin>> listCheckins(std::optional<EventId> eventId);
   Result<std::vector<CentralCheckin>> listDuplicates(std::optional<EventId> eventId);
+  Result<std::vector<ConflictRow>> listConflicts(std::optional<EventId> eventId);
   Result<std::vector<NoticeRow>> listNotices();
   Result<std::vector<DeliveryRow>> listDeliveries(std::size_t limit);
   Result<std::size_t> countRows(std::string_view table);
@@ -167,10 +187,14 @@ class CentralStore {
   void putFeed(EventId eventId, std::string_view kind, std::string_view key,
                const std::string& doc);
   void upsertGuest(EventId eventId, const Guest& guest, TimePoint now);
-  api::ItemResult insertCheckin(const Device& device, const CheckinRecord& record, TimePoint now,
+  api::ItemResult insertCheckin(const Device& device, const CheckinRecord& record,
+                                const checks::TimeWindow& window, TimePoint now,
                                 PushSummary& summary);
   void recomputeFlags(EventId eventId, GuestId guestId);
-  void applyUndo(const api::UndoRecord& undo);
+  void applyUndo(const api::UndoRecord& undo, EventId eventId);
+  bool isEventStaff(EventId eventId, std::string_view staffId);
+  void recordConflict(const Device& device, std::string_view kind, std::string_view recordId,
+                      std::string_view reason, const std::string& doc, TimePoint now);
   bool checkinFlagged(std::string_view id);
   std::string databaseId();
 

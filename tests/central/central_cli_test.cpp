@@ -73,6 +73,7 @@ TEST_F(CentralCliTest, EverySubcommandAnswersHelp) {
                                                           {"devices", "revoke"},
                                                           {"checkins"},
                                                           {"duplicates"},
+                                                          {"conflicts"},
                                                           {"notices"},
                                                           {"staff"},
                                                           {"staff", "add"},
@@ -170,12 +171,14 @@ TEST_F(CentralCliTest, ServeTakesRequestsAndStopsCleanlyOnSigterm) {
 
   // Two terminals' offline scans of guest 1, the later one pushed first.
   json items = json::array();
-  for (auto [id, minute] : {std::pair{"late", 10}, std::pair{"early", 5}}) {
+  const auto late = newRecordId(SystemClock().now());
+  const auto early = newRecordId(SystemClock().now());
+  for (auto [id, minute] : {std::pair{late, 10}, std::pair{early, 5}}) {
     CheckinRecord r;
     r.id = id;
     r.eventId = eventId;
     r.guestId = 1;
-    r.terminal = std::string("lobby-") + id;
+    r.terminal = "lobby-forged";  // central takes the name from the enrollment
     r.scannedAt = *parseIso8601("2026-11-24T08:00:00Z") + std::chrono::minutes(minute);
     items.push_back(cache::toJson(r));
   }
@@ -200,15 +203,15 @@ TEST_F(CentralCliTest, ServeTakesRequestsAndStopsCleanlyOnSigterm) {
   ASSERT_EQ(list.status, 0) << list.err;
   ASSERT_EQ(list.lines().size(), 2u);
   const auto first = json::parse(list.lines()[0]);
-  EXPECT_EQ(first["id"], "early");
+  EXPECT_EQ(first["id"], early);
   EXPECT_EQ(first["flagged"], false);
   EXPECT_EQ(json::parse(list.lines()[1])["flagged"], true);
-  EXPECT_EQ(first["terminal"], "lobby-early");
+  EXPECT_EQ(first["terminal"], "lobby-7");
   EXPECT_EQ(first["scanned_at"], "2026-11-24T08:05:00.000Z");
 
   const auto dups = run({"duplicates", "--db", db, "--json"});
   ASSERT_EQ(dups.lines().size(), 1u);
-  EXPECT_EQ(json::parse(dups.lines()[0])["admission_id"], "early");
+  EXPECT_EQ(json::parse(dups.lines()[0])["admission_id"], early);
 
   const auto devices = run({"devices", "--db", db, "--json"});
   ASSERT_EQ(devices.lines().size(), 1u);

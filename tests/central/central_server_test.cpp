@@ -67,13 +67,15 @@ class CentralServerTest : public ::testing::Test {
 
   json checkins(std::initializer_list<std::pair<const char*, GuestId>> items) {
     json list = json::array();
-    for (const auto& [id, guest] : items) {
+    const auto base = SystemClock().now() - std::chrono::seconds(10);
+    for (const auto& [label, guest] : items) {
       CheckinRecord r;
-      r.id = id;
+      r.id = newRecordId(SystemClock().now());  // a terminal's id; the label is for readers
       r.eventId = central->event().id;
       r.guestId = guest;
       r.terminal = "lobby-1";
-      r.scannedAt = SystemClock().now();
+      // Scanned in list order (ids of one millisecond do not sort in creation order).
+      r.scannedAt = base + std::chrono::milliseconds(list.size());
       list.push_back(cache::toJson(r));
     }
     return json{{"checkins", list}};
@@ -188,11 +190,16 @@ TEST_F(CentralServerTest, PhotosAreCheckedAndStored) {
       client->request("PUT", "/v1/photos/c-1", std::string(cache::api::kMaxPhotoBytes + 1, 'x'),
                       "image/jpeg", token),
       413, cache::api::kProblemTooLarge);
-  auto ok = client->request("PUT", "/v1/photos/c-1", "\xff\xd8\xff\xe0 jpeg", "image/jpeg", token);
+  const auto pushed =
+      client->request("POST", "/v1/checkins", checkins({{"c-1", 1}}).dump(), {}, token);
+  ASSERT_TRUE(pushed);
+  const auto id = json::parse(pushed->body)["results"][0]["id"].get<std::string>();
+  auto ok =
+      client->request("PUT", "/v1/photos/" + id, "\xff\xd8\xff\xe0 jpeg", "image/jpeg", token);
   ASSERT_TRUE(ok);
   EXPECT_EQ(ok->status, 200) << ok->body;
   EXPECT_EQ(central->count("photos"), 1u);
-  EXPECT_EQ(*central->open()->photoContentType("c-1"), "image/jpeg");
+  EXPECT_EQ(*central->open()->photoContentType(id), "image/jpeg");
 }
 
 TEST_F(CentralServerTest, ArrivalNoticesReachTheEventWebhookWithRetries) {
@@ -221,8 +228,12 @@ TEST_F(CentralServerTest, ArrivalNoticesReachTheEventWebhookWithRetries) {
   const auto token = enroll();
   const auto& guest = central->guests().at(1);  // guest 2 has a host
   ASSERT_FALSE(guest.host.empty());
-  cache::api::ArrivalNotice n{"n-1",
-                              "c-9",
+  const auto checkin = checkins({{"c-9", guest.id}});
+  auto pushed = client->request("POST", "/v1/checkins", checkin.dump(), {}, token);
+  ASSERT_TRUE(pushed);
+  const auto noticeId = newRecordId(SystemClock().now());
+  cache::api::ArrivalNotice n{noticeId,
+                              checkin["checkins"][0]["id"].get<std::string>(),
                               central->event().id,
                               guest.id,
                               guest.host,
@@ -241,7 +252,7 @@ TEST_F(CentralServerTest, ArrivalNoticesReachTheEventWebhookWithRetries) {
   receiver.stop();
   serving.join();
   ASSERT_EQ(received.size(), 1u);
-  EXPECT_EQ(received[0]["id"], "n-1");
+  EXPECT_EQ(received[0]["id"], noticeId);
   EXPECT_EQ(received[0]["host"], guest.host);
   EXPECT_EQ(received[0]["guest"]["name"], guest.name);
   auto notices = central->open()->listNotices();

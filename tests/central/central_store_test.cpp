@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "central/rate_limiter.h"
@@ -35,10 +37,16 @@ class CentralStoreTest : public ::testing::Test {
       Guest g;
       g.bookingCode = "G-" + std::to_string(i);
       g.name = "Guest " + std::to_string(i);
+      if (i == 1) {
+        g.host = "Host";
+        g.hostContact = "host@example.org";
+      }
       guests.push_back(g);
     }
     ASSERT_TRUE(store->upsertGuests(event.id, guests, kNow));
     device = enrollDevice("lobby-1");
+    ASSERT_TRUE(
+        store->saveStaff(StaffMember{"s07", "Li Na", "reception", "", "", true}, kNow, event.id));
   }
 
   Device enrollDevice(const std::string& terminal) {
@@ -54,13 +62,23 @@ class CentralStoreTest : public ::testing::Test {
   Json checkinJson(const std::string& id, GuestId guest, TimePoint at,
                    const std::string& terminal = "lobby-1") {
     CheckinRecord r;
-    r.id = id;
+    r.id = uid(id);
     r.eventId = event.id;
     r.guestId = guest;
     r.terminal = terminal;
     r.scannedAt = at;
     return cache::toJson(r);
   }
+
+  // A terminal record id (a UUID) per label, the same for the whole test.
+  std::string uid(const std::string& label) {
+    auto [it, added] = ids.try_emplace(label);
+    if (added) {
+      it->second = newRecordId(kNow);
+    }
+    return it->second;
+  }
+  std::string q(const std::string& label) { return "'" + uid(label) + "'"; }
 
   PushSummary push(std::string_view kind, Json items) {
     auto summary = store->push(device, *api::pushRouteForKind(kind), items, kNow);
@@ -82,6 +100,7 @@ class CentralStoreTest : public ::testing::Test {
   testing::TempDir dir;
   std::unique_ptr<CentralStore> store;
   Event event;
+  std::map<std::string, std::string> ids;
   Device device;
 };
 
@@ -172,7 +191,10 @@ TEST_F(CentralStoreTest, OtherEventsStayOutOfTheFeedButSiteWideDataIsIn) {
   g.bookingCode = "OTHER-1";
   g.name = "Elsewhere";
   ASSERT_TRUE(store->upsertGuests(other.id, {g}, kNow));
-  ASSERT_TRUE(store->saveStaff(StaffMember{"s1", "Wang", "reception", "", "", true}, kNow));
+  ASSERT_TRUE(store->saveStaff(StaffMember{"s1", "Wang", "it", "", "", true}, kNow));
+  // Another event's staff (and their PIN hashes) never reach this event's terminals.
+  ASSERT_TRUE(
+      store->saveStaff(StaffMember{"s-other", "Zhao", "reception", "", "", true}, kNow, other.id));
   auto page = pull("");
   for (const auto& guest : page.guests) {
     EXPECT_EQ(guest.eventId, event.id);
@@ -180,7 +202,12 @@ TEST_F(CentralStoreTest, OtherEventsStayOutOfTheFeedButSiteWideDataIsIn) {
   for (const auto& e : page.events) {
     EXPECT_EQ(e.id, event.id);
   }
-  EXPECT_EQ(page.staff.size(), 1u);
+  std::vector<std::string> staffIds;
+  for (const auto& m : page.staff) {
+    staffIds.push_back(m.id);
+  }
+  std::sort(staffIds.begin(), staffIds.end());
+  EXPECT_EQ(staffIds, (std::vector<std::string>{"s07", "s1"}));
   EXPECT_EQ(page.signingKeys.size(), 1u);
   EXPECT_TRUE(page.signingKeys[0].secretKey == std::nullopt);
 }
@@ -198,21 +225,21 @@ TEST_F(CentralStoreTest, TheSameBatchTwiceChangesNothingAndAnswersTheSame) {
 
 TEST_F(CentralStoreTest, ASecondAdmissionIsRecordedAndFlaggedNeverRefused) {
   // Terminal B was offline: its earlier scan arrives after A's later one.
-  push("checkin", Json::array({checkinJson("a-1", 3, kNow + minutes(10), "lobby-A")}));
+  push("checkin", Json::array({checkinJson("a-1", 3, kNow + minutes(3), "lobby-A")}));
   auto late = push("checkin", Json::array({checkinJson("b-1", 3, kNow, "lobby-B")}));
   ASSERT_EQ(late.results.size(), 1u);
   EXPECT_EQ(late.results[0].status, api::ItemStatus::kAccepted);
   EXPECT_FALSE(late.results[0].flagged);  // the earliest scan is the admission
-  EXPECT_EQ(scalar("SELECT flagged FROM checkins WHERE id = 'a-1'"), 1);
+  EXPECT_EQ(scalar("SELECT flagged FROM checkins WHERE id = " + q("a-1")), 1);
   auto dups = store->listDuplicates(std::nullopt);
   ASSERT_TRUE(dups);
   ASSERT_EQ(dups->size(), 1u);
-  EXPECT_EQ(dups->front().record.id, "a-1");
-  EXPECT_EQ(dups->front().admissionId, "b-1");
+  EXPECT_EQ(dups->front().record.id, uid("a-1"));
+  EXPECT_EQ(dups->front().admissionId, uid("b-1"));
   // Terminals learn the flag from the feed.
   bool sawFlag = false;
   for (const auto& c : pull("").checkins) {
-    if (c.record.id == "a-1") {
+    if (c.record.id == uid("a-1")) {
       sawFlag = c.flagged;
     }
   }
@@ -222,31 +249,31 @@ TEST_F(CentralStoreTest, ASecondAdmissionIsRecordedAndFlaggedNeverRefused) {
 TEST_F(CentralStoreTest, AnUndoThatArrivesFirstWaitsForItsCheckinAndFlagsFollow) {
   push("checkin", Json::array({checkinJson("x-1", 4, kNow)}));
   push("checkin", Json::array({checkinJson("x-2", 4, kNow + minutes(1))}));
-  EXPECT_EQ(scalar("SELECT flagged FROM checkins WHERE id = 'x-2'"), 1);
+  EXPECT_EQ(scalar("SELECT flagged FROM checkins WHERE id = " + q("x-2")), 1);
   // Undo x-1: x-2 becomes the admission.
-  api::UndoRecord undo{"x-1", event.id, 4, kNow + minutes(2), "s07", "wrong guest", "lobby-1"};
+  api::UndoRecord undo{uid("x-1"), event.id, 4, kNow + minutes(2), "s07", "wrong guest", "lobby-1"};
   push("undo", Json::array({api::toJson(undo)}));
-  EXPECT_EQ(scalar("SELECT undone_at IS NOT NULL FROM checkins WHERE id = 'x-1'"), 1);
-  EXPECT_EQ(scalar("SELECT flagged FROM checkins WHERE id = 'x-2'"), 0);
+  EXPECT_EQ(scalar("SELECT undone_at IS NOT NULL FROM checkins WHERE id = " + q("x-1")), 1);
+  EXPECT_EQ(scalar("SELECT flagged FROM checkins WHERE id = " + q("x-2")), 0);
 
   // An undo of a check-in central has not seen yet is kept and applied on arrival.
-  api::UndoRecord early{"y-1", event.id, 5, kNow + minutes(5), "s07", "mistake", "lobby-1"};
+  api::UndoRecord early{uid("y-1"), event.id, 5, kNow + minutes(5), "s07", "mistake", "lobby-1"};
   push("undo", Json::array({api::toJson(early)}));
-  EXPECT_EQ(scalar("SELECT applied FROM undos WHERE checkin_id = 'y-1'"), 0);
+  EXPECT_EQ(scalar("SELECT applied FROM undos WHERE checkin_id = " + q("y-1")), 0);
   push("checkin", Json::array({checkinJson("y-1", 5, kNow)}));
-  EXPECT_EQ(scalar("SELECT undone_at IS NOT NULL FROM checkins WHERE id = 'y-1'"), 1);
-  EXPECT_EQ(scalar("SELECT applied FROM undos WHERE checkin_id = 'y-1'"), 1);
+  EXPECT_EQ(scalar("SELECT undone_at IS NOT NULL FROM checkins WHERE id = " + q("y-1")), 1);
+  EXPECT_EQ(scalar("SELECT applied FROM undos WHERE checkin_id = " + q("y-1")), 1);
 }
 
 TEST_F(CentralStoreTest, MalformedAndForeignItemsAreRejectedOneByOne) {
   Json other = checkinJson("o-1", 1, kNow);
   other["event_id"] = event.id + 7;
   auto s = push("checkin",
-                Json::array({checkinJson("ok-1", 1, kNow), Json{{"id", "bad-1"}}, other, 42}));
+                Json::array({checkinJson("ok-1", 1, kNow), Json{{"id", uid("bad-1")}}, other, 42}));
   ASSERT_EQ(s.results.size(), 4u);
   EXPECT_EQ(s.results[0].status, api::ItemStatus::kAccepted);
   EXPECT_EQ(s.results[1].status, api::ItemStatus::kRejected);
-  EXPECT_EQ(s.results[1].id, "bad-1");
+  EXPECT_EQ(s.results[1].id, uid("bad-1"));
   EXPECT_EQ(s.results[2].status, api::ItemStatus::kRejected);
   EXPECT_NE(s.results[2].detail.find("event"), std::string::npos);
   EXPECT_EQ(s.results[3].status, api::ItemStatus::kRejected);
@@ -255,7 +282,7 @@ TEST_F(CentralStoreTest, MalformedAndForeignItemsAreRejectedOneByOne) {
   // A check-in of a guest central does not know is still a fact.
   auto unknown = push("checkin", Json::array({checkinJson("u-1", 999, kNow)}));
   EXPECT_EQ(unknown.results[0].status, api::ItemStatus::kAccepted);
-  EXPECT_EQ(scalar("SELECT unknown_guest FROM checkins WHERE id = 'u-1'"), 1);
+  EXPECT_EQ(scalar("SELECT unknown_guest FROM checkins WHERE id = " + q("u-1")), 1);
 }
 
 TEST_F(CentralStoreTest, WalkInsCreateTheGuestOnceAndReachTheFeed) {
@@ -264,14 +291,17 @@ TEST_F(CentralStoreTest, WalkInsCreateTheGuestOnceAndReachTheFeed) {
   walkIn.id = 0x80000001;
   walkIn.bookingCode = "WALK-ABCDEF";
   walkIn.name = "Walk In";
-  Json item{{"guest", cache::toJson(walkIn)}, {"checkin", checkinJson("w-1", walkIn.id, kNow)}};
+  Json checkin = checkinJson("w-1", walkIn.id, kNow);
+  checkin["method"] = "walk_in";
+  checkin["staff_id"] = "s07";
+  Json item{{"guest", cache::toJson(walkIn)}, {"checkin", checkin}};
   auto s = push("walk_in", Json::array({item}));
   ASSERT_EQ(s.results.size(), 1u);
-  EXPECT_EQ(s.results[0].id, "w-1");
+  EXPECT_EQ(s.results[0].id, uid("w-1"));
   EXPECT_EQ(s.results[0].status, api::ItemStatus::kAccepted);
   push("walk_in", Json::array({item}));
   EXPECT_EQ(scalar("SELECT COUNT(*) FROM guests WHERE guest_id = 2147483649"), 1);
-  EXPECT_EQ(scalar("SELECT COUNT(*) FROM checkins WHERE id = 'w-1'"), 1);
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM checkins WHERE id = " + q("w-1")), 1);
   // Central keeps numbering its own guests below the walk-in range.
   Guest next;
   next.bookingCode = "G-6";
@@ -288,7 +318,7 @@ TEST_F(CentralStoreTest, WalkInsCreateTheGuestOnceAndReachTheFeed) {
 
 TEST_F(CentralStoreTest, RejectionsFeedbackAndNoticesAreStoredOnce) {
   RejectedScan r;
-  r.id = "r-1";
+  r.id = uid("r-1");
   r.eventId = event.id;
   r.terminal = "lobby-1";
   r.scannedAt = kNow;
@@ -296,13 +326,15 @@ TEST_F(CentralStoreTest, RejectionsFeedbackAndNoticesAreStoredOnce) {
   r.scanHash = "abc";
   push("rejection", Json::array({cache::toJson(r), cache::toJson(r)}));
   Feedback f;
-  f.id = "f-1";
+  f.id = uid("f-1");
   f.eventId = event.id;
   f.at = kNow;
   f.kind = FeedbackKind::kComplaint;
   f.category = "room";
   push("feedback", Json::array({api::toJson(f)}));
-  api::ArrivalNotice n{"n-1", "c-1", event.id, 1, "Host", "host@example.org", "lobby-1", kNow};
+  push("checkin", Json::array({checkinJson("c-1", 1, kNow)}));
+  api::ArrivalNotice n{uid("n-1"), uid("c-1"),         event.id,  1,
+                       "Host",     "host@example.org", "lobby-1", kNow};
   auto s = push("arrival_notice", Json::array({api::toJson(n)}));
   EXPECT_EQ(s.notices, 1u);
   EXPECT_EQ(push("arrival_notice", Json::array({api::toJson(n)})).notices, 0u);
@@ -311,7 +343,7 @@ TEST_F(CentralStoreTest, RejectionsFeedbackAndNoticesAreStoredOnce) {
   auto due = store->dueNotices(kNow, 10);
   ASSERT_TRUE(due);
   ASSERT_EQ(due->size(), 1u);
-  DeliveryRow d{"n-1", "https://hooks.example/x", kNow, 500, "answered 500", 3};
+  DeliveryRow d{uid("n-1"), "https://hooks.example/x", kNow, 500, "answered 500", 3};
   ASSERT_TRUE(store->recordDelivery(d, false, kNow + minutes(1)));
   EXPECT_TRUE(store->dueNotices(kNow, 10)->empty());
   d.httpStatus = 200;
