@@ -515,6 +515,52 @@ Result<std::vector<Guest>> LocalStore::searchGuests(EventId eventId, std::string
   });
 }
 
+Result<std::vector<Guest>> LocalStore::findByNameAndPhoneTail(EventId eventId,
+                                                              std::string_view name,
+                                                              std::string_view phoneTail,
+                                                              std::size_t limit) {
+  return guarded("finding a booking", [&] {
+    std::vector<Guest> guests;
+    const std::string tail = phoneTailKey(phoneTail);
+    if (tail.empty()) {
+      return guests;
+    }
+    // Both parts are prefix ranges of the (event_id, key, guest_id) primary key: the
+    // guests of the phone-tail range (a few on a roster of random numbers) are collected
+    // once, and the name range is walked checking each guest against them.
+    auto s = db_->prepare(
+        "SELECT DISTINCT n.guest_id FROM guest_search n WHERE n.event_id = ?1 AND n.key >= ?2 "
+        "AND n.key < ?3 AND n.guest_id IN (SELECT p.guest_id FROM guest_search p WHERE "
+        "p.event_id = ?1 AND p.key >= ?4 AND p.key < ?5) LIMIT ?6");
+    std::set<GuestId> seen;
+    for (const auto& key : queryKeysFor(name)) {
+      // A name is never a phone tail: its digit forms are not name keys.
+      if (key.empty() || key.front() == '~' || seen.size() >= limit) {
+        continue;
+      }
+      s.bind(1, eventId)
+          .bind(2, key)
+          .bind(3, prefixUpperBound(key))
+          .bind(4, tail)
+          .bind(5, prefixUpperBound(tail))
+          .bind(6, static_cast<std::int64_t>(limit));
+      while (s.step()) {
+        const auto id = static_cast<GuestId>(s.columnInt(0));
+        if (seen.size() < limit && seen.insert(id).second) {
+          auto row = db_->prepare(
+              sql("SELECT ", kGuestColumns, " FROM guests WHERE event_id = ?1 AND guest_id = ?2"));
+          row.bind(1, eventId).bind(2, id);
+          if (row.step()) {
+            guests.push_back(readGuest(row));
+          }
+        }
+      }
+      s.reset();
+    }
+    return guests;
+  });
+}
+
 Result<std::optional<Guest>> LocalStore::findGuest(EventId eventId, GuestId guestId) {
   return guarded("reading guest", [&] {
     auto s = db_->prepare(
