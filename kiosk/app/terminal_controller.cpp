@@ -213,6 +213,10 @@ void TerminalController::apply(const FlowEvent& event) {
       j["returning"] = i->returning;
       j["reprints_left"] = i->reprintsLeft;
       j["badge"] = toString(i->badge.stage);
+    } else if (const auto* who = std::get_if<flow::ConfirmIdentity>(&state_.screen)) {
+      j["returning"] = who->decision.outcome == ScanOutcome::kAlreadyCheckedIn;
+    } else if (const auto* c = std::get_if<flow::Checking>(&state_.screen)) {
+      j["source"] = toString(c->source);
     } else if (const auto* p = std::get_if<flow::Printing>(&state_.screen)) {
       j["reprint"] = p->badge.reprint;
     } else if (const auto* f = std::get_if<flow::Failure>(&state_.screen)) {

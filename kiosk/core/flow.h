@@ -137,8 +137,13 @@ struct Checking {
   ScanSource source = ScanSource::kCamera;
 };
 
+// "Is this you?" before anything else about the guest is shown: for a first check-in,
+// and for a code already used (decision.outcome kAlreadyCheckedIn), whose room, travel
+// and reprint wait behind the confirmation, since a photo of someone's invitation is not
+// that someone.
 struct ConfirmIdentity {
   ScanDecision decision;
+  int reprintsLeft = 0;  // a returning guest's self-reprints, for the information screen
 };
 
 struct Photo {

@@ -338,13 +338,26 @@ TEST_F(TerminalE2E, FullScriptedRunLogsNoPersonalDataOrCodes) {
   }
 }
 
+// A code already used asks "Is this you?" first (a photo of someone's invitation is not
+// a key to their room); confirmed, the guest's details and one reprint.
 TEST_F(TerminalE2E, AlreadyCheckedInShowsDetailsAndOneReprint) {
   ctl({"checkin", "--db", db, "--image", dir.file("codes/WLF-2V9X.png"), "--terminal", "lobby-2"});
-  const auto r = run(
-      "wait-for attract\npresent-code WLF-2V9X\nwait-for info\nclear-camera\nscreenshot returning\n"
-      "tap info.reprint\nwait-for printing\nwait-for info 30\nscreenshot after_reprint\n",
-      TerminalSetup{1920, 1080});
+  const auto r =
+      run("wait-for attract\npresent-code WLF-2V9X\nwait-for confirm_identity\nclear-camera\n"
+          "screenshot returning_identity\ntap identity.yes\nwait-for info\nscreenshot returning\n"
+          "tap info.reprint\nwait-for printing\nwait-for info 30\nscreenshot after_reprint\n",
+          TerminalSetup{1920, 1080});
   ASSERT_EQ(r.status, 0) << r.dump();
+  EXPECT_TRUE(inOrder(r.screens(), {"attract", "checking", "confirm_identity", "info"}))
+      << r.dump();
+  EXPECT_EQ(r.lastState("confirm_identity").value()["returning"], true);
+  // Nothing of the stay was on the screen before the confirmation: no badge, no QR.
+  for (const auto& l : r.lines) {
+    if (l.value("event", "") == "state" && l["state"] == "info") {
+      break;
+    }
+    EXPECT_NE(l.value("event", ""), "badge") << l.dump();
+  }
   const auto states = r.events("state");
   std::vector<json> infos;
   for (const auto& s : states) {
@@ -364,7 +377,7 @@ TEST_F(TerminalE2E, AlreadyCheckedInShowsDetailsAndOneReprint) {
   }
   EXPECT_TRUE(reprinted) << r.dump();
   EXPECT_NE(report().find("already_checked_in,WLF-2V9X"), std::string::npos);
-  expectShots(r, {"returning", "after_reprint"});
+  expectShots(r, {"returning_identity", "returning", "after_reprint"});
 }
 
 TEST_F(TerminalE2E, ForgedCodeIsRefusedAndRecorded) {
@@ -687,8 +700,8 @@ TEST_P(ScreenSweep, EveryScreen) {
       lang +
       "present NOT-A-GUEST\nwait-for refused\nclear-camera\nscreenshot 15_refused_unknown\n" +
       "tap refused.dismiss\nwait-for attract\n" + lang + "present-code " + guest +
-      "\nwait-for info\nclear-camera\nscreenshot 16_info_returning\ntap info.done\ntap "
-      "done.finish\n" +
+      "\nwait-for confirm_identity\nclear-camera\ntap identity.yes\nwait-for info\n"
+      "screenshot 16_info_returning\ntap info.done\ntap done.finish\n" +
       "wait-for attract\n" + lang + "tap attract.staff\nwait-for staff_unlock\ntype 24\n" +
       "screenshot 17_staff_unlock\ntype 68\ntap staff.unlock.submit\nwait-for staff_home\ntype "
       "wang\nsleep 800\n" +
