@@ -735,6 +735,7 @@ void TerminalController::keyEnter(TimePoint at) {
     return;
   }
   flushKeys(at + std::chrono::hours(1));
+  apply(ev::EnterKey{});
 }
 
 void TerminalController::keyBackspace(TimePoint at) {

@@ -661,6 +661,13 @@ class Stepper {
     textChanged();
   }
 
+  void on(const ev::EnterKey&) {
+    if (std::holds_alternative<flow::FindBooking>(s_.screen) ||
+        std::holds_alternative<flow::StaffUnlock>(s_.screen)) {
+      on(ev::Tap{Action::kSubmit, 0, {}});
+    }
+  }
+
   void on(const ev::ClearText&) {
     auto field = focusedField();
     if (field.text == nullptr) {

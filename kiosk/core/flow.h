@@ -344,6 +344,8 @@ struct KeyText {
   std::string text;
 };
 struct Backspace {};
+// Enter on a keyboard (not a scanner's): what the screen's submit button does.
+struct EnterKey {};
 struct ClearText {};
 // Replaces the focused field (a chosen common reason).
 struct SetText {
@@ -425,11 +427,11 @@ struct TestPagePrinted {
 }  // namespace ev
 
 using FlowEvent =
-    std::variant<ev::Tap, ev::KeyText, ev::Backspace, ev::ClearText, ev::SetText, ev::CodeScanned,
-                 ev::Tick, ev::Touch, ev::Evaluated, ev::BookingNotFound, ev::Committed,
-                 ev::PhotoUpdate, ev::BadgeUpdate, ev::StaffVerified, ev::SearchResults,
-                 ev::GuestLoaded, ev::StaffTaskDone, ev::FeedbackRecorded, ev::WorkFailed,
-                 ev::TestPagePrinted>;
+    std::variant<ev::Tap, ev::KeyText, ev::Backspace, ev::EnterKey, ev::ClearText, ev::SetText,
+                 ev::CodeScanned, ev::Tick, ev::Touch, ev::Evaluated, ev::BookingNotFound,
+                 ev::Committed, ev::PhotoUpdate, ev::BadgeUpdate, ev::StaffVerified,
+                 ev::SearchResults, ev::GuestLoaded, ev::StaffTaskDone, ev::FeedbackRecorded,
+                 ev::WorkFailed, ev::TestPagePrinted>;
 
 // ---------------------------------------------------------------------------------------
 // Effects: what the app must do.

@@ -516,6 +516,35 @@ TEST_F(FlowTest, FindBookingByCode) {
   EXPECT_EQ(eval->source, ScanSource::kTyped);
 }
 
+// A physical keyboard's Enter submits the field it typed into, as the button does.
+TEST_F(FlowTest, EnterKeySubmitsTheFocusedField) {
+  send(ev::EnterKey{});
+  EXPECT_EQ(screen(), "attract");
+  EXPECT_TRUE(effects.empty());
+  tap(Action::kFindBooking);
+  type("WLF-7K3Q");
+  send(ev::EnterKey{});
+  EXPECT_EQ(screen(), "checking");
+  const auto* eval = find<fx::EvaluateCode>(effects);
+  ASSERT_TRUE(eval);
+  EXPECT_EQ(eval->text, "WLF-7K3Q");
+
+  state = flow.initial(now);
+  tap(Action::kFindBooking);
+  tap(Action::kBookingByName);
+  type("zhang wei");
+  tap(Action::kFocusPhone);
+  type("5678");
+  send(ev::EnterKey{});
+  ASSERT_TRUE(find<fx::LookupBooking>(effects));
+
+  state = flow.initial(now);
+  tap(Action::kStaffEntry);
+  type("2468");
+  send(ev::EnterKey{});
+  ASSERT_TRUE(find<fx::VerifyStaffPin>(effects));
+}
+
 TEST_F(FlowTest, FindBookingRejectsMalformedCodesLocally) {
   tap(Action::kFindBooking);
   type("AB");

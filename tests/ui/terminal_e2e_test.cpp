@@ -13,6 +13,7 @@
 
 #include <cerrno>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -54,6 +55,10 @@ std::string readFile(const std::string& path) {
 
 bool haveXvfb() {
   return std::system("command -v xvfb-run >/dev/null 2>&1") == 0;
+}
+
+bool haveXdotool() {
+  return std::system("command -v xdotool >/dev/null 2>&1") == 0;
 }
 
 struct TerminalSetup {
@@ -178,7 +183,10 @@ class TerminalE2E : public ::testing::Test {
     fs::remove_all(r.shots);
     fs::create_directories(r.shots);
     std::ofstream(dir.file("run.script")) << "codes codes/codes.csv\n" << script;
-    std::vector<std::string> argv{"xvfb-run", "-a", "-s", "-screen 0 1920x1920x24"};
+    // The display's authorization file is ours, so that a test can send the display key
+    // events (xdotool) as the terminal's keyboard.
+    std::vector<std::string> argv{
+        "xvfb-run", "-a", "-f", dir.file("Xauthority"), "-s", "-screen 0 1920x1920x24"};
 #ifdef KIOSK_TERMINAL_PRELOAD
     argv.insert(argv.end(), {"env", std::string("LD_PRELOAD=") + KIOSK_TERMINAL_PRELOAD});
 #endif
@@ -665,6 +673,166 @@ TEST_F(TerminalE2E, ScanSwitchesToTheGuestsLanguage) {
   }
   EXPECT_EQ(languages, (std::vector<std::string>{"en", "en", "zh-CN"})) << r.dump();
   expectShots(r, {"english_guest", "spanish_guest_in_english", "chinese_guest"});
+}
+
+// A keyboard-wedge scanner (USB or Bluetooth) types the code as fast key presses and
+// Enter. Here real X key events (XTEST, through xdotool) go to the real terminal's window
+// on the Xvfb display it reports, at a scanner's pace: every key comes as a key-down and
+// a text event, as from the real device.
+class WedgeScanner : public TerminalE2E, public ::testing::WithParamInterface<int> {
+ protected:
+  // The script says `echo scan:<N>` and waits for the file scanned-<N>; the test types
+  // scans[N] (and Enter) into the window meanwhile.
+  KioskRun runWithScans(const std::string& script, const std::vector<std::string>& scans,
+                        int delayMs) {
+    std::string display;
+    std::string typingError;
+    auto r = run(script, TerminalSetup{}, [&](const json& line) {
+      if (line.value("event", "") == "ready") {
+        display = line.value("display", "");
+      }
+      const std::string text = line.value("text", "");
+      if (line.value("event", "") != "echo" || text.rfind("scan:", 0) != 0) {
+        return;
+      }
+      const auto n = static_cast<std::size_t>(std::stoi(text.substr(5)));
+      // One xdotool run: Return follows the last character at once, as from a scanner.
+      const auto typed = runCommand(
+          {"env", "DISPLAY=" + display, "XAUTHORITY=" + dir.file("Xauthority"), "xdotool", "type",
+           "--delay", std::to_string(delayMs), "--args", "1", scans.at(n), "key", "Return"},
+          dir.path());
+      if (display.empty() || typed.status != 0) {
+        typingError += "xdotool on '" + display + "': " + typed.err;
+      }
+      std::ofstream(dir.file("scanned-" + std::to_string(n)));
+    });
+    EXPECT_EQ(typingError, "");
+    return r;
+  }
+};
+
+TEST_P(WedgeScanner, BookingCodesAndTokensCheckIn) {
+  if (!haveXdotool()) {
+    GTEST_SKIP() << "xdotool is not installed (Debian package xdotool): no X key events";
+  }
+  const int delayMs = GetParam();
+  const std::string toAttract =
+      "wait-for confirm_identity 20\nclear-camera\ntap identity.not_me\nwait-for call_staff\n"
+      "tap call.dismiss\nwait-for attract\n";
+  const auto r = runWithScans(
+      // A booking code scanned at the attract screen.
+      "wait-for attract\necho scan:0\nwait-file scanned-0 30\n" + toAttract +
+          // A booking code scanned while the find-booking code field has the focus.
+          "tap attract.find_booking\nwait-for find_booking\necho scan:1\n"
+          "wait-file scanned-1 30\n" +
+          toAttract +
+          // A signed token at the attract screen, and the guest checks in.
+          "echo scan:2\nwait-file scanned-2 30\nwait-for confirm_identity 20\n"
+          "tap identity.yes\ntap photo.skip\ntap needs.confirm\nwait-for printing 30\n",
+      {"WLF-7K3Q", "WLF-8M2R", payloadOf("WLF-3F9B")}, delayMs);
+  ASSERT_EQ(r.status, 0) << r.dump();
+  std::vector<std::string> sources;
+  std::vector<std::string> guests;
+  for (const auto& s : r.events("state")) {
+    if (s["state"] == "checking") {
+      sources.push_back(s.value("source", ""));
+    } else if (s["state"] == "confirm_identity") {
+      guests.push_back(s.value("booking_code", ""));
+    }
+  }
+  EXPECT_EQ(sources, (std::vector<std::string>{"scanner", "scanner", "scanner"})) << r.dump();
+  EXPECT_EQ(guests, (std::vector<std::string>{"WLF-7K3Q", "WLF-8M2R", "WLF-3F9B"})) << r.dump();
+  const auto checkins = r.events("checkin");
+  ASSERT_EQ(checkins.size(), 1u) << r.dump();
+  EXPECT_EQ(checkins[0]["method"], "qr_code");
+  EXPECT_NE(report().find("accepted,WLF-3F9B"), std::string::npos);
+}
+
+INSTANTIATE_TEST_SUITE_P(KeyDelay, WedgeScanner, ::testing::Values(0, 4),
+                         [](const auto& p) { return std::to_string(p.param) + "ms"; });
+
+// A person typing on a keyboard is not a scanner: the keys go into the focused field, and
+// Enter submits it as the on-screen button does.
+TEST_F(WedgeScanner, TypedCodeAndEnterSubmitTheField) {
+  if (!haveXdotool()) {
+    GTEST_SKIP() << "xdotool is not installed (Debian package xdotool): no X key events";
+  }
+  const auto r = runWithScans(
+      "wait-for attract\ntap attract.find_booking\nwait-for find_booking\necho scan:0\n"
+      "wait-file scanned-0 30\nwait-for confirm_identity 20\n",
+      {"wlf-8m2r"}, 120);
+  ASSERT_EQ(r.status, 0) << r.dump();
+  const auto checking = r.lastState("checking");
+  ASSERT_TRUE(checking) << r.dump();
+  EXPECT_EQ((*checking)["source"], "typed");
+  EXPECT_EQ(r.lastState("confirm_identity").value()["booking_code"], "WLF-8M2R");
+}
+
+// Camera scans and wedge scans are compared on one clock: a code the camera read, shown
+// to the hand scanner once it has been out of the camera's view for a while, is a scan.
+TEST_F(TerminalE2E, WedgeScanOfACodeTheCameraSawEarlierCounts) {
+  const auto r =
+      run("wait-for attract\npresent-code WLF-7K3Q\nwait-for confirm_identity\n"
+          "clear-camera\ntap identity.not_me\nwait-for call_staff\ntap call.dismiss\n"
+          "wait-for attract\nsleep 3500\nwedge " +
+          payloadOf("WLF-7K3Q") + "\nwait-for confirm_identity 10\n");
+  ASSERT_EQ(r.status, 0) << r.dump();
+  std::vector<std::string> sources;
+  for (const auto& s : r.events("state")) {
+    if (s["state"] == "checking") {
+      sources.push_back(s.value("source", ""));
+    }
+  }
+  EXPECT_EQ(sources, (std::vector<std::string>{"camera", "scanner"})) << r.dump();
+}
+
+// "Find my booking" on a 100,000-guest roster holding 400 guests called 王伟 (pinyin
+// wangwei): the one whose phone ends in the typed digits is found, though 399 namesakes
+// come before them.
+TEST_F(TerminalE2E, FindByNameAndPhoneOnALargeRoster) {
+  std::ostringstream csv;
+  csv << "booking_code,name,company,category,language,phone\n";
+  int namesakes = 0;
+  char phone[32];
+  for (int i = 0; i < 100'000; ++i) {
+    if (i % 250 == 7) {
+      std::snprintf(phone, sizeof phone, "+86 139 0000 %04d", 1000 + 7 * namesakes++);
+      csv << "BIG-" << i << ",王伟,Acme,business,en," << phone << "\n";
+    } else {
+      std::snprintf(phone, sizeof phone, "138%08d", (i * 7919) % 100'000'000);
+      csv << "BIG-" << i << ",Guest " << i << ",Acme,business,en," << phone << "\n";
+    }
+  }
+  std::ofstream(dir.file("roster.csv")) << csv.str();
+  ctl({"guests", "import", "--db", db, dir.file("roster.csv")});
+  const auto r =
+      run("wait-for attract\ntap attract.find_booking\nwait-for find_booking\ntap find.mode.name\n"
+          "type wangwei\ntap find.field.phone\ntype 3793\ntap find.submit\n"
+          "wait-for confirm_identity 20\n");
+  ASSERT_EQ(r.status, 0) << r.dump();
+  EXPECT_EQ(r.lastState("confirm_identity").value()["booking_code"], "BIG-99757") << r.dump();
+}
+
+// A phone left in front of the camera after its guest's journey: the code stays in view
+// through the journey, the thank-you and the attract screen for longer than the old
+// repeat window, and does not start "welcome back" (nor log a refusal) again; the next
+// guest's code is read at once.
+TEST_F(TerminalE2E, PhoneLeftInFrontOfTheCameraDoesNotStartAgain) {
+  const auto r =
+      run("wait-for attract\npresent-code WLF-7K3Q\nwait-for confirm_identity\ntap identity.yes\n"
+          "tap photo.skip\ntap needs.confirm\nwait-for info 30\ntap info.done\nwait-for done\n"
+          "sleep 1000\ntap done.finish\nwait-for attract\nsleep 4000\nexpect attract\n"
+          "present-code WLF-8M2R\nwait-for confirm_identity 15\n");
+  ASSERT_EQ(r.status, 0) << r.dump();
+  std::vector<std::string> guests;
+  for (const auto& s : r.events("state")) {
+    if (s["state"] == "confirm_identity") {
+      guests.push_back(s.value("booking_code", ""));
+    }
+  }
+  EXPECT_EQ(guests, (std::vector<std::string>{"WLF-7K3Q", "WLF-8M2R"})) << r.dump();
+  EXPECT_TRUE(r.events("refusal").empty()) << r.dump();
+  EXPECT_EQ(r.events("checkin").size(), 1u) << r.dump();
 }
 
 // Every screen, in both languages and both orientations.
