@@ -502,14 +502,16 @@ class DataPartition {
 
 // The script for a fault in the middle of a journey: the test breaks the data partition
 // once the terminal is up ("broken"), the guest confirms and is told the terminal cannot
-// check them in, the test repairs it ("repaired"), the guest tries again and is in.
+// check them in, the test repairs it ("repaired"), the guest tries again and is in. The
+// guest shows the code again after a few seconds: a code that has not left the camera's
+// view for that long is still the same showing, not a new scan.
 std::string faultScript(const std::string& booking) {
   const std::string journey = "present-code " + booking +
                               "\nwait-for confirm_identity\nclear-camera\ntap identity.yes\n"
                               "tap photo.skip\ntap needs.confirm\n";
   return "wait-for attract\necho up\nwait-file broken 30\n" + journey +
          "wait-for failure 30\nsleep 300\nscreenshot failure\necho failure\n"
-         "wait-file repaired 30\ntap failure.dismiss\nwait-for attract\n" +
+         "wait-file repaired 30\ntap failure.dismiss\nwait-for attract\nsleep 3200\n" +
          journey + "wait-for printing 30\n";
 }
 
