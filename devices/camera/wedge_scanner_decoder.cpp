@@ -71,8 +71,11 @@ void WedgeScannerDecoder::onOtherKey(TimePoint /*at*/) {
 }
 
 bool WedgeScannerDecoder::assembling(TimePoint now) const {
-  // Several characters may go on after a pause; a single one is a person's key.
-  const Millis wait = codePoints_ >= 2 ? options_.maxPause : options_.maxGap;
+  // Characters that came at a scanner's pace so far may go on after a pause; anything
+  // else is shown to the person typing without waiting.
+  const bool scannerPace =
+      codePoints_ >= 2 && lastAt_ - firstAt_ <= options_.maxGap * static_cast<long>(codePoints_);
+  const Millis wait = scannerPace ? options_.maxPause : options_.maxGap;
   return !buffer_.empty() && now >= lastAt_ && now - lastAt_ <= wait;
 }
 

@@ -20,8 +20,9 @@ struct WedgeScannerOptions {
   std::size_t maxLength = 4096;
   // The longest pause inside one scan: key times are only as fine as the events they
   // come with (SDL stamps them once per frame, and a software-rendered frame can take
-  // 100 ms or more), and a busy machine can stall the sender for a moment.
-  Millis maxPause{300};
+  // 100 ms or more), and a busy machine can stall the sender for a moment. People's
+  // typing stays out by the average and the lone keys (below), not by this.
+  Millis maxPause{1000};
 };
 
 // Pure and clock-free: time comes with every event. One thread (the UI thread).

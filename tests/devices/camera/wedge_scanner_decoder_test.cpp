@@ -49,7 +49,7 @@ TEST(WedgeScannerDecoder, FastTypistJustOverTheGapIsNotAScan) {
 TEST(WedgeScannerDecoder, SlowEnterAfterAFastBurstIsNotAScan) {
   WedgeScannerDecoder wedge;
   const TimePoint last = type(wedge, "ABCDEFGH", kT0, Millis{3});
-  EXPECT_FALSE(wedge.onEnter(last + Millis{400}).has_value());
+  EXPECT_FALSE(wedge.onEnter(last + Millis{1500}).has_value());
 }
 
 TEST(WedgeScannerDecoder, ScanRightAfterHumanTypingStillReads) {
@@ -81,6 +81,18 @@ TEST(WedgeScannerDecoder, PausesInsideAScanFromSlowFramesStillRead) {
   const auto code = wedge.onEnter(t + Millis{120});
   ASSERT_TRUE(code.has_value());
   EXPECT_EQ(code->text, token);
+}
+
+// A busy machine stalled the sender right after the first characters.
+TEST(WedgeScannerDecoder, AStalledSenderStillReads) {
+  WedgeScannerDecoder wedge;
+  TimePoint t = type(wedge, "KT1", kT0, Millis{1});
+  t = type(wedge, ":ABCDEFGHIJKLMNOPQRSTUVWXYZ234567ABCDEFGHIJKLMNOPQRSTUVWXYZ", t + Millis{700},
+           Millis{1});
+  EXPECT_TRUE(wedge.assembling(t + Millis{500}));
+  const auto code = wedge.onEnter(t + Millis{1});
+  ASSERT_TRUE(code.has_value());
+  EXPECT_EQ(code->text.substr(0, 4), "KT1:");
 }
 
 TEST(WedgeScannerDecoder, QuickHumanKeysAroundPausesAreNotAScan) {
