@@ -515,6 +515,86 @@ Result<std::vector<Guest>> LocalStore::searchGuests(EventId eventId, std::string
   });
 }
 
+Result<std::vector<Guest>> LocalStore::findByNameAndPhoneTail(EventId eventId,
+                                                              std::string_view name,
+                                                              std::string_view phoneTail,
+                                                              std::size_t limit) {
+  // Above this many guests sharing the phone tail (placeholder numbers), the name is the
+  // narrower side.
+  constexpr std::int64_t kMaxTailGuests = 2000;
+  return guarded("finding a booking", [&] {
+    std::vector<Guest> guests;
+    const std::string tail = phoneTailKey(phoneTail);
+    std::vector<std::string> nameKeys;
+    for (auto& key : queryKeysFor(name)) {
+      // A name is never a phone tail: the digit forms of a query are not name keys.
+      if (!key.empty() && key.front() != '~') {
+        nameKeys.push_back(std::move(key));
+      }
+    }
+    if (tail.empty() || nameKeys.empty()) {
+      return guests;
+    }
+    std::vector<GuestId> ids;
+    const auto add = [&](GuestId id) {
+      if (ids.size() < limit && std::find(ids.begin(), ids.end(), id) == ids.end()) {
+        ids.push_back(id);
+      }
+    };
+    // The phone tail narrows most (four digits: about one guest in ten thousand): its
+    // guests come from the index with their keys, and the name is matched against those.
+    auto byTail = db_->prepare(
+        "SELECT p.guest_id, g.search_keys FROM guest_search p JOIN guests g ON g.event_id = "
+        "p.event_id AND g.guest_id = p.guest_id WHERE p.event_id = ?1 AND p.key >= ?2 AND "
+        "p.key < ?3 LIMIT ?4");
+    byTail.bind(1, eventId)
+        .bind(2, tail)
+        .bind(3, prefixUpperBound(tail))
+        .bind(4, kMaxTailGuests + 1);
+    std::int64_t tailGuests = 0;
+    while (byTail.step()) {
+      ++tailGuests;
+      const std::string keys = "\n" + byTail.columnText(1);
+      for (const auto& key : nameKeys) {
+        if (keys.find("\n" + key) != std::string::npos) {
+          add(static_cast<GuestId>(byTail.columnInt(0)));
+        }
+      }
+    }
+    byTail.reset();
+    if (tailGuests > kMaxTailGuests) {
+      // Both parts are prefix ranges of the (event_id, key, guest_id) primary key: the
+      // tail's guests are collected once, the name range is walked checking against them.
+      ids.clear();
+      auto both = db_->prepare(
+          "SELECT DISTINCT n.guest_id FROM guest_search n WHERE n.event_id = ?1 AND n.key >= ?2 "
+          "AND n.key < ?3 AND n.guest_id IN (SELECT p.guest_id FROM guest_search p WHERE "
+          "p.event_id = ?1 AND p.key >= ?4 AND p.key < ?5) LIMIT ?6");
+      for (const auto& key : nameKeys) {
+        both.bind(1, eventId)
+            .bind(2, key)
+            .bind(3, prefixUpperBound(key))
+            .bind(4, tail)
+            .bind(5, prefixUpperBound(tail))
+            .bind(6, static_cast<std::int64_t>(limit));
+        while (both.step()) {
+          add(static_cast<GuestId>(both.columnInt(0)));
+        }
+        both.reset();
+      }
+    }
+    for (const GuestId id : ids) {
+      auto row = db_->prepare(
+          sql("SELECT ", kGuestColumns, " FROM guests WHERE event_id = ?1 AND guest_id = ?2"));
+      row.bind(1, eventId).bind(2, id);
+      if (row.step()) {
+        guests.push_back(readGuest(row));
+      }
+    }
+    return guests;
+  });
+}
+
 Result<std::optional<Guest>> LocalStore::findGuest(EventId eventId, GuestId guestId) {
   return guarded("reading guest", [&] {
     auto s = db_->prepare(

@@ -111,6 +111,13 @@ class LocalStore final : public RosterReader, public CheckinLedger {
   // Staff search by name, pinyin, initials, phone tail or booking code (prefix match).
   Result<std::vector<Guest>> searchGuests(EventId eventId, std::string_view query,
                                           std::size_t limit);
+  // A guest finding their own booking: guests whose name (or its pinyin, initials, a
+  // later word) starts with `name` AND whose phone number ends with the digits of
+  // `phoneTail`, both asked of the search index in one query, so that hundreds of guests
+  // of a common name on a large roster cannot push the right one out of a first page.
+  // At most `limit`; empty when either part has nothing to look up.
+  Result<std::vector<Guest>> findByNameAndPhoneTail(EventId eventId, std::string_view name,
+                                                    std::string_view phoneTail, std::size_t limit);
 
   // --- RosterReader ---
   Result<std::optional<Event>> findEvent(EventId eventId) override;

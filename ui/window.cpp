@@ -7,10 +7,81 @@
 #include <cairo.h>
 #include <imgui.h>
 
+#include <algorithm>
 #include <cstring>
 #include <filesystem>
 
+#include "kiosk/core/encoding.h"
+#include "ui/x11_key_time.h"
+
 namespace kiosk::ui {
+
+namespace {
+
+// Puts the X server's key times on SDL's ticks. Both count milliseconds of the same
+// monotonic clock from different starts; SDL reads an event some time after the server
+// stamped it, so the smallest difference seen is the offset. A jump of more than a few
+// seconds (the server's 32-bit time wrapped, another server) starts over. A better
+// offset found in the middle of a burst must not move a key before the one typed before
+// it (the scanner decoder takes that for a new burst), so times never go backwards, and
+// never beyond the time they are read at.
+class ServerKeyClock {
+ public:
+  std::uint32_t toTicks(std::uint32_t serverMillis, std::uint32_t nowTicks) {
+    const std::int64_t offset = static_cast<std::int64_t>(nowTicks) - serverMillis;
+    if (!offset_ || offset < *offset_ || offset - *offset_ > 10000) {
+      offset_ = offset;
+    }
+    std::int64_t t = serverMillis + *offset_;
+    if (last_ && *last_ <= nowTicks) {
+      t = std::max<std::int64_t>(t, *last_);
+    }
+    t = std::clamp<std::int64_t>(t, 0, nowTicks);
+    last_ = static_cast<std::uint32_t>(t);
+    return *last_;
+  }
+
+ private:
+  std::optional<std::int64_t> offset_;
+  std::optional<std::uint32_t> last_;
+};
+
+// What a key-down means to the terminal. Keys that type a character are left to the
+// text event that follows (a scanner's burst is all such keys); modifiers are nothing
+// by themselves. nullopt: not reported.
+std::optional<KeyInput::Kind> keyDownKind(SDL_Keycode sym, Uint16 mod) {
+  switch (sym) {
+    case SDLK_RETURN:
+    case SDLK_KP_ENTER:
+      return KeyInput::Kind::kEnter;
+    case SDLK_BACKSPACE:
+      return KeyInput::Kind::kBackspace;
+    case SDLK_LSHIFT:
+    case SDLK_RSHIFT:
+    case SDLK_LCTRL:
+    case SDLK_RCTRL:
+    case SDLK_LALT:
+    case SDLK_RALT:
+    case SDLK_LGUI:
+    case SDLK_RGUI:
+    case SDLK_CAPSLOCK:
+    case SDLK_NUMLOCKCLEAR:
+    case SDLK_SCROLLLOCK:
+    case SDLK_MODE:
+      return std::nullopt;
+    default:
+      break;
+  }
+  const bool command = (mod & (KMOD_CTRL | KMOD_LALT | KMOD_GUI)) != 0;
+  const bool character = sym >= 0x20 && sym != SDLK_DELETE && (sym & SDLK_SCANCODE_MASK) == 0;
+  const bool keypadCharacter = sym >= SDLK_KP_DIVIDE && sym <= SDLK_KP_PERIOD;
+  if (!command && (character || keypadCharacter)) {
+    return std::nullopt;
+  }
+  return KeyInput::Kind::kOther;
+}
+
+}  // namespace
 
 struct Window::Impl {
   SDL_Window* window = nullptr;
@@ -18,6 +89,7 @@ struct Window::Impl {
   ImGuiContext* imgui = nullptr;
   bool sdlBackend = false;
   bool glBackend = false;
+  ServerKeyClock keyClock;
   ~Impl() {
     if (glBackend) {
       ImGui_ImplOpenGL3_Shutdown();
@@ -84,6 +156,8 @@ Result<std::unique_ptr<Window>> Window::open(const WindowOptions& options) {
     SDL_ShowCursor(SDL_DISABLE);
   }
   SDL_StartTextInput();
+  // The X server's KeyPress events carry each key's real time (see x11_key_time.h).
+  SDL_EventState(SDL_SYSWMEVENT, SDL_ENABLE);
 
   IMGUI_CHECKVERSION();
   impl.imgui = ImGui::CreateContext();
@@ -116,10 +190,23 @@ Window::~Window() = default;
 PolledInput Window::poll() {
   PolledInput in;
   SDL_Event e;
+  // The server time of the X key press being delivered: SDL sends its window-system
+  // event just before the key-down and text events it makes of it.
+  // (-1: none; a plain value because GCC 12 sees a maybe-uninitialized optional here.)
+  std::int64_t pressedAt = -1;
+  const auto keyTime = [&](std::uint32_t sdlTimestamp) {
+    return pressedAt >= 0 ? static_cast<std::uint32_t>(pressedAt) : sdlTimestamp;
+  };
   while (SDL_PollEvent(&e) != 0) {
     switch (e.type) {
       case SDL_QUIT:
         in.quitRequested = true;
+        break;
+      case SDL_SYSWMEVENT:
+        pressedAt = -1;
+        if (const auto server = x11KeyPressTime(e)) {
+          pressedAt = impl_->keyClock.toTicks(*server, SDL_GetTicks());
+        }
         break;
       case SDL_WINDOWEVENT:
         if (e.window.event == SDL_WINDOWEVENT_CLOSE) {
@@ -129,16 +216,15 @@ PolledInput Window::poll() {
         }
         break;
       case SDL_TEXTINPUT:
-        in.keys.push_back({KeyInput::Kind::kText, e.text.text, e.text.timestamp});
+        in.keys.push_back({KeyInput::Kind::kText, e.text.text, keyTime(e.text.timestamp)});
         break;
       case SDL_KEYDOWN:
-        if (e.key.keysym.sym == SDLK_RETURN || e.key.keysym.sym == SDLK_KP_ENTER) {
-          in.keys.push_back({KeyInput::Kind::kEnter, "", e.key.timestamp});
-        } else if (e.key.keysym.sym == SDLK_BACKSPACE) {
-          in.keys.push_back({KeyInput::Kind::kBackspace, "", e.key.timestamp});
-        } else if (e.key.keysym.sym != SDLK_LSHIFT && e.key.keysym.sym != SDLK_RSHIFT) {
-          in.keys.push_back({KeyInput::Kind::kOther, "", e.key.timestamp});
+        if (const auto kind = keyDownKind(e.key.keysym.sym, e.key.keysym.mod)) {
+          in.keys.push_back({*kind, "", keyTime(e.key.timestamp)});
         }
+        break;
+      case SDL_KEYUP:
+        pressedAt = -1;
         break;
       case SDL_MOUSEBUTTONDOWN:
       case SDL_MOUSEBUTTONUP:
@@ -155,6 +241,45 @@ PolledInput Window::poll() {
     }
   }
   return in;
+}
+
+void Window::typeKeys(const std::string& text, bool enter) {
+  const auto push = [](SDL_Event e) {
+    e.common.timestamp = SDL_GetTicks();
+    SDL_PushEvent(&e);
+  };
+  const auto key = [&](SDL_Keycode sym, Uint16 mod, bool down) {
+    SDL_Event e{};
+    e.type = down ? SDL_KEYDOWN : SDL_KEYUP;
+    e.key.state = down ? SDL_PRESSED : SDL_RELEASED;
+    e.key.keysym.sym = sym;
+    e.key.keysym.scancode = SDL_GetScancodeFromKey(sym);
+    e.key.keysym.mod = mod;
+    push(e);
+  };
+  std::size_t at = 0;
+  while (at < text.size()) {
+    const std::size_t start = at;
+    const std::int32_t cp = nextCodePoint(text, at);
+    if (cp <= 0) {
+      continue;  // not a character (ill-formed UTF-8): no key types it
+    }
+    // A letter's key is its lower case; capitals come with Shift, as from a scanner.
+    const bool upper = cp >= 'A' && cp <= 'Z';
+    const auto sym = static_cast<SDL_Keycode>(upper ? cp - 'A' + 'a' : cp);
+    const Uint16 mod = upper ? KMOD_LSHIFT : KMOD_NONE;
+    key(sym, mod, true);
+    SDL_Event t{};
+    t.type = SDL_TEXTINPUT;
+    const std::string utf8 = text.substr(start, at - start);
+    std::memcpy(t.text.text, utf8.data(), std::min(utf8.size(), sizeof t.text.text - 1));
+    push(t);
+    key(sym, mod, false);
+  }
+  if (enter) {
+    key(SDLK_RETURN, KMOD_NONE, true);
+    key(SDLK_RETURN, KMOD_NONE, false);
+  }
 }
 
 void Window::beginFrame(const std::optional<PointerOverride>& pointer) {

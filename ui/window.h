@@ -34,7 +34,9 @@ struct WindowOptions {
 };
 
 // Keyboard input as the terminal needs it: text (physical keyboard or a keyboard-wedge
-// scanner) and the few keys that matter, with SDL's millisecond timestamps.
+// scanner) and the few keys that matter, in milliseconds of ticks(). A key that types
+// text arrives once, as kText (its key-down is not reported again as kOther); modifier
+// keys (Shift, which scanners press for capitals) are not reported at all.
 struct KeyInput {
   enum class Kind { kText, kEnter, kBackspace, kOther };
   Kind kind = Kind::kOther;
@@ -66,6 +68,11 @@ class Window {
   Window& operator=(const Window&) = delete;
 
   PolledInput poll();
+
+  // Queues the keystrokes of `text` (key-down, text, key-up for each character) and, with
+  // `enter`, a press of Return, as a keyboard-wedge scanner types them: the next poll()
+  // reports them exactly as it reports real keys. For scripted runs.
+  void typeKeys(const std::string& text, bool enter);
 
   // Starts an ImGui frame; `pointer` replaces the mouse for this frame when given.
   void beginFrame(const std::optional<PointerOverride>& pointer);

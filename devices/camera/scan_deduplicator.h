@@ -9,19 +9,21 @@
 
 namespace kiosk::devices {
 
-// Remembers which texts were accepted and when. A text accepted at t is refused until
-// t + window, whichever input (camera, wedge scanner) it comes from; the window counts
-// from the accepted report, so a code held in view is reported again once per window.
+// Remembers which texts were seen and when. A text is accepted when it has not been
+// seen for the window, whichever input (camera, wedge scanner) it comes from; every
+// sighting, accepted or not, restarts its window. A code held in view is therefore
+// reported once, and again only after it has left the view for the window: a phone left
+// in front of the camera after its guest's journey does not start the journey again.
 //
 // Any thread (internally locked; calls are short). Time comes in as arguments (the
-// scan's own time), so tests need no clock. Default window: 3 s. Memory: texts older
-// than the window are forgotten on the next call.
+// scan's own time, on one clock for every input), so tests need no clock. Default
+// window: 3 s. Memory: texts not seen for the window are forgotten on the next call.
 class ScanDeduplicator {
  public:
   explicit ScanDeduplicator(Millis window = Millis{3000}) : window_(window) {}
 
-  // True when `text` should count as a new scan at `at` (and records it); false when it
-  // repeats a scan accepted less than the window ago.
+  // True when `text` should count as a new scan at `at`; false when it was seen less than
+  // the window ago. Records the sighting either way.
   bool accept(const std::string& text, TimePoint at);
 
   // Forget everything (after the flow resets, for instance).
@@ -34,7 +36,7 @@ class ScanDeduplicator {
 
   Millis window_;
   std::mutex mutex_;
-  std::map<std::string, TimePoint, std::less<>> lastAccepted_;
+  std::map<std::string, TimePoint, std::less<>> lastSeen_;
 };
 
 }  // namespace kiosk::devices

@@ -17,8 +17,8 @@ namespace kiosk::devices {
 
 struct ScanPipelineOptions {
   FrameDecoderOptions decoder;
-  // The same text is reported at most once per window (ignored when a shared
-  // ScanDeduplicator is passed in: its window applies).
+  // A text is reported again only after it was out of view this long (ignored when a
+  // shared ScanDeduplicator is passed in: its window applies).
   Millis repeatWindow{3000};
   // Preview frames are shrunk to at most this width for the screen; 0 = full size.
   int previewMaxWidth = 640;

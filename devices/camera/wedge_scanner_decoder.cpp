@@ -19,15 +19,29 @@ void WedgeScannerDecoder::onText(std::string_view utf8, TimePoint at) {
   if (utf8.empty()) {
     return;
   }
-  if (!buffer_.empty() && (at - lastAt_ > options_.maxGap || at < lastAt_)) {
-    reset();
+  if (!buffer_.empty() || overflow_) {
+    const auto gap = at - lastAt_;
+    if (at < lastAt_ || gap > options_.maxPause) {
+      reset();
+    } else if (gap > options_.maxGap) {
+      // A pause: the run before it was a scanner's only if it had several characters.
+      if (runCodePoints_ < 2) {
+        reset();
+      }
+      runCodePoints_ = 0;
+    }
+  }
+  if (buffer_.empty() && !overflow_) {
+    firstAt_ = at;
   }
   lastAt_ = at;
+  const std::size_t n = countCodePoints(utf8);
+  runCodePoints_ += n;
   if (overflow_) {
     return;
   }
   buffer_.append(utf8);
-  codePoints_ += countCodePoints(utf8);
+  codePoints_ += n;
   if (codePoints_ > options_.maxLength) {
     // Longer than any code: a stuck key or a pasted text. Ignore until the burst ends.
     buffer_.clear();
@@ -38,8 +52,11 @@ void WedgeScannerDecoder::onText(std::string_view utf8, TimePoint at) {
 
 std::optional<ScannedCode> WedgeScannerDecoder::onEnter(TimePoint at) {
   std::optional<ScannedCode> code;
-  const bool inBurst = !buffer_.empty() && at >= lastAt_ && at - lastAt_ <= options_.maxGap;
-  if (inBurst && !overflow_ && codePoints_ >= options_.minLength) {
+  const auto gap = at - lastAt_;
+  const bool inBurst = !buffer_.empty() && at >= lastAt_ && gap <= options_.maxPause &&
+                       (runCodePoints_ >= 2 || gap <= options_.maxGap);
+  const bool fast = at - firstAt_ <= options_.maxGap * static_cast<long>(codePoints_);
+  if (inBurst && fast && !overflow_ && codePoints_ >= options_.minLength) {
     code = ScannedCode{};
     code->text = buffer_;
     code->source = ScanSource::kWedgeScanner;
@@ -54,12 +71,18 @@ void WedgeScannerDecoder::onOtherKey(TimePoint /*at*/) {
 }
 
 bool WedgeScannerDecoder::assembling(TimePoint now) const {
-  return !buffer_.empty() && now >= lastAt_ && now - lastAt_ <= options_.maxGap;
+  // Characters that came at a scanner's pace so far may go on after a pause; anything
+  // else is shown to the person typing without waiting.
+  const bool scannerPace =
+      codePoints_ >= 2 && lastAt_ - firstAt_ <= options_.maxGap * static_cast<long>(codePoints_);
+  const Millis wait = scannerPace ? options_.maxPause : options_.maxGap;
+  return !buffer_.empty() && now >= lastAt_ && now - lastAt_ <= wait;
 }
 
 void WedgeScannerDecoder::reset() {
   buffer_.clear();
   codePoints_ = 0;
+  runCodePoints_ = 0;
   overflow_ = false;
 }
 

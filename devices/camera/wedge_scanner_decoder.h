@@ -15,15 +15,23 @@ namespace kiosk::devices {
 
 struct WedgeScannerOptions {
   // A scanner types a character every few milliseconds; people take 100 ms or more.
-  Millis maxGap{50};          // between two characters, and from the last one to Enter
+  Millis maxGap{50};          // between two characters of a run, and on average in a scan
   std::size_t minLength = 4;  // characters (code points); shorter bursts are keyboard noise
   std::size_t maxLength = 4096;
+  // The longest pause inside one scan: key times are only as fine as the events they
+  // come with (SDL stamps them once per frame, and a software-rendered frame can take
+  // 100 ms or more), and a busy machine can stall the sender for a moment. People's
+  // typing stays out by the average and the lone keys (below), not by this.
+  Millis maxPause{1000};
 };
 
 // Pure and clock-free: time comes with every event. One thread (the UI thread).
-// A burst of characters, each at most `maxGap` after the previous one, ended by Enter
-// at most `maxGap` after the last character, is a scan. A slower gap starts a new
-// burst, so human typing never becomes a scan and a scan right after typing still is.
+// Characters at most `maxGap` apart form a run. A scan is Enter after one or more runs
+// of at least two characters each, joined by pauses of at most `maxPause`, with Enter at
+// most `maxPause` after the last character and at most `maxGap` per character on
+// average from the first character to Enter. A character alone between two pauses is a
+// person's key and ends what came before, so human typing never becomes a scan and a
+// scan right after typing still is.
 class WedgeScannerDecoder {
  public:
   explicit WedgeScannerDecoder(WedgeScannerOptions options = {}) : options_(options) {}
@@ -48,6 +56,8 @@ class WedgeScannerDecoder {
   WedgeScannerOptions options_;
   std::string buffer_;
   std::size_t codePoints_ = 0;
+  std::size_t runCodePoints_ = 0;  // of the run the last character belongs to
+  TimePoint firstAt_{};
   TimePoint lastAt_{};
   bool overflow_ = false;
 };

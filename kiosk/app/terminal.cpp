@@ -254,6 +254,9 @@ struct LoopParts {
   StoreWorker& worker;
   devices::SyntheticSource* synthetic = nullptr;
   ManualClock* manualClock = nullptr;
+  // The devices' clock: camera frames carry its time, and keys are put on it too, so
+  // that the scan deduplicator compares the two kinds of scan on one clock.
+  const Clock& deviceClock;
   SystemdNotifier& notifier;
   DeviceHealthBoard& health;
   std::string screenshots;
@@ -282,7 +285,7 @@ class Loop final : public ScriptHost {
         break;
       }
       for (const auto& k : input.keys) {
-        const TimePoint at = fromUnixMillis(k.atMillis);
+        const TimePoint at = keyTime(k.atMillis);
         switch (k.kind) {
           case ui::KeyInput::Kind::kText:
             p_.controller.keyText(k.text, at);
@@ -301,7 +304,7 @@ class Loop final : public ScriptHost {
       if (input.touched) {
         p_.controller.apply(ev::Touch{});
       }
-      p_.controller.flushKeys(fromUnixMillis(p_.window.ticks()));
+      p_.controller.flushKeys(p_.deviceClock.now());
       p_.controller.poll();
 
       if (p_.script && !finishing) {
@@ -382,7 +385,8 @@ class Loop final : public ScriptHost {
                                   {"renderer", p_.window.rendererName()},
                                   {"width", p_.window.width()},
                                   {"height", p_.window.height()},
-                                  {"font_atlas_ms", p_.ui.fontBuildMillis()}}));
+                                  {"font_atlas_ms", p_.ui.fontBuildMillis()},
+                                  {"display", displayName()}}));
       }
       p_.notifier.watchdogTick(SteadyClock::now());
       if (finishing || p_.controller.quitRequested()) {
@@ -403,6 +407,18 @@ class Loop final : public ScriptHost {
       std::cerr << "kiosk: script: " << p_.script->error() << "\n";
     }
     return status;
+  }
+
+  // A key's time (the window's milliseconds) on the devices' clock.
+  TimePoint keyTime(std::uint32_t atMillis) const {
+    const auto age = static_cast<std::int32_t>(p_.window.ticks() - atMillis);
+    return p_.deviceClock.now() - Millis(std::max(0, age));
+  }
+
+  // The X display the window is on (tests send it key events); empty elsewhere.
+  static std::string displayName() {
+    const char* display = std::getenv("DISPLAY");
+    return display != nullptr ? display : "";
   }
 
   // --- ScriptHost ---
@@ -452,15 +468,8 @@ class Loop final : public ScriptHost {
     p_.synthetic->clear();
     return okStatus();
   }
-  void wedge(const std::string& text) override {
-    // A scanner types a character every few milliseconds, then Enter.
-    std::uint32_t t = p_.window.ticks();
-    for (char c : text) {
-      p_.controller.keyText(std::string(1, c), fromUnixMillis(t));
-      t += 4;
-    }
-    p_.controller.keyEnter(fromUnixMillis(t + 4));
-  }
+  // Through the window's input path, as a real scanner's keys come.
+  void wedge(const std::string& text) override { p_.window.typeKeys(text, true); }
   Status advance(Millis by) override {
     if (p_.manualClock == nullptr) {
       return makeError(ErrorKind::kInvalidInput,
@@ -829,6 +838,7 @@ int runTerminal(const TerminalOptions& options) {
                       worker,
                       synthetic,
                       manualClock ? &*manualClock : nullptr,
+                      systemClock,
                       notifier,
                       health,
                       options.screenshots,

@@ -14,7 +14,6 @@
 #include "kiosk/core/ids.h"
 #include "kiosk/core/local_time.h"
 #include "kiosk/core/staff.h"
-#include "kiosk/core/text_search.h"
 
 namespace kiosk::app {
 
@@ -208,6 +207,10 @@ void TerminalController::apply(const FlowEvent& event) {
       j["returning"] = i->returning;
       j["reprints_left"] = i->reprintsLeft;
       j["badge"] = toString(i->badge.stage);
+    } else if (const auto* who = std::get_if<flow::ConfirmIdentity>(&state_.screen)) {
+      j["returning"] = who->decision.outcome == ScanOutcome::kAlreadyCheckedIn;
+    } else if (const auto* c = std::get_if<flow::Checking>(&state_.screen)) {
+      j["source"] = toString(c->source);
     } else if (const auto* p = std::get_if<flow::Printing>(&state_.screen)) {
       j["reprint"] = p->badge.reprint;
     } else if (const auto* f = std::get_if<flow::Failure>(&state_.screen)) {
@@ -270,23 +273,17 @@ void TerminalController::run(const FlowEffect& effect) {
           },
           [&](const fx::LookupBooking& e) {
             worker.post([name = e.name, tail = e.phoneTail](WorkerContext& c, auto& out) {
-              auto found = c.store.searchGuests(c.event.id, name, 50);
-              if (!found) {
-                out.push_back(FlowEvent{ev::WorkFailed{"lookup", found.error()}});
+              // Two are enough to know the answer is not one guest.
+              auto matches = c.store.findByNameAndPhoneTail(c.event.id, name, tail, 2);
+              if (!matches) {
+                out.push_back(FlowEvent{ev::WorkFailed{"lookup", matches.error()}});
                 return;
               }
-              const std::string want = phoneTailKey(tail);
-              std::vector<const Guest*> matches;
-              for (const auto& g : *found) {
-                if (!want.empty() && phoneTailKey(g.phone).rfind(want, 0) == 0) {
-                  matches.push_back(&g);
-                }
-              }
-              if (matches.size() != 1) {
+              if (matches->size() != 1) {
                 out.push_back(FlowEvent{ev::BookingNotFound{}});
                 return;
               }
-              auto d = c.service.evaluate(matches.front()->bookingCode, ScanSource::kTyped);
+              auto d = c.service.evaluate(matches->front().bookingCode, ScanSource::kTyped);
               if (!d) {
                 out.push_back(FlowEvent{ev::WorkFailed{"evaluate", d.error()}});
                 return;
@@ -725,6 +722,7 @@ void TerminalController::keyEnter(TimePoint at) {
     return;
   }
   flushKeys(at + std::chrono::hours(1));
+  apply(ev::EnterKey{});
 }
 
 void TerminalController::keyBackspace(TimePoint at) {

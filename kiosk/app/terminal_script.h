@@ -8,7 +8,8 @@
 //   face [X Y WIDTH]        a drawn face stands in front of the camera
 //   light GAIN              scene brightness (1 = normal)
 //   clear-camera            the empty lobby
-//   wedge TEXT              a keyboard-wedge scanner types TEXT and Enter
+//   wedge TEXT              a keyboard-wedge scanner types TEXT and Enter (key events
+//                           through the window, as from the real device)
 //   tap NAME [SECONDS]      presses the named control (waits for it to appear)
 //   type TEXT               taps the on-screen keyboard's keys
 //   key backspace|clear     the keyboard's special keys

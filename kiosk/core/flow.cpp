@@ -433,14 +433,10 @@ class Stepper {
         cue(Cue::kSuccess);
         return;
       case ScanOutcome::kAlreadyCheckedIn: {
+        // Recorded now, whoever turns out to be holding the code.
         emit(fx::RecordRefusal{d});
-        flow::Info info;
-        info.badge.guestId = guestIdOf(d);
-        info.decision = std::move(d);
-        info.returning = true;
-        info.reprintsLeft = flow_.reprintsLeft(e.selfReprintsUsed);
-        go(std::move(info));
-        cue(Cue::kAttention);
+        go(flow::ConfirmIdentity{std::move(d), flow_.reprintsLeft(e.selfReprintsUsed)});
+        cue(Cue::kSuccess);
         return;
       }
       default:
@@ -669,6 +665,13 @@ class Stepper {
     textChanged();
   }
 
+  void on(const ev::EnterKey&) {
+    if (std::holds_alternative<flow::FindBooking>(s_.screen) ||
+        std::holds_alternative<flow::StaffUnlock>(s_.screen)) {
+      on(ev::Tap{Action::kSubmit, 0, {}});
+    }
+  }
+
   void on(const ev::ClearText&) {
     auto field = focusedField();
     if (field.text == nullptr) {
@@ -811,7 +814,17 @@ class Stepper {
   void tap(flow::ConfirmIdentity& c, const ev::Tap& t) {
     switch (t.action) {
       case Action::kConfirmIdentity:
-        enterPhotoOrNeeds(std::move(c.decision));
+        if (c.decision.outcome == ScanOutcome::kAlreadyCheckedIn) {
+          flow::Info info;
+          info.badge.guestId = guestIdOf(c.decision);
+          info.decision = std::move(c.decision);
+          info.returning = true;
+          info.reprintsLeft = c.reprintsLeft;
+          go(std::move(info));
+          cue(Cue::kAttention);
+        } else {
+          enterPhotoOrNeeds(std::move(c.decision));
+        }
         break;
       case Action::kNotMe: {
         flow::CallStaff call{CallReason::kNotMe, std::move(c.decision)};

@@ -137,8 +137,13 @@ struct Checking {
   ScanSource source = ScanSource::kCamera;
 };
 
+// "Is this you?" before anything else about the guest is shown: for a first check-in,
+// and for a code already used (decision.outcome kAlreadyCheckedIn), whose room, travel
+// and reprint wait behind the confirmation, since a photo of someone's invitation is not
+// that someone.
 struct ConfirmIdentity {
   ScanDecision decision;
+  int reprintsLeft = 0;  // a returning guest's self-reprints, for the information screen
 };
 
 struct Photo {
@@ -339,6 +344,8 @@ struct KeyText {
   std::string text;
 };
 struct Backspace {};
+// Enter on a keyboard (not a scanner's): what the screen's submit button does.
+struct EnterKey {};
 struct ClearText {};
 // Replaces the focused field (a chosen common reason).
 struct SetText {
@@ -420,11 +427,11 @@ struct TestPagePrinted {
 }  // namespace ev
 
 using FlowEvent =
-    std::variant<ev::Tap, ev::KeyText, ev::Backspace, ev::ClearText, ev::SetText, ev::CodeScanned,
-                 ev::Tick, ev::Touch, ev::Evaluated, ev::BookingNotFound, ev::Committed,
-                 ev::PhotoUpdate, ev::BadgeUpdate, ev::StaffVerified, ev::SearchResults,
-                 ev::GuestLoaded, ev::StaffTaskDone, ev::FeedbackRecorded, ev::WorkFailed,
-                 ev::TestPagePrinted>;
+    std::variant<ev::Tap, ev::KeyText, ev::Backspace, ev::EnterKey, ev::ClearText, ev::SetText,
+                 ev::CodeScanned, ev::Tick, ev::Touch, ev::Evaluated, ev::BookingNotFound,
+                 ev::Committed, ev::PhotoUpdate, ev::BadgeUpdate, ev::StaffVerified,
+                 ev::SearchResults, ev::GuestLoaded, ev::StaffTaskDone, ev::FeedbackRecorded,
+                 ev::WorkFailed, ev::TestPagePrinted>;
 
 // ---------------------------------------------------------------------------------------
 // Effects: what the app must do.

@@ -302,8 +302,11 @@ TEST_F(FlowTest, TheSameRefusedCodeStillInViewIsNotANewScan) {
 TEST_F(FlowTest, AlreadyCheckedInShowsInfoAndAllowsLimitedReprints) {
   send(ev::CodeScanned{"X", ScanSource::kCamera});
   send(ev::Evaluated{decision(ScanOutcome::kAlreadyCheckedIn), 0});
-  EXPECT_EQ(screen(), "info");
   ASSERT_TRUE(find<fx::RecordRefusal>(effects)) << "a repeat scan is recorded too";
+  EXPECT_EQ(screen(), "confirm_identity");
+  tap(Action::kConfirmIdentity);
+  EXPECT_EQ(screen(), "info");
+  EXPECT_FALSE(has<fx::RecordRefusal>(effects)) << "recorded once, at the scan";
   auto& info = std::get<flow::Info>(state.screen);
   EXPECT_TRUE(info.returning);
   EXPECT_EQ(info.reprintsLeft, 1);
@@ -322,7 +325,36 @@ TEST_F(FlowTest, AlreadyCheckedInShowsInfoAndAllowsLimitedReprints) {
   state = flow.initial(now);
   send(ev::CodeScanned{"X", ScanSource::kCamera});
   send(ev::Evaluated{decision(ScanOutcome::kAlreadyCheckedIn), 1});
+  tap(Action::kConfirmIdentity);
   EXPECT_EQ(std::get<flow::Info>(state.screen).reprintsLeft, 0);
+}
+
+// A code is not a key to someone's room: whoever shows an already used code (a photo of
+// an invitation will do) is asked "Is this you?" first, and sees nothing of the stay,
+// the travel or the badge photo before confirming.
+TEST_F(FlowTest, AlreadyUsedCodeAsksWhoItIsBeforeShowingAnything) {
+  send(ev::CodeScanned{"X", ScanSource::kCamera});
+  send(ev::Evaluated{decision(ScanOutcome::kAlreadyCheckedIn), 0});
+  EXPECT_EQ(screen(), "confirm_identity");
+  EXPECT_FALSE(has<fx::PrintBadge>(effects));
+  EXPECT_EQ(std::get<flow::ConfirmIdentity>(state.screen).decision.outcome,
+            ScanOutcome::kAlreadyCheckedIn);
+  // No reprint from here.
+  tap(Action::kReprint);
+  EXPECT_EQ(screen(), "confirm_identity");
+  EXPECT_FALSE(has<fx::PrintBadge>(effects));
+  // Not them: staff are called, the details stay hidden.
+  tap(Action::kNotMe);
+  EXPECT_EQ(screen(), "call_staff");
+  EXPECT_EQ(std::get<flow::CallStaff>(state.screen).reason, CallReason::kNotMe);
+
+  // Walking away from the question: back to attract with nothing kept.
+  state = flow.initial(now);
+  send(ev::CodeScanned{"X", ScanSource::kCamera});
+  send(ev::Evaluated{decision(ScanOutcome::kAlreadyCheckedIn), 0});
+  wait(seconds(31));
+  EXPECT_EQ(screen(), "attract");
+  EXPECT_FALSE(holdsPersonalData(state));
 }
 
 TEST_F(FlowTest, CheckedInElsewhereMeanwhileBecomesAlreadyCheckedIn) {
@@ -500,6 +532,35 @@ TEST_F(FlowTest, FindBookingByCode) {
   ASSERT_TRUE(eval);
   EXPECT_EQ(eval->text, "WLF-7K3Q");
   EXPECT_EQ(eval->source, ScanSource::kTyped);
+}
+
+// A physical keyboard's Enter submits the field it typed into, as the button does.
+TEST_F(FlowTest, EnterKeySubmitsTheFocusedField) {
+  send(ev::EnterKey{});
+  EXPECT_EQ(screen(), "attract");
+  EXPECT_TRUE(effects.empty());
+  tap(Action::kFindBooking);
+  type("WLF-7K3Q");
+  send(ev::EnterKey{});
+  EXPECT_EQ(screen(), "checking");
+  const auto* eval = find<fx::EvaluateCode>(effects);
+  ASSERT_TRUE(eval);
+  EXPECT_EQ(eval->text, "WLF-7K3Q");
+
+  state = flow.initial(now);
+  tap(Action::kFindBooking);
+  tap(Action::kBookingByName);
+  type("zhang wei");
+  tap(Action::kFocusPhone);
+  type("5678");
+  send(ev::EnterKey{});
+  ASSERT_TRUE(find<fx::LookupBooking>(effects));
+
+  state = flow.initial(now);
+  tap(Action::kStaffEntry);
+  type("2468");
+  send(ev::EnterKey{});
+  ASSERT_TRUE(find<fx::VerifyStaffPin>(effects));
 }
 
 TEST_F(FlowTest, FindBookingRejectsMalformedCodesLocally) {

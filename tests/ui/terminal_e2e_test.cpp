@@ -14,6 +14,7 @@
 #include <cerrno>
 #include <chrono>
 #include <csignal>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -56,6 +57,10 @@ std::string readFile(const std::string& path) {
 
 bool haveXvfb() {
   return std::system("command -v xvfb-run >/dev/null 2>&1") == 0;
+}
+
+bool haveXdotool() {
+  return std::system("command -v xdotool >/dev/null 2>&1") == 0;
 }
 
 struct TerminalSetup {
@@ -184,9 +189,14 @@ class TerminalE2E : public ::testing::Test {
     fs::remove_all(r.shots);
     fs::create_directories(r.shots);
     std::ofstream(dir.file("run.script")) << "codes codes/codes.csv\n" << script;
-    // Xvfb's own output goes to a file, shown when the terminal never started.
+    // Xvfb's own output goes to a file, shown when the terminal never started. The
+    // display's authorization file is ours, so that a test can send the display key events
+    // (xdotool) as the terminal's keyboard.
     const std::string xvfbLog = dir.file("xvfb.log");
-    std::vector<std::string> argv{"xvfb-run", "-a", "-e", xvfbLog, "-s", "-screen 0 1920x1920x24"};
+    std::vector<std::string> argv{"xvfb-run", "-a",
+                                  "-e",       xvfbLog,
+                                  "-f",       dir.file("Xauthority"),
+                                  "-s",       "-screen 0 1920x1920x24"};
 #ifdef KIOSK_TERMINAL_PRELOAD
     argv.insert(argv.end(), {"env", std::string("LD_PRELOAD=") + KIOSK_TERMINAL_PRELOAD});
 #endif
@@ -353,13 +363,26 @@ TEST_F(TerminalE2E, FullScriptedRunLogsNoPersonalDataOrCodes) {
   }
 }
 
+// A code already used asks "Is this you?" first (a photo of someone's invitation is not
+// a key to their room); confirmed, the guest's details and one reprint.
 TEST_F(TerminalE2E, AlreadyCheckedInShowsDetailsAndOneReprint) {
   ctl({"checkin", "--db", db, "--image", dir.file("codes/WLF-2V9X.png"), "--terminal", "lobby-2"});
-  const auto r = run(
-      "wait-for attract\npresent-code WLF-2V9X\nwait-for info\nclear-camera\nscreenshot returning\n"
-      "tap info.reprint\nwait-for printing\nwait-for info 30\nscreenshot after_reprint\n",
-      TerminalSetup{1920, 1080});
+  const auto r =
+      run("wait-for attract\npresent-code WLF-2V9X\nwait-for confirm_identity\nclear-camera\n"
+          "screenshot returning_identity\ntap identity.yes\nwait-for info\nscreenshot returning\n"
+          "tap info.reprint\nwait-for printing\nwait-for info 30\nscreenshot after_reprint\n",
+          TerminalSetup{1920, 1080});
   ASSERT_EQ(r.status, 0) << r.dump();
+  EXPECT_TRUE(inOrder(r.screens(), {"attract", "checking", "confirm_identity", "info"}))
+      << r.dump();
+  EXPECT_EQ(r.lastState("confirm_identity").value()["returning"], true);
+  // Nothing of the stay was on the screen before the confirmation: no badge, no QR.
+  for (const auto& l : r.lines) {
+    if (l.value("event", "") == "state" && l["state"] == "info") {
+      break;
+    }
+    EXPECT_NE(l.value("event", ""), "badge") << l.dump();
+  }
   const auto states = r.events("state");
   std::vector<json> infos;
   for (const auto& s : states) {
@@ -379,7 +402,7 @@ TEST_F(TerminalE2E, AlreadyCheckedInShowsDetailsAndOneReprint) {
   }
   EXPECT_TRUE(reprinted) << r.dump();
   EXPECT_NE(report().find("already_checked_in,WLF-2V9X"), std::string::npos);
-  expectShots(r, {"returning", "after_reprint"});
+  expectShots(r, {"returning_identity", "returning", "after_reprint"});
 }
 
 // The allowance of one self-service reprint is read from the database; when that read
@@ -516,14 +539,16 @@ class DataPartition {
 
 // The script for a fault in the middle of a journey: the test breaks the data partition
 // once the terminal is up ("broken"), the guest confirms and is told the terminal cannot
-// check them in, the test repairs it ("repaired"), the guest tries again and is in.
+// check them in, the test repairs it ("repaired"), the guest tries again and is in. The
+// guest shows the code again after a few seconds: a code that has not left the camera's
+// view for that long is still the same showing, not a new scan.
 std::string faultScript(const std::string& booking) {
   const std::string journey = "present-code " + booking +
                               "\nwait-for confirm_identity\nclear-camera\ntap identity.yes\n"
                               "tap photo.skip\ntap needs.confirm\n";
   return "wait-for attract\necho up\nwait-file broken 30\n" + journey +
          "wait-for failure 30\nsleep 300\nscreenshot failure\necho failure\n"
-         "wait-file repaired 30\ntap failure.dismiss\nwait-for attract\n" +
+         "wait-file repaired 30\ntap failure.dismiss\nwait-for attract\nsleep 3200\n" +
          journey + "wait-for printing 30\n";
 }
 
@@ -782,6 +807,166 @@ TEST_F(TerminalE2E, ScanSwitchesToTheGuestsLanguage) {
   expectShots(r, {"english_guest", "spanish_guest_in_english", "chinese_guest"});
 }
 
+// A keyboard-wedge scanner (USB or Bluetooth) types the code as fast key presses and
+// Enter. Here real X key events (XTEST, through xdotool) go to the real terminal's window
+// on the Xvfb display it reports, at a scanner's pace: every key comes as a key-down and
+// a text event, as from the real device.
+class WedgeScanner : public TerminalE2E, public ::testing::WithParamInterface<int> {
+ protected:
+  // The script says `echo scan:<N>` and waits for the file scanned-<N>; the test types
+  // scans[N] (and Enter) into the window meanwhile.
+  KioskRun runWithScans(const std::string& script, const std::vector<std::string>& scans,
+                        int delayMs) {
+    std::string display;
+    std::string typingError;
+    auto r = run(script, TerminalSetup{}, [&](const json& line) {
+      if (line.value("event", "") == "ready") {
+        display = line.value("display", "");
+      }
+      const std::string text = line.value("text", "");
+      if (line.value("event", "") != "echo" || text.rfind("scan:", 0) != 0) {
+        return;
+      }
+      const auto n = static_cast<std::size_t>(std::stoi(text.substr(5)));
+      // One xdotool run: Return follows the last character at once, as from a scanner.
+      const auto typed = runCommand(
+          {"env", "DISPLAY=" + display, "XAUTHORITY=" + dir.file("Xauthority"), "xdotool", "type",
+           "--delay", std::to_string(delayMs), "--args", "1", scans.at(n), "key", "Return"},
+          dir.path());
+      if (display.empty() || typed.status != 0) {
+        typingError += "xdotool on '" + display + "': " + typed.err;
+      }
+      std::ofstream(dir.file("scanned-" + std::to_string(n)));
+    });
+    EXPECT_EQ(typingError, "");
+    return r;
+  }
+};
+
+TEST_P(WedgeScanner, BookingCodesAndTokensCheckIn) {
+  if (!haveXdotool()) {
+    GTEST_SKIP() << "xdotool is not installed (Debian package xdotool): no X key events";
+  }
+  const int delayMs = GetParam();
+  const std::string toAttract =
+      "wait-for confirm_identity 20\nclear-camera\ntap identity.not_me\nwait-for call_staff\n"
+      "tap call.dismiss\nwait-for attract\n";
+  const auto r = runWithScans(
+      // A booking code scanned at the attract screen.
+      "wait-for attract\necho scan:0\nwait-file scanned-0 30\n" + toAttract +
+          // A booking code scanned while the find-booking code field has the focus.
+          "tap attract.find_booking\nwait-for find_booking\necho scan:1\n"
+          "wait-file scanned-1 30\n" +
+          toAttract +
+          // A signed token at the attract screen, and the guest checks in.
+          "echo scan:2\nwait-file scanned-2 30\nwait-for confirm_identity 20\n"
+          "tap identity.yes\ntap photo.skip\ntap needs.confirm\nwait-for printing 30\n",
+      {"WLF-7K3Q", "WLF-8M2R", payloadOf("WLF-3F9B")}, delayMs);
+  ASSERT_EQ(r.status, 0) << r.dump();
+  std::vector<std::string> sources;
+  std::vector<std::string> guests;
+  for (const auto& s : r.events("state")) {
+    if (s["state"] == "checking") {
+      sources.push_back(s.value("source", ""));
+    } else if (s["state"] == "confirm_identity") {
+      guests.push_back(s.value("booking_code", ""));
+    }
+  }
+  EXPECT_EQ(sources, (std::vector<std::string>{"scanner", "scanner", "scanner"})) << r.dump();
+  EXPECT_EQ(guests, (std::vector<std::string>{"WLF-7K3Q", "WLF-8M2R", "WLF-3F9B"})) << r.dump();
+  const auto checkins = r.events("checkin");
+  ASSERT_EQ(checkins.size(), 1u) << r.dump();
+  EXPECT_EQ(checkins[0]["method"], "qr_code");
+  EXPECT_NE(report().find("accepted,WLF-3F9B"), std::string::npos);
+}
+
+INSTANTIATE_TEST_SUITE_P(KeyDelay, WedgeScanner, ::testing::Values(0, 4),
+                         [](const auto& p) { return std::to_string(p.param) + "ms"; });
+
+// A person typing on a keyboard is not a scanner: the keys go into the focused field, and
+// Enter submits it as the on-screen button does.
+TEST_F(WedgeScanner, TypedCodeAndEnterSubmitTheField) {
+  if (!haveXdotool()) {
+    GTEST_SKIP() << "xdotool is not installed (Debian package xdotool): no X key events";
+  }
+  const auto r = runWithScans(
+      "wait-for attract\ntap attract.find_booking\nwait-for find_booking\necho scan:0\n"
+      "wait-file scanned-0 30\nwait-for confirm_identity 20\n",
+      {"wlf-8m2r"}, 120);
+  ASSERT_EQ(r.status, 0) << r.dump();
+  const auto checking = r.lastState("checking");
+  ASSERT_TRUE(checking) << r.dump();
+  EXPECT_EQ((*checking)["source"], "typed");
+  EXPECT_EQ(r.lastState("confirm_identity").value()["booking_code"], "WLF-8M2R");
+}
+
+// Camera scans and wedge scans are compared on one clock: a code the camera read, shown
+// to the hand scanner once it has been out of the camera's view for a while, is a scan.
+TEST_F(TerminalE2E, WedgeScanOfACodeTheCameraSawEarlierCounts) {
+  const auto r =
+      run("wait-for attract\npresent-code WLF-7K3Q\nwait-for confirm_identity\n"
+          "clear-camera\ntap identity.not_me\nwait-for call_staff\ntap call.dismiss\n"
+          "wait-for attract\nsleep 3500\nwedge " +
+          payloadOf("WLF-7K3Q") + "\nwait-for confirm_identity 10\n");
+  ASSERT_EQ(r.status, 0) << r.dump();
+  std::vector<std::string> sources;
+  for (const auto& s : r.events("state")) {
+    if (s["state"] == "checking") {
+      sources.push_back(s.value("source", ""));
+    }
+  }
+  EXPECT_EQ(sources, (std::vector<std::string>{"camera", "scanner"})) << r.dump();
+}
+
+// "Find my booking" on a 100,000-guest roster holding 400 guests called 王伟 (pinyin
+// wangwei): the one whose phone ends in the typed digits is found, though 399 namesakes
+// come before them.
+TEST_F(TerminalE2E, FindByNameAndPhoneOnALargeRoster) {
+  std::ostringstream csv;
+  csv << "booking_code,name,company,category,language,phone\n";
+  int namesakes = 0;
+  char phone[32];
+  for (int i = 0; i < 100'000; ++i) {
+    if (i % 250 == 7) {
+      std::snprintf(phone, sizeof phone, "+86 139 0000 %04d", 1000 + 7 * namesakes++);
+      csv << "BIG-" << i << ",王伟,Acme,business,en," << phone << "\n";
+    } else {
+      std::snprintf(phone, sizeof phone, "138%08d", (i * 7919) % 100'000'000);
+      csv << "BIG-" << i << ",Guest " << i << ",Acme,business,en," << phone << "\n";
+    }
+  }
+  std::ofstream(dir.file("roster.csv")) << csv.str();
+  ctl({"guests", "import", "--db", db, dir.file("roster.csv")});
+  const auto r =
+      run("wait-for attract\ntap attract.find_booking\nwait-for find_booking\ntap find.mode.name\n"
+          "type wangwei\ntap find.field.phone\ntype 3793\ntap find.submit\n"
+          "wait-for confirm_identity 20\n");
+  ASSERT_EQ(r.status, 0) << r.dump();
+  EXPECT_EQ(r.lastState("confirm_identity").value()["booking_code"], "BIG-99757") << r.dump();
+}
+
+// A phone left in front of the camera after its guest's journey: the code stays in view
+// through the journey, the thank-you and the attract screen for longer than the old
+// repeat window, and does not start "welcome back" (nor log a refusal) again; the next
+// guest's code is read at once.
+TEST_F(TerminalE2E, PhoneLeftInFrontOfTheCameraDoesNotStartAgain) {
+  const auto r =
+      run("wait-for attract\npresent-code WLF-7K3Q\nwait-for confirm_identity\ntap identity.yes\n"
+          "tap photo.skip\ntap needs.confirm\nwait-for info 30\ntap info.done\nwait-for done\n"
+          "sleep 1000\ntap done.finish\nwait-for attract\nsleep 4000\nexpect attract\n"
+          "present-code WLF-8M2R\nwait-for confirm_identity 15\n");
+  ASSERT_EQ(r.status, 0) << r.dump();
+  std::vector<std::string> guests;
+  for (const auto& s : r.events("state")) {
+    if (s["state"] == "confirm_identity") {
+      guests.push_back(s.value("booking_code", ""));
+    }
+  }
+  EXPECT_EQ(guests, (std::vector<std::string>{"WLF-7K3Q", "WLF-8M2R"})) << r.dump();
+  EXPECT_TRUE(r.events("refusal").empty()) << r.dump();
+  EXPECT_EQ(r.events("checkin").size(), 1u) << r.dump();
+}
+
 // Every screen, in both languages and both orientations.
 class ScreenSweep : public TerminalE2E,
                     public ::testing::WithParamInterface<std::tuple<std::string, bool>> {};
@@ -815,8 +1000,8 @@ TEST_P(ScreenSweep, EveryScreen) {
       lang +
       "present NOT-A-GUEST\nwait-for refused\nclear-camera\nscreenshot 15_refused_unknown\n" +
       "tap refused.dismiss\nwait-for attract\n" + lang + "present-code " + guest +
-      "\nwait-for info\nclear-camera\nscreenshot 16_info_returning\ntap info.done\ntap "
-      "done.finish\n" +
+      "\nwait-for confirm_identity\nclear-camera\ntap identity.yes\nwait-for info\n"
+      "screenshot 16_info_returning\ntap info.done\ntap done.finish\n" +
       "wait-for attract\n" + lang + "tap attract.staff\nwait-for staff_unlock\ntype 24\n" +
       "screenshot 17_staff_unlock\ntype 68\ntap staff.unlock.submit\nwait-for staff_home\ntype "
       "wang\nsleep 800\n" +

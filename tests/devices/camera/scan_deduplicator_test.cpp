@@ -7,15 +7,33 @@ namespace {
 
 const TimePoint kT0 = fromUnixMillis(1'800'000'000'000);
 
-TEST(ScanDeduplicator, SameTextCountsOncePerWindow) {
+TEST(ScanDeduplicator, SameTextCountsOnceWhileItStaysInView) {
   ScanDeduplicator dedup(Millis{3000});
   EXPECT_TRUE(dedup.accept("GUEST-1", kT0));
   EXPECT_FALSE(dedup.accept("GUEST-1", kT0 + Millis{1}));
-  EXPECT_FALSE(dedup.accept("GUEST-1", kT0 + Millis{2999}));
-  EXPECT_TRUE(dedup.accept("GUEST-1", kT0 + Millis{3000}));
-  // The window restarts at the accepted report, not at the refused ones.
-  EXPECT_FALSE(dedup.accept("GUEST-1", kT0 + Millis{5999}));
-  EXPECT_TRUE(dedup.accept("GUEST-1", kT0 + Millis{6000}));
+  // Held in view: every sighting restarts the window, so it is never reported again, here
+  // for a minute of frames at 10 per second.
+  for (int ms = 100; ms <= 60'000; ms += 100) {
+    ASSERT_FALSE(dedup.accept("GUEST-1", kT0 + Millis{ms})) << ms;
+  }
+  // Out of view for a little less than the window: still the same showing.
+  EXPECT_FALSE(dedup.accept("GUEST-1", kT0 + Millis{62'999}));
+  // Out of view for the window: shown again, it counts again.
+  EXPECT_TRUE(dedup.accept("GUEST-1", kT0 + Millis{65'999}));
+}
+
+// A phone left in front of the camera after its guest's journey: read every 0.6 s, and
+// each read would start "welcome back" (and log a refusal) again.
+TEST(ScanDeduplicator, ACodeLeftInViewAfterItsJourneyDoesNotLoop) {
+  ScanDeduplicator dedup(Millis{3000});
+  EXPECT_TRUE(dedup.accept("KT1:GUEST", kT0));
+  int reports = 0;
+  for (int ms = 600; ms <= 120'000; ms += 600) {
+    reports += dedup.accept("KT1:GUEST", kT0 + Millis{ms}) ? 1 : 0;
+  }
+  EXPECT_EQ(reports, 0);
+  // Taken away for a few seconds and shown again: a new scan.
+  EXPECT_TRUE(dedup.accept("KT1:GUEST", kT0 + Millis{120'000 + 3000}));
 }
 
 TEST(ScanDeduplicator, DifferentTextsAreIndependent) {

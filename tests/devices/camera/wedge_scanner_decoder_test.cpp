@@ -41,7 +41,7 @@ TEST(WedgeScannerDecoder, HumanTypingIsNotAScan) {
 }
 
 TEST(WedgeScannerDecoder, FastTypistJustOverTheGapIsNotAScan) {
-  WedgeScannerDecoder wedge(WedgeScannerOptions{Millis{50}, 4, 4096});
+  WedgeScannerDecoder wedge(WedgeScannerOptions{Millis{50}, 4, 4096, Millis{300}});
   const TimePoint last = type(wedge, "123456", kT0, Millis{51});
   EXPECT_FALSE(wedge.onEnter(last + Millis{10}).has_value());
 }
@@ -49,7 +49,7 @@ TEST(WedgeScannerDecoder, FastTypistJustOverTheGapIsNotAScan) {
 TEST(WedgeScannerDecoder, SlowEnterAfterAFastBurstIsNotAScan) {
   WedgeScannerDecoder wedge;
   const TimePoint last = type(wedge, "ABCDEFGH", kT0, Millis{3});
-  EXPECT_FALSE(wedge.onEnter(last + Millis{400}).has_value());
+  EXPECT_FALSE(wedge.onEnter(last + Millis{1500}).has_value());
 }
 
 TEST(WedgeScannerDecoder, ScanRightAfterHumanTypingStillReads) {
@@ -61,6 +61,49 @@ TEST(WedgeScannerDecoder, ScanRightAfterHumanTypingStillReads) {
   EXPECT_EQ(code->text, "BOOKING-7781");
 }
 
+// Key times come with the events, which SDL stamps once per frame: a slow frame (a
+// software-rendered terminal) or a stalled sender puts a pause inside a scan.
+TEST(WedgeScannerDecoder, PausesInsideAScanFromSlowFramesStillRead) {
+  WedgeScannerDecoder wedge;
+  // A 60-character token read in four frames 120 ms apart: every character of a frame
+  // carries the frame's time.
+  const std::string token = "KT1:" + std::string(56, 'A');
+  TimePoint t = kT0;
+  for (std::size_t i = 0; i < token.size(); ++i) {
+    if (i > 0 && i % 15 == 0) {
+      t += Millis{120};
+    }
+    wedge.onText(std::string_view(token).substr(i, 1), t);
+    if (i > 0) {
+      EXPECT_TRUE(wedge.assembling(t + Millis{100})) << "held back across a pause, at " << i;
+    }
+  }
+  const auto code = wedge.onEnter(t + Millis{120});
+  ASSERT_TRUE(code.has_value());
+  EXPECT_EQ(code->text, token);
+}
+
+// A busy machine stalled the sender right after the first characters.
+TEST(WedgeScannerDecoder, AStalledSenderStillReads) {
+  WedgeScannerDecoder wedge;
+  TimePoint t = type(wedge, "KT1", kT0, Millis{1});
+  t = type(wedge, ":ABCDEFGHIJKLMNOPQRSTUVWXYZ234567ABCDEFGHIJKLMNOPQRSTUVWXYZ", t + Millis{700},
+           Millis{1});
+  EXPECT_TRUE(wedge.assembling(t + Millis{500}));
+  const auto code = wedge.onEnter(t + Millis{1});
+  ASSERT_TRUE(code.has_value());
+  EXPECT_EQ(code->text.substr(0, 4), "KT1:");
+}
+
+TEST(WedgeScannerDecoder, QuickHumanKeysAroundPausesAreNotAScan) {
+  WedgeScannerDecoder wedge;
+  // Pairs typed quickly, pauses between: on average far slower than a scanner.
+  TimePoint t = type(wedge, "zh", kT0, Millis{30});
+  t = type(wedge, "an", t + Millis{200}, Millis{40});
+  t = type(wedge, "g", t + Millis{180}, Millis{40});
+  EXPECT_FALSE(wedge.onEnter(t + Millis{120}).has_value());
+}
+
 TEST(WedgeScannerDecoder, ShortBurstIsKeyboardNoise) {
   WedgeScannerDecoder wedge;
   const TimePoint last = type(wedge, "ab", kT0, Millis{5});
@@ -68,7 +111,7 @@ TEST(WedgeScannerDecoder, ShortBurstIsKeyboardNoise) {
 }
 
 TEST(WedgeScannerDecoder, MinimumLengthCountsCharactersNotBytes) {
-  WedgeScannerDecoder wedge(WedgeScannerOptions{Millis{50}, 3, 4096});
+  WedgeScannerDecoder wedge(WedgeScannerOptions{Millis{50}, 3, 4096, Millis{300}});
   // Three characters, nine bytes: a scanner set to send UTF-8.
   wedge.onText("\xe5\xbc\xa0", kT0);
   wedge.onText("\xe4\xbc\x9f", kT0 + Millis{3});
@@ -102,7 +145,7 @@ TEST(WedgeScannerDecoder, EnterAloneIsNothingAndConsecutiveScansAreSeparate) {
 }
 
 TEST(WedgeScannerDecoder, OverlongBurstIsDropped) {
-  WedgeScannerDecoder wedge(WedgeScannerOptions{Millis{50}, 4, 16});
+  WedgeScannerDecoder wedge(WedgeScannerOptions{Millis{50}, 4, 16, Millis{300}});
   const TimePoint last = type(wedge, std::string(40, 'x'), kT0, Millis{1});
   EXPECT_FALSE(wedge.onEnter(last + Millis{1}).has_value());
 }
