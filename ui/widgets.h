@@ -25,8 +25,6 @@ struct ImDrawList;
 
 namespace kiosk::ui {
 
-enum class ButtonKind { kPrimary, kSecondary, kQuiet, kChip, kChipSelected, kKey, kOnBrand };
-
 enum class Icon {
   kNone,
   kCheck,
