@@ -153,8 +153,8 @@ Intent drawIdleBanner(Ui& ui, Millis left, Millis warning) {
 
 }  // namespace
 
-TerminalUi::TerminalUi(Window& window, Fonts& fonts, const Catalogs& catalogs)
-    : window_(window), fonts_(fonts), catalogs_(catalogs) {}
+TerminalUi::TerminalUi(Window& window, Fonts& fonts, const Catalogs& catalogs, float diagonalInches)
+    : window_(window), fonts_(fonts), catalogs_(catalogs), diagonalInches_(diagonalInches) {}
 
 TerminalUi::~TerminalUi() = default;
 
@@ -171,7 +171,7 @@ Status TerminalUi::prepare(const TerminalView& view) {
   if (w == builtWidth_ && h == builtHeight_ && large == builtLarge_) {
     return okStatus();
   }
-  const Metrics next = metricsFor(w, h, large);
+  const Metrics next = metricsFor(w, h, large, diagonalInches_);
   auto status = window_.rebuildFonts([&] { return fonts_.build(next, catalogs_.codePoints()); });
   if (!status) {
     return status;

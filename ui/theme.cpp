@@ -183,8 +183,11 @@ Color boundaryOn(const ControlLook& look, Color ground) {
   return over(look.stroke.a > 0 ? look.stroke : look.fill, ground);
 }
 
-Metrics metricsFor(int width, int height, bool largeText) {
+Metrics metricsFor(int width, int height, bool largeText, float diagonalInches) {
   Metrics m;
+  const float diagonalPx =
+      std::hypot(static_cast<float>(std::max(1, width)), static_cast<float>(std::max(1, height)));
+  m.pxPerMm = diagonalPx / (std::max(1.0f, diagonalInches) * 25.4f);
   const float shortSide = static_cast<float>(std::max(1, std::min(width, height)));
   const float u = shortSide / 1080.0f;
   const float t = largeText ? 1.25f : 1.0f;

@@ -100,6 +100,7 @@ Color boundaryOn(const ControlLook& look, Color ground);
 // Sizes in pixels for a screen, from a unit that is 1 on a 1080-pixel short side.
 struct Metrics {
   float unit = 1;
+  float pxPerMm = 4;  // from the panel's size: 15 mm is a finger's touch target
   float margin = 48;
   float gap = 24;
   float radius = 20;
@@ -114,7 +115,13 @@ struct Metrics {
   float heroPx = 112;
 };
 
-// `largeText` scales the type (and the controls that hold it) by a quarter.
-Metrics metricsFor(int width, int height, bool largeText);
+// The smallest touch target: a fingertip with some margin for a hurried or unsteady hand.
+constexpr float kMinTouchMm = 15;
+constexpr float kDefaultDiagonalInches = 21.5f;
+
+// `largeText` scales the type (and the controls that hold it) by a quarter;
+// `diagonalInches` is the panel's visible diagonal (pixels are square).
+Metrics metricsFor(int width, int height, bool largeText,
+                   float diagonalInches = kDefaultDiagonalInches);
 
 }  // namespace kiosk::ui

@@ -119,6 +119,7 @@ float Ui::text(std::string_view text, FontRole role, Color color, Rect box, Alig
                    l.begin, l.end);
     y += lh;
   }
+  parts_.controls->addText(text, Rect{box.x, box.y, box.w, total}, false);
   return total;
 }
 
@@ -170,6 +171,7 @@ float Ui::roster(std::string_view text, TextStyle style, Rect box, Align align,
   y = std::round(y);
   draw_->AddImage(reinterpret_cast<ImTextureID>(static_cast<std::intptr_t>(t.texture)),
                   ImVec2(x, y), ImVec2(x + w, y + h));
+  parts_.controls->addText(text, Rect{x + pad, y + pad, w - 2 * pad, h - 2 * pad}, t.ellipsized);
   return h - 2 * pad;
 }
 

@@ -86,6 +86,8 @@ class Ui {
   const std::string& language() const { return parts_.language; }
   double seconds() const { return parts_.seconds; }
   float u(float v) const { return v * parts_.metrics.unit; }
+  // Millimetres on the glass (touch targets).
+  float mm(float v) const { return v * parts_.metrics.pxPerMm; }
 
   // --- catalog text (ImGui fonts) ---
   std::string_view tr(std::string_view key) const;

@@ -409,6 +409,8 @@ TEST(Script, ParsesCommandsAndRefusesMistakesWithTheLine) {
   EXPECT_FALSE(app::parseScript("wait-file\n", "/"));
   EXPECT_FALSE(app::parseScript("wait-file ready soon\n", "/"));
   EXPECT_TRUE(app::parseScript("wait-file ready 30\n", "/"));
+  EXPECT_TRUE(app::parseScript("tap-if info.page.next\n", "/"));
+  EXPECT_FALSE(app::parseScript("tap-if\n", "/"));
 }
 
 // Found by the script fuzzer: a huge number was converted to int with undefined behaviour.
