@@ -71,7 +71,11 @@ float lineHeight(float px) {
 
 }  // namespace
 
-Ui::Ui(Parts parts) : parts_(std::move(parts)), draw_(ImGui::GetWindowDrawList()) {}
+Ui::Ui(Parts parts)
+    : parts_(std::move(parts)),
+      draw_(ImGui::GetWindowDrawList()),
+      reachSpace_(parts_.layout.reach ? parts_.layout.reachArea.inset(parts_.metrics.margin)
+                                      : Rect{}) {}
 
 std::string_view Ui::tr(std::string_view key) const {
   return parts_.catalogs->text(parts_.language, key);
