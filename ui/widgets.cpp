@@ -525,7 +525,7 @@ bool Ui::button(std::string_view name, std::string_view label, Rect r, ButtonKin
     iconSize = 0;
     gap = 0;
   }
-  if (size.x > room && role == FontRole::kButton) {
+  if ((size.x > room || size.y > r.h) && role == FontRole::kButton) {
     role = FontRole::kCaption;
     size = measure(label, role, 0);
   }

@@ -92,17 +92,25 @@ std::vector<InfoLine> helpLines(Ui& ui, const TerminalView& view) {
     out.push_back({Icon::kPhone, std::string(ui.tr("info.contact")),
                    joined({localizedPart(c.label, ui.language()), c.phone}, "  ")});
   }
+  // Several lines of one place as lines of their own: each fits a page on its own.
+  const auto place = [&](Icon icon, std::string_view label, std::vector<std::string> parts) {
+    bool first = true;
+    for (auto& part : parts) {
+      if (!part.empty()) {
+        out.push_back({first ? icon : Icon::kNone, first ? std::string(label) : std::string(),
+                       std::move(part)});
+        first = false;
+      }
+    }
+  };
   if (!e.hospitalName.empty()) {
-    out.push_back({Icon::kPlus, std::string(ui.tr("info.hospital")),
-                   joined({localizedPart(e.hospitalName, ui.language()),
-                           localizedPart(e.hospitalAddress, ui.language()), e.hospitalPhone},
-                          "\n")});
+    place(Icon::kPlus, ui.tr("info.hospital"),
+          {localizedPart(e.hospitalName, ui.language()),
+           localizedPart(e.hospitalAddress, ui.language()), e.hospitalPhone});
   }
   if (!e.venue.empty()) {
-    out.push_back({Icon::kNone, std::string(ui.tr("info.venue")),
-                   joined({localizedPart(e.venue, ui.language()),
-                           localizedPart(e.venueAddress, ui.language())},
-                          "\n")});
+    place(Icon::kNone, ui.tr("info.venue"),
+          {localizedPart(e.venue, ui.language()), localizedPart(e.venueAddress, ui.language())});
   }
   return out;
 }
@@ -233,12 +241,26 @@ Intent drawInfo(Ui& ui, const TerminalView& view, const flow::Info& s) {
   const float badgeR = ui.u(44);
   auto nameStyle = ui.rosterStyle(FontRole::kBodyBold, p.text, 3);  // wraps, never "…"
   nameStyle.px = std::round(ui.m().titlePx * 0.8f);
-  const auto noteStyle = [&](Color c) { return ui.rosterStyle(FontRole::kBody, c, 4); };
+  FontRole noteRole = FontRole::kBody;
+  const auto noteStyle = [&](Color c) { return ui.rosterStyle(noteRole, c, 4); };
   const auto heightIn = [&](std::string_view text, TextStyle style, float width) {
     style.maxWidth = std::floor(width);
     const float pad = std::ceil(style.px * 0.08f) + 1;
     return ui.rosterSize(text, style).y - 2 * pad;
   };
+  if (!portrait) {
+    // The landscape column has a fixed height: with large text the name and the notes
+    // take the smaller faces rather than run into the buttons below.
+    const float columnW = body.w * 0.36f;
+    float h = 2 * badgeR + ui.m().gap + heightIn(g->name, nameStyle, columnW) + ui.u(12);
+    for (const auto& [text, color] : notes) {
+      h += heightIn(text, noteStyle(color), columnW) + ui.u(10);
+    }
+    if (h > body.h) {
+      nameStyle.px = ui.m().bodyPx;
+      noteRole = FontRole::kCaption;
+    }
+  }
 
   // Where the headline and the QR code go. Portrait: above the details, the code below
   // them. Reach mode: up in the reach area as far as they fit (the code first, at its
@@ -293,9 +315,12 @@ Intent drawInfo(Ui& ui, const TerminalView& view, const flow::Info& s) {
         qrArea = body.takeBottom(h, ui.m().gap);
       }
     }
-  } else if (side.h >= ui.u(260)) {
+  } else if (side.h >= ui.u(300)) {
     side.takeTop(ui.m().gap);
     qrArea = side;
+  } else {
+    // The headline filled its column: the code goes beside the details instead.
+    qrArea = body.takeRight(body.w * 0.3f, ui.m().margin);
   }
 
   // Details: tabs, then the chosen tab's card.
