@@ -67,6 +67,22 @@ Rect Rect::centered(float width, float height) const {
 void ControlRegistry::beginFrame() {
   last_ = std::move(building_);
   building_.clear();
+  texts_.clear();
+}
+
+void ControlRegistry::addText(std::string_view text, Rect rect, bool cut) {
+  if (!text.empty()) {
+    texts_.push_back(DrawnText{std::string(text), rect, cut});
+  }
+}
+
+FrameRecord ControlRegistry::drawn() const {
+  FrameRecord out;
+  for (const auto& [name, c] : building_) {
+    out.controls.push_back(c);
+  }
+  out.texts = texts_;
+  return out;
 }
 
 void ControlRegistry::add(std::string_view name, Rect rect, bool enabled) {

@@ -2,7 +2,9 @@
 //
 // Every tappable control is drawn with a stable name ("confirm.yes", "lang.en",
 // "key.A"). The registry keeps where each was on the last complete frame, so a scripted
-// "tap confirm.yes" presses the real control through ImGui's own hit testing.
+// "tap confirm.yes" presses the real control through ImGui's own hit testing. It also
+// keeps the texts the frame drew and where, so a scripted run can check that nothing a
+// guest should see was left out or cut short (screenshots write it beside the picture).
 //
 // UI thread only. Plain values; nothing fails.
 #pragma once
@@ -52,17 +54,33 @@ struct Control {
   bool enabled = true;
 };
 
+struct DrawnText {
+  std::string text;
+  Rect rect;
+  bool cut = false;  // ellipsized: part of it is not on screen
+};
+
+// Everything one frame drew that a check needs.
+struct FrameRecord {
+  std::vector<Control> controls;
+  std::vector<DrawnText> texts;
+};
+
 class ControlRegistry {
  public:
   void beginFrame();
   void add(std::string_view name, Rect rect, bool enabled = true);
+  void addText(std::string_view text, Rect rect, bool cut);
   // Where the control was on the last complete frame.
   std::optional<Control> find(std::string_view name) const;
   std::vector<std::string> names() const;
+  // The frame drawn since the last beginFrame (after the draw, before the next one).
+  FrameRecord drawn() const;
 
  private:
   std::map<std::string, Control, std::less<>> building_;
   std::map<std::string, Control, std::less<>> last_;
+  std::vector<DrawnText> texts_;
 };
 
 }  // namespace kiosk::ui

@@ -74,36 +74,59 @@ Intent drawHeader(Ui& ui, const TerminalView& view) {
   const float clockW = ui.measure(clock, FontRole::kTitle).x + ui.u(8);
   ui.text(clock, FontRole::kTitle, on, inner.takeRight(clockW, ui.m().gap), Align::kRight, true);
   if (view.event != nullptr) {
-    auto nameStyle = ui.rosterStyle(FontRole::kBodyBold, on, 1);
+    const std::string name = localizedPart(view.event->name, ui.language());
     const Rect top{inner.x, inner.y, inner.w, inner.h * 0.56f};
     const Rect bottom{inner.x, inner.y + inner.h * 0.58f, inner.w, inner.h * 0.42f};
-    ui.roster(localizedPart(view.event->name, ui.language()), nameStyle, top, Align::kLeft, true);
-    ui.roster(localizedPart(view.event->venue, ui.language()),
-              ui.rosterStyle(FontRole::kCaption, p.onBrandMuted, 1), bottom, Align::kLeft, true);
+    // The whole name, never "…": a long one takes the smaller face, and when even that
+    // needs two lines it takes the venue's place too (the venue is on the Help tab).
+    auto nameStyle = ui.rosterStyle(FontRole::kBodyBold, on, 1);
+    const auto fits = [&](const TextStyle& style) {
+      const float pad = 2 * (std::ceil(style.px * 0.08f) + 1);
+      return ui.rosterSize(name, style).x - pad <= top.w;
+    };
+    bool venue = true;
+    if (!fits(nameStyle)) {
+      nameStyle = ui.rosterStyle(FontRole::kCaption, on, 1);
+      nameStyle.bold = true;
+      if (!fits(nameStyle)) {
+        nameStyle.maxLines = 2;
+        venue = false;
+      }
+    }
+    ui.roster(name, nameStyle, venue ? top : inner, Align::kLeft, true);
+    if (venue) {
+      ui.roster(localizedPart(view.event->venue, ui.language()),
+                ui.rosterStyle(FontRole::kCaption, p.onBrandMuted, 1), bottom, Align::kLeft, true);
+    }
   }
   return out;
 }
 
-void drawReachArea(Ui& ui, const TerminalView& view) {
+// The reach area's ground, before the screen (which may put its title there).
+void drawReachArea(Ui& ui) {
+  ui.fill(ui.layout().reachArea, ui.pal().surfaceAlt);
+}
+
+// After the screen: the note that says why the controls are low, below whatever the
+// screen put up there, when there is room for it.
+void drawReachNote(Ui& ui, const TerminalView& view) {
   const auto& p = ui.pal();
-  const Rect area = ui.layout().reachArea;
-  ui.fill(area, p.surfaceAlt);
   if (std::holds_alternative<flow::Attract>(view.state->screen)) {
     return;  // the attract screen shows the camera here
   }
-  Rect inner = area.inset(ui.m().margin);
-  if (view.event != nullptr) {
-    auto style = ui.rosterStyle(FontRole::kTitle, p.text, 3);
-    inner.takeTop(
-        ui.roster(localizedPart(view.event->name, ui.language()), style, inner, Align::kCenter),
-        ui.m().gap);
-  }
+  const Rect inner = ui.reachSpace();
   const std::string_view note = ui.tr("reach.note");
   const float h = ui.measure(note, FontRole::kBody, inner.w).y;
+  const float iconSize = ui.u(72);
+  if (h + iconSize + ui.u(24) > inner.h) {
+    return;
+  }
   const Rect noteBox{inner.x, inner.bottom() - h, inner.w, h};
   ui.text(note, FontRole::kBody, p.textMuted, noteBox, Align::kCenter);
-  ui.icon(Icon::kReach, Rect{inner.center().x - ui.u(36), noteBox.y - ui.u(96), ui.u(72), ui.u(72)},
-          p.primary);
+  ui.icon(
+      Icon::kReach,
+      Rect{inner.center().x - iconSize / 2, noteBox.y - ui.u(24) - iconSize, iconSize, iconSize},
+      p.primary);
 }
 
 float bannerHeight(const Ui& ui) {
@@ -153,8 +176,8 @@ Intent drawIdleBanner(Ui& ui, Millis left, Millis warning) {
 
 }  // namespace
 
-TerminalUi::TerminalUi(Window& window, Fonts& fonts, const Catalogs& catalogs)
-    : window_(window), fonts_(fonts), catalogs_(catalogs) {}
+TerminalUi::TerminalUi(Window& window, Fonts& fonts, const Catalogs& catalogs, float diagonalInches)
+    : window_(window), fonts_(fonts), catalogs_(catalogs), diagonalInches_(diagonalInches) {}
 
 TerminalUi::~TerminalUi() = default;
 
@@ -171,7 +194,7 @@ Status TerminalUi::prepare(const TerminalView& view) {
   if (w == builtWidth_ && h == builtHeight_ && large == builtLarge_) {
     return okStatus();
   }
-  const Metrics next = metricsFor(w, h, large);
+  const Metrics next = metricsFor(w, h, large, diagonalInches_);
   auto status = window_.rebuildFonts([&] { return fonts_.build(next, catalogs_.codePoints()); });
   if (!status) {
     return status;
@@ -259,7 +282,7 @@ std::vector<FlowEvent> TerminalUi::draw(const TerminalView& view, double seconds
     events.push_back(std::move(*e));
   }
   if (layout.reach) {
-    drawReachArea(ui, view);
+    drawReachArea(ui);
   }
   const ScreenImages images{TextureRef{preview_.id(), preview_.width(), preview_.height()},
                             TextureRef{photo_.id(), photo_.width(), photo_.height()},
@@ -290,6 +313,9 @@ std::vector<FlowEvent> TerminalUi::draw(const TerminalView& view, double seconds
       state.screen);
   if (intent) {
     events.push_back(std::move(*intent));
+  }
+  if (layout.reach) {
+    drawReachNote(ui, view);
   }
   ImGui::End();
 

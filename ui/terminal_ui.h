@@ -27,7 +27,9 @@ namespace kiosk::ui {
 
 class TerminalUi {
  public:
-  TerminalUi(Window& window, Fonts& fonts, const Catalogs& catalogs);
+  // `diagonalInches`: the panel's size, for the millimetre sizes of touch targets.
+  TerminalUi(Window& window, Fonts& fonts, const Catalogs& catalogs,
+             float diagonalInches = kDefaultDiagonalInches);
   ~TerminalUi();
   TerminalUi(const TerminalUi&) = delete;
   TerminalUi& operator=(const TerminalUi&) = delete;
@@ -45,6 +47,7 @@ class TerminalUi {
   const TextCache& texts() const { return text_; }
   const Catalogs& catalogs() const { return catalogs_; }
   double fontBuildMillis() const { return fonts_.lastBuildMillis(); }
+  const Metrics& metrics() const { return metrics_; }
 
  private:
   void updateImages(const TerminalView& view);
@@ -53,6 +56,7 @@ class TerminalUi {
   Window& window_;
   Fonts& fonts_;
   const Catalogs& catalogs_;
+  float diagonalInches_;
   ControlRegistry controls_;
   TextCache text_;
   Metrics metrics_;

@@ -40,6 +40,7 @@ const Palette& standardPalette() {
     p.surface = hex(0xFFFFFF);
     p.surfaceAlt = hex(0xE9E5DE);
     p.border = hex(0xD6D0C6);
+    p.controlBorder = hex(0x7D776E);
     p.text = hex(0x18212B);
     p.textMuted = hex(0x505A66);
     p.brand = hex(0x113A4B);
@@ -79,6 +80,7 @@ const Palette& highContrastPalette() {
     p.surface = hex(0x121212);
     p.surfaceAlt = hex(0x1E1E1E);
     p.border = hex(0xFFFFFF);
+    p.controlBorder = hex(0xFFFFFF);
     p.text = hex(0xFFFFFF);
     p.textMuted = hex(0xE6E6E6);
     p.brand = hex(0x000000);
@@ -144,8 +146,48 @@ std::vector<TextPair> textPairs(const Palette& p) {
   };
 }
 
-Metrics metricsFor(int width, int height, bool largeText) {
+ControlLook buttonLook(const Palette& p, ButtonKind kind, bool pressed) {
+  constexpr Color kNone{0, 0, 0, 0};
+  switch (kind) {
+    case ButtonKind::kPrimary:
+      return {pressed ? p.primaryPressed : p.primary, p.onPrimary, kNone};
+    case ButtonKind::kSecondary:
+      // Outlined in the action colour: the soft fill alone is barely apart from the page.
+      return {pressed ? p.surfaceAlt : p.secondary, p.onSecondary,
+              p.highContrast ? p.border : p.primary};
+    case ButtonKind::kQuiet:
+      return {pressed ? p.surfaceAlt : kNone, p.text, p.controlBorder};
+    case ButtonKind::kChip:
+      return {pressed ? p.border : p.surfaceAlt, p.text, p.controlBorder};
+    case ButtonKind::kChipSelected:
+      return {p.selected, p.onSelected, kNone};
+    case ButtonKind::kKey:
+      return {pressed ? p.surfaceAlt : p.key, p.onKey, p.controlBorder};
+    case ButtonKind::kOnBrand:
+      return {p.onBrand.withAlpha(pressed ? 0.28f : 0.12f), p.onBrand,
+              p.highContrast ? p.onBrand : p.onBrandMuted};
+  }
+  return {p.secondary, p.onSecondary, kNone};
+}
+
+ControlLook fieldLook(const Palette& p, bool focused) {
+  return {p.surface, p.text, focused ? p.primary : p.controlBorder};
+}
+
+Color over(Color top, Color ground) {
+  const auto mix = [&](float a, float b) { return a * top.a + b * (1 - top.a); };
+  return Color{mix(top.r, ground.r), mix(top.g, ground.g), mix(top.b, ground.b), 1};
+}
+
+Color boundaryOn(const ControlLook& look, Color ground) {
+  return over(look.stroke.a > 0 ? look.stroke : look.fill, ground);
+}
+
+Metrics metricsFor(int width, int height, bool largeText, float diagonalInches) {
   Metrics m;
+  const float diagonalPx =
+      std::hypot(static_cast<float>(std::max(1, width)), static_cast<float>(std::max(1, height)));
+  m.pxPerMm = diagonalPx / (std::max(1.0f, diagonalInches) * 25.4f);
   const float shortSide = static_cast<float>(std::max(1, std::min(width, height)));
   const float u = shortSide / 1080.0f;
   const float t = largeText ? 1.25f : 1.0f;

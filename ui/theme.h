@@ -34,16 +34,17 @@ double contrastRatio(Color foreground, Color background);
 
 struct Palette {
   std::string name;
-  Color background;    // the page
-  Color surface;       // cards
-  Color surfaceAlt;    // quiet panels, inactive chips, keyboard base
-  Color border;        // hairlines (decoration, not text)
-  Color text;          // body text on background and surface
-  Color textMuted;     // secondary text on background and surface
-  Color brand;         // header band
-  Color onBrand;       // text on the header band
-  Color onBrandMuted;  // secondary text on the header band
-  Color primary;       // the one obvious action
+  Color background;     // the page
+  Color surface;        // cards
+  Color surfaceAlt;     // quiet panels, inactive chips, keyboard base
+  Color border;         // hairlines (decoration, not text)
+  Color controlBorder;  // the edge of chips, keys, fields and outlined buttons
+  Color text;           // body text on background and surface
+  Color textMuted;      // secondary text on background and surface
+  Color brand;          // header band
+  Color onBrand;        // text on the header band
+  Color onBrandMuted;   // secondary text on the header band
+  Color primary;        // the one obvious action
   Color onPrimary;
   Color primaryPressed;
   Color secondary;  // other actions
@@ -80,9 +81,26 @@ struct TextPair {
 };
 std::vector<TextPair> textPairs(const Palette& palette);
 
+// The looks of the controls. `stroke` is the control's drawn edge (alpha 0 = none: the
+// fill is the edge). WCAG 1.4.11 asks 3:1 between the edge and what the control sits
+// on; the contrast test walks every kind on every ground below.
+enum class ButtonKind { kPrimary, kSecondary, kQuiet, kChip, kChipSelected, kKey, kOnBrand };
+struct ControlLook {
+  Color fill;
+  Color label;
+  Color stroke;
+};
+ControlLook buttonLook(const Palette& palette, ButtonKind kind, bool pressed);
+ControlLook fieldLook(const Palette& palette, bool focused);
+// What `top` looks like drawn over `ground` (alpha blending in sRGB, as the GPU does).
+Color over(Color top, Color ground);
+// The colour that separates a control from `ground`: its stroke, else its fill.
+Color boundaryOn(const ControlLook& look, Color ground);
+
 // Sizes in pixels for a screen, from a unit that is 1 on a 1080-pixel short side.
 struct Metrics {
   float unit = 1;
+  float pxPerMm = 4;  // from the panel's size: 15 mm is a finger's touch target
   float margin = 48;
   float gap = 24;
   float radius = 20;
@@ -97,7 +115,13 @@ struct Metrics {
   float heroPx = 112;
 };
 
-// `largeText` scales the type (and the controls that hold it) by a quarter.
-Metrics metricsFor(int width, int height, bool largeText);
+// The smallest touch target: a fingertip with some margin for a hurried or unsteady hand.
+constexpr float kMinTouchMm = 15;
+constexpr float kDefaultDiagonalInches = 21.5f;
+
+// `largeText` scales the type (and the controls that hold it) by a quarter;
+// `diagonalInches` is the panel's visible diagonal (pixels are square).
+Metrics metricsFor(int width, int height, bool largeText,
+                   float diagonalInches = kDefaultDiagonalInches);
 
 }  // namespace kiosk::ui

@@ -71,7 +71,11 @@ float lineHeight(float px) {
 
 }  // namespace
 
-Ui::Ui(Parts parts) : parts_(std::move(parts)), draw_(ImGui::GetWindowDrawList()) {}
+Ui::Ui(Parts parts)
+    : parts_(std::move(parts)),
+      draw_(ImGui::GetWindowDrawList()),
+      reachSpace_(parts_.layout.reach ? parts_.layout.reachArea.inset(parts_.metrics.margin)
+                                      : Rect{}) {}
 
 std::string_view Ui::tr(std::string_view key) const {
   return parts_.catalogs->text(parts_.language, key);
@@ -119,6 +123,7 @@ float Ui::text(std::string_view text, FontRole role, Color color, Rect box, Alig
                    l.begin, l.end);
     y += lh;
   }
+  parts_.controls->addText(text, Rect{box.x, box.y, box.w, total}, false);
   return total;
 }
 
@@ -170,6 +175,7 @@ float Ui::roster(std::string_view text, TextStyle style, Rect box, Align align,
   y = std::round(y);
   draw_->AddImage(reinterpret_cast<ImTextureID>(static_cast<std::intptr_t>(t.texture)),
                   ImVec2(x, y), ImVec2(x + w, y + h));
+  parts_.controls->addText(text, Rect{x + pad, y + pad, w - 2 * pad, h - 2 * pad}, t.ellipsized);
   return h - 2 * pad;
 }
 
@@ -490,51 +496,12 @@ bool Ui::button(std::string_view name, std::string_view label, Rect r, ButtonKin
   const bool clicked = tappable(name, r, enabled);
   const bool down = lastPressed_;
   const auto& p = pal();
-  Color bg = p.secondary;
-  Color fg = p.onSecondary;
-  Color border{0, 0, 0, 0};
-  switch (kind) {
-    case ButtonKind::kPrimary:
-      bg = down ? p.primaryPressed : p.primary;
-      fg = p.onPrimary;
-      break;
-    case ButtonKind::kSecondary:
-      bg = down ? p.surfaceAlt : p.secondary;
-      fg = p.onSecondary;
-      if (p.highContrast) {
-        border = p.border;
-      }
-      break;
-    case ButtonKind::kQuiet:
-      bg = down ? p.surfaceAlt : Color{0, 0, 0, 0};
-      fg = p.text;
-      border = p.highContrast ? p.border : p.border;
-      break;
-    case ButtonKind::kChip:
-      bg = down ? p.border : p.surfaceAlt;
-      fg = p.text;
-      if (p.highContrast) {
-        border = p.border;
-      }
-      break;
-    case ButtonKind::kChipSelected:
-      bg = p.selected;
-      fg = p.onSelected;
-      break;
-    case ButtonKind::kKey:
-      bg = down ? p.surfaceAlt : p.key;
-      fg = p.onKey;
-      border = p.highContrast ? p.border : p.border;
-      break;
-    case ButtonKind::kOnBrand:
-      bg = down ? p.onBrand.withAlpha(0.28f) : p.onBrand.withAlpha(0.12f);
-      fg = p.onBrand;
-      if (p.highContrast) {
-        border = p.onBrand;
-      }
-      break;
-  }
+  const ControlLook look = buttonLook(p, kind, down);
+  Color bg = look.fill;
+  Color fg = look.label;
+  Color border = look.stroke;
   if (!enabled) {
+    // Inactive controls are exempt from WCAG 1.4.11, and should look it.
     bg = p.surfaceAlt;
     fg = p.textMuted;
     border = Color{0, 0, 0, 0};
@@ -558,7 +525,7 @@ bool Ui::button(std::string_view name, std::string_view label, Rect r, ButtonKin
     iconSize = 0;
     gap = 0;
   }
-  if (size.x > room && role == FontRole::kButton) {
+  if ((size.x > room || size.y > r.h) && role == FontRole::kButton) {
     role = FontRole::kCaption;
     size = measure(label, role, 0);
   }
@@ -599,8 +566,9 @@ bool Ui::field(std::string_view name, std::string_view label, std::string_view v
     text(label, FontRole::kCaption, p.textMuted, labelBox);
   }
   const bool tapped = tappable(name, box, true);
-  fill(box, p.surface, m().radius * 0.7f);
-  stroke(box, focused ? p.primary : p.border, focused ? u(4) : u(2), m().radius * 0.7f);
+  const ControlLook look = fieldLook(p, focused);
+  fill(box, look.fill, m().radius * 0.7f);
+  stroke(box, look.stroke, focused ? u(4) : u(2), m().radius * 0.7f);
   const Rect inner = box.inset(u(24), 0);
   float caretX = inner.x;
   if (value.empty()) {

@@ -25,8 +25,6 @@ struct ImDrawList;
 
 namespace kiosk::ui {
 
-enum class ButtonKind { kPrimary, kSecondary, kQuiet, kChip, kChipSelected, kKey, kOnBrand };
-
 enum class Icon {
   kNone,
   kCheck,
@@ -88,6 +86,8 @@ class Ui {
   const std::string& language() const { return parts_.language; }
   double seconds() const { return parts_.seconds; }
   float u(float v) const { return v * parts_.metrics.unit; }
+  // Millimetres on the glass (touch targets).
+  float mm(float v) const { return v * parts_.metrics.pxPerMm; }
 
   // --- catalog text (ImGui fonts) ---
   std::string_view tr(std::string_view key) const;
@@ -130,6 +130,9 @@ class Ui {
   // A button whose label is roster text (a guest's name, a search result).
   bool tappable(std::string_view name, Rect r, bool enabled = true);
   bool pressed() const { return lastPressed_; }  // the last control is held down
+  // What is left of the reach area (reach mode) for the screen's title; screens take
+  // from its top, the frame's note goes below what they leave.
+  Rect& reachSpace() { return reachSpace_; }
   // A text field showing `value` (roster text) or the placeholder; tapping focuses it.
   bool field(std::string_view name, std::string_view label, std::string_view value,
              std::string_view placeholder, Rect r, bool focused, bool masked = false);
@@ -140,6 +143,7 @@ class Ui {
   Parts parts_;
   ImDrawList* draw_ = nullptr;
   bool lastPressed_ = false;
+  Rect reachSpace_;
 };
 
 // The on-screen keyboard. kText: letters, digits, space, '-', '.', '@', '\''; kDigits: a

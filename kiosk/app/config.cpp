@@ -72,6 +72,18 @@ Reader::Binding integer(int& field, int min, int max) {
   };
 }
 
+Reader::Binding number(double& field, double min, double max) {
+  return [&field, min, max](const toml::node& node) -> std::optional<std::string> {
+    const auto v = node.value<double>();  // 21.5 or 22
+    if (!v || *v < min || *v > max) {
+      return "expected a number from " + std::to_string(static_cast<int>(min)) + " to " +
+             std::to_string(static_cast<int>(max));
+    }
+    field = *v;
+    return std::nullopt;
+  };
+}
+
 Reader::Binding boolean(bool& field) {
   return [&field](const toml::node& node) -> std::optional<std::string> {
     const auto* v = node.as_boolean();
@@ -241,6 +253,7 @@ Result<Config> parseConfig(std::string_view textIn, const std::string& name) {
       {"high_contrast", boolean(c.ui.highContrast)},
       {"reach_mode", boolean(c.ui.reachMode)},
       {"sounds", boolean(c.ui.sounds)},
+      {"screen_diagonal_in", number(c.ui.screenDiagonalIn, 7, 100)},
   };
   const std::map<std::string, Reader::Binding, std::less<>> staff{
       {"lockout_attempts", integer(c.staff.lockoutAttempts, 1, 100)},

@@ -9,7 +9,8 @@
 //   [printer]  name (CUPS queue; empty = badges as PDF files in data_dir/badges),
 //              fallback, media, server, badge_size (cr80, 4x3, 62mm, a6)
 //   [ui]       fullscreen, width, height, orientation (auto, portrait, landscape),
-//              idle_timeout_s, hide_cursor, large_text, high_contrast, reach_mode, sounds
+//              idle_timeout_s, hide_cursor, large_text, high_contrast, reach_mode, sounds,
+//              screen_diagonal_in (the panel's size: touch targets are kept 15 mm wide)
 //   [staff]    lockout_attempts, lockout_minutes
 //   [photo]    enabled, upload
 //   [privacy]  retention_days (days after an event's end its guests' personal data,
@@ -76,6 +77,8 @@ struct UiConfig {
   bool highContrast = false;
   bool reachMode = false;
   bool sounds = true;
+  // The smallest lobby panel at full HD; a larger panel only makes controls bigger.
+  double screenDiagonalIn = 21.5;
 };
 
 struct StaffConfig {

@@ -358,6 +358,7 @@ class Loop final : public ScriptHost {
       p_.ui.finishFrame();
       if (!shot.empty()) {
         if (presented) {
+          writeFrameRecord(shot);
           p_.jsonLine(jsonLine(json{{"event", "screenshot"}, {"path", shot}, {"state", screen()}}));
         } else {
           p_.jsonLine(jsonLine(
@@ -495,6 +496,43 @@ class Loop final : public ScriptHost {
     });
   }
   void resize(int width, int height) override { p_.window.resize(width, height); }
+
+  // Beside a screenshot: its controls and texts with their rectangles (NAME.json), for
+  // checks of the layout (sizes in millimetres, overlaps, nothing left out). It holds
+  // what the picture shows, names included, so it goes where the picture goes and never
+  // to the journal.
+  void writeFrameRecord(const std::string& shot) const {
+    const auto record = p_.ui.controls().drawn();
+    json controls = json::array();
+    for (const auto& c : record.controls) {
+      controls.push_back({{"name", c.name},
+                          {"x", c.rect.x},
+                          {"y", c.rect.y},
+                          {"w", c.rect.w},
+                          {"h", c.rect.h},
+                          {"enabled", c.enabled}});
+    }
+    json texts = json::array();
+    for (const auto& t : record.texts) {
+      texts.push_back({{"text", t.text},
+                       {"x", t.rect.x},
+                       {"y", t.rect.y},
+                       {"w", t.rect.w},
+                       {"h", t.rect.h},
+                       {"cut", t.cut}});
+    }
+    const auto& prefs = p_.controller.state().prefs;
+    const json out{{"state", screen()},
+                   {"large_text", prefs.largeText},
+                   {"reach_mode", prefs.reachMode},
+                   {"high_contrast", prefs.highContrast},
+                   {"width", p_.window.width()},
+                   {"height", p_.window.height()},
+                   {"px_per_mm", p_.ui.metrics().pxPerMm},
+                   {"controls", controls},
+                   {"texts", texts}};
+    std::ofstream(std::filesystem::path(shot).replace_extension(".json")) << out.dump() << "\n";
+  }
   void emit(const std::string& line) override { p_.jsonLine(line); }
 
  private:
@@ -723,7 +761,8 @@ int runTerminal(const TerminalOptions& options) {
     std::cerr << "kiosk: " << fonts.error().message << "\n";
     return 2;
   }
-  ui::TerminalUi terminalUi(**window, **fonts, *catalogs);
+  ui::TerminalUi terminalUi(**window, **fonts, *catalogs,
+                            static_cast<float>(config.ui.screenDiagonalIn));
   SystemdNotifier notifier;
 
   StoreWorker worker(workerSettings, clock, std::move(*badgeTemplate));

@@ -16,9 +16,10 @@ namespace kiosk::app {
 namespace {
 
 const std::set<std::string, std::less<>> kCommands = {
-    "codes", "present", "present-code", "present-image", "face",     "light",     "clear-camera",
-    "wedge", "tap",     "type",         "key",           "wait-for", "expect",    "advance",
-    "sleep", "window",  "screenshot",   "echo",          "quit",     "wait-file", "stall-store"};
+    "codes",        "present",   "present-code", "present-image", "face",       "light",
+    "clear-camera", "wedge",     "tap",          "type",          "key",        "wait-for",
+    "expect",       "advance",   "sleep",        "window",        "screenshot", "echo",
+    "quit",         "wait-file", "stall-store",  "tap-if"};
 
 // Every number a script has is a size, a time in seconds or milliseconds, a gain or a
 // position: a million is far beyond any of them, and keeps the conversions to int and to
@@ -83,11 +84,11 @@ Result<Script> parseScript(std::string_view text, const std::string& directory) 
     }
     const auto need = [&](std::size_t n) { return c.args.size() >= n; };
     bool ok = true;
-    if (c.name == "tap" || c.name == "wait-for" || c.name == "expect" || c.name == "present-code" ||
-        c.name == "present-image" || c.name == "codes" || c.name == "screenshot" ||
-        c.name == "key" || c.name == "advance" || c.name == "sleep" || c.name == "light" ||
-        c.name == "present" || c.name == "wedge" || c.name == "type" || c.name == "wait-file" ||
-        c.name == "stall-store") {
+    if (c.name == "tap" || c.name == "tap-if" || c.name == "wait-for" || c.name == "expect" ||
+        c.name == "present-code" || c.name == "present-image" || c.name == "codes" ||
+        c.name == "screenshot" || c.name == "key" || c.name == "advance" || c.name == "sleep" ||
+        c.name == "light" || c.name == "present" || c.name == "wedge" || c.name == "type" ||
+        c.name == "wait-file" || c.name == "stall-store") {
       ok = need(1);
     } else if (c.name == "window") {
       ok = need(2);
@@ -240,6 +241,18 @@ ScriptRunner::Progress ScriptRunner::step(ScriptHost& host,
   if (c.name == "tap") {
     const double timeout = c.args.size() > 1 ? *number(arg(1)) : 5.0;
     if (auto p = pressControl(arg(0), timeout)) {
+      return *p;
+    }
+    host.emit(jsonLine(nlohmann::json{{"event", "tap"}, {"control", arg(0)}}));
+    return next();
+  }
+  if (c.name == "tap-if") {
+    // Only what the last frame shows: no waiting for a control that may never come.
+    if (phase_ == 0 && !host.controlCenter(arg(0))) {
+      host.emit(jsonLine(nlohmann::json{{"event", "tap_skipped"}, {"control", arg(0)}}));
+      return next();
+    }
+    if (auto p = pressControl(arg(0), 0)) {
       return *p;
     }
     host.emit(jsonLine(nlohmann::json{{"event", "tap"}, {"control", arg(0)}}));

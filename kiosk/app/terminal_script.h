@@ -11,6 +11,8 @@
 //   wedge TEXT              a keyboard-wedge scanner types TEXT and Enter (key events
 //                           through the window, as from the real device)
 //   tap NAME [SECONDS]      presses the named control (waits for it to appear)
+//   tap-if NAME             presses the named control if the screen shows it now, else
+//                           goes on (paging through a screen until its last page)
 //   type TEXT               taps the on-screen keyboard's keys
 //   key backspace|clear     the keyboard's special keys
 //   wait-for STATE [SECONDS] waits until the flow shows that screen (default 15 s)

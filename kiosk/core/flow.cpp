@@ -911,7 +911,13 @@ class Stepper {
       case Action::kInfoTab:
         if (t.index >= 0 && t.index <= 3) {
           i.tab = static_cast<InfoTab>(t.index);
+          i.page = 0;
         }
+        break;
+      case Action::kInfoPage:
+        // The screen knows how many pages there are (it depends on the layout) and
+        // clamps; a negative page is nonsense from anywhere.
+        i.page = std::max(0, t.index);
         break;
       case Action::kReprint:
         if (i.returning && i.reprintsLeft > 0 && i.decision.guest) {
@@ -1323,6 +1329,8 @@ const char* toString(Action action) {
       return "print_continue";
     case Action::kInfoTab:
       return "info_tab";
+    case Action::kInfoPage:
+      return "info_page";
     case Action::kInfoDone:
       return "info_done";
     case Action::kReprint:

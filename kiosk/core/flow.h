@@ -176,6 +176,7 @@ struct Info {
   ScanDecision decision;
   BadgeProgress badge;
   InfoTab tab = InfoTab::kStay;
+  int page = 0;            // of the tab's details, when they take more than one card
   bool returning = false;  // reached through "already checked in"
   int reprintsLeft = 0;
 };
@@ -301,7 +302,8 @@ enum class Action {
   kNeedsEdit,  // index: NeedsField
   kNeedsSave,
   kPrintContinue,
-  kInfoTab,  // index: InfoTab
+  kInfoTab,   // index: InfoTab
+  kInfoPage,  // index: page of the tab's details (0 = first)
   kInfoDone,
   kReprint,
   kRate,  // index: 1..5

@@ -191,8 +191,14 @@ TEST_F(FlowTest, HappyPathEmitsEachEffectInOrder) {
   EXPECT_EQ(screen(), "info");
   EXPECT_FALSE(std::get<flow::Info>(state.screen).returning);
 
+  tap(Action::kInfoPage, 2);
+  EXPECT_EQ(std::get<flow::Info>(state.screen).page, 2);
+  tap(Action::kInfoPage, -1);
+  EXPECT_EQ(std::get<flow::Info>(state.screen).page, 0) << "no page before the first";
+  tap(Action::kInfoPage, 1);
   tap(Action::kInfoTab, 1);
   EXPECT_EQ(std::get<flow::Info>(state.screen).tab, InfoTab::kTravel);
+  EXPECT_EQ(std::get<flow::Info>(state.screen).page, 0) << "another tab starts at its first page";
   tap(Action::kInfoDone);
   EXPECT_EQ(screen(), "done");
   tap(Action::kRate, 5);

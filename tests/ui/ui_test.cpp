@@ -80,6 +80,56 @@ TEST(Contrast, EveryTextColourOfEveryThemeReadsAtLeastAA) {
   }
 }
 
+// WCAG 1.4.11: what tells a control apart from its surroundings (its outline, else its
+// fill) has 3:1 against every ground the screens put it on, pressed or not.
+TEST(Contrast, EveryControlsBoundaryStandsOutAtLeast3To1) {
+  const std::pair<ButtonKind, const char*> kinds[] = {{ButtonKind::kPrimary, "primary"},
+                                                      {ButtonKind::kSecondary, "secondary"},
+                                                      {ButtonKind::kQuiet, "quiet"},
+                                                      {ButtonKind::kChip, "chip"},
+                                                      {ButtonKind::kChipSelected, "selected chip"},
+                                                      {ButtonKind::kKey, "key"},
+                                                      {ButtonKind::kOnBrand, "header button"}};
+  int checked = 0;
+  for (const Palette* palette : allPalettes()) {
+    const Palette& p = *palette;
+    // Body controls sit on the page, on cards and (the idle banner's button) on the
+    // warning panel; header buttons on the guest and the staff band.
+    const std::vector<std::pair<const char*, Color>> body = {
+        {"background", p.background}, {"surface", p.surface}, {"warningSoft", p.warningSoft}};
+    const std::vector<std::pair<const char*, Color>> band = {{"brand", p.brand},
+                                                             {"staffBand", p.staffBand}};
+    for (const auto& [kind, what] : kinds) {
+      for (bool pressed : {false, true}) {
+        const ControlLook look = buttonLook(p, kind, pressed);
+        for (const auto& [groundName, ground] : kind == ButtonKind::kOnBrand ? band : body) {
+          const double ratio = contrastRatio(boundaryOn(look, ground), ground);
+          EXPECT_GE(ratio, 3.0) << p.name << ": " << what << (pressed ? " (pressed)" : "") << " on "
+                                << groundName << " is " << ratio << ":1";
+          ++checked;
+        }
+      }
+    }
+    for (bool focused : {false, true}) {
+      for (const auto& [groundName, ground] : body) {
+        const double ratio = contrastRatio(boundaryOn(fieldLook(p, focused), ground), ground);
+        EXPECT_GE(ratio, 3.0) << p.name << ": " << (focused ? "focused" : "empty") << " field on "
+                              << groundName << " is " << ratio << ":1";
+        ++checked;
+      }
+    }
+  }
+  EXPECT_EQ(checked, 2 * (6 * 2 * 3 + 1 * 2 * 2 + 2 * 3));
+}
+
+TEST(Contrast, OverBlendsLikeTheGpu) {
+  const Color half = over(hex(0xFFFFFF, 0.5f), hex(0x000000));
+  EXPECT_NEAR(half.r, 0.5f, 1e-6);
+  EXPECT_EQ(over(hex(0x123456), hex(0xFFFFFF)), hex(0x123456));
+  EXPECT_EQ(boundaryOn(ControlLook{hex(0x111111), hex(0xFFFFFF), Color{0, 0, 0, 0}}, hex(0xFFFFFF)),
+            hex(0x111111));
+}
+
 TEST(Metrics, TouchTargetsStayFingerSized) {
   // 48 dp at a 1080-wide 21.5" panel (about 100 dpi) is about 67 px; the smallest
   // supported screen (1280x800 at ~150 dpi) scales the unit by 0.74.
@@ -430,6 +480,8 @@ TEST(Script, ParsesCommandsAndRefusesMistakesWithTheLine) {
   EXPECT_TRUE(app::parseScript("stall-store 20\n", "/"));
   EXPECT_FALSE(app::parseScript("stall-store\n", "/"));
   EXPECT_FALSE(app::parseScript("stall-store long\n", "/"));
+  EXPECT_TRUE(app::parseScript("tap-if info.page.next\n", "/"));
+  EXPECT_FALSE(app::parseScript("tap-if\n", "/"));
 }
 
 // Found by the script fuzzer: a huge number was converted to int with undefined behaviour.

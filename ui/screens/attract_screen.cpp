@@ -137,6 +137,7 @@ Intent drawAttract(Ui& ui, const TerminalView& view, const ScreenImages& images)
 
   Rect camera;
   if (ui.layout().portrait) {
+    ui.reachSpace().h = 0;  // in reach mode the camera is up there
     titleBlock(ui, body, ui.tr("attract.title"), ui.tr("attract.subtitle"));
     Rect chips = body.takeBottom(chipsHeight(ui, true), ui.m().gap * 1.5f);
     if (!ui.layout().reach) {

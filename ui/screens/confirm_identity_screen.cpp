@@ -16,7 +16,7 @@ float guestCard(Ui& ui, Rect r, Guest g, bool measureOnly, int level) {
   const auto& p = ui.pal();
   const float pad = level >= 2 ? ui.u(28) : ui.u(44);
   const Rect inner = r.inset(pad, pad);
-  auto nameStyle = ui.rosterStyle(FontRole::kTitle, p.text, 2);
+  auto nameStyle = ui.rosterStyle(FontRole::kTitle, p.text, 3);  // a long name wraps, never "…"
   nameStyle.px = std::round(ui.m().titlePx * (level >= 1 ? 1.0f : 1.15f));
   if (level >= 1) {
     g.title.clear();

@@ -42,12 +42,8 @@ Intent drawEditor(Ui& ui, const flow::ConfirmNeeds& s, Rect body) {
                 Icon::kCheck)) {
     out = tap(Action::kNeedsSave);
   }
-  if (auto e = keyboard(ui, keyboardArea(ui, body, KeyboardKind::kText), KeyboardKind::kText,
-                        s.draft.empty())) {
-    out = e;
-  }
-  titleBlock(ui, body, ui.tr(std::string("needs.edit.") + kFieldIds[field]),
-             ui.tr("needs.edit.subtitle"));
+  const std::string_view title = ui.tr(std::string("needs.edit.") + kFieldIds[field]);
+  const std::string_view subtitle = ui.tr("needs.edit.subtitle");
   // Common answers: one tap each ("None" first).
   std::vector<std::string_view> options{ui.tr("needs.none")};
   for (auto o : splitOptions(ui.tr(std::string("needs.options.") + kFieldIds[field]))) {
@@ -55,24 +51,26 @@ Intent drawEditor(Ui& ui, const flow::ConfirmNeeds& s, Rect body) {
   }
   const int perRow = ui.layout().portrait ? 3 : 5;
   const int rows = (static_cast<int>(options.size()) + perRow - 1) / perRow;
-  for (int r = 0; r < rows; ++r) {
-    const auto cells = body.takeTop(ui.m().chipHeight, ui.u(14)).columns(perRow, ui.u(14));
-    for (int c = 0; c < perRow; ++c) {
-      const std::size_t i = static_cast<std::size_t>(r * perRow + c);
-      if (i >= options.size()) {
-        break;
-      }
-      const std::string value = i == 0 ? std::string() : std::string(options[i]);
-      const bool selected = s.draft == value;
-      if (ui.button("needs.option." + std::to_string(i), options[i],
-                    cells[static_cast<std::size_t>(c)],
-                    selected ? ButtonKind::kChipSelected : ButtonKind::kChip)) {
-        out = FlowEvent{ev::SetText{value}};
-      }
+  const float fieldH = ui.m().buttonHeight;
+  const float below = ui.m().gap + fieldH;
+  const float keep = titleBlockHeight(ui, body.w, title, subtitle) +
+                     static_cast<float>(rows) * (ui.m().chipHeight + ui.u(14)) + below;
+  if (auto e = keyboard(ui, keyboardArea(ui, body, KeyboardKind::kText, keep), KeyboardKind::kText,
+                        s.draft.empty())) {
+    out = e;
+  }
+  titleBlock(ui, body, title, subtitle);
+  const auto cells = cellRows(ui, body, static_cast<int>(options.size()), perRow, ui.m().chipHeight,
+                              ui.u(14), below);
+  for (std::size_t i = 0; i < options.size(); ++i) {
+    const std::string value = i == 0 ? std::string() : std::string(options[i]);
+    const bool selected = s.draft == value;
+    if (ui.button("needs.option." + std::to_string(i), options[i], cells[i],
+                  selected ? ButtonKind::kChipSelected : ButtonKind::kChip)) {
+      out = FlowEvent{ev::SetText{value}};
     }
   }
   body.takeTop(ui.m().gap);
-  const float fieldH = ui.m().buttonHeight;
   ui.field("needs.field", "", s.draft, ui.tr("needs.none"), body.takeTop(fieldH), true);
   return out;
 }
@@ -83,10 +81,10 @@ Intent drawConfirmNeeds(Ui& ui, const TerminalView& view, const flow::ConfirmNee
   Intent out;
   const auto& p = ui.pal();
   Rect body = ui.layout().body;
-  stepBar(ui, body, 3, view.flow->config().photoEnabled);
   if (s.editing) {
-    return drawEditor(ui, s, body);
+    return drawEditor(ui, s, body);  // a step within the step: no step bar, more room
   }
+  stepBar(ui, body, 3, view.flow->config().photoEnabled);
   const Rect foot = footer(ui, body, 1);
   if (ui.button("needs.confirm", ui.tr("needs.confirm"), foot, ButtonKind::kPrimary,
                 Icon::kCheck)) {

@@ -49,7 +49,12 @@ Intent drawDone(Ui& ui, const TerminalView& /*view*/, const flow::Done& s) {
     const Rect c = cols[static_cast<std::size_t>(i)];
     const bool filled = s.rating && *s.rating > i;
     const bool clicked = ui.tappable("rate." + std::to_string(i + 1), c, !s.rating.has_value());
-    ui.fill(c, filled ? p.selected : (ui.pressed() ? p.border : p.surfaceAlt), ui.m().radius);
+    const ControlLook look =
+        buttonLook(p, filled ? ButtonKind::kChipSelected : ButtonKind::kChip, ui.pressed());
+    ui.fill(c, look.fill, ui.m().radius);
+    if (look.stroke.a > 0) {
+      ui.stroke(c, look.stroke, p.highContrast ? ui.u(3) : ui.u(2), ui.m().radius);
+    }
     ui.icon(Icon::kStar, c.inset(c.w * 0.2f), filled ? p.onSelected : p.textMuted);
     if (clicked) {
       out = tap(Action::kRate, i + 1);

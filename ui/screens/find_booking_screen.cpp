@@ -25,15 +25,19 @@ Intent drawFindBooking(Ui& ui, const TerminalView& /*view*/, const flow::FindBoo
   }
 
   const KeyboardKind kind = byCode || !s.focusPhone ? KeyboardKind::kText : KeyboardKind::kDigits;
-  const Rect kbArea = keyboardArea(ui, body, kind);
+  const std::string_view title = ui.tr("find.title");
+  const std::string_view subtitle = ui.tr(byCode ? "find.subtitle_code" : "find.subtitle_name");
+  const float fieldH = ui.m().buttonHeight + ui.m().captionPx * 1.4f + ui.u(8);
+  const float keep = titleBlockHeight(ui, body.w, title, subtitle) + ui.m().chipHeight +
+                     ui.m().gap * 1.5f + fieldH + ui.m().gap;
+  const Rect kbArea = keyboardArea(ui, body, kind, keep);
   if (!s.searching) {
     if (auto e = keyboard(ui, kbArea, kind, byCode || capitalizeNext(s.name))) {
       out = e;
     }
   }
 
-  titleBlock(ui, body, ui.tr("find.title"),
-             ui.tr(byCode ? "find.subtitle_code" : "find.subtitle_name"));
+  titleBlock(ui, body, title, subtitle);
   const auto modes = body.takeTop(ui.m().chipHeight, ui.m().gap * 1.5f).columns(2, ui.u(16));
   if (ui.button("find.mode.code", ui.tr("find.mode.code"), modes[0],
                 byCode ? ButtonKind::kChipSelected : ButtonKind::kChip, Icon::kQr, !s.searching)) {
@@ -45,14 +49,13 @@ Intent drawFindBooking(Ui& ui, const TerminalView& /*view*/, const flow::FindBoo
     out = tap(Action::kBookingByName);
   }
 
-  const float fieldH = ui.m().buttonHeight + ui.m().captionPx * 1.4f + ui.u(8);
   if (byCode) {
     ui.field("find.field.code", ui.tr("find.code_label"), s.code, ui.tr("find.code_placeholder"),
              body.takeTop(fieldH, ui.m().gap), true);
   } else {
-    Rect fields = body.takeTop(ui.layout().portrait ? fieldH : 2 * fieldH + ui.m().gap, ui.m().gap);
-    const auto cols =
-        ui.layout().portrait ? fields.columns(2, ui.m().gap) : fields.rows(2, ui.m().gap);
+    // Side by side in both orientations: stacked, they do not fit beside the landscape
+    // keyboard with large text.
+    const auto cols = body.takeTop(fieldH, ui.m().gap).columns(2, ui.m().gap);
     if (ui.field("find.field.name", ui.tr("find.name_label"), s.name,
                  ui.tr("find.name_placeholder"), cols[0], !s.focusPhone)) {
       out = tap(Action::kFocusName);

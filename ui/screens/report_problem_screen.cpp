@@ -37,15 +37,13 @@ Intent drawReportProblem(Ui& ui, const TerminalView& /*view*/, const flow::Repor
           body.takeTop(ui.m().bodyPx * 1.5f, ui.m().gap));
   const int perRow = ui.layout().portrait ? 2 : 4;
   const int n = static_cast<int>(std::size(kCategories));
-  for (int row = 0; row * perRow < n; ++row) {
-    const auto cols = body.takeTop(ui.m().buttonHeight, ui.m().gap).columns(perRow, ui.m().gap);
-    for (int c = 0; c < perRow && row * perRow + c < n; ++c) {
-      const std::string id = kCategories[row * perRow + c];
-      if (ui.button("report.category." + id, ui.tr("report.category." + id),
-                    cols[static_cast<std::size_t>(c)],
-                    s.category == id ? ButtonKind::kChipSelected : ButtonKind::kChip)) {
-        out = tap(Action::kReportCategory, 0, id);
-      }
+  const auto chips = cellRows(ui, body, n, perRow, ui.m().buttonHeight, ui.m().gap);
+  for (int i = 0; i < n; ++i) {
+    const std::string id = kCategories[i];
+    if (ui.button("report.category." + id, ui.tr("report.category." + id),
+                  chips[static_cast<std::size_t>(i)],
+                  s.category == id ? ButtonKind::kChipSelected : ButtonKind::kChip)) {
+      out = tap(Action::kReportCategory, 0, id);
     }
   }
   return out;

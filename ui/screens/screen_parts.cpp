@@ -41,13 +41,52 @@ void stepBar(Ui& ui, Rect& body, int step, bool photoStep) {
 void titleBlock(Ui& ui, Rect& body, std::string_view title, std::string_view subtitle,
                 Align align) {
   const auto& p = ui.pal();
-  const float h = ui.measure(title, FontRole::kTitle, body.w).y;
-  ui.text(title, FontRole::kTitle, p.text, body.takeTop(h, ui.u(12)), align);
-  if (!subtitle.empty()) {
-    const float sh = ui.measure(subtitle, FontRole::kBody, body.w).y;
-    ui.text(subtitle, FontRole::kBody, p.textMuted, body.takeTop(sh, 0), align);
+  // In reach mode the top of the screen holds nothing to tap: the title goes up there
+  // (when it fits) and the lowered body keeps its height for the controls.
+  Rect& reach = ui.reachSpace();
+  Rect* area = &body;
+  if (ui.layout().reach) {
+    const float need = ui.measure(title, FontRole::kTitle, reach.w).y + ui.u(12) +
+                       (subtitle.empty() ? 0 : ui.measure(subtitle, FontRole::kBody, reach.w).y);
+    if (need <= reach.h) {
+      area = &reach;
+    }
   }
-  body.takeTop(ui.m().gap * 1.5f);
+  const float h = ui.measure(title, FontRole::kTitle, area->w).y;
+  ui.text(title, FontRole::kTitle, p.text, area->takeTop(h, ui.u(12)), align);
+  if (!subtitle.empty()) {
+    const float sh = ui.measure(subtitle, FontRole::kBody, area->w).y;
+    ui.text(subtitle, FontRole::kBody, p.textMuted, area->takeTop(sh, 0), align);
+  }
+  area->takeTop(ui.m().gap * 1.5f);
+}
+
+float titleBlockHeight(Ui& ui, float width, std::string_view title, std::string_view subtitle) {
+  const float h = ui.measure(title, FontRole::kTitle, width).y + ui.u(12) +
+                  (subtitle.empty() ? 0 : ui.measure(subtitle, FontRole::kBody, width).y);
+  if (ui.layout().reach && h <= ui.reachSpace().h) {
+    return 0;
+  }
+  return h + ui.m().gap * 1.5f;
+}
+
+std::vector<Rect> cellRows(Ui& ui, Rect& body, int n, int perRow, float preferred, float gap,
+                           float keepBelow) {
+  std::vector<Rect> out;
+  if (n <= 0 || perRow <= 0) {
+    return out;
+  }
+  const int rows = (n + perRow - 1) / perRow;
+  const float room = body.h - keepBelow - gap * static_cast<float>(rows);
+  const float rowH =
+      std::max(std::min(preferred, room / static_cast<float>(rows)), ui.mm(kMinTouchMm + 1));
+  for (int r = 0; r < rows; ++r) {
+    const auto cells = body.takeTop(rowH, gap).columns(perRow, gap);
+    for (int c = 0; c < perRow && r * perRow + c < n; ++c) {
+      out.push_back(cells[static_cast<std::size_t>(c)]);
+    }
+  }
+  return out;
 }
 
 void cameraPanel(Ui& ui, Rect r, const TextureRef& preview, const CameraView& camera,
@@ -147,32 +186,70 @@ float messagePanel(Ui& ui, Rect r, Icon icon, Color background, Color foreground
   return h;
 }
 
-void infoRow(Ui& ui, Rect& area, Icon icon, std::string_view label, std::string_view value,
-             int maxLines) {
-  if (value.empty()) {
+float infoLineHeight(Ui& ui, float width, const InfoLine& line) {
+  if (line.value.empty()) {
+    return 0;
+  }
+  const float iconSize = ui.u(44);
+  const float w = width - iconSize - ui.u(24);
+  const float labelH = ui.measure(line.label, FontRole::kCaption, w).y;
+  auto style = ui.rosterStyle(FontRole::kBodyBold, ui.pal().text, line.maxLines);
+  style.maxWidth = std::floor(w);
+  const float pad = std::ceil(style.px * 0.08f) + 1;
+  const float valueH = ui.rosterSize(line.value, style).y - 2 * pad;
+  return std::max(iconSize, labelH + valueH);
+}
+
+void drawInfoLine(Ui& ui, Rect row, const InfoLine& line) {
+  if (line.value.empty()) {
     return;
   }
   const auto& p = ui.pal();
   const float iconSize = ui.u(44);
-  const float x = area.x + iconSize + ui.u(24);
-  const float w = area.right() - x;
-  const float labelH = ui.measure(label, FontRole::kCaption, w).y;
-  auto style = ui.rosterStyle(FontRole::kBodyBold, p.text, maxLines);
-  style.maxWidth = std::floor(w);
-  const Vec2 valueSize = ui.rosterSize(value, style);
-  const float pad = std::ceil(style.px * 0.08f) + 1;
-  const float valueH = valueSize.y - 2 * pad;
-  const float h = std::max(iconSize, labelH + valueH);
+  const float x = row.x + iconSize + ui.u(24);
+  const float w = row.right() - x;
+  const float labelH = ui.measure(line.label, FontRole::kCaption, w).y;
+  if (line.icon != Icon::kNone) {
+    ui.icon(line.icon, Rect{row.x, row.y + ui.u(4), iconSize, iconSize}, p.primary);
+  }
+  ui.text(line.label, FontRole::kCaption, p.textMuted, Rect{x, row.y, w, labelH});
+  ui.roster(line.value, ui.rosterStyle(FontRole::kBodyBold, p.text, line.maxLines),
+            Rect{x, row.y + labelH, w, row.h - labelH});
+}
+
+std::vector<std::vector<InfoLine>> infoPages(Ui& ui, const std::vector<InfoLine>& lines,
+                                             float width, float height) {
+  std::vector<std::vector<InfoLine>> pages(1);
+  float used = 0;
+  for (const auto& line : lines) {
+    const float h = infoLineHeight(ui, width, line);
+    if (h <= 0) {
+      continue;
+    }
+    // A line starts a new page rather than run over the edge; a line taller than a
+    // whole page still gets a page of its own.
+    if (!pages.back().empty() && used + h > height) {
+      pages.emplace_back();
+      used = 0;
+    }
+    pages.back().push_back(line);
+    used += h + ui.u(kInfoLineGap);
+  }
+  return pages;
+}
+
+void infoRow(Ui& ui, Rect& area, Icon icon, std::string_view label, std::string_view value,
+             int maxLines) {
+  const InfoLine line{icon, std::string(label), std::string(value), maxLines};
+  const float h = infoLineHeight(ui, area.w, line);
+  if (h <= 0) {
+    return;
+  }
   if (h > area.h) {
     area.h = 0;  // no room: later rows are dropped too, never drawn over the edge
     return;
   }
-  Rect row = area.takeTop(h, ui.u(22));
-  if (icon != Icon::kNone) {
-    ui.icon(icon, Rect{row.x, row.y + ui.u(4), iconSize, iconSize}, p.primary);
-  }
-  ui.text(label, FontRole::kCaption, p.textMuted, Rect{x, row.y, w, labelH});
-  ui.roster(value, style, Rect{x, row.y + labelH, w, valueH});
+  drawInfoLine(ui, area.takeTop(h, ui.u(kInfoLineGap)), line);
 }
 
 std::string categoryKey(GuestCategory category) {
@@ -186,11 +263,17 @@ std::string outcomeKey(const ScanDecision& d) {
   return std::string("outcome.") + toString(d.outcome);
 }
 
-Rect keyboardArea(Ui& ui, Rect& body, KeyboardKind kind) {
+Rect keyboardArea(Ui& ui, Rect& body, KeyboardKind kind, float keep) {
   if (ui.layout().portrait) {
     const float w = kind == KeyboardKind::kDigits ? std::min(body.w, ui.u(720)) : body.w;
-    const float h = keyboardHeight(ui, kind, w);
-    return body.takeBottom(h, ui.m().gap * 1.5f).centered(w, h);
+    const float gap = ui.m().gap * 1.5f;
+    // Lower keys rather than squeeze what the screen shows above them, down to keys a
+    // finger still hits (reach mode and large text leave less room).
+    const int rows = kind == KeyboardKind::kText ? 5 : 4;
+    const float smallest =
+        static_cast<float>(rows) * ui.mm(kMinTouchMm + 1) + static_cast<float>(rows - 1) * ui.u(12);
+    const float h = std::max(std::min(keyboardHeight(ui, kind, w), body.h - gap - keep), smallest);
+    return body.takeBottom(h, gap).centered(w, h);
   }
   Rect side = body.takeRight(body.w * 0.5f, ui.m().margin);
   const float w = kind == KeyboardKind::kDigits ? std::min(side.w, ui.u(600)) : side.w;

@@ -8,6 +8,8 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "kiosk/core/flow.h"
 #include "ui/terminal_view.h"
@@ -65,6 +67,12 @@ void stepBar(Ui& ui, Rect& body, int step, bool photoStep);
 // Title and optional subtitle at the top of `body`; consumes their height.
 void titleBlock(Ui& ui, Rect& body, std::string_view title, std::string_view subtitle = {},
                 Align align = Align::kLeft);
+// The height titleBlock would take from the body (0 when it goes up into the reach area).
+float titleBlockHeight(Ui& ui, float width, std::string_view title, std::string_view subtitle = {});
+// `n` cells in rows of `perRow` from the top of `body`: rows `preferred` tall, or
+// shorter to leave `keepBelow` free, never under 15 mm; consumes their height.
+std::vector<Rect> cellRows(Ui& ui, Rect& body, int n, int perRow, float preferred, float gap,
+                           float keepBelow = 0);
 // The camera picture, cropped to fill `r`, with a frame guide; `mirrored` like a mirror.
 void cameraPanel(Ui& ui, Rect r, const TextureRef& preview, const CameraView& camera,
                  bool codeGuide);
@@ -73,7 +81,22 @@ void badgeIcon(Ui& ui, Vec2 center, float radius, Icon icon, Color background, C
 // A panel with an icon, a title and a body text (catalog strings); returns its height.
 float messagePanel(Ui& ui, Rect r, Icon icon, Color background, Color foreground,
                    std::string_view title, std::string_view body, bool measureOnly = false);
-// The rows of one labelled value ("Room", "1208") with an icon; consumes its height.
+// One labelled value ("Room", "1208") with an icon; an empty value is no line at all.
+// The value wraps up to `maxLines` lines.
+struct InfoLine {
+  Icon icon = Icon::kNone;
+  std::string label;
+  std::string value;
+  int maxLines = 6;
+};
+constexpr float kInfoLineGap = 22;  // between lines, in units
+float infoLineHeight(Ui& ui, float width, const InfoLine& line);
+void drawInfoLine(Ui& ui, Rect row, const InfoLine& line);
+// The lines split into pages of at most `height` (every line on exactly one page).
+std::vector<std::vector<InfoLine>> infoPages(Ui& ui, const std::vector<InfoLine>& lines,
+                                             float width, float height);
+// An info line at the top of `area`, consuming its height; dropped when it does not fit
+// (staff screens, where everything is also one tap away).
 void infoRow(Ui& ui, Rect& area, Icon icon, std::string_view label, std::string_view value,
              int maxLines = 2);
 // Catalog keys.
@@ -81,8 +104,9 @@ std::string categoryKey(GuestCategory category);
 std::string outcomeKey(
     const ScanDecision& decision);  // "outcome.<id>" or "outcome.needs_staff.<reason>"
 // Where the on-screen keyboard goes: under the content in portrait, beside it (right
-// half, at the bottom) in landscape; consumes that part of `body`.
-Rect keyboardArea(Ui& ui, Rect& body, KeyboardKind kind);
+// half, at the bottom) in landscape; consumes that part of `body`. In portrait it
+// leaves `keep` pixels above it when it can (lower keys, never under 15 mm).
+Rect keyboardArea(Ui& ui, Rect& body, KeyboardKind kind, float keep = 0);
 // Footer area for `rows` rows of buttons; consumes it from the bottom of `body`.
 Rect footer(Ui& ui, Rect& body, int rows);
 

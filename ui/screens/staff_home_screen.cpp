@@ -57,10 +57,10 @@ Intent drawStaffHome(Ui& ui, const TerminalView& /*view*/, const flow::StaffHome
     const auto& r = s.results[i];
     const Rect row = body.takeTop(rowH, ui.u(12));
     const bool clicked = ui.tappable("staff.result." + std::to_string(i), row);
-    ui.fill(row, ui.pressed() ? p.surfaceAlt : p.surface, ui.m().radius * 0.7f);
-    if (p.highContrast) {
-      ui.stroke(row, p.border, ui.u(2), ui.m().radius * 0.7f);
-    }
+    // A result is a tappable card: outlined like a field so it stands apart from the page.
+    const ControlLook look = fieldLook(p, false);
+    ui.fill(row, ui.pressed() ? p.surfaceAlt : look.fill, ui.m().radius * 0.7f);
+    ui.stroke(row, look.stroke, ui.u(2), ui.m().radius * 0.7f);
     Rect inner = row.inset(ui.u(24), ui.u(14));
     const std::string_view status = ui.tr(r.checkedIn ? "staff.status.in" : "staff.status.not_in");
     const float sw = ui.measure(status, FontRole::kCaption).x + ui.u(36);
