@@ -673,8 +673,11 @@ TEST_F(TerminalE2E, SigtermRightAfterTheConfirmTapLosesNoCheckin) {
   };
   EXPECT_EQ(accepted(), 1u) << report();
 
-  // Started again (systemd's restart, or after the reboot): the guest is in.
-  const auto again = run("wait-for attract\npresent-code WLF-3F9B\nwait-for info\n");
+  // Started again (systemd's restart, or after the reboot): the guest is in (a used code
+  // asks who it is before it shows anything).
+  const auto again =
+      run("wait-for attract\npresent-code WLF-3F9B\nwait-for confirm_identity\nclear-camera\n"
+          "tap identity.yes\nwait-for info\n");
   ASSERT_EQ(again.status, 0) << again.dump();
   const auto info = again.lastState("info");
   ASSERT_TRUE(info) << again.dump();
@@ -1154,7 +1157,9 @@ std::string layoutScript(const std::vector<Layout>& layouts,
     s += "present NOT-A-GUEST\nwait-for refused\nclear-camera\nscreenshot " + t + "12_refused\n";
     s += "tap refused.call_staff\nwait-for call_staff\nscreenshot " + t + "13_call_staff\n";
     s += "tap call.dismiss\n" + choose + "present-code " + codes[i] +
-         "\nwait-for info\nclear-camera\nscreenshot " + t + "14_info_returning\n";
+         "\nwait-for confirm_identity\nclear-camera\ntap identity.yes\nwait-for info\n"
+         "screenshot " +
+         t + "14_info_returning\n";
     s += "tap info.done\nwait-for done\ntap done.finish\n";
   }
   return s + "wait-for attract\n";
