@@ -254,8 +254,8 @@ TEST_F(KioskctlTest, IssuingAgainAfterARevocationGivesANewValidCode) {
   const auto old = payloadOf("ABCD-0001");
   ASSERT_FALSE(old.empty());
   ctlJson({"codes", "revoke", "--db", db, "--code", old, "--reason", "phone stolen"});
-  const auto reissued = ctlJson({"codes", "issue", "--db", db, "--out", dir.file("codes"),
-                                 "--booking-code", "ABCD-0001"});
+  const auto reissued = ctlJson(
+      {"codes", "issue", "--db", db, "--out", dir.file("codes"), "--booking-code", "ABCD-0001"});
   EXPECT_EQ(reissued["issued"], 1);
   const auto fresh = payloadOf("ABCD-0001");
   ASSERT_FALSE(fresh.empty());
