@@ -276,7 +276,8 @@ TEST_F(CentralAttackTest, ATerminalOfAnotherEventCannotUndoACheckin) {
   // A's own feed still shows the check-in in force.
   auto feed = client->request("GET", "/v1/changes", {}, {}, tokenA);
   ASSERT_TRUE(feed);
-  for (const auto& item : json::parse(feed->body).at("checkins")) {
+  const json changes = json::parse(feed->body);
+  for (const auto& item : changes.at("checkins")) {
     if (item.at("id") == c.id) {
       EXPECT_FALSE(item.contains("undone_at") && !item.at("undone_at").is_null()) << item;
     }
