@@ -1072,7 +1072,10 @@ Result<PurgeStats> LocalStore::purgeExpired(TimePoint now, std::string_view term
       while (due.step()) {
         events.emplace_back(static_cast<EventId>(due.columnInt(0)), due.columnInt(1));
       }
-      for (const auto& [id, days] : events) {
+      for (const auto& row : events) {
+        // Named copies, not structured bindings: clang 14 cannot capture those in a lambda.
+        const EventId id = row.first;
+        const std::int64_t days = row.second;
         std::vector<std::string> photoPaths;
         {
           auto p = db_->prepare("SELECT path FROM photos WHERE event_id = ?1");
