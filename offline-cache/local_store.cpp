@@ -502,16 +502,7 @@ Result<std::vector<Guest>> LocalStore::searchGuests(EventId eventId, std::string
         }
       }
     }
-    std::vector<Guest> guests;
-    for (GuestId id : ids) {
-      auto row = db_->prepare(
-          sql("SELECT ", kGuestColumns, " FROM guests WHERE event_id = ?1 AND guest_id = ?2"));
-      row.bind(1, eventId).bind(2, id);
-      if (row.step()) {
-        guests.push_back(readGuest(row));
-      }
-    }
-    return guests;
+    return guestsByIds(eventId, ids);
   });
 }
 
@@ -523,7 +514,6 @@ Result<std::vector<Guest>> LocalStore::findByNameAndPhoneTail(EventId eventId,
   // narrower side.
   constexpr std::int64_t kMaxTailGuests = 2000;
   return guarded("finding a booking", [&] {
-    std::vector<Guest> guests;
     const std::string tail = phoneTailKey(phoneTail);
     std::vector<std::string> nameKeys;
     for (auto& key : queryKeysFor(name)) {
@@ -533,7 +523,7 @@ Result<std::vector<Guest>> LocalStore::findByNameAndPhoneTail(EventId eventId,
       }
     }
     if (tail.empty() || nameKeys.empty()) {
-      return guests;
+      return std::vector<Guest>{};
     }
     std::vector<GuestId> ids;
     const auto add = [&](GuestId id) {
@@ -583,16 +573,21 @@ Result<std::vector<Guest>> LocalStore::findByNameAndPhoneTail(EventId eventId,
         both.reset();
       }
     }
-    for (const GuestId id : ids) {
-      auto row = db_->prepare(
-          sql("SELECT ", kGuestColumns, " FROM guests WHERE event_id = ?1 AND guest_id = ?2"));
-      row.bind(1, eventId).bind(2, id);
-      if (row.step()) {
-        guests.push_back(readGuest(row));
-      }
-    }
-    return guests;
+    return guestsByIds(eventId, ids);
   });
+}
+
+std::vector<Guest> LocalStore::guestsByIds(EventId eventId, const std::vector<GuestId>& ids) {
+  std::vector<Guest> guests;
+  for (const GuestId id : ids) {
+    auto row = db_->prepare(
+        sql("SELECT ", kGuestColumns, " FROM guests WHERE event_id = ?1 AND guest_id = ?2"));
+    row.bind(1, eventId).bind(2, id);
+    if (row.step()) {
+      guests.push_back(readGuest(row));
+    }
+  }
+  return guests;
 }
 
 Result<std::optional<Guest>> LocalStore::findGuest(EventId eventId, GuestId guestId) {

@@ -181,6 +181,8 @@ class LocalStore final : public RosterReader, public CheckinLedger {
   void insertOutbox(std::string_view kind, std::string_view refId, EventId eventId,
                     const std::string& payload, TimePoint at);
   std::optional<CheckinRecord> activeCheckin(EventId eventId, GuestId guestId);
+  // The guests with these ids, in this order (ids of no guest are skipped).
+  std::vector<Guest> guestsByIds(EventId eventId, const std::vector<GuestId>& ids);
   // purgeExpired's folder sweep; returns how many files it removed.
   std::size_t removeFilesOfPurgedEvents(const std::vector<std::string>& folders);
 
