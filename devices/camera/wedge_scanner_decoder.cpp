@@ -19,6 +19,7 @@ void WedgeScannerDecoder::onText(std::string_view utf8, TimePoint at) {
   if (utf8.empty()) {
     return;
   }
+  at = inOrder(at);
   if (!buffer_.empty() || overflow_) {
     const auto gap = at - lastAt_;
     if (at < lastAt_ || gap > options_.maxPause) {
@@ -52,6 +53,7 @@ void WedgeScannerDecoder::onText(std::string_view utf8, TimePoint at) {
 
 std::optional<ScannedCode> WedgeScannerDecoder::onEnter(TimePoint at) {
   std::optional<ScannedCode> code;
+  at = inOrder(at);
   const auto gap = at - lastAt_;
   const bool inBurst = !buffer_.empty() && at >= lastAt_ && gap <= options_.maxPause &&
                        (runCodePoints_ >= 2 || gap <= options_.maxGap);
@@ -77,6 +79,13 @@ bool WedgeScannerDecoder::assembling(TimePoint now) const {
       codePoints_ >= 2 && lastAt_ - firstAt_ <= options_.maxGap * static_cast<long>(codePoints_);
   const Millis wait = scannerPace ? options_.maxPause : options_.maxGap;
   return !buffer_.empty() && now >= lastAt_ && now - lastAt_ <= wait;
+}
+
+TimePoint WedgeScannerDecoder::inOrder(TimePoint at) const {
+  // Keys come in the order they were typed. One stamped a little before the key before
+  // it shows only that the two stamps were put on the clock at different moments
+  // (milliseconds rounded apart), not a pause; a clock set back is another matter.
+  return at < lastAt_ && lastAt_ - at <= options_.maxGap ? lastAt_ : at;
 }
 
 void WedgeScannerDecoder::reset() {

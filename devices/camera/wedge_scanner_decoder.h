@@ -53,6 +53,8 @@ class WedgeScannerDecoder {
   void reset();
 
  private:
+  TimePoint inOrder(TimePoint at) const;
+
   WedgeScannerOptions options_;
   std::string buffer_;
   std::size_t codePoints_ = 0;

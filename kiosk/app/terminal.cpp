@@ -284,8 +284,13 @@ class Loop final : public ScriptHost {
         p_.jsonLine(jsonLine(json{{"event", "quit"}, {"reason", "signal"}}));
         break;
       }
+      // Both clocks read once for all keys of the frame: read per key, their milliseconds
+      // turn at different moments and a later key can come out before an earlier one.
+      const std::uint32_t ticksNow = p_.window.ticks();
+      const TimePoint deviceNow = p_.deviceClock.now();
       for (const auto& k : input.keys) {
-        const TimePoint at = keyTime(k.atMillis);
+        const auto age = static_cast<std::int32_t>(ticksNow - k.atMillis);
+        const TimePoint at = deviceNow - Millis(std::max(0, age));
         switch (k.kind) {
           case ui::KeyInput::Kind::kText:
             p_.controller.keyText(k.text, at);
@@ -411,11 +416,6 @@ class Loop final : public ScriptHost {
   }
 
   // A key's time (the window's milliseconds) on the devices' clock.
-  TimePoint keyTime(std::uint32_t atMillis) const {
-    const auto age = static_cast<std::int32_t>(p_.window.ticks() - atMillis);
-    return p_.deviceClock.now() - Millis(std::max(0, age));
-  }
-
   // The X display the window is on (tests send it key events); empty elsewhere.
   static std::string displayName() {
     const char* display = std::getenv("DISPLAY");

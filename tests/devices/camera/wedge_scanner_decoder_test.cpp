@@ -144,6 +144,32 @@ TEST(WedgeScannerDecoder, EnterAloneIsNothingAndConsecutiveScansAreSeparate) {
   EXPECT_EQ(second->text, "SECOND-CODE");
 }
 
+// The terminal puts each key's millisecond on the devices' clock as it handles the key,
+// reading the two clocks, whose milliseconds turn at different moments, once per key:
+// keys of one millisecond can come out a millisecond apart the wrong way round. That is
+// still one scan.
+TEST(WedgeScannerDecoder, AKeyStampedJustBeforeTheOneBeforeItStillBelongsToTheScan) {
+  WedgeScannerDecoder wedge;
+  const TimePoint t = type(wedge, "WLF-7", kT0, Millis{0}) + Millis{1};
+  wedge.onText("K", t);
+  wedge.onText("3", t - Millis{1});
+  wedge.onText("Q", t);
+  const auto code = wedge.onEnter(t - Millis{1});
+  ASSERT_TRUE(code.has_value());
+  EXPECT_EQ(code->text, "WLF-7K3Q");
+}
+
+// A clock set back by more than a scanner's key gap is not jitter: what came before is
+// not joined to what comes after.
+TEST(WedgeScannerDecoder, AClockSetBackStartsAgain) {
+  WedgeScannerDecoder wedge;
+  type(wedge, "STALE", kT0, Millis{2});
+  const TimePoint last = type(wedge, "WLF-7K3Q", kT0 - Millis{60'000}, Millis{2});
+  const auto code = wedge.onEnter(last + Millis{2});
+  ASSERT_TRUE(code.has_value());
+  EXPECT_EQ(code->text, "WLF-7K3Q");
+}
+
 TEST(WedgeScannerDecoder, OverlongBurstIsDropped) {
   WedgeScannerDecoder wedge(WedgeScannerOptions{Millis{50}, 4, 16, Millis{300}});
   const TimePoint last = type(wedge, std::string(40, 'x'), kT0, Millis{1});
