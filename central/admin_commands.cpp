@@ -1,6 +1,7 @@
 #include "central/admin_commands.h"
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <fstream>
 #include <iomanip>
 #include <iostream>
@@ -234,6 +235,7 @@ void revokeCode(const RevokeOptions& o) {
     out["cancelled_guest"] = guest->bookingCode;
   } else {
     std::string tokenId = o.tokenId;
+    std::optional<GuestId> guestId;
     if (!o.code.empty()) {
       const auto parsed = parseToken(o.code);
       const auto* token = std::get_if<ParsedToken>(&parsed);
@@ -241,8 +243,9 @@ void revokeCode(const RevokeOptions& o) {
         failWith("codes revoke", makeError(ErrorKind::kInvalidInput, "--code is not a guest code"));
       }
       tokenId = token->tokenId();
+      guestId = token->claims.guestId;
     }
-    checkOrExit(store->revokeToken(event.id, tokenId, o.reason, now), "revoking");
+    checkOrExit(store->revokeToken(event.id, tokenId, o.reason, now, guestId), "revoking");
     out["revoked_token"] = tokenId;
   }
   std::cout << out.dump() << "\n";
@@ -348,6 +351,36 @@ void addEventCommands(CLI::App& app) {
     const auto e = valueOrExit(store->resolveEvent(*id), "choosing the event");
     const auto key = valueOrExit(store->rotateKey(e.id, SystemClock().now()), "adding a key");
     std::cout << json{{"event_id", e.id}, {"key_id", key.id}}.dump() << "\n";
+  });
+
+  // The last valid key is kept: without one, no code could be issued or admitted.
+  auto keyId = std::make_shared<KeyId>(0);
+  auto* retire = event->add_subcommand(
+      "retire-key", "Retire a signing key: codes it signed are refused from now on");
+  dbOption(retire, *db);
+  retire->add_option("--event", *id, "Event id (default: the only event)");
+  retire->add_option("--key-id", *keyId, "The key (see `event show`)")->required();
+  retire->callback([db, id, keyId] {
+    auto store = openOrExit(*db);
+    const auto e = valueOrExit(store->resolveEvent(*id), "choosing the event");
+    const auto keys = valueOrExit(store->signingKeys(e.id), "reading keys");
+    const auto key =
+        std::find_if(keys.begin(), keys.end(), [&](const SigningKey& k) { return k.id == *keyId; });
+    if (key == keys.end()) {
+      failWith("event retire-key", makeError(ErrorKind::kInvalidInput,
+                                             "the event has no key " + std::to_string(*keyId)));
+    }
+    const auto valid =
+        std::count_if(keys.begin(), keys.end(), [](const SigningKey& k) { return !k.retiredAt; });
+    if (!key->retiredAt && valid == 1) {
+      failWith("event retire-key",
+               makeError(ErrorKind::kInvalidInput,
+                         "key " + std::to_string(*keyId) +
+                             " is the event's only valid key: add one with `event rotate-key` "
+                             "first"));
+    }
+    checkOrExit(store->retireKey(e.id, *keyId, SystemClock().now()), "retiring the key");
+    std::cout << json{{"event_id", e.id}, {"retired_key", *keyId}}.dump() << "\n";
   });
 
   auto url = std::make_shared<std::string>();

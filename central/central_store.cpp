@@ -244,7 +244,14 @@ CREATE TABLE conflicts (
 CREATE UNIQUE INDEX conflicts_once ON conflicts(kind, record_id, device_id, doc);
 )sql";
 
-constexpr std::array<std::string_view, 2> kSchema{kSchema1, kSchema2};
+// Revocation rules (README, "Guest codes"): the guest a revoked code was issued to, when
+// known (their booking code is refused too), and retired signing keys.
+constexpr std::string_view kSchema3 = R"sql(
+ALTER TABLE revocations ADD COLUMN guest_id INTEGER;
+ALTER TABLE signing_keys ADD COLUMN retired_at INTEGER;
+)sql";
+
+constexpr std::array<std::string_view, 3> kSchema{kSchema1, kSchema2, kSchema3};
 
 Status migrateCentral(Database& db) {
   return guardedStatus("migrating " + db.path(), [&] {
@@ -500,8 +507,8 @@ Result<std::vector<SigningKey>> CentralStore::signingKeys(EventId eventId) {
   return guarded("reading signing keys", [&] {
     std::vector<SigningKey> keys;
     auto s = db_->prepare(
-        "SELECT key_id, public_key, secret_key, created_at FROM signing_keys WHERE event_id = ?1 "
-        "ORDER BY key_id");
+        "SELECT key_id, public_key, secret_key, created_at, retired_at FROM signing_keys "
+        "WHERE event_id = ?1 ORDER BY key_id");
     s.bind(1, eventId);
     while (s.step()) {
       SigningKey k;
@@ -510,6 +517,9 @@ Result<std::vector<SigningKey>> CentralStore::signingKeys(EventId eventId) {
       k.publicKey = blobArray<32>(s.columnBlob(1), "public key");
       k.secretKey = blobArray<64>(s.columnBlob(2), "secret key");
       k.createdAt = fromUnixMillis(s.columnInt(3));
+      if (!s.isNull(4)) {
+        k.retiredAt = fromUnixMillis(s.columnInt(4));
+      }
       keys.push_back(k);
     }
     return keys;
@@ -521,10 +531,40 @@ Result<std::optional<SigningKey>> CentralStore::issuingKey(EventId eventId) {
   if (!keys) {
     return keys.error();
   }
-  if (keys->empty()) {
-    return std::optional<SigningKey>{};
+  for (auto k = keys->rbegin(); k != keys->rend(); ++k) {
+    if (!k->retiredAt) {
+      return std::optional<SigningKey>{*k};
+    }
   }
-  return std::optional<SigningKey>{keys->back()};
+  return std::optional<SigningKey>{};
+}
+
+Status CentralStore::retireKey(EventId eventId, KeyId keyId, TimePoint now) {
+  return guardedStatus("retiring the key", [&] {
+    db_->transaction([&] {
+      db_->prepare(
+             "UPDATE signing_keys SET retired_at = ?3 WHERE event_id = ?1 AND key_id = ?2 AND "
+             "retired_at IS NULL")
+          .bind(1, eventId)
+          .bind(2, static_cast<int>(keyId))
+          .bind(3, toUnixMillis(now))
+          .run();
+      if (db_->changes() == 0) {
+        return;
+      }
+      // Terminals learn it from the feed, as they learnt the key.
+      auto keys = signingKeys(eventId);
+      if (!keys) {
+        throw DatabaseError(keys.error().kind, keys.error().message);
+      }
+      for (const auto& k : *keys) {
+        if (k.id == keyId) {
+          putFeed(eventId, "signing_keys", std::to_string(eventId) + ":" + std::to_string(k.id),
+                  dump(toJson(k, false)));
+        }
+      }
+    });
+  });
 }
 
 Result<SigningKey> CentralStore::rotateKey(EventId eventId, TimePoint now) {
@@ -627,19 +667,21 @@ Result<std::optional<Guest>> CentralStore::findGuestByBookingCode(EventId eventI
 }
 
 Status CentralStore::revokeToken(EventId eventId, std::string_view tokenId, std::string_view reason,
-                                 TimePoint now) {
+                                 TimePoint now, std::optional<GuestId> guestId) {
   return guardedStatus("revoking the code", [&] {
     db_->transaction([&] {
-      db_->prepare(
-             "INSERT INTO revocations (event_id, token_id, reason, revoked_at) VALUES (?1, ?2, ?3, "
-             "?4) ON CONFLICT(event_id, token_id) DO NOTHING")
-          .bind(1, eventId)
-          .bind(2, tokenId)
-          .bind(3, reason)
-          .bind(4, toUnixMillis(now))
-          .run();
+      auto insert = db_->prepare(
+          "INSERT INTO revocations (event_id, token_id, reason, revoked_at, guest_id) VALUES (?1, "
+          "?2, ?3, ?4, ?5) ON CONFLICT(event_id, token_id) DO NOTHING");
+      insert.bind(1, eventId).bind(2, tokenId).bind(3, reason).bind(4, toUnixMillis(now));
+      if (guestId) {
+        insert.bind(5, *guestId);
+      } else {
+        insert.bindNull(5);
+      }
+      insert.run();
       if (db_->changes() > 0) {
-        api::Revocation r{eventId, std::string(tokenId), std::string(reason), now};
+        api::Revocation r{eventId, std::string(tokenId), std::string(reason), now, guestId};
         putFeed(eventId, "revocations", std::to_string(eventId) + ":" + std::string(tokenId),
                 dump(api::toJson(r)));
       }

@@ -126,6 +126,9 @@ class CentralStore {
   Status setWebhook(EventId eventId, const std::string& url);
   Result<std::string> webhookUrl(EventId eventId);
   Result<SigningKey> rotateKey(EventId eventId, TimePoint now);
+  // Codes the key signed are refused from `now` on (terminals learn it from the feed).
+  Status retireKey(EventId eventId, KeyId keyId, TimePoint now);
+  // The newest key that is not retired.
   Result<std::optional<SigningKey>> issuingKey(EventId eventId);
   Result<std::vector<SigningKey>> signingKeys(EventId eventId);
   // Matched by id, or by booking code when the id is 0 (new guests get the next id).
@@ -133,8 +136,10 @@ class CentralStore {
                                           TimePoint now);
   Result<std::vector<Guest>> listGuests(EventId eventId);
   Result<std::optional<Guest>> findGuestByBookingCode(EventId eventId, std::string_view code);
+  // `guestId`: the guest the code was issued to, when known (their booking code is then
+  // refused too).
   Status revokeToken(EventId eventId, std::string_view tokenId, std::string_view reason,
-                     TimePoint now);
+                     TimePoint now, std::optional<GuestId> guestId = std::nullopt);
   Result<bool> isTokenRevoked(EventId eventId, std::string_view tokenId);
   // A staff member works at one event (only that event's terminals pull them) or, with
   // eventId 0, at every event. kNotFound for an unknown event, kInvalidInput for an id

@@ -356,7 +356,8 @@ Json toJson(const SigningKey& k, bool withSecret) {
   Json j{{"event_id", k.eventId},
          {"key_id", k.id},
          {"public_key", hexEncode(k.publicKey)},
-         {"created_at", toJson(k.createdAt)}};
+         {"created_at", toJson(k.createdAt)},
+         {"retired_at", k.retiredAt ? toJson(*k.retiredAt) : Json(nullptr)}};
   if (withSecret && k.secretKey) {
     j["secret_key"] = hexEncode(*k.secretKey);
   }
@@ -373,6 +374,9 @@ SigningKey signingKeyFromJson(const Json& j) {
   }
   std::copy(pub->begin(), pub->end(), k.publicKey.begin());
   k.createdAt = timeFromJson(j.at("created_at"));
+  if (auto it = j.find("retired_at"); it != j.end() && !it->is_null()) {
+    k.retiredAt = timeFromJson(*it);
+  }
   if (auto it = j.find("secret_key"); it != j.end() && it->is_string()) {
     const auto secret = hexDecode(it->get<std::string>());
     if (!secret || secret->size() != 64) {

@@ -237,16 +237,35 @@ Result<Event> LocalStore::resolveEvent(std::optional<EventId> id) {
 Status LocalStore::saveSigningKey(const SigningKey& key) {
   return guardedStatus("saving signing key", [&] {
     auto s = db_->prepare(
-        "INSERT INTO signing_keys (event_id, key_id, public_key, secret_key, created_at) "
-        "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(event_id, key_id) DO UPDATE SET "
-        "public_key=?3, secret_key=COALESCE(?4, secret_key), created_at=?5");
+        "INSERT INTO signing_keys (event_id, key_id, public_key, secret_key, created_at, "
+        "retired_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(event_id, key_id) DO UPDATE SET "
+        "public_key=?3, secret_key=COALESCE(?4, secret_key), created_at=?5, "
+        "retired_at=COALESCE(retired_at, ?6)");
     s.bind(1, key.eventId).bind(2, static_cast<int>(key.id)).bindBlob(3, key.publicKey);
     if (key.secretKey) {
       s.bindBlob(4, *key.secretKey);
     } else {
       s.bindNull(4);
     }
-    s.bind(5, toUnixMillis(key.createdAt)).run();
+    s.bind(5, toUnixMillis(key.createdAt));
+    if (key.retiredAt) {
+      s.bind(6, toUnixMillis(*key.retiredAt));
+    } else {
+      s.bindNull(6);
+    }
+    s.run();
+  });
+}
+
+Status LocalStore::retireSigningKey(EventId eventId, KeyId keyId, TimePoint at) {
+  return guardedStatus("retiring signing key", [&] {
+    db_->prepare(
+           "UPDATE signing_keys SET retired_at = COALESCE(retired_at, ?3) WHERE event_id = ?1 "
+           "AND key_id = ?2")
+        .bind(1, eventId)
+        .bind(2, static_cast<int>(keyId))
+        .bind(3, toUnixMillis(at))
+        .run();
   });
 }
 
@@ -254,8 +273,8 @@ Result<std::vector<SigningKey>> LocalStore::signingKeys(EventId eventId) {
   return guarded("reading signing keys", [&] {
     std::vector<SigningKey> keys;
     auto s = db_->prepare(
-        "SELECT key_id, public_key, secret_key, created_at FROM signing_keys WHERE event_id = ?1 "
-        "ORDER BY key_id");
+        "SELECT key_id, public_key, secret_key, created_at, retired_at FROM signing_keys "
+        "WHERE event_id = ?1 ORDER BY key_id");
     s.bind(1, eventId);
     while (s.step()) {
       SigningKey k;
@@ -276,6 +295,9 @@ Result<std::vector<SigningKey>> LocalStore::signingKeys(EventId eventId) {
         k.secretKey = sk;
       }
       k.createdAt = fromUnixMillis(s.columnInt(3));
+      if (!s.isNull(4)) {
+        k.retiredAt = fromUnixMillis(s.columnInt(4));
+      }
       keys.push_back(std::move(k));
     }
     return keys;
@@ -289,43 +311,60 @@ Result<std::optional<SigningKey>> LocalStore::issuingKey(EventId eventId) {
   }
   std::optional<SigningKey> newest;
   for (auto& k : *keys) {
-    if (k.secretKey && (!newest || k.id > newest->id)) {
+    if (k.secretKey && !k.retiredAt && (!newest || k.id > newest->id)) {
       newest = k;
     }
   }
   return newest;
 }
 
-Result<std::optional<PublicKey>> LocalStore::findSigningKey(EventId eventId, KeyId keyId) {
+Result<std::optional<SigningKey>> LocalStore::findSigningKey(EventId eventId, KeyId keyId) {
   return guarded("reading signing key", [&] {
-    auto s =
-        db_->prepare("SELECT public_key FROM signing_keys WHERE event_id = ?1 AND key_id = ?2");
+    auto s = db_->prepare(
+        "SELECT public_key, created_at, retired_at FROM signing_keys WHERE event_id = ?1 AND "
+        "key_id = ?2");
     s.bind(1, eventId).bind(2, static_cast<int>(keyId));
     if (!s.step()) {
-      return std::optional<PublicKey>{};
+      return std::optional<SigningKey>{};
     }
+    SigningKey key;
+    key.eventId = eventId;
+    key.id = keyId;
     const auto blob = s.columnBlob(0);
-    if (blob.size() != PublicKey{}.size()) {
+    if (blob.size() != key.publicKey.size()) {
       throw DatabaseError(ErrorKind::kCorrupt, "signing key with a bad public key");
     }
-    PublicKey key{};
-    std::copy(blob.begin(), blob.end(), key.begin());
-    return std::optional<PublicKey>{key};
+    std::copy(blob.begin(), blob.end(), key.publicKey.begin());
+    key.createdAt = fromUnixMillis(s.columnInt(1));
+    if (!s.isNull(2)) {
+      key.retiredAt = fromUnixMillis(s.columnInt(2));
+    }
+    return std::optional<SigningKey>{key};
   });
 }
 
 Status LocalStore::revokeToken(EventId eventId, std::string_view tokenId, std::string_view reason,
-                               TimePoint at) {
+                               TimePoint at, std::optional<GuestId> guestId) {
   return guardedStatus("revoking code", [&] {
-    db_->prepare(
-           "INSERT INTO revocations (event_id, token_id, reason, revoked_at) VALUES (?1, ?2, ?3, "
-           "?4) "
-           "ON CONFLICT(event_id, token_id) DO NOTHING")
-        .bind(1, eventId)
-        .bind(2, tokenId)
-        .bind(3, reason)
-        .bind(4, toUnixMillis(at))
-        .run();
+    auto s = db_->prepare(
+        "INSERT INTO revocations (event_id, token_id, reason, revoked_at, guest_id) VALUES (?1, "
+        "?2, ?3, ?4, ?5) ON CONFLICT(event_id, token_id) DO UPDATE SET guest_id = "
+        "COALESCE(guest_id, ?5)");
+    s.bind(1, eventId).bind(2, tokenId).bind(3, reason).bind(4, toUnixMillis(at));
+    if (guestId) {
+      s.bind(5, *guestId);
+    } else {
+      s.bindNull(5);
+    }
+    s.run();
+  });
+}
+
+Result<bool> LocalStore::hasRevokedCode(EventId eventId, GuestId guestId) {
+  return guarded("reading revocations", [&] {
+    auto s = db_->prepare("SELECT 1 FROM revocations WHERE event_id = ?1 AND guest_id = ?2");
+    s.bind(1, eventId).bind(2, guestId);
+    return s.step();
   });
 }
 

@@ -95,10 +95,15 @@ class LocalStore final : public RosterReader, public CheckinLedger {
   Result<Event> resolveEvent(std::optional<EventId> id);
   Status saveSigningKey(const SigningKey& key);
   Result<std::vector<SigningKey>> signingKeys(EventId eventId);
-  // The newest key of the event that holds a secret (standalone issuer), if any.
+  // The newest key of the event that holds a secret and is not retired (standalone
+  // issuer), if any.
   Result<std::optional<SigningKey>> issuingKey(EventId eventId);
+  // From `at` on, codes the key signed are refused; a key stays retired.
+  Status retireSigningKey(EventId eventId, KeyId keyId, TimePoint at);
+  // `guestId`: the guest the code was issued to, when known (then that guest's booking
+  // code admits no more either).
   Status revokeToken(EventId eventId, std::string_view tokenId, std::string_view reason,
-                     TimePoint at);
+                     TimePoint at, std::optional<GuestId> guestId = std::nullopt);
 
   // --- guests ---
   // Inserts or updates guests (matched by id, or by booking code when id is 0; new
@@ -126,8 +131,9 @@ class LocalStore final : public RosterReader, public CheckinLedger {
                                                       std::string_view bookingCode) override;
   Result<std::optional<CheckinRecord>> findActiveCheckin(EventId eventId, GuestId guestId) override;
   Result<std::optional<CheckinRecord>> findCheckin(std::string_view checkinId) override;
-  Result<std::optional<PublicKey>> findSigningKey(EventId eventId, KeyId keyId) override;
+  Result<std::optional<SigningKey>> findSigningKey(EventId eventId, KeyId keyId) override;
   Result<bool> isTokenRevoked(EventId eventId, std::string_view tokenId) override;
+  Result<bool> hasRevokedCode(EventId eventId, GuestId guestId) override;
 
   // --- CheckinLedger ---
   Result<CommitResult> commitCheckin(const CheckinRecord& record, const AuditEvent& audit,

@@ -225,7 +225,15 @@ CREATE TABLE outbox_dead (
 );
 )sql";
 
-constexpr std::array<std::string_view, 2> kMigrations{kMigration1, kMigration2};
+// Revocation rules (README, "Guest codes"): the guest a revoked code was issued to, when
+// known, so that their booking code is refused too; retired signing keys.
+constexpr std::string_view kMigration3 = R"sql(
+ALTER TABLE revocations ADD COLUMN guest_id INTEGER;
+CREATE INDEX revocations_by_guest ON revocations(event_id, guest_id) WHERE guest_id IS NOT NULL;
+ALTER TABLE signing_keys ADD COLUMN retired_at INTEGER;
+)sql";
+
+constexpr std::array<std::string_view, 3> kMigrations{kMigration1, kMigration2, kMigration3};
 
 }  // namespace
 

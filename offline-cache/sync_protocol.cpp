@@ -220,7 +220,8 @@ Json toJson(const Revocation& r) {
   return {{"event_id", r.eventId},
           {"token_id", r.tokenId},
           {"reason", r.reason},
-          {"revoked_at", toJson(r.revokedAt)}};
+          {"revoked_at", toJson(r.revokedAt)},
+          {"guest_id", r.guestId ? Json(*r.guestId) : Json(nullptr)}};
 }
 
 Revocation revocationFromJson(const Json& j) {
@@ -229,6 +230,9 @@ Revocation revocationFromJson(const Json& j) {
   r.tokenId = j.at("token_id").get<std::string>();
   r.reason = stringField(j, "reason");
   r.revokedAt = timeFromJson(j.at("revoked_at"));
+  if (auto it = j.find("guest_id"); it != j.end() && !it->is_null()) {
+    r.guestId = integerFromJson<GuestId>(*it);
+  }
   return r;
 }
 

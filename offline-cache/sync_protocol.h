@@ -126,6 +126,7 @@ struct Revocation {
   std::string tokenId;
   std::string reason;
   TimePoint revokedAt{};
+  std::optional<GuestId> guestId;  // the guest the code was issued to, when known
 };
 Json toJson(const Revocation& revocation);
 Revocation revocationFromJson(const Json& j);

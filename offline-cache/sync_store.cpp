@@ -219,7 +219,7 @@ Result<PageApplied> SyncStore::applyPage(const api::ChangesPage& page, TimePoint
         applied.guests += saved->size();
       }
       for (const auto& r : page.revocations) {
-        check(store_.revokeToken(r.eventId, r.tokenId, r.reason, r.revokedAt));
+        check(store_.revokeToken(r.eventId, r.tokenId, r.reason, r.revokedAt, r.guestId));
         ++applied.revocations;
       }
       for (const auto& m : page.staff) {

@@ -95,7 +95,7 @@ void revoke(const RevokeOptions& o) {
         tokenId = token->tokenId();
         a.guestId = token->claims.guestId;
       }
-      checkOrExit(store->revokeToken(event.id, tokenId, o.reason, now), "revoking");
+      checkOrExit(store->revokeToken(event.id, tokenId, o.reason, now, a.guestId), "revoking");
       a.refId = tokenId;
       out["revoked_token"] = tokenId;
     }

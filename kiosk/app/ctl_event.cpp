@@ -1,5 +1,6 @@
 // kioskctl event create|show|rotate-key
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
@@ -89,6 +90,49 @@ void create(const CreateOptions& o) {
   std::cout << out.dump() << "\n";
 }
 
+struct RetireOptions {
+  std::string db;
+  std::optional<EventId> event;
+  KeyId keyId = 0;
+  std::string reason;
+};
+
+// The last valid key is kept: without one, no code could be issued or admitted.
+void retireKey(const RetireOptions& o) {
+  auto store = openStoreOrExit(o.db);
+  const auto e = resolveEventOrExit(*store, o.event);
+  const auto keys = valueOrExit(store->signingKeys(e.id), "reading keys");
+  const auto key =
+      std::find_if(keys.begin(), keys.end(), [&](const SigningKey& k) { return k.id == o.keyId; });
+  if (key == keys.end()) {
+    failWith("event retire-key", makeError(ErrorKind::kInvalidInput,
+                                           "the event has no key " + std::to_string(o.keyId)));
+  }
+  const auto valid =
+      std::count_if(keys.begin(), keys.end(), [](const SigningKey& k) { return !k.retiredAt; });
+  if (!key->retiredAt && valid == 1) {
+    failWith(
+        "event retire-key",
+        makeError(ErrorKind::kInvalidInput,
+                  "key " + std::to_string(o.keyId) +
+                      " is the event's only valid key: add one with `event rotate-key` first"));
+  }
+  const auto now = SystemClock().now();
+  AuditEvent a;
+  a.at = now;
+  a.terminal = "kioskctl";
+  a.actor = "admin";
+  a.action = AuditAction::kKeyRetired;
+  a.eventId = e.id;
+  a.reason = o.reason;
+  a.refId = std::to_string(o.keyId);
+  store->database().transaction([&] {
+    checkOrExit(store->retireSigningKey(e.id, o.keyId, now), "retiring the key");
+    checkOrExit(store->appendAudit(a), "writing the audit trail");
+  });
+  std::cout << nlohmann::json{{"event_id", e.id}, {"retired_key", o.keyId}}.dump() << "\n";
+}
+
 }  // namespace
 
 void addEventCommands(CLI::App& app) {
@@ -146,6 +190,17 @@ void addEventCommands(CLI::App& app) {
     checkOrExit(store->saveSigningKey(key), "saving the signing key");
     std::cout << nlohmann::json{{"event_id", e.id}, {"key_id", key.id}}.dump() << "\n";
   });
+
+  auto* retire = event->add_subcommand(
+      "retire-key", "Retire a signing key: codes it signed are refused from now on");
+  auto retiring = std::make_shared<RetireOptions>();
+  retire->add_option("--db", retiring->db, "Event database file")
+      ->required()
+      ->check(CLI::ExistingFile);
+  retire->add_option("--event", retiring->event, "Event id (default: the only event)");
+  retire->add_option("--key-id", retiring->keyId, "The key (see `event show`)")->required();
+  retire->add_option("--reason", retiring->reason, "Why (kept in the audit trail)")->required();
+  retire->callback([retiring] { retireKey(*retiring); });
 }
 
 }  // namespace kiosk::app

@@ -36,6 +36,7 @@ enum class AuditAction {
   kDeviceWiped,
   kTokenRevoked,
   kSyncApplied,
+  kKeyRetired,
 };
 const char* toString(AuditAction action);
 std::optional<AuditAction> parseAuditAction(std::string_view text);

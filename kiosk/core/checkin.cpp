@@ -65,7 +65,7 @@ constexpr std::array<std::pair<ScanSource, const char*>, 4> kSources{{
     {ScanSource::kCommandLine, "command_line"},
 }};
 
-constexpr std::array<std::pair<AuditAction, const char*>, 24> kAuditActions{{
+constexpr std::array<std::pair<AuditAction, const char*>, 25> kAuditActions{{
     {AuditAction::kEventCreated, "event_created"},
     {AuditAction::kGuestsImported, "guests_imported"},
     {AuditAction::kCodesIssued, "codes_issued"},
@@ -90,6 +90,7 @@ constexpr std::array<std::pair<AuditAction, const char*>, 24> kAuditActions{{
     {AuditAction::kDeviceWiped, "device_wiped"},
     {AuditAction::kTokenRevoked, "token_revoked"},
     {AuditAction::kSyncApplied, "sync_applied"},
+    {AuditAction::kKeyRetired, "key_retired"},
 }};
 
 }  // namespace

@@ -118,6 +118,20 @@ Result<ScanDecision> CheckinService::evaluate(std::string_view scannedText,
         return d;
       }
     }
+    // The booking code is printed on the invitation beside the QR code: once a code of
+    // the guest was revoked (a lost or copied invitation), it is no key either.
+    auto revokedCode = roster_.hasRevokedCode(eventId_, guest.value()->id);
+    if (!revokedCode) {
+      return revokedCode.error();
+    }
+    if (revokedCode.value() && guest.value()->status != GuestStatus::kCancelled) {
+      d.guest = *guest.value();
+      d.outcome = ScanOutcome::kRevoked;
+      d.detail =
+          "a code of this guest was revoked, so the booking code admits no more: the guest's new "
+          "code or staff";
+      return d;
+    }
     auto active = roster_.findActiveCheckin(eventId_, guest.value()->id);
     if (!active) {
       return active.error();
@@ -144,7 +158,13 @@ Result<ScanDecision> CheckinService::evaluate(std::string_view scannedText,
         "signed with key " + std::to_string(claims.keyId) + ", which this terminal does not have";
     return d;
   }
-  if (!verifyTokenSignature(token, *key.value())) {
+  if (key.value()->retiredAt) {
+    d.outcome = ScanOutcome::kRevoked;
+    d.detail = "signed with key " + std::to_string(claims.keyId) + ", which was retired at " +
+               formatIso8601(*key.value()->retiredAt);
+    return d;
+  }
+  if (!verifyTokenSignature(token, key.value()->publicKey)) {
     d.outcome = ScanOutcome::kBadSignature;
     d.detail = "signature does not verify (forged or altered code)";
     return d;

@@ -38,8 +38,12 @@ class RosterReader {
   virtual Result<std::optional<CheckinRecord>> findActiveCheckin(EventId eventId,
                                                                  GuestId guestId) = 0;
   virtual Result<std::optional<CheckinRecord>> findCheckin(std::string_view checkinId) = 0;
-  virtual Result<std::optional<PublicKey>> findSigningKey(EventId eventId, KeyId keyId) = 0;
+  // The key's public part (no secret) and whether it was retired.
+  virtual Result<std::optional<SigningKey>> findSigningKey(EventId eventId, KeyId keyId) = 0;
   virtual Result<bool> isTokenRevoked(EventId eventId, std::string_view tokenId) = 0;
+  // True once any code issued to the guest was revoked: the booking code printed on the
+  // same invitation then admits no more (the guest comes with a new code or to staff).
+  virtual Result<bool> hasRevokedCode(EventId eventId, GuestId guestId) = 0;
 };
 
 // What the ledger did with a check-in.

@@ -54,6 +54,8 @@ struct SigningKey {
   PublicKey publicKey{};
   std::optional<SecretKey> secretKey;
   TimePoint createdAt{};
+  // A retired key signs nothing more, and codes it signed are refused.
+  std::optional<TimePoint> retiredAt;
 };
 
 SigningKey generateSigningKey(EventId eventId, KeyId id, TimePoint now);

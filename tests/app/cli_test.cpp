@@ -266,6 +266,44 @@ TEST_F(KioskctlTest, IssuingAgainAfterARevocationGivesANewValidCode) {
   EXPECT_EQ(accepted["outcome"], "accepted");
 }
 
+// The booking code is printed on the invitation beside the QR code: once the guest's code
+// is revoked (a lost or copied invitation), it is refused too; the new code works.
+TEST_F(KioskctlTest, TheBookingCodeOfAGuestWhoseCodeWasRevokedIsRefused) {
+  ctlJson({"codes", "revoke", "--db", db, "--code", payloadOf("ABCD-0002"), "--reason", "lost"});
+  const auto refused = ctlJson({"checkin", "--db", db, "--code", "ABCD-0002"}, 1);
+  EXPECT_EQ(refused["outcome"], "revoked");
+  ctlJson(
+      {"codes", "issue", "--db", db, "--out", dir.file("codes"), "--booking-code", "ABCD-0002"});
+  EXPECT_EQ(ctlJson({"checkin", "--db", db, "--code", "ABCD-0002"}, 1)["outcome"], "revoked")
+      << "the booking code on the lost invitation is the same";
+  EXPECT_EQ(ctlJson({"checkin", "--db", db, "--code", payloadOf("ABCD-0002")})["outcome"],
+            "accepted");
+  EXPECT_EQ(ctlJson({"checkin", "--db", db, "--code", "ABCD-0003"})["outcome"], "accepted")
+      << "other guests' booking codes still admit";
+}
+
+// A retired key's codes are refused; the event's last valid key cannot be retired.
+TEST_F(KioskctlTest, ARetiredKeysCodesAreRefused) {
+  const auto old = payloadOf("ABCD-0001");
+  const auto lastKey = ctl({"event", "retire-key", "--db", db, "--key-id", "1", "--reason", "x"});
+  EXPECT_EQ(lastKey.status, 2) << lastKey.out;
+  EXPECT_NE(lastKey.err.find("only valid key"), std::string::npos) << lastKey.err;
+  EXPECT_EQ(ctlJson({"event", "rotate-key", "--db", db})["key_id"], 2);
+  EXPECT_EQ(ctl({"event", "retire-key", "--db", db, "--key-id", "7", "--reason", "x"}).status, 2);
+  EXPECT_EQ(ctlJson({"event", "retire-key", "--db", db, "--key-id", "1", "--reason",
+                     "key file copied"})["retired_key"],
+            1);
+  const auto refused = ctlJson({"checkin", "--db", db, "--code", old}, 1);
+  EXPECT_EQ(refused["outcome"], "revoked");
+  EXPECT_NE(refused.dump().find("retired"), std::string::npos) << refused.dump();
+  // Codes issued now are signed with the new key and admit.
+  const auto issued = ctlJson(
+      {"codes", "issue", "--db", db, "--out", dir.file("codes"), "--booking-code", "ABCD-0001"});
+  EXPECT_EQ(issued["key_id"], 2);
+  EXPECT_EQ(ctlJson({"checkin", "--db", db, "--code", payloadOf("ABCD-0001")})["outcome"],
+            "accepted");
+}
+
 TEST_F(KioskctlTest, HelpForEverySubcommand) {
   for (const std::vector<std::string>& cmd :
        std::vector<std::vector<std::string>>{{"--help"},

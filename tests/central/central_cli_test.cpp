@@ -61,6 +61,7 @@ TEST_F(CentralCliTest, EverySubcommandAnswersHelp) {
                                                           {"event", "create"},
                                                           {"event", "show"},
                                                           {"event", "rotate-key"},
+                                                          {"event", "retire-key"},
                                                           {"event", "set-webhook"},
                                                           {"guests"},
                                                           {"guests", "import"},
@@ -151,6 +152,38 @@ TEST_F(CentralCliTest, AdminCommandsMirrorKioskctl) {
   const auto noEvent = run({"event", "create", "--db", db, "--name", "x"});
   EXPECT_EQ(noEvent.status, 2);
   EXPECT_NE(noEvent.err.find("--starts"), std::string::npos);
+}
+
+// The revocation rules of kioskctl, at central: a revoked code names its guest (whose
+// booking code terminals then refuse), and a key can be retired but not the last one.
+TEST_F(CentralCliTest, RevokedCodesNameTheirGuestAndKeysRetire) {
+  createEvent();
+  runJson({"codes", "issue", "--db", db, "--out", dir.file("codes")});
+  std::ifstream csv(dir.file("codes/codes.csv"));
+  std::string line;
+  std::getline(csv, line);
+  std::getline(csv, line);
+  const auto payload = line.substr(line.find(',') + 1);
+  runJson({"codes", "revoke", "--db", db, "--code", payload, "--reason", "lost"});
+  auto store = CentralStore::open(db);
+  ASSERT_TRUE(store);
+  {
+    // What terminals pull: the revocation with its guest.
+    auto feed = (*store)->database().prepare("SELECT doc FROM feed WHERE kind = 'revocations'");
+    ASSERT_TRUE(feed.step());
+    EXPECT_EQ(json::parse(feed.columnText(0))["guest_id"], 1);
+  }
+
+  const auto last = run({"event", "retire-key", "--db", db, "--key-id", "1"});
+  EXPECT_EQ(last.status, 2);
+  EXPECT_NE(last.err.find("only valid key"), std::string::npos) << last.err;
+  runJson({"event", "rotate-key", "--db", db});
+  EXPECT_EQ(runJson({"event", "retire-key", "--db", db, "--key-id", "1"})["retired_key"], 1);
+  const auto keys = (*store)->signingKeys(eventId);
+  ASSERT_EQ(keys->size(), 2u);
+  EXPECT_TRUE(keys->at(0).retiredAt);
+  EXPECT_FALSE(keys->at(1).retiredAt);
+  EXPECT_EQ((*store)->issuingKey(eventId)->value().id, 2);
 }
 
 TEST_F(CentralCliTest, ServeTakesRequestsAndStopsCleanlyOnSigterm) {

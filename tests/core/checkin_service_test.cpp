@@ -22,7 +22,7 @@ class CheckinServiceTest : public ::testing::Test {
     e.startsAt = kNow - hours(24);
     e.endsAt = kNow + hours(48);
     store.events[kEvent] = e;
-    store.keys[1] = key.publicKey;
+    store.keys[1] = SigningKey{kEvent, 1, key.publicKey, std::nullopt, kNow, std::nullopt};
     Guest g;
     g.eventId = kEvent;
     g.id = 42;
@@ -146,6 +146,26 @@ TEST_F(CheckinServiceTest, BookingCodeObeysTheEventsCodeWindow) {
   EXPECT_EQ(d->outcome, ScanOutcome::kExpired) << d->detail;
   EXPECT_FALSE(d->checkin);
   EXPECT_EQ(store.rejections.size(), 1u) << "the refusal is recorded";
+}
+
+// A revoked code means a lost or copied invitation, and the booking code is printed on
+// it too: it admits no more. A new code issued to the guest does.
+TEST_F(CheckinServiceTest, BookingCodeOfAGuestWithARevokedCodeIsRefused) {
+  store.guestsWithRevokedCodes.insert(42);
+  auto d = service.checkInNow("ABCD-1234", ScanSource::kTyped);
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->outcome, ScanOutcome::kRevoked) << d->detail;
+  EXPECT_FALSE(d->checkin);
+  EXPECT_EQ(service.evaluate(validToken(), ScanSource::kCamera)->outcome, ScanOutcome::kAccepted);
+}
+
+// Codes signed by a retired key are refused, with the reason for staff.
+TEST_F(CheckinServiceTest, CodesOfARetiredKeyAreRefused) {
+  store.keys[1].retiredAt = kNow - hours(1);
+  auto d = service.evaluate(validToken(), ScanSource::kCamera);
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->outcome, ScanOutcome::kRevoked);
+  EXPECT_NE(d->detail.find("retired"), std::string::npos) << d->detail;
 }
 
 TEST_F(CheckinServiceTest, GuestStatusRules) {

@@ -14,8 +14,9 @@ class FakeStore final : public RosterReader, public CheckinLedger {
  public:
   std::map<EventId, Event> events;
   std::map<GuestId, Guest> guests;
-  std::map<KeyId, PublicKey> keys;
+  std::map<KeyId, SigningKey> keys;  // public parts
   std::set<std::string> revoked;
+  std::set<GuestId> guestsWithRevokedCodes;
   std::vector<CheckinRecord> checkins;
   std::vector<RejectedScan> rejections;
   std::vector<AuditEvent> audit;
@@ -55,12 +56,15 @@ class FakeStore final : public RosterReader, public CheckinLedger {
     }
     return std::optional<CheckinRecord>{};
   }
-  Result<std::optional<PublicKey>> findSigningKey(EventId, KeyId id) override {
+  Result<std::optional<SigningKey>> findSigningKey(EventId, KeyId id) override {
     auto it = keys.find(id);
-    return it == keys.end() ? std::optional<PublicKey>{} : std::optional<PublicKey>{it->second};
+    return it == keys.end() ? std::optional<SigningKey>{} : std::optional<SigningKey>{it->second};
   }
   Result<bool> isTokenRevoked(EventId, std::string_view tokenId) override {
     return revoked.count(std::string(tokenId)) > 0;
+  }
+  Result<bool> hasRevokedCode(EventId, GuestId id) override {
+    return guestsWithRevokedCodes.count(id) > 0;
   }
   Result<CommitResult> commitCheckin(const CheckinRecord& r, const AuditEvent& a,
                                      bool notifyHost) override {

@@ -262,6 +262,39 @@ class FakeHealth final : public DeviceHealthSource {
   }
 };
 
+// Revocation means revoked at every terminal: a code revoked at central takes the guest's
+// booking code with it, and a retired key's codes are refused, once the terminal pulls.
+TEST_F(SyncEngineTest, RevokedCodesAndRetiredKeysReachTheTerminals) {
+  startCentral(10);
+  auto a = terminal("A");
+  ASSERT_TRUE(a->engine().runOnce());
+  const auto bookingCode = [&](int i) {
+    return central->guests().at(static_cast<std::size_t>(i)).bookingCode;
+  };
+  ASSERT_EQ(a->service(eventId()).evaluate(bookingCode(1), ScanSource::kTyped)->outcome,
+            ScanOutcome::kAccepted);
+  ASSERT_EQ(
+      a->service(eventId()).evaluate(central->tokenFor(guest(2)), ScanSource::kCamera)->outcome,
+      ScanOutcome::kAccepted);
+
+  const auto token = std::get<ParsedToken>(parseToken(central->tokenFor(guest(1))));
+  const auto now = SystemClock().now();
+  ASSERT_TRUE(central->open()->revokeToken(eventId(), token.tokenId(), "lost", now, guest(1)));
+  ASSERT_TRUE(central->open()->rotateKey(eventId(), now));
+  ASSERT_TRUE(central->open()->retireKey(eventId(), 1, now));
+  const auto report = a->engine().runOnce();
+  ASSERT_TRUE(report) << report.error().message;
+
+  auto d = a->service(eventId()).evaluate(bookingCode(1), ScanSource::kTyped);
+  EXPECT_EQ(d->outcome, ScanOutcome::kRevoked) << d->detail;
+  d = a->service(eventId()).evaluate(central->tokenFor(guest(2)), ScanSource::kCamera);
+  EXPECT_EQ(d->outcome, ScanOutcome::kRevoked) << d->detail;
+  EXPECT_NE(d->detail.find("retired"), std::string::npos) << d->detail;
+  EXPECT_EQ(a->service(eventId()).evaluate(bookingCode(2), ScanSource::kTyped)->outcome,
+            ScanOutcome::kAccepted)
+      << "other guests' booking codes still admit";
+}
+
 TEST_F(SyncEngineTest, HeartbeatsCarryDeviceHealthAndPhotosAreUploaded) {
   startCentral();
   auto a = terminal("A");

@@ -135,7 +135,7 @@ TEST(SyncProtocol, ChangesPageParsesEveryKindAndDropsSecretKeys) {
       {"events", Json::array({toJson(e)})},
       {"guests", Json::array({toJson(g)})},
       {"signing_keys", Json::array({toJson(key, true)})},
-      {"revocations", Json::array({toJson(api::Revocation{42, "00ff", "lost", at(9)})})},
+      {"revocations", Json::array({toJson(api::Revocation{42, "00ff", "lost", at(9), 7})})},
       {"staff", Json::array({api::toJson(StaffMember{"s1", "Wang", "reception", "", "", true})})},
       {"badge_templates", Json::array({toJson(api::BadgeTemplate{"vip", "a=1", at(3)})})},
       {"checkins", Json::array({toJson(api::SyncedCheckin{c, true})})}};
@@ -147,6 +147,8 @@ TEST(SyncProtocol, ChangesPageParsesEveryKindAndDropsSecretKeys) {
   EXPECT_EQ(p.guests.at(0).name, "张伟");
   EXPECT_FALSE(p.signingKeys.at(0).secretKey);
   EXPECT_EQ(p.signingKeys.at(0).publicKey, key.publicKey);
+  EXPECT_FALSE(p.signingKeys.at(0).retiredAt);
+  EXPECT_EQ(p.revocations.at(0).guestId, 7u);
   EXPECT_TRUE(p.checkins.at(0).flagged);
   EXPECT_EQ(p.checkins.at(0).record.terminal, "A");
   EXPECT_EQ(p.badgeTemplates.at(0).toml, "a=1");

@@ -111,9 +111,11 @@ TEST_F(SyncStoreTest, AppliesAPageWithSearchKeysRemoteCheckinsAndTheCursor) {
   api::ChangesPage page;
   page.cursor = "db:42";
   page.guests = {guest(2, "BBB-002", "Zoë Müller"), guest(3, "CCC-003", "王芳")};
-  page.signingKeys = {generateSigningKey(kEvent, 2, kNow)};
+  page.signingKeys = {generateSigningKey(kEvent, 2, kNow), generateSigningKey(kEvent, 3, kNow)};
   page.signingKeys[0].secretKey.reset();
-  page.revocations = {{kEvent, "0011223344556677", "lost", kNow}};
+  page.signingKeys[1].secretKey.reset();
+  page.signingKeys[1].retiredAt = kNow;
+  page.revocations = {{kEvent, "0011223344556677", "lost", kNow, GuestId{3}}};
   page.staff = {StaffMember{"s07", "Li Na", "supervisor", "", "abc", true}};
   page.badgeTemplates = {{"vip", "[badge]\nsize = \"cr80\"\n", kNow}};
   // Another terminal's check-in of guest 2, and central's flag on our own check-in.
@@ -123,7 +125,7 @@ TEST_F(SyncStoreTest, AppliesAPageWithSearchKeysRemoteCheckinsAndTheCursor) {
   ASSERT_TRUE(applied) << applied.error().message;
   EXPECT_EQ(applied->guests, 2u);
   EXPECT_EQ(applied->checkins, 2u);
-  EXPECT_EQ(applied->total(), 8u);
+  EXPECT_EQ(applied->total(), 9u);
 
   EXPECT_EQ(*sync->cursor(), "db:42");
   auto found = store->searchGuests(kEvent, "wang", 5);
@@ -131,7 +133,12 @@ TEST_F(SyncStoreTest, AppliesAPageWithSearchKeysRemoteCheckinsAndTheCursor) {
   ASSERT_EQ(found->size(), 1u);
   EXPECT_EQ(found->front().bookingCode, "CCC-003");
   EXPECT_TRUE(*store->isTokenRevoked(kEvent, "0011223344556677"));
-  EXPECT_TRUE(*store->findSigningKey(kEvent, 2));
+  EXPECT_TRUE(*store->hasRevokedCode(kEvent, 3)) << "the revoked code's guest came with it";
+  EXPECT_FALSE(*store->hasRevokedCode(kEvent, 2));
+  ASSERT_TRUE(*store->findSigningKey(kEvent, 2));
+  EXPECT_FALSE(store->findSigningKey(kEvent, 2)->value().retiredAt);
+  ASSERT_TRUE(*store->findSigningKey(kEvent, 3));
+  EXPECT_EQ(store->findSigningKey(kEvent, 3)->value().retiredAt, kNow);
   ASSERT_TRUE(*store->findStaff("s07"));
   EXPECT_EQ(scalar("SELECT COUNT(*) FROM badge_templates WHERE name = 'vip'"), 1);
 
