@@ -244,7 +244,20 @@ CREATE TABLE conflicts (
 CREATE UNIQUE INDEX conflicts_once ON conflicts(kind, record_id, device_id, doc);
 )sql";
 
-constexpr std::array<std::string_view, 2> kSchema{kSchema1, kSchema2};
+// Version 3: an unknown lodging date is null on the wire, never "" (docs/api/openapi.yaml
+// says `format: date`). Guests stored before are rewritten, so that a terminal pulls the
+// contract's form and re-importing a list does not see every guest as changed. (Text
+// replacement is exact here: docs are json_codec's dump(), and a quote inside a string
+// value is escaped, so the pattern only matches the field itself.)
+constexpr std::string_view kSchema3 = R"sql(
+UPDATE guests SET doc = replace(replace(doc, '"checkin_date":""', '"checkin_date":null'),
+                                '"checkout_date":""', '"checkout_date":null');
+UPDATE feed SET doc = replace(replace(doc, '"checkin_date":""', '"checkin_date":null'),
+                              '"checkout_date":""', '"checkout_date":null')
+  WHERE kind = 'guests';
+)sql";
+
+constexpr std::array<std::string_view, 3> kSchema{kSchema1, kSchema2, kSchema3};
 
 Status migrateCentral(Database& db) {
   return guardedStatus("migrating " + db.path(), [&] {
