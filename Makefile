@@ -15,8 +15,8 @@ BUILD_TYPE ?= RelWithDebInfo
 JOBS       ?= $(shell nproc)
 CMAKE_ARGS ?=
 
-.PHONY: all deps test-deps configure build demo test test-fast test-asan test-tsan test-fuzz bench format \
-  tidy clean
+.PHONY: all deps test-deps configure build demo test test-fast test-asan test-tsan test-fuzz \
+  test-contract bench format tidy clean
 
 all: build
 
@@ -57,6 +57,13 @@ test-asan:
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
 	  ctest --test-dir $(ASAN_BUILD) -j $(JOBS) --output-on-failure --timeout 900
+
+# The API contract alone: docs/api/openapi.yaml through the linter, and a real terminal's
+# sync with the real kiosk-central through a validating proxy (label "contract"; the npm
+# tools come from tests/contract/package-lock.json via scripts/install-deps test).
+test-contract: test-deps configure
+	cmake --build $(BUILD) -j $(JOBS) --target kiosk kiosk-central kiosk_contract_tests
+	ctest --test-dir $(BUILD) -L contract --output-on-failure --timeout 600
 
 # Only the test programs of the threaded parts are built (label "threads").
 TSAN_TESTS = kiosk_ui_tests kiosk_devices_camera_itests kiosk_devices_printing_tests \

@@ -92,37 +92,39 @@ void sendJson(httplib::Response& res, int status, std::string body) {
   res.set_content(std::move(body), "application/json");
 }
 
-void sendProblem(httplib::Response& res, int status, std::string_view type, std::string title,
-                 std::string detail = {}) {
+// `now` is central's clock, sent as `server_time` like in every other answer: a terminal
+// that is refused still learns how far off its clock is.
+void sendProblem(httplib::Response& res, TimePoint now, int status, std::string_view type,
+                 std::string title, std::string detail = {}) {
   res.status = status;
-  api::Problem p{std::string(type), std::move(title), status, std::move(detail)};
+  api::Problem p{std::string(type), std::move(title), status, std::move(detail), now};
   res.set_content(api::problemBody(p), std::string(api::kProblemContentType));
   if (status == 401) {
     res.set_header("WWW-Authenticate", "Bearer");
   }
 }
 
-void sendTooMany(httplib::Response& res, Millis wait) {
+void sendTooMany(httplib::Response& res, TimePoint now, Millis wait) {
   const auto seconds = std::max<std::int64_t>(1, (wait.count() + 999) / 1000);
   res.set_header("Retry-After", std::to_string(seconds));
-  sendProblem(res, 429, api::kProblemRateLimited, "Too many requests",
+  sendProblem(res, now, 429, api::kProblemRateLimited, "Too many requests",
               "try again in " + std::to_string(seconds) + " s");
 }
 
-void sendStoreError(httplib::Response& res, const Error& e) {
+void sendStoreError(httplib::Response& res, TimePoint now, const Error& e) {
   switch (e.kind) {
     case ErrorKind::kTransient:
       res.set_header("Retry-After", "1");
-      sendProblem(res, 503, api::kProblemInternal, "Central is busy", "try again shortly");
+      sendProblem(res, now, 503, api::kProblemInternal, "Central is busy", "try again shortly");
       return;
     case ErrorKind::kInvalidInput:
-      sendProblem(res, 400, api::kProblemInvalidRequest, "Invalid request");
+      sendProblem(res, now, 400, api::kProblemInvalidRequest, "Invalid request");
       return;
     case ErrorKind::kNotFound:
-      sendProblem(res, 404, api::kProblemNotFound, "Not found");
+      sendProblem(res, now, 404, api::kProblemNotFound, "Not found");
       return;
     default:
-      sendProblem(res, 500, api::kProblemInternal, "Internal error");
+      sendProblem(res, now, 500, api::kProblemInternal, "Internal error");
       return;
   }
 }
@@ -367,7 +369,7 @@ struct CentralServer::Impl {
   void serve(const httplib::Request& req, httplib::Response& res, bool authenticated,
              const Handler& handler);
   bool admit(const httplib::Request& req, httplib::Response& res);
-  void sendAuthFailure(httplib::Response& res, AuthFailure failure);
+  void sendAuthFailure(httplib::Response& res, TimePoint now, AuthFailure failure);
   void routes();
   void applyFaultAfter(const Fault& fault, httplib::Response& res);
 
@@ -417,20 +419,21 @@ void CentralServer::Impl::applyFaultAfter(const Fault& fault, httplib::Response&
   }
 }
 
-void CentralServer::Impl::sendAuthFailure(httplib::Response& res, AuthFailure failure) {
+void CentralServer::Impl::sendAuthFailure(httplib::Response& res, TimePoint now,
+                                          AuthFailure failure) {
   switch (failure) {
     case AuthFailure::kMissing:
-      sendProblem(res, 401, api::kProblemUnauthorized, "Device token required");
+      sendProblem(res, now, 401, api::kProblemUnauthorized, "Device token required");
       break;
     case AuthFailure::kUnknown:
-      sendProblem(res, 401, api::kProblemUnauthorized, "Unknown device token");
+      sendProblem(res, now, 401, api::kProblemUnauthorized, "Unknown device token");
       break;
     case AuthFailure::kExpired:
-      sendProblem(res, 401, api::kProblemTokenExpired, "Device token expired",
+      sendProblem(res, now, 401, api::kProblemTokenExpired, "Device token expired",
                   "enroll the terminal again");
       break;
     case AuthFailure::kRevoked:
-      sendProblem(res, 401, api::kProblemDeviceRevoked, "Device revoked",
+      sendProblem(res, now, 401, api::kProblemDeviceRevoked, "Device revoked",
                   "this terminal was withdrawn at central");
       break;
   }
@@ -443,6 +446,7 @@ void CentralServer::Impl::sendAuthFailure(httplib::Response& res, AuthFailure fa
 bool CentralServer::Impl::admit(const httplib::Request& req, httplib::Response& res) {
   watch.serving();
   const auto started = SteadyClock::now();
+  const auto now = clock.now();
   const auto path = pathOnly(req.path);
   auto refuse = [&](bool log) {
     res.set_header("Connection", "close");  // see endRefusedConnection
@@ -462,12 +466,13 @@ bool CentralServer::Impl::admit(const httplib::Request& req, httplib::Response& 
   auto checkBody = [&] {
     if (req.has_header("Content-Encoding") &&
         lowerAscii(req.get_header_value("Content-Encoding")) != "identity") {
-      sendProblem(res, 415, api::kProblemMediaType, "Compressed request bodies are not accepted",
+      sendProblem(res, now, 415, api::kProblemMediaType,
+                  "Compressed request bodies are not accepted",
                   "send the body uncompressed (responses may still be gzip)");
       return refuse(true);
     }
     if (req.has_header("Transfer-Encoding")) {
-      sendProblem(res, 411, api::kProblemInvalidRequest, "Content-Length required",
+      sendProblem(res, now, 411, api::kProblemInvalidRequest, "Content-Length required",
                   "chunked request bodies are not accepted");
       return refuse(true);
     }
@@ -476,11 +481,11 @@ bool CentralServer::Impl::admit(const httplib::Request& req, httplib::Response& 
       std::size_t length = 0;
       const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), length);
       if (ec != std::errc() || end != text.data() + text.size()) {
-        sendProblem(res, 400, api::kProblemInvalidRequest, "Bad Content-Length");
+        sendProblem(res, now, 400, api::kProblemInvalidRequest, "Bad Content-Length");
         return refuse(true);
       }
       if (length > kMaxBody) {
-        sendProblem(res, 413, api::kProblemTooLarge, "Request too large",
+        sendProblem(res, now, 413, api::kProblemTooLarge, "Request too large",
                     "at most " + std::to_string(kMaxBody) + " bytes");
         return refuse(true);
       }
@@ -492,12 +497,12 @@ bool CentralServer::Impl::admit(const httplib::Request& req, httplib::Response& 
   }
   auto lease = pool.acquire();
   if (!lease) {
-    sendStoreError(res, lease.error());
+    sendStoreError(res, now, lease.error());
     return refuse(true);
   }
-  auto auth = (*lease)->authenticate(bearerToken(req), clock.now());
+  auto auth = (*lease)->authenticate(bearerToken(req), now);
   if (!auth) {
-    sendStoreError(res, auth.error());
+    sendStoreError(res, now, auth.error());
     return refuse(true);
   }
   if (const auto* failure = std::get_if<AuthFailure>(&*auth)) {
@@ -505,10 +510,10 @@ bool CentralServer::Impl::admit(const httplib::Request& req, httplib::Response& 
     // does not lock out the terminals that share its address. Past the budget a guess
     // gets 429 and no log line.
     if (auto wait = authFailures.take(req.remote_addr, started)) {
-      sendTooMany(res, *wait);
+      sendTooMany(res, now, *wait);
       return refuse(false);
     }
-    sendAuthFailure(res, *failure);
+    sendAuthFailure(res, now, *failure);
     return refuse(true);
   }
   return checkBody();  // the route authenticates again (one indexed lookup), reads the body
@@ -523,14 +528,14 @@ void CentralServer::Impl::serve(const httplib::Request& req, httplib::Response& 
     const auto now = clock.now();
     if (!authenticated) {
       if (auto wait = addressLimiter.take(req.remote_addr, started)) {
-        sendTooMany(res, *wait);
+        sendTooMany(res, now, *wait);
         return;
       }
     }
     auto lease = pool.acquire();
     if (!lease) {
       centralLog().error("central: {}", lease.error().message);
-      sendStoreError(res, lease.error());
+      sendStoreError(res, now, lease.error());
       return;
     }
     CentralStore& store = **lease;
@@ -538,17 +543,17 @@ void CentralServer::Impl::serve(const httplib::Request& req, httplib::Response& 
     if (authenticated) {
       auto auth = store.authenticate(bearerToken(req), now);
       if (!auth) {
-        sendStoreError(res, auth.error());
+        sendStoreError(res, now, auth.error());
         return;
       }
       if (const auto* failure = std::get_if<AuthFailure>(&*auth)) {
-        sendAuthFailure(res, *failure);
+        sendAuthFailure(res, now, *failure);
         return;
       }
       device = std::get<Device>(*auth);
       deviceId = device.id;
       if (auto wait = deviceLimiter.take(device.id, started)) {
-        sendTooMany(res, *wait);
+        sendTooMany(res, now, *wait);
         return;
       }
     }
@@ -558,9 +563,9 @@ void CentralServer::Impl::serve(const httplib::Request& req, httplib::Response& 
     }
     if (fault && fault->kind == FaultKind::kStatus) {
       if (fault->status == 429) {
-        sendTooMany(res, Millis(fault->retryAfterS * 1000));
+        sendTooMany(res, now, Millis(fault->retryAfterS * 1000));
       } else {
-        sendProblem(res, fault->status, api::kProblemInternal, "Injected failure");
+        sendProblem(res, now, fault->status, api::kProblemInternal, "Injected failure");
       }
       note = "fault";
       return;
@@ -573,10 +578,10 @@ void CentralServer::Impl::serve(const httplib::Request& req, httplib::Response& 
       handler(ctx);
     } catch (const nlohmann::json::exception&) {
       // The parser's message quotes the input, which may be personal data.
-      sendProblem(res, 400, api::kProblemInvalidRequest, "Malformed JSON",
+      sendProblem(res, now, 400, api::kProblemInvalidRequest, "Malformed JSON",
                   "the body is not the JSON this route takes");
     } catch (const std::invalid_argument& e) {
-      sendProblem(res, 400, api::kProblemInvalidRequest, "Invalid request",
+      sendProblem(res, now, 400, api::kProblemInvalidRequest, "Invalid request",
                   std::string(e.what()).substr(0, 120));
     }
     note = std::move(ctx.note);
@@ -610,53 +615,55 @@ void CentralServer::Impl::routes() {
     });
   });
 
-  s.Post(
-      std::string(api::kEnrollPath), [this](const httplib::Request& req, httplib::Response& res) {
-        serve(req, res, false, [this](Context& c) {
-          const auto body = cache::parseJson(c.req.body);
-          const auto code = body.at("code").get<std::string>();
-          const auto version = body.value("version", std::string());
-          auto enrolled = [&] {
-            auto lock = c.writeLock();
-            return c.store.enroll(code, version, options.tokenLifetime, c.now);
-          }();
-          if (!enrolled) {
-            if (enrolled.error().kind == ErrorKind::kUnauthorized) {
-              sendProblem(c.res, 403, api::kProblemEnrollmentCode, "Enrollment code not accepted",
-                          "the code is unknown, already used or expired");
-            } else {
-              sendStoreError(c.res, enrolled.error());
+  s.Post(std::string(api::kEnrollPath),
+         [this](const httplib::Request& req, httplib::Response& res) {
+           serve(req, res, false, [this](Context& c) {
+             const auto body = cache::parseJson(c.req.body);
+             const auto code = body.at("code").get<std::string>();
+             const auto version = body.value("version", std::string());
+             auto enrolled = [&] {
+               auto lock = c.writeLock();
+               return c.store.enroll(code, version, options.tokenLifetime, c.now);
+             }();
+             if (!enrolled) {
+               if (enrolled.error().kind == ErrorKind::kUnauthorized) {
+                 sendProblem(c.res, c.now, 403, api::kProblemEnrollmentCode,
+                             "Enrollment code not accepted",
+                             "the code is unknown, already used or expired");
+               } else {
+                 sendStoreError(c.res, c.now, enrolled.error());
+               }
+               return;
+             }
+             c.note = "enrolled device=" + enrolled->deviceId;
+             sendJson(c.res, 200, cache::dump(api::toJson(*enrolled)));
+           });
+         });
+
+  s.Get(
+      std::string(api::kChangesPath), [this](const httplib::Request& req, httplib::Response& res) {
+        serve(req, res, true, [](Context& c) {
+          std::size_t limit = api::kDefaultPageSize;
+          if (c.req.has_param("limit")) {
+            const auto text = c.req.get_param_value("limit");
+            std::size_t value = 0;
+            const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+            if (ec != std::errc() || end != text.data() + text.size() || value == 0) {
+              sendProblem(c.res, c.now, 400, api::kProblemInvalidRequest,
+                          "limit must be a positive number");
+              return;
             }
+            limit = std::min(value, api::kMaxPageSize);
+          }
+          auto page = c.store.changesPage(c.device, c.req.get_param_value("cursor"), limit, c.now);
+          if (!page) {
+            sendStoreError(c.res, c.now, page.error());
             return;
           }
-          c.note = "enrolled device=" + enrolled->deviceId;
-          sendJson(c.res, 200, cache::dump(api::toJson(*enrolled)));
+          c.note = "bytes=" + std::to_string(page->size());
+          sendJson(c.res, 200, std::move(*page));
         });
       });
-
-  s.Get(std::string(api::kChangesPath), [this](const httplib::Request& req,
-                                               httplib::Response& res) {
-    serve(req, res, true, [](Context& c) {
-      std::size_t limit = api::kDefaultPageSize;
-      if (c.req.has_param("limit")) {
-        const auto text = c.req.get_param_value("limit");
-        std::size_t value = 0;
-        const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-        if (ec != std::errc() || end != text.data() + text.size() || value == 0) {
-          sendProblem(c.res, 400, api::kProblemInvalidRequest, "limit must be a positive number");
-          return;
-        }
-        limit = std::min(value, api::kMaxPageSize);
-      }
-      auto page = c.store.changesPage(c.device, c.req.get_param_value("cursor"), limit, c.now);
-      if (!page) {
-        sendStoreError(c.res, page.error());
-        return;
-      }
-      c.note = "bytes=" + std::to_string(page->size());
-      sendJson(c.res, 200, std::move(*page));
-    });
-  });
 
   for (const auto& route : api::pushRoutes()) {
     s.Post(std::string(route.path), [this, &route](const httplib::Request& req,
@@ -665,12 +672,12 @@ void CentralServer::Impl::routes() {
         const auto body = cache::parseJson(c.req.body);
         auto it = body.find(std::string(route.field));
         if (!body.is_object() || it == body.end() || !it->is_array()) {
-          sendProblem(c.res, 400, api::kProblemInvalidRequest,
+          sendProblem(c.res, c.now, 400, api::kProblemInvalidRequest,
                       "expected {\"" + std::string(route.field) + "\": [...]}");
           return;
         }
         if (it->size() > api::kMaxBatchItems) {
-          sendProblem(c.res, 413, api::kProblemTooLarge, "Batch too large",
+          sendProblem(c.res, c.now, 413, api::kProblemTooLarge, "Batch too large",
                       "at most " + std::to_string(api::kMaxBatchItems) + " items per request");
           return;
         }
@@ -680,7 +687,7 @@ void CentralServer::Impl::routes() {
         }();
         if (!summary) {
           centralLog().error("central: {}", summary.error().message);
-          sendStoreError(c.res, summary.error());
+          sendStoreError(c.res, c.now, summary.error());
           return;
         }
         if (summary->notices > 0) {
@@ -700,46 +707,48 @@ void CentralServer::Impl::routes() {
     });
   }
 
-  s.Put(std::string(api::kPhotosPrefix) + "([^/]{1,100})", [this](const httplib::Request& req,
-                                                                  httplib::Response& res) {
-    serve(req, res, true, [](Context& c) {
-      const std::string checkinId = c.req.matches[1];
-      const auto type = c.req.get_header_value("Content-Type");
-      if (type != "image/jpeg" && type != "image/png") {
-        sendProblem(c.res, 415, api::kProblemMediaType, "Photos are image/jpeg or image/png");
-        return;
-      }
-      if (c.req.body.size() > api::kMaxPhotoBytes || c.req.body.empty()) {
-        sendProblem(c.res, 413, api::kProblemTooLarge, "Photo too large or empty",
-                    "at most " + std::to_string(api::kMaxPhotoBytes) + " bytes");
-        return;
-      }
-      if (checks::sniffImageType(c.req.body) != std::optional<std::string_view>(type)) {
-        sendProblem(c.res, 415, api::kProblemMediaType, "The body is not a " + type + " image",
-                    "a JPEG starts with FF D8 FF, a PNG with its 8-byte signature");
-        return;
-      }
-      auto stored = [&] {
-        auto lock = c.writeLock();
-        return c.store.putPhoto(c.device, checkinId, type, c.req.body, c.now);
-      }();
-      if (!stored) {
-        if (stored.error().kind == ErrorKind::kNotFound) {
-          sendProblem(c.res, 404, api::kProblemNotFound, "No such check-in",
-                      "push the check-in before its photo; photos belong to this terminal's "
-                      "check-ins");
-          return;
-        }
-        sendStoreError(c.res, stored.error());
-        return;
-      }
-      c.note = "bytes=" + std::to_string(c.req.body.size());
-      sendJson(c.res, 200,
-               cache::dump(Json{{"checkin_id", checkinId},
-                                {"bytes", c.req.body.size()},
-                                {"server_time", cache::toJson(c.now)}}));
-    });
-  });
+  s.Put(std::string(api::kPhotosPrefix) + "([^/]{1,100})",
+        [this](const httplib::Request& req, httplib::Response& res) {
+          serve(req, res, true, [](Context& c) {
+            const std::string checkinId = c.req.matches[1];
+            const auto type = c.req.get_header_value("Content-Type");
+            if (type != "image/jpeg" && type != "image/png") {
+              sendProblem(c.res, c.now, 415, api::kProblemMediaType,
+                          "Photos are image/jpeg or image/png");
+              return;
+            }
+            if (c.req.body.size() > api::kMaxPhotoBytes || c.req.body.empty()) {
+              sendProblem(c.res, c.now, 413, api::kProblemTooLarge, "Photo too large or empty",
+                          "at most " + std::to_string(api::kMaxPhotoBytes) + " bytes");
+              return;
+            }
+            if (checks::sniffImageType(c.req.body) != std::optional<std::string_view>(type)) {
+              sendProblem(c.res, c.now, 415, api::kProblemMediaType,
+                          "The body is not a " + type + " image",
+                          "a JPEG starts with FF D8 FF, a PNG with its 8-byte signature");
+              return;
+            }
+            auto stored = [&] {
+              auto lock = c.writeLock();
+              return c.store.putPhoto(c.device, checkinId, type, c.req.body, c.now);
+            }();
+            if (!stored) {
+              if (stored.error().kind == ErrorKind::kNotFound) {
+                sendProblem(c.res, c.now, 404, api::kProblemNotFound, "No such check-in",
+                            "push the check-in before its photo; photos belong to this terminal's "
+                            "check-ins");
+                return;
+              }
+              sendStoreError(c.res, c.now, stored.error());
+              return;
+            }
+            c.note = "bytes=" + std::to_string(c.req.body.size());
+            sendJson(c.res, 200,
+                     cache::dump(Json{{"checkin_id", checkinId},
+                                      {"bytes", c.req.body.size()},
+                                      {"server_time", cache::toJson(c.now)}}));
+          });
+        });
 
   s.Post(std::string(api::kHeartbeatPath),
          [this](const httplib::Request& req, httplib::Response& res) {
@@ -753,11 +762,11 @@ void CentralServer::Impl::routes() {
                if (st.error().kind == ErrorKind::kInvalidInput) {
                  // The message names the field and the limit, never the value.
                  const auto& m = st.error().message;
-                 sendProblem(c.res, 400, api::kProblemInvalidRequest, "Invalid heartbeat",
+                 sendProblem(c.res, c.now, 400, api::kProblemInvalidRequest, "Invalid heartbeat",
                              m.substr(m.find(": ") == std::string::npos ? 0 : m.find(": ") + 2));
                  return;
                }
-               sendStoreError(c.res, st.error());
+               sendStoreError(c.res, c.now, st.error());
                return;
              }
              c.note = "queue=" + std::to_string(hb.queueDepth);
@@ -765,27 +774,31 @@ void CentralServer::Impl::routes() {
            });
          });
 
-  s.set_error_handler([](const httplib::Request&, httplib::Response& res) {
+  s.set_error_handler([this](const httplib::Request&, httplib::Response& res) {
     if (!res.body.empty()) {
       return;
     }
+    const auto now = clock.now();
     switch (res.status) {
       case 404:
-        sendProblem(res, 404, api::kProblemNotFound, "No such route");
+        sendProblem(res, now, 404, api::kProblemNotFound, "No such route");
         break;
       case 413:
-        sendProblem(res, 413, api::kProblemTooLarge, "Request too large");
+        sendProblem(res, now, 413, api::kProblemTooLarge, "Request too large");
+        break;
+      case 414:  // cpp-httplib's limit on the request line, before any routing
+        sendProblem(res, now, 414, api::kProblemInvalidRequest, "Request line too long");
         break;
       case 400:
-        sendProblem(res, 400, api::kProblemInvalidRequest, "Bad request");
+        sendProblem(res, now, 400, api::kProblemInvalidRequest, "Bad request");
         break;
       default:
-        sendProblem(res, res.status, api::kProblemInternal, "Request failed");
+        sendProblem(res, now, res.status, api::kProblemInternal, "Request failed");
         break;
     }
   });
   s.set_exception_handler(
-      [](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
+      [this](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
         std::string what = "unknown exception";
         try {
           std::rethrow_exception(ep);
@@ -794,7 +807,7 @@ void CentralServer::Impl::routes() {
         } catch (...) {
         }
         centralLog().error("central: {} {} failed: {}", req.method, pathOnly(req.path), what);
-        sendProblem(res, 500, api::kProblemInternal, "Internal error");
+        sendProblem(res, clock.now(), 500, api::kProblemInternal, "Internal error");
       });
 }
 

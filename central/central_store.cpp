@@ -244,14 +244,27 @@ CREATE TABLE conflicts (
 CREATE UNIQUE INDEX conflicts_once ON conflicts(kind, record_id, device_id, doc);
 )sql";
 
-// Revocation rules (README, "Guest codes"): the guest a revoked code was issued to, when
-// known (their booking code is refused too), and retired signing keys.
+// Version 3: an unknown lodging date is null on the wire, never "" (docs/api/openapi.yaml
+// says `format: date`). Guests stored before are rewritten, so that a terminal pulls the
+// contract's form and re-importing a list does not see every guest as changed. (Text
+// replacement is exact here: docs are json_codec's dump(), and a quote inside a string
+// value is escaped, so the pattern only matches the field itself.)
 constexpr std::string_view kSchema3 = R"sql(
+UPDATE guests SET doc = replace(replace(doc, '"checkin_date":""', '"checkin_date":null'),
+                                '"checkout_date":""', '"checkout_date":null');
+UPDATE feed SET doc = replace(replace(doc, '"checkin_date":""', '"checkin_date":null'),
+                              '"checkout_date":""', '"checkout_date":null')
+  WHERE kind = 'guests';
+)sql";
+
+// Version 4, revocation rules (README, "Guest codes"): the guest a revoked code was
+// issued to, when known (their booking code is refused too), and retired signing keys.
+constexpr std::string_view kSchema4 = R"sql(
 ALTER TABLE revocations ADD COLUMN guest_id INTEGER;
 ALTER TABLE signing_keys ADD COLUMN retired_at INTEGER;
 )sql";
 
-constexpr std::array<std::string_view, 3> kSchema{kSchema1, kSchema2, kSchema3};
+constexpr std::array<std::string_view, 4> kSchema{kSchema1, kSchema2, kSchema3, kSchema4};
 
 Status migrateCentral(Database& db) {
   return guardedStatus("migrating " + db.path(), [&] {

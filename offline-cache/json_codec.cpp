@@ -130,12 +130,22 @@ SpecialNeeds needsFromJson(const Json& j) {
                       stringField(j, "accessibility")};
 }
 
+namespace {
+
+// A lodging date is YYYY-MM-DD or unknown; unknown is null on the wire (`format: date` in
+// docs/api/openapi.yaml), never "". Readers take "" too (older peers sent it).
+Json optionalDateJson(const std::string& date) {
+  return date.empty() ? Json(nullptr) : Json(date);
+}
+
+}  // namespace
+
 Json toJson(const Lodging& l) {
   return {{"hotel", l.hotel},
           {"room", l.room},
           {"floor", l.floor},
-          {"checkin_date", l.checkinDate},
-          {"checkout_date", l.checkoutDate},
+          {"checkin_date", optionalDateJson(l.checkinDate)},
+          {"checkout_date", optionalDateJson(l.checkoutDate)},
           {"door_card_pickup", l.doorCardPickup},
           {"wifi", l.wifi},
           {"breakfast", l.breakfast}};

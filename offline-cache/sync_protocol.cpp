@@ -64,6 +64,9 @@ std::string problemBody(const Problem& p) {
   if (!p.detail.empty()) {
     j["detail"] = p.detail;
   }
+  if (p.serverTime) {
+    j["server_time"] = toJson(*p.serverTime);
+  }
   return dump(j);
 }
 
@@ -83,6 +86,9 @@ std::optional<Problem> parseProblem(std::string_view body) {
     }
     if (auto it = j.find("detail"); it != j.end() && it->is_string()) {
       p.detail = it->get<std::string>();
+    }
+    if (auto it = j.find("server_time"); it != j.end() && it->is_string()) {
+      p.serverTime = parseIso8601(it->get<std::string>());
     }
     return p;
   } catch (const std::exception&) {

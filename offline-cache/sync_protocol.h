@@ -73,6 +73,7 @@ struct Problem {
   std::string title;
   int status = 0;
   std::string detail;
+  std::optional<TimePoint> serverTime;  // central's clock when it answered
 };
 std::string problemBody(const Problem& problem);
 // Lenient: nullopt when the body is not a problem document.

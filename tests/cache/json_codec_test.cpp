@@ -32,6 +32,25 @@ TEST(JsonCodec, GuestRoundTrip) {
   EXPECT_FALSE(back.meetings.at(0).startsAt);
 }
 
+// docs/api/openapi.yaml: a lodging date is `format: date` or null; "" is read as unknown
+// too (what central and terminals sent before).
+TEST(JsonCodec, UnknownLodgingDatesAreNullOnTheWireAndEmptyStringsStillRead) {
+  Lodging l;
+  l.hotel = "Lakeside";
+  const auto j = toJson(l);
+  EXPECT_TRUE(j.at("checkin_date").is_null());
+  EXPECT_TRUE(j.at("checkout_date").is_null());
+  EXPECT_EQ(lodgingFromJson(j).checkinDate, "");
+  l.checkinDate = "2026-11-23";
+  EXPECT_EQ(toJson(l).at("checkin_date"), "2026-11-23");
+  EXPECT_EQ(toJson(l).at("checkout_date"), nullptr);
+  const auto old =
+      lodgingFromJson(parseJson(R"({"hotel":"H","checkin_date":"","checkout_date":""})"));
+  EXPECT_EQ(old.checkinDate, "");
+  EXPECT_EQ(old.checkoutDate, "");
+  EXPECT_EQ(old.hotel, "H");
+}
+
 TEST(JsonCodec, MalformedInputThrows) {
   EXPECT_ANY_THROW(guestFromJson(parseJson(R"({"id": 1})")));
   EXPECT_ANY_THROW(

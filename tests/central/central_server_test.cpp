@@ -63,6 +63,7 @@ class CentralServerTest : public ::testing::Test {
     ASSERT_TRUE(p) << r->body;
     EXPECT_EQ(p->type, type);
     EXPECT_EQ(p->status, status);
+    EXPECT_TRUE(p->serverTime) << "a problem carries server_time: " << r->body;
   }
 
   json checkins(std::initializer_list<std::pair<const char*, GuestId>> items) {

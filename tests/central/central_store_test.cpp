@@ -182,6 +182,33 @@ TEST_F(CentralStoreTest, TheFeedPagesWithAServerCursorAndResendsOnlyWhatChanged)
   EXPECT_GE(pull("garbage").guests.size(), 5u);
 }
 
+// Schema step 3: guests stored when unknown lodging dates were "" get null (the
+// contract's form), in the feed too, and a re-import of the same list then feeds nothing.
+TEST_F(CentralStoreTest, LodgingDatesStoredAsEmptyStringsBecomeNullOnce) {
+  const auto cursor = pull("").cursor;
+  const std::string asBefore =
+      "SET doc = replace(replace(doc, '\"checkin_date\":null', '\"checkin_date\":\"\"'), "
+      "'\"checkout_date\":null', '\"checkout_date\":\"\"')";
+  store->database().exec("UPDATE guests " + asBefore);
+  store->database().exec("UPDATE feed " + asBefore + " WHERE kind = 'guests'");
+  store->database().exec("PRAGMA user_version = 2");
+  const std::string emptyDates =
+      " WHERE instr(doc, '\"checkin_date\":\"\"') > 0 OR instr(doc, '\"checkout_date\":\"\"') > 0";
+  ASSERT_EQ(scalar("SELECT COUNT(*) FROM guests" + emptyDates), 5);
+  ASSERT_EQ(scalar("SELECT COUNT(*) FROM feed" + emptyDates), 5);
+  store.reset();
+  auto reopened = CentralStore::open(dir.file("central.db"));
+  ASSERT_TRUE(reopened) << reopened.error().message;
+  store = std::move(*reopened);
+  EXPECT_EQ(scalar("PRAGMA user_version"), 3);
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM guests" + emptyDates), 0);
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM feed" + emptyDates), 0);
+  auto all = store->listGuests(event.id);
+  ASSERT_TRUE(all);
+  ASSERT_TRUE(store->upsertGuests(event.id, *all, kNow + minutes(1)));
+  EXPECT_EQ(pull(cursor).size(), 0u);
+}
+
 TEST_F(CentralStoreTest, OtherEventsStayOutOfTheFeedButSiteWideDataIsIn) {
   Event other = event;
   other.id = event.id + 1;

@@ -31,12 +31,17 @@ TEST(SyncProtocol, PushRoutesCoverEveryOutboxKindInDependencyOrder) {
 }
 
 TEST(SyncProtocol, ProblemDocumentsRoundTripAndGarbageIsNotAProblem) {
-  api::Problem p{std::string(api::kProblemDeviceRevoked), "Device revoked", 401, "withdrawn"};
+  api::Problem p{std::string(api::kProblemDeviceRevoked), "Device revoked", 401, "withdrawn",
+                 std::nullopt};
   const auto parsed = api::parseProblem(api::problemBody(p));
   ASSERT_TRUE(parsed);
   EXPECT_EQ(parsed->type, api::kProblemDeviceRevoked);
   EXPECT_EQ(parsed->status, 401);
   EXPECT_EQ(parsed->detail, "withdrawn");
+  EXPECT_FALSE(parsed->serverTime);  // optional for the reader: older centrals omit it
+  p.serverTime = fromUnixMillis(1'795'000'000'123);
+  EXPECT_NE(api::problemBody(p).find("\"server_time\":\"2026-"), std::string::npos);
+  EXPECT_EQ(api::parseProblem(api::problemBody(p))->serverTime, p.serverTime);
   EXPECT_FALSE(api::parseProblem("<html>502</html>"));
   EXPECT_FALSE(api::parseProblem("{\"title\":\"no type\"}"));
   EXPECT_FALSE(api::parseProblem(""));
