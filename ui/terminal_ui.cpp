@@ -73,6 +73,23 @@ Intent drawHeader(Ui& ui, const TerminalView& view) {
                                 : std::string();
   const float clockW = ui.measure(clock, FontRole::kTitle).x + ui.u(8);
   ui.text(clock, FontRole::kTitle, on, inner.takeRight(clockW, ui.m().gap), Align::kRight, true);
+  // Every guest screen lets the guest change language: the attract screen with its
+  // chips, the others here, each other language named in itself. (Not on the
+  // out-of-service screen, which has no event and turns through the languages itself.)
+  if (view.event != nullptr && !std::holds_alternative<flow::Attract>(view.state->screen)) {
+    const auto& langs = view.flow->config().languages;
+    for (std::size_t i = langs.size(); i-- > 0;) {
+      if (langs[i] == view.state->prefs.language) {
+        continue;
+      }
+      const std::string_view label = ui.trIn(langs[i], "language.name");
+      const float w = std::max(ui.measure(label, FontRole::kButton).x + ui.u(56), ui.mm(16));
+      if (ui.button("lang." + langs[i], label, inner.takeRight(w, ui.u(12)),
+                    ButtonKind::kOnBrand)) {
+        out = tap(Action::kChooseLanguage, static_cast<int>(i));
+      }
+    }
+  }
   if (view.event != nullptr) {
     const std::string name = localizedPart(view.event->name, ui.language());
     const Rect top{inner.x, inner.y, inner.w, inner.h * 0.56f};
@@ -274,7 +291,7 @@ std::vector<FlowEvent> TerminalUi::draw(const TerminalView& view, double seconds
   parts.text = &text_;
   parts.controls = &controls_;
   parts.catalogs = &catalogs_;
-  parts.language = state.prefs.language;
+  parts.language = view.flow->screenLanguage(state);
   parts.seconds = seconds;
   Ui ui(parts);
   // The background is the GL clear colour: no full-screen fill (fill rate).

@@ -790,6 +790,7 @@ int runTerminal(const TerminalOptions& options) {
   flowConfig.selfReprintLimit = event.selfReprintLimit;
   flowConfig.lockoutAttempts = config.staff.lockoutAttempts;
   flowConfig.lockoutDuration = std::chrono::minutes(config.staff.lockoutMinutes);
+  flowConfig.hasCentral = config.server.has_value();
   const Flow flow(flowConfig);
 
   // Camera: capture and decode workers; scans from the camera and a wedge scanner count

@@ -178,14 +178,14 @@ void TerminalController::announce() {
   emitJson(jsonLine(json{{"event", "state"},
                          {"t_ms", elapsed_ ? elapsed_() : 0.0},
                          {"state", screenName(state_.screen)},
-                         {"language", state_.prefs.language}}));
+                         {"language", flow_.screenLanguage(state_)}}));
 }
 
 void TerminalController::apply(const FlowEvent& event) {
   const std::string beforeName = screenName(state_.screen);
   const Guest* beforeGuest = currentGuest(state_);
   const GuestId beforeId = beforeGuest != nullptr ? beforeGuest->id : 0;
-  const std::string beforeLanguage = state_.prefs.language;
+  const std::string beforeLanguage = flow_.screenLanguage(state_);
   FlowStep next = flow_.step(state_, event, clock_.now());
   state_ = std::move(next.state);
   for (const auto& effect : next.effects) {
@@ -194,12 +194,12 @@ void TerminalController::apply(const FlowEvent& event) {
   const Guest* g = currentGuest(state_);
   const std::string name = screenName(state_.screen);
   if (name != beforeName || (g != nullptr ? g->id : 0) != beforeId ||
-      state_.prefs.language != beforeLanguage) {
+      flow_.screenLanguage(state_) != beforeLanguage) {
     json j = guestFields(g);
     j["event"] = "state";
     j["t_ms"] = elapsed_ ? elapsed_() : 0.0;
     j["state"] = name;
-    j["language"] = state_.prefs.language;
+    j["language"] = flow_.screenLanguage(state_);
     if (const auto* r = std::get_if<flow::Refused>(&state_.screen)) {
       j["outcome"] = toString(r->decision.outcome);
       j["staff_reason"] = toString(r->decision.staffReason);

@@ -424,7 +424,7 @@ class Stepper {
       return;
     }
     ScanDecision d = e.decision;
-    if (d.guest) {
+    if (d.guest && !s_.prefs.languageChosen) {
       s_.prefs.language = flow_.languageFor(d.guest->language);
     }
     switch (d.outcome) {
@@ -711,6 +711,7 @@ class Stepper {
       case Action::kChooseLanguage:
         if (t.index >= 0 && static_cast<std::size_t>(t.index) < config_.languages.size()) {
           s_.prefs.language = config_.languages[static_cast<std::size_t>(t.index)];
+          s_.prefs.languageChosen = true;
         }
         return true;
       case Action::kToggleLargeText:
@@ -729,9 +730,14 @@ class Stepper {
 
   bool staffCommonTap(const ev::Tap& t) {
     switch (t.action) {
-      case Action::kStaffLock:
+      case Action::kStaffLock: {
+        // Back to the guest side as it was before staff took over: language and
+        // accessibility (the attract screen forgets them when left idle).
+        const GuestPrefs guest = s_.prefs;
         reset("locked by staff");
+        s_.prefs = guest;
         return true;
+      }
       case Action::kQuit: {
         const std::string id = s_.staff->id;
         emit(fx::Audit{AuditAction::kStaffLocked, staffActor(s_.staff), "quit"});
@@ -1451,6 +1457,11 @@ std::optional<Millis> Flow::idleRemaining(const FlowState& state, TimePoint now)
           },
       },
       state.screen);
+}
+
+const std::string& Flow::screenLanguage(const FlowState& state) const {
+  return state.staff && isStaffScreen(state.screen) ? config_.defaults.language
+                                                    : state.prefs.language;
 }
 
 std::string Flow::languageFor(std::string_view guestLanguage) const {

@@ -41,7 +41,8 @@ namespace kiosk {
 
 // What each guest starts with; also what the terminal returns to after a journey.
 struct GuestPrefs {
-  std::string language;  // a language of FlowConfig::languages
+  std::string language;         // a language of FlowConfig::languages
+  bool languageChosen = false;  // the guest tapped it: a guest's roster language does not override
   bool largeText = false;
   bool highContrast = false;
   bool reachMode = false;  // every control in the lower part of a portrait screen
@@ -61,6 +62,10 @@ struct FlowConfig {
   Millis undoWindow{std::chrono::minutes(15)};
   int lockoutAttempts = 5;
   Millis lockoutDuration{std::chrono::minutes(5)};
+  // A central server is configured: check-ins, changed needs and problem reports reach
+  // staff and hosts from the outbox. Without one they stay on this terminal, and guests
+  // are asked to tell the reception desk rather than told that someone has been told.
+  bool hasCentral = false;
 };
 
 // A staff member who unlocked the terminal.
@@ -266,7 +271,7 @@ using FlowScreen =
 
 struct FlowState {
   FlowScreen screen;
-  GuestPrefs prefs;
+  GuestPrefs prefs;  // the guest side's; staff mode leaves them as they were
   std::optional<StaffSession> staff;
   StaffLockout lockout{5, std::chrono::minutes(5)};
   TimePoint lastActivity{};
@@ -556,6 +561,11 @@ class Flow {
   // matches on the primary subtag), else English when there is a catalog for it, else
   // the terminal default.
   std::string languageFor(std::string_view guestLanguage) const;
+
+  // The language the current screen is shown in: the guest's (prefs) on guest screens;
+  // on staff screens the terminal's default, since staff records carry no language and
+  // staff should not inherit the last guest's.
+  const std::string& screenLanguage(const FlowState& state) const;
 
   // Self-reprints left for a guest who used `used` of them.
   int reprintsLeft(int used) const;

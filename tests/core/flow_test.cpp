@@ -501,10 +501,65 @@ TEST_F(FlowTest, ScanSwitchesToTheGuestsLanguage) {
   send(ev::Evaluated{decision(ScanOutcome::kAccepted, guest(7, "es"))});
   EXPECT_EQ(state.prefs.language, "en");
   state = flow.initial(now);
-  tap(Action::kChooseLanguage, 1);
   send(ev::CodeScanned{"X", ScanSource::kCamera});
   send(ev::Evaluated{decision(ScanOutcome::kAccepted, guest(8, "zh-CN"))});
   EXPECT_EQ(state.prefs.language, "zh-CN");
+}
+
+TEST_F(FlowTest, TheGuestsTappedLanguageWinsOverTheRoster) {
+  tap(Action::kChooseLanguage, 1);
+  toIdentity(guest(7, "zh-CN"));
+  EXPECT_EQ(screen(), "confirm_identity");
+  EXPECT_EQ(state.prefs.language, "en") << "tapped English, roster says Chinese";
+  tap(Action::kNotMe);
+  EXPECT_EQ(screen(), "call_staff");
+  EXPECT_EQ(state.prefs.language, "en");
+  tap(Action::kDismiss);
+  EXPECT_EQ(screen(), "attract");
+  EXPECT_FALSE(state.prefs.languageChosen) << "the choice ends with the guest";
+  toIdentity(guest(8, "zh-CN"));
+  EXPECT_EQ(state.prefs.language, "zh-CN") << "the next guest did not choose: roster";
+
+  // The other way round, and a choice made in the middle of the journey.
+  state = flow.initial(now);
+  tap(Action::kChooseLanguage, 1);
+  tap(Action::kChooseLanguage, 0);
+  toIdentity(guest(9, "en"));
+  EXPECT_EQ(state.prefs.language, "zh-CN");
+  state = flow.initial(now);
+  toIdentity(guest(9, "en"));
+  EXPECT_EQ(state.prefs.language, "en");
+  tap(Action::kChooseLanguage, 0);
+  EXPECT_EQ(state.prefs.language, "zh-CN") << "a language tap works on every guest screen";
+  tap(Action::kConfirmIdentity);
+  tap(Action::kPhotoSkip);
+  EXPECT_EQ(screen(), "confirm_needs");
+  EXPECT_EQ(state.prefs.language, "zh-CN") << "for the rest of the journey";
+}
+
+TEST_F(FlowTest, StaffModeIsInTheTerminalsLanguageAndHandsTheGuestsBack) {
+  tap(Action::kChooseLanguage, 1);
+  tap(Action::kToggleLargeText);
+  EXPECT_EQ(flow.screenLanguage(state), "en");
+  tap(Action::kStaffEntry);
+  EXPECT_EQ(flow.screenLanguage(state), "en") << "nobody is unlocked yet: the guest side";
+  type("2468");
+  tap(Action::kSubmit);
+  send(ev::StaffVerified{StaffSession{"s1", "Chen", "reception", {}}, false});
+  ASSERT_EQ(screen(), "staff_home");
+  EXPECT_EQ(flow.screenLanguage(state), "zh-CN") << "staff records have no language: default";
+  tap(Action::kChooseLanguage, 1);
+  EXPECT_EQ(flow.screenLanguage(state), "zh-CN") << "no guest choices in staff mode";
+  tap(Action::kStaffDevices);
+  EXPECT_EQ(flow.screenLanguage(state), "zh-CN");
+  tap(Action::kStaffLock);
+  EXPECT_EQ(screen(), "attract");
+  EXPECT_FALSE(state.staff);
+  EXPECT_EQ(flow.screenLanguage(state), "en") << "the guest side as it was";
+  EXPECT_TRUE(state.prefs.largeText);
+  wait(seconds(31));
+  EXPECT_EQ(flow.screenLanguage(state), "zh-CN") << "and forgotten when nobody is there";
+  EXPECT_FALSE(state.prefs.largeText);
 }
 
 TEST_F(FlowTest, CodesAreIgnoredInTheMiddleOfAJourney) {

@@ -800,7 +800,10 @@ TEST_F(TerminalE2E, ScanSwitchesToTheGuestsLanguage) {
       "present-code WLF-9S2K\nwait-for confirm_identity\nclear-camera\nscreenshot "
       "spanish_guest_in_english\n"
       "tap identity.not_me\ntap call.dismiss\nwait-for attract\ntap lang.en\n"
-      "present-code WLF-8B5K\nwait-for confirm_identity\nclear-camera\nscreenshot chinese_guest\n");
+      "present-code WLF-8B5K\nwait-for confirm_identity\nclear-camera\nscreenshot "
+      "chinese_guest_who_chose_english\n"
+      "tap identity.not_me\ntap call.dismiss\nwait-for attract\n"
+      "present-code WLF-6C8N\nwait-for confirm_identity\nclear-camera\nscreenshot chinese_guest\n");
   ASSERT_EQ(r.status, 0) << r.dump();
   std::vector<std::string> languages;
   for (const auto& s : r.events("state")) {
@@ -808,8 +811,10 @@ TEST_F(TerminalE2E, ScanSwitchesToTheGuestsLanguage) {
       languages.push_back(s["language"]);
     }
   }
-  EXPECT_EQ(languages, (std::vector<std::string>{"en", "en", "zh-CN"})) << r.dump();
-  expectShots(r, {"english_guest", "spanish_guest_in_english", "chinese_guest"});
+  // The roster's language, unless the guest tapped one: then the tap.
+  EXPECT_EQ(languages, (std::vector<std::string>{"en", "en", "en", "zh-CN"})) << r.dump();
+  expectShots(r, {"english_guest", "spanish_guest_in_english", "chinese_guest_who_chose_english",
+                  "chinese_guest"});
 }
 
 // A keyboard-wedge scanner (USB or Bluetooth) types the code as fast key presses and
@@ -1024,6 +1029,10 @@ TEST_P(ScreenSweep, EveryScreen) {
   if (!portrait) {
     setup.width = 1920;
     setup.height = 1080;
+  }
+  if (en) {
+    // Staff mode is in the terminal's first language, whatever the guest chose.
+    setup.languages = R"(["en", "zh-CN"])";
   }
   const auto r = run(script, setup);
   ASSERT_EQ(r.status, 0) << r.dump();
@@ -1310,6 +1319,113 @@ TEST_F(TerminalE2E, EveryGuestScreenInEveryLayoutIsUsableAndShowsEverything) {
 namespace {
 
 // `kioskctl staff`: the staff who may unlock a terminal (used by the tests above).
+// What a screenshot's record says was drawn, every text in one string.
+std::string shownTexts(const KioskRun& r, const std::string& shot) {
+  const auto path = r.shots + "/" + shot + ".json";
+  if (!fs::exists(path)) {
+    ADD_FAILURE() << "no frame record " << path;
+    return {};
+  }
+  const json record = json::parse(readFile(path));
+  std::string out;
+  for (const auto& t : record["texts"]) {
+    out += t["text"].get<std::string>() + "\n";
+  }
+  return out;
+}
+
+// A Chinese guest (by the roster) taps English at the start, switches to Chinese and
+// back in the header on the needs screen, reports a problem, and staff then unlock the
+// terminal. The guest's tap wins over the roster on every screen; staff work in the
+// terminal's language; locking gives the guest side back in English. The run goes once
+// on a standalone terminal and once on one with a central server configured: only the
+// latter may say that the host or staff have been told.
+// A guest whose roster language is Chinese, with a host (Chen Jing) and every field filled.
+std::string chineseGuestWithAHost() {
+  std::string row = fullGuestRow("HST-2AK1", 0);
+  row.replace(row.find(",business,en,"), 13, ",business,zh-CN,");
+  return kFullGuestColumns + row;
+}
+
+const char* kChosenLanguageJourney =
+    "wait-for attract\ntap lang.en\npresent-code HST-2AK1\nwait-for confirm_identity\n"
+    "clear-camera\nscreenshot identity\ntap identity.yes\ntap photo.skip\n"
+    "wait-for confirm_needs\ntap lang.zh-CN\nscreenshot needs_chinese\ntap lang.en\n"
+    "tap needs.edit.diet\ntap needs.option.2\ntap needs.save\nsleep 200\n"
+    "screenshot needs_changed\ntap needs.confirm\nwait-for info 30\nsleep 300\n"
+    "screenshot info\ntap info.done\nwait-for done\ntap done.report\n"
+    "wait-for report_problem\nscreenshot report\ntap report.category.room\ntap report.send\n"
+    "wait-for done\nsleep 300\nscreenshot done_reported\ntap done.finish\nwait-for attract\n"
+    "tap lang.en\ntap attract.staff\nwait-for staff_unlock\ntype 2468\n"
+    "tap staff.unlock.submit\nwait-for staff_home\nscreenshot staff_home\n"
+    "tap staff.nav.lock\nwait-for attract\nscreenshot attract_after_staff\n";
+
+TEST_F(TerminalE2E, AStandaloneTerminalSendsGuestsToTheDeskInTheLanguageTheyChose) {
+  std::ofstream(dir.file("host.csv")) << chineseGuestWithAHost();
+  ctl({"guests", "import", "--db", db, dir.file("host.csv")});
+  ctl({"codes", "issue", "--db", db, "--out", dir.file("codes")});
+  const auto r = run(kChosenLanguageJourney);
+  ASSERT_EQ(r.status, 0) << r.dump();
+  std::vector<std::pair<std::string, std::string>> shown;
+  for (const auto& s : r.events("state")) {
+    shown.emplace_back(s["state"], s["language"]);
+  }
+  const auto languagesOf = [&](const std::string& screen) {
+    std::vector<std::string> out;
+    for (const auto& [name, language] : shown) {
+      if (name == screen) {
+        out.push_back(language);
+      }
+    }
+    return out;
+  };
+  EXPECT_EQ(languagesOf("confirm_identity"), std::vector<std::string>{"en"}) << r.dump();
+  EXPECT_EQ(languagesOf("confirm_needs"), (std::vector<std::string>{"en", "zh-CN", "en"}))
+      << "the header's language control on a screen past the start: " << r.dump();
+  for (const char* screen : {"printing", "info", "done", "report_problem"}) {
+    for (const auto& language : languagesOf(screen)) {
+      EXPECT_EQ(language, "en") << screen;
+    }
+  }
+  EXPECT_EQ(languagesOf("staff_home"), std::vector<std::string>{"zh-CN"})
+      << "staff mode in the terminal's language, not the last guest's";
+  EXPECT_EQ(r.lastState("attract").value()["language"], "en") << "the guest side given back";
+
+  EXPECT_NE(shownTexts(r, "needs_chinese").find("请确认您的特殊需求"), std::string::npos);
+  const std::string needs = shownTexts(r, "needs_changed");
+  const std::string info = shownTexts(r, "info");
+  const std::string report = shownTexts(r, "report");
+  const std::string done = shownTexts(r, "done_reported");
+  EXPECT_NE(info.find("Please ask the reception desk to let Chen Jing know"), std::string::npos)
+      << info;
+  EXPECT_NE(needs.find("Please also tell the reception desk about the change."), std::string::npos)
+      << needs;
+  EXPECT_NE(report.find("please also tell the reception desk"), std::string::npos) << report;
+  EXPECT_NE(done.find("Please also tell the reception desk"), std::string::npos) << done;
+  for (const auto& text : {needs, info, report, done}) {
+    EXPECT_EQ(text.find("told"), std::string::npos) << "nobody has been told: " << text;
+  }
+}
+
+TEST_F(TerminalE2E, ATerminalWithACentralTellsGuestsStaffHaveBeenTold) {
+  std::ofstream(dir.file("host.csv")) << chineseGuestWithAHost();
+  ctl({"guests", "import", "--db", db, dir.file("host.csv")});
+  ctl({"codes", "issue", "--db", db, "--out", dir.file("codes")});
+  TerminalSetup setup;
+  setup.server = true;
+  const auto r = run(kChosenLanguageJourney, setup);
+  ASSERT_EQ(r.status, 0) << r.dump();
+  EXPECT_NE(shownTexts(r, "info").find("Chen Jing has been told that you have arrived."),
+            std::string::npos);
+  EXPECT_NE(shownTexts(r, "needs_changed").find("Our staff will be told about the change."),
+            std::string::npos);
+  EXPECT_NE(shownTexts(r, "report").find("Staff will be told straight away."), std::string::npos);
+  EXPECT_NE(shownTexts(r, "done_reported").find("Our staff have been told"), std::string::npos);
+  for (const char* shot : {"needs_changed", "info", "report", "done_reported"}) {
+    EXPECT_EQ(shownTexts(r, shot).find("reception desk"), std::string::npos) << shot;
+  }
+}
+
 TEST(KioskctlStaff, AddsListsAndKeepsSecretsOut) {
   kiosk::testing::TempDir dir;
   const auto db = dir.file("event.db");

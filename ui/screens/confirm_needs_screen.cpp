@@ -140,8 +140,9 @@ Intent drawConfirmNeeds(Ui& ui, const TerminalView& view, const flow::ConfirmNee
     }
   }
   if (anyChange && body.h > ui.u(120)) {
-    messagePanel(ui, body, Icon::kBell, p.warningSoft, p.onWarningSoft,
-                 ui.tr("needs.changed_title"), ui.tr("needs.changed_body"));
+    messagePanel(
+        ui, body, Icon::kBell, p.warningSoft, p.onWarningSoft, ui.tr("needs.changed_title"),
+        ui.tr(view.flow->config().hasCentral ? "needs.changed_body" : "needs.changed_body_desk"));
   }
   return out;
 }

@@ -5,9 +5,12 @@
 
 namespace kiosk::ui {
 
-Intent drawDone(Ui& ui, const TerminalView& /*view*/, const flow::Done& s) {
+Intent drawDone(Ui& ui, const TerminalView& view, const flow::Done& s) {
   Intent out;
   const auto& p = ui.pal();
+  // A report reaches staff only through central; a standalone terminal just keeps it.
+  const char* reportedBody =
+      view.flow->config().hasCentral ? "done.reported_body" : "done.reported_body_desk";
   Rect body = ui.layout().body;
   const Rect foot = footer(ui, body, 1);
   const auto cells = foot.columns(2, ui.m().gap);
@@ -31,7 +34,7 @@ Intent drawDone(Ui& ui, const TerminalView& /*view*/, const flow::Done& s) {
         ui.m().captionPx * 1.5f +
         (s.reported ? ui.m().gap * 2 + messagePanel(ui, body, Icon::kCheck, p.successSoft,
                                                     p.onSuccessSoft, ui.tr("done.reported_title"),
-                                                    ui.tr("done.reported_body"), true)
+                                                    ui.tr(reportedBody), true)
                     : 0);
     body.takeTop(std::max(0.0f, (body.h - h) / 2));
   }
@@ -66,7 +69,7 @@ Intent drawDone(Ui& ui, const TerminalView& /*view*/, const flow::Done& s) {
   ui.text(ui.tr("done.rate_high"), FontRole::kCaption, p.textMuted, labels, Align::kRight);
   if (s.reported) {
     messagePanel(ui, body, Icon::kCheck, p.successSoft, p.onSuccessSoft,
-                 ui.tr("done.reported_title"), ui.tr("done.reported_body"));
+                 ui.tr("done.reported_title"), ui.tr(reportedBody));
   }
   return out;
 }

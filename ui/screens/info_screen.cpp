@@ -230,7 +230,10 @@ Intent drawInfo(Ui& ui, const TerminalView& view, const flow::Info& s) {
         p.textMuted);
   }
   if (!s.returning && !g->host.empty()) {
-    notes.emplace_back(ui.trf("info.host_told", {{"host", g->host}}), p.success);
+    // Hosts hear of an arrival only through central; otherwise it is the guest's errand.
+    const bool central = view.flow->config().hasCentral;
+    notes.emplace_back(ui.trf(central ? "info.host_told" : "info.host_desk", {{"host", g->host}}),
+                       central ? p.success : p.text);
   }
   if (s.badge.stage == BadgeStage::kPrinted && !s.returning) {
     notes.emplace_back(std::string(ui.tr("info.badge_printed")), p.success);

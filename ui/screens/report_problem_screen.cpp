@@ -8,7 +8,7 @@ constexpr const char* kCategories[] = {"room", "transport", "badge",    "accessi
                                        "food", "wifi",      "cleaning", "other"};
 }
 
-Intent drawReportProblem(Ui& ui, const TerminalView& /*view*/, const flow::ReportProblem& s) {
+Intent drawReportProblem(Ui& ui, const TerminalView& view, const flow::ReportProblem& s) {
   Intent out;
   Rect body = ui.layout().body;
   const Rect foot = footer(ui, body, 1);
@@ -21,7 +21,8 @@ Intent drawReportProblem(Ui& ui, const TerminalView& /*view*/, const flow::Repor
                 !s.category.empty())) {
     out = tap(Action::kSendReport);
   }
-  titleBlock(ui, body, ui.tr("report.title"), ui.tr("report.subtitle"));
+  titleBlock(ui, body, ui.tr("report.title"),
+             ui.tr(view.flow->config().hasCentral ? "report.subtitle" : "report.subtitle_desk"));
   const auto kinds = body.takeTop(ui.m().buttonHeight, ui.m().gap * 2).columns(2, ui.m().gap);
   if (ui.button("report.kind.repair", ui.tr("report.kind.repair"), kinds[0],
                 s.kind == FeedbackKind::kRepair ? ButtonKind::kChipSelected : ButtonKind::kChip,
