@@ -357,6 +357,37 @@ TEST_F(CentralStoreTest, RejectionsFeedbackAndNoticesAreStoredOnce) {
   EXPECT_EQ(store->listDeliveries(10)->size(), 2u);
 }
 
+TEST_F(CentralStoreTest, AStaffLockoutIsStoredOnceAndListedWithItsTerminal) {
+  AuditEvent a;
+  a.at = kNow;
+  a.terminal = "lobby-9";  // central names the sending device's terminal instead
+  a.actor = "staff";
+  a.action = AuditAction::kStaffLockedOut;
+  a.eventId = event.id;
+  a.reason = "5 wrong PINs";
+  const auto item = api::toJson(uid("a-1"), a);
+  auto s = push("audit", Json::array({item, item}));
+  ASSERT_EQ(s.results.size(), 2u);
+  EXPECT_EQ(s.results[0].status, api::ItemStatus::kAccepted) << s.results[0].detail;
+  EXPECT_EQ(s.results[1].status, api::ItemStatus::kAccepted) << "a repeat";
+  EXPECT_EQ(*store->countRows("audit"), 1u);
+  auto listed = store->listAudit(event.id);
+  ASSERT_TRUE(listed) << listed.error().message;
+  ASSERT_EQ(listed->size(), 1u);
+  EXPECT_EQ(listed->front().action, AuditAction::kStaffLockedOut);
+  EXPECT_EQ(listed->front().terminal, "lobby-1");
+  EXPECT_EQ(listed->front().at, kNow);
+  EXPECT_EQ(listed->front().reason, "5 wrong PINs");
+
+  // Only the actions central takes from terminals: a terminal cannot write central's
+  // audit trail with anything else.
+  a.action = AuditAction::kRetentionPurge;
+  auto other = push("audit", Json::array({api::toJson(uid("a-2"), a)}));
+  ASSERT_EQ(other.results.size(), 1u);
+  EXPECT_EQ(other.results[0].status, api::ItemStatus::kRejected);
+  EXPECT_EQ(*store->countRows("audit"), 1u);
+}
+
 TEST(RateLimiter, AllowsTheBurstThenAsksToWait) {
   RateLimiter limiter(2.0, 3.0);
   const auto t0 = std::chrono::steady_clock::now();
