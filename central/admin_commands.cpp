@@ -637,6 +637,23 @@ void addDeviceCommands(CLI::App& app) {
     }
   });
 
+  auto* audit = app.add_subcommand(
+      "audit", "Security alerts the terminals sent (a staff PIN locked out at a terminal)");
+  dbOption(audit, *db);
+  audit->add_option("--event", *event, "Only this event");
+  audit->add_flag("--json", *asJson, "One JSON object per line");
+  audit->callback([db, event, asJson] {
+    auto store = openOrExit(*db);
+    for (const auto& a : valueOrExit(store->listAudit(*event), "listing the audit trail")) {
+      if (*asJson) {
+        std::cout << cache::toJson(a).dump() << "\n";
+      } else {
+        std::cout << iso(a.at) << "  " << toString(a.action) << " at " << shown(a.terminal) << ": "
+                  << a.reason << "\n";
+      }
+    }
+  });
+
   auto* notices =
       app.add_subcommand("notices", "Arrival notices for hosts and their webhook delivery log");
   dbOption(notices, *db);

@@ -264,7 +264,24 @@ ALTER TABLE revocations ADD COLUMN guest_id INTEGER;
 ALTER TABLE signing_keys ADD COLUMN retired_at INTEGER;
 )sql";
 
-constexpr std::array<std::string_view, 4> kSchema{kSchema1, kSchema2, kSchema3, kSchema4};
+// Version 5: audit rows terminals send because central must see them (api::sentToCentral:
+// a staff PIN lockout), listed by `kiosk-central audit`.
+constexpr std::string_view kSchema5 = R"sql(
+CREATE TABLE audit (
+  id          TEXT PRIMARY KEY,
+  event_id    INTEGER NOT NULL,
+  terminal    TEXT NOT NULL,
+  device_id   TEXT NOT NULL,
+  at          INTEGER NOT NULL,
+  action      TEXT NOT NULL,
+  doc         TEXT NOT NULL,
+  received_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX audit_by_event ON audit(event_id, at);
+)sql";
+
+constexpr std::array<std::string_view, 5> kSchema{kSchema1, kSchema2, kSchema3, kSchema4,
+                                                 kSchema5};
 
 Status migrateCentral(Database& db) {
   return guardedStatus("migrating " + db.path(), [&] {
@@ -927,6 +944,22 @@ Result<std::vector<ConflictRow>> CentralStore::listConflicts(std::optional<Event
   });
 }
 
+Result<std::vector<AuditEvent>> CentralStore::listAudit(std::optional<EventId> eventId) {
+  return guarded("listing the audit trail", [&] {
+    std::vector<AuditEvent> out;
+    auto s = db_->prepare(
+        "SELECT id, doc FROM audit WHERE ?1 IS NULL OR event_id = ?1 ORDER BY at, received_at, "
+        "id");
+    s.bind(1, eventId ? std::optional<std::int64_t>(*eventId) : std::nullopt);
+    while (s.step()) {
+      Json doc = parseJson(s.columnText(1));
+      doc["id"] = s.columnText(0);
+      out.push_back(api::auditFromJson(doc).second);
+    }
+    return out;
+  });
+}
+
 Result<std::vector<NoticeRow>> CentralStore::listNotices() {
   return guarded("listing arrival notices", [&] {
     std::vector<NoticeRow> out;
@@ -965,9 +998,9 @@ Result<std::vector<DeliveryRow>> CentralStore::listDeliveries(std::size_t limit)
 
 Result<std::size_t> CentralStore::countRows(std::string_view table) {
   return guarded("counting", [&] {
-    static constexpr std::array<std::string_view, 9> kTables{
-        "checkins", "rejections", "undos",   "walk_ins",       "feedback",
-        "photos",   "guests",     "devices", "arrival_notices"};
+    static constexpr std::array<std::string_view, 10> kTables{
+        "checkins", "rejections", "undos",   "walk_ins",        "feedback",
+        "photos",   "guests",     "devices", "arrival_notices", "audit"};
     if (std::find(kTables.begin(), kTables.end(), table) == kTables.end()) {
       throw std::invalid_argument("not a countable table");
     }
@@ -1611,6 +1644,31 @@ Result<PushSummary> CentralStore::push(const Device& device, const api::PushRout
                   .bind(9, f.category)
                   .bind(10, f.text)
                   .bind(11, toUnixMillis(now))
+                  .run();
+              ++summary.accepted;
+            }
+          } else if (route.kind == "audit") {
+            auto [id, a] = api::auditFromJson(item);
+            checks::requireRecordId("id", id);
+            checks::requireText("actor", a.actor, checks::kMaxNameBytes);
+            checks::requireText("reason", a.reason, checks::kMaxReasonBytes);
+            a.terminal = device.terminal;
+            if (!window.contains(a.at)) {
+              a.at = now;
+            }
+            const auto doc = dump(toJson(a));
+            if (sameEvent(a.eventId) && !takenBy("audit", "id", id, doc)) {
+              db_->prepare(
+                     "INSERT OR IGNORE INTO audit (id, event_id, terminal, device_id, at, action, "
+                     "doc, received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")
+                  .bind(1, id)
+                  .bind(2, a.eventId)
+                  .bind(3, a.terminal)
+                  .bind(4, device.id)
+                  .bind(5, toUnixMillis(a.at))
+                  .bind(6, toString(a.action))
+                  .bind(7, doc)
+                  .bind(8, toUnixMillis(now))
                   .run();
               ++summary.accepted;
             }

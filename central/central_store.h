@@ -1,7 +1,7 @@
 // CentralStore: kiosk-central's SQLite database - events with their signing keys (secret
 // halves included: codes are issued here), the roster, staff, badge templates, enrolled
 // devices, and every fact the terminals pushed (check-ins, refusals, undos, walk-ins,
-// feedback, arrival notices, photos, heartbeats).
+// feedback, arrival notices, photos, heartbeats, security audit rows).
 //
 // The change feed: every object a terminal pulls (event, public signing key, guest,
 // revocation, staff member, badge template, check-in) has one row in `feed` holding its
@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "central/record_checks.h"
+#include "kiosk/core/audit.h"
 #include "kiosk/core/checkin.h"
 #include "kiosk/core/event.h"
 #include "kiosk/core/guest.h"
@@ -161,6 +162,9 @@ class CentralStore {
   Result<std::vector<CentralCheckin>> listCheckins(std::optional<EventId> eventId);
   Result<std::vector<CentralCheckin>> listDuplicates(std::optional<EventId> eventId);
   Result<std::vector<ConflictRow>> listConflicts(std::optional<EventId> eventId);
+  // Audit rows the terminals sent (api::sentToCentral), oldest first; terminal = the
+  // sending device's name.
+  Result<std::vector<AuditEvent>> listAudit(std::optional<EventId> eventId);
   Result<std::vector<NoticeRow>> listNotices();
   Result<std::vector<DeliveryRow>> listDeliveries(std::size_t limit);
   Result<std::size_t> countRows(std::string_view table);

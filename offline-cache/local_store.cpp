@@ -12,6 +12,7 @@
 #include "kiosk/core/text_search.h"
 #include "offline-cache/json_codec.h"
 #include "offline-cache/migrations.h"
+#include "offline-cache/sync_protocol.h"
 
 namespace kiosk::cache {
 
@@ -928,7 +929,15 @@ Result<std::optional<StaffMember>> LocalStore::findStaffByBadgeHash(std::string_
 }
 
 Status LocalStore::appendAudit(const AuditEvent& audit) {
-  return guardedStatus("writing audit trail", [&] { insertAudit(audit); });
+  return guardedStatus("writing audit trail", [&] {
+    db_->transaction([&] {
+      insertAudit(audit);
+      if (api::sentToCentral(audit.action)) {
+        const auto id = newRecordId(audit.at);
+        insertOutbox("audit", id, audit.eventId, dump(api::toJson(id, audit)), audit.at);
+      }
+    });
+  });
 }
 
 // --- reports and state ---
@@ -1047,6 +1056,34 @@ Status LocalStore::setSetting(std::string_view key, std::string_view value) {
         .bind(2, value)
         .run();
   });
+}
+
+Status LocalStore::saveStaffLockout(const StaffLockoutState& lockout) {
+  const Json doc{{"failures", lockout.failures},
+                 {"locked_until",
+                  lockout.lockedUntil ? Json(toUnixMillis(*lockout.lockedUntil)) : Json(nullptr)}};
+  return setSetting("staff_lockout", dump(doc));
+}
+
+Result<StaffLockoutState> LocalStore::staffLockout() {
+  auto text = setting("staff_lockout");
+  if (!text) {
+    return text.error();
+  }
+  StaffLockoutState lockout;
+  if (!*text) {
+    return lockout;
+  }
+  try {
+    const auto doc = parseJson(**text);
+    lockout.failures = doc.at("failures").get<int>();
+    if (const auto& until = doc.at("locked_until"); !until.is_null()) {
+      lockout.lockedUntil = fromUnixMillis(until.get<std::int64_t>());
+    }
+  } catch (const std::exception& e) {
+    return Error{ErrorKind::kCorrupt, std::string("staff lockout setting: ") + e.what()};
+  }
+  return lockout;
 }
 
 Status LocalStore::recordPrintJob(EventId eventId, const PrintJobRecord& job,

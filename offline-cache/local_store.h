@@ -143,6 +143,8 @@ class LocalStore final : public RosterReader, public CheckinLedger {
   Status commitWalkIn(const Guest& guest, const CheckinRecord& record,
                       const AuditEvent& audit) override;
   Status commitFeedback(const Feedback& feedback, const AuditEvent& audit) override;
+  // An audit row; those central must see (api::sentToCentral) also get an outbox row, in
+  // the same transaction.
   Status appendAudit(const AuditEvent& audit) override;
 
   // --- staff ---
@@ -164,6 +166,10 @@ class LocalStore final : public RosterReader, public CheckinLedger {
   Result<OutboxCounts> outboxCounts();
   Result<std::optional<std::string>> setting(std::string_view key);
   Status setSetting(std::string_view key, std::string_view value);
+  // The staff PIN lockout (a setting): kept on every change, restored when the terminal
+  // starts. Never locked and no failures when none was kept.
+  Status saveStaffLockout(const StaffLockoutState& lockout);
+  Result<StaffLockoutState> staffLockout();
 
   // Deletes guest personal data (guest rows, search keys, photos on disk, confirmed
   // needs, feedback texts) of every event that ended more than its retention period

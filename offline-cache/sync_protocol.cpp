@@ -11,13 +11,14 @@ using cache::toJson;
 
 namespace {
 
-constexpr std::array<PushRoute, 6> kRoutes{{
+constexpr std::array<PushRoute, 7> kRoutes{{
     {"walk_in", kWalkInsPath, "walk_ins"},
     {"checkin", kCheckinsPath, "checkins"},
     {"undo", kUndosPath, "undos"},
     {"rejection", kRejectionsPath, "rejections"},
     {"arrival_notice", kArrivalNoticesPath, "notices"},
     {"feedback", kFeedbackPath, "feedback"},
+    {"audit", kAuditPath, "audit"},
 }};
 
 template <typename T, typename F>
@@ -186,6 +187,41 @@ Json toJson(const Feedback& f) {
           {"rating", f.rating ? Json(*f.rating) : Json(nullptr)},
           {"category", f.category},
           {"text", f.text}};
+}
+
+bool sentToCentral(AuditAction action) {
+  return action == AuditAction::kStaffLockedOut;
+}
+
+Json toJson(const std::string& id, const AuditEvent& audit) {
+  Json j = cache::toJson(audit);
+  j["id"] = id;
+  return j;
+}
+
+std::pair<std::string, AuditEvent> auditFromJson(const Json& j) {
+  std::pair<std::string, AuditEvent> out;
+  out.first = j.at("id").get<std::string>();
+  AuditEvent& a = out.second;
+  const auto action = parseAuditAction(j.at("action").get<std::string>());
+  if (!action || !sentToCentral(*action)) {
+    throw std::invalid_argument("audit action central does not take from terminals");
+  }
+  a.action = *action;
+  a.at = timeFromJson(j.at("at"));
+  a.eventId = integerFromJson<EventId>(j.at("event_id"));
+  if (auto it = j.find("guest_id"); it != j.end() && !it->is_null()) {
+    a.guestId = integerFromJson<GuestId>(*it);
+  }
+  a.terminal = stringField(j, "terminal");
+  a.actor = stringField(j, "actor");
+  a.outcome = stringField(j, "outcome");
+  a.reason = stringField(j, "reason");
+  a.refId = stringField(j, "ref_id");
+  if (out.first.empty()) {
+    throw std::invalid_argument("audit row without id");
+  }
+  return out;
 }
 
 Feedback feedbackFromJson(const Json& j) {

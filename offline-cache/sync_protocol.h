@@ -12,8 +12,10 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
+#include "kiosk/core/audit.h"
 #include "kiosk/core/checkin.h"
 #include "kiosk/core/event.h"
 #include "kiosk/core/feedback.h"
@@ -34,6 +36,7 @@ inline constexpr std::string_view kUndosPath = "/v1/undos";
 inline constexpr std::string_view kWalkInsPath = "/v1/walk-ins";
 inline constexpr std::string_view kFeedbackPath = "/v1/feedback";
 inline constexpr std::string_view kArrivalNoticesPath = "/v1/arrival-notices";
+inline constexpr std::string_view kAuditPath = "/v1/audit";
 inline constexpr std::string_view kPhotosPrefix = "/v1/photos/";
 inline constexpr std::string_view kHeartbeatPath = "/v1/heartbeat";
 
@@ -120,6 +123,14 @@ ArrivalNotice arrivalNoticeFromJson(const Json& j);
 
 Json toJson(const Feedback& feedback);
 Feedback feedbackFromJson(const Json& j);
+
+// Audit rows central must see although no record of theirs travels: security alerts
+// (a staff PIN lockout). The terminal queues these; central accepts only these.
+bool sentToCentral(AuditAction action);
+// {"id": ..., and the audit row's fields}; the id is the outbox row's record id.
+Json toJson(const std::string& id, const AuditEvent& audit);
+// The row and its id; throws for an action that is not sentToCentral().
+std::pair<std::string, AuditEvent> auditFromJson(const Json& j);
 
 // --- pulled records besides the json_codec ones ---
 struct Revocation {

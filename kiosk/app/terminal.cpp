@@ -778,6 +778,24 @@ int runTerminal(const TerminalOptions& options) {
   }
   const Event& event = *opened;
 
+  // The PIN lockout from before a restart, read before the first frame so that the first
+  // tap already meets it: a connection of its own, read-only and closed at once (the
+  // worker has opened and migrated the file). Unreadable, it is logged and not restored.
+  StaffLockoutState lockout;
+  {
+    cache::OpenOptions readOnly;
+    readOnly.create = false;
+    readOnly.checkIntegrity = false;
+    readOnly.readOnly = true;
+    auto store = cache::LocalStore::open(config.terminal.database, readOnly);
+    auto kept = store ? (*store)->staffLockout() : Result<StaffLockoutState>(store.error());
+    if (kept) {
+      lockout = *kept;
+    } else {
+      log("staff lockout not restored: " + kept.error().message);
+    }
+  }
+
   FlowConfig flowConfig;
   flowConfig.languages = catalogs->languages();
   flowConfig.defaults.language = flowConfig.languages.front();
@@ -866,6 +884,7 @@ int runTerminal(const TerminalOptions& options) {
   settings.version = KIOSK_VERSION;
   settings.badgeMedia = config.printer.media;
   settings.badgeSize = badgeSize;
+  settings.lockout = lockout;
   TerminalController controller(flow, clock, event, parts, settings);
   controller.setElapsed([started] {
     return std::chrono::duration<double, std::milli>(SteadyClock::now() - started).count();

@@ -166,7 +166,9 @@ TerminalController::TerminalController(const Flow& flow, const Clock& clock, Eve
       event_(std::move(event)),
       parts_(std::move(parts)),
       settings_(std::move(settings)),
-      state_(flow.initial(clock.now())) {}
+      state_(flow.initial(clock.now())) {
+  state_.lockout.restore(settings_.lockout, clock.now());
+}
 
 void TerminalController::emitJson(const std::string& line) const {
   if (parts_.jsonLine) {
@@ -542,6 +544,13 @@ void TerminalController::run(const FlowEffect& effect) {
           [&](const fx::Quit& e) {
             emitJson(jsonLine(json{{"event", "quit"}, {"staff_id", e.staffId}}));
             quit_ = true;
+          },
+          [&](const fx::SaveLockout& e) {
+            worker.post([lockout = e.lockout](WorkerContext& c, auto& out) {
+              if (auto status = c.store.saveStaffLockout(lockout); !status) {
+                out.push_back(WorkerLog{"staff lockout not kept: " + status.error().message});
+              }
+            });
           },
       },
       effect);

@@ -60,6 +60,7 @@ struct ControllerSettings {
   std::string badgeMedia;
   devices::BadgeSize badgeSize = devices::BadgeSize::kCr80;
   bool mirrorPreview = true;
+  StaffLockoutState lockout;  // the PIN lockout kept from before a restart
 };
 
 class TerminalController {

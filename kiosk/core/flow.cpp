@@ -131,9 +131,18 @@ GuestId guestIdOf(const ScanDecision& decision) {
 class Stepper {
  public:
   Stepper(const Flow& flow, const FlowState& state, TimePoint now)
-      : flow_(flow), config_(flow.config()), s_(state), now_(now) {}
+      : flow_(flow),
+        config_(flow.config()),
+        s_(state),
+        now_(now),
+        lockoutBefore_(state.lockout.state()) {}
 
-  FlowStep finish() { return FlowStep{std::move(s_), std::move(fx_)}; }
+  FlowStep finish() {
+    if (s_.lockout.state() != lockoutBefore_) {
+      emit(fx::SaveLockout{s_.lockout.state()});
+    }
+    return FlowStep{std::move(s_), std::move(fx_)};
+  }
 
   void handle(const FlowEvent& event) {
     std::visit([this](const auto& e) { on(e); }, event);
@@ -329,11 +338,13 @@ class Stepper {
   }
 
   void unlockFailed(bool byBadge) {
-    const bool started = s_.lockout.recordFailure(now_);
+    // Only PINs can be guessed: a staff badge holds a random secret, and counting wrong
+    // badges would let anyone lock staff out by showing made-up ones.
+    const bool started = !byBadge && s_.lockout.recordFailure(now_);
     emit(fx::Audit{AuditAction::kStaffUnlockFailed, "staff", byBadge ? "badge" : "pin"});
     if (started) {
       emit(fx::Audit{AuditAction::kStaffLockedOut, "staff",
-                     std::to_string(s_.lockout.failures()) + " failed attempts"});
+                     std::to_string(s_.lockout.failures()) + " wrong PINs"});
     }
     cue(Cue::kError);
     if (auto* u = screen<flow::StaffUnlock>()) {
@@ -389,13 +400,10 @@ class Stepper {
                  !std::holds_alternative<flow::Done>(s_.screen)) {
         return;  // never in the middle of a guest's journey
       }
+      // The PIN lockout does not apply: it guards against guessing, and a badge is not
+      // guessed (staff locked out of the PIN pad by a guest get in with theirs).
       flow::StaffUnlock u;
       u.pending = std::move(pending);
-      if (s_.lockout.lockedAt(now_)) {
-        go(std::move(u));
-        cue(Cue::kError);
-        return;
-      }
       u.verifying = true;
       go(std::move(u));
       emit(fx::VerifyStaffBadge{e.text});
@@ -1248,6 +1256,7 @@ class Stepper {
   const FlowConfig& config_;
   FlowState s_;
   TimePoint now_;
+  StaffLockoutState lockoutBefore_;
   std::vector<FlowEffect> fx_;
 };
 

@@ -524,6 +524,11 @@ struct ResetScanner {};
 struct Quit {
   std::string staffId;
 };
+// The PIN lockout changed: keep it, so that a restart neither forgets failed attempts
+// nor ends a lock early.
+struct SaveLockout {
+  StaffLockoutState lockout;
+};
 
 }  // namespace fx
 
@@ -532,7 +537,8 @@ using FlowEffect =
                  fx::Photo, fx::PrintBadge, fx::RetryPrint, fx::RecordFeedback,
                  fx::VerifyStaffBadge, fx::VerifyStaffPin, fx::Audit, fx::SearchGuests,
                  fx::LoadGuest, fx::StaffCheckIn, fx::StaffUndo, fx::RegisterWalkIn,
-                 fx::PrintTestPage, fx::Sound, fx::ReleasePersonalData, fx::ResetScanner, fx::Quit>;
+                 fx::PrintTestPage, fx::Sound, fx::ReleasePersonalData, fx::ResetScanner, fx::Quit,
+                 fx::SaveLockout>;
 
 struct FlowStep {
   FlowState state;

@@ -2,6 +2,8 @@
 
 #include <sodium.h>
 
+#include <algorithm>
+
 #include "kiosk/core/encoding.h"
 #include "kiosk/core/sodium_init.h"
 
@@ -50,6 +52,14 @@ std::string newStaffBadgeCode() {
   std::uint8_t secret[20];
   randombytes_buf(secret, sizeof secret);
   return std::string(kStaffBadgePrefix) + base32Encode(secret);
+}
+
+void StaffLockout::restore(const StaffLockoutState& saved, TimePoint now) {
+  failures_ = std::clamp(saved.failures, 0, maxAttempts_);
+  lockedUntil_ = saved.lockedUntil;
+  if (lockedUntil_ && *lockedUntil_ > now + lockFor_) {
+    lockedUntil_ = now + lockFor_;
+  }
 }
 
 bool StaffLockout::recordFailure(TimePoint now) {

@@ -32,11 +32,22 @@ inline constexpr std::string_view kStaffBadgePrefix = "KS1:";
 bool looksLikeStaffBadge(std::string_view text);
 std::string newStaffBadgeCode();
 
-// Failed unlock attempts lock the terminal's staff mode for a while. Pure state, owned
-// by the UI's flow; time comes in from the caller.
+// What the terminal keeps of a lockout across restarts (LocalStore).
+struct StaffLockoutState {
+  int failures = 0;
+  std::optional<TimePoint> lockedUntil;  // wall-clock end of the lock, when one was started
+  bool operator==(const StaffLockoutState&) const = default;
+};
+
+// Failed PIN attempts lock the PIN pad for a while (a staff badge still unlocks). Pure
+// state, owned by the UI's flow; time comes in from the caller.
 class StaffLockout {
  public:
   StaffLockout(int maxAttempts, Millis lockFor) : maxAttempts_(maxAttempts), lockFor_(lockFor) {}
+  StaffLockoutState state() const { return {failures_, lockedUntil_}; }
+  // Takes over a state kept before a restart. A lock never ends later than `lockFor` after
+  // `now`: a clock set back since (or a shorter configured duration) cannot stretch it.
+  void restore(const StaffLockoutState& saved, TimePoint now);
   bool lockedAt(TimePoint now) const { return lockedUntil_ && now < *lockedUntil_; }
   std::optional<TimePoint> lockedUntil() const { return lockedUntil_; }
   // Returns true when this failure started a lockout.

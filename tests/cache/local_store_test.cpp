@@ -326,6 +326,35 @@ TEST_F(LocalStoreTest, CheckinWritesRecordOutboxAndAuditTogether) {
   EXPECT_EQ(count("outbox WHERE kind = 'rejection'"), 1);
 }
 
+TEST_F(LocalStoreTest, TheStaffLockoutIsKeptAcrossReopening) {
+  auto none = store->staffLockout();
+  ASSERT_TRUE(none) << none.error().message;
+  EXPECT_EQ(*none, StaffLockoutState{}) << "never locked before";
+  ASSERT_TRUE(store->saveStaffLockout(StaffLockoutState{5, kNow + minutes(5)}));
+  store.reset();
+  auto reopened = LocalStore::open(dir.file("kiosk.db"));
+  ASSERT_TRUE(reopened) << reopened.error().message;
+  auto kept = (*reopened)->staffLockout();
+  ASSERT_TRUE(kept) << kept.error().message;
+  EXPECT_EQ(kept->failures, 5);
+  EXPECT_EQ(kept->lockedUntil, kNow + minutes(5));
+}
+
+TEST_F(LocalStoreTest, OnlyALockoutAuditRowIsQueuedForCentral) {
+  AuditEvent a;
+  a.at = kNow;
+  a.terminal = "lobby-1";
+  a.actor = "staff";
+  a.action = AuditAction::kStaffUnlockFailed;
+  a.eventId = kEvent;
+  ASSERT_TRUE(store->appendAudit(a));
+  EXPECT_EQ(count("outbox"), 0);
+  a.action = AuditAction::kStaffLockedOut;
+  ASSERT_TRUE(store->appendAudit(a));
+  EXPECT_EQ(count("audit"), 2);
+  EXPECT_EQ(count("outbox WHERE kind = 'audit'"), 1);
+}
+
 TEST_F(LocalStoreTest, FailedAuditInsertRollsBackTheCheckin) {
   store->database().exec(
       "CREATE TRIGGER fail_audit BEFORE INSERT ON audit BEGIN SELECT RAISE(FAIL, 'audit "

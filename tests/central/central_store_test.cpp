@@ -191,7 +191,10 @@ TEST_F(CentralStoreTest, LodgingDatesStoredAsEmptyStringsBecomeNullOnce) {
       "'\"checkout_date\":null', '\"checkout_date\":\"\"')";
   store->database().exec("UPDATE guests " + asBefore);
   store->database().exec("UPDATE feed " + asBefore + " WHERE kind = 'guests'");
-  store->database().exec("PRAGMA user_version = 2");
+  // Back to version 2: the later steps' objects go too.
+  store->database().exec(
+      "ALTER TABLE revocations DROP COLUMN guest_id; ALTER TABLE signing_keys DROP COLUMN "
+      "retired_at; DROP TABLE audit; PRAGMA user_version = 2");
   const std::string emptyDates =
       " WHERE instr(doc, '\"checkin_date\":\"\"') > 0 OR instr(doc, '\"checkout_date\":\"\"') > 0";
   ASSERT_EQ(scalar("SELECT COUNT(*) FROM guests" + emptyDates), 5);
@@ -200,7 +203,7 @@ TEST_F(CentralStoreTest, LodgingDatesStoredAsEmptyStringsBecomeNullOnce) {
   auto reopened = CentralStore::open(dir.file("central.db"));
   ASSERT_TRUE(reopened) << reopened.error().message;
   store = std::move(*reopened);
-  EXPECT_EQ(scalar("PRAGMA user_version"), 3);
+  EXPECT_EQ(scalar("PRAGMA user_version"), 5);
   EXPECT_EQ(scalar("SELECT COUNT(*) FROM guests" + emptyDates), 0);
   EXPECT_EQ(scalar("SELECT COUNT(*) FROM feed" + emptyDates), 0);
   auto all = store->listGuests(event.id);
@@ -382,6 +385,37 @@ TEST_F(CentralStoreTest, RejectionsFeedbackAndNoticesAreStoredOnce) {
   EXPECT_TRUE(notices->front().deliveredAt);
   EXPECT_EQ(notices->front().attempts, 2);
   EXPECT_EQ(store->listDeliveries(10)->size(), 2u);
+}
+
+TEST_F(CentralStoreTest, AStaffLockoutIsStoredOnceAndListedWithItsTerminal) {
+  AuditEvent a;
+  a.at = kNow;
+  a.terminal = "lobby-9";  // central names the sending device's terminal instead
+  a.actor = "staff";
+  a.action = AuditAction::kStaffLockedOut;
+  a.eventId = event.id;
+  a.reason = "5 wrong PINs";
+  const auto item = api::toJson(uid("a-1"), a);
+  auto s = push("audit", Json::array({item, item}));
+  ASSERT_EQ(s.results.size(), 2u);
+  EXPECT_EQ(s.results[0].status, api::ItemStatus::kAccepted) << s.results[0].detail;
+  EXPECT_EQ(s.results[1].status, api::ItemStatus::kAccepted) << "a repeat";
+  EXPECT_EQ(*store->countRows("audit"), 1u);
+  auto listed = store->listAudit(event.id);
+  ASSERT_TRUE(listed) << listed.error().message;
+  ASSERT_EQ(listed->size(), 1u);
+  EXPECT_EQ(listed->front().action, AuditAction::kStaffLockedOut);
+  EXPECT_EQ(listed->front().terminal, "lobby-1");
+  EXPECT_EQ(listed->front().at, kNow);
+  EXPECT_EQ(listed->front().reason, "5 wrong PINs");
+
+  // Only the actions central takes from terminals: a terminal cannot write central's
+  // audit trail with anything else.
+  a.action = AuditAction::kRetentionPurge;
+  auto other = push("audit", Json::array({api::toJson(uid("a-2"), a)}));
+  ASSERT_EQ(other.results.size(), 1u);
+  EXPECT_EQ(other.results[0].status, api::ItemStatus::kRejected);
+  EXPECT_EQ(*store->countRows("audit"), 1u);
 }
 
 TEST(RateLimiter, AllowsTheBurstThenAsksToWait) {

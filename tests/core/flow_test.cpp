@@ -748,10 +748,6 @@ TEST_F(FlowTest, StaffLockoutAfterRepeatedFailures) {
   type("2468");
   tap(Action::kSubmit);
   EXPECT_FALSE(has<fx::VerifyStaffPin>(effects)) << "locked out: the PIN is not even checked";
-  // A staff badge is refused too while locked out.
-  state.screen = flow::Attract{};
-  send(ev::CodeScanned{"KS1:SECRET", ScanSource::kCamera});
-  EXPECT_FALSE(has<fx::VerifyStaffBadge>(effects));
   // After the lockout the PIN works again.
   now += minutes(5);
   state.screen = flow::StaffUnlock{};
@@ -760,6 +756,108 @@ TEST_F(FlowTest, StaffLockoutAfterRepeatedFailures) {
   EXPECT_TRUE(has<fx::VerifyStaffPin>(effects));
   send(ev::StaffVerified{StaffSession{"s1", "Chen", "reception", {}}, false});
   EXPECT_EQ(state.lockout.failures(), 0);
+}
+
+TEST_F(FlowTest, StaffBadgeStillUnlocksDuringAPinLockout) {
+  tap(Action::kStaffEntry);
+  for (int i = 0; i < 3; ++i) {
+    type("0000");
+    tap(Action::kSubmit);
+    send(ev::StaffVerified{std::nullopt, false});
+  }
+  ASSERT_TRUE(state.lockout.lockedAt(now));
+  tap(Action::kBack);
+  ASSERT_EQ(screen(), "attract");
+  send(ev::CodeScanned{"KS1:SECRET", ScanSource::kCamera});
+  const auto* verify = find<fx::VerifyStaffBadge>(effects);
+  ASSERT_TRUE(verify) << "the lockout guards PIN guessing, not signed badges";
+  EXPECT_EQ(verify->text, "KS1:SECRET");
+  send(ev::StaffVerified{StaffSession{"s1", "Chen", "reception", {}}, true});
+  EXPECT_EQ(screen(), "staff_home");
+  ASSERT_TRUE(state.staff);
+  EXPECT_EQ(audits(effects), std::vector<AuditAction>{AuditAction::kStaffUnlocked});
+  EXPECT_EQ(find<fx::Audit>(effects)->reason, "badge");
+}
+
+TEST_F(FlowTest, StaffBadgeOnTheLockedPinPadIsChecked) {
+  tap(Action::kStaffEntry);
+  for (int i = 0; i < 3; ++i) {
+    type("0000");
+    tap(Action::kSubmit);
+    send(ev::StaffVerified{std::nullopt, false});
+  }
+  ASSERT_EQ(screen(), "staff_unlock");
+  send(ev::CodeScanned{"KS1:SECRET", ScanSource::kCamera});
+  EXPECT_TRUE(has<fx::VerifyStaffBadge>(effects));
+  EXPECT_TRUE(std::get<flow::StaffUnlock>(state.screen).verifying);
+}
+
+TEST_F(FlowTest, WrongBadgesDoNotLockThePinPad) {
+  for (int i = 0; i < 5; ++i) {
+    send(ev::CodeScanned{"KS1:MADEUP" + std::to_string(i), ScanSource::kCamera});
+    ASSERT_TRUE(has<fx::VerifyStaffBadge>(effects)) << i;
+    send(ev::StaffVerified{std::nullopt, true});
+    EXPECT_EQ(audits(effects), std::vector<AuditAction>{AuditAction::kStaffUnlockFailed});
+    EXPECT_FALSE(has<fx::SaveLockout>(effects));
+    tap(Action::kBack);
+  }
+  EXPECT_EQ(state.lockout.failures(), 0);
+  EXPECT_FALSE(state.lockout.lockedAt(now));
+}
+
+TEST_F(FlowTest, EveryLockoutChangeIsSaved) {
+  tap(Action::kStaffEntry);
+  for (int i = 1; i <= 3; ++i) {
+    type("0000");
+    tap(Action::kSubmit);
+    EXPECT_FALSE(has<fx::SaveLockout>(effects)) << "nothing changed yet";
+    send(ev::StaffVerified{std::nullopt, false});
+    const auto* save = find<fx::SaveLockout>(effects);
+    ASSERT_TRUE(save) << i;
+    EXPECT_EQ(save->lockout.failures, i);
+    if (i < 3) {
+      EXPECT_FALSE(save->lockout.lockedUntil);
+    } else {
+      EXPECT_EQ(save->lockout.lockedUntil, now + minutes(5));
+    }
+  }
+  type("2468");
+  tap(Action::kSubmit);
+  EXPECT_FALSE(has<fx::SaveLockout>(effects)) << "a refused PIN while locked changes nothing";
+  now += minutes(5);
+  type("2468");
+  tap(Action::kSubmit);
+  send(ev::StaffVerified{StaffSession{"s1", "Chen", "reception", {}}, false});
+  const auto* cleared = find<fx::SaveLockout>(effects);
+  ASSERT_TRUE(cleared);
+  EXPECT_EQ(cleared->lockout, StaffLockoutState{});
+}
+
+TEST(StaffLockoutTest, RestoreKeepsTheEndTimeButNeverStretchesIt) {
+  const TimePoint t0 = TimePoint(Millis(1'800'000'000'000));
+  StaffLockout kept(5, minutes(5));
+  for (int i = 0; i < 5; ++i) {
+    kept.recordFailure(t0);
+  }
+  ASSERT_TRUE(kept.lockedAt(t0));
+
+  // Restarted a minute later: locked until the same wall-clock time.
+  StaffLockout restarted(5, minutes(5));
+  restarted.restore(kept.state(), t0 + minutes(1));
+  EXPECT_EQ(restarted.lockedUntil(), t0 + minutes(5));
+  EXPECT_TRUE(restarted.lockedAt(t0 + minutes(4)));
+  EXPECT_FALSE(restarted.lockedAt(t0 + minutes(5)));
+
+  // Restarted after the clock was set back an hour: five minutes from then, not 65.
+  StaffLockout setBack(5, minutes(5));
+  setBack.restore(kept.state(), t0 - std::chrono::hours(1));
+  EXPECT_EQ(setBack.lockedUntil(), t0 - std::chrono::hours(1) + minutes(5));
+
+  // Failed attempts short of a lockout are kept too: one more locks.
+  StaffLockout partial(5, minutes(5));
+  partial.restore(StaffLockoutState{4, std::nullopt}, t0);
+  EXPECT_EQ(partial.failures(), 4);
+  EXPECT_TRUE(partial.recordFailure(t0));
 }
 
 TEST_F(FlowTest, LockoutSurvivesTimeoutsAndLocking) {

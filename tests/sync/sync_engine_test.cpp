@@ -255,6 +255,43 @@ TEST_F(SyncEngineTest, UndosWalkInsRefusalsAndFeedbackTravelToCentralAndOtherTer
   EXPECT_EQ(walkInAtB->outcome, ScanOutcome::kAlreadyCheckedIn);
 }
 
+TEST_F(SyncEngineTest, AStaffPinLockoutReachesCentralsAuditTrail) {
+  startCentral();
+  auto a = terminal("A");
+  a->start();
+  ASSERT_TRUE(waitFor([&] { return a->engine().status().state == SyncState::kOnline; }));
+  AuditEvent lockedOut;
+  lockedOut.at = SystemClock().now();
+  lockedOut.terminal = "A";
+  lockedOut.actor = "staff";
+  lockedOut.action = AuditAction::kStaffLockedOut;
+  lockedOut.eventId = eventId();
+  lockedOut.reason = "5 wrong PINs";
+  ASSERT_TRUE(a->store().appendAudit(lockedOut));
+  // Other audit rows stay at the terminal (their records travel on their own, if at all).
+  AuditEvent unlocked = lockedOut;
+  unlocked.action = AuditAction::kStaffUnlockFailed;
+  ASSERT_TRUE(a->store().appendAudit(unlocked));
+  a->engine().wake();
+
+  ASSERT_TRUE(waitFor([&] { return a->outbox() == 0; }));
+  auto trail = central->open()->listAudit(eventId());
+  ASSERT_TRUE(trail) << trail.error().message;
+  ASSERT_EQ(trail->size(), 1u);
+  EXPECT_EQ(trail->front().action, AuditAction::kStaffLockedOut);
+  EXPECT_EQ(trail->front().terminal, "A");
+  EXPECT_EQ(trail->front().reason, "5 wrong PINs");
+  EXPECT_EQ(trail->front().at, lockedOut.at);
+
+  // `kiosk-central audit` shows it.
+  const auto listed = runCommand(
+      {std::string(KIOSK_BINARY_DIR) + "/kiosk-central", "audit", "--db", central->database()},
+      dir.path());
+  EXPECT_EQ(listed.status, 0) << listed.err;
+  EXPECT_NE(listed.out.find("staff_locked_out at A: 5 wrong PINs"), std::string::npos)
+      << listed.out;
+}
+
 class FakeHealth final : public DeviceHealthSource {
  public:
   DeviceHealth deviceHealth() override {

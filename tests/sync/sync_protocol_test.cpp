@@ -26,7 +26,7 @@ TEST(SyncProtocol, PushRoutesCoverEveryOutboxKindInDependencyOrder) {
   }
   // Walk-ins before check-ins (a later check-in of a walk-in guest), check-ins before undos.
   EXPECT_EQ(kinds, (std::vector<std::string>{"walk_in", "checkin", "undo", "rejection",
-                                             "arrival_notice", "feedback"}));
+                                             "arrival_notice", "feedback", "audit"}));
   EXPECT_EQ(api::pushRouteForKind("print_job"), nullptr);
 }
 

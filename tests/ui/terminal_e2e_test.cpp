@@ -686,6 +686,81 @@ TEST_F(TerminalE2E, SigtermRightAfterTheConfirmTapLosesNoCheckin) {
   EXPECT_EQ(accepted(), 1u) << report();
 }
 
+// Five wrong PINs tapped on the pad, as a guest trying them would: the pad is locked.
+std::string wrongPins() {
+  std::string script = "wait-for attract\ntap attract.staff\nwait-for staff_unlock\n";
+  for (int i = 0; i < 5; ++i) {
+    script += "type 1357\ntap staff.unlock.submit\nsleep 1200\n";
+  }
+  return script + "screenshot locked_out\n";
+}
+
+// The right PIN, typed where the keypad would be (a locked pad shows none).
+const char* kTryTheRightPin =
+    "tap-if key.2\ntap-if key.4\ntap-if key.6\ntap-if key.8\ntap-if staff.unlock.submit\n"
+    "sleep 1500\nexpect staff_unlock\n";
+
+bool keypadWasGone(const KioskRun& r) {
+  for (const auto& t : r.events("tap_skipped")) {
+    if (t.value("control", "") == "key.2") {
+      return true;
+    }
+  }
+  return false;
+}
+
+std::size_t countAudits(const KioskRun& r, const std::string& action) {
+  std::size_t n = 0;
+  for (const auto& a : r.events("audit")) {
+    n += a.value("action", "") == action ? 1 : 0;
+  }
+  return n;
+}
+
+// A guest who locked the PIN pad has not locked staff out: the staff badge still opens
+// staff mode.
+TEST_F(TerminalE2E, StaffBadgeUnlocksWhileThePinPadIsLockedOut) {
+  const auto r = run(wrongPins() + kTryTheRightPin +
+                     "present-image staff-s1.png\nwait-for staff_home\nclear-camera\n"
+                     "screenshot badge_in\n");
+  ASSERT_EQ(r.status, 0) << r.dump();
+  EXPECT_EQ(countAudits(r, "staff_unlock_failed"), 5u) << r.dump();
+  EXPECT_EQ(countAudits(r, "staff_locked_out"), 1u) << r.dump();
+  EXPECT_TRUE(keypadWasGone(r)) << "locked: no keypad to type the right PIN on";
+  EXPECT_EQ(countAudits(r, "staff_unlocked"), 1u) << "by the badge only";
+  const auto home = r.lastState("staff_home");
+  ASSERT_TRUE(home) << r.dump();
+  EXPECT_EQ((*home)["staff_id"], "s1");
+  expectShots(r, {"locked_out", "badge_in"});
+}
+
+// Killing the terminal and starting it again does not reset the lockout: the right PIN is
+// refused without being tried, until the lock's wall-clock end.
+TEST_F(TerminalE2E, APinLockoutSurvivesKillingTheTerminal) {
+  long pid = 0;
+  bool killed = false;
+  const auto first = run(wrongPins() + "echo locked\nsleep 30000\n", {}, [&](const json& line) {
+    if (line.value("event", "") == "ready") {
+      pid = line.value("pid", 0L);
+    }
+    if (line.value("event", "") == "echo" && pid > 0 && !killed) {
+      killed = ::kill(static_cast<pid_t>(pid), SIGKILL) == 0;
+    }
+  });
+  ASSERT_TRUE(killed) << "pid " << pid << "\n" << first.dump();
+  ASSERT_EQ(countAudits(first, "staff_locked_out"), 1u) << first.dump();
+  EXPECT_TRUE(first.events("quit").empty()) << "killed, not shut down";
+
+  const auto again = run("wait-for attract\ntap attract.staff\nwait-for staff_unlock\n" +
+                         std::string(kTryTheRightPin) + "screenshot still_locked\n");
+  ASSERT_EQ(again.status, 0) << again.dump();
+  EXPECT_TRUE(keypadWasGone(again)) << again.dump();
+  EXPECT_EQ(countAudits(again, "staff_unlocked"), 0u) << again.dump();
+  EXPECT_EQ(countAudits(again, "staff_unlock_failed"), 0u) << "the PIN was not even tried";
+  EXPECT_FALSE(again.lastState("staff_home")) << again.dump();
+  expectShots(again, {"still_locked"});
+}
+
 // Retention runs by itself when the terminal starts: an event that ended 10 days ago
 // keeps its guests 30 days by its own setting, but this terminal's [privacy]
 // retention_days = 7 says otherwise, so its guests' personal data is gone once the

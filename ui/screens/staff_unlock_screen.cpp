@@ -1,5 +1,5 @@
 // Staff sign-in: scan the staff badge (any time) or type the PIN on the pad. Repeated
-// failures lock staff mode for a while; the screen says until when.
+// wrong PINs lock the pad for a while (the badge still works); the screen says until when.
 #include <algorithm>
 #include <chrono>
 
