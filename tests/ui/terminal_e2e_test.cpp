@@ -1165,6 +1165,52 @@ std::string layoutScript(const std::vector<Layout>& layouts,
   return s + "wait-for attract\n";
 }
 
+// A long name wraps onto several large lines on the identity screen, whole, in both
+// orientations and with large text.
+TEST_F(TerminalE2E, LongNameWrapsWholeOnTheIdentityScreen) {
+  const std::string name =
+      "Maximilian Alexander Friedrich von Hohenzollern-Sigmaringen zu Hechingen-Weiler";
+  // One guest per screenshot: the same code twice in a row is taken for a phone left in
+  // front of the camera.
+  std::string csv = kFullGuestColumns;
+  std::string script;
+  const char* codes[] = {"LNG-2AK1", "LNG-3BK1", "LNG-4CK1", "LNG-5DK1"};
+  int i = 0;
+  for (const char* layout : {"portrait", "landscape"}) {
+    const bool landscape = std::string(layout) == "landscape";
+    for (const bool large : {false, true}) {
+      std::string row = fullGuestRow(codes[i], i);
+      row.replace(row.find("Alexandra"), std::string("Alexandra Montgomery-Fitzgerald 0").size(),
+                  name);
+      csv += row;
+      script += std::string("wait-for attract\n") + (landscape ? "window 1920 1080\n" : "") +
+                (large ? "tap a11y.large_text\n" : "") + "present-code " + codes[i++] +
+                "\nwait-for confirm_identity\nclear-camera\nscreenshot " + layout +
+                (large ? "_large" : "") +
+                "\ntap identity.not_me\nwait-for call_staff\ntap call.dismiss\n";
+    }
+  }
+  std::ofstream(dir.file("long.csv")) << csv;
+  ctl({"guests", "import", "--db", db, dir.file("long.csv")});
+  ctl({"codes", "issue", "--db", db, "--out", dir.file("codes")});
+  const auto r = run(script + "wait-for attract\n");
+  ASSERT_EQ(r.status, 0) << r.dump();
+  for (const char* shot : {"portrait", "portrait_large", "landscape", "landscape_large"}) {
+    const json rec = json::parse(readFile(r.shots + "/" + shot + ".json"));
+    std::optional<json> drawn;
+    for (const auto& t : rec["texts"]) {
+      if (t["text"] == name) {
+        drawn = t;
+      }
+    }
+    ASSERT_TRUE(drawn) << shot << ": the name is not on the screen";
+    EXPECT_FALSE((*drawn)["cut"].get<bool>()) << shot << ": the name is cut short";
+    // Large: at least 9 mm a line, as the title of a screen.
+    const double lineMm = 9.0 * rec["px_per_mm"].get<double>();
+    EXPECT_GE((*drawn)["h"].get<double>(), 2 * lineMm) << shot << ": " << drawn->dump();
+  }
+}
+
 bool overlap(const json& a, const json& b) {
   const double ax = a["x"], ay = a["y"], aw = a["w"], ah = a["h"];
   const double bx = b["x"], by = b["y"], bw = b["w"], bh = b["h"];
