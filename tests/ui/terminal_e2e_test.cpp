@@ -9,6 +9,7 @@
 // CUPS helper of the printing tests would need a private cupsd per test (seconds each).
 #include <gtest/gtest.h>
 #include <sys/mount.h>
+#include <toml++/toml.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -972,6 +973,67 @@ TEST_F(TerminalE2E, PhoneLeftInFrontOfTheCameraDoesNotStartAgain) {
   EXPECT_EQ(r.events("checkin").size(), 1u) << r.dump();
 }
 
+// A catalog's texts by dotted key ("staff.devices.state").
+std::map<std::string, std::string> catalogTexts(const std::string& language) {
+  std::map<std::string, std::string> out;
+  std::function<void(const toml::table&, const std::string&)> walk =
+      [&](const toml::table& table, const std::string& prefix) {
+        for (const auto& [key, node] : table) {
+          const std::string name = prefix + std::string(key.str());
+          if (const auto* sub = node.as_table()) {
+            walk(*sub, name + ".");
+          } else if (const auto* text = node.as_string()) {
+            out[name] = text->get();
+          }
+        }
+      };
+  walk(toml::parse_file(kAssets + "/i18n/" + language + ".toml"), "");
+  return out;
+}
+
+// What a screen in `language` must not show: the other catalog's words (where the two
+// differ; each language's button says its own name) and the raw ids behind device
+// states, check-in methods and common answers.
+void expectOneLanguage(const std::string& shots, const std::string& language) {
+  const auto mine = catalogTexts(language);
+  const auto other = catalogTexts(language == "en" ? "zh-CN" : "en");
+  std::set<std::string> foreign;
+  std::set<std::string> ids = {"sounds off"};
+  for (const auto& [key, text] : other) {
+    const auto own = mine.find(key);
+    if (key.rfind("language.", 0) != 0 && (own == mine.end() || own->second != text)) {
+      foreign.insert(text);
+    }
+    for (const char* idKey : {"method.", "device.camera.", "printer.", "value."}) {
+      if (key.rfind(idKey, 0) == 0) {
+        ids.insert(key.substr(key.rfind('.') + 1));
+      }
+    }
+  }
+  ASSERT_GT(ids.size(), 30u);
+  ASSERT_GT(foreign.size(), 300u);
+  std::size_t texts = 0;
+  for (const auto& e : fs::directory_iterator(shots)) {
+    if (e.path().extension() != ".json") {
+      continue;
+    }
+    const std::string file = e.path().filename().string();
+    const json record = json::parse(readFile(e.path().string()));
+    for (const auto& t : record["texts"]) {
+      const std::string text = t["text"];
+      ++texts;
+      EXPECT_EQ(foreign.count(text), 0u) << file << ": \"" << text << "\" in " << language;
+      for (const auto& id : ids) {
+        const bool marked = id.find_first_of("_-") != std::string::npos;
+        EXPECT_FALSE(text == id || text.find("(" + id + ")") != std::string::npos ||
+                     (marked && text.find(id) != std::string::npos))
+            << file << ": raw id " << id << " in \"" << text << "\"";
+      }
+    }
+  }
+  EXPECT_GT(texts, 200u);
+}
+
 // Every screen, in both languages and both orientations.
 class ScreenSweep : public TerminalE2E,
                     public ::testing::WithParamInterface<std::tuple<std::string, bool>> {};
@@ -1014,6 +1076,11 @@ TEST_P(ScreenSweep, EveryScreen) {
       "19_staff_guest\n" +
       "tap staff.guest.check_in\nwait-for staff_reason\nscreenshot 20_staff_reason\ntap "
       "staff.reason.back\n" +
+      // The sweep's guest, checked in above, found by the end of the phone number.
+      "tap staff.nav.home\nwait-for staff_home\ntap-if key.clear\ntype " +
+      (en ? "45012345" : "87654321") +
+      "\nsleep 800\ntap staff.result.0\nwait-for staff_guest\nsleep 500\nscreenshot "
+      "20b_staff_guest_checked_in\n" +
       "tap staff.nav.walk_in\nwait-for staff_walk_in\nscreenshot 21_staff_walk_in\ntap "
       "staff.nav.devices\n" +
       "wait-for staff_devices\nsleep 3200\nscreenshot 22_staff_devices\ntap "
@@ -1024,6 +1091,30 @@ TEST_P(ScreenSweep, EveryScreen) {
   if (!portrait) {
     setup.width = 1920;
     setup.height = 1080;
+  }
+  // The guest's needs as ids, as an organiser's spreadsheet often has them.
+  {
+    std::istringstream roster(readFile(dir.file("guests.csv")));
+    std::string header;
+    std::getline(roster, header);
+    std::string ids = header + "\n";
+    for (std::string line; std::getline(roster, line);) {
+      if (line.rfind(guest + ",", 0) == 0) {
+        std::vector<std::string> fields;
+        std::istringstream row(line);
+        for (std::string f; std::getline(row, f, ',');) {
+          fields.push_back(f);
+        }
+        fields[8] = "vegetarian";   // diet
+        fields[10] = "wheelchair";  // accessibility
+        for (const auto& f : fields) {
+          ids += f + ",";
+        }
+        ids.back() = '\n';
+      }
+    }
+    std::ofstream(dir.file("ids.csv")) << ids;
+    ctl({"guests", "import", "--db", db, dir.file("ids.csv")});
   }
   const auto r = run(script, setup);
   ASSERT_EQ(r.status, 0) << r.dump();
@@ -1036,7 +1127,21 @@ TEST_P(ScreenSweep, EveryScreen) {
   for (const auto& e : fs::directory_iterator(r.shots)) {
     shots += e.path().extension() == ".png" ? 1 : 0;
   }
-  EXPECT_EQ(shots, portrait ? 24u : 23u);
+  EXPECT_EQ(shots, portrait ? 25u : 24u);
+  expectOneLanguage(r.shots, language);
+  // The badge speaks the guest's language too, and the Chinese guest's meeting room,
+  // named "Room 305", gets no second label.
+  std::string badges;
+  for (const auto& e : fs::directory_iterator(dir.path() / "badges")) {
+    if (e.path().extension() == ".pdf") {
+      badges += runCommand({"pdftotext", e.path().string(), "-"}, dir.path()).out;
+    }
+  }
+  ASSERT_FALSE(badges.empty());
+  EXPECT_EQ(badges.find(en ? "座位" : "Seat"), std::string::npos) << badges;
+  EXPECT_NE(badges.find(en ? "Seat " : "座位 "), std::string::npos) << badges;
+  EXPECT_NE(badges.find(en ? "Room Hall A" : "Room 305"), std::string::npos) << badges;
+  EXPECT_EQ(badges.find("房间 Room"), std::string::npos) << badges;
 }
 
 INSTANTIATE_TEST_SUITE_P(Languages, ScreenSweep,
