@@ -1004,7 +1004,7 @@ void expectOneLanguage(const std::string& shots, const std::string& language) {
     if (key.rfind("language.", 0) != 0 && (own == mine.end() || own->second != text)) {
       foreign.insert(text);
     }
-    for (const char* idKey : {"method.", "device.camera.", "printer.", "value."}) {
+    for (const char* idKey : {"method.", "device.camera.", "device.sound.", "printer.", "value."}) {
       if (key.rfind(idKey, 0) == 0) {
         ids.insert(key.substr(key.rfind('.') + 1));
       }
@@ -1142,6 +1142,7 @@ TEST_P(ScreenSweep, EveryScreen) {
   EXPECT_NE(badges.find(en ? "Seat " : "座位 "), std::string::npos) << badges;
   EXPECT_NE(badges.find(en ? "Room Hall A" : "Room 305"), std::string::npos) << badges;
   EXPECT_EQ(badges.find("房间 Room"), std::string::npos) << badges;
+  EXPECT_EQ(badges.find("Room Room"), std::string::npos) << badges;
 }
 
 INSTANTIATE_TEST_SUITE_P(Languages, ScreenSweep,
