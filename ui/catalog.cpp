@@ -3,6 +3,7 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -110,6 +111,18 @@ const Catalog* Catalogs::find(std::string_view language) const {
     }
   }
   return nullptr;
+}
+
+std::string_view Catalogs::valueText(std::string_view language, std::string_view field,
+                                     std::string_view value) const {
+  std::string key = "value." + std::string(field) + ".";
+  for (const char c : value) {
+    key +=
+        c == ' ' || c == '-' ? '_' : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  const Catalog* catalog = find(language);
+  const std::string* text = catalog != nullptr ? catalog->find(key) : nullptr;
+  return text != nullptr ? std::string_view(*text) : value;
 }
 
 std::string_view Catalogs::text(std::string_view language, std::string_view key) const {

@@ -56,6 +56,12 @@ class Catalogs {
   // A key that no catalog has, or that the language's own catalog lacks, is noted.
   std::string_view text(std::string_view language, std::string_view key) const;
 
+  // A roster value that names one of the catalog's common answers ("wheelchair",
+  // "Vegetarian": key value.<field>.<id>, the id in lower case with '_' for spaces and
+  // dashes) in `language`; any other value as it is (and not noted as missing).
+  std::string_view valueText(std::string_view language, std::string_view field,
+                             std::string_view value) const;
+
   // The keys noted by text() so far ("<language>:<key>"), sorted: what the screens
   // asked for and did not find. Any thread.
   std::vector<std::string> missingKeys() const;

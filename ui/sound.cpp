@@ -54,11 +54,11 @@ std::vector<std::int16_t> synthesizeCue(Cue cue, int sampleRate) {
 std::unique_ptr<SoundPlayer> SoundPlayer::open(bool enabled) {
   std::unique_ptr<SoundPlayer> player(new SoundPlayer());
   if (!enabled) {
-    player->status_ = "sounds off";
     return player;
   }
   if (SDL_InitSubSystem(SDL_INIT_AUDIO) != 0) {
-    player->status_ = std::string("no audio: ") + SDL_GetError();
+    player->status_ = "unavailable";
+    player->detail_ = SDL_GetError();
     return player;
   }
   SDL_AudioSpec want{};
@@ -69,15 +69,15 @@ std::unique_ptr<SoundPlayer> SoundPlayer::open(bool enabled) {
   SDL_AudioSpec have{};
   const SDL_AudioDeviceID device = SDL_OpenAudioDevice(nullptr, 0, &want, &have, 0);
   if (device == 0) {
-    player->status_ = std::string("no audio device: ") + SDL_GetError();
+    player->status_ = "unavailable";
+    player->detail_ = SDL_GetError();
     SDL_QuitSubSystem(SDL_INIT_AUDIO);
     return player;
   }
   player->device_ = device;
   player->sampleRate_ = have.freq;
-  player->status_ =
-      std::string("audio: ") +
-      (SDL_GetCurrentAudioDriver() != nullptr ? SDL_GetCurrentAudioDriver() : "unknown");
+  player->status_ = "on";
+  player->detail_ = SDL_GetCurrentAudioDriver() != nullptr ? SDL_GetCurrentAudioDriver() : "";
   SDL_PauseAudioDevice(device, 0);
   return player;
 }

@@ -29,14 +29,18 @@ class SoundPlayer {
 
   void play(Cue cue);
   bool audible() const { return device_ != 0; }
+  // "off" (turned off), "unavailable" (no device could be opened) or "on"; a catalog
+  // key under device.sound. detail(): the audio driver, or why there is none.
   const std::string& status() const { return status_; }
+  const std::string& detail() const { return detail_; }
   std::size_t played() const { return played_; }
 
  private:
   SoundPlayer() = default;
   std::uint32_t device_ = 0;
   int sampleRate_ = 48000;
-  std::string status_;
+  std::string status_ = "off";
+  std::string detail_;
   std::size_t played_ = 0;
 };
 

@@ -73,7 +73,8 @@ struct TerminalView {
   std::string terminalName;
   std::string version;
   std::string rendererName;
-  std::string soundStatus;
+  std::string soundStatus;  // SoundPlayer::status() ("off", "unavailable", "on")
+  std::string soundDetail;
 };
 
 }  // namespace kiosk::ui

@@ -85,6 +85,10 @@ std::string_view Ui::trIn(std::string_view language, std::string_view key) const
   return parts_.catalogs->text(language, key);
 }
 
+std::string_view Ui::trValue(std::string_view field, std::string_view value) const {
+  return parts_.catalogs->valueText(parts_.language, field, value);
+}
+
 std::string Ui::trf(std::string_view key,
                     const std::vector<std::pair<std::string_view, std::string>>& values) const {
   return format(tr(key), values);

@@ -93,6 +93,8 @@ class Ui {
   std::string_view tr(std::string_view key) const;
   // The text in another language (a language's own name on its button).
   std::string_view trIn(std::string_view language, std::string_view key) const;
+  // A roster value in the reader's language when it is a common answer (Catalogs::valueText).
+  std::string_view trValue(std::string_view field, std::string_view value) const;
   std::string trf(std::string_view key,
                   const std::vector<std::pair<std::string_view, std::string>>& values) const;
   Vec2 measure(std::string_view text, FontRole role, float wrapWidth = 0) const;

@@ -49,6 +49,31 @@ const char* defaultCategoryLabel(GuestCategory category) {
   return "Guest";
 }
 
+namespace {
+
+// "Roomba 3" does not start with the word "Room"; "房间3" does start with "房间".
+bool startsWithWord(std::string_view value, std::string_view word) {
+  const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; };
+  const auto isLetter = [](char c) { return std::isalpha(static_cast<unsigned char>(c)) != 0; };
+  return !word.empty() && value.size() >= word.size() &&
+         std::equal(word.begin(), word.end(), value.begin(),
+                    [&](char a, char b) { return lower(a) == lower(b); }) &&
+         !(value.size() > word.size() && isLetter(value[word.size()]) && isLetter(word.back()));
+}
+
+}  // namespace
+
+std::string labelled(std::string_view label, std::string_view value,
+                     const std::vector<std::string>& otherLabels) {
+  const bool hasLabel = startsWithWord(value, label) ||
+                        std::any_of(otherLabels.begin(), otherLabels.end(),
+                                    [&](const std::string& l) { return startsWithWord(value, l); });
+  if (label.empty() || hasLabel) {
+    return std::string(value);
+  }
+  return std::string(label) + " " + std::string(value);
+}
+
 BadgeData makeBadgeData(const Event& event, const Guest& guest, std::string qrText,
                         std::string categoryLabel) {
   BadgeData data;

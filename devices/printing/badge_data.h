@@ -46,12 +46,20 @@ struct BadgeData {
   std::string seat;
   std::string roomLabel = "Room";
   std::string seatLabel = "Seat";
-  std::string qrText;                   // the guest's code; empty = no QR code
-  std::vector<std::uint8_t> photoJpeg;  // empty = initials (or a clean box, per template)
+  std::vector<std::string> otherLabels;  // both labels in the other languages (labelled())
+  std::string qrText;                    // the guest's code; empty = no QR code
+  std::vector<std::uint8_t> photoJpeg;   // empty = initials (or a clean box, per template)
   // BCP 47 tag that picks the CJK glyph variants (zh-CN simplified forms, ja, ...);
   // empty = zh-CN, the venue's language.
   std::string language;
 };
+
+// "Room 3" from the label "Room" and the value "3". A value that already starts with
+// the label or with one of `otherLabels` (the label in other languages: "Room 3" under
+// "房间"; letter case aside) is kept as it is, so that a room named "Room 3" does not
+// print as "Room Room 3" or "房间 Room 3".
+std::string labelled(std::string_view label, std::string_view value,
+                     const std::vector<std::string>& otherLabels = {});
 
 // English category labels ("VIP", "Government", "Business", "Press", "Staff", "Guest").
 const char* defaultCategoryLabel(GuestCategory category);

@@ -57,10 +57,10 @@ RectMm unionRect(const RectMm& a, const RectMm& b) {
 std::string meetingText(const BadgeData& data) {
   std::string place;
   if (!data.meetingRoom.empty()) {
-    place = data.roomLabel + " " + data.meetingRoom;
+    place = labelled(data.roomLabel, data.meetingRoom, data.otherLabels);
   }
   if (!data.seat.empty()) {
-    place += (place.empty() ? "" : "  ·  ") + data.seatLabel + " " + data.seat;
+    place += (place.empty() ? "" : "  ·  ") + labelled(data.seatLabel, data.seat, data.otherLabels);
   }
   if (data.meetingName.empty()) {
     return place;

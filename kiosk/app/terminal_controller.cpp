@@ -229,10 +229,19 @@ void TerminalController::apply(const FlowEvent& event) {
   }
 }
 
-std::string TerminalController::categoryLabel(const Guest& guest) const {
+devices::BadgeData TerminalController::badgeWords(const Guest& guest) const {
   const std::string language = flow_.languageFor(guest.language);
-  return std::string(
-      parts_.catalogs->text(language, std::string("category.") + toString(guest.category)));
+  devices::BadgeData words;
+  words.categoryLabel =
+      parts_.catalogs->text(language, std::string("category.") + toString(guest.category));
+  words.roomLabel = parts_.catalogs->text(language, "badge.room");
+  words.seatLabel = parts_.catalogs->text(language, "badge.seat");
+  for (const auto& other : parts_.catalogs->languages()) {
+    for (const char* key : {"badge.room", "badge.seat"}) {
+      words.otherLabels.emplace_back(parts_.catalogs->text(other, key));
+    }
+  }
+  return words;
 }
 
 void TerminalController::refreshPhoneQr() {
@@ -341,8 +350,7 @@ void TerminalController::run(const FlowEffect& effect) {
               jpeg = photo_.jpeg;
             }
             worker.post([d = e.decision, reprint = e.reprint, actor = e.actor, reason = e.reason,
-                         label = categoryLabel(*e.decision.guest),
-                         jpeg](WorkerContext& c, auto& out) {
+                         words = badgeWords(*e.decision.guest), jpeg](WorkerContext& c, auto& out) {
               const Guest& g = *d.guest;
               const CheckinRecord* record = d.checkin    ? &*d.checkin
                                             : d.previous ? &*d.previous
@@ -351,7 +359,10 @@ void TerminalController::run(const FlowEffect& effect) {
                 out.push_back(BadgeFailed{g.id, "no check-in to print a badge for"});
                 return;
               }
-              auto data = devices::makeBadgeData(c.event, g, g.bookingCode, label);
+              auto data = devices::makeBadgeData(c.event, g, g.bookingCode, words.categoryLabel);
+              data.roomLabel = words.roomLabel;
+              data.seatLabel = words.seatLabel;
+              data.otherLabels = words.otherLabels;
               data.language = g.language;
               data.photoJpeg = jpeg ? *jpeg : loadPhoto(c, record->id);
               auto pdf = c.renderer.renderPdf(data, c.settings.badgeSize);
@@ -787,6 +798,7 @@ ui::TerminalView TerminalController::view() const {
   v.version = settings_.version;
   v.rendererName = renderer_;
   v.soundStatus = parts_.sound != nullptr ? parts_.sound->status() : std::string("off");
+  v.soundDetail = parts_.sound != nullptr ? parts_.sound->detail() : std::string();
   return v;
 }
 

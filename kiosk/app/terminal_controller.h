@@ -20,6 +20,7 @@
 
 #include "devices/camera/scan_deduplicator.h"
 #include "devices/camera/wedge_scanner_decoder.h"
+#include "devices/printing/badge_data.h"
 #include "devices/printing/badge_printer.h"
 #include "kiosk/app/terminal_photo.h"
 #include "kiosk/app/terminal_worker.h"
@@ -110,7 +111,9 @@ class TerminalController {
   void requestStats();
   void afterStep(const FlowState& before);
   void emitJson(const std::string& json) const;
-  std::string categoryLabel(const Guest& guest) const;
+  // The words on a guest's badge in the guest's language: the category, "Room" and
+  // "Seat" (and those two in every language, so that a room named "Room 3" stays so).
+  devices::BadgeData badgeWords(const Guest& guest) const;
   void refreshPhoneQr();
 
   const Flow& flow_;

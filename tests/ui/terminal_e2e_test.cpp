@@ -9,6 +9,7 @@
 // CUPS helper of the printing tests would need a private cupsd per test (seconds each).
 #include <gtest/gtest.h>
 #include <sys/mount.h>
+#include <toml++/toml.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -1052,6 +1053,67 @@ TEST_F(TerminalE2E, PhoneLeftInFrontOfTheCameraDoesNotStartAgain) {
   EXPECT_EQ(r.events("checkin").size(), 1u) << r.dump();
 }
 
+// A catalog's texts by dotted key ("staff.devices.state").
+std::map<std::string, std::string> catalogTexts(const std::string& language) {
+  std::map<std::string, std::string> out;
+  std::function<void(const toml::table&, const std::string&)> walk =
+      [&](const toml::table& table, const std::string& prefix) {
+        for (const auto& [key, node] : table) {
+          const std::string name = prefix + std::string(key.str());
+          if (const auto* sub = node.as_table()) {
+            walk(*sub, name + ".");
+          } else if (const auto* text = node.as_string()) {
+            out[name] = text->get();
+          }
+        }
+      };
+  walk(toml::parse_file(kAssets + "/i18n/" + language + ".toml"), "");
+  return out;
+}
+
+// What a screen in `language` must not show: the other catalog's words (where the two
+// differ; each language's button says its own name) and the raw ids behind device
+// states, check-in methods and common answers.
+void expectOneLanguage(const std::string& shots, const std::string& language) {
+  const auto mine = catalogTexts(language);
+  const auto other = catalogTexts(language == "en" ? "zh-CN" : "en");
+  std::set<std::string> foreign;
+  std::set<std::string> ids = {"sounds off"};
+  for (const auto& [key, text] : other) {
+    const auto own = mine.find(key);
+    if (key.rfind("language.", 0) != 0 && (own == mine.end() || own->second != text)) {
+      foreign.insert(text);
+    }
+    for (const char* idKey : {"method.", "device.camera.", "device.sound.", "printer.", "value."}) {
+      if (key.rfind(idKey, 0) == 0) {
+        ids.insert(key.substr(key.rfind('.') + 1));
+      }
+    }
+  }
+  ASSERT_GT(ids.size(), 30u);
+  ASSERT_GT(foreign.size(), 300u);
+  std::size_t texts = 0;
+  for (const auto& e : fs::directory_iterator(shots)) {
+    if (e.path().extension() != ".json") {
+      continue;
+    }
+    const std::string file = e.path().filename().string();
+    const json record = json::parse(readFile(e.path().string()));
+    for (const auto& t : record["texts"]) {
+      const std::string text = t["text"];
+      ++texts;
+      EXPECT_EQ(foreign.count(text), 0u) << file << ": \"" << text << "\" in " << language;
+      for (const auto& id : ids) {
+        const bool marked = id.find_first_of("_-") != std::string::npos;
+        EXPECT_FALSE(text == id || text.find("(" + id + ")") != std::string::npos ||
+                     (marked && text.find(id) != std::string::npos))
+            << file << ": raw id " << id << " in \"" << text << "\"";
+      }
+    }
+  }
+  EXPECT_GT(texts, 200u);
+}
+
 // Every screen, in both languages and both orientations.
 class ScreenSweep : public TerminalE2E,
                     public ::testing::WithParamInterface<std::tuple<std::string, bool>> {};
@@ -1094,6 +1156,11 @@ TEST_P(ScreenSweep, EveryScreen) {
       "19_staff_guest\n" +
       "tap staff.guest.check_in\nwait-for staff_reason\nscreenshot 20_staff_reason\ntap "
       "staff.reason.back\n" +
+      // The sweep's guest, checked in above, found by the end of the phone number.
+      "tap staff.nav.home\nwait-for staff_home\ntap-if key.clear\ntype " +
+      (en ? "45012345" : "87654321") +
+      "\nsleep 800\ntap staff.result.0\nwait-for staff_guest\nsleep 500\nscreenshot "
+      "20b_staff_guest_checked_in\n" +
       "tap staff.nav.walk_in\nwait-for staff_walk_in\nscreenshot 21_staff_walk_in\ntap "
       "staff.nav.devices\n" +
       "wait-for staff_devices\nsleep 3200\nscreenshot 22_staff_devices\ntap "
@@ -1109,6 +1176,30 @@ TEST_P(ScreenSweep, EveryScreen) {
     // Staff mode is in the terminal's first language, whatever the guest chose.
     setup.languages = R"(["en", "zh-CN"])";
   }
+  // The guest's needs as ids, as an organiser's spreadsheet often has them.
+  {
+    std::istringstream roster(readFile(dir.file("guests.csv")));
+    std::string header;
+    std::getline(roster, header);
+    std::string ids = header + "\n";
+    for (std::string line; std::getline(roster, line);) {
+      if (line.rfind(guest + ",", 0) == 0) {
+        std::vector<std::string> fields;
+        std::istringstream row(line);
+        for (std::string f; std::getline(row, f, ',');) {
+          fields.push_back(f);
+        }
+        fields[8] = "vegetarian";   // diet
+        fields[10] = "wheelchair";  // accessibility
+        for (const auto& f : fields) {
+          ids += f + ",";
+        }
+        ids.back() = '\n';
+      }
+    }
+    std::ofstream(dir.file("ids.csv")) << ids;
+    ctl({"guests", "import", "--db", db, dir.file("ids.csv")});
+  }
   const auto r = run(script, setup);
   ASSERT_EQ(r.status, 0) << r.dump();
   for (const auto& s : r.events("state")) {
@@ -1120,7 +1211,22 @@ TEST_P(ScreenSweep, EveryScreen) {
   for (const auto& e : fs::directory_iterator(r.shots)) {
     shots += e.path().extension() == ".png" ? 1 : 0;
   }
-  EXPECT_EQ(shots, portrait ? 24u : 23u);
+  EXPECT_EQ(shots, portrait ? 25u : 24u);
+  expectOneLanguage(r.shots, language);
+  // The badge speaks the guest's language too, and the Chinese guest's meeting room,
+  // named "Room 305", gets no second label.
+  std::string badges;
+  for (const auto& e : fs::directory_iterator(dir.path() / "badges")) {
+    if (e.path().extension() == ".pdf") {
+      badges += runCommand({"pdftotext", e.path().string(), "-"}, dir.path()).out;
+    }
+  }
+  ASSERT_FALSE(badges.empty());
+  EXPECT_EQ(badges.find(en ? "座位" : "Seat"), std::string::npos) << badges;
+  EXPECT_NE(badges.find(en ? "Seat " : "座位 "), std::string::npos) << badges;
+  EXPECT_NE(badges.find(en ? "Room Hall A" : "Room 305"), std::string::npos) << badges;
+  EXPECT_EQ(badges.find("房间 Room"), std::string::npos) << badges;
+  EXPECT_EQ(badges.find("Room Room"), std::string::npos) << badges;
 }
 
 INSTANTIATE_TEST_SUITE_P(Languages, ScreenSweep,
@@ -1247,6 +1353,52 @@ std::string layoutScript(const std::vector<Layout>& layouts,
     s += "tap info.done\nwait-for done\ntap done.finish\n";
   }
   return s + "wait-for attract\n";
+}
+
+// A long name wraps onto several large lines on the identity screen, whole, in both
+// orientations and with large text.
+TEST_F(TerminalE2E, LongNameWrapsWholeOnTheIdentityScreen) {
+  const std::string name =
+      "Maximilian Alexander Friedrich von Hohenzollern-Sigmaringen zu Hechingen-Weiler";
+  // One guest per screenshot: the same code twice in a row is taken for a phone left in
+  // front of the camera.
+  std::string csv = kFullGuestColumns;
+  std::string script;
+  const char* codes[] = {"LNG-2AK1", "LNG-3BK1", "LNG-4CK1", "LNG-5DK1"};
+  int i = 0;
+  for (const char* layout : {"portrait", "landscape"}) {
+    const bool landscape = std::string(layout) == "landscape";
+    for (const bool large : {false, true}) {
+      std::string row = fullGuestRow(codes[i], i);
+      row.replace(row.find("Alexandra"), std::string("Alexandra Montgomery-Fitzgerald 0").size(),
+                  name);
+      csv += row;
+      script += std::string("wait-for attract\n") + (landscape ? "window 1920 1080\n" : "") +
+                (large ? "tap a11y.large_text\n" : "") + "present-code " + codes[i++] +
+                "\nwait-for confirm_identity\nclear-camera\nscreenshot " + layout +
+                (large ? "_large" : "") +
+                "\ntap identity.not_me\nwait-for call_staff\ntap call.dismiss\n";
+    }
+  }
+  std::ofstream(dir.file("long.csv")) << csv;
+  ctl({"guests", "import", "--db", db, dir.file("long.csv")});
+  ctl({"codes", "issue", "--db", db, "--out", dir.file("codes")});
+  const auto r = run(script + "wait-for attract\n");
+  ASSERT_EQ(r.status, 0) << r.dump();
+  for (const char* shot : {"portrait", "portrait_large", "landscape", "landscape_large"}) {
+    const json rec = json::parse(readFile(r.shots + "/" + shot + ".json"));
+    std::optional<json> drawn;
+    for (const auto& t : rec["texts"]) {
+      if (t["text"] == name) {
+        drawn = t;
+      }
+    }
+    ASSERT_TRUE(drawn) << shot << ": the name is not on the screen";
+    EXPECT_FALSE((*drawn)["cut"].get<bool>()) << shot << ": the name is cut short";
+    // Large: at least 9 mm a line, as the title of a screen.
+    const double lineMm = 9.0 * rec["px_per_mm"].get<double>();
+    EXPECT_GE((*drawn)["h"].get<double>(), 2 * lineMm) << shot << ": " << drawn->dump();
+  }
 }
 
 bool overlap(const json& a, const json& b) {

@@ -10,6 +10,7 @@
 #include <set>
 #include <sstream>
 
+#include "devices/camera/camera_source.h"
 #include "devices/camera/frame_decoder.h"
 #include "devices/printing/qr_code.h"
 #include "kiosk/app/terminal_controller.h"
@@ -274,13 +275,61 @@ TEST(Catalogs, KeysTheScreensBuildExist) {
   for (const auto& g : namesOf<GuestStatus>([](auto e) { return toString(e); })) {
     keys.insert("staff.guest.status_" + g);
   }
+  for (const auto& m : namesOf<CheckinMethod>([](auto e) { return toString(e); }, "unknown")) {
+    keys.insert("method." + m);
+  }
+  for (const auto& c : namesOf<devices::CameraState>([](auto e) { return toString(e); })) {
+    keys.insert("device.camera." + c);
+  }
+  auto sound = SoundPlayer::open(false);
+  keys.insert("device.sound." + sound->status());
+  for (const char* s : {"off", "unavailable", "on"}) {
+    keys.insert(std::string("device.sound.") + s);
+  }
   EXPECT_GE(keys.count("outcome.bad_signature.body"), 1u);
   EXPECT_GE(keys.count("printer.out-of-media"), 1u);
+  EXPECT_GE(keys.count("method.staff_manual"), 1u);
+  EXPECT_GE(keys.count("device.camera.streaming"), 1u);
   for (const auto& language : catalogs.languages()) {
     for (const auto& key : keys) {
       EXPECT_NE(catalogs.find(language)->find(key), nullptr) << language << ": " << key;
     }
   }
+}
+
+// A roster value that is one of the common answers ("wheelchair", "Vegetarian") reads in
+// the screen's language; anything else is shown as it was written.
+TEST(Catalogs, CommonAnswersInTheRosterAreTranslated) {
+  const auto catalogs = allCatalogs();
+  const auto zh = [&](std::string_view field, std::string_view value) {
+    return catalogs.valueText("zh-CN", field, value);
+  };
+  const auto en = [&](std::string_view field, std::string_view value) {
+    return catalogs.valueText("en", field, value);
+  };
+  EXPECT_EQ(zh("accessibility", "wheelchair"), "轮椅");
+  EXPECT_EQ(zh("diet", "Vegetarian"), "素食");
+  EXPECT_EQ(zh("diet", "gluten-free"), "无麸质");
+  EXPECT_EQ(zh("allergies", "Tree nuts"), "坚果");
+  EXPECT_EQ(en("accessibility", "wheelchair"), "Wheelchair");
+  EXPECT_EQ(en("accessibility", "Wheelchair user: step-free route please"),
+            "Wheelchair user: step-free route please");
+  EXPECT_EQ(zh("diet", "Vegetarian 素食"), "Vegetarian 素食");
+  EXPECT_EQ(zh("diet", ""), "");
+  // Every answer offered on the needs screen has its id, in every language.
+  for (const char* field : {"diet", "allergies", "accessibility"}) {
+    const std::string options = "needs.options." + std::string(field);
+    for (const auto& language : catalogs.languages()) {
+      std::stringstream shown(*catalogs.find(language)->find(options));
+      std::stringstream english(*catalogs.find("en")->find(options));
+      for (std::string id, option;
+           std::getline(english, id, '|') && std::getline(shown, option, '|');) {
+        EXPECT_EQ(catalogs.valueText(language, field, id), option)
+            << language << ": " << field << " " << id;
+      }
+    }
+  }
+  EXPECT_TRUE(catalogs.missingKeys().empty()) << "a value that is no answer is no miss";
 }
 
 TEST(Catalogs, ALookupThatFallsBackIsNoted) {

@@ -2,6 +2,7 @@
 // calls staff instead of going on.
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 
 #include "ui/screens/screens.h"
 
@@ -9,15 +10,22 @@ namespace kiosk::ui {
 
 namespace {
 
+// The name's size at each level of guestCard, in titles.
+constexpr float kNameScale[] = {1.15f, 1.0f, 1.0f, 0.85f, 0.72f};
+constexpr int kLastLevel = static_cast<int>(std::size(kNameScale)) - 1;
+
 // The guest card: category, name, title, company, booking code. Returns its height.
 // `level` trades detail for room: 1 drops the title and shrinks the name, 2 also drops
-// the company (large text in reach mode).
+// the company (large text in reach mode), 3 and 4 shrink the name further so that a
+// long one still fits whole.
 float guestCard(Ui& ui, Rect r, Guest g, bool measureOnly, int level) {
   const auto& p = ui.pal();
   const float pad = level >= 2 ? ui.u(28) : ui.u(44);
   const Rect inner = r.inset(pad, pad);
-  auto nameStyle = ui.rosterStyle(FontRole::kTitle, p.text, 3);  // a long name wraps, never "…"
-  nameStyle.px = std::round(ui.m().titlePx * (level >= 1 ? 1.0f : 1.15f));
+  // A long name wraps onto as many lines as it needs; never "…" (8 is a bound, not a
+  // target: no name takes that many).
+  auto nameStyle = ui.rosterStyle(FontRole::kTitle, p.text, 8);
+  nameStyle.px = std::round(ui.m().titlePx * kNameScale[level]);
   if (level >= 1) {
     g.title.clear();
   }
@@ -102,7 +110,7 @@ Intent drawConfirmIdentity(Ui& ui, const TerminalView& view, const flow::Confirm
   titleBlock(ui, body, ui.tr("identity.title"), ui.tr("identity.subtitle"));
   if (g != nullptr) {
     int level = 0;
-    while (level < 2 && guestCard(ui, body, *g, true, level) > body.h) {
+    while (level < kLastLevel && guestCard(ui, body, *g, true, level) > body.h) {
       ++level;
     }
     guestCard(ui, body, *g, false, level);

@@ -60,18 +60,20 @@ Intent drawEditor(Ui& ui, const flow::ConfirmNeeds& s, Rect body) {
     out = e;
   }
   titleBlock(ui, body, title, subtitle);
+  // A common answer from the roster ("vegetarian") shows, and is chosen, in words.
+  const std::string_view draft = ui.trValue(kFieldIds[field], s.draft);
   const auto cells = cellRows(ui, body, static_cast<int>(options.size()), perRow, ui.m().chipHeight,
                               ui.u(14), below);
   for (std::size_t i = 0; i < options.size(); ++i) {
     const std::string value = i == 0 ? std::string() : std::string(options[i]);
-    const bool selected = s.draft == value;
+    const bool selected = draft == value;
     if (ui.button("needs.option." + std::to_string(i), options[i], cells[i],
                   selected ? ButtonKind::kChipSelected : ButtonKind::kChip)) {
       out = FlowEvent{ev::SetText{value}};
     }
   }
   body.takeTop(ui.m().gap);
-  ui.field("needs.field", "", s.draft, ui.tr("needs.none"), body.takeTop(fieldH), true);
+  ui.field("needs.field", "", draft, ui.tr("needs.none"), body.takeTop(fieldH), true);
   return out;
 }
 
@@ -136,7 +138,8 @@ Intent drawConfirmNeeds(Ui& ui, const TerminalView& view, const flow::ConfirmNee
     if (value.empty()) {
       ui.text(ui.tr("needs.none"), FontRole::kBody, p.textMuted, valueBox);
     } else {
-      ui.roster(value, ui.rosterStyle(FontRole::kBodyBold, p.text, 2), valueBox);
+      ui.roster(ui.trValue(kFieldIds[i], value), ui.rosterStyle(FontRole::kBodyBold, p.text, 2),
+                valueBox);
     }
   }
   if (anyChange && body.h > ui.u(120)) {

@@ -83,7 +83,8 @@ Intent drawStaffDevices(Ui& ui, const TerminalView& view, const flow::StaffDevic
                          ui.m().bodyPx * 1.4f + 5 * line + ui.u(60));
     const Rect thumb = inner.takeRight(std::min(inner.h * 4 / 3, inner.w * 0.35f), ui.m().gap);
     cameraPanel(ui, thumb.centered(thumb.w, thumb.w * 0.75f), images.preview, view.camera, false);
-    row(ui, inner, ui.tr("staff.devices.state"), view.camera.state, ok(view.camera.streaming));
+    row(ui, inner, ui.tr("staff.devices.state"),
+        std::string(ui.tr("device.camera." + view.camera.state)), ok(view.camera.streaming));
     if (!view.camera.reason.empty()) {
       row(ui, inner, ui.tr("staff.devices.reason"), view.camera.reason, p.text);
     }
@@ -103,8 +104,10 @@ Intent drawStaffDevices(Ui& ui, const TerminalView& view, const flow::StaffDevic
     }
     for (const auto& printer : view.printers) {
       row(ui, inner, ui.tr("staff.devices.name"), printer.name, p.text);
-      row(ui, inner, ui.tr("staff.devices.state"), printer.state, ok(printer.usable));
-      if (!printer.reason.empty()) {
+      row(ui, inner, ui.tr("staff.devices.state"), std::string(ui.tr("printer." + printer.state)),
+          ok(printer.usable));
+      // The spooler's own words (English): shown when something is wrong, where they help.
+      if (!printer.usable && !printer.reason.empty()) {
         row(ui, inner, ui.tr("staff.devices.reason"), printer.reason, p.text);
       }
     }
@@ -150,7 +153,11 @@ Intent drawStaffDevices(Ui& ui, const TerminalView& view, const flow::StaffDevic
     row(ui, inner, ui.tr("staff.devices.guests"), std::to_string(view.guestCount), p.text);
     row(ui, inner, ui.tr("staff.devices.version"), view.version, p.text);
     row(ui, inner, ui.tr("staff.devices.renderer"), view.rendererName, p.text);
-    row(ui, inner, ui.tr("staff.devices.sound"), view.soundStatus, p.text);
+    std::string sound(ui.tr("device.sound." + view.soundStatus));
+    if (!view.soundDetail.empty()) {
+      sound += " (" + view.soundDetail + ")";
+    }
+    row(ui, inner, ui.tr("staff.devices.sound"), sound, p.text);
   }
   return out;
 }

@@ -8,6 +8,16 @@ namespace kiosk::ui {
 
 namespace {
 
+// What staff need to know of a badge beyond its stage: the printer's trouble in words;
+// for a badge that could not even be made, the error itself (a rare diagnostic, kept as
+// it is). Where a good badge printed is in the print log, not here.
+std::string badgeTrouble(const Ui& ui, const BadgeProgress& badge) {
+  if (!badge.printerState.empty()) {
+    return std::string(ui.tr("printer." + badge.printerState));
+  }
+  return badge.stage == BadgeStage::kFailed ? badge.detail : std::string();
+}
+
 std::string joined(std::initializer_list<std::string> parts, std::string_view separator) {
   std::string out;
   for (const auto& part : parts) {
@@ -105,11 +115,12 @@ Intent drawStaffGuest(Ui& ui, const TerminalView& view, const flow::StaffGuest& 
   }
   std::string status;
   if (s.active) {
-    status = ui.trf("staff.guest.checked_in_at",
-                    {{"time", guestDay(ui, s.active->scannedAt, zone) + " " +
-                                  guestTime(ui, s.active->scannedAt, zone)},
-                     {"terminal", s.active->terminal},
-                     {"method", toString(s.active->method)}});
+    status = ui.trf(
+        "staff.guest.checked_in_at",
+        {{"time",
+          guestDay(ui, s.active->scannedAt, zone) + " " + guestTime(ui, s.active->scannedAt, zone)},
+         {"terminal", s.active->terminal},
+         {"method", std::string(ui.tr(std::string("method.") + toString(s.active->method)))}});
   } else {
     status = std::string(ui.tr("staff.guest.not_checked_in"));
   }
@@ -130,13 +141,15 @@ Intent drawStaffGuest(Ui& ui, const TerminalView& view, const flow::StaffGuest& 
   if (s.badge.stage != BadgeStage::kNone) {
     infoRow(ui, area, Icon::kPrinter, ui.tr("staff.guest.badge"),
             joined({std::string(ui.tr(std::string("printing.stage.") + toString(s.badge.stage))),
-                    s.badge.detail},
+                    badgeTrouble(ui, s.badge)},
                    " · "),
             3);
   }
-  infoRow(ui, area, Icon::kNone, ui.tr("needs.label.diet"), g.needs.diet);
-  infoRow(ui, area, Icon::kNone, ui.tr("needs.label.allergies"), g.needs.allergies);
-  infoRow(ui, area, Icon::kNone, ui.tr("needs.label.accessibility"), g.needs.accessibility);
+  infoRow(ui, area, Icon::kNone, ui.tr("needs.label.diet"), ui.trValue("diet", g.needs.diet));
+  infoRow(ui, area, Icon::kNone, ui.tr("needs.label.allergies"),
+          ui.trValue("allergies", g.needs.allergies));
+  infoRow(ui, area, Icon::kNone, ui.tr("needs.label.accessibility"),
+          ui.trValue("accessibility", g.needs.accessibility));
   infoRow(ui, area, Icon::kPhone, ui.tr("staff.guest.phone"), g.phone);
   infoRow(ui, area, Icon::kPerson, ui.tr("staff.guest.host"),
           joined({g.host, g.hostContact}, " · "));

@@ -555,6 +555,25 @@ TEST(BadgeData, MakeBadgeDataFromGuest) {
   EXPECT_EQ(parseBadgeSize("a4"), std::nullopt);
 }
 
+// A room named "Room 3" prints as "Room 3", not "Room Room 3" or "房间 Room 3".
+TEST(BadgeData, TheLabelIsNotRepeatedWhenTheValueStartsWithIt) {
+  EXPECT_EQ(labelled("Room", "3"), "Room 3");
+  EXPECT_EQ(labelled("Room", "Room 3"), "Room 3");
+  EXPECT_EQ(labelled("Room", "room 305"), "room 305");
+  EXPECT_EQ(labelled("Room", "Roomba Hall"), "Room Roomba Hall");
+  EXPECT_EQ(labelled("Room", "Hall A"), "Room Hall A");
+  EXPECT_EQ(labelled("房间", "房间 3"), "房间 3");
+  EXPECT_EQ(labelled("房间", "房间3"), "房间3");
+  EXPECT_EQ(labelled("房间", "305"), "房间 305");
+  EXPECT_EQ(labelled("Seat", "Seat A-12"), "Seat A-12");
+  EXPECT_EQ(labelled("座位", "A-12"), "座位 A-12");
+  EXPECT_EQ(labelled("", "A-12"), "A-12");
+  // The label in the other language is not repeated either.
+  EXPECT_EQ(labelled("房间", "Room 305", {"Room", "Seat"}), "Room 305");
+  EXPECT_EQ(labelled("Room", "房间 3", {"房间", "座位"}), "房间 3");
+  EXPECT_EQ(labelled("房间", "Hall A", {"Room", "Seat"}), "房间 Hall A");
+}
+
 TEST(ImageCodec, JpegRoundTripAndCorruptInput) {
   RgbaImage image;
   image.width = 16;
