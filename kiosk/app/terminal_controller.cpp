@@ -452,18 +452,22 @@ void TerminalController::run(const FlowEffect& effect) {
           },
           [&](const fx::SearchGuests& e) {
             worker.post([query = e.query](WorkerContext& c, auto& out) {
-              auto found = c.store.searchGuests(c.event.id, query, 8);
+              // One more than is shown, to know whether there are more.
+              constexpr std::size_t kShown = 8;
+              auto found = c.store.searchGuests(c.event.id, query, kShown + 1);
               if (!found) {
                 out.push_back(FlowEvent{ev::WorkFailed{"search", found.error()}});
                 return;
               }
+              const bool more = found->size() > kShown;
+              found->resize(std::min(found->size(), kShown));
               std::vector<GuestSummary> rows;
               for (const auto& g : *found) {
                 auto active = c.store.findActiveCheckin(c.event.id, g.id);
                 rows.push_back(GuestSummary{g.id, g.name, g.company, g.bookingCode, g.category,
                                             active && active->has_value()});
               }
-              out.push_back(FlowEvent{ev::SearchResults{query, std::move(rows)}});
+              out.push_back(FlowEvent{ev::SearchResults{query, std::move(rows), more}});
             });
           },
           [&](const fx::LoadGuest& e) {
@@ -817,10 +821,28 @@ std::string phoneSummary(const Event& event, const Guest& g, const ui::Catalogs&
   if (!event.wifiSsid.empty()) {
     out += tr("info.wifi") + ": " + event.wifiSsid + " / " + event.wifiPassword + "\n";
   }
+  // A line for what each leg has: a flight-only leg has no pick-up line.
+  const auto joined = [](std::initializer_list<std::string> parts) {
+    std::string text;
+    for (const auto& part : parts) {
+      if (!part.empty()) {
+        text += (text.empty() ? "" : ", ") + part;
+      }
+    }
+    return text;
+  };
   for (const auto& leg : g.transport) {
-    out += tr("info.pickup") + ": " + (leg.pickupTime ? when(*leg.pickupTime) + " " : "") +
-           leg.pickupPlace + (leg.vehicle.empty() ? "" : ", " + leg.vehicle) +
-           (leg.driverPhone.empty() ? "" : ", " + leg.driver + " " + leg.driverPhone) + "\n";
+    if (!leg.flight.empty()) {
+      out += tr("info.flight") + ": " + leg.flight + "\n";
+    }
+    const std::string at = joined({leg.pickupTime ? when(*leg.pickupTime) : "", leg.pickupPlace});
+    const std::string ride =
+        joined({leg.vehicle, leg.driverPhone.empty() ? "" : leg.driver + " " + leg.driverPhone});
+    if (!at.empty()) {
+      out += tr("info.pickup") + ": " + joined({at, ride}) + "\n";
+    } else if (!ride.empty()) {
+      out += tr("info.vehicle") + ": " + ride + "\n";
+    }
   }
   for (const auto& m : g.meetings) {
     out += tr("info.meeting") + ": " + m.name + (m.startsAt ? " " + when(*m.startsAt) : "") +

@@ -553,6 +553,7 @@ class Stepper {
   void on(const ev::SearchResults& e) {
     if (auto* h = screen<flow::StaffHome>(); h && h->query == e.query) {
       h->results = e.results;
+      h->more = e.more;
       h->searching = false;
     }
   }
@@ -747,6 +748,11 @@ class Stepper {
         return true;
       }
       case Action::kQuit: {
+        if (auto* devices = std::get_if<flow::StaffDevices>(&s_.screen);
+            devices != nullptr && !devices->confirmingQuit) {
+          devices->confirmingQuit = true;
+          return true;
+        }
         const std::string id = s_.staff->id;
         emit(fx::Audit{AuditAction::kStaffLocked, staffActor(s_.staff), "quit"});
         emit(fx::Quit{id});
@@ -1244,9 +1250,11 @@ class Stepper {
     }
   }
 
-  void tap(flow::StaffDevices&, const ev::Tap& t) {
+  void tap(flow::StaffDevices& d, const ev::Tap& t) {
     if (t.action == Action::kStaffTestPrint) {
       emit(fx::PrintTestPage{});
+    } else if (t.action == Action::kBack && d.confirmingQuit) {
+      d.confirmingQuit = false;
     } else if (t.action == Action::kBack) {
       go(flow::StaffHome{});
     }

@@ -224,6 +224,7 @@ struct StaffUnlock {
 struct StaffHome {
   std::string query;
   std::vector<GuestSummary> results;
+  bool more = false;  // more guests match than `results`: staff type more
   bool searching = false;
   std::string notice;  // catalog key of the last action's outcome
   std::optional<ScanDecision> pending;
@@ -258,6 +259,9 @@ struct StaffWalkIn {
 
 struct StaffDevices {
   std::string notice;
+  // "Quit terminal" was tapped once: the second tap quits, Back cancels (no guest can
+  // check in until the terminal is started again).
+  bool confirmingQuit = false;
 };
 
 }  // namespace flow
@@ -401,6 +405,7 @@ struct StaffVerified {
 struct SearchResults {
   std::string query;
   std::vector<GuestSummary> results;
+  bool more = false;  // more guests match than were sent
 };
 
 struct GuestLoaded {

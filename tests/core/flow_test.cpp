@@ -912,6 +912,12 @@ TEST_F(FlowTest, ReasonIsRequiredForEveryStaffAction) {
   send(ev::SearchResults{
       "zhang", {GuestSummary{7, "张伟", "NDRC", "WLF-7K3Q", GuestCategory::kGovernment, false}}});
   EXPECT_EQ(std::get<flow::StaffHome>(state.screen).results.size(), 1u);
+  EXPECT_FALSE(std::get<flow::StaffHome>(state.screen).more);
+  send(ev::SearchResults{
+      "zhang",
+      {GuestSummary{7, "张伟", "NDRC", "WLF-7K3Q", GuestCategory::kGovernment, false}},
+      true});
+  EXPECT_TRUE(std::get<flow::StaffHome>(state.screen).more) << "the screen says there are more";
   tap(Action::kStaffOpenResult, 0);
   EXPECT_EQ(screen(), "staff_guest");
   send(ev::GuestLoaded{guest(), std::nullopt});
@@ -1040,6 +1046,15 @@ TEST_F(FlowTest, StaffLockAndQuitAreAudited) {
   EXPECT_TRUE(has<fx::PrintTestPage>(effects));
   send(ev::TestPagePrinted{true});
   EXPECT_EQ(std::get<flow::StaffDevices>(state.screen).notice, "staff.devices.test_sent");
+  // Quitting is asked once more; Back cancels it.
+  tap(Action::kQuit);
+  EXPECT_FALSE(has<fx::Quit>(effects));
+  EXPECT_TRUE(std::get<flow::StaffDevices>(state.screen).confirmingQuit);
+  tap(Action::kBack);
+  EXPECT_EQ(screen(), "staff_devices");
+  EXPECT_FALSE(std::get<flow::StaffDevices>(state.screen).confirmingQuit);
+  tap(Action::kQuit);
+  EXPECT_FALSE(has<fx::Quit>(effects));
   tap(Action::kQuit);
   ASSERT_TRUE(find<fx::Quit>(effects));
   EXPECT_EQ(find<fx::Quit>(effects)->staffId, "s1");

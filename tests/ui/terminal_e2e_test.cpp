@@ -854,6 +854,30 @@ TEST_F(TerminalE2E, WalkInAndUndoByStaff) {
   expectShots(r, {"walk_in", "walked_in", "undone", "search"});
 }
 
+// A guest on "Is this you?" can leave without calling staff, and nothing is recorded;
+// staff are asked once more before the terminal quits, and can cancel.
+TEST_F(TerminalE2E, AGuestCanStartOverAndStaffConfirmBeforeQuitting) {
+  const auto r =
+      run("wait-for attract\npresent-code WLF-7K3Q\nwait-for confirm_identity\nclear-camera\n"
+          "screenshot identity\ntap identity.start_over\nwait-for attract\n"
+          "tap attract.staff\nwait-for staff_unlock\ntype 2468\ntap staff.unlock.submit\n"
+          "wait-for staff_home\ntap staff.nav.devices\nwait-for staff_devices\ntap staff.quit\n"
+          "sleep 300\nscreenshot quit_question\nexpect staff_devices\ntap staff.devices.back\n"
+          "sleep 300\nexpect staff_devices\ntap staff.quit\ntap staff.quit.confirm\nsleep 5000\n");
+  ASSERT_EQ(r.status, 0) << r.dump();
+  EXPECT_TRUE(r.events("checkin").empty()) << r.dump();
+  EXPECT_TRUE(r.events("refusal").empty()) << r.dump();
+  const auto screens = r.screens();
+  const auto identity = std::find(screens.begin(), screens.end(), "confirm_identity");
+  ASSERT_NE(identity, screens.end()) << r.dump();
+  ASSERT_NE(identity + 1, screens.end()) << r.dump();
+  EXPECT_EQ(*(identity + 1), "attract") << r.dump();
+  const auto quit = r.events("quit");
+  ASSERT_EQ(quit.size(), 1u) << r.dump();
+  EXPECT_EQ(quit[0]["staff_id"], "s1") << r.dump();
+  expectShots(r, {"identity", "quit_question"});
+}
+
 TEST_F(TerminalE2E, IdleTimeoutWipesTheScreen) {
   const auto r =
       run("wait-for attract\ntap a11y.large_text\npresent-code WLF-2G5Z\nwait-for "
@@ -1545,7 +1569,6 @@ TEST_F(TerminalE2E, EveryGuestScreenInEveryLayoutIsUsableAndShowsEverything) {
 
 namespace {
 
-// `kioskctl staff`: the staff who may unlock a terminal (used by the tests above).
 // What a screenshot's record says was drawn, every text in one string.
 std::string shownTexts(const KioskRun& r, const std::string& shot) {
   const auto path = r.shots + "/" + shot + ".json";
@@ -1561,12 +1584,6 @@ std::string shownTexts(const KioskRun& r, const std::string& shot) {
   return out;
 }
 
-// A Chinese guest (by the roster) taps English at the start, switches to Chinese and
-// back in the header on the needs screen, reports a problem, and staff then unlock the
-// terminal. The guest's tap wins over the roster on every screen; staff work in the
-// terminal's language; locking gives the guest side back in English. The run goes once
-// on a standalone terminal and once on one with a central server configured: only the
-// latter may say that the host or staff have been told.
 // A guest whose roster language is Chinese, with a host (Chen Jing) and every field filled.
 std::string chineseGuestWithAHost() {
   std::string row = fullGuestRow("HST-2AK1", 0);
@@ -1587,6 +1604,12 @@ const char* kChosenLanguageJourney =
     "tap staff.unlock.submit\nwait-for staff_home\nscreenshot staff_home\n"
     "tap staff.nav.lock\nwait-for attract\nscreenshot attract_after_staff\n";
 
+// A Chinese guest (by the roster) taps English at the start, switches to Chinese and
+// back in the header on the needs screen, reports a problem, and staff then unlock the
+// terminal. The guest's tap wins over the roster on every screen; staff work in the
+// terminal's language; locking gives the guest side back in English. The run goes once
+// on a standalone terminal and once on one with a central server configured: only the
+// latter may say that the host or staff have been told.
 TEST_F(TerminalE2E, AStandaloneTerminalSendsGuestsToTheDeskInTheLanguageTheyChose) {
   std::ofstream(dir.file("host.csv")) << chineseGuestWithAHost();
   ctl({"guests", "import", "--db", db, dir.file("host.csv")});
@@ -1653,6 +1676,32 @@ TEST_F(TerminalE2E, ATerminalWithACentralTellsGuestsStaffHaveBeenTold) {
   }
 }
 
+// Staff search says when more guests match than it shows.
+TEST_F(TerminalE2E, StaffSearchSaysWhenThereAreMoreMatches) {
+  std::ostringstream csv;
+  csv << "booking_code,name,company,category,language,phone\n";
+  for (int i = 0; i < 12; ++i) {
+    csv << "NMS-" << 100 + i << ",Lindqvist " << i << ",Acme,business,en,+4670000" << 100 + i
+        << "\n";
+  }
+  std::ofstream(dir.file("namesakes.csv")) << csv.str();
+  ctl({"guests", "import", "--db", db, dir.file("namesakes.csv")});
+  TerminalSetup english;  // staff mode is in the terminal's first language
+  english.languages = R"(["en", "zh-CN"])";
+  const auto r =
+      run("wait-for attract\ntap attract.staff\nwait-for staff_unlock\ntype 2468\n"
+          "tap staff.unlock.submit\nwait-for staff_home\ntype lindq\nsleep 800\n"
+          "screenshot many\ntype vist 1\nsleep 800\nscreenshot few\n",
+          english);
+  ASSERT_EQ(r.status, 0) << r.dump();
+  const std::string hint = "More guests match";
+  EXPECT_NE(shownTexts(r, "many").find(hint), std::string::npos) << shownTexts(r, "many");
+  // "Lindqvist 1", "Lindqvist 10" and "Lindqvist 11": all shown, nothing more to say.
+  EXPECT_EQ(shownTexts(r, "few").find(hint), std::string::npos) << shownTexts(r, "few");
+  EXPECT_NE(shownTexts(r, "few").find("Lindqvist 11"), std::string::npos) << shownTexts(r, "few");
+}
+
+// `kioskctl staff`: the staff who may unlock a terminal (used by the tests above).
 TEST(KioskctlStaff, AddsListsAndKeepsSecretsOut) {
   kiosk::testing::TempDir dir;
   const auto db = dir.file("event.db");

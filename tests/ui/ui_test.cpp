@@ -588,5 +588,29 @@ TEST(PhoneSummary, QrCodeCarriesChineseTextToAPhone) {
   EXPECT_EQ(decoded->front().text, text) << "a phone reads the same UTF-8 text";
 }
 
+// A guest with only a flight booked gets the flight, and no empty pick-up line.
+TEST(PhoneSummary, AFlightOnlyLegHasNoEmptyPickUpLine) {
+  Event event;
+  event.name = "West Lake Forum";
+  event.timezone = "Asia/Shanghai";
+  Guest g;
+  g.name = "Ana Souza";
+  g.bookingCode = "WLF-2B7C";
+  TransportLeg flight;
+  flight.flight = "MU5137";
+  g.transport.push_back(flight);
+  TransportLeg car;
+  car.vehicle = "Black sedan";
+  car.driver = "Wang";
+  car.driverPhone = "+86 139 0000 1111";
+  g.transport.push_back(car);
+  const auto text = app::phoneSummary(event, g, allCatalogs(), "en");
+  EXPECT_NE(text.find("Flight or train: MU5137"), std::string::npos) << text;
+  EXPECT_EQ(text.find("Pick-up"), std::string::npos) << text;
+  EXPECT_NE(text.find("Your car or shuttle: Black sedan, Wang +86 139 0000 1111"),
+            std::string::npos)
+      << text;
+}
+
 }  // namespace
 }  // namespace kiosk::ui

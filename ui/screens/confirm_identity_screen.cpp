@@ -90,21 +90,29 @@ Intent drawConfirmIdentity(Ui& ui, const TerminalView& view, const flow::Confirm
   stepBar(ui, body, 1, view.flow->config().photoEnabled);
   const Guest* g = s.decision.guest ? &*s.decision.guest : nullptr;
 
+  // "Start over" leaves without a trace (a code shown by mistake, a guest who walks off);
+  // "not me" calls staff.
+  const bool portrait = ui.layout().portrait;
   Rect actions;
-  if (ui.layout().portrait) {
+  if (portrait) {
     actions = footer(ui, body, 2);
   } else {
     actions = body.takeRight(body.w * 0.36f, ui.m().margin);
-    actions = actions.takeBottom(2 * ui.m().buttonHeight + ui.m().gap);
+    actions = actions.takeBottom(3 * ui.m().buttonHeight + 2 * ui.m().gap);
   }
-  const auto rows = actions.rows(2, ui.m().gap);
+  const auto rows = actions.rows(portrait ? 2 : 3, ui.m().gap);
+  const auto lower = rows[1].columns(2, ui.m().gap);
   if (ui.button("identity.yes", ui.tr("identity.yes"), rows[0], ButtonKind::kPrimary,
                 Icon::kCheck)) {
     out = tap(Action::kConfirmIdentity);
   }
-  if (ui.button("identity.not_me", ui.tr("identity.not_me"), rows[1], ButtonKind::kSecondary,
-                Icon::kBell)) {
+  if (ui.button("identity.not_me", ui.tr("identity.not_me"), portrait ? lower[0] : rows[1],
+                ButtonKind::kSecondary, Icon::kBell)) {
     out = tap(Action::kNotMe);
+  }
+  if (ui.button("identity.start_over", ui.tr("identity.start_over"), portrait ? lower[1] : rows[2],
+                ButtonKind::kSecondary, Icon::kBack)) {
+    out = tap(Action::kBack);
   }
 
   titleBlock(ui, body, ui.tr("identity.title"), ui.tr("identity.subtitle"));

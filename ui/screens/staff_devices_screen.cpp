@@ -49,15 +49,26 @@ Intent drawStaffDevices(Ui& ui, const TerminalView& view, const flow::StaffDevic
   Rect body = ui.layout().body;
   const Rect foot = footer(ui, body, 1);
   const auto cells = foot.columns(3, ui.m().gap);
-  if (ui.button("staff.devices.back", ui.tr("common.back"), cells[0], ButtonKind::kSecondary,
-                Icon::kBack)) {
+  if (ui.button("staff.devices.back", ui.tr(s.confirmingQuit ? "common.cancel" : "common.back"),
+                cells[0], ButtonKind::kSecondary, Icon::kBack)) {
     out = tap(Action::kBack);
   }
   if (ui.button("devices.test_print", ui.tr("staff.devices.test_print"), cells[1],
                 ButtonKind::kSecondary, Icon::kPrinter)) {
     out = tap(Action::kStaffTestPrint);
   }
-  if (ui.button("staff.quit", ui.tr("staff.quit"), cells[2], ButtonKind::kQuiet, Icon::kExit)) {
+  if (s.confirmingQuit) {
+    if (ui.button("staff.quit.confirm", ui.tr("staff.quit_confirm"), cells[2], ButtonKind::kPrimary,
+                  Icon::kExit)) {
+      out = tap(Action::kQuit);
+    }
+    const float h =
+        messagePanel(ui, body, Icon::kExit, p.warningSoft, p.onWarningSoft,
+                     ui.tr("staff.quit_question"), ui.tr("staff.quit_consequence"), true);
+    messagePanel(ui, body.takeTop(h, ui.m().gap), Icon::kExit, p.warningSoft, p.onWarningSoft,
+                 ui.tr("staff.quit_question"), ui.tr("staff.quit_consequence"));
+  } else if (ui.button("staff.quit", ui.tr("staff.quit"), cells[2], ButtonKind::kQuiet,
+                       Icon::kExit)) {
     out = tap(Action::kQuit);
   }
   if (!s.notice.empty()) {

@@ -50,6 +50,14 @@ Intent drawStaffHome(Ui& ui, const TerminalView& /*view*/, const flow::StaffHome
     return out;
   }
   const float rowH = ui.m().buttonHeight * 1.05f;
+  // Results that do not fit, and matches past the first page, are said, not dropped.
+  const float hintH = ui.m().captionPx * 1.6f;
+  const std::size_t fits =
+      static_cast<std::size_t>(std::max(0.0f, (body.h - hintH + ui.u(12)) / (rowH + ui.u(12))));
+  if (s.more || fits < s.results.size()) {
+    ui.text(ui.tr("staff.search.more"), FontRole::kCaption, p.textMuted,
+            body.takeBottom(hintH, ui.u(8)), Align::kLeft, true);
+  }
   for (std::size_t i = 0; i < s.results.size(); ++i) {
     if (body.h < rowH) {
       break;
