@@ -36,13 +36,12 @@ demo: deps
 	$(MAKE) build
 	scripts/demo $(BUILD)
 
-# The whole suite: every test of the normal build, every test again under
-# AddressSanitizer + UndefinedBehaviorSanitizer, the tests of the worker threads under
-# ThreadSanitizer, then a bounded run of every fuzzer.
+# The whole suite: every test under AddressSanitizer + UndefinedBehaviorSanitizer (the
+# benchmarks are compiled there too), the tests of the worker threads under
+# ThreadSanitizer, then a bounded run of every fuzzer. The same tests on the normal
+# build: `make build test-fast` (.ci/run builds the normal build for the image).
 test: test-deps
 	scripts/package-versions
-	$(MAKE) build
-	$(MAKE) test-fast
 	$(MAKE) test-asan
 	$(MAKE) test-tsan
 	$(MAKE) test-fuzz
@@ -51,8 +50,7 @@ test-fast:
 	ctest --test-dir $(BUILD) -j $(JOBS) --output-on-failure --timeout 600
 
 test-asan:
-	cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DKIOSK_SANITIZE=address,undefined \
-	  -DKIOSK_BUILD_BENCH=OFF
+	cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DKIOSK_SANITIZE=address,undefined
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
