@@ -89,10 +89,6 @@ class ValidatingProxy {
 
   bool start(const Pki& pki, const std::string& upstream, const std::filesystem::path& report) {
     report_ = report;
-    int out[2];
-    if (::pipe(out) != 0) {
-      return false;
-    }
     std::vector<std::string> args{"node",       (kTools / "validating_proxy.js").string(),
                                   "--spec",     kSpec.string(),
                                   "--cert",     pki.certFile,
@@ -100,29 +96,11 @@ class ValidatingProxy {
                                   "--ca",       pki.caFile,
                                   "--upstream", upstream,
                                   "--report",   report.string()};
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      ::dup2(out[1], 1);
-      ::close(out[0]);
-      ::close(out[1]);
-      std::vector<char*> argv;
-      for (auto& a : args) {
-        argv.push_back(a.data());
-      }
-      argv.push_back(nullptr);
-      ::execvp(argv[0], argv.data());
-      ::_exit(127);
-    }
-    ::close(out[1]);
-    std::string line;
-    char c = 0;
-    while (::read(out[0], &c, 1) == 1 && c != '\n') {
-      line += c;
-    }
-    ::close(out[0]);
-    try {
-      port_ = json::parse(line).at("port").get<int>();
-    } catch (const std::exception&) {
+    const auto child = kiosk::testing::spawnListening(args, "");
+    pid_ = child.pid;
+    port_ = child.port;
+    if (port_ == 0) {
+      stop();
       return false;
     }
     return true;

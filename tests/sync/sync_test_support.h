@@ -332,6 +332,54 @@ class TestTerminal {
   std::unique_ptr<cache::SyncEngine> engine_;
 };
 
+// A server as a child process that prints a JSON line with its "port" when it listens
+// (kiosk-central, the contract test's proxy). Its stderr goes to `errorFile` (empty: kept).
+// The port is 0 when it never said so; the caller then stops it.
+struct Spawned {
+  pid_t pid = -1;
+  int port = 0;
+};
+inline Spawned spawnListening(std::vector<std::string> args, const std::string& errorFile) {
+  Spawned child;
+  int out[2];
+  if (::pipe(out) != 0) {
+    return child;
+  }
+  child.pid = ::fork();
+  if (child.pid == 0) {
+    ::dup2(out[1], 1);
+    ::close(out[0]);
+    ::close(out[1]);
+    if (!errorFile.empty()) {
+      const int err = ::open(errorFile.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+      if (err >= 0) {
+        ::dup2(err, 2);
+        ::close(err);
+      }
+    }
+    std::vector<char*> argv;
+    for (auto& a : args) {
+      argv.push_back(a.data());
+    }
+    argv.push_back(nullptr);
+    ::execvp(argv[0], argv.data());
+    ::_exit(127);
+  }
+  ::close(out[1]);
+  std::string line;
+  char c = 0;
+  while (::read(out[0], &c, 1) == 1 && c != '\n') {
+    line += c;
+  }
+  ::close(out[0]);
+  try {
+    child.port = nlohmann::json::parse(line).at("port").get<int>();
+  } catch (const std::exception&) {
+    child.port = 0;
+  }
+  return child;
+}
+
 // The real build/kiosk-central as a child process (so that it can be SIGKILLed).
 class ChildServer {
  public:
@@ -340,10 +388,6 @@ class ChildServer {
   // Starts `kiosk-central serve` and waits for its "listening" line; false on failure.
   bool start(const std::string& db, const Pki& pki, int port,
              const std::vector<std::string>& extra = {}) {
-    int out[2];
-    if (::pipe(out) != 0) {
-      return false;
-    }
     std::vector<std::string> args{std::string(KIOSK_BINARY_DIR) + "/kiosk-central",
                                   "serve",
                                   "--db",
@@ -360,34 +404,10 @@ class ChildServer {
     // The server's own words (a port in use, a bad certificate) go to a file that
     // error() reads back when it did not start.
     errorFile_ = db + ".central-stderr";
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      ::dup2(out[1], 1);
-      ::close(out[0]);
-      ::close(out[1]);
-      const int err = ::open(errorFile_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-      if (err >= 0) {
-        ::dup2(err, 2);
-        ::close(err);
-      }
-      std::vector<char*> argv;
-      for (auto& a : args) {
-        argv.push_back(a.data());
-      }
-      argv.push_back(nullptr);
-      ::execv(argv[0], argv.data());
-      ::_exit(127);
-    }
-    ::close(out[1]);
-    std::string line;
-    char c = 0;
-    while (::read(out[0], &c, 1) == 1 && c != '\n') {
-      line += c;
-    }
-    ::close(out[0]);
-    try {
-      port_ = nlohmann::json::parse(line).at("port").get<int>();
-    } catch (const std::exception&) {
+    const auto child = spawnListening(args, errorFile_);
+    pid_ = child.pid;
+    port_ = child.port;
+    if (port_ == 0) {
       kill(SIGKILL);
       return false;
     }
