@@ -1,7 +1,6 @@
 #include "central/admin_commands.h"
 
 #include <CLI/CLI.hpp>
-#include <algorithm>
 #include <fstream>
 #include <iomanip>
 #include <iostream>
@@ -353,7 +352,6 @@ void addEventCommands(CLI::App& app) {
     std::cout << json{{"event_id", e.id}, {"key_id", key.id}}.dump() << "\n";
   });
 
-  // The last valid key is kept: without one, no code could be issued or admitted.
   auto keyId = std::make_shared<KeyId>(0);
   auto* retire = event->add_subcommand(
       "retire-key", "Retire a signing key: codes it signed are refused from now on");
@@ -363,21 +361,10 @@ void addEventCommands(CLI::App& app) {
   retire->callback([db, id, keyId] {
     auto store = openOrExit(*db);
     const auto e = valueOrExit(store->resolveEvent(*id), "choosing the event");
-    const auto keys = valueOrExit(store->signingKeys(e.id), "reading keys");
-    const auto key =
-        std::find_if(keys.begin(), keys.end(), [&](const SigningKey& k) { return k.id == *keyId; });
-    if (key == keys.end()) {
-      failWith("event retire-key", makeError(ErrorKind::kInvalidInput,
-                                             "the event has no key " + std::to_string(*keyId)));
-    }
-    const auto valid =
-        std::count_if(keys.begin(), keys.end(), [](const SigningKey& k) { return !k.retiredAt; });
-    if (!key->retiredAt && valid == 1) {
-      failWith("event retire-key",
-               makeError(ErrorKind::kInvalidInput,
-                         "key " + std::to_string(*keyId) +
-                             " is the event's only valid key: add one with `event rotate-key` "
-                             "first"));
+    const auto why =
+        whyKeyCannotBeRetired(valueOrExit(store->signingKeys(e.id), "reading keys"), *keyId);
+    if (!why.empty()) {
+      failWith("event retire-key", makeError(ErrorKind::kInvalidInput, why));
     }
     checkOrExit(store->retireKey(e.id, *keyId, SystemClock().now()), "retiring the key");
     std::cout << json{{"event_id", e.id}, {"retired_key", *keyId}}.dump() << "\n";

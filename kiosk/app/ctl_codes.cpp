@@ -32,14 +32,10 @@ void issue(const IssueOptions& o) {
           event, *key, valueOrExit(store->listGuests(event.id), "listing guests"), o.sheet,
           [&](std::string_view tokenId) { return store->isTokenRevoked(event.id, tokenId); }),
       "codes issue");
-  AuditEvent a;
-  a.at = SystemClock().now();
-  a.terminal = "kioskctl";
-  a.actor = "admin";
-  a.action = AuditAction::kCodesIssued;
-  a.eventId = event.id;
-  a.reason = std::to_string(sheet.issued) + " codes with key " + std::to_string(key->id);
-  checkOrExit(store->appendAudit(a), "writing the audit trail");
+  checkOrExit(store->appendAudit(adminAudit(
+                  AuditAction::kCodesIssued, event.id,
+                  std::to_string(sheet.issued) + " codes with key " + std::to_string(key->id))),
+              "writing the audit trail");
   std::cout << nlohmann::json{{"issued", sheet.issued},
                               {"key_id", key->id},
                               {"valid_from", formatIso8601(sheet.validFrom)},
@@ -61,14 +57,8 @@ struct RevokeOptions {
 void revoke(const RevokeOptions& o) {
   auto store = openStoreOrExit(o.db);
   const auto event = resolveEventOrExit(*store, o.event);
-  const auto now = SystemClock().now();
-  AuditEvent a;
-  a.at = now;
-  a.terminal = "kioskctl";
-  a.actor = "admin";
-  a.action = AuditAction::kTokenRevoked;
-  a.eventId = event.id;
-  a.reason = o.reason;
+  auto a = adminAudit(AuditAction::kTokenRevoked, event.id, o.reason);
+  const auto now = a.at;
   nlohmann::json out{{"event_id", event.id}};
   // The revocation and its audit row: all or nothing (a failure throws, rolling back).
   store->database().transaction([&] {

@@ -25,14 +25,8 @@ struct CreateOptions {
 };
 
 void auditAdmin(cache::LocalStore& store, AuditAction action, EventId eventId, std::string reason) {
-  AuditEvent a;
-  a.at = SystemClock().now();
-  a.terminal = "kioskctl";
-  a.actor = "admin";
-  a.action = action;
-  a.eventId = eventId;
-  a.reason = std::move(reason);
-  checkOrExit(store.appendAudit(a), "writing the audit trail");
+  checkOrExit(store.appendAudit(adminAudit(action, eventId, std::move(reason))),
+              "writing the audit trail");
 }
 
 void create(const CreateOptions& o) {
@@ -97,37 +91,18 @@ struct RetireOptions {
   std::string reason;
 };
 
-// The last valid key is kept: without one, no code could be issued or admitted.
 void retireKey(const RetireOptions& o) {
   auto store = openStoreOrExit(o.db);
   const auto e = resolveEventOrExit(*store, o.event);
-  const auto keys = valueOrExit(store->signingKeys(e.id), "reading keys");
-  const auto key =
-      std::find_if(keys.begin(), keys.end(), [&](const SigningKey& k) { return k.id == o.keyId; });
-  if (key == keys.end()) {
-    failWith("event retire-key", makeError(ErrorKind::kInvalidInput,
-                                           "the event has no key " + std::to_string(o.keyId)));
+  const auto why =
+      whyKeyCannotBeRetired(valueOrExit(store->signingKeys(e.id), "reading keys"), o.keyId);
+  if (!why.empty()) {
+    failWith("event retire-key", makeError(ErrorKind::kInvalidInput, why));
   }
-  const auto valid =
-      std::count_if(keys.begin(), keys.end(), [](const SigningKey& k) { return !k.retiredAt; });
-  if (!key->retiredAt && valid == 1) {
-    failWith(
-        "event retire-key",
-        makeError(ErrorKind::kInvalidInput,
-                  "key " + std::to_string(o.keyId) +
-                      " is the event's only valid key: add one with `event rotate-key` first"));
-  }
-  const auto now = SystemClock().now();
-  AuditEvent a;
-  a.at = now;
-  a.terminal = "kioskctl";
-  a.actor = "admin";
-  a.action = AuditAction::kKeyRetired;
-  a.eventId = e.id;
-  a.reason = o.reason;
+  auto a = adminAudit(AuditAction::kKeyRetired, e.id, o.reason);
   a.refId = std::to_string(o.keyId);
   store->database().transaction([&] {
-    checkOrExit(store->retireSigningKey(e.id, o.keyId, now), "retiring the key");
+    checkOrExit(store->retireSigningKey(e.id, o.keyId, a.at), "retiring the key");
     checkOrExit(store->appendAudit(a), "writing the audit trail");
   });
   std::cout << nlohmann::json{{"event_id", e.id}, {"retired_key", o.keyId}}.dump() << "\n";

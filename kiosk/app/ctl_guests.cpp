@@ -53,14 +53,10 @@ void importGuests(const ImportOptions& o) {
   store->database().transaction([&] {
     saved = valueOrExit(store->upsertGuests(event.id, result.guests, SystemClock().now()),
                         "saving guests");
-    AuditEvent a;
-    a.at = SystemClock().now();
-    a.terminal = "kioskctl";
-    a.actor = "admin";
-    a.action = AuditAction::kGuestsImported;
-    a.eventId = event.id;
-    a.reason = std::to_string(saved.size()) + " guests from " + o.csv;
-    checkOrExit(store->appendAudit(a), "writing the audit trail");
+    checkOrExit(
+        store->appendAudit(adminAudit(AuditAction::kGuestsImported, event.id,
+                                      std::to_string(saved.size()) + " guests from " + o.csv)),
+        "writing the audit trail");
   });
   std::cout << nlohmann::json{{"imported", saved.size()},
                               {"rows", result.rowsRead},

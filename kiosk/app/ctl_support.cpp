@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "kiosk/app/ctl_commands.h"
+#include "kiosk/core/time.h"
 
 namespace kiosk::app {
 
@@ -17,6 +18,17 @@ std::unique_ptr<cache::LocalStore> openStoreOrExit(const std::string& path) {
 
 Event resolveEventOrExit(cache::LocalStore& store, std::optional<EventId> id) {
   return valueOrExit(store.resolveEvent(id), "choosing the event");
+}
+
+AuditEvent adminAudit(AuditAction action, EventId eventId, std::string reason) {
+  AuditEvent a;
+  a.at = SystemClock().now();
+  a.terminal = "kioskctl";
+  a.actor = "admin";
+  a.action = action;
+  a.eventId = eventId;
+  a.reason = std::move(reason);
+  return a;
 }
 
 }  // namespace kiosk::app

@@ -35,4 +35,7 @@ inline void checkOrExit(const Status& status, const std::string& context) {
   }
 }
 
+// The audit row of an administrator's kioskctl command, stamped now.
+AuditEvent adminAudit(AuditAction action, EventId eventId, std::string reason);
+
 }  // namespace kiosk::app

@@ -51,6 +51,21 @@ std::array<std::uint8_t, 17 + kBodySize> signedMessage(
 
 }  // namespace
 
+std::string whyKeyCannotBeRetired(const std::vector<SigningKey>& keys, KeyId keyId) {
+  const auto key =
+      std::find_if(keys.begin(), keys.end(), [&](const SigningKey& k) { return k.id == keyId; });
+  if (key == keys.end()) {
+    return "the event has no key " + std::to_string(keyId);
+  }
+  const auto valid =
+      std::count_if(keys.begin(), keys.end(), [](const SigningKey& k) { return !k.retiredAt; });
+  if (!key->retiredAt && valid == 1) {
+    return "key " + std::to_string(keyId) +
+           " is the event's only valid key: add one with `event rotate-key` first";
+  }
+  return {};
+}
+
 SigningKey generateSigningKey(EventId eventId, KeyId id, TimePoint now) {
   ensureSodium();
   SigningKey key;

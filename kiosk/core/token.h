@@ -60,6 +60,10 @@ struct SigningKey {
 
 SigningKey generateSigningKey(EventId eventId, KeyId id, TimePoint now);
 
+// Why key `keyId` of an event holding `keys` cannot be retired, or empty when it can: an
+// unknown key, or the event's last valid one (no code could then be issued or admitted).
+std::string whyKeyCannotBeRetired(const std::vector<SigningKey>& keys, KeyId keyId);
+
 // Signs the claims with the key (which must hold a secret key for the same event and
 // key id) and returns the text form.
 std::string issueToken(const TokenClaims& claims, const SigningKey& key);
