@@ -15,6 +15,7 @@ namespace kiosk::bench {
 class Samples {
  public:
   void add(double value) { values_.push_back(value); }
+  std::size_t count() const { return values_.size(); }
   template <typename F>
   double time(F&& body) {
     const auto start = std::chrono::steady_clock::now();

@@ -5,13 +5,20 @@
 // `kiosk --script` and reads its JSON lines; prints bench_table.h rows.
 //
 //   bench/ui_bench [SECONDS_OF_PREVIEW]     (default 10)
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
+#include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -36,7 +43,11 @@ std::string quote(const std::string& s) {
   return out + "'";
 }
 
-Output run(const std::string& command) {
+using LineHandler = std::function<void(const json&, std::chrono::steady_clock::time_point)>;
+
+// Runs a shell command and collects its JSON lines; `onLine` sees each one the moment it
+// arrives (the terminal flushes every line), with its arrival time.
+Output run(const std::string& command, const LineHandler& onLine = {}) {
   Output out;
   FILE* pipe = popen((command + " 2>/dev/null").c_str(), "r");
   if (pipe == nullptr) {
@@ -48,8 +59,12 @@ Output run(const std::string& command) {
     line += buf;
     if (!line.empty() && line.back() == '\n') {
       if (line.front() == '{') {
+        const auto arrived = std::chrono::steady_clock::now();
         try {
           out.lines.push_back(json::parse(line));
+          if (onLine) {
+            onLine(out.lines.back(), arrived);
+          }
         } catch (const std::exception&) {
         }
       }
@@ -68,6 +83,12 @@ const json* find(const Output& o, const std::string& event) {
     }
   }
   return nullptr;
+}
+
+// What a failed script said (empty when it did not fail).
+std::string scriptError(const Output& o) {
+  const auto* e = find(o, "script_error");
+  return e == nullptr ? std::string() : e->value("message", "") + " on " + e->value("screen", "");
 }
 
 std::string day(int offset) {
@@ -133,13 +154,36 @@ class Bench {
   }
 
   Output kiosk(const std::string& eventDir, const std::string& script, int width = 1080,
-               int height = 1920) {
+               int height = 1920, const LineHandler& onLine = {}) {
     std::ofstream(eventDir + "/run.script")
         << "codes codes/codes.csv\nwindow " << width << " " << height << "\n"
         << script;
-    return run("xvfb-run -a -s '-screen 0 1920x1920x24' " + quote(build_ + "/kiosk") +
-               " --config " + quote(eventDir + "/kiosk.toml") + " --script " +
-               quote(eventDir + "/run.script"));
+    // The display's authorization file is known, so that xdotool can type into it.
+    return run("xvfb-run -a -f " + quote(xauthority()) + " -s '-screen 0 1920x1920x24' " +
+                   quote(build_ + "/kiosk") + " --config " + quote(eventDir + "/kiosk.toml") +
+                   " --script " + quote(eventDir + "/run.script"),
+               onLine);
+  }
+
+  std::string xauthority() const { return dir_ + "/Xauthority"; }
+
+  // Starts xdotool typing `text` and Enter into the display, as a wedge scanner does;
+  // returns its pid without waiting, so that the caller keeps reading the terminal.
+  pid_t type(const std::string& display, const std::string& text, int delayMs) const {
+    const std::string auth = xauthority();
+    const std::string delay = std::to_string(delayMs);
+    const pid_t pid = fork();
+    if (pid == 0) {
+      setenv("DISPLAY", display.c_str(), 1);
+      setenv("XAUTHORITY", auth.c_str(), 1);
+      const int devnull = open("/dev/null", O_WRONLY);
+      dup2(devnull, STDOUT_FILENO);
+      dup2(devnull, STDERR_FILENO);
+      execlp("xdotool", "xdotool", "type", "--delay", delay.c_str(), "--args", "1", text.c_str(),
+             "key", "Return", static_cast<char*>(nullptr));
+      _exit(127);
+    }
+    return pid;
   }
 
  private:
@@ -223,6 +267,116 @@ int main(int argc, char** argv) {
       "taps", 3);
   row("ui", "taps from scan to badge, photo skipped", tapsToBadge("WLF-8M2R", "tap photo.skip\n"),
       "taps", 3);
+
+  // Code in view to the answer screen (the first screen after the look-up: "Is this
+  // you?", or the refusal for a guest the roster sends to staff), once for every demo
+  // guest with a code. A camera scan is timed on the terminal's own clock, from the moment
+  // the code entered the synthetic scene (1280x720, 30 fps: up to a frame of wait, then
+  // decode) to the screen change. A keyboard-wedge scanner types the guest's whole signed
+  // code and Enter as real X key events at 0 and 4 ms per key; timed on this driver's
+  // clock from just before xdotool starts (its start-up is included) to the arrival of
+  // the screen-change line.
+  {
+    std::vector<std::string> payloads;
+    std::ifstream codes(demo + "/codes/codes.csv");
+    for (std::string line; std::getline(codes, line);) {
+      const auto comma = line.find(',');
+      if (comma != std::string::npos && line.rfind("booking_code,", 0) != 0) {
+        payloads.push_back(line.substr(comma + 1));
+      }
+    }
+    const auto trials = [&](const std::function<std::string(std::size_t)>& scan, int settleMs) {
+      std::string script = "wait-for attract\n";
+      for (std::size_t i = 0; i < payloads.size(); ++i) {
+        script += scan(i) + "\nsleep " + std::to_string(settleMs) +
+                  "\nclear-camera\ntap-if identity.not_me\nsleep 300\ntap-if call.dismiss\n"
+                  "tap-if refused.dismiss\nwait-for attract 10\nsleep 300\n";
+      }
+      return script;
+    };
+    // The first screen after `checking` ends a trial.
+    struct Trial {
+      std::optional<double> startedAt;
+      bool checking = false;
+      // The answer's time when `l` ends the trial.
+      std::optional<double> end(const json& l, double at) {
+        if (!startedAt || l.value("event", "") != "state") {
+          return std::nullopt;
+        }
+        if (l["state"] == "checking") {
+          checking = true;
+          return std::nullopt;
+        }
+        if (!checking) {
+          return std::nullopt;
+        }
+        const double ms = at - *startedAt;
+        startedAt.reset();
+        checking = false;
+        return ms;
+      }
+    };
+    const auto report = [&](const std::string& name, const Output& o, kiosk::bench::Samples& answer,
+                            double target) {
+      if (o.status != 0 || answer.count() != payloads.size()) {
+        std::cerr << "ui_bench: " << name << ": " << answer.count() << " of " << payloads.size()
+                  << " scans reached an answer screen " << scriptError(o) << "\n";
+        status = 1;
+      }
+      row("ui", name + " to answer screen p50 (ms)", answer.percentile(50), "ms", target);
+      row("ui", name + " to answer screen p95 (ms)", answer.percentile(95), "ms", target);
+    };
+
+    kiosk::bench::Samples camera;
+    Trial cameraTrial;
+    const auto cam =
+        bench.kiosk(demo, trials([&](std::size_t i) { return "present " + payloads[i]; }, 1500),
+                    1080, 1920, [&](const json& l, auto) {
+                      if (!l.contains("t_ms")) {
+                        return;
+                      }
+                      const double t = l["t_ms"].get<double>();
+                      if (l.value("event", "") == "presented") {
+                        cameraTrial = Trial{t, false};
+                      } else if (auto ms = cameraTrial.end(l, t)) {
+                        camera.add(*ms);
+                      }
+                    });
+    report("camera scan", cam, camera, 100);
+
+    double keys = 0;
+    for (const auto& p : payloads) {
+      keys += static_cast<double>(p.size() + 1) / static_cast<double>(payloads.size());
+    }
+    row("ui", "keys a wedge scanner types per signed code (mean)", keys, "keys");
+    for (int delayMs : {0, 4}) {
+      kiosk::bench::Samples wedge;
+      Trial wedgeTrial;
+      std::string display;
+      std::vector<pid_t> typists;
+      const auto since = [](std::chrono::steady_clock::time_point t) {
+        return std::chrono::duration<double, std::milli>(t.time_since_epoch()).count();
+      };
+      const auto o = bench.kiosk(
+          demo, trials([](std::size_t i) { return "echo scan:" + std::to_string(i); }, 3000), 1080,
+          1920, [&](const json& l, auto arrived) {
+            const auto e = l.value("event", "");
+            if (e == "ready") {
+              display = l.value("display", "");
+            } else if (e == "echo") {
+              const auto i = std::stoul(l.value("text", "scan:0").substr(5));
+              wedgeTrial = Trial{since(std::chrono::steady_clock::now()), false};
+              typists.push_back(bench.type(display, payloads.at(i), delayMs));
+            } else if (auto ms = wedgeTrial.end(l, since(arrived))) {
+              wedge.add(*ms);
+            }
+          });
+      for (pid_t pid : typists) {
+        waitpid(pid, nullptr, 0);
+      }
+      report("wedge scan, " + std::to_string(delayMs) + " ms/key", o, wedge, -1);
+    }
+  }
 
   // Resident memory with 100,000 guests: after a check-in and a staff search.
   {

@@ -439,7 +439,13 @@ class Loop final : public ScriptHost {
       return makeError(ErrorKind::kInvalidInput,
                        "the camera is not synthetic ([camera] device = synthetic)");
     }
-    return p_.synthetic->present(text);
+    auto shown = p_.synthetic->present(text);
+    if (shown) {
+      // The moment the code entered the scene, on the clock of the state lines: code in
+      // view to answer screen is measured from here (bench/ui_bench).
+      p_.jsonLine(jsonLine(json{{"event", "presented"}, {"t_ms", p_.controller.elapsedMs()}}));
+    }
+    return shown;
   }
   Status presentImage(const std::string& path) override {
     if (p_.synthetic == nullptr) {

@@ -178,7 +178,7 @@ void TerminalController::emitJson(const std::string& line) const {
 
 void TerminalController::announce() {
   emitJson(jsonLine(json{{"event", "state"},
-                         {"t_ms", elapsed_ ? elapsed_() : 0.0},
+                         {"t_ms", elapsedMs()},
                          {"state", screenName(state_.screen)},
                          {"language", flow_.screenLanguage(state_)}}));
 }
@@ -199,7 +199,7 @@ void TerminalController::apply(const FlowEvent& event) {
       flow_.screenLanguage(state_) != beforeLanguage) {
     json j = guestFields(g);
     j["event"] = "state";
-    j["t_ms"] = elapsed_ ? elapsed_() : 0.0;
+    j["t_ms"] = elapsedMs();
     j["state"] = name;
     j["language"] = flow_.screenLanguage(state_);
     if (const auto* r = std::get_if<flow::Refused>(&state_.screen)) {

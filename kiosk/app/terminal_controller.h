@@ -92,6 +92,7 @@ class TerminalController {
   std::size_t effectsRun() const { return effectsRun_; }
   // Milliseconds since the controller started (for JSON lines).
   void setElapsed(std::function<double()> elapsed) { elapsed_ = std::move(elapsed); }
+  double elapsedMs() const { return elapsed_ ? elapsed_() : 0.0; }
   void setRendererInfo(std::string renderer) { renderer_ = std::move(renderer); }
 
  private:
