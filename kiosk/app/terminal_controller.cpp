@@ -183,7 +183,42 @@ void TerminalController::announce() {
                          {"language", flow_.screenLanguage(state_)}}));
 }
 
+// The needs editor shows a roster answer given as an id in words ("vegetarian" as 素食).
+// Typing edits those words, not the id under them; saving the words unchanged keeps the
+// id, so that the answer does not count as changed.
+std::optional<std::string> TerminalController::needsDraftInWords(const FlowEvent& event) const {
+  const auto* needs = std::get_if<flow::ConfirmNeeds>(&state_.screen);
+  if (needs == nullptr || !needs->editing || parts_.catalogs == nullptr) {
+    return std::nullopt;
+  }
+  static constexpr const char* kFields[] = {"diet", "allergies", "accessibility"};
+  const char* field = kFields[static_cast<int>(*needs->editing)];
+  const std::string language = flow_.screenLanguage(state_);
+  const auto inWords = [&](const std::string& value) {
+    return std::string(parts_.catalogs->valueText(language, field, value));
+  };
+  if (std::holds_alternative<ev::KeyText>(event) || std::holds_alternative<ev::Backspace>(event)) {
+    const std::string words = inWords(needs->draft);
+    return words != needs->draft ? std::optional(words) : std::nullopt;
+  }
+  const auto* tapped = std::get_if<ev::Tap>(&event);
+  if (tapped != nullptr && tapped->action == Action::kNeedsSave && needs->decision.guest) {
+    const SpecialNeeds& roster = needs->decision.guest->needs;
+    const std::string& original = *needs->editing == NeedsField::kDiet ? roster.diet
+                                  : *needs->editing == NeedsField::kAllergies
+                                      ? roster.allergies
+                                      : roster.accessibility;
+    if (original != needs->draft && inWords(original) == needs->draft) {
+      return original;
+    }
+  }
+  return std::nullopt;
+}
+
 void TerminalController::apply(const FlowEvent& event) {
+  if (auto draft = needsDraftInWords(event)) {
+    apply(FlowEvent{ev::SetText{std::move(*draft)}});
+  }
   const std::string beforeName = screenName(state_.screen);
   const Guest* beforeGuest = currentGuest(state_);
   const GuestId beforeId = beforeGuest != nullptr ? beforeGuest->id : 0;

@@ -235,6 +235,33 @@ class TerminalE2E : public ::testing::Test {
     return r;
   }
 
+  // Re-imports `booking`'s roster row with its diet and accessibility as the ids an
+  // organiser's spreadsheet often has ("vegetarian", "wheelchair").
+  void importAnswersAsIds(const std::string& booking, const std::string& diet,
+                          const std::string& accessibility) {
+    std::istringstream roster(readFile(dir.file("guests.csv")));
+    std::string header;
+    std::getline(roster, header);
+    std::string ids = header + "\n";
+    for (std::string line; std::getline(roster, line);) {
+      if (line.rfind(booking + ",", 0) == 0) {
+        std::vector<std::string> fields;
+        std::istringstream row(line);
+        for (std::string f; std::getline(row, f, ',');) {
+          fields.push_back(f);
+        }
+        fields[8] = diet;
+        fields[10] = accessibility;
+        for (const auto& f : fields) {
+          ids += f + ",";
+        }
+        ids.back() = '\n';
+      }
+    }
+    std::ofstream(dir.file("ids.csv")) << ids;
+    ctl({"guests", "import", "--db", db, dir.file("ids.csv")});
+  }
+
   std::string report(const std::string& database = {}) {
     const auto r = runCommand(
         {kCtl, "report", "--db", database.empty() ? db : database, "--csv", "-"}, dir.path());
@@ -878,6 +905,29 @@ TEST_F(TerminalE2E, AGuestCanStartOverAndStaffConfirmBeforeQuitting) {
   expectShots(r, {"identity", "quit_question"});
 }
 
+// A roster answer given as an id shows in words in the needs editor ("vegetarian" as
+// 素食). Typing edits those words, never the id under them; an answer chosen as it was
+// stays the roster's id.
+TEST_F(TerminalE2E, TheNeedsEditorEditsTheWordsTheGuestSees) {
+  importAnswersAsIds("WLF-8M2R", "vegetarian", "wheelchair");
+  const auto r =
+      run("wait-for attract\npresent-code WLF-8M2R\nwait-for confirm_identity\nclear-camera\n"
+          "tap identity.yes\ntap photo.skip\nwait-for confirm_needs\n"
+          // One backspace on 素食.
+          "tap needs.edit.diet\ntap key.backspace\nscreenshot diet_edited\ntap needs.save\n"
+          // 轮椅 chosen again for the roster's wheelchair.
+          "tap needs.edit.accessibility\ntap needs.option.1\ntap needs.save\n"
+          "tap needs.confirm\nwait-for info 30\n");
+  ASSERT_EQ(r.status, 0) << r.dump();
+  ASSERT_EQ(r.events("checkin").size(), 1u) << r.dump();
+  const auto needs = runCommand({"sqlite3", db,
+                                 "SELECT json_extract(confirmed_needs, '$.diet') || '|' || "
+                                 "json_extract(confirmed_needs, '$.accessibility') FROM checkins"},
+                                dir.path());
+  EXPECT_EQ(needs.out, "素|wheelchair\n") << needs.err;
+  expectShots(r, {"diet_edited"});
+}
+
 TEST_F(TerminalE2E, IdleTimeoutWipesTheScreen) {
   const auto r =
       run("wait-for attract\ntap a11y.large_text\npresent-code WLF-2G5Z\nwait-for "
@@ -1201,29 +1251,7 @@ TEST_P(ScreenSweep, EveryScreen) {
     setup.languages = R"(["en", "zh-CN"])";
   }
   // The guest's needs as ids, as an organiser's spreadsheet often has them.
-  {
-    std::istringstream roster(readFile(dir.file("guests.csv")));
-    std::string header;
-    std::getline(roster, header);
-    std::string ids = header + "\n";
-    for (std::string line; std::getline(roster, line);) {
-      if (line.rfind(guest + ",", 0) == 0) {
-        std::vector<std::string> fields;
-        std::istringstream row(line);
-        for (std::string f; std::getline(row, f, ',');) {
-          fields.push_back(f);
-        }
-        fields[8] = "vegetarian";   // diet
-        fields[10] = "wheelchair";  // accessibility
-        for (const auto& f : fields) {
-          ids += f + ",";
-        }
-        ids.back() = '\n';
-      }
-    }
-    std::ofstream(dir.file("ids.csv")) << ids;
-    ctl({"guests", "import", "--db", db, dir.file("ids.csv")});
-  }
+  importAnswersAsIds(guest, "vegetarian", "wheelchair");
   const auto r = run(script, setup);
   ASSERT_EQ(r.status, 0) << r.dump();
   for (const auto& s : r.events("state")) {
