@@ -68,7 +68,11 @@ struct CheckinRecord {
 struct ScanDecision {
   ScanOutcome outcome = ScanOutcome::kUnknownCode;
   StaffReason staffReason = StaffReason::kNone;
-  std::string detail;  // staff-facing reason
+  std::string detail;  // staff-facing reason, English: logs, reports, sync
+  // The same reason for staff screens in the staff's language: catalog key
+  // ("detail.expired") and its named values ("time": local time of the event).
+  std::string detailKey;
+  std::vector<std::pair<std::string, std::string>> detailArgs;
   ScanSource source = ScanSource::kCamera;
   TimePoint scannedAt{};
   std::string scanHash;        // SHA-256 of the scanned text; the text itself is never stored

@@ -6,6 +6,7 @@
 
 #include "kiosk/core/encoding.h"
 #include "kiosk/core/ids.h"
+#include "kiosk/core/local_time.h"
 
 namespace kiosk {
 
@@ -26,6 +27,13 @@ std::string join(const std::vector<std::string>& items) {
     out += item;
   }
   return out;
+}
+
+void explain(ScanDecision& d, std::string key, std::string english,
+             std::vector<std::pair<std::string, std::string>> args = {}) {
+  d.detail = std::move(english);
+  d.detailKey = key.empty() ? std::string() : "detail." + key;
+  d.detailArgs = std::move(args);
 }
 
 }  // namespace
@@ -79,15 +87,17 @@ Result<ScanDecision> CheckinService::evaluate(std::string_view scannedText,
   if (const auto* problem = std::get_if<TokenProblem>(&parsed)) {
     if (*problem != TokenProblem::kNotAToken) {
       d.outcome = ScanOutcome::kBadSignature;
-      d.detail = *problem == TokenProblem::kUnsupportedVersion
-                     ? "guest code of a version this terminal does not know"
-                     : "damaged guest code (truncated or altered characters)";
+      if (*problem == TokenProblem::kUnsupportedVersion) {
+        explain(d, "unsupported_version", "guest code of a version this terminal does not know");
+      } else {
+        explain(d, "damaged", "damaged guest code (truncated or altered characters)");
+      }
       return d;
     }
     const auto code = normalizeBookingCode(scannedText);
     if (!code) {
       d.outcome = ScanOutcome::kUnknownCode;
-      d.detail = "neither a guest code nor a booking code";
+      explain(d, "not_a_code", "neither a guest code nor a booking code");
       return d;
     }
     auto guest = roster_.findGuestByBookingCode(eventId_, *code);
@@ -96,7 +106,7 @@ Result<ScanDecision> CheckinService::evaluate(std::string_view scannedText,
     }
     if (!guest.value()) {
       d.outcome = ScanOutcome::kUnknownCode;
-      d.detail = "no guest with this booking code";
+      explain(d, "unknown_booking_code", "no guest with this booking code");
       return d;
     }
     // A booking code obeys the window the event's QR codes have by default.
@@ -109,12 +119,14 @@ Result<ScanDecision> CheckinService::evaluate(std::string_view scannedText,
       const TimePoint until = event.value()->endsAt + kCodesValidAfterEnd;
       if (d.scannedAt + policy_.clockSkewGrace < from) {
         d.outcome = ScanOutcome::kNotYetValid;
-        d.detail = "booking codes are valid from " + formatIso8601(from);
+        explain(d, "booking_code_not_yet", "booking codes are valid from " + formatIso8601(from),
+                {{"time", localTime(from)}});
         return d;
       }
       if (d.scannedAt - policy_.clockSkewGrace > until) {
         d.outcome = ScanOutcome::kExpired;
-        d.detail = "booking codes expired at " + formatIso8601(until);
+        explain(d, "booking_code_expired", "booking codes expired at " + formatIso8601(until),
+                {{"time", localTime(until)}});
         return d;
       }
     }
@@ -127,9 +139,9 @@ Result<ScanDecision> CheckinService::evaluate(std::string_view scannedText,
     if (revokedCode.value() && guest.value()->status != GuestStatus::kCancelled) {
       d.guest = *guest.value();
       d.outcome = ScanOutcome::kRevoked;
-      d.detail =
-          "a code of this guest was revoked, so the booking code admits no more: the guest's new "
-          "code or staff";
+      explain(d, "booking_code_of_revoked",
+              "a code of this guest was revoked, so the booking code admits no more: the "
+              "guest's new code or staff");
       return d;
     }
     auto active = roster_.findActiveCheckin(eventId_, guest.value()->id);
@@ -144,8 +156,10 @@ Result<ScanDecision> CheckinService::evaluate(std::string_view scannedText,
   d.tokenId = token.tokenId();
   if (claims.eventId != eventId_) {
     d.outcome = ScanOutcome::kWrongEvent;
-    d.detail = "code is for event " + hex8(claims.eventId) + ", this terminal serves event " +
-               hex8(eventId_);
+    explain(d, "wrong_event",
+            "code is for event " + hex8(claims.eventId) + ", this terminal serves event " +
+                hex8(eventId_),
+            {{"code_event", hex8(claims.eventId)}, {"event", hex8(eventId_)}});
     return d;
   }
   auto key = roster_.findSigningKey(eventId_, claims.keyId);
@@ -154,19 +168,23 @@ Result<ScanDecision> CheckinService::evaluate(std::string_view scannedText,
   }
   if (!key.value()) {
     d.outcome = ScanOutcome::kBadSignature;
-    d.detail =
-        "signed with key " + std::to_string(claims.keyId) + ", which this terminal does not have";
+    explain(
+        d, "unknown_key",
+        "signed with key " + std::to_string(claims.keyId) + ", which this terminal does not have",
+        {{"key", std::to_string(claims.keyId)}});
     return d;
   }
   if (key.value()->retiredAt) {
     d.outcome = ScanOutcome::kRevoked;
-    d.detail = "signed with key " + std::to_string(claims.keyId) + ", which was retired at " +
-               formatIso8601(*key.value()->retiredAt);
+    explain(d, "retired_key",
+            "signed with key " + std::to_string(claims.keyId) + ", which was retired at " +
+                formatIso8601(*key.value()->retiredAt),
+            {{"key", std::to_string(claims.keyId)}, {"time", localTime(*key.value()->retiredAt)}});
     return d;
   }
   if (!verifyTokenSignature(token, key.value()->publicKey)) {
     d.outcome = ScanOutcome::kBadSignature;
-    d.detail = "signature does not verify (forged or altered code)";
+    explain(d, "forged", "signature does not verify (forged or altered code)");
     return d;
   }
   auto revoked = roster_.isTokenRevoked(eventId_, *d.tokenId);
@@ -175,17 +193,20 @@ Result<ScanDecision> CheckinService::evaluate(std::string_view scannedText,
   }
   if (revoked.value()) {
     d.outcome = ScanOutcome::kRevoked;
-    d.detail = "code " + *d.tokenId + " is on the revocation list";
+    explain(d, "revoked", "code " + *d.tokenId + " is on the revocation list",
+            {{"code", *d.tokenId}});
     return d;
   }
   if (d.scannedAt + policy_.clockSkewGrace < claims.notBefore) {
     d.outcome = ScanOutcome::kNotYetValid;
-    d.detail = "code valid from " + formatIso8601(claims.notBefore);
+    explain(d, "not_yet", "code valid from " + formatIso8601(claims.notBefore),
+            {{"time", localTime(claims.notBefore)}});
     return d;
   }
   if (d.scannedAt - policy_.clockSkewGrace > claims.notAfter) {
     d.outcome = ScanOutcome::kExpired;
-    d.detail = "code expired at " + formatIso8601(claims.notAfter);
+    explain(d, "expired", "code expired at " + formatIso8601(claims.notAfter),
+            {{"time", localTime(claims.notAfter)}});
     return d;
   }
   auto guest = roster_.findGuest(eventId_, claims.guestId);
@@ -194,8 +215,10 @@ Result<ScanDecision> CheckinService::evaluate(std::string_view scannedText,
   }
   if (!guest.value()) {
     d.outcome = ScanOutcome::kUnknownCode;
-    d.detail = "validly signed code for guest #" + std::to_string(claims.guestId) +
-               ", who is not in this terminal's roster";
+    explain(d, "not_in_roster",
+            "validly signed code for guest #" + std::to_string(claims.guestId) +
+                ", who is not in this terminal's roster",
+            {{"guest", std::to_string(claims.guestId)}});
     return d;
   }
   auto active = roster_.findActiveCheckin(eventId_, claims.guestId);
@@ -210,26 +233,25 @@ ScanDecision CheckinService::decideForGuest(ScanDecision d, const Guest& guest,
   d.guest = guest;
   if (guest.status == GuestStatus::kCancelled) {
     d.outcome = ScanOutcome::kRevoked;
-    d.detail = "invitation cancelled";
+    explain(d, "cancelled", "invitation cancelled");
     return d;
   }
   if (guest.status == GuestStatus::kBlocked) {
     d.outcome = ScanOutcome::kNeedsStaff;
     d.staffReason = StaffReason::kBlocked;
-    d.detail = "guest is blocked: staff must see the guest";
+    explain(d, "blocked", "guest is blocked: staff must see the guest");
     return d;
   }
   if (active) {
     d.outcome = ScanOutcome::kAlreadyCheckedIn;
     d.previous = active;
-    d.detail =
-        "already checked in at " + active->terminal + " at " + formatIso8601(active->scannedAt);
+    explainAlreadyCheckedIn(d, *active);
     return d;
   }
   if (guest.escortRequired) {
     d.outcome = ScanOutcome::kNeedsStaff;
     d.staffReason = StaffReason::kVipEscort;
-    d.detail = "guest is to be escorted by staff";
+    explain(d, "escort", "guest is to be escorted by staff");
     return d;
   }
   auto event = roster_.findEvent(eventId_);
@@ -238,13 +260,29 @@ ScanDecision CheckinService::decideForGuest(ScanDecision d, const Guest& guest,
     if (!missing.empty()) {
       d.outcome = ScanOutcome::kNeedsStaff;
       d.staffReason = StaffReason::kMissingAnswers;
-      d.detail = "required answers missing: " + join(missing);
+      explain(d, "missing_answers", "required answers missing: " + join(missing),
+              {{"fields", join(missing)}});
       return d;
     }
   }
   d.outcome = ScanOutcome::kAccepted;
-  d.detail.clear();
+  explain(d, "", "");
   return d;
+}
+
+// Refusal times for staff: the event's local time (as every time staff and guests see).
+std::string CheckinService::localTime(TimePoint t) const {
+  auto event = roster_.findEvent(eventId_);
+  if (event && event.value()) {
+    return formatLocal(t, event.value()->timezone, "yyyy-MM-dd HH:mm");
+  }
+  return formatIso8601(t);
+}
+
+void CheckinService::explainAlreadyCheckedIn(ScanDecision& d, const CheckinRecord& existing) const {
+  explain(d, "already_checked_in",
+          "already checked in at " + existing.terminal + " at " + formatIso8601(existing.scannedAt),
+          {{"terminal", existing.terminal}, {"time", localTime(existing.scannedAt)}});
 }
 
 Result<ScanDecision> CheckinService::commit(ScanDecision decision, CheckinRecord record,
@@ -258,8 +296,7 @@ Result<ScanDecision> CheckinService::commit(ScanDecision decision, CheckinRecord
     decision.outcome = ScanOutcome::kAlreadyCheckedIn;
     decision.previous = result->existing;
     if (result->existing) {
-      decision.detail = "already checked in at " + result->existing->terminal + " at " +
-                        formatIso8601(result->existing->scannedAt);
+      explainAlreadyCheckedIn(decision, *result->existing);
     }
     return decision;
   }

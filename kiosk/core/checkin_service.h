@@ -130,6 +130,8 @@ class CheckinService {
   ScanDecision decideForGuest(ScanDecision decision, const Guest& guest,
                               const std::optional<CheckinRecord>& active) const;
   Result<ScanDecision> commit(ScanDecision decision, CheckinRecord record, const AuditEvent& audit);
+  std::string localTime(TimePoint t) const;
+  void explainAlreadyCheckedIn(ScanDecision& d, const CheckinRecord& existing) const;
 
   RosterReader& roster_;
   CheckinLedger& ledger_;

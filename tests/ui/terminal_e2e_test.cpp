@@ -1612,6 +1612,20 @@ std::string shownTexts(const KioskRun& r, const std::string& shot) {
   return out;
 }
 
+// Why a scan was refused is shown to staff in the staff's language, not in the English
+// of the logs.
+TEST_F(TerminalE2E, StaffReadWhyAScanWasRefusedInTheirLanguage) {
+  const auto r =
+      run("wait-for attract\npresent-code WLF-8R4C\nwait-for refused\nclear-camera\n"
+          "tap refused.call_staff\nwait-for call_staff\n"
+          "tap call.staff_entry\nwait-for staff_unlock\ntype 2468\ntap staff.unlock.submit\n"
+          "wait-for staff_guest\nsleep 300\nscreenshot staff_guest\n");
+  ASSERT_EQ(r.status, 0) << r.dump();
+  const std::string shown = shownTexts(r, "staff_guest");
+  EXPECT_NE(shown.find("此宾客须由工作人员陪同"), std::string::npos) << shown;
+  EXPECT_EQ(shown.find("escorted"), std::string::npos) << shown;
+}
+
 // A guest whose roster language is Chinese, with a host (Chen Jing) and every field filled.
 std::string chineseGuestWithAHost() {
   std::string row = fullGuestRow("HST-2AK1", 0);

@@ -263,6 +263,17 @@ std::string outcomeKey(const ScanDecision& d) {
   return std::string("outcome.") + toString(d.outcome);
 }
 
+std::string staffDetail(const Ui& ui, const ScanDecision& d) {
+  if (d.detailKey.empty()) {
+    return d.detail;
+  }
+  std::vector<std::pair<std::string_view, std::string>> values;
+  for (const auto& [name, value] : d.detailArgs) {
+    values.emplace_back(name, value);
+  }
+  return ui.trf(d.detailKey, values);
+}
+
 Rect keyboardArea(Ui& ui, Rect& body, KeyboardKind kind, float keep) {
   if (ui.layout().portrait) {
     const float w = kind == KeyboardKind::kDigits ? std::min(body.w, ui.u(720)) : body.w;

@@ -103,6 +103,9 @@ void infoRow(Ui& ui, Rect& area, Icon icon, std::string_view label, std::string_
 std::string categoryKey(GuestCategory category);
 std::string outcomeKey(
     const ScanDecision& decision);  // "outcome.<id>" or "outcome.needs_staff.<reason>"
+// Why a scan was refused, for staff, in the screen's language (the decision's English
+// detail when it names no catalog key).
+std::string staffDetail(const Ui& ui, const ScanDecision& decision);
 // Where the on-screen keyboard goes: under the content in portrait, beside it (right
 // half, at the bottom) in landscape; consumes that part of `body`. In portrait it
 // leaves `keep` pixels above it when it can (lower keys, never under 15 mm).

@@ -135,8 +135,10 @@ Intent drawStaffGuest(Ui& ui, const TerminalView& view, const flow::StaffGuest& 
                " · "));
   }
   if (s.pending) {
-    infoRow(ui, area, Icon::kWarning, ui.tr("staff.guest.refusal"),
-            std::string(ui.tr(outcomeKey(*s.pending) + ".title")) + "\n" + s.pending->detail, 3);
+    infoRow(
+        ui, area, Icon::kWarning, ui.tr("staff.guest.refusal"),
+        std::string(ui.tr(outcomeKey(*s.pending) + ".title")) + "\n" + staffDetail(ui, *s.pending),
+        3);
   }
   if (s.badge.stage != BadgeStage::kNone) {
     infoRow(ui, area, Icon::kPrinter, ui.tr("staff.guest.badge"),

@@ -30,7 +30,7 @@ Intent drawStaffHome(Ui& ui, const TerminalView& /*view*/, const flow::StaffHome
                               std::string(ui.tr(outcomeKey(d) + ".title"));
     inner.takeTop(ui.roster(title, ui.rosterStyle(FontRole::kBodyBold, p.onDangerSoft), inner),
                   ui.u(6));
-    ui.roster(d.detail, ui.rosterStyle(FontRole::kCaption, p.onDangerSoft, 2), inner);
+    ui.roster(staffDetail(ui, d), ui.rosterStyle(FontRole::kCaption, p.onDangerSoft, 2), inner);
   }
   ui.text(ui.tr("staff.search.title"), FontRole::kTitle, p.text,
           body.takeTop(ui.measure(ui.tr("staff.search.title"), FontRole::kTitle).y, ui.u(12)));
