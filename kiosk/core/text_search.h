@@ -60,6 +60,9 @@ inline constexpr char kPhoneTailMarker = '~';
 inline constexpr std::string_view kPhoneDigitsPrefix = "~#";
 inline constexpr std::string_view kCodePartPrefix = "~@";
 inline constexpr std::string_view kConsonantsPrefix = "~%";
+// Changes whenever searchKeysFor() gives other keys for the same guest, so that a store
+// written by an older build rebuilds its index.
+inline constexpr int kSearchKeysVersion = 2;
 // The shortest middle part of a phone or booking code that is searched: shorter ones
 // would match a large part of the roster (and cost index space).
 inline constexpr std::size_t kMinPhoneDigitsQuery = 4;
