@@ -206,24 +206,28 @@ Json toJson(const Guest& g) {
   for (const auto& m : g.meetings) {
     meetings.push_back(toJson(m));
   }
-  return {{"event_id", g.eventId},
-          {"id", g.id},
-          {"booking_code", g.bookingCode},
-          {"name", g.name},
-          {"company", g.company},
-          {"title", g.title},
-          {"category", toString(g.category)},
-          {"language", g.language},
-          {"phone", g.phone},
-          {"email", g.email},
-          {"needs", toJson(g.needs)},
-          {"host", g.host},
-          {"host_contact", g.hostContact},
-          {"status", toString(g.status)},
-          {"escort_required", g.escortRequired},
-          {"lodging", toJson(g.lodging)},
-          {"transport", transport},
-          {"meetings", meetings}};
+  Json j = {{"event_id", g.eventId},
+            {"id", g.id},
+            {"booking_code", g.bookingCode},
+            {"name", g.name},
+            {"company", g.company},
+            {"title", g.title},
+            {"category", toString(g.category)},
+            {"language", g.language},
+            {"phone", g.phone},
+            {"email", g.email},
+            {"needs", toJson(g.needs)},
+            {"host", g.host},
+            {"host_contact", g.hostContact},
+            {"status", toString(g.status)},
+            {"escort_required", g.escortRequired},
+            {"lodging", toJson(g.lodging)},
+            {"transport", transport},
+            {"meetings", meetings}};
+  if (!g.nameReading.empty()) {  // rare: left out rather than sent empty for every guest
+    j["name_reading"] = g.nameReading;
+  }
+  return j;
 }
 
 Guest guestFromJson(const Json& j) {
@@ -232,6 +236,7 @@ Guest guestFromJson(const Json& j) {
   g.id = integerFromJson<GuestId>(j.at("id"));
   g.bookingCode = j.at("booking_code").get<std::string>();
   g.name = j.at("name").get<std::string>();
+  g.nameReading = stringField(j, "name_reading");
   g.company = stringField(j, "company");
   g.title = stringField(j, "title");
   const auto category = parseGuestCategory(stringField(j, "category"));

@@ -21,7 +21,7 @@ namespace {
 constexpr std::string_view kGuestColumns =
     "event_id, guest_id, booking_code, name, company, title, category, language, phone, email, "
     "diet, allergies, accessibility, host, host_contact, status, escort_required, lodging, "
-    "transport, meetings";
+    "transport, meetings, name_reading";
 
 constexpr std::string_view kCheckinColumns =
     "id, event_id, guest_id, terminal, scanned_at, method, staff_id, override_reason, "
@@ -59,6 +59,7 @@ Guest readGuest(const Statement& s) {
   for (const auto& meeting : parseJson(s.columnText(19))) {
     g.meetings.push_back(meetingFromJson(meeting));
   }
+  g.nameReading = s.columnText(20);
   return g;
 }
 
@@ -143,7 +144,58 @@ Result<std::unique_ptr<LocalStore>> LocalStore::open(const std::string& path,
       return migrated.error();
     }
   }
-  return std::unique_ptr<LocalStore>(new LocalStore(std::move(*db)));
+  auto store = std::unique_ptr<LocalStore>(new LocalStore(std::move(*db)));
+  if (!options.readOnly) {
+    if (auto reindexed = store->reindexIfStale(); !reindexed) {
+      return reindexed.error();
+    }
+  }
+  return store;
+}
+
+Status LocalStore::reindexIfStale() {
+  // Keys written by an older build lack what searchKeysFor() adds since (Latin spellings
+  // of other scripts, middle digits, code parts): they are rebuilt once, in one
+  // transaction, so a terminal finds guests the new way without waiting for a new roster.
+  constexpr std::string_view kVersionKey = "search_keys_version";
+  return guardedStatus("rebuilding the guest search index", [&] {
+    auto version = db_->prepare("SELECT value FROM settings WHERE key = ?1");
+    version.bind(1, kVersionKey);
+    if (version.step() && version.columnText(0) == std::to_string(kSearchKeysVersion)) {
+      return;
+    }
+    version.reset();
+    db_->transaction([&] {
+      db_->exec("DELETE FROM guest_search");
+      std::vector<Guest> guests;
+      auto all = db_->prepare(sql("SELECT ", kGuestColumns, " FROM guests ORDER BY event_id"));
+      while (all.step()) {
+        guests.push_back(readGuest(all));
+      }
+      auto update =
+          db_->prepare("UPDATE guests SET search_keys = ?3 WHERE event_id = ?1 AND guest_id = ?2");
+      std::size_t i = 0;
+      while (i < guests.size()) {
+        const EventId eventId = guests[i].eventId;
+        std::vector<std::pair<std::string, GuestId>> keys;
+        for (; i < guests.size() && guests[i].eventId == eventId; ++i) {
+          std::string joined;
+          for (auto& key : searchKeysFor(guests[i])) {
+            joined += (joined.empty() ? "" : "\n") + key;
+            keys.emplace_back(std::move(key), guests[i].id);
+          }
+          update.bind(1, eventId).bind(2, guests[i].id).bind(3, joined).run();
+        }
+        insertSearchKeys(eventId, std::move(keys));
+      }
+      db_->prepare(
+             "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET "
+             "value = ?2")
+          .bind(1, kVersionKey)
+          .bind(2, std::to_string(kSearchKeysVersion))
+          .run();
+    });
+  });
 }
 
 // --- events and keys ---
@@ -452,13 +504,13 @@ std::vector<std::string> LocalStore::upsertGuest(EventId eventId, const Guest& g
          "INSERT INTO guests (event_id, guest_id, booking_code, name, company, title, "
          "category, language, phone, email, diet, allergies, accessibility, host, "
          "host_contact, status, escort_required, lodging, transport, meetings, search_keys, "
-         "updated_at) "
+         "updated_at, name_reading) "
          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, "
-         "?18, ?19, ?20, ?22, ?21) ON CONFLICT(event_id, guest_id) DO UPDATE SET "
+         "?18, ?19, ?20, ?22, ?21, ?23) ON CONFLICT(event_id, guest_id) DO UPDATE SET "
          "booking_code=?3, name=?4, company=?5, title=?6, category=?7, language=?8, "
          "phone=?9, email=?10, diet=?11, allergies=?12, accessibility=?13, host=?14, "
          "host_contact=?15, status=?16, escort_required=?17, lodging=?18, transport=?19, "
-         "meetings=?20, search_keys=?22, updated_at=?21")
+         "meetings=?20, search_keys=?22, updated_at=?21, name_reading=?23")
       .bind(1, eventId)
       .bind(2, g.id)
       .bind(3, g.bookingCode)
@@ -481,6 +533,7 @@ std::vector<std::string> LocalStore::upsertGuest(EventId eventId, const Guest& g
       .bind(20, dumpCompact(meetings))
       .bind(21, toUnixMillis(now))
       .bind(22, joinedKeys)
+      .bind(23, g.nameReading)
       .run();
   return keys;
 }
@@ -521,6 +574,10 @@ Result<std::size_t> LocalStore::guestCount(EventId eventId) {
 Result<std::vector<Guest>> LocalStore::searchGuests(EventId eventId, std::string_view query,
                                                     std::size_t limit) {
   return guarded("searching guests", [&] {
+    if (const auto parts = splitNameAndNumber(query)) {
+      return guestsByIds(eventId, guestsUnderBoth(eventId, nameQueryKeysFor(parts->name),
+                                                  numberQueryKeysFor(parts->number), limit));
+    }
     std::vector<GuestId> ids;
     std::set<GuestId> seen;
     for (const auto& key : queryKeysFor(query)) {
@@ -555,13 +612,8 @@ Result<std::vector<Guest>> LocalStore::findByNameAndPhoneTail(EventId eventId,
   constexpr std::int64_t kMaxTailGuests = 2000;
   return guarded("finding a booking", [&] {
     const std::string tail = phoneTailKey(phoneTail);
-    std::vector<std::string> nameKeys;
-    for (auto& key : queryKeysFor(name)) {
-      // A name is never a phone tail: the digit forms of a query are not name keys.
-      if (!key.empty() && key.front() != '~') {
-        nameKeys.push_back(std::move(key));
-      }
-    }
+    // A name is never a phone tail: the digit forms of a query are not name keys.
+    const std::vector<std::string> nameKeys = nameQueryKeysFor(name);
     if (tail.empty() || nameKeys.empty()) {
       return std::vector<Guest>{};
     }
@@ -615,6 +667,76 @@ Result<std::vector<Guest>> LocalStore::findByNameAndPhoneTail(EventId eventId,
     }
     return guestsByIds(eventId, ids);
   });
+}
+
+std::vector<GuestId> LocalStore::guestsUnderBoth(EventId eventId,
+                                                 const std::vector<std::string>& nameKeys,
+                                                 const std::vector<std::string>& numberKeys,
+                                                 std::size_t limit) {
+  if (nameKeys.empty() || numberKeys.empty()) {
+    return {};
+  }
+  // How many index entries a side has, counted up to `cap` (a walk of at most that many
+  // entries of the primary key).
+  const auto entries = [&](const std::vector<std::string>& keys, std::int64_t cap) {
+    std::int64_t total = 0;
+    auto count = db_->prepare(
+        "SELECT count(*) FROM (SELECT 1 FROM guest_search WHERE event_id = ?1 AND key >= ?2 AND "
+        "key < ?3 LIMIT ?4)");
+    for (const auto& key : keys) {
+      count.bind(1, eventId).bind(2, key).bind(3, prefixUpperBound(key)).bind(4, cap - total);
+      if (count.step()) {
+        total += count.columnInt(0);
+      }
+      count.reset();
+      if (total >= cap) {
+        break;
+      }
+    }
+    return total;
+  };
+  // One statement: the guests under the narrower side's keys come from the index with the
+  // keys they are indexed under, and SQLite keeps those that also have a key starting
+  // with one of the other side's keys, stopping at `limit`. Every guest of the narrower
+  // side is looked at, so the right one is never lost behind a first page of namesakes
+  // (or of guests sharing a placeholder phone number).
+  constexpr std::int64_t kCountCap = 2000;
+  const std::int64_t nameEntries = entries(nameKeys, kCountCap);
+  const bool byNumber = entries(numberKeys, nameEntries + 1) <= nameEntries;
+  const std::vector<std::string>& driving = byNumber ? numberKeys : nameKeys;
+  const std::vector<std::string>& other = byNumber ? nameKeys : numberKeys;
+  std::string ranges;
+  std::string matches;
+  int param = 2;
+  for (std::size_t i = 0; i < driving.size(); ++i) {
+    ranges += std::string(i == 0 ? "" : " UNION ALL ") +
+              "SELECT guest_id FROM guest_search WHERE event_id = ?1 AND key >= ?" +
+              std::to_string(param) + " AND key < ?" + std::to_string(param + 1);
+    param += 2;
+  }
+  for (std::size_t i = 0; i < other.size(); ++i) {
+    matches += std::string(i == 0 ? "" : " OR ") +
+               "instr(char(10) || g.search_keys, char(10) || ?" + std::to_string(param) + ") > 0";
+    ++param;
+  }
+  auto s = db_->prepare("SELECT DISTINCT p.guest_id FROM (" + ranges +
+                        ") p JOIN guests g ON g.event_id = ?1 AND g.guest_id = p.guest_id WHERE " +
+                        matches + " LIMIT ?" + std::to_string(param));
+  s.bind(1, eventId);
+  param = 2;
+  for (const auto& key : driving) {
+    s.bind(param, key).bind(param + 1, prefixUpperBound(key));
+    param += 2;
+  }
+  for (const auto& key : other) {
+    s.bind(param++, key);
+  }
+  s.bind(param, static_cast<std::int64_t>(limit));
+  std::vector<GuestId> ids;
+  while (s.step()) {
+    ids.push_back(static_cast<GuestId>(s.columnInt(0)));
+  }
+  return ids;
 }
 
 std::vector<Guest> LocalStore::guestsByIds(EventId eventId, const std::vector<GuestId>& ids) {

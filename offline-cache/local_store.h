@@ -190,6 +190,13 @@ class LocalStore final : public RosterReader, public CheckinLedger {
   std::vector<std::string> upsertGuest(EventId eventId, const Guest& guest, TimePoint now,
                                        bool isNew);
   void insertSearchKeys(EventId eventId, std::vector<std::pair<std::string, GuestId>> keys);
+  // Rebuilds guest_search when it was written with other key rules (kSearchKeysVersion).
+  Status reindexIfStale();
+  // Guests under one of nameKeys AND one of numberKeys, at most `limit`, in one query per
+  // name key.
+  std::vector<GuestId> guestsUnderBoth(EventId eventId, const std::vector<std::string>& nameKeys,
+                                       const std::vector<std::string>& numberKeys,
+                                       std::size_t limit);
   void insertOutbox(std::string_view kind, std::string_view refId, EventId eventId,
                     const std::string& payload, TimePoint at);
   std::optional<CheckinRecord> activeCheckin(EventId eventId, GuestId guestId);

@@ -233,7 +233,15 @@ CREATE INDEX revocations_by_guest ON revocations(event_id, guest_id) WHERE guest
 ALTER TABLE signing_keys ADD COLUMN retired_at INTEGER;
 )sql";
 
-constexpr std::array<std::string_view, 3> kMigrations{kMigration1, kMigration2, kMigration3};
+// Guest search (kiosk/core/text_search.h): how a name is read when its script does not
+// say (a Japanese name in kanji). The search keys themselves are rebuilt by the store
+// when the key rules change (LocalStore::reindexIfStale), not here: SQL cannot compute them.
+constexpr std::string_view kMigration4 = R"sql(
+ALTER TABLE guests ADD COLUMN name_reading TEXT NOT NULL DEFAULT '';
+)sql";
+
+constexpr std::array<std::string_view, 4> kMigrations{kMigration1, kMigration2, kMigration3,
+                                                      kMigration4};
 
 }  // namespace
 

@@ -73,6 +73,9 @@ struct Guest {
   GuestId id = 0;
   std::string bookingCode;  // plain code printed on the invitation; upper case
   std::string name;
+  // How the name is read, when its script does not say: kana or romaji for a Japanese
+  // name in kanji (吉野 太郎 -> よしの たろう). Only searched, never shown; may be empty.
+  std::string nameReading;
   std::string company;
   std::string title;
   GuestCategory category = GuestCategory::kOther;

@@ -607,6 +607,7 @@ enum class Kind {
 enum class Col {
   kBookingCode,
   kName,
+  kNameReading,
   kCompany,
   kTitle,
   kCategory,
@@ -665,6 +666,8 @@ constexpr std::array<ColumnSpec, kColumnCount> kColumns{{
    "code|booking|booking_no|booking_number|reservation_code|预订码|预约码|编号|预订号|预约号|邀请码|确认码|参会码"},
   {Col::kName, "name", Kind::kName, 200, false,
    "full_name|guest_name|姓名|名字|嘉宾姓名"},
+  {Col::kNameReading, "reading", Kind::kName, 200, false,
+   "name_reading|furigana|kana|romaji|yomi|フリガナ|ふりがな|読み|よみがな|读音|姓名读音"},
   {Col::kCompany, "company", Kind::kText, 200, false,
    "company_name|organization|organisation|organization_name|organisation_name|单位|公司|工作单位|单位名称|公司名称|机构"},
   {Col::kTitle, "title", Kind::kText, 200, false,
@@ -1455,6 +1458,9 @@ class Parser {
       switch (col) {
         case Col::kName:
           guest.name = std::move(value);
+          break;
+        case Col::kNameReading:
+          guest.nameReading = std::move(value);
           break;
         case Col::kCompany:
           guest.company = std::move(value);

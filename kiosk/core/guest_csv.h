@@ -10,6 +10,8 @@
 // surrounding spaces trimmed; ' ', '-' and '_' are interchangeable ("Booking Code"), a
 // trailing "*" or "(必填)" marker is ignored, and Chinese aliases are accepted:
 //   booking_code 预订码 预约码 编号 预订号 邀请码 确认码 | name 姓名 名字 嘉宾姓名
+//   reading furigana kana romaji フリガナ ふりがな 読み 读音 (how the name is read: kana or
+//     romaji for a Japanese name in kanji, 吉野 太郎 -> よしの たろう; searched, never shown)
 //   company 单位 公司 工作单位 | title 职务 职位 职称 | category 类别 嘉宾类别 类型
 //   language 语言 语种 | phone 电话 手机 手机号 手机号码 联系电话 | email 邮箱 电子邮件
 //   diet 饮食 饮食要求 忌口 | allergies 过敏 过敏原 | accessibility 无障碍 无障碍需求

@@ -10,6 +10,7 @@
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <unordered_map>
 #include <utility>
 
@@ -276,13 +277,16 @@ bool isWordSeparator(std::int32_t cp) {
   return u_charType(cp) == U_DASH_PUNCTUATION || u_isUWhiteSpace(cp) != 0;
 }
 
-std::vector<std::string> nameWords(std::string_view name) {
+// The words of a name, folded, or as they are (for transliteration: folding takes the
+// breve off й, which Russian spells differently from и).
+std::vector<std::string> nameWords(std::string_view name, bool fold = true) {
   std::vector<std::string> words;
   std::size_t pos = 0;
   std::size_t start = 0;
   auto flush = [&](std::size_t end) {
     if (end > start) {
-      std::string word = foldForSearch(name.substr(start, end - start));
+      std::string word = fold ? foldForSearch(name.substr(start, end - start))
+                              : std::string(name.substr(start, end - start));
       if (!word.empty()) {
         words.push_back(std::move(word));
       }
@@ -416,6 +420,304 @@ void addHanKeys(const std::vector<std::string>& words, const std::vector<std::in
   }
 }
 
+// ------------------------------------------------------------------------------------
+// Latin keys for kana, Hangul, Cyrillic and Arabic names
+
+struct RomanizerHolder {
+  std::unique_ptr<icu::Transliterator> transliterator;
+  bool tried = false;
+};
+
+bool isRomanizedScript(std::int32_t cp) {
+  if (cp < 0x0400) {
+    return false;
+  }
+  UErrorCode status = U_ZERO_ERROR;
+  const UScriptCode script = uscript_getScript(cp, &status);
+  if (U_FAILURE(status)) {
+    return false;
+  }
+  return script == USCRIPT_HIRAGANA || script == USCRIPT_KATAKANA || script == USCRIPT_HANGUL ||
+         script == USCRIPT_CYRILLIC || script == USCRIPT_ARABIC ||
+         cp == 0x30fc;  // katakana prolonged sound mark (script "common")
+}
+
+bool isHangul(std::int32_t cp) {
+  return cp >= 0xac00 && cp <= 0xd7a3;
+}
+
+bool isArabic(std::int32_t cp) {
+  return (cp >= 0x0600 && cp <= 0x06ff) || (cp >= 0x0750 && cp <= 0x077f) ||
+         (cp >= 0xfb50 && cp <= 0xfdff) || (cp >= 0xfe70 && cp <= 0xfeff);
+}
+
+// Lower-case ASCII letters and digits of one word in kana, Hangul, Cyrillic or Arabic
+// ("Ольга" -> "olga", "たろう" -> "tarou", "محمد" -> "mhmd"). Russian uses BGN/PCGN
+// (Юрий -> yuriy, as passports and visas mostly spell it), other Cyrillic ISO 9.
+// Empty when ICU's transliteration data is missing.
+std::string romanizeWord(std::string_view utf8) {
+  thread_local RomanizerHolder holder;  // per thread, like the pinyin transliterator
+  if (!holder.tried) {
+    holder.tried = true;
+    UErrorCode status = U_ZERO_ERROR;
+    holder.transliterator.reset(icu::Transliterator::createInstance(
+        icu::UnicodeString("Hiragana-Latin; Katakana-Latin; Hangul-Latin; Russian-Latin/BGN; "
+                           "Cyrillic-Latin; Arabic-Latin; Latin-ASCII",
+                           -1, icu::UnicodeString::kInvariant),
+        UTRANS_FORWARD, status));
+    if (U_FAILURE(status)) {
+      holder.transliterator.reset();
+    }
+  }
+  if (!holder.transliterator) {
+    return {};
+  }
+  icu::UnicodeString text = icu::UnicodeString::fromUTF8(
+      icu::StringPiece(utf8.data(), static_cast<int32_t>(utf8.size())));
+  // Ta marbuta ends names (فاطمة) and is written "h" or nothing (Fatimah, Fatima), never
+  // "t" as Arabic-Latin has it.
+  text.findAndReplace(icu::UnicodeString(static_cast<UChar32>(0x0629)),
+                      icu::UnicodeString(static_cast<UChar32>(0x0647)));
+  holder.transliterator->transliterate(text);
+  std::string ascii;
+  text.toUTF8String(ascii);
+  std::string out;
+  for (char c : ascii) {
+    if (c >= 'A' && c <= 'Z') {
+      out.push_back(static_cast<char>(c - 'A' + 'a'));
+    } else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
+// Hepburn as Japanese people write their names in Latin letters: long vowels unmarked
+// (さとう -> "satou" is written Sato, おおの -> Ono, ゆうこ -> Yuko).
+std::string withoutLongVowels(const std::string& romaji) {
+  std::string out;
+  for (std::size_t i = 0; i < romaji.size(); ++i) {
+    out.push_back(romaji[i]);
+    if (i + 1 < romaji.size() &&
+        ((romaji[i] == 'o' && (romaji[i + 1] == 'u' || romaji[i + 1] == 'o')) ||
+         (romaji[i] == 'u' && romaji[i + 1] == 'u'))) {
+      ++i;
+    }
+  }
+  return out;
+}
+
+// One Hangul syllable in Revised Romanization's spelling of final consonants (박 -> "bak",
+// ICU spells the letter: "bag").
+std::string romanizeHangulSyllable(std::int32_t cp) {
+  std::string utf8;
+  icu::UnicodeString(static_cast<UChar32>(cp)).toUTF8String(utf8);
+  std::string out = romanizeWord(utf8);
+  if (out.size() >= 2 && out.back() == 'g' && out[out.size() - 2] != 'n') {
+    out.back() = 'k';
+  } else if (!out.empty() && out.back() == 'd') {
+    out.back() = 't';
+  } else if (!out.empty() && out.back() == 'b') {
+    out.back() = 'p';
+  }
+  return out;
+}
+
+// The customary Latin spellings of common Korean surnames (김 is Kim, not Gim).
+std::vector<std::string_view> koreanSurnameSpellings(std::int32_t cp) {
+  static constexpr std::array<std::pair<char32_t, std::string_view>, 62> kSpellings{{
+      {U'김', "kim"},  {U'이', "lee"},   {U'이', "yi"},   {U'이', "rhee"},  {U'박', "park"},
+      {U'박', "pak"},  {U'최', "choi"},  {U'정', "jung"}, {U'정', "chung"}, {U'강', "kang"},
+      {U'조', "cho"},  {U'윤', "yoon"},  {U'장', "jang"}, {U'장', "chang"}, {U'임', "lim"},
+      {U'한', "han"},  {U'오', "oh"},    {U'서', "seo"},  {U'서', "suh"},   {U'신', "shin"},
+      {U'권', "kwon"}, {U'황', "hwang"}, {U'안', "ahn"},  {U'송', "song"},  {U'류', "ryu"},
+      {U'류', "yoo"},  {U'유', "yoo"},   {U'홍', "hong"}, {U'전', "jeon"},  {U'전', "jun"},
+      {U'고', "ko"},   {U'문', "moon"},  {U'양', "yang"}, {U'손', "son"},   {U'배', "bae"},
+      {U'백', "baek"}, {U'허', "heo"},   {U'허', "huh"},  {U'노', "noh"},   {U'노', "roh"},
+      {U'남', "nam"},  {U'심', "shim"},  {U'하', "ha"},   {U'곽', "kwak"},  {U'성', "sung"},
+      {U'차', "cha"},  {U'주', "joo"},   {U'우', "woo"},  {U'구', "koo"},   {U'민', "min"},
+      {U'진', "jin"},  {U'엄', "um"},    {U'채', "chae"}, {U'원', "won"},   {U'천', "chun"},
+      {U'방', "bang"}, {U'공', "kong"},  {U'현', "hyun"}, {U'변', "byun"},  {U'염', "yeom"},
+      {U'석', "suk"},  {U'선', "sun"},
+  }};
+  std::vector<std::string_view> out;
+  for (const auto& [c, spelling] : kSpellings) {
+    if (static_cast<std::int32_t>(c) == cp) {
+      out.push_back(spelling);
+    }
+  }
+  return out;
+}
+
+// Korean given names are often written with "oo" for ㅜ (준 -> joon, 훈 -> hoon).
+std::string withOoForU(const std::string& romanized) {
+  std::string out;
+  for (std::size_t i = 0; i < romanized.size(); ++i) {
+    const bool partOfOther = i > 0 && (romanized[i - 1] == 'e' || romanized[i - 1] == 'y');
+    if (romanized[i] == 'u' && !partOfOther) {
+      out += "oo";
+    } else {
+      out.push_back(romanized[i]);
+    }
+  }
+  return out;
+}
+
+// Consonant skeleton of romanized Arabic or of typed Latin letters: vowels dropped, w and y
+// dropped inside a word (they are long vowels there: يوسف "ywsf" / Yusuf), doubled letters
+// written once. Arabic script leaves short vowels out, so the skeleton is what محمد
+// ("mhmd"), Mohammed, Muhammad and Mohamed have in common.
+std::string consonantSkeleton(const std::vector<std::string>& words) {
+  std::string out;
+  for (const std::string& word : words) {
+    for (std::size_t i = 0; i < word.size(); ++i) {
+      const char c = word[i];
+      if (c < 'a' || c > 'z' || c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' ||
+          ((c == 'w' || c == 'y') && i > 0)) {
+        continue;
+      }
+      if (out.empty() || out.back() != c) {
+        out.push_back(c);
+      }
+    }
+  }
+  return out;
+}
+
+bool isAsciiLetters(const std::string& s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= 'a' && c <= 'z'; });
+}
+
+// Keys from the words of a name as a whole and from each later word on, the way Latin
+// names are indexed.
+void addWordKeys(const std::vector<std::string>& words, KeySet& keys) {
+  keys.add(concat(words.begin(), words.end()));
+  addLatinKeys(words, keys);
+}
+
+void addRomanizedKeys(const std::vector<std::string>& words, KeySet& keys) {
+  std::vector<std::string> latin;
+  bool arabic = false;
+  bool kana = false;
+  for (const std::string& word : words) {
+    const std::vector<std::int32_t> chars = codePoints(word);
+    if (std::any_of(chars.begin(), chars.end(), isArabic)) {
+      arabic = true;
+    }
+    if (std::any_of(chars.begin(), chars.end(), [](std::int32_t cp) {
+          return (cp >= 0x3040 && cp <= 0x30ff) || (cp >= 0x31f0 && cp <= 0x31ff);
+        })) {
+      kana = true;
+    }
+    std::string romanized;
+    if (std::all_of(chars.begin(), chars.end(), isHangul)) {
+      for (std::int32_t cp : chars) {
+        romanized += romanizeHangulSyllable(cp);
+      }
+    } else {
+      romanized = romanizeWord(word);
+    }
+    if (!romanized.empty()) {
+      latin.push_back(std::move(romanized));
+    }
+  }
+  if (latin.empty()) {
+    return;
+  }
+  addWordKeys(latin, keys);
+  if (kana) {
+    std::vector<std::string> plain;
+    for (const std::string& w : latin) {
+      plain.push_back(withoutLongVowels(w));
+    }
+    addWordKeys(plain, keys);
+  }
+  if (arabic) {
+    // The skeleton of the whole name and from each later word on, under their own marker:
+    // only a typed Latin query's skeleton is looked up there.
+    for (std::size_t k = 0; k < latin.size() && k <= kMaxWordStarts; ++k) {
+      const std::string skeleton = consonantSkeleton(
+          std::vector<std::string>(latin.begin() + static_cast<std::ptrdiff_t>(k), latin.end()));
+      if (!skeleton.empty()) {
+        keys.add(std::string(kConsonantsPrefix) + skeleton);
+      }
+    }
+  }
+  // Korean: the surname is the first syllable of a one-word name (김민준) or a one-syllable
+  // first word (김 민준); the given name is also found alone and with its customary
+  // spellings.
+  std::vector<std::int32_t> first = codePoints(words[0]);
+  if (!first.empty() && std::all_of(first.begin(), first.end(), isHangul)) {
+    std::string given;
+    if (words.size() == 1 && first.size() >= 2 && first.size() <= 4) {
+      std::string native;
+      for (std::size_t i = 1; i < first.size(); ++i) {
+        given += romanizeHangulSyllable(first[i]);
+        icu::UnicodeString(static_cast<UChar32>(first[i])).toUTF8String(native);
+      }
+      keys.add(foldForSearch(native));
+    } else if (words.size() >= 2 && first.size() == 1) {
+      given = concat(latin.begin() + 1, latin.end());
+    }
+    if (!given.empty()) {
+      const std::string givenOo = withOoForU(given);
+      keys.add(given);
+      keys.add(givenOo);
+      for (std::string_view surname : koreanSurnameSpellings(first[0])) {
+        keys.add(std::string(surname) + given);
+        keys.add(std::string(surname) + givenOo);
+      }
+    }
+  }
+}
+
+void addNameKeys(std::string_view name, KeySet& keys) {
+  const std::vector<std::string> words = nameWords(name);
+  if (words.empty()) {
+    return;
+  }
+  std::string full = concat(words.begin(), words.end());
+  const std::vector<std::int32_t> chars = codePoints(full);
+  const bool allHan = std::all_of(chars.begin(), chars.end(), isHan);
+  keys.add(std::move(full));
+  if (allHan) {
+    addHanKeys(words, chars, keys);
+    return;
+  }
+  addLatinKeys(words, keys);
+  // A name mixing Han with kana (吉野たろう) has no reading ICU can give: its Latin keys
+  // come from the roster's reading column.
+  if (std::any_of(chars.begin(), chars.end(), isRomanizedScript) &&
+      std::none_of(chars.begin(), chars.end(), isHan)) {
+    addRomanizedKeys(nameWords(name, false), keys);
+  }
+}
+
+// Forward digits from each position that leaves at least kMinPhoneDigitsQuery of them
+// ("0013" in +86 138 0013 5678).
+void addPhoneDigitKeys(std::string_view phone, KeySet& keys) {
+  std::string tail = phoneTailKey(phone);
+  if (tail.size() < 1 + kMinPhoneDigitsQuery) {
+    return;
+  }
+  const std::string digits(tail.rbegin(), tail.rend() - 1);
+  for (std::size_t i = 0; i + kMinPhoneDigitsQuery <= digits.size(); ++i) {
+    keys.add(std::string(kPhoneDigitsPrefix) + digits.substr(i));
+  }
+}
+
+// The booking code from each later position that leaves at least kMinCodePartQuery
+// characters (the code from its start is the plain code key).
+void addCodePartKeys(const std::string& code, KeySet& keys) {
+  for (std::size_t i = 1; i + kMinCodePartQuery <= code.size(); ++i) {
+    keys.add(std::string(kCodePartPrefix) + code.substr(i));
+  }
+}
+
+bool isDigits(const std::string& s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
 }  // namespace
 
 std::string foldForSearch(std::string_view utf8) {
@@ -482,21 +784,85 @@ std::string phoneTailKey(std::string_view phone) {
 
 std::vector<std::string> searchKeysFor(const Guest& guest) {
   KeySet keys;
-  const std::vector<std::string> words = nameWords(guest.name);
-  if (!words.empty()) {
-    std::string full = concat(words.begin(), words.end());
-    const std::vector<std::int32_t> chars = codePoints(full);
-    const bool allHan = std::all_of(chars.begin(), chars.end(), isHan);
-    keys.add(std::move(full));
-    if (allHan) {
-      addHanKeys(words, chars, keys);
-    } else {
-      addLatinKeys(words, keys);
+  addNameKeys(guest.name, keys);
+  addNameKeys(guest.nameReading, keys);
+  keys.add(phoneTailKey(guest.phone));
+  std::string code = foldForSearch(guest.bookingCode);
+  keys.add(code);
+  addPhoneDigitKeys(guest.phone, keys);
+  addCodePartKeys(code, keys);
+  return keys.take();
+}
+
+std::vector<std::string> nameQueryKeysFor(std::string_view name) {
+  std::vector<std::string> keys;
+  std::string folded = foldForSearch(name);
+  if (folded.empty()) {
+    return keys;
+  }
+  if (isAsciiLetters(folded) && folded.size() >= kMinSkeletonQuery) {
+    std::vector<std::string> words;
+    for (std::string& word : nameWords(name)) {
+      if (isAsciiLetters(word)) {
+        words.push_back(std::move(word));
+      }
+    }
+    std::string skeleton = consonantSkeleton(words);
+    if (!skeleton.empty()) {
+      keys.push_back(std::move(folded));
+      keys.push_back(std::string(kConsonantsPrefix) + skeleton);
+      return keys;
     }
   }
-  keys.add(phoneTailKey(guest.phone));
-  keys.add(foldForSearch(guest.bookingCode));
-  return keys.take();
+  keys.push_back(std::move(folded));
+  return keys;
+}
+
+std::vector<std::string> numberQueryKeysFor(std::string_view number) {
+  std::vector<std::string> keys;
+  std::string folded = foldForSearch(number);
+  if (!isDigits(folded)) {
+    return keys;
+  }
+  keys.push_back(std::string(1, kPhoneTailMarker) + std::string(folded.rbegin(), folded.rend()));
+  if (folded.size() >= kMinPhoneDigitsQuery) {
+    keys.push_back(std::string(kPhoneDigitsPrefix) + folded);
+  }
+  keys.push_back(folded);  // a booking code made of digits
+  if (folded.size() >= kMinCodePartQuery) {
+    keys.push_back(std::string(kCodePartPrefix) + folded);
+  }
+  return keys;
+}
+
+std::optional<NameAndNumber> splitNameAndNumber(std::string_view query) {
+  NameAndNumber parts;
+  std::size_t pos = 0;
+  std::size_t start = 0;
+  const auto take = [&](std::size_t end) {
+    if (end <= start) {
+      return;
+    }
+    const std::string_view word = query.substr(start, end - start);
+    if (isDigits(foldForSearch(word))) {
+      parts.number += foldForSearch(word);
+    } else {
+      parts.name += (parts.name.empty() ? "" : " ") + std::string(word);
+    }
+  };
+  while (pos < query.size()) {
+    const std::size_t before = pos;
+    const std::int32_t cp = nextCodePoint(query, pos);
+    if (cp >= 0 && (u_isUWhiteSpace(cp) != 0 || cp == ',' || cp == 0xff0c)) {
+      take(before);
+      start = pos;
+    }
+  }
+  take(query.size());
+  if (parts.number.empty() || foldForSearch(parts.name).empty()) {
+    return std::nullopt;
+  }
+  return parts;
 }
 
 std::vector<std::string> queryKeysFor(std::string_view query) {
@@ -505,15 +871,22 @@ std::vector<std::string> queryKeysFor(std::string_view query) {
   if (folded.empty()) {
     return keys;
   }
-  const bool digits =
-      std::all_of(folded.begin(), folded.end(), [](char c) { return c >= '0' && c <= '9'; });
-  if (digits) {
-    std::string tail(1, kPhoneTailMarker);
-    tail.append(folded.rbegin(), folded.rend());
-    keys.push_back(std::move(folded));
-    keys.push_back(std::move(tail));
-  } else {
-    keys.push_back(std::move(folded));
+  if (isDigits(folded)) {
+    // The phone tail first: what staff usually type digits for.
+    keys.push_back(folded);
+    for (std::string& key : numberQueryKeysFor(folded)) {
+      if (key != folded) {
+        keys.push_back(std::move(key));
+      }
+    }
+    return keys;
+  }
+  keys = nameQueryKeysFor(query);
+  const bool alnum = std::all_of(folded.begin(), folded.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+  });
+  if (alnum && folded.size() >= kMinCodePartQuery) {
+    keys.push_back(std::string(kCodePartPrefix) + folded);
   }
   return keys;
 }

@@ -77,6 +77,7 @@ TEST(GuestCsv, EveryColumnFillsTheGuest) {
   const std::map<std::string_view, std::string_view> values{
       {"booking_code", "vip-0001"},
       {"name", "Maria García López"},
+      {"reading", "Maria Garcia Lopez"},
       {"company", "ACME 有限公司"},
       {"title", "CEO"},
       {"category", "VIP"},
@@ -137,6 +138,7 @@ TEST(GuestCsv, EveryColumnFillsTheGuest) {
   EXPECT_EQ(g.eventId, 77u);
   EXPECT_EQ(g.bookingCode, "VIP-0001");
   EXPECT_EQ(g.name, "Maria García López");
+  EXPECT_EQ(g.nameReading, "Maria Garcia Lopez");
   EXPECT_EQ(g.company, "ACME 有限公司");
   EXPECT_EQ(g.title, "CEO");
   EXPECT_EQ(g.category, GuestCategory::kVip);
@@ -179,6 +181,24 @@ TEST(GuestCsv, EveryColumnFillsTheGuest) {
   EXPECT_EQ(g.hostContact, "13600000000");
   EXPECT_EQ(g.status, GuestStatus::kBlocked);
   EXPECT_TRUE(g.escortRequired);
+}
+
+TEST(GuestCsv, JapaneseNameWithItsReading) {
+  const std::string csv =
+      "booking_code,name,フリガナ,language\n"
+      "JP-0001,吉野 太郎,よしの たろう,ja\n"
+      "JP-0002,佐藤 健一,,ja\n";
+  const auto r = parseGuestCsv(csv, {.eventId = 1});
+  ASSERT_TRUE(r.ok()) << formatProblems(r);
+  EXPECT_THAT(r.warnings, IsEmpty());
+  ASSERT_EQ(r.guests.size(), 2u);
+  EXPECT_EQ(r.guests[0].nameReading, "よしの たろう");
+  EXPECT_EQ(r.guests[0].language, "ja");
+  EXPECT_EQ(r.guests[1].nameReading, "");  // optional
+  const auto romaji = parseGuestCsv("code,name,Reading\nJP-0003,吉野家,Yoshinoya\n", {});
+  ASSERT_TRUE(romaji.ok()) << formatProblems(romaji);
+  ASSERT_EQ(romaji.guests.size(), 1u);
+  EXPECT_EQ(romaji.guests[0].nameReading, "Yoshinoya");
 }
 
 TEST(GuestCsv, ChineseHeaders) {

@@ -126,6 +126,11 @@ TEST(SyncProtocol, ChangesPageParsesEveryKindAndDropsSecretKeys) {
   g.id = 3;
   g.bookingCode = "ABC-123";
   g.name = "张伟";
+  Guest yoshino = g;
+  yoshino.id = 4;
+  yoshino.bookingCode = "JP-0001";
+  yoshino.name = "吉野 太郎";
+  yoshino.nameReading = "よしの たろう";
   CheckinRecord c;
   c.id = "c-9";
   c.eventId = 42;
@@ -138,7 +143,7 @@ TEST(SyncProtocol, ChangesPageParsesEveryKindAndDropsSecretKeys) {
       {"has_more", true},
       {"server_time", "2026-11-24T08:00:00.000Z"},
       {"events", Json::array({toJson(e)})},
-      {"guests", Json::array({toJson(g)})},
+      {"guests", Json::array({toJson(g), toJson(yoshino)})},
       {"signing_keys", Json::array({toJson(key, true)})},
       {"revocations", Json::array({toJson(api::Revocation{42, "00ff", "lost", at(9), 7})})},
       {"staff", Json::array({api::toJson(StaffMember{"s1", "Wang", "reception", "", "", true})})},
@@ -148,8 +153,12 @@ TEST(SyncProtocol, ChangesPageParsesEveryKindAndDropsSecretKeys) {
   EXPECT_EQ(p.cursor, "db:17");
   EXPECT_TRUE(p.hasMore);
   ASSERT_TRUE(p.serverTime);
-  EXPECT_EQ(p.size(), 7u);
+  EXPECT_EQ(p.size(), 8u);
   EXPECT_EQ(p.guests.at(0).name, "张伟");
+  // The reading a search needs reaches the terminal; an empty one is not sent.
+  EXPECT_EQ(p.guests.at(1).nameReading, "よしの たろう");
+  EXPECT_EQ(p.guests.at(0).nameReading, "");
+  EXPECT_FALSE(toJson(g).contains("name_reading"));
   EXPECT_FALSE(p.signingKeys.at(0).secretKey);
   EXPECT_EQ(p.signingKeys.at(0).publicKey, key.publicKey);
   EXPECT_FALSE(p.signingKeys.at(0).retiredAt);

@@ -881,6 +881,49 @@ TEST_F(TerminalE2E, WalkInAndUndoByStaff) {
   expectShots(r, {"walk_in", "walked_in", "undone", "search"});
 }
 
+// Staff search as a receptionist types it, through the real screen and keyboard: a
+// Japanese guest in kanji by the reading the roster carries and the end of their phone
+// (their namesake with another phone is not listed), an Arabic guest by a Latin
+// spelling, a guest by the middle digits of their phone.
+TEST_F(TerminalE2E, StaffSearchFindsGuestsByLatinSpellingReadingAndMiddleDigits) {
+  std::ofstream(dir.file("more.csv")) << "booking_code,name,reading,language,phone\n"
+                                         "JP-0001,吉野 太郎,よしの たろう,ja,+81 90 1111 0001\n"
+                                         "JP-0002,吉野 花子,よしの はなこ,ja,+81 90 1111 0002\n"
+                                         "AE-0001,محمد علي,,ar,+971 50 765 4321\n";
+  ctl({"guests", "import", "--db", db, dir.file("more.csv")});
+  const auto r =
+      run("wait-for attract\ntap attract.staff\nwait-for staff_unlock\ntype 2468\ntap "
+          "staff.unlock.submit\nwait-for staff_home\n"
+          "type yoshino 0001\nsleep 1000\nscreenshot search_reading\ntap staff.result.0\n"
+          "wait-for staff_guest\ntap staff.nav.home\nwait-for staff_home\ntap-if key.clear\n"
+          "type mohammed\nsleep 1000\nscreenshot search_arabic\ntap-if key.clear\n"
+          "type mohammed 4321\nsleep 1000\n"
+          "screenshot search_arabic_phone\ntap staff.result.0\n"
+          "wait-for staff_guest\ntap staff.nav.home\nwait-for staff_home\ntap-if key.clear\n"
+          "type 0765\nsleep 1000\ntap staff.result.0\nwait-for staff_guest\n");
+  ASSERT_EQ(r.status, 0) << r.dump();
+  std::vector<std::string> opened;
+  for (const auto& s : r.events("state")) {
+    if (s["state"] == "staff_guest") {
+      opened.push_back(s.value("booking_code", ""));
+    }
+  }
+  EXPECT_EQ(opened, (std::vector<std::string>{"JP-0001", "AE-0001", "AE-0001"})) << r.dump();
+  const std::string reading = readFile(r.shots + "/search_reading.json");
+  EXPECT_NE(reading.find("吉野 太郎"), std::string::npos) << reading;
+  EXPECT_EQ(reading.find("吉野 花子"), std::string::npos) << "only the guest with both";
+  // Both Mohammeds of the roster (the demo's محمد العلي too); with the phone's end
+  // (李娜's phone ends in 4321 as well), only the one.
+  const std::string arabic = readFile(r.shots + "/search_arabic.json");
+  EXPECT_NE(arabic.find("محمد علي"), std::string::npos) << arabic;
+  EXPECT_NE(arabic.find("محمد العلي"), std::string::npos) << arabic;
+  const std::string arabicPhone = readFile(r.shots + "/search_arabic_phone.json");
+  EXPECT_NE(arabicPhone.find("محمد علي"), std::string::npos) << arabicPhone;
+  EXPECT_EQ(arabicPhone.find("محمد العلي"), std::string::npos) << arabicPhone;
+  EXPECT_EQ(arabicPhone.find("李娜"), std::string::npos) << arabicPhone;
+  expectShots(r, {"search_reading", "search_arabic", "search_arabic_phone"});
+}
+
 // A guest on "Is this you?" can leave without calling staff, and nothing is recorded;
 // staff are asked once more before the terminal quits, and can cancel.
 TEST_F(TerminalE2E, AGuestCanStartOverAndStaffConfirmBeforeQuitting) {

@@ -1,5 +1,6 @@
-// Staff search: by name, pinyin or initials, phone tail or booking code, on the
-// on-screen keyboard; a refused scan that brought staff here is shown first.
+// Staff search: by name (pinyin, initials, Latin spellings of other scripts), phone digits,
+// booking code or a name with digits, on the on-screen keyboard; a refused scan that brought
+// staff here is shown first.
 #include <algorithm>
 
 #include "ui/screens/screens.h"
