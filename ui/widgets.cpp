@@ -492,6 +492,25 @@ void Ui::icon(Icon which, Rect box, Color c) {
       d->AddRectFilled(P(0.14f, 0.68f), P(0.86f, 0.76f), k, s * 0.03f);
       d->AddCircleFilled(P(0.5f, 0.84f), s * 0.08f, k);
       break;
+    case Icon::kGlobe: {
+      // The usual sign for "language": a globe with a meridian and two parallels.
+      const float r = s * 0.4f;
+      d->AddCircle(P(0.5f, 0.5f), r, k, 0, t);
+      d->AddLine(P(0.1f, 0.5f), P(0.9f, 0.5f), k, t);
+      d->AddLine(P(0.2f, 0.3f), P(0.8f, 0.3f), k, t * 0.8f);
+      d->AddLine(P(0.2f, 0.7f), P(0.8f, 0.7f), k, t * 0.8f);
+      // The meridian: an ellipse, as ImGui draws only circles.
+      constexpr int kSteps = 24;
+      for (const float side : {-1.0f, 1.0f}) {
+        d->PathClear();
+        for (int i = 0; i <= kSteps; ++i) {
+          const float a = std::numbers::pi_v<float> * (static_cast<float>(i) / kSteps - 0.5f);
+          d->PathLineTo(P(0.5f + side * 0.18f * std::cos(a), 0.5f + 0.4f * std::sin(a)));
+        }
+        d->PathStroke(k, 0, t);
+      }
+      break;
+    }
   }
 }
 
