@@ -116,6 +116,9 @@ float Ui::text(std::string_view text, FontRole role, Color color, Rect box, Alig
   float y = box.y + (centerVertically ? std::max(0.0f, (box.h - total) / 2) : 0);
   // ImGui places glyphs from the top of the font's line box; centre them in ours.
   const float baselineShift = std::round((lh - px) / 2);
+  const float top = y;
+  float left = box.right();
+  float right = box.x;
   for (const auto& l : lines) {
     float x = box.x;
     if (align == Align::kCenter) {
@@ -125,9 +128,12 @@ float Ui::text(std::string_view text, FontRole role, Color color, Rect box, Alig
     }
     draw_->AddText(font, px, ImVec2(std::round(x), std::round(y + baselineShift)), col(color),
                    l.begin, l.end);
+    left = std::min(left, x);
+    right = std::max(right, x + l.width);
     y += lh;
   }
-  parts_.controls->addText(text, Rect{box.x, box.y, box.w, total}, false);
+  parts_.controls->addText(text, Rect{std::min(left, right), top, std::abs(right - left), total},
+                           false, box);
   return total;
 }
 
@@ -179,7 +185,8 @@ float Ui::roster(std::string_view text, TextStyle style, Rect box, Align align,
   y = std::round(y);
   draw_->AddImage(reinterpret_cast<ImTextureID>(static_cast<std::intptr_t>(t.texture)),
                   ImVec2(x, y), ImVec2(x + w, y + h));
-  parts_.controls->addText(text, Rect{x + pad, y + pad, w - 2 * pad, h - 2 * pad}, t.ellipsized);
+  parts_.controls->addText(text, Rect{x + pad, y + pad, w - 2 * pad, h - 2 * pad}, t.ellipsized,
+                           box);
   return h - 2 * pad;
 }
 
