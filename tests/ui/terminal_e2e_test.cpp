@@ -1175,7 +1175,10 @@ void expectNothingClipped(const std::string& shots) {
       }
       const double x = t["x"], y = t["y"], w = t["w"], h = t["h"];
       const double bx = t["box"][0], by = t["box"][1], bw = t["box"][2], bh = t["box"][3];
-      EXPECT_FALSE(t["cut"].get<bool>()) << file << ": cut short: " << text;
+      // The test printer is a folder under a random temporary name, which may just not
+      // fit the staff's device page (a real printer's queue name is short).
+      const bool testPrinter = text.rfind("pdf:", 0) == 0;
+      EXPECT_FALSE(t["cut"].get<bool>() && !testPrinter) << file << ": cut short: " << text;
       EXPECT_TRUE(x >= -1 && y >= -1 && x + w <= width + 1 && y + h <= height + 1)
           << file << ": off the screen: " << text << " " << t.dump();
       EXPECT_TRUE(x >= bx - 1 && x + w <= bx + bw + 1)
