@@ -1,5 +1,6 @@
 // String catalogs: every word the terminal says, one TOML file per language under
-// assets/i18n/ ("en.toml", "zh-CN.toml"; adding a language is adding a file).
+// assets/i18n/ ("en.toml", "zh-CN.toml", "ja.toml", ...; adding a language is adding a
+// file and naming it in the terminal's `languages`).
 //
 // Keys are dotted ("outcome.expired.title"; nested TOML tables flatten to the same
 // keys). Values may hold named placeholders, "{seconds}", filled by format().

@@ -70,9 +70,9 @@ void ControlRegistry::beginFrame() {
   texts_.clear();
 }
 
-void ControlRegistry::addText(std::string_view text, Rect rect, bool cut) {
+void ControlRegistry::addText(std::string_view text, Rect rect, bool cut, Rect box) {
   if (!text.empty()) {
-    texts_.push_back(DrawnText{std::string(text), rect, cut});
+    texts_.push_back(DrawnText{std::string(text), rect, cut, box});
   }
 }
 

@@ -56,8 +56,9 @@ struct Control {
 
 struct DrawnText {
   std::string text;
-  Rect rect;
+  Rect rect;         // where its letters are
   bool cut = false;  // ellipsized: part of it is not on screen
+  Rect box;          // where the screen asked for it to go: letters outside run over
 };
 
 // Everything one frame drew that a check needs.
@@ -70,7 +71,7 @@ class ControlRegistry {
  public:
   void beginFrame();
   void add(std::string_view name, Rect rect, bool enabled = true);
-  void addText(std::string_view text, Rect rect, bool cut);
+  void addText(std::string_view text, Rect rect, bool cut, Rect box);
   // Where the control was on the last complete frame.
   std::optional<Control> find(std::string_view name) const;
   std::vector<std::string> names() const;

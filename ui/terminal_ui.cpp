@@ -74,10 +74,22 @@ Intent drawHeader(Ui& ui, const TerminalView& view) {
   const float clockW = ui.measure(clock, FontRole::kTitle).x + ui.u(8);
   ui.text(clock, FontRole::kTitle, on, inner.takeRight(clockW, ui.m().gap), Align::kRight, true);
   // Every guest screen lets the guest change language: the attract screen with its
-  // chips, the others here, each other language named in itself. (Not on the
-  // out-of-service screen, which has no event and turns through the languages itself.)
-  if (view.event != nullptr && !std::holds_alternative<flow::Attract>(view.state->screen)) {
-    const auto& langs = view.flow->config().languages;
+  // chips, the others here, each other language named in itself; with more than two
+  // languages, one button (a globe and the language shown) that opens the list, so
+  // that the event's name keeps its room. (Not on the out-of-service screen, which has
+  // no event and turns through the languages itself.)
+  const auto& langs = view.flow->config().languages;
+  const bool guestHeader =
+      view.event != nullptr && !std::holds_alternative<flow::Attract>(view.state->screen);
+  if (guestHeader && langs.size() > 2) {
+    const std::string_view label = ui.tr("language.name");
+    const float w = std::max(ui.measure(label, FontRole::kButton).x + ui.u(120), ui.mm(16));
+    if (ui.button("lang.list", label, inner.takeRight(w, ui.u(12)),
+                  view.state->choosingLanguage ? ButtonKind::kChipSelected : ButtonKind::kOnBrand,
+                  Icon::kGlobe)) {
+      out = tap(Action::kToggleLanguageList);
+    }
+  } else if (guestHeader) {
     for (std::size_t i = langs.size(); i-- > 0;) {
       if (langs[i] == view.state->prefs.language) {
         continue;
@@ -115,6 +127,57 @@ Intent drawHeader(Ui& ui, const TerminalView& view) {
       ui.roster(localizedPart(view.event->venue, ui.language()),
                 ui.rosterStyle(FontRole::kCaption, p.onBrandMuted, 1), bottom, Align::kLeft, true);
     }
+  }
+  return out;
+}
+
+// The terminal's languages, each named in itself, in a panel below the header's
+// language button; the rest of the screen is dimmed.
+Intent drawLanguageList(Ui& ui, const TerminalView& view) {
+  Intent out;
+  const auto& p = ui.pal();
+  const Layout& layout = ui.layout();
+  const auto& langs = view.flow->config().languages;
+  ui.fill(Rect{0, layout.header.bottom(), layout.screen.w, layout.screen.h - layout.header.h},
+          p.scrim);
+  const float rowH = ui.m().buttonHeight;
+  const float gap = ui.m().gap;
+  const float pad = ui.u(32);
+  const std::string_view title = ui.tr("attract.language");
+  const float titleH = ui.measure(title, FontRole::kBodyBold).y;
+  float widest = ui.measure(ui.tr("common.cancel"), FontRole::kButton).x;
+  for (const auto& l : langs) {
+    widest = std::max(widest, ui.measure(ui.trIn(l, "language.name"), FontRole::kButton).x);
+  }
+  // One column, or two when a column would run off a landscape screen.
+  const float room = layout.screen.h - layout.header.bottom() - ui.u(24);
+  const auto heightFor = [&](std::size_t cols) {
+    const auto rows = static_cast<float>((langs.size() + cols - 1) / cols + 1);
+    return 2 * pad + titleH + gap + rows * rowH + rows * gap;
+  };
+  const std::size_t cols = heightFor(1) <= room ? 1 : 2;
+  const float colW = std::max(ui.u(480), widest + ui.u(160));
+  const float w =
+      std::min(layout.body.w, static_cast<float>(cols) * colW + (cols - 1) * gap + 2 * pad);
+  const Rect panel{layout.screen.w - ui.m().margin - w, layout.header.bottom() + ui.u(12), w,
+                   heightFor(cols) - gap};
+  ui.fill(panel, p.surface, ui.m().radius);
+  Rect inner = panel.inset(pad, pad);
+  ui.text(title, FontRole::kBodyBold, p.text, inner.takeTop(titleH, gap));
+  std::vector<Rect> cells;
+  for (std::size_t i = 0; i < langs.size(); ++i) {
+    if (i % cols == 0) {
+      cells = inner.takeTop(rowH, gap).columns(static_cast<int>(cols), gap);
+    }
+    if (ui.button("lang." + langs[i], ui.trIn(langs[i], "language.name"), cells[i % cols],
+                  langs[i] == view.state->prefs.language ? ButtonKind::kChipSelected
+                                                         : ButtonKind::kChip)) {
+      out = tap(Action::kChooseLanguage, static_cast<int>(i));
+    }
+  }
+  if (ui.button("lang.close", ui.tr("common.cancel"), inner.takeTop(rowH), ButtonKind::kSecondary,
+                Icon::kCross)) {
+    out = tap(Action::kToggleLanguageList);
   }
   return out;
 }
@@ -336,8 +399,19 @@ std::vector<FlowEvent> TerminalUi::draw(const TerminalView& view, double seconds
   }
   ImGui::End();
 
-  // The idle countdown floats above the screen in its own window, so its button wins
-  // over whatever lies under it.
+  // The language list and the idle countdown float above the screen in windows of their
+  // own, so their buttons win over whatever lies under them.
+  if (state.choosingLanguage && view.event != nullptr && !isStaffScreen(state.screen)) {
+    const Rect below{0, layout.header.bottom(), layout.screen.w, layout.screen.h - layout.header.h};
+    ImGui::SetNextWindowPos(ImVec2(below.x, below.y));
+    ImGui::SetNextWindowSize(ImVec2(below.w, below.h));
+    ImGui::Begin("##languages", nullptr, kCanvasFlags);
+    Ui overlay(parts);
+    if (auto e = drawLanguageList(overlay, view)) {
+      events.push_back(std::move(*e));
+    }
+    ImGui::End();
+  }
   const auto left = view.flow->idleRemaining(state, view.now);
   const Millis warning = view.flow->config().idleWarning;
   if (left && *left <= warning) {

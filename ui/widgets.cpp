@@ -116,6 +116,9 @@ float Ui::text(std::string_view text, FontRole role, Color color, Rect box, Alig
   float y = box.y + (centerVertically ? std::max(0.0f, (box.h - total) / 2) : 0);
   // ImGui places glyphs from the top of the font's line box; centre them in ours.
   const float baselineShift = std::round((lh - px) / 2);
+  const float top = y;
+  float left = box.right();
+  float right = box.x;
   for (const auto& l : lines) {
     float x = box.x;
     if (align == Align::kCenter) {
@@ -125,9 +128,12 @@ float Ui::text(std::string_view text, FontRole role, Color color, Rect box, Alig
     }
     draw_->AddText(font, px, ImVec2(std::round(x), std::round(y + baselineShift)), col(color),
                    l.begin, l.end);
+    left = std::min(left, x);
+    right = std::max(right, x + l.width);
     y += lh;
   }
-  parts_.controls->addText(text, Rect{box.x, box.y, box.w, total}, false);
+  parts_.controls->addText(text, Rect{std::min(left, right), top, std::abs(right - left), total},
+                           false, box);
   return total;
 }
 
@@ -179,7 +185,8 @@ float Ui::roster(std::string_view text, TextStyle style, Rect box, Align align,
   y = std::round(y);
   draw_->AddImage(reinterpret_cast<ImTextureID>(static_cast<std::intptr_t>(t.texture)),
                   ImVec2(x, y), ImVec2(x + w, y + h));
-  parts_.controls->addText(text, Rect{x + pad, y + pad, w - 2 * pad, h - 2 * pad}, t.ellipsized);
+  parts_.controls->addText(text, Rect{x + pad, y + pad, w - 2 * pad, h - 2 * pad}, t.ellipsized,
+                           box);
   return h - 2 * pad;
 }
 
@@ -492,6 +499,25 @@ void Ui::icon(Icon which, Rect box, Color c) {
       d->AddRectFilled(P(0.14f, 0.68f), P(0.86f, 0.76f), k, s * 0.03f);
       d->AddCircleFilled(P(0.5f, 0.84f), s * 0.08f, k);
       break;
+    case Icon::kGlobe: {
+      // The usual sign for "language": a globe with a meridian and two parallels.
+      const float r = s * 0.4f;
+      d->AddCircle(P(0.5f, 0.5f), r, k, 0, t);
+      d->AddLine(P(0.1f, 0.5f), P(0.9f, 0.5f), k, t);
+      d->AddLine(P(0.2f, 0.3f), P(0.8f, 0.3f), k, t * 0.8f);
+      d->AddLine(P(0.2f, 0.7f), P(0.8f, 0.7f), k, t * 0.8f);
+      // The meridian: an ellipse, as ImGui draws only circles.
+      constexpr int kSteps = 24;
+      for (const float side : {-1.0f, 1.0f}) {
+        d->PathClear();
+        for (int i = 0; i <= kSteps; ++i) {
+          const float a = std::numbers::pi_v<float> * (static_cast<float>(i) / kSteps - 0.5f);
+          d->PathLineTo(P(0.5f + side * 0.18f * std::cos(a), 0.5f + 0.4f * std::sin(a)));
+        }
+        d->PathStroke(k, 0, t);
+      }
+      break;
+    }
   }
 }
 

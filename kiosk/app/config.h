@@ -33,8 +33,9 @@ struct TerminalConfig {
   std::string name = "kiosk";
   std::string database = "/var/lib/kiosk/kiosk.db";
   std::string dataDir = "/var/lib/kiosk";
-  std::vector<std::string> languages{"zh-CN", "en"};  // the first is the default
-  std::optional<EventId> event;                       // when the database holds several
+  // Every shipped catalog; the first is the default.
+  std::vector<std::string> languages{"zh-CN", "en", "ja", "ko", "ru"};
+  std::optional<EventId> event;  // when the database holds several
   std::string logLevel = "info";
 };
 

@@ -525,7 +525,8 @@ class Loop final : public ScriptHost {
                        {"y", t.rect.y},
                        {"w", t.rect.w},
                        {"h", t.rect.h},
-                       {"cut", t.cut}});
+                       {"cut", t.cut},
+                       {"box", {t.box.x, t.box.y, t.box.w, t.box.h}}});
     }
     const auto& prefs = p_.controller.state().prefs;
     const json out{{"state", screen()},

@@ -158,6 +158,7 @@ class Stepper {
 
   void go(FlowScreen next) {
     s_.screen = std::move(next);
+    s_.choosingLanguage = false;
     s_.lastActivity = now_;
   }
 
@@ -722,6 +723,10 @@ class Stepper {
           s_.prefs.language = config_.languages[static_cast<std::size_t>(t.index)];
           s_.prefs.languageChosen = true;
         }
+        s_.choosingLanguage = false;
+        return true;
+      case Action::kToggleLanguageList:
+        s_.choosingLanguage = !s_.choosingLanguage;
         return true;
       case Action::kToggleLargeText:
         s_.prefs.largeText = !s_.prefs.largeText;
@@ -1310,6 +1315,8 @@ const char* toString(Action action) {
   switch (action) {
     case Action::kChooseLanguage:
       return "choose_language";
+    case Action::kToggleLanguageList:
+      return "toggle_language_list";
     case Action::kToggleLargeText:
       return "toggle_large_text";
     case Action::kToggleHighContrast:
@@ -1481,32 +1488,67 @@ const std::string& Flow::screenLanguage(const FlowState& state) const {
                                                     : state.prefs.language;
 }
 
+namespace {
+
+// "zh_Hant_TW" -> "zh-hant-tw": tags compare in one spelling.
+std::string normalTag(std::string_view tag) {
+  std::string out(tag);
+  for (char& c : out) {
+    c = c == '_' ? '-' : (c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c);
+  }
+  return out;
+}
+
+std::string primarySubtag(std::string_view tag) {
+  return normalTag(tag.substr(0, tag.find_first_of("-_")));
+}
+
+// Chinese written in Traditional characters: the script subtag, or a region that
+// writes them when the script is not given.
+bool traditionalChinese(std::string_view tag) {
+  const std::string t = normalTag(tag);
+  if (primarySubtag(t) != "zh") {
+    return false;
+  }
+  if (t.find("-hans") != std::string::npos) {
+    return false;
+  }
+  for (const char* subtag : {"-hant", "-tw", "-hk", "-mo"}) {
+    if (t.find(subtag) != std::string::npos) {
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
 std::string Flow::languageFor(std::string_view guestLanguage) const {
   const auto& langs = config_.languages;
-  const auto has = [&](std::string_view l) {
-    return std::find(langs.begin(), langs.end(), l) != langs.end();
-  };
   if (guestLanguage.empty()) {
     return config_.defaults.language;
   }
-  if (has(guestLanguage)) {
-    return std::string(guestLanguage);
-  }
-  const auto primary = [](std::string_view tag) {
-    const auto dash = tag.find_first_of("-_");
-    std::string p(tag.substr(0, dash));
-    std::transform(p.begin(), p.end(), p.begin(),
-                   [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; });
-    return p;
-  };
-  const std::string want = primary(guestLanguage);
+  const std::string want = normalTag(guestLanguage);
   for (const auto& l : langs) {
-    if (primary(l) == want) {
+    if (normalTag(l) == want) {
       return l;
     }
   }
+  const std::string primary = primarySubtag(want);
+  const std::string* samePrimary = nullptr;
   for (const auto& l : langs) {
-    if (primary(l) == "en") {
+    if (primarySubtag(l) == primary) {
+      if (traditionalChinese(l) == traditionalChinese(want)) {
+        return l;
+      }
+      samePrimary = samePrimary != nullptr ? samePrimary : &l;
+    }
+  }
+  if (samePrimary != nullptr) {
+    return *samePrimary;
+  }
+  for (const auto& l : langs) {
+    if (primarySubtag(l) == "en") {
       return l;
     }
   }

@@ -279,6 +279,9 @@ struct FlowState {
   std::optional<StaffSession> staff;
   StaffLockout lockout{5, std::chrono::minutes(5)};
   TimePoint lastActivity{};
+  // The list of languages is open over a guest screen (terminals with more languages
+  // than fit in the header as buttons). Any change of screen closes it.
+  bool choosingLanguage = false;
 };
 
 // ---------------------------------------------------------------------------------------
@@ -289,6 +292,7 @@ struct FlowState {
 enum class Action {
   // attract and accessibility
   kChooseLanguage,
+  kToggleLanguageList,
   kToggleLargeText,
   kToggleHighContrast,
   kToggleReachMode,
@@ -567,10 +571,12 @@ class Flow {
   // (attract, and screens waiting for a worker).
   std::optional<Millis> idleRemaining(const FlowState& state, TimePoint now) const;
 
-  // The catalog language for a guest's BCP 47 tag: an exact catalog, else one with the
-  // same primary language ("zh-TW" -> "zh-CN" is not done: only "en-GB" -> "en" style
-  // matches on the primary subtag), else English when there is a catalog for it, else
-  // the terminal default.
+  // The catalog language for a guest's BCP 47 tag ("ko-KR", "ja", "ru_RU"; any case): an
+  // exact catalog, else one with the same primary language ("ko-KR" -> "ko", "en-GB" ->
+  // "en"), else English when there is a catalog for it, else the terminal default.
+  // Chinese in Traditional script ("zh-TW", "zh-HK", "zh-MO", "zh-Hant") prefers a
+  // Traditional catalog when there is one and otherwise takes "zh-CN": a reader of
+  // Traditional characters reads Simplified far more easily than a foreign language.
   std::string languageFor(std::string_view guestLanguage) const;
 
   // The language the current screen is shown in: the guest's (prefs) on guest screens;

@@ -496,6 +496,51 @@ TEST_F(FlowTest, LanguageFallsBack) {
   EXPECT_EQ(Flow(c).languageFor("es"), "zh-CN") << "no English either: terminal default";
 }
 
+TEST_F(FlowTest, RosterTagsPickJapaneseKoreanAndRussianOnThePrimarySubtag) {
+  FlowConfig c = config();
+  c.languages = {"zh-CN", "en", "ja", "ko", "ru"};
+  const Flow five(c);
+  EXPECT_EQ(five.languageFor("ja"), "ja");
+  EXPECT_EQ(five.languageFor("ja-JP"), "ja");
+  EXPECT_EQ(five.languageFor("ko-KR"), "ko");
+  EXPECT_EQ(five.languageFor("KO_kr"), "ko") << "any case, underscores";
+  EXPECT_EQ(five.languageFor("ru-RU"), "ru");
+  EXPECT_EQ(five.languageFor("zh-cn"), "zh-CN");
+  EXPECT_EQ(five.languageFor("kok"), "en") << "Konkani is not Korean";
+  // Traditional Chinese reads Simplified before English, and its own catalog first.
+  for (const char* tag : {"zh-TW", "zh-Hant", "zh-Hant-HK", "zh-HK", "zh-SG", "zh-Hans-TW"}) {
+    EXPECT_EQ(five.languageFor(tag), "zh-CN") << tag;
+  }
+  c.languages = {"zh-CN", "en", "zh-TW"};
+  const Flow traditional(c);
+  EXPECT_EQ(traditional.languageFor("zh-Hant"), "zh-TW");
+  EXPECT_EQ(traditional.languageFor("zh-HK"), "zh-TW");
+  EXPECT_EQ(traditional.languageFor("zh"), "zh-CN");
+  EXPECT_EQ(traditional.languageFor("zh-Hans-TW"), "zh-CN") << "the script decides";
+
+  // The roster's "ko-KR" gives the guest Korean screens.
+  FlowState s = five.initial(now);
+  s = five.step(s, ev::CodeScanned{"X", ScanSource::kCamera}, now).state;
+  s = five.step(s, ev::Evaluated{decision(ScanOutcome::kAccepted, guest(7, "ko-KR"))}, now).state;
+  EXPECT_EQ(s.prefs.language, "ko");
+}
+
+TEST_F(FlowTest, TheLanguageListOpensOverAGuestScreenAndClosesWithAChoiceOrANewScreen) {
+  toIdentity(guest(7, "en"));
+  tap(Action::kToggleLanguageList);
+  EXPECT_TRUE(state.choosingLanguage);
+  tap(Action::kToggleLanguageList);
+  EXPECT_FALSE(state.choosingLanguage) << "the same button closes it";
+  tap(Action::kToggleLanguageList);
+  tap(Action::kChooseLanguage, 0);
+  EXPECT_FALSE(state.choosingLanguage);
+  EXPECT_EQ(state.prefs.language, "zh-CN");
+  tap(Action::kToggleLanguageList);
+  tap(Action::kConfirmIdentity);
+  EXPECT_EQ(screen(), "photo");
+  EXPECT_FALSE(state.choosingLanguage) << "a new screen closes it";
+}
+
 TEST_F(FlowTest, ScanSwitchesToTheGuestsLanguage) {
   send(ev::CodeScanned{"X", ScanSource::kCamera});
   send(ev::Evaluated{decision(ScanOutcome::kAccepted, guest(7, "es"))});

@@ -22,6 +22,7 @@
 #include <fstream>
 #include <functional>
 #include <iostream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
@@ -72,9 +73,9 @@ struct TerminalSetup {
   bool brokenPrinter = false;
   bool server = false;  // a [server] nobody answers: the terminal is offline
   int idleTimeoutS = 30;
-  std::string languages = R"(["zh-CN", "en"])";
-  std::string database = {};              // another path than the fixture's event.db
-  std::optional<int> retentionDays = {};  // [privacy] retention_days
+  std::string languages = R"(["zh-CN", "en"])";  // empty: the terminal's default
+  std::string database = {};                     // another path than the fixture's event.db
+  std::optional<int> retentionDays = {};         // [privacy] retention_days
 };
 
 struct KioskRun {
@@ -163,7 +164,11 @@ class TerminalE2E : public ::testing::Test {
   std::string config(const TerminalSetup& s) {
     std::ostringstream c;
     c << "[terminal]\nname = \"lobby-1\"\ndatabase = \"" << (s.database.empty() ? db : s.database)
-      << "\"\ndata_dir = \"" << dir.path().string() << "\"\nlanguages = " << s.languages << "\n\n";
+      << "\"\ndata_dir = \"" << dir.path().string() << "\"\n";
+    if (!s.languages.empty()) {
+      c << "languages = " << s.languages << "\n";
+    }
+    c << "\n";
     if (s.server) {
       // Loopback, a port nobody listens on.
       c << "[server]\nurl = \"https://127.0.0.1:9\"\n\n";
@@ -235,31 +240,33 @@ class TerminalE2E : public ::testing::Test {
     return r;
   }
 
-  // Re-imports `booking`'s roster row with its diet and accessibility as the ids an
-  // organiser's spreadsheet often has ("vegetarian", "wheelchair").
-  void importAnswersAsIds(const std::string& booking, const std::string& diet,
-                          const std::string& accessibility) {
+  // Re-imports roster rows with some fields changed: booking code -> (CSV column ->
+  // value), e.g. needs as the ids an organiser's spreadsheet often has ("vegetarian").
+  void reimportRows(const std::map<std::string, std::map<std::size_t, std::string>>& edits) {
     std::istringstream roster(readFile(dir.file("guests.csv")));
     std::string header;
     std::getline(roster, header);
-    std::string ids = header + "\n";
+    std::string rows = header + "\n";
     for (std::string line; std::getline(roster, line);) {
-      if (line.rfind(booking + ",", 0) == 0) {
-        std::vector<std::string> fields;
-        std::istringstream row(line);
-        for (std::string f; std::getline(row, f, ',');) {
-          fields.push_back(f);
-        }
-        fields[8] = diet;
-        fields[10] = accessibility;
-        for (const auto& f : fields) {
-          ids += f + ",";
-        }
-        ids.back() = '\n';
+      const auto edit = edits.find(line.substr(0, line.find(',')));
+      if (edit == edits.end()) {
+        continue;
       }
+      std::vector<std::string> fields;
+      std::istringstream row(line);
+      for (std::string f; std::getline(row, f, ',');) {
+        fields.push_back(f);
+      }
+      for (const auto& [column, value] : edit->second) {
+        fields.at(column) = value;
+      }
+      for (const auto& f : fields) {
+        rows += f + ",";
+      }
+      rows.back() = '\n';
     }
-    std::ofstream(dir.file("ids.csv")) << ids;
-    ctl({"guests", "import", "--db", db, dir.file("ids.csv")});
+    std::ofstream(dir.file("edited.csv")) << rows;
+    ctl({"guests", "import", "--db", db, dir.file("edited.csv")});
   }
 
   std::string report(const std::string& database = {}) {
@@ -952,7 +959,7 @@ TEST_F(TerminalE2E, AGuestCanStartOverAndStaffConfirmBeforeQuitting) {
 // 素食). Typing edits those words, never the id under them; an answer chosen as it was
 // stays the roster's id.
 TEST_F(TerminalE2E, TheNeedsEditorEditsTheWordsTheGuestSees) {
-  importAnswersAsIds("WLF-8M2R", "vegetarian", "wheelchair");
+  reimportRows({{"WLF-8M2R", {{8, "vegetarian"}, {10, "wheelchair"}}}});
   const auto r =
       run("wait-for attract\npresent-code WLF-8M2R\nwait-for confirm_identity\nclear-camera\n"
           "tap identity.yes\ntap photo.skip\nwait-for confirm_needs\n"
@@ -1188,22 +1195,35 @@ std::map<std::string, std::string> catalogTexts(const std::string& language) {
   return out;
 }
 
-// What a screen in `language` must not show: the other catalog's words (where the two
-// differ; each language's button says its own name) and the raw ids behind device
-// states, check-in methods and common answers.
+// The languages the terminal ships a catalog for.
+const std::vector<std::string> kLanguages = {"zh-CN", "en", "ja", "ko", "ru"};
+
+// What a screen in `language` must not show: the other catalogs' words (where they
+// differ from this one's; each language's button says its own name) and the raw ids
+// behind device states, check-in methods and common answers.
 void expectOneLanguage(const std::string& shots, const std::string& language) {
   const auto mine = catalogTexts(language);
-  const auto other = catalogTexts(language == "en" ? "zh-CN" : "en");
+  std::set<std::string> own;
+  for (const auto& [key, text] : mine) {
+    own.insert(text);
+  }
   std::set<std::string> foreign;
   std::set<std::string> ids = {"sounds off"};
-  for (const auto& [key, text] : other) {
-    const auto own = mine.find(key);
-    if (key.rfind("language.", 0) != 0 && (own == mine.end() || own->second != text)) {
-      foreign.insert(text);
+  for (const auto& otherLanguage : kLanguages) {
+    if (otherLanguage == language) {
+      continue;
     }
-    for (const char* idKey : {"method.", "device.camera.", "device.sound.", "printer.", "value."}) {
-      if (key.rfind(idKey, 0) == 0) {
-        ids.insert(key.substr(key.rfind('.') + 1));
+    for (const auto& [key, text] : catalogTexts(otherLanguage)) {
+      const auto mineAt = mine.find(key);
+      if (key.rfind("language.", 0) != 0 && own.count(text) == 0 &&
+          (mineAt == mine.end() || mineAt->second != text)) {
+        foreign.insert(text);
+      }
+      for (const char* idKey :
+           {"method.", "device.camera.", "device.sound.", "printer.", "value."}) {
+        if (key.rfind(idKey, 0) == 0) {
+          ids.insert(key.substr(key.rfind('.') + 1));
+        }
       }
     }
   }
@@ -1231,22 +1251,66 @@ void expectOneLanguage(const std::string& shots, const std::string& language) {
   EXPECT_GT(texts, 200u);
 }
 
-// Every screen, in both languages and both orientations.
+// No text on a screen is clipped, by the terminal's own record of what it drew: none is
+// cut short ("..."), none runs off the screen, and none is wider or taller than the box
+// the screen gave it (its letters would run into what lies beside or below).
+void expectNothingClipped(const std::string& shots) {
+  std::size_t records = 0;
+  for (const auto& e : fs::directory_iterator(shots)) {
+    if (e.path().extension() != ".json") {
+      continue;
+    }
+    ++records;
+    const std::string file = e.path().filename().string();
+    const json rec = json::parse(readFile(e.path().string()));
+    const double width = rec["width"], height = rec["height"];
+    for (const auto& t : rec["texts"]) {
+      const std::string text = t["text"];
+      if (text.empty()) {
+        continue;
+      }
+      const double x = t["x"], y = t["y"], w = t["w"], h = t["h"];
+      const double bx = t["box"][0], by = t["box"][1], bw = t["box"][2], bh = t["box"][3];
+      // The test printer is a folder under a random temporary name, which may just not
+      // fit the staff's device page (a real printer's queue name is short).
+      const bool testPrinter = text.rfind("pdf:", 0) == 0;
+      EXPECT_FALSE(t["cut"].get<bool>() && !testPrinter) << file << ": cut short: " << text;
+      EXPECT_TRUE(x >= -1 && y >= -1 && x + w <= width + 1 && y + h <= height + 1)
+          << file << ": off the screen: " << text << " " << t.dump();
+      EXPECT_TRUE(x >= bx - 1 && x + w <= bx + bw + 1)
+          << file << ": wider than its box: " << text << " " << t.dump();
+      // A line's box holds its leading as well as its letters: a single line may stand
+      // out of a tight box by that much (a fifth of it), but not by another line.
+      const double leading = std::min(0.2 * h, 24.0) + 1;
+      EXPECT_TRUE(bh <= 0 || (y >= by - leading && y + h <= by + bh + leading))
+          << file << ": taller than its box: " << text << " " << t.dump();
+    }
+  }
+  EXPECT_GT(records, 20u);
+}
+
+// Every screen, in every language and both orientations.
 class ScreenSweep : public TerminalE2E,
                     public ::testing::WithParamInterface<std::tuple<std::string, bool>> {};
 
 TEST_P(ScreenSweep, EveryScreen) {
   const auto [language, portrait] = GetParam();
-  const bool en = language == "en";
-  // Guests in the sweep's language: an English or a Chinese speaker.
-  const std::string guest = en ? "WLF-4K7P" : "WLF-8M2R";
-  const std::string other = en ? "WLF-7T1G" : "WLF-3F9B";
-  const std::string lang = en ? "tap lang.en\n" : "";
+  const bool zh = language == "zh-CN";
+  // Guests in the sweep's language: a Chinese speaker, or two English speakers whose
+  // roster language is made the sweep's ("ja-JP", "ko-KR", "ru-RU": the region is
+  // ignored).
+  const std::string guest = zh ? "WLF-8M2R" : "WLF-4K7P";
+  const std::string other = zh ? "WLF-3F9B" : "WLF-7T1G";
+  const std::string rosterTag = language == "ja"   ? "ja-JP"
+                                : language == "ko" ? "ko-KR"
+                                : language == "ru" ? "ru-RU"
+                                                   : language;
   const std::string script =
-      "wait-for attract\n" + lang + "screenshot 01_attract\ntap attract.find_booking\n" +
+      std::string("wait-for attract\nscreenshot 01_attract\ntap attract.find_booking\n") +
       "tap find.mode.name\ntype li\ntap find.field.phone\ntype 4321\nscreenshot 02_find_booking\n" +
       "tap find.back\nwait-for attract\npresent-code " + guest +
-      "\nwait-for confirm_identity\nclear-camera\n" + "screenshot 03_identity\ntap identity.yes\n" +
+      "\nwait-for confirm_identity\nclear-camera\n" + "screenshot 03_identity\n" +
+      "tap lang.list\nscreenshot 03b_language_list\ntap lang.list\ntap identity.yes\n" +
       kPhotoSteps + "screenshot 04_photo_taken\n" +
       "tap photo.accept 10\nwait-for confirm_needs\nscreenshot 05_needs\ntap needs.edit.diet\n" +
       "screenshot 06_needs_edit\ntap needs.option.1\ntap needs.save\ntap needs.confirm\nwait-for "
@@ -1257,16 +1321,14 @@ TEST_P(ScreenSweep, EveryScreen) {
       "screenshot 11_info_help\ntap info.done\nwait-for done\ntap rate.4\nscreenshot 12_done\n" +
       "tap done.report\ntap report.category.room\nscreenshot 13_report\ntap report.send\ntap "
       "done.finish\n" +
-      "wait-for attract\n" + lang + "present-code " + other +
-      "\nwait-for confirm_identity\nclear-camera\n" +
+      "wait-for attract\npresent-code " + other + "\nwait-for confirm_identity\nclear-camera\n" +
       "tap identity.not_me\nwait-for call_staff\nscreenshot 14_call_staff\ntap "
       "call.dismiss\nwait-for attract\n" +
-      lang +
       "present NOT-A-GUEST\nwait-for refused\nclear-camera\nscreenshot 15_refused_unknown\n" +
-      "tap refused.dismiss\nwait-for attract\n" + lang + "present-code " + guest +
+      "tap refused.dismiss\nwait-for attract\npresent-code " + guest +
       "\nwait-for confirm_identity\nclear-camera\ntap identity.yes\nwait-for info\n"
       "screenshot 16_info_returning\ntap info.done\ntap done.finish\n" +
-      "wait-for attract\n" + lang + "tap attract.staff\nwait-for staff_unlock\ntype 24\n" +
+      "wait-for attract\ntap attract.staff\nwait-for staff_unlock\ntype 24\n" +
       "screenshot 17_staff_unlock\ntype 68\ntap staff.unlock.submit\nwait-for staff_home\ntype "
       "wang\nsleep 800\n" +
       "screenshot 18_staff_home\ntap staff.result.0\nwait-for staff_guest\nsleep 500\nscreenshot "
@@ -1275,26 +1337,31 @@ TEST_P(ScreenSweep, EveryScreen) {
       "staff.reason.back\n" +
       // The sweep's guest, checked in above, found by the end of the phone number.
       "tap staff.nav.home\nwait-for staff_home\ntap-if key.clear\ntype " +
-      (en ? "45012345" : "87654321") +
+      (zh ? "87654321" : "45012345") +
       "\nsleep 800\ntap staff.result.0\nwait-for staff_guest\nsleep 500\nscreenshot "
       "20b_staff_guest_checked_in\n" +
       "tap staff.nav.walk_in\nwait-for staff_walk_in\nscreenshot 21_staff_walk_in\ntap "
       "staff.nav.devices\n" +
       "wait-for staff_devices\nsleep 3200\nscreenshot 22_staff_devices\ntap "
       "staff.nav.lock\nwait-for attract\n" +
-      lang + "tap a11y.high_contrast\nscreenshot 23_high_contrast\n" +
+      "tap a11y.high_contrast\nscreenshot 23_high_contrast\n" +
       (portrait ? "tap a11y.reach\ntap a11y.large_text\nscreenshot 24_reach_large_text\n" : "");
   TerminalSetup setup;
   if (!portrait) {
     setup.width = 1920;
     setup.height = 1080;
   }
-  if (en) {
-    // Staff mode is in the terminal's first language, whatever the guest chose.
-    setup.languages = R"(["en", "zh-CN"])";
+  // The sweep's language first: the attract screen and staff mode are in it.
+  setup.languages = "[\"" + language + "\"";
+  for (const auto& l : kLanguages) {
+    if (l != language) {
+      setup.languages += ", \"" + l + "\"";
+    }
   }
+  setup.languages += "]";
   // The guest's needs as ids, as an organiser's spreadsheet often has them.
-  importAnswersAsIds(guest, "vegetarian", "wheelchair");
+  reimportRows({{guest, {{5, rosterTag}, {8, "vegetarian"}, {10, "wheelchair"}}},
+                {other, {{5, rosterTag}}}});
   const auto r = run(script, setup);
   ASSERT_EQ(r.status, 0) << r.dump();
   for (const auto& s : r.events("state")) {
@@ -1306,10 +1373,11 @@ TEST_P(ScreenSweep, EveryScreen) {
   for (const auto& e : fs::directory_iterator(r.shots)) {
     shots += e.path().extension() == ".png" ? 1 : 0;
   }
-  EXPECT_EQ(shots, portrait ? 25u : 24u);
+  EXPECT_EQ(shots, portrait ? 26u : 25u);
   expectOneLanguage(r.shots, language);
-  // The badge speaks the guest's language too, and the Chinese guest's meeting room,
-  // named "Room 305", gets no second label.
+  expectNothingClipped(r.shots);
+  // The badge speaks the guest's language too ("Room" and "Seat" from the catalog), and
+  // the Chinese guest's meeting room, named "Room 305", gets no second label.
   std::string badges;
   for (const auto& e : fs::directory_iterator(dir.path() / "badges")) {
     if (e.path().extension() == ".pdf") {
@@ -1317,17 +1385,25 @@ TEST_P(ScreenSweep, EveryScreen) {
     }
   }
   ASSERT_FALSE(badges.empty());
-  EXPECT_EQ(badges.find(en ? "座位" : "Seat"), std::string::npos) << badges;
-  EXPECT_NE(badges.find(en ? "Seat " : "座位 "), std::string::npos) << badges;
-  EXPECT_NE(badges.find(en ? "Room Hall A" : "Room 305"), std::string::npos) << badges;
+  const auto mine = catalogTexts(language);
+  for (const auto& l : kLanguages) {
+    const std::string seat = catalogTexts(l).at("badge.seat");
+    if (seat != mine.at("badge.seat")) {
+      EXPECT_EQ(badges.find(seat), std::string::npos) << l << ": " << badges;
+    }
+  }
+  EXPECT_NE(badges.find(mine.at("badge.seat") + " "), std::string::npos) << badges;
+  EXPECT_NE(badges.find(zh ? "Room 305" : mine.at("badge.room") + " Hall A"), std::string::npos)
+      << badges;
   EXPECT_EQ(badges.find("房间 Room"), std::string::npos) << badges;
   EXPECT_EQ(badges.find("Room Room"), std::string::npos) << badges;
 }
 
 INSTANTIATE_TEST_SUITE_P(Languages, ScreenSweep,
-                         ::testing::Combine(::testing::Values("zh-CN", "en"), ::testing::Bool()),
+                         ::testing::Combine(::testing::ValuesIn(kLanguages), ::testing::Bool()),
                          [](const auto& p) {
-                           return std::string(std::get<0>(p.param) == "en" ? "en" : "zh") +
+                           const std::string& l = std::get<0>(p.param);
+                           return (l == "zh-CN" ? std::string("zh") : l) +
                                   (std::get<1>(p.param) ? "_portrait" : "_landscape");
                          });
 
@@ -1667,6 +1743,46 @@ TEST_F(TerminalE2E, StaffReadWhyAScanWasRefusedInTheirLanguage) {
   const std::string shown = shownTexts(r, "staff_guest");
   EXPECT_NE(shown.find("此宾客须由工作人员陪同"), std::string::npos) << shown;
   EXPECT_EQ(shown.find("escorted"), std::string::npos) << shown;
+}
+
+// A Korean guest whose roster says "ko-KR" is welcomed in Korean on a terminal with the
+// default languages, on every screen, and gets a badge labelled in Korean.
+TEST_F(TerminalE2E, ARosterLanguageOfKoKrGivesKoreanScreensAndAKoreanBadge) {
+  std::string csv = readFile(dir.file("guests.csv"));
+  const auto row = csv.find("WLF-9D3V,");
+  ASSERT_NE(row, std::string::npos);
+  const auto tag = csv.find(",business,ko,", row);
+  ASSERT_NE(tag, std::string::npos);
+  csv.replace(tag, 13, ",business,ko-KR,");
+  std::ofstream(dir.file("korean.csv")) << csv;
+  ctl({"guests", "import", "--db", db, dir.file("korean.csv")});
+  TerminalSetup setup;
+  setup.languages = "";  // the terminal's default
+  const auto r =
+      run("wait-for attract\npresent-code WLF-9D3V\nwait-for confirm_identity\nclear-camera\n"
+          "screenshot identity\ntap identity.yes\ntap photo.skip\nwait-for confirm_needs\n"
+          "screenshot needs\ntap needs.confirm\nwait-for info 30\nscreenshot info\n",
+          setup);
+  ASSERT_EQ(r.status, 0) << r.dump();
+  for (const char* screen : {"confirm_identity", "confirm_needs", "info"}) {
+    const auto state = r.lastState(screen);
+    ASSERT_TRUE(state) << screen << r.dump();
+    EXPECT_EQ((*state)["language"], "ko") << screen;
+  }
+  EXPECT_NE(shownTexts(r, "identity").find("본인이 맞으신가요?"), std::string::npos)
+      << shownTexts(r, "identity");
+  EXPECT_NE(shownTexts(r, "needs").find("요청 사항을 확인해 주세요"), std::string::npos)
+      << shownTexts(r, "needs");
+  EXPECT_NE(shownTexts(r, "info").find("체크인이 완료되었습니다"), std::string::npos)
+      << shownTexts(r, "info");
+  std::string badges;
+  for (const auto& e : fs::directory_iterator(dir.path() / "badges")) {
+    if (e.path().extension() == ".pdf") {
+      badges += runCommand({"pdftotext", e.path().string(), "-"}, dir.path()).out;
+    }
+  }
+  EXPECT_NE(badges.find("좌석 "), std::string::npos) << badges;
+  EXPECT_EQ(badges.find("Seat"), std::string::npos) << badges;
 }
 
 // A guest whose roster language is Chinese, with a host (Chen Jing) and every field filled.

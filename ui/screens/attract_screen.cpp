@@ -176,11 +176,15 @@ Intent drawAttract(Ui& ui, const TerminalView& view, const ScreenImages& images)
   cameraPanel(ui, camera, images.preview, view.camera, true);
   if (view.camera.streaming) {
     const std::string_view hint = ui.tr("attract.camera_hint");
+    // One line when it fits; a long hint (large text, longer languages) wraps and the
+    // pill grows upwards to hold it.
     const float w =
         std::min(camera.w - ui.u(48), ui.measure(hint, FontRole::kCaption).x + ui.u(64));
-    const Rect pill{camera.x + (camera.w - w) / 2, camera.bottom() - ui.u(88), w, ui.u(64)};
+    const float textH = ui.measure(hint, FontRole::kCaption, w - ui.u(64)).y;
+    const float h = std::max(ui.u(64), textH + ui.u(20));
+    const Rect pill{camera.x + (camera.w - w) / 2, camera.bottom() - ui.u(24) - h, w, h};
     ui.fill(pill, p.surface, ui.u(32));
-    ui.text(hint, FontRole::kCaption, p.text, pill, Align::kCenter, true);
+    ui.text(hint, FontRole::kCaption, p.text, pill.inset(ui.u(32), 0), Align::kCenter, true);
   }
   return out;
 }
