@@ -42,12 +42,11 @@ struct RimeInputMethod::Impl {
     if (api == nullptr) {
       problem = "the Rime library gave no API";
     } else if (!fs::is_regular_file(shared / "default.yaml", ec)) {
-      problem = "Rime data missing: no " + (shared / "default.yaml").string() +
-                " (Debian packages librime-data and rime-data-luna-pinyin)";
+      problem =
+          "no " + (shared / "default.yaml").string() + " (librime-data, rime-data-luna-pinyin)";
     } else if (!fs::is_regular_file(shared / (settings.schema + ".schema.yaml"), ec)) {
-      problem = "Rime schema missing: no " +
-                (shared / (settings.schema + ".schema.yaml")).string() +
-                " (Debian package rime-data-luna-pinyin)";
+      problem = "no " + (shared / (settings.schema + ".schema.yaml")).string() +
+                " (rime-data-luna-pinyin)";
     } else if (fs::create_directories(settings.userDataDir, ec); ec) {
       problem =
           "cannot create the Rime user data dir " + settings.userDataDir + ": " + ec.message();

@@ -753,10 +753,15 @@ std::optional<FlowEvent> keyboard(Ui& ui, Rect r, KeyboardKind kind) {
     if (row == 0 && state.pinyin && imeState == InputMethod::State::kUnavailable) {
       // Pinyin asked for but not there: say why (for staff) where the digits were; the
       // letters stay Latin and the digits are one tap on ABC away.
+      // The technical detail only when it fits the row.
+      const Rect box = rowRect.inset(ui.u(16), 0);
+      std::string note = ui.trf("keyboard.pinyin_unavailable",
+                                {{"detail", ime != nullptr ? ime->problem() : std::string()}});
+      if (ui.measure(note, FontRole::kCaption, box.w).y > box.h) {
+        note = ui.trf("keyboard.pinyin_unavailable", {{"detail", std::string()}});
+      }
       ui.fill(rowRect, p.warningSoft, ui.m().radius * 0.6f);
-      ui.text(ui.trf("keyboard.pinyin_unavailable",
-                     {{"detail", ime != nullptr ? ime->problem() : std::string()}}),
-              FontRole::kCaption, p.onWarningSoft, rowRect.inset(ui.u(16), 0), Align::kLeft, true);
+      ui.text(note, FontRole::kCaption, p.onWarningSoft, box, Align::kLeft, true);
       continue;
     }
     const std::string_view chars = kKeyRows[row];

@@ -766,6 +766,7 @@ int runTerminal(const TerminalOptions& options) {
   // Pinyin for the on-screen keyboard: Rime prepares its data on a thread of its own
   // (a second, the first time in this data dir) while the terminal starts.
   ui::RimeSettings rimeSettings;
+  rimeSettings.sharedDataDir = config.ui.pinyinData;
   rimeSettings.userDataDir = (std::filesystem::path(config.terminal.dataDir) / "rime").string();
   ui::RimeInputMethod pinyin(rimeSettings);
   ui::TerminalUi terminalUi(**window, **fonts, *catalogs,

@@ -75,6 +75,7 @@ struct TerminalSetup {
   std::string languages = R"(["zh-CN", "en"])";
   std::string database = {};              // another path than the fixture's event.db
   std::optional<int> retentionDays = {};  // [privacy] retention_days
+  std::string pinyinData = {};            // [ui] pinyin_data (Rime's shared data)
 };
 
 struct KioskRun {
@@ -171,6 +172,9 @@ class TerminalE2E : public ::testing::Test {
     c << "[camera]\ndevice = \"synthetic\"\n\n[ui]\nfullscreen = false\nwidth = " << s.width
       << "\nheight = " << s.height << "\nsounds = false\nidle_timeout_s = " << s.idleTimeoutS
       << "\n";
+    if (!s.pinyinData.empty()) {
+      c << "pinyin_data = \"" << s.pinyinData << "\"\n";
+    }
     if (s.retentionDays) {
       c << "\n[privacy]\nretention_days = " << *s.retentionDays << "\n";
     }
@@ -1856,6 +1860,27 @@ TEST_F(OnScreenKeyboard, PinyinTappedOnTheKeysRegistersTheWalkInInChinese) {
   EXPECT_NE(shownTexts(r, "candidates_landscape").find("hua"), std::string::npos);
   expectShots(r, {"pinyin_keyboard", "candidates", "name_typed", "walk_in", "walked_in",
                   "candidates_landscape"});
+}
+
+// A terminal without Rime's data: the pinyin key says why there is no pinyin (for staff
+// to pass on), the letters stay Latin as typed, and the walk-in is registered.
+TEST_F(OnScreenKeyboard, WithoutPinyinDataTheKeyboardStaysLatinAndSaysWhy) {
+  TerminalSetup setup;
+  setup.pinyinData = dir.file("no-rime-data");
+  const auto r =
+      run("wait-for attract\ntap attract.staff\nwait-for staff_unlock\ntype 2468\n"
+          "tap staff.unlock.submit\nwait-for staff_home\ntap staff.nav.walk_in\n"
+          "wait-for staff_walk_in\ntap key.mode 30\nsleep 300\ntype wang Fang\n"
+          "screenshot no_pinyin\ntap walk_in.next\nwait-for staff_reason\ntype no pinyin\n"
+          "tap staff.reason.submit\nwait-for staff_guest\n",
+          setup);
+  ASSERT_EQ(r.status, 0) << r.dump();
+  const std::string shown = shownTexts(r, "no_pinyin");
+  EXPECT_NE(shown.find("本终端暂不能用拼音输入"), std::string::npos) << shown;
+  EXPECT_NE(shown.find("rime-data-luna-pinyin"), std::string::npos) << shown;
+  EXPECT_NE(shown.find(setup.pinyinData), std::string::npos) << shown;
+  EXPECT_EQ(sql("SELECT name FROM guests WHERE name LIKE 'wang%';"), "wang Fang\n");
+  expectShots(r, {"no_pinyin"});
 }
 
 TEST(KioskctlStaff, AddsListsAndKeepsSecretsOut) {
