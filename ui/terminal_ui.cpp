@@ -332,6 +332,23 @@ void TerminalUi::updateImages(const TerminalView& view) {
   }
 }
 
+namespace {
+
+// Which field the keyboard types into: the screen, and the field on screens with several.
+std::size_t focusKey(const FlowScreen& screen) {
+  std::size_t field = 0;
+  if (const auto* w = std::get_if<flow::StaffWalkIn>(&screen)) {
+    field = static_cast<std::size_t>(w->focus);
+  } else if (const auto* f = std::get_if<flow::FindBooking>(&screen)) {
+    field = static_cast<std::size_t>(f->mode) * 2 + (f->focusPhone ? 1 : 0);
+  } else if (const auto* n = std::get_if<flow::ConfirmNeeds>(&screen)) {
+    field = n->editing ? static_cast<std::size_t>(*n->editing) + 1 : 0;
+  }
+  return screen.index() * 64 + field;
+}
+
+}  // namespace
+
 std::vector<FlowEvent> TerminalUi::draw(const TerminalView& view, double seconds) {
   std::vector<FlowEvent> events;
   controls_.beginFrame();
@@ -356,6 +373,20 @@ std::vector<FlowEvent> TerminalUi::draw(const TerminalView& view, double seconds
   parts.catalogs = &catalogs_;
   parts.language = view.flow->screenLanguage(state);
   parts.seconds = seconds;
+  if (const std::size_t focus = focusKey(state.screen); focus != lastFocus_) {
+    // Half-typed pinyin never follows to another field or screen; a new guest starts
+    // in Latin.
+    lastFocus_ = focus;
+    if (inputMethod_ != nullptr) {
+      inputMethod_->reset();
+    }
+    keyboard_.shift = false;
+    if (std::holds_alternative<flow::Attract>(state.screen)) {
+      keyboard_.pinyin = false;
+    }
+  }
+  parts.keyboard = &keyboard_;
+  parts.inputMethod = inputMethod_;
   Ui ui(parts);
   // The background is the GL clear colour: no full-screen fill (fill rate).
   if (auto e = drawHeader(ui, view)) {
@@ -439,6 +470,9 @@ void TerminalUi::releasePersonalData() {
   photoSource_ = nullptr;
   badge_.reset();
   badgeSource_ = nullptr;
+  if (inputMethod_ != nullptr) {
+    inputMethod_->reset();
+  }
 }
 
 }  // namespace kiosk::ui

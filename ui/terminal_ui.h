@@ -39,8 +39,12 @@ class TerminalUi {
   // Ends the frame's bookkeeping (releases text textures no longer drawn).
   void finishFrame();
 
-  // Drops every texture that may show a guest (names, photo, badge) at once.
+  // Drops every texture that may show a guest (names, photo, badge) at once, and what
+  // the keyboard was composing.
   void releasePersonalData();
+
+  // Pinyin for the on-screen keyboard (borrowed; none: Latin letters only).
+  void setInputMethod(InputMethod* inputMethod) { inputMethod_ = inputMethod; }
 
   const Palette& palette(const TerminalView& view) const;
   ControlRegistry& controls() { return controls_; }
@@ -69,6 +73,9 @@ class TerminalUi {
   const void* photoSource_ = nullptr;
   Texture badge_;
   const void* badgeSource_ = nullptr;
+  InputMethod* inputMethod_ = nullptr;
+  KeyboardState keyboard_;
+  std::size_t lastFocus_ = 0;  // screen and field: a new one drops the composition
 };
 
 }  // namespace kiosk::ui

@@ -518,6 +518,12 @@ void Ui::icon(Icon which, Rect box, Color c) {
       }
       break;
     }
+    case Icon::kShift: {
+      ImVec2 pts[] = {P(0.5f, 0.1f),   P(0.9f, 0.5f),  P(0.68f, 0.5f), P(0.68f, 0.86f),
+                      P(0.32f, 0.86f), P(0.32f, 0.5f), P(0.1f, 0.5f)};
+      d->AddPolyline(pts, 7, k, ImDrawFlags_Closed, t);
+      break;
+    }
   }
 }
 
@@ -625,13 +631,9 @@ bool Ui::field(std::string_view name, std::string_view label, std::string_view v
   return tapped;
 }
 
-bool capitalizeNext(std::string_view value) {
-  return value.empty() || value.back() == ' ' || value.back() == '-';
-}
-
 float keyboardHeight(const Ui& ui, KeyboardKind kind, float width) {
   const float gap = ui.u(12);
-  const int rows = kind == KeyboardKind::kText ? 5 : 4;
+  const int rows = kind == KeyboardKind::kDigits ? 4 : 5;
   float key = ui.m().keyHeight;
   if (kind == KeyboardKind::kDigits) {
     key = std::min(ui.m().keyHeight * 1.15f, (width - 2 * gap) / 3 * 0.55f);
@@ -639,64 +641,216 @@ float keyboardHeight(const Ui& ui, KeyboardKind kind, float width) {
   return static_cast<float>(rows) * key + static_cast<float>(rows - 1) * gap;
 }
 
-std::optional<FlowEvent> keyboard(Ui& ui, Rect r, KeyboardKind kind, bool capitals) {
+namespace {
+
+std::optional<FlowEvent> digitPad(Ui& ui, Rect r) {
   std::optional<FlowEvent> out;
   const float gap = ui.u(12);
-  if (kind == KeyboardKind::kDigits) {
-    const char* keys[] = {"1", "2", "3", "4", "5", "6", "7", "8", "9", "", "0", ""};
-    const auto rows = r.rows(4, gap);
-    for (int row = 0; row < 4; ++row) {
-      const auto cells = rows[static_cast<std::size_t>(row)].columns(3, gap);
-      for (int c = 0; c < 3; ++c) {
-        const int i = row * 3 + c;
-        const Rect cell = cells[static_cast<std::size_t>(c)];
-        if (i == 9) {
-          if (ui.button("key.clear", ui.tr("keyboard.clear"), cell, ButtonKind::kChip)) {
-            out = ev::ClearText{};
-          }
-        } else if (i == 11) {
-          if (ui.button("key.backspace", "", cell, ButtonKind::kChip, Icon::kBackspace)) {
-            out = ev::Backspace{};
-          }
-        } else {
-          const std::string name = std::string("key.") + keys[i];
-          if (ui.button(name, keys[i], cell, ButtonKind::kKey)) {
-            out = ev::KeyText{keys[i]};
-          }
+  const char* keys[] = {"1", "2", "3", "4", "5", "6", "7", "8", "9", "", "0", ""};
+  const auto rows = r.rows(4, gap);
+  for (int row = 0; row < 4; ++row) {
+    const auto cells = rows[static_cast<std::size_t>(row)].columns(3, gap);
+    for (int c = 0; c < 3; ++c) {
+      const int i = row * 3 + c;
+      const Rect cell = cells[static_cast<std::size_t>(c)];
+      if (i == 9) {
+        if (ui.button("key.clear", ui.tr("keyboard.clear"), cell, ButtonKind::kChip)) {
+          out = ev::ClearText{};
+        }
+      } else if (i == 11) {
+        if (ui.button("key.backspace", "", cell, ButtonKind::kChip, Icon::kBackspace)) {
+          out = ev::Backspace{};
+        }
+      } else {
+        const std::string name = std::string("key.") + keys[i];
+        if (ui.button(name, keys[i], cell, ButtonKind::kKey)) {
+          out = ev::KeyText{keys[i]};
         }
       }
     }
-    return out;
   }
+  return out;
+}
+
+// Typed text for the field, or a touch when the key only changed the keyboard (it
+// still keeps the screen from timing out).
+FlowEvent typed(std::string text) {
+  if (text.empty()) {
+    return ev::Touch{};
+  }
+  return ev::KeyText{std::move(text)};
+}
+
+// The digit row while pinyin is being composed: the pinyin so far, the candidates of
+// the page (as large as the keys) and the page arrows.
+std::optional<FlowEvent> candidateBar(Ui& ui, Rect row, InputMethod& ime) {
+  std::optional<FlowEvent> out;
+  const auto& p = ui.pal();
+  const float gap = ui.u(12);
+  const float keyW = (row.w - 9 * gap) / 10;
+  const Composition c = ime.composition();  // a copy: a tap below changes it
+  Rect preedit = row.takeLeft(keyW * 2 + gap, gap);
+  ui.fill(preedit, p.surfaceAlt, ui.m().radius * 0.6f);
+  ui.roster(c.preedit, ui.rosterStyle(FontRole::kBody, p.text, 2), preedit.inset(ui.u(12), 0),
+            Align::kLeft, true);
+  const Rect next = row.takeRight(keyW, gap);
+  const Rect prev = row.takeRight(keyW, gap);
+  // The arrows are drawn here: a key this narrow (landscape) has no room for a button's
+  // icon padding.
+  const auto arrow = [&](std::string_view name, Rect r, Icon icon, bool enabled) {
+    const bool tapped = ui.button(name, "", r, ButtonKind::kChip, Icon::kNone, enabled);
+    const float s = std::min(r.w, r.h) * 0.5f;
+    ui.icon(icon, r.centered(s, s),
+            enabled ? buttonLook(p, ButtonKind::kChip, false).label : p.textMuted);
+    return tapped;
+  };
+  if (arrow("key.page.prev", prev, Icon::kBack, c.page > 0)) {
+    ime.page(false);
+    out = ev::Touch{};
+  }
+  if (arrow("key.page.next", next, Icon::kForward, !c.lastPage)) {
+    ime.page(true);
+    out = ev::Touch{};
+  }
+  // Each candidate as wide as its text needs (never narrower than a key), the spare
+  // room shared out; squeezed in proportion when they do not fit.
+  const std::size_t n = c.candidates.size();
+  const auto style = ui.rosterStyle(FontRole::kBodyBold, p.text, 1);
+  std::vector<float> widths(n);
+  float wanted = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    widths[i] = std::max(keyW, ui.rosterSize(c.candidates[i], style).x + ui.u(40));
+    wanted += widths[i];
+  }
+  const float room = row.w - gap * static_cast<float>(n > 0 ? n - 1 : 0);
+  float x = row.x;
+  for (std::size_t i = 0; i < n; ++i) {
+    const float w = wanted <= room ? widths[i] + (room - wanted) / static_cast<float>(n)
+                                   : widths[i] * room / wanted;
+    const Rect cell{x, row.y, w, row.h};
+    x += w + gap;
+    const std::string name = "key.candidate." + std::to_string(i);
+    const bool tapped = ui.tappable(name, cell);
+    const bool down = ui.pressed();
+    const ControlLook look =
+        buttonLook(p, i == 0 ? ButtonKind::kChipSelected : ButtonKind::kKey, down);
+    ui.fill(cell, look.fill, ui.m().radius * 0.6f);
+    if (look.stroke.a > 0) {
+      ui.stroke(cell, look.stroke, p.highContrast ? ui.u(3) : ui.u(2), ui.m().radius * 0.6f);
+    }
+    ui.roster(c.candidates[i], ui.rosterStyle(FontRole::kBodyBold, look.label, 1),
+              cell.inset(ui.u(8), 0), Align::kCenter, true);
+    if (tapped) {
+      out = typed(ime.pick(i));
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::optional<FlowEvent> keyboard(Ui& ui, Rect r, KeyboardKind kind) {
+  if (kind == KeyboardKind::kDigits) {
+    return digitPad(ui, r);
+  }
+  std::optional<FlowEvent> out;
+  const auto& p = ui.pal();
+  const float gap = ui.u(12);
+  const bool code = kind == KeyboardKind::kCode;
+  KeyboardState fallback;
+  KeyboardState& state = ui.keyboardState() != nullptr && !code ? *ui.keyboardState() : fallback;
+  InputMethod* ime = code ? nullptr : ui.inputMethod();
+  const InputMethod::State imeState =
+      ime != nullptr ? ime->state() : InputMethod::State::kUnavailable;
+  const bool pinyin = state.pinyin && imeState == InputMethod::State::kReady;
+  const bool composing = pinyin && ime->composition().composing();
+  // Text for the field from a key that is not a letter: what is composed goes first.
+  const auto withComposition = [&](std::string text) {
+    return composing ? ime->space() + text : text;
+  };
+
   const auto rows = r.rows(5, gap);
   for (int row = 0; row < 4; ++row) {
+    const Rect rowRect = rows[static_cast<std::size_t>(row)];
+    if (row == 0 && composing) {
+      out = candidateBar(ui, rowRect, *ime);
+      continue;
+    }
+    if (row == 0 && state.pinyin && imeState == InputMethod::State::kUnavailable) {
+      // Pinyin asked for but not there: say why (for staff) where the digits were; the
+      // letters stay Latin and the digits are one tap on ABC away.
+      // The technical detail only when it fits the row.
+      const Rect box = rowRect.inset(ui.u(16), 0);
+      std::string note = ui.trf("keyboard.pinyin_unavailable",
+                                {{"detail", ime != nullptr ? ime->problem() : std::string()}});
+      if (ui.measure(note, FontRole::kCaption, box.w).y > box.h) {
+        note = ui.trf("keyboard.pinyin_unavailable", {{"detail", std::string()}});
+      }
+      ui.fill(rowRect, p.warningSoft, ui.m().radius * 0.6f);
+      ui.text(note, FontRole::kCaption, p.onWarningSoft, box, Align::kLeft, true);
+      continue;
+    }
     const std::string_view chars = kKeyRows[row];
-    const auto cells = rows[static_cast<std::size_t>(row)].columns(10, gap);
+    const auto cells = rowRect.columns(10, gap);
     for (std::size_t c = 0; c < chars.size(); ++c) {
       const std::string key(1, chars[c]);
-      // The keys show what they type: capitals at the start of a field, small letters
-      // after (the screen decides), so names and reasons read naturally.
-      std::string typed = key;
-      if (!capitals && typed[0] >= 'A' && typed[0] <= 'Z') {
-        typed[0] = static_cast<char>(typed[0] - 'A' + 'a');
+      const bool letter = chars[c] >= 'A' && chars[c] <= 'Z';
+      // The keys show what they type: small letters, capitals after Shift.
+      std::string label = key;
+      if (letter && !state.shift && !code) {
+        label[0] = static_cast<char>(label[0] - 'A' + 'a');
       }
-      if (ui.button("key." + key, typed, cells[c], ButtonKind::kKey)) {
-        out = ev::KeyText{typed};
+      if (!ui.button("key." + key, label, cells[c], ButtonKind::kKey)) {
+        continue;
+      }
+      if (letter && pinyin && !state.shift) {
+        out = typed(ime->letter(label[0]));
+      } else {
+        out = typed(withComposition(label));
+      }
+      if (letter) {
+        state.shift = false;
       }
     }
   }
   Rect last = rows[4];
-  const float side = (last.w - 2 * gap) * 0.22f;
-  const Rect clear = last.takeLeft(side, gap);
-  const Rect back = last.takeRight(side, gap);
+  const float unit = (last.w - 4 * gap) / 10;
+  const Rect clear = last.takeLeft(unit * 2, gap);
+  const Rect shift = last.takeLeft(unit * 1.5f, gap);
+  const Rect mode = last.takeLeft(unit * 1.5f, gap);
+  const Rect back = last.takeRight(unit * 2, gap);
   if (ui.button("key.clear", ui.tr("keyboard.clear"), clear, ButtonKind::kChip)) {
+    if (ime != nullptr) {
+      ime->reset();
+    }
     out = ev::ClearText{};
   }
+  if (ui.button("key.shift", "", shift, state.shift ? ButtonKind::kChipSelected : ButtonKind::kChip,
+                Icon::kShift)) {
+    state.shift = !state.shift;
+    out = ev::Touch{};
+  }
+  // Pinyin needs the engine started (a second or so after the terminal starts); when
+  // it cannot start, the key still switches, to show staff why there is no pinyin.
+  if (ui.button("key.mode", ui.tr(state.pinyin ? "keyboard.pinyin" : "keyboard.latin"), mode,
+                state.pinyin ? ButtonKind::kChipSelected : ButtonKind::kChip, Icon::kNone,
+                !code && imeState != InputMethod::State::kStarting)) {
+    if (composing) {
+      out = typed(ime->space());
+    } else {
+      out = ev::Touch{};
+    }
+    state.pinyin = !state.pinyin;
+  }
   if (ui.button("key.space", ui.tr("keyboard.space"), last, ButtonKind::kKey)) {
-    out = ev::KeyText{" "};
+    out = typed(pinyin ? ime->space() : std::string(" "));
   }
   if (ui.button("key.backspace", "", back, ButtonKind::kChip, Icon::kBackspace)) {
-    out = ev::Backspace{};
+    if (pinyin && ime->backspace()) {
+      out = ev::Touch{};
+    } else {
+      out = ev::Backspace{};
+    }
   }
   return out;
 }

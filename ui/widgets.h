@@ -18,6 +18,7 @@
 #include "ui/catalog.h"
 #include "ui/controls.h"
 #include "ui/fonts.h"
+#include "ui/input_method.h"
 #include "ui/text_cache.h"
 #include "ui/theme.h"
 
@@ -54,6 +55,14 @@ enum class Icon {
   kQr,
   kBell,
   kGlobe,
+  kShift,
+};
+
+// What the text keyboard keeps from one frame to the next (TerminalUi owns it, the way
+// ImGui keeps which control is held): pinyin or Latin letters, and a pending Shift.
+struct KeyboardState {
+  bool pinyin = false;
+  bool shift = false;
 };
 
 // Where a frame's parts go.
@@ -77,7 +86,9 @@ class Ui {
     ControlRegistry* controls = nullptr;
     const Catalogs* catalogs = nullptr;
     std::string language;
-    double seconds = 0;  // animation clock
+    double seconds = 0;                  // animation clock
+    KeyboardState* keyboard = nullptr;   // none: Latin letters, no Shift kept
+    InputMethod* inputMethod = nullptr;  // none: no pinyin
   };
   explicit Ui(Parts parts);
 
@@ -86,6 +97,8 @@ class Ui {
   const Layout& layout() const { return parts_.layout; }
   const std::string& language() const { return parts_.language; }
   double seconds() const { return parts_.seconds; }
+  KeyboardState* keyboardState() const { return parts_.keyboard; }
+  InputMethod* inputMethod() const { return parts_.inputMethod; }
   float u(float v) const { return v * parts_.metrics.unit; }
   // Millimetres on the glass (touch targets).
   float mm(float v) const { return v * parts_.metrics.pxPerMm; }
@@ -149,13 +162,17 @@ class Ui {
   Rect reachSpace_;
 };
 
-// The on-screen keyboard. kText: letters, digits, space, '-', '.', '@', '\''; kDigits: a
-// phone-style pad. Keys are named "key.<char>" (letters upper case), "key.space",
-// "key.backspace", "key.clear". `capitals`: letter keys show and type capitals.
-enum class KeyboardKind { kText, kDigits };
-std::optional<FlowEvent> keyboard(Ui& ui, Rect r, KeyboardKind kind, bool capitals = false);
-// Capitals for the next letter of a name-like field: at its start and after a space.
-bool capitalizeNext(std::string_view value);
+// The on-screen keyboard. kText: letters, digits, space, '-', '.', '@', '\'', a Shift for
+// one capital (letters are typed exactly as shown: no capitals the guest did not ask
+// for) and a pinyin/Latin mode key; kDigits: a phone-style pad. In pinyin mode the
+// letters go to the input method, and while it composes the digit row becomes the
+// pinyin typed so far and a candidate bar: a tapped candidate (or Space, the first)
+// goes into the field, Backspace edits the pinyin first. Keys are named "key.<char>"
+// (letters upper case), "key.space", "key.backspace", "key.clear", "key.shift",
+// "key.mode", "key.candidate.<n>", "key.page.prev", "key.page.next". kCode: the text
+// keyboard for booking codes (capitals only, no pinyin).
+enum class KeyboardKind { kText, kCode, kDigits };
+std::optional<FlowEvent> keyboard(Ui& ui, Rect r, KeyboardKind kind);
 // The height a keyboard of this kind wants at this width.
 float keyboardHeight(const Ui& ui, KeyboardKind kind, float width);
 

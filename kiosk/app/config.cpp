@@ -254,6 +254,7 @@ Result<Config> parseConfig(std::string_view textIn, const std::string& name) {
       {"reach_mode", boolean(c.ui.reachMode)},
       {"sounds", boolean(c.ui.sounds)},
       {"screen_diagonal_in", number(c.ui.screenDiagonalIn, 7, 100)},
+      {"pinyin_data", text(c.ui.pinyinData, absolutePath)},
   };
   const std::map<std::string, Reader::Binding, std::less<>> staff{
       {"lockout_attempts", integer(c.staff.lockoutAttempts, 1, 100)},

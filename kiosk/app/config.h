@@ -10,7 +10,8 @@
 //              fallback, media, server, badge_size (cr80, 4x3, 62mm, a6)
 //   [ui]       fullscreen, width, height, orientation (auto, portrait, landscape),
 //              idle_timeout_s, hide_cursor, large_text, high_contrast, reach_mode, sounds,
-//              screen_diagonal_in (the panel's size: touch targets are kept 15 mm wide)
+//              screen_diagonal_in (the panel's size: touch targets are kept 15 mm wide),
+//              pinyin_data (Rime's shared data: the on-screen keyboard's pinyin)
 //   [staff]    lockout_attempts, lockout_minutes
 //   [photo]    enabled, upload
 //   [privacy]  retention_days (days after an event's end its guests' personal data,
@@ -80,6 +81,7 @@ struct UiConfig {
   bool sounds = true;
   // The smallest lobby panel at full HD; a larger panel only makes controls bigger.
   double screenDiagonalIn = 21.5;
+  std::string pinyinData = "/usr/share/rime-data";
 };
 
 struct StaffConfig {

@@ -37,6 +37,7 @@
 #include "kiosk/app/terminal_worker.h"
 #include "ui/catalog.h"
 #include "ui/fonts.h"
+#include "ui/rime_input_method.h"
 #include "ui/sound.h"
 #include "ui/terminal_ui.h"
 #include "ui/window.h"
@@ -434,6 +435,7 @@ class Loop final : public ScriptHost {
   }
   std::vector<std::string> controlNames() const override { return p_.ui.controls().names(); }
   void pointer(float x, float y, bool down) override { pointer_ = ui::PointerOverride{x, y, down}; }
+  void releasePointer() override { pointer_.reset(); }
   Status present(const std::string& text) override {
     if (p_.synthetic == nullptr) {
       return makeError(ErrorKind::kInvalidInput,
@@ -768,8 +770,15 @@ int runTerminal(const TerminalOptions& options) {
     std::cerr << "kiosk: " << fonts.error().message << "\n";
     return 2;
   }
+  // Pinyin for the on-screen keyboard: Rime prepares its data on a thread of its own
+  // (a second, the first time in this data dir) while the terminal starts.
+  ui::RimeSettings rimeSettings;
+  rimeSettings.sharedDataDir = config.ui.pinyinData;
+  rimeSettings.userDataDir = (std::filesystem::path(config.terminal.dataDir) / "rime").string();
+  ui::RimeInputMethod pinyin(rimeSettings);
   ui::TerminalUi terminalUi(**window, **fonts, *catalogs,
                             static_cast<float>(config.ui.screenDiagonalIn));
+  terminalUi.setInputMethod(&pinyin);
   SystemdNotifier notifier;
 
   StoreWorker worker(workerSettings, clock, std::move(*badgeTemplate));

@@ -36,14 +36,21 @@ std::optional<double> number(const std::string& text) {
   return v;
 }
 
-std::string keyName(char c) {
+// The keys a person taps for `c`: a capital is Shift and then the letter (the keyboard
+// types letters exactly as shown).
+std::vector<std::string> keyNames(char c) {
   if (c == ' ') {
-    return "key.space";
+    return {"key.space"};
   }
-  if (std::isalpha(static_cast<unsigned char>(c)) != 0) {
-    return std::string("key.") + static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  const auto u = static_cast<unsigned char>(c);
+  if (std::isalpha(u) != 0) {
+    const std::string key = std::string("key.") + static_cast<char>(std::toupper(u));
+    if (std::isupper(u) != 0) {
+      return {"key.shift", key};
+    }
+    return {key};
   }
-  return std::string("key.") + c;
+  return {std::string("key.") + c};
 }
 
 std::string resolve(const std::string& directory, const std::string& path) {
@@ -188,6 +195,7 @@ ScriptRunner::Progress ScriptRunner::step(ScriptHost& host,
     }
     ++phase_;
     if (phase_ % 4 == 0) {
+      host.releasePointer();
       return std::nullopt;  // pressed, and the screen has reacted
     }
     return Progress::kRunning;
@@ -264,7 +272,9 @@ ScriptRunner::Progress ScriptRunner::step(ScriptHost& host,
         pendingTaps_.push_back("key." + arg(0));
       } else {
         for (char ch : c.rest) {
-          pendingTaps_.push_back(keyName(ch));
+          for (auto& name : keyNames(ch)) {
+            pendingTaps_.push_back(std::move(name));
+          }
         }
       }
     }

@@ -71,6 +71,8 @@ class ScriptHost {
   virtual std::vector<std::string> controlNames() const = 0;
   // The pointer for the next frame.
   virtual void pointer(float x, float y, bool down) = 0;
+  // The real pointer again (after a tap, so that real pointer events reach the screen).
+  virtual void releasePointer() {}
   virtual Status present(const std::string& text) = 0;
   virtual Status presentImage(const std::string& path) = 0;
   virtual Status presentFace(float x, float y, float width) = 0;

@@ -76,6 +76,7 @@ struct TerminalSetup {
   std::string languages = R"(["zh-CN", "en"])";  // empty: the terminal's default
   std::string database = {};                     // another path than the fixture's event.db
   std::optional<int> retentionDays = {};         // [privacy] retention_days
+  std::string pinyinData = {};                   // [ui] pinyin_data (Rime's shared data)
 };
 
 struct KioskRun {
@@ -176,6 +177,9 @@ class TerminalE2E : public ::testing::Test {
     c << "[camera]\ndevice = \"synthetic\"\n\n[ui]\nfullscreen = false\nwidth = " << s.width
       << "\nheight = " << s.height << "\nsounds = false\nidle_timeout_s = " << s.idleTimeoutS
       << "\n";
+    if (!s.pinyinData.empty()) {
+      c << "pinyin_data = \"" << s.pinyinData << "\"\n";
+    }
     if (s.retentionDays) {
       c << "\n[privacy]\nretention_days = " << *s.retentionDays << "\n";
     }
@@ -883,7 +887,8 @@ TEST_F(TerminalE2E, WalkInAndUndoByStaff) {
   EXPECT_EQ(tasks[1]["ok"], true);
   const auto rep = report();
   EXPECT_NE(rep.find("Tom Nguyen"), std::string::npos) << rep;
-  EXPECT_NE(rep.find("walk_in,s1,Press pass on site"), std::string::npos) << rep;
+  EXPECT_NE(rep.find("walk_in,s1,press pass on site"), std::string::npos)
+      << "the reason as typed, no capital added: " << rep;
   EXPECT_NE(rep.find(",s1,"), std::string::npos);
   expectShots(r, {"walk_in", "walked_in", "undone", "search"});
 }
@@ -1903,6 +1908,182 @@ TEST_F(TerminalE2E, StaffSearchSaysWhenThereAreMoreMatches) {
 }
 
 // `kioskctl staff`: the staff who may unlock a terminal (used by the tests above).
+// Chinese input: staff register the walk-in 王芳 by tapping pinyin on the on-screen
+// keyboard with real pointer events (XTEST through xdotool, on the Xvfb display the
+// terminal reports), at the centres of the keys the terminal itself recorded drawing
+// (the frame record beside a screenshot). Latin letters keep the case typed.
+class OnScreenKeyboard : public TerminalE2E {
+ protected:
+  // The script says `echo click:<N>` after `screenshot <shot N>` and waits for the file
+  // clicked-<N>; the test taps taps[N] (control names, or "candidate:<text>" for the
+  // candidate showing that text) meanwhile.
+  KioskRun runWithTaps(const std::string& script,
+                       const std::vector<std::pair<std::string, std::vector<std::string>>>& taps,
+                       const TerminalSetup& setup = {}) {
+    std::string display;
+    const std::string shotsDir = std::string(KIOSK_BINARY_DIR) + "/tests/ui-screenshots/" +
+                                 ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    auto r = run(script, setup, [&](const json& line) {
+      if (line.value("event", "") == "ready") {
+        display = line.value("display", "");
+      }
+      const std::string text = line.value("text", "");
+      if (line.value("event", "") != "echo" || text.rfind("click:", 0) != 0) {
+        return;
+      }
+      const auto n = static_cast<std::size_t>(std::stoi(text.substr(6)));
+      const auto& [shot, names] = taps.at(n);
+      tapError += tapControls(display, shotsDir + "/" + shot + ".json", names);
+      std::ofstream(dir.file("clicked-" + std::to_string(n)));
+    });
+    return r;
+  }
+
+  // Taps the controls in order; returns what went wrong ("" when all were tapped).
+  std::string tapControls(const std::string& display, const std::string& recordPath,
+                          const std::vector<std::string>& names) {
+    if (!fs::exists(recordPath)) {
+      return "no frame record " + recordPath + "\n";
+    }
+    const json record = json::parse(readFile(recordPath));
+    const auto centre = [&](const std::string& name) -> std::optional<std::pair<int, int>> {
+      std::string control = name;
+      if (name.rfind("candidate:", 0) == 0) {
+        // The candidate whose cell holds this text.
+        control.clear();
+        for (const auto& t : record["texts"]) {
+          if (t["text"] != name.substr(10)) {
+            continue;
+          }
+          const float x = t["x"].get<float>() + t["w"].get<float>() / 2;
+          const float y = t["y"].get<float>() + t["h"].get<float>() / 2;
+          for (const auto& c : record["controls"]) {
+            const std::string n = c["name"];
+            if (n.rfind("key.candidate.", 0) == 0 && x >= c["x"].get<float>() &&
+                x < c["x"].get<float>() + c["w"].get<float>() && y >= c["y"].get<float>() &&
+                y < c["y"].get<float>() + c["h"].get<float>()) {
+              control = n;
+            }
+          }
+        }
+      }
+      for (const auto& c : record["controls"]) {
+        if (c["name"] == control && c["enabled"] == true) {
+          return std::pair{static_cast<int>(c["x"].get<float>() + c["w"].get<float>() / 2),
+                           static_cast<int>(c["y"].get<float>() + c["h"].get<float>() / 2)};
+        }
+      }
+      return std::nullopt;
+    };
+    const std::vector<std::string> env{"env", "DISPLAY=" + display,
+                                       "XAUTHORITY=" + dir.file("Xauthority")};
+    auto search = env;
+    search.insert(search.end(), {"xdotool", "search", "--sync", "--name", "Lobby check-in"});
+    const auto found = runCommand(search, dir.path());
+    std::istringstream ids(found.out);
+    std::string window;
+    ids >> window;
+    if (found.status != 0 || window.empty()) {
+      return "no terminal window on '" + display + "': " + found.err + "\n";
+    }
+    auto argv = env;
+    argv.push_back("xdotool");
+    for (const auto& name : names) {
+      const auto at = centre(name);
+      if (!at) {
+        return "no enabled control for '" + name + "' in " + recordPath + "\n";
+      }
+      // A pause after each tap, as under a finger: the software-rendered terminal draws
+      // a frame in up to a few hundred milliseconds here, and sees one tap per frame.
+      argv.insert(argv.end(), {"mousemove", "--window", window, std::to_string(at->first),
+                               std::to_string(at->second), "click", "1", "sleep", "0.5"});
+    }
+    const auto clicked = runCommand(argv, dir.path());
+    return clicked.status == 0 ? "" : "xdotool: " + clicked.err + "\n";
+  }
+
+  std::string sql(const std::string& query) {
+    const auto r = runCommand({"sqlite3", "-readonly", db, query}, dir.path());
+    EXPECT_EQ(r.status, 0) << r.err;
+    return r.out;
+  }
+
+  std::string tapError;
+};
+
+std::vector<std::string> letterKeys(const std::string& letters) {
+  std::vector<std::string> out;
+  for (char c : letters) {
+    out.push_back(std::string("key.") + static_cast<char>(std::toupper(c)));
+  }
+  return out;
+}
+
+TEST_F(OnScreenKeyboard, PinyinTappedOnTheKeysRegistersTheWalkInInChinese) {
+  if (!haveXdotool()) {
+    GTEST_SKIP() << "xdotool is not installed (Debian package xdotool): no X pointer events";
+  }
+  if (!fs::exists("/usr/share/rime-data/luna_pinyin.schema.yaml")) {
+    GTEST_SKIP() << "no Rime data (Debian packages librime-data, rime-data-luna-pinyin)";
+  }
+  const auto r = runWithTaps(
+      "wait-for attract\ntap attract.staff\nwait-for staff_unlock\ntype 2468\n"
+      "tap staff.unlock.submit\nwait-for staff_home\ntap staff.nav.walk_in\n"
+      "wait-for staff_walk_in\n"
+      // The mode key is enabled once Rime has deployed its data (a second or so).
+      "tap key.mode 60\nsleep 300\nscreenshot pinyin_keyboard\necho click:0\n"
+      "wait-file clicked-0 60\nsleep 400\nscreenshot candidates\necho click:1\n"
+      "wait-file clicked-1 60\nsleep 400\nscreenshot name_typed\n"
+      // The company in Latin letters, capitals as typed.
+      "tap walk_in.field.1\ntap key.mode\ntype ACME Travel\ntap walk_in.category.3\n"
+      "screenshot walk_in\ntap walk_in.next\nwait-for staff_reason\n"
+      "type WANG FANG at the door\ntap staff.reason.submit\nwait-for staff_guest\n"
+      "sleep 500\nscreenshot walked_in\n"
+      // Landscape: the candidate bar beside the content.
+      "tap staff.nav.home\nwait-for staff_home\nwindow 1920 1080\nsleep 500\ntap key.mode\n"
+      "type hua\nsleep 400\nscreenshot candidates_landscape\n",
+      {{"pinyin_keyboard", letterKeys("wangfang")}, {"candidates", {"candidate:王芳"}}});
+  ASSERT_EQ(r.status, 0) << r.dump();
+  EXPECT_EQ(tapError, "");
+  const auto tasks = r.events("staff_task");
+  ASSERT_EQ(tasks.size(), 1u) << r.dump();
+  EXPECT_EQ(tasks[0]["task"], "walk_in");
+  EXPECT_EQ(tasks[0]["ok"], true) << r.dump();
+  // The characters, and the Latin text exactly as typed, are in the database.
+  EXPECT_EQ(sql("SELECT name || '|' || company FROM guests WHERE name = '王芳';"),
+            "王芳|ACME Travel\n");
+  const auto rep = report();
+  EXPECT_NE(rep.find("王芳"), std::string::npos) << rep;
+  EXPECT_NE(rep.find("walk_in,s1,WANG FANG at the door"), std::string::npos) << rep;
+  // What the keyboard showed: the pinyin and 王芳 among the candidates.
+  EXPECT_NE(shownTexts(r, "candidates").find("wang fang"), std::string::npos);
+  EXPECT_NE(shownTexts(r, "candidates").find("王芳"), std::string::npos);
+  EXPECT_NE(shownTexts(r, "candidates_landscape").find("hua"), std::string::npos);
+  expectShots(r, {"pinyin_keyboard", "candidates", "name_typed", "walk_in", "walked_in",
+                  "candidates_landscape"});
+}
+
+// A terminal without Rime's data: the pinyin key says why there is no pinyin (for staff
+// to pass on), the letters stay Latin as typed, and the walk-in is registered.
+TEST_F(OnScreenKeyboard, WithoutPinyinDataTheKeyboardStaysLatinAndSaysWhy) {
+  TerminalSetup setup;
+  setup.pinyinData = dir.file("no-rime-data");
+  const auto r =
+      run("wait-for attract\ntap attract.staff\nwait-for staff_unlock\ntype 2468\n"
+          "tap staff.unlock.submit\nwait-for staff_home\ntap staff.nav.walk_in\n"
+          "wait-for staff_walk_in\ntap key.mode 30\nsleep 300\ntype wang Fang\n"
+          "screenshot no_pinyin\ntap walk_in.next\nwait-for staff_reason\ntype no pinyin\n"
+          "tap staff.reason.submit\nwait-for staff_guest\n",
+          setup);
+  ASSERT_EQ(r.status, 0) << r.dump();
+  const std::string shown = shownTexts(r, "no_pinyin");
+  EXPECT_NE(shown.find("本终端暂不能用拼音输入"), std::string::npos) << shown;
+  EXPECT_NE(shown.find("rime-data-luna-pinyin"), std::string::npos) << shown;
+  EXPECT_NE(shown.find(setup.pinyinData), std::string::npos) << shown;
+  EXPECT_EQ(sql("SELECT name FROM guests WHERE name LIKE 'wang%';"), "wang Fang\n");
+  expectShots(r, {"no_pinyin"});
+}
+
 TEST(KioskctlStaff, AddsListsAndKeepsSecretsOut) {
   kiosk::testing::TempDir dir;
   const auto db = dir.file("event.db");

@@ -470,9 +470,6 @@ TEST(Widgets, RectHelpersSplitWithoutOverlap) {
   Rect tiny{0, 0, 10, 10};
   EXPECT_EQ(tiny.takeTop(50).h, 10) << "never more than there is";
   EXPECT_EQ(tiny.h, 0);
-  EXPECT_TRUE(capitalizeNext(""));
-  EXPECT_TRUE(capitalizeNext("Tom "));
-  EXPECT_FALSE(capitalizeNext("To"));
 }
 
 TEST(Controls, NamesComeFromTheLastCompleteFrame) {

@@ -55,8 +55,8 @@ Intent drawEditor(Ui& ui, const flow::ConfirmNeeds& s, Rect body) {
   const float below = ui.m().gap + fieldH;
   const float keep = titleBlockHeight(ui, body.w, title, subtitle) +
                      static_cast<float>(rows) * (ui.m().chipHeight + ui.u(14)) + below;
-  if (auto e = keyboard(ui, keyboardArea(ui, body, KeyboardKind::kText, keep), KeyboardKind::kText,
-                        s.draft.empty())) {
+  if (auto e =
+          keyboard(ui, keyboardArea(ui, body, KeyboardKind::kText, keep), KeyboardKind::kText)) {
     out = e;
   }
   titleBlock(ui, body, title, subtitle);

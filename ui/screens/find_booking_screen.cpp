@@ -24,7 +24,9 @@ Intent drawFindBooking(Ui& ui, const TerminalView& /*view*/, const flow::FindBoo
     out = tap(Action::kSubmit);
   }
 
-  const KeyboardKind kind = byCode || !s.focusPhone ? KeyboardKind::kText : KeyboardKind::kDigits;
+  const KeyboardKind kind = byCode         ? KeyboardKind::kCode
+                            : s.focusPhone ? KeyboardKind::kDigits
+                                           : KeyboardKind::kText;
   const std::string_view title = ui.tr("find.title");
   const std::string_view subtitle = ui.tr(byCode ? "find.subtitle_code" : "find.subtitle_name");
   const float fieldH = ui.m().buttonHeight + ui.m().captionPx * 1.4f + ui.u(8);
@@ -32,7 +34,7 @@ Intent drawFindBooking(Ui& ui, const TerminalView& /*view*/, const flow::FindBoo
                      ui.m().gap * 1.5f + fieldH + ui.m().gap;
   const Rect kbArea = keyboardArea(ui, body, kind, keep);
   if (!s.searching) {
-    if (auto e = keyboard(ui, kbArea, kind, byCode || capitalizeNext(s.name))) {
+    if (auto e = keyboard(ui, kbArea, kind)) {
       out = e;
     }
   }

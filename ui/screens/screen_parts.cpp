@@ -280,7 +280,7 @@ Rect keyboardArea(Ui& ui, Rect& body, KeyboardKind kind, float keep) {
     const float gap = ui.m().gap * 1.5f;
     // Lower keys rather than squeeze what the screen shows above them, down to keys a
     // finger still hits (reach mode and large text leave less room).
-    const int rows = kind == KeyboardKind::kText ? 5 : 4;
+    const int rows = kind == KeyboardKind::kDigits ? 4 : 5;
     const float smallest =
         static_cast<float>(rows) * ui.mm(kMinTouchMm + 1) + static_cast<float>(rows - 1) * ui.u(12);
     const float h = std::max(std::min(keyboardHeight(ui, kind, w), body.h - gap - keep), smallest);

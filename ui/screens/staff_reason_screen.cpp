@@ -38,8 +38,7 @@ Intent drawStaffReason(Ui& ui, const TerminalView& /*view*/, const flow::StaffRe
                 ButtonKind::kPrimary, Icon::kCheck, !s.busy)) {
     out = tap(Action::kSubmit);
   }
-  if (auto e = keyboard(ui, keyboardArea(ui, body, KeyboardKind::kText), KeyboardKind::kText,
-                        s.reason.empty())) {
+  if (auto e = keyboard(ui, keyboardArea(ui, body, KeyboardKind::kText), KeyboardKind::kText)) {
     if (!s.busy) {
       out = e;
     }

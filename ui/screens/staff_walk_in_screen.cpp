@@ -22,9 +22,7 @@ Intent drawStaffWalkIn(Ui& ui, const TerminalView& /*view*/, const flow::StaffWa
   }
   const bool phone = s.focus == WalkInField::kPhone;
   const KeyboardKind kind = phone ? KeyboardKind::kDigits : KeyboardKind::kText;
-  if (auto e = keyboard(
-          ui, keyboardArea(ui, body, kind), kind,
-          capitalizeNext(s.focus == WalkInField::kName ? s.draft.name : s.draft.company))) {
+  if (auto e = keyboard(ui, keyboardArea(ui, body, kind), kind)) {
     out = e;
   }
   ui.text(ui.tr("walk_in.title"), FontRole::kTitle, p.text,
