@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <stop_token>
 #include <thread>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -167,6 +168,21 @@ std::string peerOf(int fd) {
   return std::string(reinterpret_cast<const char*>(&addr), len);
 }
 
+// The client's address without its port (the bytes of its IPv4 or IPv6 address).
+std::string addressOf(const std::string& peer) {
+  if (peer.size() >= sizeof(sockaddr_in6) &&
+      reinterpret_cast<const sockaddr*>(peer.data())->sa_family == AF_INET6) {
+    const auto* a = reinterpret_cast<const sockaddr_in6*>(peer.data());
+    return std::string(reinterpret_cast<const char*>(&a->sin6_addr), sizeof a->sin6_addr);
+  }
+  if (peer.size() >= sizeof(sockaddr_in) &&
+      reinterpret_cast<const sockaddr*>(peer.data())->sa_family == AF_INET) {
+    const auto* a = reinterpret_cast<const sockaddr_in*>(peer.data());
+    return std::string(reinterpret_cast<const char*>(&a->sin_addr), sizeof a->sin_addr);
+  }
+  return peer;
+}
+
 // Bounds the time a connection may take to deliver a request's headers (its TLS handshake
 // included). cpp-httplib 0.11 bounds each read, not the whole: a client sending a header
 // line every few seconds would hold a pool thread for as long as it likes, and 64 of them
@@ -174,18 +190,37 @@ std::string peerOf(int fd) {
 // read only after authentication); after an answer the next request has the keep-alive
 // wait plus the header time. A watchdog thread shuts late connections down, which makes
 // the pool thread's read fail and frees it.
+//
+// It also caps the connections one client address holds at once (each holds a pool
+// thread): beyond the cap a connection is shut as soon as it reaches a thread, before its
+// TLS handshake, so that one address cannot take every thread while its connections
+// trickle within the time limits. 0 = no cap.
 class ConnectionWatch {
  public:
-  ConnectionWatch(Millis headerTimeout, Millis keepAlive)
-      : headerTimeout_(headerTimeout), keepAlive_(keepAlive) {}
+  ConnectionWatch(Millis headerTimeout, Millis keepAlive, std::size_t maxPerAddress)
+      : headerTimeout_(headerTimeout), keepAlive_(keepAlive), maxPerAddress_(maxPerAddress) {}
 
   // On the pool thread serving the connection.
   void opened(int fd) {
     tlsConnectionSocket = fd;
     std::lock_guard lock(mutex_);
     auto& e = entries_[fd];
-    if (e.peer.empty()) {
-      e = Entry{peerOf(fd), SteadyClock::now() + headerTimeout_, false, false, 0};
+    if (!e.peer.empty()) {
+      return;  // a renegotiation of a connection already counted
+    }
+    e = Entry{peerOf(fd), SteadyClock::now() + headerTimeout_, false, false, 0, {}};
+    e.address = addressOf(e.peer);
+    if (maxPerAddress_ == 0) {
+      return;
+    }
+    std::size_t held = 0;
+    for (const auto& [otherFd, other] : entries_) {
+      held += otherFd != fd && !other.shut && other.address == e.address ? 1 : 0;
+    }
+    if (held >= maxPerAddress_) {
+      ::shutdown(fd, SHUT_RDWR);
+      e.shut = true;
+      ++refused_;
     }
   }
   void serving() { update(false); }
@@ -219,9 +254,18 @@ class ConnectionWatch {
     tlsConnectionSocket = -1;
   }
 
-  // The watchdog: until `stop` is requested, every 100 ms.
+  // The watchdog: until `stop` is requested, every 100 ms; refusals are logged at most
+  // once a second.
   void run(const std::stop_token& stop) {
+    auto logged = SteadyClock::now();
     while (!stop.stop_requested()) {
+      if (SteadyClock::now() - logged >= std::chrono::seconds(1)) {
+        logged = SteadyClock::now();
+        if (const auto refused = takeRefused(); refused > 0) {
+          centralLog().warn("central: refused {} connection(s) of addresses holding {} already",
+                            refused, maxPerAddress_);
+        }
+      }
       {
         std::lock_guard lock(mutex_);
         const auto now = SteadyClock::now();
@@ -238,18 +282,20 @@ class ConnectionWatch {
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
   }
-  std::size_t shutCount() {
+  // Connections refused for the per-address cap since the last call (for the log).
+  std::size_t takeRefused() {
     std::lock_guard lock(mutex_);
-    return shut_;
+    return std::exchange(refused_, 0);
   }
 
  private:
   struct Entry {
-    std::string peer;
+    std::string peer;  // sockaddr bytes, port included
     SteadyClock::time_point deadline;
     bool busy = false;
     bool shut = false;
     std::size_t idleBytes = 0;
+    std::string address;  // the peer without its port
   };
   void update(bool idle) {
     if (tlsConnectionSocket < 0) {
@@ -266,9 +312,11 @@ class ConnectionWatch {
 
   Millis headerTimeout_;
   Millis keepAlive_;
+  std::size_t maxPerAddress_;
   std::mutex mutex_;
   std::map<int, Entry> entries_;
   std::size_t shut_ = 0;
+  std::size_t refused_ = 0;
 };
 
 // The SSL_CTX's app data is the server's ConnectionWatch.
@@ -339,7 +387,8 @@ struct CentralServer::Impl {
         deviceLimiter(options.deviceRatePerSecond, options.deviceBurst),
         addressLimiter(options.addressRatePerSecond, options.addressBurst),
         authFailures(kAuthFailuresPerSecond, kAuthFailureBurst),
-        watch(options.headerTimeout, std::chrono::seconds(kKeepAliveSeconds)),
+        watch(options.headerTimeout, std::chrono::seconds(kKeepAliveSeconds),
+              options.maxConnectionsPerAddress),
         notifier(
             [this] {
               WebhookOptions w;

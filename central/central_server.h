@@ -33,6 +33,10 @@ struct ServerOptions {
   std::string certFile;
   std::string keyFile;
   std::size_t threads = 64;  // idle keep-alive connections hold a thread each
+  // Connections one client address may hold at once (each holds a thread); more are shut
+  // before their TLS handshake. 0 = no cap: behind a load balancer or proxy every client
+  // shares its address, so the balancer must enforce such a limit instead.
+  std::size_t maxConnectionsPerAddress = 16;
   // How long a connection may take for its TLS handshake and a request's headers (after an
   // answer: plus the 5 s keep-alive wait) before central shuts it: slow clients cannot
   // hold the pool's threads.

@@ -25,10 +25,11 @@ using nlohmann::json;
 
 // A TLS client on a raw socket, for requests no well-behaved client library sends: lying
 // headers, bodies that never come, old cipher suites. No certificate check (the attacker
-// does not care who answers).
+// does not care who answers). `from`: the loopback address it connects from (the whole
+// of 127/8 is loopback on Linux), so that a test can play two clients.
 class RawTls {
  public:
-  explicit RawTls(int port, const char* tls12Ciphers = nullptr) {
+  explicit RawTls(int port, const char* tls12Ciphers = nullptr, const char* from = nullptr) {
     ctx_ = SSL_CTX_new(TLS_client_method());
     if (tls12Ciphers != nullptr) {
       SSL_CTX_set_max_proto_version(ctx_, TLS1_2_VERSION);
@@ -41,6 +42,14 @@ class RawTls {
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     timeval tv{0, 100'000};  // reads wake every 100 ms so that waits stay bounded
     ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    if (from != nullptr) {
+      sockaddr_in local{};
+      local.sin_family = AF_INET;
+      ::inet_pton(AF_INET, from, &local.sin_addr);
+      if (::bind(fd_, reinterpret_cast<sockaddr*>(&local), sizeof local) != 0) {
+        return;
+      }
+    }
     if (::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
       return;
     }
@@ -861,6 +870,61 @@ TEST_F(CentralAttackTest, SlowClientsCannotHoldTheServer) {
     closed += c->closedByServer(std::chrono::milliseconds(200)) ? 1 : 0;
   }
   EXPECT_EQ(closed, 16);
+}
+
+// Connections count per client address. Before, one address opening more trickling
+// connections than central has threads held every thread until its header time ran out
+// (10 s by default) and nobody else was answered meanwhile.
+TEST_F(CentralAttackTest, OneAddressCannotHoldEveryConnection) {
+  ServerOptions options;
+  options.threads = 8;
+  options.maxConnectionsPerAddress = 4;
+  start(options);  // the default header time: 10 s
+  // 16 connections from 127.0.0.2, opened at once (a handshake waits up to 5 s for a thread).
+  std::vector<std::unique_ptr<RawTls>> slow(16);
+  {
+    std::vector<std::thread> openers;
+    for (auto& c : slow) {
+      openers.emplace_back([&c, port = central->port()] {
+        c = std::make_unique<RawTls>(port, nullptr, "127.0.0.2");
+      });
+    }
+    for (auto& t : openers) {
+      t.join();
+    }
+  }
+  std::atomic<bool> done{false};
+  std::thread trickle([&] {
+    for (auto& c : slow) {
+      c->send("GET /v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+    }
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(8);
+    while (!done && std::chrono::steady_clock::now() < until) {
+      for (auto& c : slow) {
+        c->send("X-Slow: 1\r\n");
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    }
+  });
+  // A client at another address (127.0.0.1) is answered at once.
+  const auto asked = std::chrono::steady_clock::now();
+  cache::HttpOptions o;
+  o.baseUrl = central->url();
+  o.caFile = pki->caFile;
+  o.requestTimeout = std::chrono::seconds(6);
+  auto health = cache::HttpClient(o).request("GET", "/v1/health");
+  const auto waited = std::chrono::steady_clock::now() - asked;
+  done = true;
+  trickle.join();
+  ASSERT_TRUE(health) << health.error().message;
+  EXPECT_EQ(health->status, 200);
+  EXPECT_LT(waited, std::chrono::seconds(2));
+  // The address got its four connections; the others were closed before their handshake.
+  int connected = 0;
+  for (const auto& c : slow) {
+    connected += c->connected() ? 1 : 0;
+  }
+  EXPECT_EQ(connected, 4);
 }
 
 TEST_F(CentralAttackTest, EndlessHeadersAreCutOff) {
