@@ -1281,7 +1281,8 @@ void checkCheckin(CheckinRecord& r, const Device& device) {
 
 // A walk-in's guest: in the terminals' id range (central numbers its own guests below it),
 // the check-in's guest, admitted (a terminal cannot create a blocked or cancelled guest),
-// without a host (arrival notices would go to whoever the terminal names) and small.
+// without a host (arrival notices would go to whoever the terminal names), not a VIP
+// (isWalkInCategory) and small.
 void checkWalkInGuest(const Guest& g, const CheckinRecord& r) {
   if (g.id < kFirstWalkInGuestId) {
     throw std::invalid_argument("walk-in guest ids are in the terminals' range");
@@ -1297,6 +1298,11 @@ void checkWalkInGuest(const Guest& g, const CheckinRecord& r) {
   }
   if (!g.host.empty() || !g.hostContact.empty()) {
     throw std::invalid_argument("a walk-in guest has no host; set one at central");
+  }
+  if (!isWalkInCategory(g.category)) {
+    throw std::invalid_argument(
+        "a walk-in guest's category is government, business, press, staff or other; VIP "
+        "guests are made at central, where their host is set");
   }
   if (!normalizeBookingCode(g.bookingCode)) {
     throw std::invalid_argument("booking_code is not a booking code");

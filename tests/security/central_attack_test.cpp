@@ -680,6 +680,44 @@ TEST_F(CentralAttackTest, WalkInsStayInTheTerminalsRangeAndTheirOwnGuest) {
   EXPECT_EQ(scalar("SELECT COUNT(*) FROM walk_ins"), 1);
 }
 
+// A VIP has a host who is told on arrival; hosts are set at central, so a terminal cannot
+// make a walk-in a VIP (before, `category: vip` was accepted and the guest fed as a VIP to
+// every terminal of the event).
+TEST_F(CentralAttackTest, AWalkInCannotBeMadeAVip) {
+  start();
+  const auto token = enroll("lobby-a", eventA());
+  auto walkIn = [&](GuestId id, GuestCategory category) {
+    Guest g;
+    g.eventId = eventA();
+    g.id = id;
+    g.bookingCode = "WALK-" + randomCode(6);
+    g.name = "Walk In";
+    g.category = category;
+    auto c = checkin(eventA(), id);
+    c.method = CheckinMethod::kWalkIn;
+    c.staffId = "staff-a";
+    c.overrideReason = "no invitation";
+    return json{{"guest", cache::toJson(g)}, {"checkin", cache::toJson(c)}};
+  };
+  const GuestId vip = 0x80000200u;
+  const GuestId press = 0x80000201u;
+  auto r = push(
+      "/v1/walk-ins", "walk_ins",
+      json::array({walkIn(vip, GuestCategory::kVip), walkIn(press, GuestCategory::kPress)}), token);
+  ASSERT_EQ(r.size(), 2u);
+  EXPECT_EQ(r[0].at("status"), "rejected") << r[0];
+  EXPECT_NE(r[0].value("detail", "").find("VIP guests are made at central"), std::string::npos)
+      << r[0];
+  EXPECT_EQ(r[1].at("status"), "accepted") << r[1];
+  const auto inA = " AND event_id = " + std::to_string(eventA());
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM guests WHERE guest_id = " + std::to_string(vip) + inA), 0);
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM checkins WHERE guest_id = " + std::to_string(vip) + inA),
+            0);
+  EXPECT_EQ(text("SELECT json_extract(doc, '$.category') FROM guests WHERE guest_id = " +
+                 std::to_string(press) + inA),
+            "press");
+}
+
 TEST_F(CentralAttackTest, ArrivalNoticesOnlyForKnownCheckinsAndOnlyToCentralsHost) {
   start();
   const auto token = enroll("lobby-a", eventA());
