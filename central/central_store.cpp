@@ -1372,9 +1372,12 @@ void CentralStore::recomputeFlags(EventId eventId, GuestId guestId) {
   };
   std::vector<Row> wrong;
   {
+    // The guest's rows, not the event's: keyed by (event_id, id), the planner would walk
+    // every check-in of the event for the `id = ?3` term (200 times slower at 20,000).
     auto s = db_->prepare(
-        "SELECT id, doc FROM checkins WHERE event_id = ?1 AND guest_id = ?2 AND undone_at IS NULL "
-        "AND ((id = ?3 AND flagged = 1) OR (id != ?3 AND flagged = 0))");
+        "SELECT id, doc FROM checkins INDEXED BY checkins_by_guest WHERE event_id = ?1 AND "
+        "guest_id = ?2 AND undone_at IS NULL AND ((id = ?3 AND flagged = 1) OR (id != ?3 AND "
+        "flagged = 0))");
     s.bind(1, eventId).bind(2, guestId).bind(3, admission);
     while (s.step()) {
       auto id = s.columnText(0);
