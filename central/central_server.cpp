@@ -4,11 +4,16 @@
 #include <openssl/ssl.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <charconv>
+#include <condition_variable>
+#include <deque>
+#include <exception>
 #include <functional>
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <stop_token>
 #include <thread>
 #include <utility>
@@ -67,8 +72,8 @@ class StorePool {
     }
     cache::OpenOptions o;
     o.checkIntegrity = false;  // checked once at start
-    // Request threads write one at a time (writeLock); this wait is for the other writers
-    // of the file (the webhook notifier, admin commands).
+    // Request threads only read (their writes go to the Writer); this wait is for the
+    // writers of the file (the Writer, the webhook notifier, admin commands).
     o.busyTimeout = std::chrono::seconds(30);
     auto store = CentralStore::open(path_, o);
     if (!store) {
@@ -86,6 +91,141 @@ class StorePool {
   std::string path_;
   std::mutex mutex_;
   std::vector<std::unique_ptr<CentralStore>> free_;
+};
+
+// The one writer of central's database among the request threads. A request hands its
+// write over and waits; the writer thread takes every write waiting at that moment and
+// applies them in one transaction and one commit (each in a savepoint of its own, so a
+// write that fails rolls back alone). Before, request threads took turns on a mutex: under
+// load every hand-over waited for the next thread to be scheduled, and each turn paid a
+// commit of its own. A request is answered only after the commit that holds its write, so
+// an accepted record is on disk.
+class Writer {
+ public:
+  explicit Writer(std::string path) : path_(std::move(path)) {}
+  ~Writer() { stop(); }
+  Writer(const Writer&) = delete;
+  Writer& operator=(const Writer&) = delete;
+
+  void start() {
+    thread_ = std::jthread([this](const std::stop_token& stop) { loop(stop); });
+  }
+  // Applies what is queued, then ends the thread; later writes fail as transient.
+  void stop() {
+    if (thread_.joinable()) {
+      thread_.request_stop();
+      {
+        std::lock_guard lock(mutex_);  // the writer is waiting or will see the request
+      }
+      wake_.notify_all();
+      thread_.join();
+    }
+  }
+
+  // Runs `write` on the writer's connection and returns once its batch is committed, or
+  // with the error that kept the batch from committing. An exception `write` throws comes
+  // back out of here.
+  Status run(const std::function<void(CentralStore&)>& write) {
+    Job job;
+    job.write = &write;
+    std::unique_lock lock(mutex_);
+    if (stopped_) {
+      return makeError(ErrorKind::kTransient, "central is stopping");
+    }
+    queue_.push_back(&job);
+    wake_.notify_one();
+    done_.wait(lock, [&] { return job.done; });
+    if (job.exception) {
+      std::rethrow_exception(job.exception);
+    }
+    return job.status;
+  }
+
+ private:
+  struct Job {
+    const std::function<void(CentralStore&)>* write = nullptr;
+    bool done = false;
+    Status status = okStatus();
+    std::exception_ptr exception;
+  };
+  static constexpr std::size_t kMaxBatch = 64;
+
+  void loop(const std::stop_token& stop) {
+    std::unique_ptr<CentralStore> store;
+    for (;;) {
+      std::vector<Job*> batch;
+      {
+        std::unique_lock lock(mutex_);
+        wake_.wait(lock, [&] { return stop.stop_requested() || !queue_.empty(); });
+        if (queue_.empty()) {
+          stopped_ = true;
+          return;
+        }
+        const auto n = std::min(queue_.size(), kMaxBatch);
+        batch.assign(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
+        queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
+      }
+      const auto committed = apply(store, batch);
+      {
+        std::lock_guard lock(mutex_);
+        for (auto* job : batch) {
+          job->status = committed;
+          job->done = true;
+        }
+      }
+      done_.notify_all();
+    }
+  }
+
+  Status apply(std::unique_ptr<CentralStore>& store, const std::vector<Job*>& batch) {
+    if (!store) {
+      cache::OpenOptions o;
+      o.checkIntegrity = false;  // checked once at start
+      // For the other writers of the file: the webhook notifier, admin commands.
+      o.busyTimeout = std::chrono::seconds(30);
+      auto opened = CentralStore::open(path_, o);
+      if (!opened) {
+        return opened.error();
+      }
+      store = std::move(*opened);
+    }
+    auto& db = store->database();
+    try {
+      db.exec("BEGIN IMMEDIATE");
+      for (auto* job : batch) {
+        db.exec("SAVEPOINT write_job");
+        try {
+          (*job->write)(*store);
+          db.exec("RELEASE write_job");
+        } catch (const cache::DatabaseError&) {
+          throw;  // the transaction may be gone: the whole batch fails
+        } catch (...) {
+          job->exception = std::current_exception();
+          db.exec("ROLLBACK TO write_job");
+          db.exec("RELEASE write_job");
+        }
+      }
+      db.exec("COMMIT");
+      return okStatus();
+    } catch (const cache::DatabaseError& e) {
+      if (db.inTransaction()) {
+        try {
+          db.exec("ROLLBACK");
+        } catch (const cache::DatabaseError&) {
+          store.reset();  // opened afresh for the next batch
+        }
+      }
+      return makeError(e.kind(), std::string("committing writes: ") + e.what());
+    }
+  }
+
+  std::string path_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::condition_variable done_;
+  std::deque<Job*> queue_;
+  bool stopped_ = false;
+  std::jthread thread_;
 };
 
 void sendJson(httplib::Response& res, int status, std::string body) {
@@ -389,6 +529,7 @@ struct CentralServer::Impl {
         authFailures(kAuthFailuresPerSecond, kAuthFailureBurst),
         watch(options.headerTimeout, std::chrono::seconds(kKeepAliveSeconds),
               options.maxConnectionsPerAddress),
+        writer(options.databasePath),
         notifier(
             [this] {
               WebhookOptions w;
@@ -407,11 +548,19 @@ struct CentralServer::Impl {
     Device device;
     TimePoint now;
     std::string note;  // counts for the log line
-    std::mutex& writes;
-    // Held around every write: request threads queue here in order instead of meeting in
-    // SQLite's busy handler, which sleeps in growing steps and gave up after 5 s ("database
-    // is locked" under 20 pushing terminals).
-    std::unique_lock<std::mutex> writeLock() { return std::unique_lock(writes); }
+    Writer& writer;
+    // Runs `write` (a CentralStore call returning a Result) on the writer and returns its
+    // result once committed, or the commit's error. Request threads never write through
+    // `store`: they would meet the writer in SQLite's busy handler.
+    template <typename F>
+    auto write(F&& write) -> decltype(write(std::declval<CentralStore&>())) {
+      std::optional<decltype(write(std::declval<CentralStore&>()))> out;
+      auto committed = writer.run([&](CentralStore& s) { out.emplace(write(s)); });
+      if (!committed) {
+        return committed.error();
+      }
+      return std::move(*out);
+    }
   };
   using Handler = std::function<void(Context&)>;
 
@@ -430,7 +579,7 @@ struct CentralServer::Impl {
   RateLimiter authFailures;
   ConnectionWatch watch;
   std::jthread watchdog;
-  std::mutex writes;
+  Writer writer;
   WebhookNotifier notifier;
   std::unique_ptr<httplib::SSLServer> server;
   int boundPort = 0;
@@ -622,7 +771,7 @@ void CentralServer::Impl::serve(const httplib::Request& req, httplib::Response& 
     if (fault && fault->kind == FaultKind::kStallBefore) {
       options.faults->stall(fault->delay);
     }
-    Context ctx{req, res, store, std::move(device), now, {}, writes};
+    Context ctx{req, res, store, std::move(device), now, {}, writer};
     try {
       handler(ctx);
     } catch (const nlohmann::json::exception&) {
@@ -670,10 +819,9 @@ void CentralServer::Impl::routes() {
              const auto body = cache::parseJson(c.req.body);
              const auto code = body.at("code").get<std::string>();
              const auto version = body.value("version", std::string());
-             auto enrolled = [&] {
-               auto lock = c.writeLock();
-               return c.store.enroll(code, version, options.tokenLifetime, c.now);
-             }();
+             auto enrolled = c.write([&](CentralStore& writing) {
+               return writing.enroll(code, version, options.tokenLifetime, c.now);
+             });
              if (!enrolled) {
                if (enrolled.error().kind == ErrorKind::kUnauthorized) {
                  sendProblem(c.res, c.now, 403, api::kProblemEnrollmentCode,
@@ -730,10 +878,8 @@ void CentralServer::Impl::routes() {
                       "at most " + std::to_string(api::kMaxBatchItems) + " items per request");
           return;
         }
-        auto summary = [&] {
-          auto lock = c.writeLock();
-          return c.store.push(c.device, route, *it, c.now);
-        }();
+        auto summary = c.write(
+            [&](CentralStore& writing) { return writing.push(c.device, route, *it, c.now); });
         if (!summary) {
           centralLog().error("central: {}", summary.error().message);
           sendStoreError(c.res, c.now, summary.error());
@@ -777,10 +923,9 @@ void CentralServer::Impl::routes() {
                           "a JPEG starts with FF D8 FF, a PNG with its 8-byte signature");
               return;
             }
-            auto stored = [&] {
-              auto lock = c.writeLock();
-              return c.store.putPhoto(c.device, checkinId, type, c.req.body, c.now);
-            }();
+            auto stored = c.write([&](CentralStore& writing) {
+              return writing.putPhoto(c.device, checkinId, type, c.req.body, c.now);
+            });
             if (!stored) {
               if (stored.error().kind == ErrorKind::kNotFound) {
                 sendProblem(c.res, c.now, 404, api::kProblemNotFound, "No such check-in",
@@ -803,10 +948,9 @@ void CentralServer::Impl::routes() {
          [this](const httplib::Request& req, httplib::Response& res) {
            serve(req, res, true, [](Context& c) {
              const auto hb = api::heartbeatFromJson(cache::parseJson(c.req.body));
-             auto st = [&] {
-               auto lock = c.writeLock();
-               return c.store.recordHeartbeat(c.device, hb, c.req.remote_addr, c.now);
-             }();
+             auto st = c.write([&](CentralStore& writing) {
+               return writing.recordHeartbeat(c.device, hb, c.req.remote_addr, c.now);
+             });
              if (!st) {
                if (st.error().kind == ErrorKind::kInvalidInput) {
                  // The message names the field and the limit, never the value.
@@ -920,6 +1064,7 @@ Status CentralServer::start() {
     }
     impl_->boundPort = o.port;
   }
+  impl_->writer.start();
   impl_->notifier.start();
   impl_->watchdog =
       std::jthread([impl = impl_.get()](const std::stop_token& stop) { impl->watch.run(stop); });

@@ -11,10 +11,11 @@
 // (spdlog, stderr) carry the route, status, device id, item counts and duration only.
 //
 // Ownership and threads: owns the HTTPS listener and its thread pool (each request runs
-// on a pool thread with a database connection from a small pool), and the
-// WebhookNotifier that delivers arrival notices. start() returns once the port is bound;
-// stop() may be called from any thread (a signal-handling thread) and is idempotent;
-// wait() blocks until the listener has ended. The destructor stops.
+// on a pool thread with a database connection from a small pool, for reading), one writer
+// thread that commits the requests' writes in batches (a request is answered after the
+// commit that holds its write), and the WebhookNotifier that delivers arrival notices. start()
+// returns once the port is bound; stop() may be called from any thread (a signal-handling thread)
+// and is idempotent; wait() blocks until the listener has ended. The destructor stops.
 #pragma once
 
 #include <memory>
