@@ -4,13 +4,19 @@
 #include <openssl/ssl.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <charconv>
+#include <condition_variable>
+#include <deque>
+#include <exception>
 #include <functional>
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <stop_token>
 #include <thread>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -66,8 +72,8 @@ class StorePool {
     }
     cache::OpenOptions o;
     o.checkIntegrity = false;  // checked once at start
-    // Request threads write one at a time (writeLock); this wait is for the other writers
-    // of the file (the webhook notifier, admin commands).
+    // Request threads only read (their writes go to the Writer); this wait is for the
+    // writers of the file (the Writer, the webhook notifier, admin commands).
     o.busyTimeout = std::chrono::seconds(30);
     auto store = CentralStore::open(path_, o);
     if (!store) {
@@ -85,6 +91,141 @@ class StorePool {
   std::string path_;
   std::mutex mutex_;
   std::vector<std::unique_ptr<CentralStore>> free_;
+};
+
+// The one writer of central's database among the request threads. A request hands its
+// write over and waits; the writer thread takes every write waiting at that moment and
+// applies them in one transaction and one commit (each in a savepoint of its own, so a
+// write that fails rolls back alone). Before, request threads took turns on a mutex: under
+// load every hand-over waited for the next thread to be scheduled, and each turn paid a
+// commit of its own. A request is answered only after the commit that holds its write, so
+// an accepted record is on disk.
+class Writer {
+ public:
+  explicit Writer(std::string path) : path_(std::move(path)) {}
+  ~Writer() { stop(); }
+  Writer(const Writer&) = delete;
+  Writer& operator=(const Writer&) = delete;
+
+  void start() {
+    thread_ = std::jthread([this](const std::stop_token& stop) { loop(stop); });
+  }
+  // Applies what is queued, then ends the thread; later writes fail as transient.
+  void stop() {
+    if (thread_.joinable()) {
+      thread_.request_stop();
+      {
+        std::lock_guard lock(mutex_);  // the writer is waiting or will see the request
+      }
+      wake_.notify_all();
+      thread_.join();
+    }
+  }
+
+  // Runs `write` on the writer's connection and returns once its batch is committed, or
+  // with the error that kept the batch from committing. An exception `write` throws comes
+  // back out of here.
+  Status run(const std::function<void(CentralStore&)>& write) {
+    Job job;
+    job.write = &write;
+    std::unique_lock lock(mutex_);
+    if (stopped_) {
+      return makeError(ErrorKind::kTransient, "central is stopping");
+    }
+    queue_.push_back(&job);
+    wake_.notify_one();
+    done_.wait(lock, [&] { return job.done; });
+    if (job.exception) {
+      std::rethrow_exception(job.exception);
+    }
+    return job.status;
+  }
+
+ private:
+  struct Job {
+    const std::function<void(CentralStore&)>* write = nullptr;
+    bool done = false;
+    Status status = okStatus();
+    std::exception_ptr exception;
+  };
+  static constexpr std::size_t kMaxBatch = 64;
+
+  void loop(const std::stop_token& stop) {
+    std::unique_ptr<CentralStore> store;
+    for (;;) {
+      std::vector<Job*> batch;
+      {
+        std::unique_lock lock(mutex_);
+        wake_.wait(lock, [&] { return stop.stop_requested() || !queue_.empty(); });
+        if (queue_.empty()) {
+          stopped_ = true;
+          return;
+        }
+        const auto n = std::min(queue_.size(), kMaxBatch);
+        batch.assign(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
+        queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
+      }
+      const auto committed = apply(store, batch);
+      {
+        std::lock_guard lock(mutex_);
+        for (auto* job : batch) {
+          job->status = committed;
+          job->done = true;
+        }
+      }
+      done_.notify_all();
+    }
+  }
+
+  Status apply(std::unique_ptr<CentralStore>& store, const std::vector<Job*>& batch) {
+    if (!store) {
+      cache::OpenOptions o;
+      o.checkIntegrity = false;  // checked once at start
+      // For the other writers of the file: the webhook notifier, admin commands.
+      o.busyTimeout = std::chrono::seconds(30);
+      auto opened = CentralStore::open(path_, o);
+      if (!opened) {
+        return opened.error();
+      }
+      store = std::move(*opened);
+    }
+    auto& db = store->database();
+    try {
+      db.exec("BEGIN IMMEDIATE");
+      for (auto* job : batch) {
+        db.exec("SAVEPOINT write_job");
+        try {
+          (*job->write)(*store);
+          db.exec("RELEASE write_job");
+        } catch (const cache::DatabaseError&) {
+          throw;  // the transaction may be gone: the whole batch fails
+        } catch (...) {
+          job->exception = std::current_exception();
+          db.exec("ROLLBACK TO write_job");
+          db.exec("RELEASE write_job");
+        }
+      }
+      db.exec("COMMIT");
+      return okStatus();
+    } catch (const cache::DatabaseError& e) {
+      if (db.inTransaction()) {
+        try {
+          db.exec("ROLLBACK");
+        } catch (const cache::DatabaseError&) {
+          store.reset();  // opened afresh for the next batch
+        }
+      }
+      return makeError(e.kind(), std::string("committing writes: ") + e.what());
+    }
+  }
+
+  std::string path_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::condition_variable done_;
+  std::deque<Job*> queue_;
+  bool stopped_ = false;
+  std::jthread thread_;
 };
 
 void sendJson(httplib::Response& res, int status, std::string body) {
@@ -167,6 +308,21 @@ std::string peerOf(int fd) {
   return std::string(reinterpret_cast<const char*>(&addr), len);
 }
 
+// The client's address without its port (the bytes of its IPv4 or IPv6 address).
+std::string addressOf(const std::string& peer) {
+  if (peer.size() >= sizeof(sockaddr_in6) &&
+      reinterpret_cast<const sockaddr*>(peer.data())->sa_family == AF_INET6) {
+    const auto* a = reinterpret_cast<const sockaddr_in6*>(peer.data());
+    return std::string(reinterpret_cast<const char*>(&a->sin6_addr), sizeof a->sin6_addr);
+  }
+  if (peer.size() >= sizeof(sockaddr_in) &&
+      reinterpret_cast<const sockaddr*>(peer.data())->sa_family == AF_INET) {
+    const auto* a = reinterpret_cast<const sockaddr_in*>(peer.data());
+    return std::string(reinterpret_cast<const char*>(&a->sin_addr), sizeof a->sin_addr);
+  }
+  return peer;
+}
+
 // Bounds the time a connection may take to deliver a request's headers (its TLS handshake
 // included). cpp-httplib 0.11 bounds each read, not the whole: a client sending a header
 // line every few seconds would hold a pool thread for as long as it likes, and 64 of them
@@ -174,18 +330,37 @@ std::string peerOf(int fd) {
 // read only after authentication); after an answer the next request has the keep-alive
 // wait plus the header time. A watchdog thread shuts late connections down, which makes
 // the pool thread's read fail and frees it.
+//
+// It also caps the connections one client address holds at once (each holds a pool
+// thread): beyond the cap a connection is shut as soon as it reaches a thread, before its
+// TLS handshake, so that one address cannot take every thread while its connections
+// trickle within the time limits. 0 = no cap.
 class ConnectionWatch {
  public:
-  ConnectionWatch(Millis headerTimeout, Millis keepAlive)
-      : headerTimeout_(headerTimeout), keepAlive_(keepAlive) {}
+  ConnectionWatch(Millis headerTimeout, Millis keepAlive, std::size_t maxPerAddress)
+      : headerTimeout_(headerTimeout), keepAlive_(keepAlive), maxPerAddress_(maxPerAddress) {}
 
   // On the pool thread serving the connection.
   void opened(int fd) {
     tlsConnectionSocket = fd;
     std::lock_guard lock(mutex_);
     auto& e = entries_[fd];
-    if (e.peer.empty()) {
-      e = Entry{peerOf(fd), SteadyClock::now() + headerTimeout_, false, false, 0};
+    if (!e.peer.empty()) {
+      return;  // a renegotiation of a connection already counted
+    }
+    e = Entry{peerOf(fd), SteadyClock::now() + headerTimeout_, false, false, 0, {}};
+    e.address = addressOf(e.peer);
+    if (maxPerAddress_ == 0) {
+      return;
+    }
+    std::size_t held = 0;
+    for (const auto& [otherFd, other] : entries_) {
+      held += otherFd != fd && !other.shut && other.address == e.address ? 1 : 0;
+    }
+    if (held >= maxPerAddress_) {
+      ::shutdown(fd, SHUT_RDWR);
+      e.shut = true;
+      ++refused_;
     }
   }
   void serving() { update(false); }
@@ -219,9 +394,18 @@ class ConnectionWatch {
     tlsConnectionSocket = -1;
   }
 
-  // The watchdog: until `stop` is requested, every 100 ms.
+  // The watchdog: until `stop` is requested, every 100 ms; refusals are logged at most
+  // once a second.
   void run(const std::stop_token& stop) {
+    auto logged = SteadyClock::now();
     while (!stop.stop_requested()) {
+      if (SteadyClock::now() - logged >= std::chrono::seconds(1)) {
+        logged = SteadyClock::now();
+        if (const auto refused = takeRefused(); refused > 0) {
+          centralLog().warn("central: refused {} connection(s) of addresses holding {} already",
+                            refused, maxPerAddress_);
+        }
+      }
       {
         std::lock_guard lock(mutex_);
         const auto now = SteadyClock::now();
@@ -238,18 +422,20 @@ class ConnectionWatch {
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
   }
-  std::size_t shutCount() {
+  // Connections refused for the per-address cap since the last call (for the log).
+  std::size_t takeRefused() {
     std::lock_guard lock(mutex_);
-    return shut_;
+    return std::exchange(refused_, 0);
   }
 
  private:
   struct Entry {
-    std::string peer;
+    std::string peer;  // sockaddr bytes, port included
     SteadyClock::time_point deadline;
     bool busy = false;
     bool shut = false;
     std::size_t idleBytes = 0;
+    std::string address;  // the peer without its port
   };
   void update(bool idle) {
     if (tlsConnectionSocket < 0) {
@@ -266,9 +452,11 @@ class ConnectionWatch {
 
   Millis headerTimeout_;
   Millis keepAlive_;
+  std::size_t maxPerAddress_;
   std::mutex mutex_;
   std::map<int, Entry> entries_;
   std::size_t shut_ = 0;
+  std::size_t refused_ = 0;
 };
 
 // The SSL_CTX's app data is the server's ConnectionWatch.
@@ -339,7 +527,9 @@ struct CentralServer::Impl {
         deviceLimiter(options.deviceRatePerSecond, options.deviceBurst),
         addressLimiter(options.addressRatePerSecond, options.addressBurst),
         authFailures(kAuthFailuresPerSecond, kAuthFailureBurst),
-        watch(options.headerTimeout, std::chrono::seconds(kKeepAliveSeconds)),
+        watch(options.headerTimeout, std::chrono::seconds(kKeepAliveSeconds),
+              options.maxConnectionsPerAddress),
+        writer(options.databasePath),
         notifier(
             [this] {
               WebhookOptions w;
@@ -358,11 +548,19 @@ struct CentralServer::Impl {
     Device device;
     TimePoint now;
     std::string note;  // counts for the log line
-    std::mutex& writes;
-    // Held around every write: request threads queue here in order instead of meeting in
-    // SQLite's busy handler, which sleeps in growing steps and gave up after 5 s ("database
-    // is locked" under 20 pushing terminals).
-    std::unique_lock<std::mutex> writeLock() { return std::unique_lock(writes); }
+    Writer& writer;
+    // Runs `write` (a CentralStore call returning a Result) on the writer and returns its
+    // result once committed, or the commit's error. Request threads never write through
+    // `store`: they would meet the writer in SQLite's busy handler.
+    template <typename F>
+    auto write(F&& write) -> decltype(write(std::declval<CentralStore&>())) {
+      std::optional<decltype(write(std::declval<CentralStore&>()))> out;
+      auto committed = writer.run([&](CentralStore& s) { out.emplace(write(s)); });
+      if (!committed) {
+        return committed.error();
+      }
+      return std::move(*out);
+    }
   };
   using Handler = std::function<void(Context&)>;
 
@@ -381,7 +579,7 @@ struct CentralServer::Impl {
   RateLimiter authFailures;
   ConnectionWatch watch;
   std::jthread watchdog;
-  std::mutex writes;
+  Writer writer;
   WebhookNotifier notifier;
   std::unique_ptr<httplib::SSLServer> server;
   int boundPort = 0;
@@ -573,7 +771,7 @@ void CentralServer::Impl::serve(const httplib::Request& req, httplib::Response& 
     if (fault && fault->kind == FaultKind::kStallBefore) {
       options.faults->stall(fault->delay);
     }
-    Context ctx{req, res, store, std::move(device), now, {}, writes};
+    Context ctx{req, res, store, std::move(device), now, {}, writer};
     try {
       handler(ctx);
     } catch (const nlohmann::json::exception&) {
@@ -621,10 +819,9 @@ void CentralServer::Impl::routes() {
              const auto body = cache::parseJson(c.req.body);
              const auto code = body.at("code").get<std::string>();
              const auto version = body.value("version", std::string());
-             auto enrolled = [&] {
-               auto lock = c.writeLock();
-               return c.store.enroll(code, version, options.tokenLifetime, c.now);
-             }();
+             auto enrolled = c.write([&](CentralStore& writing) {
+               return writing.enroll(code, version, options.tokenLifetime, c.now);
+             });
              if (!enrolled) {
                if (enrolled.error().kind == ErrorKind::kUnauthorized) {
                  sendProblem(c.res, c.now, 403, api::kProblemEnrollmentCode,
@@ -681,10 +878,8 @@ void CentralServer::Impl::routes() {
                       "at most " + std::to_string(api::kMaxBatchItems) + " items per request");
           return;
         }
-        auto summary = [&] {
-          auto lock = c.writeLock();
-          return c.store.push(c.device, route, *it, c.now);
-        }();
+        auto summary = c.write(
+            [&](CentralStore& writing) { return writing.push(c.device, route, *it, c.now); });
         if (!summary) {
           centralLog().error("central: {}", summary.error().message);
           sendStoreError(c.res, c.now, summary.error());
@@ -728,10 +923,9 @@ void CentralServer::Impl::routes() {
                           "a JPEG starts with FF D8 FF, a PNG with its 8-byte signature");
               return;
             }
-            auto stored = [&] {
-              auto lock = c.writeLock();
-              return c.store.putPhoto(c.device, checkinId, type, c.req.body, c.now);
-            }();
+            auto stored = c.write([&](CentralStore& writing) {
+              return writing.putPhoto(c.device, checkinId, type, c.req.body, c.now);
+            });
             if (!stored) {
               if (stored.error().kind == ErrorKind::kNotFound) {
                 sendProblem(c.res, c.now, 404, api::kProblemNotFound, "No such check-in",
@@ -754,10 +948,9 @@ void CentralServer::Impl::routes() {
          [this](const httplib::Request& req, httplib::Response& res) {
            serve(req, res, true, [](Context& c) {
              const auto hb = api::heartbeatFromJson(cache::parseJson(c.req.body));
-             auto st = [&] {
-               auto lock = c.writeLock();
-               return c.store.recordHeartbeat(c.device, hb, c.req.remote_addr, c.now);
-             }();
+             auto st = c.write([&](CentralStore& writing) {
+               return writing.recordHeartbeat(c.device, hb, c.req.remote_addr, c.now);
+             });
              if (!st) {
                if (st.error().kind == ErrorKind::kInvalidInput) {
                  // The message names the field and the limit, never the value.
@@ -871,6 +1064,7 @@ Status CentralServer::start() {
     }
     impl_->boundPort = o.port;
   }
+  impl_->writer.start();
   impl_->notifier.start();
   impl_->watchdog =
       std::jthread([impl = impl_.get()](const std::stop_token& stop) { impl->watch.run(stop); });

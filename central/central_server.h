@@ -11,10 +11,11 @@
 // (spdlog, stderr) carry the route, status, device id, item counts and duration only.
 //
 // Ownership and threads: owns the HTTPS listener and its thread pool (each request runs
-// on a pool thread with a database connection from a small pool), and the
-// WebhookNotifier that delivers arrival notices. start() returns once the port is bound;
-// stop() may be called from any thread (a signal-handling thread) and is idempotent;
-// wait() blocks until the listener has ended. The destructor stops.
+// on a pool thread with a database connection from a small pool, for reading), one writer
+// thread that commits the requests' writes in batches (a request is answered after the
+// commit that holds its write), and the WebhookNotifier that delivers arrival notices. start()
+// returns once the port is bound; stop() may be called from any thread (a signal-handling thread)
+// and is idempotent; wait() blocks until the listener has ended. The destructor stops.
 #pragma once
 
 #include <memory>
@@ -33,6 +34,10 @@ struct ServerOptions {
   std::string certFile;
   std::string keyFile;
   std::size_t threads = 64;  // idle keep-alive connections hold a thread each
+  // Connections one client address may hold at once (each holds a thread); more are shut
+  // before their TLS handshake. 0 = no cap: behind a load balancer or proxy every client
+  // shares its address, so the balancer must enforce such a limit instead.
+  std::size_t maxConnectionsPerAddress = 16;
   // How long a connection may take for its TLS handshake and a request's headers (after an
   // answer: plus the 5 s keep-alive wait) before central shuts it: slow clients cannot
   // hold the pool's threads.

@@ -9,8 +9,9 @@
 // is a range scan of that table from the terminal's cursor; the cursor is "<database
 // id>:<sequence>", so a cursor of another database starts over instead of skipping data.
 //
-// Offline check-ins are facts: deduplicated by their client id (a repeated push changes
-// nothing and answers the same), never refused for being a second admission. Among a
+// Offline check-ins are facts: deduplicated by their client id within their event (a
+// repeated push changes nothing and answers the same; another event's records never
+// block an id nor answer for it), never refused for being a second admission. Among a
 // guest's check-ins that are not undone, the earliest scan is the admission; every other
 // one is flagged, and flags are recomputed (and re-fed) whenever that set changes.
 //
@@ -182,7 +183,7 @@ class CentralStore {
                            TimePoint now);
   Status putPhoto(const Device& device, std::string_view checkinId, std::string_view contentType,
                   std::string_view bytes, TimePoint now);
-  Result<std::optional<std::string>> photoContentType(std::string_view checkinId);
+  Result<std::optional<std::string>> photoContentType(EventId eventId, std::string_view checkinId);
   Status recordHeartbeat(const Device& device, const api::Heartbeat& heartbeat,
                          std::string_view address, TimePoint now);
 
@@ -204,7 +205,7 @@ class CentralStore {
   bool isEventStaff(EventId eventId, std::string_view staffId);
   void recordConflict(const Device& device, std::string_view kind, std::string_view recordId,
                       std::string_view reason, const std::string& doc, TimePoint now);
-  bool checkinFlagged(std::string_view id);
+  bool checkinFlagged(EventId eventId, std::string_view id);
   std::string databaseId();
 
   std::unique_ptr<cache::Database> db_;

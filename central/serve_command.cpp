@@ -23,6 +23,7 @@ struct ServeOptions {
   std::string cert;
   std::string key;
   std::size_t threads = 64;
+  std::size_t maxConnectionsPerAddress = 16;
   double deviceRate = 50;
   double deviceBurst = 200;
   int tokenDays = 400;
@@ -55,6 +56,7 @@ void serve(const ServeOptions& o) {
   options.certFile = o.cert;
   options.keyFile = o.key;
   options.threads = o.threads;
+  options.maxConnectionsPerAddress = o.maxConnectionsPerAddress;
   options.deviceRatePerSecond = o.deviceRate;
   options.deviceBurst = o.deviceBurst;
   options.tokenLifetime = std::chrono::days(o.tokenDays);
@@ -106,6 +108,10 @@ void addServeCommand(CLI::App& app) {
   cmd->add_option("--key", o->key, "TLS private key (PEM)")->required()->check(CLI::ExistingFile);
   cmd->add_option("--threads", o->threads, "Request threads (default 64)")
       ->check(CLI::Range(2, 1024));
+  cmd->add_option("--max-connections-per-address", o->maxConnectionsPerAddress,
+                  "Connections one client address may hold at once (default 16; 0 = no cap, "
+                  "for a load balancer in front, which must then cap them itself)")
+      ->check(CLI::Range(0, 1024));
   cmd->add_option("--device-rate", o->deviceRate,
                   "Requests per second per terminal (default 50; 0 = unlimited)");
   cmd->add_option("--device-burst", o->deviceBurst, "Burst per terminal (default 200)");

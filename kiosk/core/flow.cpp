@@ -1230,7 +1230,8 @@ class Stepper {
         }
         break;
       case Action::kWalkInCategory:
-        if (t.index >= 0 && t.index <= static_cast<int>(GuestCategory::kOther)) {
+        if (t.index >= 0 && t.index <= static_cast<int>(GuestCategory::kOther) &&
+            isWalkInCategory(static_cast<GuestCategory>(t.index))) {
           w.draft.category = static_cast<GuestCategory>(t.index);
         }
         break;

@@ -46,6 +46,10 @@ const char* toString(GuestCategory category) {
   return "other";
 }
 
+bool isWalkInCategory(GuestCategory category) {
+  return category != GuestCategory::kVip;
+}
+
 std::optional<GuestCategory> parseGuestCategory(std::string_view text) {
   static constexpr std::array<std::pair<std::string_view, GuestCategory>, 12> kNames{{
       {"vip", GuestCategory::kVip},

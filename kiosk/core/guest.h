@@ -23,6 +23,10 @@ const char* toString(GuestCategory category);
 // Accepts the identifiers above in any case, plus Chinese labels (贵宾, 政府, 商务, 媒体,
 // 工作人员, 其他). nullopt for anything else.
 std::optional<GuestCategory> parseGuestCategory(std::string_view text);
+// The categories staff may give a walk-in at a terminal: all but VIP. A VIP has a named
+// host who is told on arrival, and hosts are set at central only, so the reception desk
+// makes a guest a VIP there. Terminal and central apply this one rule.
+bool isWalkInCategory(GuestCategory category);
 
 enum class GuestStatus {
   kActive,

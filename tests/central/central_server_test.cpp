@@ -200,7 +200,7 @@ TEST_F(CentralServerTest, PhotosAreCheckedAndStored) {
   ASSERT_TRUE(ok);
   EXPECT_EQ(ok->status, 200) << ok->body;
   EXPECT_EQ(central->count("photos"), 1u);
-  EXPECT_EQ(*central->open()->photoContentType(id), "image/jpeg");
+  EXPECT_EQ(*central->open()->photoContentType(central->event().id, id), "image/jpeg");
 }
 
 TEST_F(CentralServerTest, ArrivalNoticesReachTheEventWebhookWithRetries) {

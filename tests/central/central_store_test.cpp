@@ -92,6 +92,59 @@ class CentralStoreTest : public ::testing::Test {
     return api::parseChangesPage(*body);
   }
 
+  // Undoes schema step 6: check-ins and the records naming them keyed by id alone, and
+  // check-ins fed under their bare id, as a version 5 central left them.
+  void rewindToVersion5() {
+    store->database().exec(R"sql(
+      CREATE TABLE v5_checkins (
+        id TEXT PRIMARY KEY, event_id INTEGER NOT NULL, guest_id INTEGER NOT NULL,
+        terminal TEXT NOT NULL, device_id TEXT NOT NULL, scanned_at INTEGER NOT NULL,
+        method TEXT NOT NULL, doc TEXT NOT NULL, undone_at INTEGER,
+        flagged INTEGER NOT NULL DEFAULT 0, unknown_guest INTEGER NOT NULL DEFAULT 0,
+        received_at INTEGER NOT NULL, order_at INTEGER, skewed INTEGER NOT NULL DEFAULT 0,
+        sent_doc TEXT) WITHOUT ROWID;
+      INSERT INTO v5_checkins SELECT id, event_id, guest_id, terminal, device_id, scanned_at,
+        method, doc, undone_at, flagged, unknown_guest, received_at, order_at, skewed, sent_doc
+        FROM checkins;
+      DROP TABLE checkins;
+      ALTER TABLE v5_checkins RENAME TO checkins;
+      CREATE INDEX checkins_by_guest ON checkins(event_id, guest_id, order_at);
+      CREATE TABLE v5_undos (
+        checkin_id TEXT PRIMARY KEY, event_id INTEGER NOT NULL, doc TEXT NOT NULL,
+        device_id TEXT NOT NULL, received_at INTEGER NOT NULL,
+        applied INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;
+      INSERT INTO v5_undos SELECT checkin_id, event_id, doc, device_id, received_at, applied
+        FROM undos;
+      DROP TABLE undos;
+      ALTER TABLE v5_undos RENAME TO undos;
+      CREATE TABLE v5_walk_ins (
+        checkin_id TEXT PRIMARY KEY, event_id INTEGER NOT NULL, guest_id INTEGER NOT NULL,
+        device_id TEXT NOT NULL, guest_created INTEGER NOT NULL,
+        received_at INTEGER NOT NULL) WITHOUT ROWID;
+      INSERT INTO v5_walk_ins SELECT checkin_id, event_id, guest_id, device_id, guest_created,
+        received_at FROM walk_ins;
+      DROP TABLE walk_ins;
+      ALTER TABLE v5_walk_ins RENAME TO walk_ins;
+      CREATE TABLE v5_photos (
+        checkin_id TEXT PRIMARY KEY, event_id INTEGER NOT NULL, device_id TEXT NOT NULL,
+        content_type TEXT NOT NULL, data BLOB NOT NULL,
+        received_at INTEGER NOT NULL) WITHOUT ROWID;
+      INSERT INTO v5_photos SELECT checkin_id, event_id, device_id, content_type, data,
+        received_at FROM photos;
+      DROP TABLE photos;
+      ALTER TABLE v5_photos RENAME TO photos;
+      UPDATE feed SET key = substr(key, instr(key, ':') + 1) WHERE kind = 'checkins';
+      PRAGMA user_version = 5;
+    )sql");
+  }
+
+  void reopen() {
+    store.reset();
+    auto reopened = CentralStore::open(dir.file("central.db"));
+    ASSERT_TRUE(reopened) << reopened.error().message;
+    store = std::move(*reopened);
+  }
+
   std::int64_t scalar(const std::string& sql) {
     auto s = store->database().prepare(sql);
     return s.step() ? s.columnInt(0) : -1;
@@ -192,6 +245,7 @@ TEST_F(CentralStoreTest, LodgingDatesStoredAsEmptyStringsBecomeNullOnce) {
   store->database().exec("UPDATE guests " + asBefore);
   store->database().exec("UPDATE feed " + asBefore + " WHERE kind = 'guests'");
   // Back to version 2: the later steps' objects go too.
+  rewindToVersion5();
   store->database().exec(
       "ALTER TABLE revocations DROP COLUMN guest_id; ALTER TABLE signing_keys DROP COLUMN "
       "retired_at; DROP TABLE audit; PRAGMA user_version = 2");
@@ -203,13 +257,72 @@ TEST_F(CentralStoreTest, LodgingDatesStoredAsEmptyStringsBecomeNullOnce) {
   auto reopened = CentralStore::open(dir.file("central.db"));
   ASSERT_TRUE(reopened) << reopened.error().message;
   store = std::move(*reopened);
-  EXPECT_EQ(scalar("PRAGMA user_version"), 5);
+  EXPECT_EQ(scalar("PRAGMA user_version"), 6);
   EXPECT_EQ(scalar("SELECT COUNT(*) FROM guests" + emptyDates), 0);
   EXPECT_EQ(scalar("SELECT COUNT(*) FROM feed" + emptyDates), 0);
   auto all = store->listGuests(event.id);
   ASSERT_TRUE(all);
   ASSERT_TRUE(store->upsertGuests(event.id, *all, kNow + minutes(1)));
   EXPECT_EQ(pull(cursor).size(), 0u);
+}
+
+// Schema step 6: check-ins (and the undos, walk-ins and photos that name them) are keyed
+// by event and id. What a version 5 central held survives the step, and the same id is
+// then free in another event.
+TEST_F(CentralStoreTest, CheckinIdsBecomePerEventAndKeepWhatWasStored) {
+  push("checkin",
+       Json::array({checkinJson("m-1", 1, kNow), checkinJson("m-2", 1, kNow + minutes(1))}));
+  api::UndoRecord early{uid("m-3"), event.id, 2, kNow + minutes(2), "s07", "mistake", "lobby-1"};
+  push("undo", Json::array({api::toJson(early)}));
+  const std::string jpeg("\xff\xd8\xff\xe0 jpeg");
+  ASSERT_TRUE(store->putPhoto(device, uid("m-1"), "image/jpeg", jpeg, kNow));
+  rewindToVersion5();
+  ASSERT_EQ(scalar("SELECT COUNT(*) FROM feed WHERE kind = 'checkins' AND key = " + q("m-1")), 1);
+  reopen();
+  EXPECT_EQ(scalar("PRAGMA user_version"), 6);
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM checkins"), 2);
+  EXPECT_EQ(scalar("SELECT flagged FROM checkins WHERE id = " + q("m-2")), 1);
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM feed WHERE kind = 'checkins' AND key = '" +
+                   std::to_string(event.id) + ":" + uid("m-1") + "'"),
+            1);
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM feed WHERE kind = 'checkins'"), 2);
+  auto type = store->photoContentType(event.id, uid("m-1"));
+  ASSERT_TRUE(type);
+  EXPECT_EQ(*type, "image/jpeg");
+  // The undo that waited still waits, and is applied when its check-in comes.
+  push("checkin", Json::array({checkinJson("m-3", 2, kNow)}));
+  EXPECT_EQ(scalar("SELECT undone_at IS NOT NULL FROM checkins WHERE id = " + q("m-3")), 1);
+  // A repeat is still a repeat; a flag change still reaches the feed under the new key.
+  const auto seq = scalar("SELECT MAX(seq) FROM feed");
+  auto again = push("checkin", Json::array({checkinJson("m-2", 1, kNow + minutes(1))}));
+  EXPECT_TRUE(again.results[0].flagged);
+  EXPECT_EQ(scalar("SELECT MAX(seq) FROM feed"), seq);
+  api::UndoRecord undo{uid("m-1"), event.id, 1, kNow + minutes(3), "s07", "wrong guest", "lobby-1"};
+  push("undo", Json::array({api::toJson(undo)}));
+  EXPECT_EQ(scalar("SELECT flagged FROM checkins WHERE id = " + q("m-2")), 0);
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM feed WHERE kind = 'checkins'"), 3);
+
+  // Another event's terminal uses the same id: its own check-in, beside this event's.
+  Event other = event;
+  other.id = event.id + 1;
+  ASSERT_TRUE(store->createEvent(other, generateSigningKey(other.id, 1, kNow), "", kNow));
+  auto code = store->createEnrollmentCode("other-1", other.id, hours(1), kNow);
+  ASSERT_TRUE(code);
+  auto enrolled = store->enroll(code->code, "test", hours(24), kNow);
+  ASSERT_TRUE(enrolled);
+  const auto otherDevice = std::get<Device>(*store->authenticate(enrolled->token, kNow));
+  Json theirs = checkinJson("m-1", 1, kNow);
+  theirs["event_id"] = other.id;
+  auto s = store->push(otherDevice, *api::pushRouteForKind("checkin"), Json::array({theirs}), kNow);
+  ASSERT_TRUE(s);
+  EXPECT_EQ(s->results[0].status, api::ItemStatus::kAccepted) << s->results[0].detail;
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM checkins WHERE id = " + q("m-1")), 2);
+  EXPECT_EQ(scalar("SELECT undone_at IS NOT NULL FROM checkins WHERE id = " + q("m-1") +
+                   " AND event_id = " + std::to_string(event.id)),
+            1);
+  EXPECT_EQ(scalar("SELECT undone_at IS NULL FROM checkins WHERE id = " + q("m-1") +
+                   " AND event_id = " + std::to_string(other.id)),
+            1);
 }
 
 TEST_F(CentralStoreTest, OtherEventsStayOutOfTheFeedButSiteWideDataIsIn) {

@@ -1060,6 +1060,8 @@ TEST_F(FlowTest, WalkInNeedsANameAndAReason) {
   tap(Action::kWalkInField, static_cast<int>(WalkInField::kPhone));
   type("+852 9123x4567");
   tap(Action::kWalkInCategory, static_cast<int>(GuestCategory::kPress));
+  // VIPs are made at central (they need a host): a terminal's walk-in cannot be one.
+  tap(Action::kWalkInCategory, static_cast<int>(GuestCategory::kVip));
   const auto& w = std::get<flow::StaffWalkIn>(state.screen);
   EXPECT_EQ(w.draft.name, "Tom Nguyen");
   EXPECT_EQ(w.draft.company, "Reuters");

@@ -48,23 +48,31 @@ Intent drawStaffWalkIn(Ui& ui, const TerminalView& /*view*/, const flow::StaffWa
       out = tap(Action::kWalkInField, i);
     }
   }
-  const GuestCategory categories[] = {GuestCategory::kVip,      GuestCategory::kGovernment,
-                                      GuestCategory::kBusiness, GuestCategory::kPress,
-                                      GuestCategory::kStaff,    GuestCategory::kOther};
-  // Six categories: one row when it is wide, two rows of three otherwise.
-  const int perRow = body.w > ui.u(1400) ? 6 : 3;
+  // Only what central accepts from a terminal (isWalkInCategory: no VIP, the desk makes
+  // VIPs at central). A chip's id carries its GuestCategory number, so ids stay stable.
+  std::vector<GuestCategory> categories;
+  for (int c = 0; c <= static_cast<int>(GuestCategory::kOther); ++c) {
+    if (isWalkInCategory(static_cast<GuestCategory>(c))) {
+      categories.push_back(static_cast<GuestCategory>(c));
+    }
+  }
+  // One row when it is wide, rows of three otherwise.
+  const int count = static_cast<int>(categories.size());
+  const int perRow = body.w > ui.u(1400) ? count : 3;
   std::vector<Rect> cols;
-  for (int row = 0; row < 6 / perRow; ++row) {
+  for (int row = 0; row < (count + perRow - 1) / perRow; ++row) {
     for (const auto& c :
          body.takeTop(ui.m().chipHeight * 0.85f, ui.u(10)).columns(perRow, ui.u(10))) {
       cols.push_back(c);
     }
   }
-  for (std::size_t i = 0; i < 6; ++i) {
-    const bool selected = s.draft.category == categories[i];
-    if (ui.button("walk_in.category." + std::to_string(i), ui.tr(categoryKey(categories[i])),
-                  cols[i], selected ? ButtonKind::kChipSelected : ButtonKind::kChip)) {
-      out = tap(Action::kWalkInCategory, static_cast<int>(categories[i]));
+  for (std::size_t i = 0; i < categories.size(); ++i) {
+    const auto category = categories[i];
+    const bool selected = s.draft.category == category;
+    if (ui.button("walk_in.category." + std::to_string(static_cast<int>(category)),
+                  ui.tr(categoryKey(category)), cols[i],
+                  selected ? ButtonKind::kChipSelected : ButtonKind::kChip)) {
+      out = tap(Action::kWalkInCategory, static_cast<int>(category));
     }
   }
   if (s.nameMissing) {
