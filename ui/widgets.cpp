@@ -492,6 +492,17 @@ void Ui::icon(Icon which, Rect box, Color c) {
       d->AddRectFilled(P(0.14f, 0.68f), P(0.86f, 0.76f), k, s * 0.03f);
       d->AddCircleFilled(P(0.5f, 0.84f), s * 0.08f, k);
       break;
+    case Icon::kSpeaker: {
+      ImVec2 cone[] = {P(0.1f, 0.38f), P(0.28f, 0.38f), P(0.5f, 0.16f),
+                       P(0.5f, 0.84f), P(0.28f, 0.62f), P(0.1f, 0.62f)};
+      d->AddConvexPolyFilled(cone, 6, k);
+      for (const float r : {0.16f, 0.3f}) {
+        d->PathClear();
+        d->PathArcTo(P(0.52f, 0.5f), s * r, -0.8f, 0.8f, 0);
+        d->PathStroke(k, 0, t);
+      }
+      break;
+    }
   }
 }
 

@@ -53,6 +53,7 @@ enum class Icon {
   kExit,
   kQr,
   kBell,
+  kSpeaker,
 };
 
 // Where a frame's parts go.
