@@ -43,7 +43,7 @@ set(CPACK_DEBIAN_PACKAGE_SECTION "misc")
 set(CPACK_DEBIAN_PACKAGE_PRIORITY "optional")
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_DEPENDS
-    "fonts-noto-cjk, fonts-noto-core, cups-client, libgl1, libegl1, libegl-mesa0, libgbm1, libgl1-mesa-dri, systemd, librime-data, rime-data-luna-pinyin, libopencc-data")
+    "fonts-noto-cjk, fonts-noto-core, espeak-ng-data, cups-client, libgl1, libegl1, libegl-mesa0, libgbm1, libgl1-mesa-dri, systemd, librime-data, rime-data-luna-pinyin, libopencc-data")
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "cups-daemon, cups-filters, systemd-timesyncd")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA "${PROJECT_SOURCE_DIR}/image/systemd/postinst")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)

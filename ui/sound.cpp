@@ -2,6 +2,7 @@
 
 #include <SDL.h>
 
+#include <algorithm>
 #include <cmath>
 #include <numbers>
 
@@ -51,9 +52,27 @@ std::vector<std::int16_t> synthesizeCue(Cue cue, int sampleRate) {
   return out;
 }
 
-std::unique_ptr<SoundPlayer> SoundPlayer::open(bool enabled) {
+void Resampler::push(std::span<const std::int16_t> in, std::vector<std::int16_t>& out) {
+  // Positions index the piece with the previous piece's last sample in front of it.
+  const auto at = [&](std::size_t i) { return i == 0 ? previous_ : in[i - 1]; };
+  while (static_cast<std::size_t>(pos_) + 1 <= in.size()) {
+    const auto i = static_cast<std::size_t>(pos_);
+    const double f = pos_ - static_cast<double>(i);
+    out.push_back(static_cast<std::int16_t>(
+        std::lround(static_cast<double>(at(i)) * (1 - f) + static_cast<double>(at(i + 1)) * f)));
+    pos_ += step_;
+  }
+  if (!in.empty()) {
+    pos_ -= static_cast<double>(in.size());
+    previous_ = in.back();
+  }
+}
+
+std::unique_ptr<SoundPlayer> SoundPlayer::open(const SoundOptions& options) {
   std::unique_ptr<SoundPlayer> player(new SoundPlayer());
-  if (!enabled) {
+  player->cues_ = options.cues;
+  player->setVolume(options.volume);
+  if (!options.cues && !options.speech) {
     return player;
   }
   if (SDL_InitSubSystem(SDL_INIT_AUDIO) != 0) {
@@ -66,6 +85,8 @@ std::unique_ptr<SoundPlayer> SoundPlayer::open(bool enabled) {
   want.format = AUDIO_S16SYS;
   want.channels = 1;
   want.samples = 1024;
+  want.callback = &SoundPlayer::fill;
+  want.userdata = player.get();
   SDL_AudioSpec have{};
   const SDL_AudioDeviceID device = SDL_OpenAudioDevice(nullptr, 0, &want, &have, 0);
   if (device == 0) {
@@ -84,21 +105,78 @@ std::unique_ptr<SoundPlayer> SoundPlayer::open(bool enabled) {
 
 SoundPlayer::~SoundPlayer() {
   if (device_ != 0) {
-    SDL_CloseAudioDevice(device_);
+    SDL_CloseAudioDevice(device_);  // waits for the audio thread: no fill() after this
     SDL_QuitSubSystem(SDL_INIT_AUDIO);
   }
 }
 
+// SDL's audio thread: the cue and the speech, summed at the volume, saturated.
+void SoundPlayer::fill(void* self, std::uint8_t* stream, int bytes) {
+  auto& p = *static_cast<SoundPlayer*>(self);
+  auto* out = reinterpret_cast<std::int16_t*>(stream);
+  const auto frames = static_cast<std::size_t>(bytes) / sizeof(std::int16_t);
+  const double gain = p.volume_.load() / 100.0;
+  {
+    std::lock_guard lock(p.mutex_);
+    const auto take = [](Channel& c) -> std::int32_t {
+      if (c.next >= c.samples.size()) {
+        return 0;
+      }
+      return c.samples[c.next++];
+    };
+    for (std::size_t i = 0; i < frames; ++i) {
+      const double v = (take(p.cue_) + take(p.speech_)) * gain;
+      out[i] = static_cast<std::int16_t>(std::clamp(std::lround(v), -32768L, 32767L));
+    }
+    for (Channel* c : {&p.cue_, &p.speech_}) {
+      if (c->next >= c->samples.size()) {
+        c->samples.clear();
+        c->next = 0;
+      }
+    }
+  }
+  p.framesOut_ += frames;
+}
+
 void SoundPlayer::play(Cue cue) {
   ++played_;
-  if (device_ == 0) {
+  if (device_ == 0 || !cues_) {
     return;
   }
   // A new cue replaces one still playing: cues are feedback for the latest action.
-  SDL_ClearQueuedAudio(device_);
-  const auto samples = synthesizeCue(cue, sampleRate_);
-  SDL_QueueAudio(device_, samples.data(),
-                 static_cast<Uint32>(samples.size() * sizeof(std::int16_t)));
+  auto samples = synthesizeCue(cue, sampleRate_);
+  std::lock_guard lock(mutex_);
+  cue_.samples = std::move(samples);
+  cue_.next = 0;
+}
+
+bool SoundPlayer::addSpeech(std::uint64_t id, int sampleRate,
+                            std::span<const std::int16_t> samples) {
+  if (device_ == 0) {
+    return true;  // nothing to hear, but the speech itself is not stale
+  }
+  std::lock_guard lock(mutex_);
+  if (id < speechId_ || id <= stoppedUpTo_) {
+    return false;
+  }
+  if (id != speechId_ || !resampler_) {
+    speechId_ = id;
+    speech_ = Channel{};
+    resampler_ = std::make_unique<Resampler>(sampleRate, sampleRate_);
+  }
+  resampler_->push(samples, speech_.samples);
+  return true;
+}
+
+void SoundPlayer::stopSpeech(std::uint64_t upTo) {
+  std::lock_guard lock(mutex_);
+  stoppedUpTo_ = std::max(stoppedUpTo_, upTo);
+  speech_ = Channel{};
+  resampler_.reset();
+}
+
+void SoundPlayer::setVolume(int percent) {
+  volume_ = std::clamp(percent, 0, 100);
 }
 
 }  // namespace kiosk::ui

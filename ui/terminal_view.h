@@ -75,6 +75,10 @@ struct TerminalView {
   std::string rendererName;
   std::string soundStatus;  // SoundPlayer::status() ("off", "unavailable", "on")
   std::string soundDetail;
+  // "off", "no_voice" (no eSpeak NG data), "unavailable" (no sound device), "on"
+  std::string speechStatus = "off";
+  std::string speechDetail;  // the languages it speaks, or what is missing
+  int volume = 0;            // of cues and speech, 0..100
 };
 
 }  // namespace kiosk::ui

@@ -518,6 +518,17 @@ void Ui::icon(Icon which, Rect box, Color c) {
       }
       break;
     }
+    case Icon::kSpeaker: {
+      ImVec2 cone[] = {P(0.1f, 0.38f), P(0.28f, 0.38f), P(0.5f, 0.16f),
+                       P(0.5f, 0.84f), P(0.28f, 0.62f), P(0.1f, 0.62f)};
+      d->AddConvexPolyFilled(cone, 6, k);
+      for (const float r : {0.16f, 0.3f}) {
+        d->PathClear();
+        d->PathArcTo(P(0.52f, 0.5f), s * r, -0.8f, 0.8f, 0);
+        d->PathStroke(k, 0, t);
+      }
+      break;
+    }
     case Icon::kShift: {
       ImVec2 pts[] = {P(0.5f, 0.1f),   P(0.9f, 0.5f),  P(0.68f, 0.5f), P(0.68f, 0.86f),
                       P(0.32f, 0.86f), P(0.32f, 0.5f), P(0.1f, 0.5f)};

@@ -56,6 +56,7 @@ enum class Icon {
   kBell,
   kGlobe,
   kShift,
+  kSpeaker,
 };
 
 // What the text keyboard keeps from one frame to the next (TerminalUi owns it, the way

@@ -253,6 +253,8 @@ Result<Config> parseConfig(std::string_view textIn, const std::string& name) {
       {"high_contrast", boolean(c.ui.highContrast)},
       {"reach_mode", boolean(c.ui.reachMode)},
       {"sounds", boolean(c.ui.sounds)},
+      {"speech", text(c.ui.speech, oneOf({"off", "on-request", "always"}))},
+      {"volume", integer(c.ui.volume, 0, 100)},
       {"screen_diagonal_in", number(c.ui.screenDiagonalIn, 7, 100)},
       {"pinyin_data", text(c.ui.pinyinData, absolutePath)},
   };

@@ -10,6 +10,9 @@
 //              fallback, media, server, badge_size (cr80, 4x3, 62mm, a6)
 //   [ui]       fullscreen, width, height, orientation (auto, portrait, landscape),
 //              idle_timeout_s, hide_cursor, large_text, high_contrast, reach_mode, sounds,
+//              speech ("off", "on-request": guests may turn on "read aloud", "always":
+//              read aloud from the start), volume (0..100, of sounds and speech; staff
+//              change it on the device page, and their setting is kept over this one),
 //              screen_diagonal_in (the panel's size: touch targets are kept 15 mm wide),
 //              pinyin_data (Rime's shared data: the on-screen keyboard's pinyin)
 //   [staff]    lockout_attempts, lockout_minutes
@@ -79,6 +82,8 @@ struct UiConfig {
   bool highContrast = false;
   bool reachMode = false;
   bool sounds = true;
+  std::string speech = "on-request";  // "off", "on-request", "always"
+  int volume = 80;
   // The smallest lobby panel at full HD; a larger panel only makes controls bigger.
   double screenDiagonalIn = 21.5;
   std::string pinyinData = "/usr/share/rime-data";

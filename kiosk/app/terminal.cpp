@@ -28,6 +28,8 @@
 #include "devices/printing/cups_print_device.h"
 #include "devices/printing/pdf_directory_printer.h"
 #include "devices/printing/print_service.h"
+#include "devices/speech/espeak_synthesizer.h"
+#include "devices/speech/speech_worker.h"
 #include "kiosk/app/json_line.h"
 #include "kiosk/app/sync_wiring.h"
 #include "kiosk/app/systemd_notify.h"
@@ -798,6 +800,7 @@ int runTerminal(const TerminalOptions& options) {
   // tap already meets it: a connection of its own, read-only and closed at once (the
   // worker has opened and migrated the file). Unreadable, it is logged and not restored.
   StaffLockoutState lockout;
+  int volume = config.ui.volume;
   {
     cache::OpenOptions readOnly;
     readOnly.create = false;
@@ -809,6 +812,15 @@ int runTerminal(const TerminalOptions& options) {
       lockout = *kept;
     } else {
       log("staff lockout not restored: " + kept.error().message);
+    }
+    // The volume staff last set wins over the configured one.
+    if (auto v = store ? (*store)->setting("audio.volume")
+                       : Result<std::optional<std::string>>(store.error());
+        v && *v) {
+      const int level = std::atoi((*v)->c_str());
+      if (level >= 0 && level <= 100 && std::to_string(level) == **v) {
+        volume = level;
+      }
     }
   }
 
@@ -825,7 +837,7 @@ int runTerminal(const TerminalOptions& options) {
   flowConfig.lockoutAttempts = config.staff.lockoutAttempts;
   flowConfig.lockoutDuration = std::chrono::minutes(config.staff.lockoutMinutes);
   flowConfig.hasCentral = config.server.has_value();
-  const Flow flow(flowConfig);
+  flowConfig.defaults.readAloud = config.ui.speech == "always";
 
   // Camera: capture and decode workers; scans from the camera and a wedge scanner count
   // once between them.
@@ -852,7 +864,52 @@ int runTerminal(const TerminalOptions& options) {
 
   auto printer = makePrinter(config, systemClock);
   PhotoWorker photo(pipeline.get(), clock, devices::PhotoGuideOptions{});
-  auto sound = ui::SoundPlayer::open(config.ui.sounds);
+  // Spoken guidance: a voice (eSpeak NG) and the sound device it shares with the cues.
+  // Either missing is logged and shown on the device page; guests are then not offered
+  // "read aloud".
+  std::unique_ptr<devices::SpeechSynthesizer> synthesizer;
+  std::string speechStatus = "off";
+  std::string speechDetail;
+  if (config.ui.speech != "off") {
+    auto voice = devices::openEspeakSynthesizer();
+    if (voice) {
+      synthesizer = std::move(*voice);
+    } else {
+      speechStatus = "no_voice";
+      speechDetail = "espeak-ng-data";
+      log("read aloud unavailable: " + voice.error().message);
+    }
+  }
+  auto sound =
+      ui::SoundPlayer::open(ui::SoundOptions{config.ui.sounds, synthesizer != nullptr, volume});
+  std::unique_ptr<devices::SpeechWorker> speech;
+  if (synthesizer && !sound->audible()) {
+    speechStatus = "unavailable";
+    speechDetail = sound->detail();
+    log("read aloud unavailable: no sound device: " + speechDetail);
+  } else if (synthesizer) {
+    std::string voices;
+    for (const auto& language : catalogs->languages()) {
+      if (synthesizer->speaks(language)) {
+        voices += (voices.empty() ? "" : ", ") + language;
+      } else {
+        log("read aloud: no voice for " + language + " (espeak-ng-data)");
+      }
+    }
+    speechStatus = "on";
+    speechDetail = voices;
+    speech = std::make_unique<devices::SpeechWorker>(
+        std::move(synthesizer),
+        [player = sound.get()](std::uint64_t id, int rate, std::span<const std::int16_t> pcm) {
+          return player->addSpeech(id, rate, pcm);
+        },
+        log);
+  }
+  flowConfig.readAloudOffered = speech != nullptr;
+  if (!speech) {
+    flowConfig.defaults.readAloud = false;
+  }
+  const Flow flow(flowConfig);
 
   ControllerParts parts;
   parts.pipeline = pipeline.get();
@@ -861,6 +918,7 @@ int runTerminal(const TerminalOptions& options) {
   parts.photo = &photo;
   parts.worker = &worker;
   parts.sound = sound.get();
+  parts.speech = speech.get();
   parts.catalogs = &*catalogs;
   // Sync with central when the terminal has a [server]: its own thread and connection;
   // a snapshot for the device page and a wake-up after each commit.
@@ -901,6 +959,8 @@ int runTerminal(const TerminalOptions& options) {
   settings.badgeMedia = config.printer.media;
   settings.badgeSize = badgeSize;
   settings.lockout = lockout;
+  settings.speechStatus = speechStatus;
+  settings.speechDetail = speechDetail;
   TerminalController controller(flow, clock, event, parts, settings);
   controller.setElapsed([started] {
     return std::chrono::duration<double, std::milli>(SteadyClock::now() - started).count();

@@ -14,6 +14,7 @@
 #include "kiosk/core/ids.h"
 #include "kiosk/core/local_time.h"
 #include "kiosk/core/staff.h"
+#include "ui/spoken_text.h"
 
 namespace kiosk::app {
 
@@ -262,6 +263,55 @@ void TerminalController::apply(const FlowEvent& event) {
       refreshPhoneQr();
     }
   }
+  speak();
+}
+
+void TerminalController::speak() {
+  if (parts_.speech == nullptr || parts_.catalogs == nullptr) {
+    return;
+  }
+  const auto stop = [&] {
+    if (!spokenId_.empty()) {
+      parts_.speech->cancel();
+      if (parts_.sound != nullptr) {
+        parts_.sound->stopSpeech(utterance_);
+      }
+      spokenId_.clear();
+    }
+  };
+  if (!state_.prefs.readAloud || isStaffScreen(state_.screen)) {
+    stop();
+    return;
+  }
+  const std::string language = flow_.screenLanguage(state_);
+  const auto spoken = ui::spokenText(state_, *parts_.catalogs, language);
+  const std::string id = spoken.id + "/" + language;
+  if (id == spokenId_) {
+    return;
+  }
+  stop();
+  if (spoken.text.empty()) {
+    return;
+  }
+  spokenId_ = id;
+  if (!parts_.speech->speaks(language)) {
+    if (voiceless_.insert(language).second && parts_.log) {
+      parts_.log("read aloud: no voice for " + language + " (espeak-ng-data)");
+    }
+    return;
+  }
+  utterance_ = parts_.speech->say(spoken.text, language);
+  // Catalog keys only: what is spoken is never personal, and the line says which words.
+  emitJson(jsonLine(json{{"event", "speech"},
+                         {"t_ms", elapsed_ ? elapsed_() : 0.0},
+                         {"state", screenName(state_.screen)},
+                         {"spoken", spoken.id},
+                         {"language", language},
+                         {"keys", spoken.keys},
+                         {"utterance", utterance_},
+                         {"audio_frame", parts_.sound != nullptr ? parts_.sound->framesOut() : 0},
+                         {"audio_rate", parts_.sound != nullptr ? parts_.sound->sampleRate() : 0},
+                         {"volume", parts_.sound != nullptr ? parts_.sound->volume() : 0}}));
 }
 
 devices::BadgeData TerminalController::badgeWords(const Guest& guest) const {
@@ -566,6 +616,19 @@ void TerminalController::run(const FlowEffect& effect) {
               out.push_back(FlowEvent{ev::TestPagePrinted{job.ok()}});
             });
           },
+          [&](const fx::SetVolume& e) {
+            if (parts_.sound != nullptr) {
+              parts_.sound->setVolume(e.percent);
+              parts_.sound->play(Cue::kTap);  // staff hear the new level
+            }
+            emitJson(jsonLine(json{{"event", "volume"}, {"volume", e.percent}}));
+            worker.post([percent = e.percent](WorkerContext& c, auto& out) {
+              if (auto status = c.store.setSetting("audio.volume", std::to_string(percent));
+                  !status) {
+                out.push_back(WorkerLog{"volume not kept: " + status.error().message});
+              }
+            });
+          },
           [&](const fx::Sound& e) {
             if (parts_.sound != nullptr) {
               parts_.sound->play(e.cue);
@@ -838,6 +901,9 @@ ui::TerminalView TerminalController::view() const {
   v.rendererName = renderer_;
   v.soundStatus = parts_.sound != nullptr ? parts_.sound->status() : std::string("off");
   v.soundDetail = parts_.sound != nullptr ? parts_.sound->detail() : std::string();
+  v.speechStatus = settings_.speechStatus;
+  v.speechDetail = settings_.speechDetail;
+  v.volume = parts_.sound != nullptr ? parts_.sound->volume() : 0;
   return v;
 }
 

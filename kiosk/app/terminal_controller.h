@@ -15,6 +15,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,7 @@
 #include "devices/camera/wedge_scanner_decoder.h"
 #include "devices/printing/badge_data.h"
 #include "devices/printing/badge_printer.h"
+#include "devices/speech/speech_worker.h"
 #include "kiosk/app/terminal_photo.h"
 #include "kiosk/app/terminal_worker.h"
 #include "kiosk/core/flow.h"
@@ -42,6 +44,7 @@ struct ControllerParts {
   PhotoWorker* photo = nullptr;
   StoreWorker* worker = nullptr;
   ui::SoundPlayer* sound = nullptr;
+  devices::SpeechWorker* speech = nullptr;  // null: no spoken guidance here
   const ui::Catalogs* catalogs = nullptr;
   // Sync: a snapshot for the device page, and a nudge after each commit. Standalone
   // terminals leave them empty.
@@ -62,6 +65,10 @@ struct ControllerSettings {
   devices::BadgeSize badgeSize = devices::BadgeSize::kCr80;
   bool mirrorPreview = true;
   StaffLockoutState lockout;  // the PIN lockout kept from before a restart
+  // Spoken guidance for the device page: "off", "no_voice", "unavailable" (no sound
+  // device) or "on", and the languages it speaks or what is missing.
+  std::string speechStatus = "off";
+  std::string speechDetail;
 };
 
 class TerminalController {
@@ -111,6 +118,8 @@ class TerminalController {
   void trackPrintJobs();
   void requestStats();
   void afterStep(const FlowState& before);
+  // Read aloud: says what the screen now says when that changed, stops when it is off.
+  void speak();
   void emitJson(const std::string& json) const;
   // The words on a guest's badge in the guest's language: the category, "Room" and
   // "Seat" (and those two in every language, so that a room named "Room 3" stays so).
@@ -139,6 +148,9 @@ class TerminalController {
   std::size_t effectsRun_ = 0;
   std::function<double()> elapsed_;
   std::string renderer_;
+  std::string spokenId_;             // what is being read aloud ("info/printed/en")
+  std::uint64_t utterance_ = 0;      // its SpeechWorker id
+  std::set<std::string> voiceless_;  // languages already logged as having no voice
 };
 
 // The compact text a guest carries away in the QR code of the information screen:

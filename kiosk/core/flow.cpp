@@ -737,6 +737,11 @@ class Stepper {
       case Action::kToggleReachMode:
         s_.prefs.reachMode = !s_.prefs.reachMode;
         return true;
+      case Action::kToggleReadAloud:
+        if (config_.readAloudOffered) {
+          s_.prefs.readAloud = !s_.prefs.readAloud;
+        }
+        return true;
       default:
         return false;
     }
@@ -1259,6 +1264,8 @@ class Stepper {
   void tap(flow::StaffDevices& d, const ev::Tap& t) {
     if (t.action == Action::kStaffTestPrint) {
       emit(fx::PrintTestPage{});
+    } else if (t.action == Action::kSetVolume) {
+      emit(fx::SetVolume{std::clamp(t.index, 0, 100)});
     } else if (t.action == Action::kBack && d.confirmingQuit) {
       d.confirmingQuit = false;
     } else if (t.action == Action::kBack) {
@@ -1324,6 +1331,8 @@ const char* toString(Action action) {
       return "toggle_high_contrast";
     case Action::kToggleReachMode:
       return "toggle_reach_mode";
+    case Action::kToggleReadAloud:
+      return "toggle_read_aloud";
     case Action::kFindBooking:
       return "find_booking";
     case Action::kStaffEntry:
@@ -1412,6 +1421,8 @@ const char* toString(Action action) {
       return "staff_devices";
     case Action::kStaffTestPrint:
       return "staff_test_print";
+    case Action::kSetVolume:
+      return "set_volume";
   }
   return "unknown";
 }

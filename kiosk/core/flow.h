@@ -46,6 +46,7 @@ struct GuestPrefs {
   bool largeText = false;
   bool highContrast = false;
   bool reachMode = false;  // every control in the lower part of a portrait screen
+  bool readAloud = false;  // each screen's instruction and result are spoken
   bool operator==(const GuestPrefs&) const = default;
 };
 
@@ -66,6 +67,8 @@ struct FlowConfig {
   // staff and hosts from the outbox. Without one they stay on this terminal, and guests
   // are asked to tell the reception desk rather than told that someone has been told.
   bool hasCentral = false;
+  // Guests are offered "read aloud" (a voice and a sound device may be there).
+  bool readAloudOffered = false;
 };
 
 // A staff member who unlocked the terminal.
@@ -296,6 +299,7 @@ enum class Action {
   kToggleLargeText,
   kToggleHighContrast,
   kToggleReachMode,
+  kToggleReadAloud,
   kFindBooking,
   kStaffEntry,
   // find my booking
@@ -343,6 +347,7 @@ enum class Action {
   kWalkInCategory,  // index: GuestCategory
   kStaffDevices,
   kStaffTestPrint,
+  kSetVolume,  // index: 0..100
 };
 const char* toString(Action action);
 
@@ -523,6 +528,10 @@ struct RegisterWalkIn {
   StaffAction staff;
 };
 struct PrintTestPage {};
+// Staff set the volume of cues and speech (0..100); kept across restarts.
+struct SetVolume {
+  int percent = 0;
+};
 struct Sound {
   Cue cue = Cue::kTap;
 };
@@ -546,8 +555,8 @@ using FlowEffect =
                  fx::Photo, fx::PrintBadge, fx::RetryPrint, fx::RecordFeedback,
                  fx::VerifyStaffBadge, fx::VerifyStaffPin, fx::Audit, fx::SearchGuests,
                  fx::LoadGuest, fx::StaffCheckIn, fx::StaffUndo, fx::RegisterWalkIn,
-                 fx::PrintTestPage, fx::Sound, fx::ReleasePersonalData, fx::ResetScanner, fx::Quit,
-                 fx::SaveLockout>;
+                 fx::PrintTestPage, fx::SetVolume, fx::Sound, fx::ReleasePersonalData,
+                 fx::ResetScanner, fx::Quit, fx::SaveLockout>;
 
 struct FlowStep {
   FlowState state;

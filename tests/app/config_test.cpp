@@ -81,6 +81,8 @@ TEST(Config, UnknownKeysAndBadValuesNameTheKeyAndLine) {
        "kiosk.toml:2: ui.idle_timeout_s: expected a whole number from 5"},
       {"[camera]\n\ndevice = \"webcam\"\n", "kiosk.toml:3: camera.device"},
       {"[printer]\nbadge_size = \"a4\"\n", "'a4' is not one of cr80"},
+      {"[ui]\nspeech = \"loud\"\n", "ui.speech: 'loud' is not one of off, on-request, always"},
+      {"[ui]\nvolume = 101\n", "ui.volume: expected a whole number from 0 to 100"},
       {"[terminal]\nlanguages = []\n", "terminal.languages: must not be empty"},
       {"[terminal]\ndatabase = \"kiosk.db\"\n", "expected an absolute path"},
       {"[terminal\n", "kiosk.toml:1:"},
@@ -128,6 +130,18 @@ batch_size = 50
     ASSERT_FALSE(r) << text;
     EXPECT_NE(r.error().message.find(expected), std::string::npos) << r.error().message;
   }
+}
+
+TEST(Config, SpeechAndVolume) {
+  auto defaults = parseConfig("", "kiosk.toml");
+  ASSERT_TRUE(defaults) << defaults.error().message;
+  EXPECT_EQ(defaults->ui.speech, "on-request") << "guests may ask for it";
+  EXPECT_EQ(defaults->ui.volume, 80);
+  auto set = parseConfig("[ui]\nspeech = \"off\"\nvolume = 0\nsounds = false\n", "kiosk.toml");
+  ASSERT_TRUE(set) << set.error().message;
+  EXPECT_EQ(set->ui.speech, "off");
+  EXPECT_EQ(set->ui.volume, 0);
+  EXPECT_FALSE(set->ui.sounds);
 }
 
 }  // namespace

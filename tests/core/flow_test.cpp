@@ -1150,5 +1150,41 @@ TEST_F(FlowTest, ScreenNamesAreStable) {
   EXPECT_STREQ(toString(StaffTask::kWalkIn), "walk_in");
 }
 
+// "Read aloud" is a guest's accessibility choice like the others (offered only where the
+// terminal can speak, forgotten with the guest); the volume is staff's to set.
+TEST(FlowSpeech, ReadAloudIsAGuestChoiceAndVolumeIsStaffs) {
+  const TimePoint start = kStart;
+  FlowConfig c;
+  c.languages = {"zh-CN", "en"};
+  const Flow silent(c);
+  auto s = silent.step(silent.initial(start), ev::Tap{Action::kToggleReadAloud, 0, {}}, start);
+  EXPECT_FALSE(s.state.prefs.readAloud) << "not offered: the tap does nothing";
+
+  c.readAloudOffered = true;
+  const Flow speaking(c);
+  s = speaking.step(speaking.initial(start), ev::Tap{Action::kToggleReadAloud, 0, {}}, start);
+  EXPECT_TRUE(s.state.prefs.readAloud);
+  s = speaking.step(s.state, ev::Tick{}, start + std::chrono::seconds(31));
+  EXPECT_FALSE(s.state.prefs.readAloud) << "forgotten when the guest walked away";
+
+  // A guest cannot set the volume: only the staff device page sends it.
+  s = speaking.step(speaking.initial(start), ev::Tap{Action::kSetVolume, 0, {}}, start);
+  for (const auto& e : s.effects) {
+    EXPECT_FALSE(std::holds_alternative<fx::SetVolume>(e));
+  }
+  c.defaults.readAloud = true;  // speech = "always"
+  EXPECT_TRUE(Flow(c).initial(start).prefs.readAloud);
+}
+
+TEST_F(FlowTest, StaffSetTheVolumeOnTheDevicePage) {
+  unlockStaff();
+  tap(Action::kStaffDevices);
+  tap(Action::kSetVolume, 130);
+  const auto* set = find<fx::SetVolume>(effects);
+  ASSERT_NE(set, nullptr);
+  EXPECT_EQ(set->percent, 100) << "clamped";
+  EXPECT_EQ(screen(), "staff_devices");
+}
+
 }  // namespace
 }  // namespace kiosk

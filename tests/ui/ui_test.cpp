@@ -21,6 +21,7 @@
 #include "ui/controls.h"
 #include "ui/fonts.h"
 #include "ui/sound.h"
+#include "ui/spoken_text.h"
 #include "ui/text_cache.h"
 #include "ui/theme.h"
 #include "ui/widgets.h"
@@ -282,7 +283,7 @@ TEST(Catalogs, KeysTheScreensBuildExist) {
   for (const auto& c : namesOf<devices::CameraState>([](auto e) { return toString(e); })) {
     keys.insert("device.camera." + c);
   }
-  auto sound = SoundPlayer::open(false);
+  auto sound = SoundPlayer::open(SoundOptions{false, false, 80});
   keys.insert("device.sound." + sound->status());
   for (const char* s : {"off", "unavailable", "on"}) {
     keys.insert(std::string("device.sound.") + s);
@@ -499,10 +500,106 @@ TEST(Sound, CuesAreShortDistinctAndNeverClip) {
   EXPECT_NE(cues[Cue::kSuccess].size(), cues[Cue::kError].size());
   EXPECT_LT(cues[Cue::kTap].size(), cues[Cue::kSuccess].size());
   // No device (or sounds off) is silent, never an error.
-  auto off = SoundPlayer::open(false);
+  auto off = SoundPlayer::open(SoundOptions{false, false, 80});
   off->play(Cue::kSuccess);
   EXPECT_FALSE(off->audible());
   EXPECT_EQ(off->played(), 1u);
+}
+
+TEST(Sound, SpeechIsResampledToTheDeviceWithoutGapsOrJumps) {
+  // eSpeak's 22050 Hz to a 48000 Hz device, handed over in uneven pieces: the same
+  // samples as in one piece, 48000/22050 as many, and a ramp stays a ramp.
+  std::vector<std::int16_t> ramp(2205);
+  for (std::size_t i = 0; i < ramp.size(); ++i) {
+    ramp[i] = static_cast<std::int16_t>(i * 10);
+  }
+  std::vector<std::int16_t> whole;
+  Resampler(22050, 48000).push(ramp, whole);
+  std::vector<std::int16_t> pieces;
+  Resampler r(22050, 48000);
+  for (std::size_t at = 0, n = 1; at < ramp.size(); at += n, n = n * 3 % 97 + 1) {
+    r.push(std::span(ramp).subspan(at, std::min(n, ramp.size() - at)), pieces);
+  }
+  ASSERT_EQ(pieces.size(), whole.size());
+  for (std::size_t i = 0; i < whole.size(); ++i) {
+    EXPECT_NEAR(pieces[i], whole[i], 1) << i;  // a rounding apart, at most
+  }
+  EXPECT_NEAR(static_cast<double>(whole.size()), 4800.0, 3.0);
+  for (std::size_t i = 1; i < whole.size(); ++i) {
+    EXPECT_GE(whole[i], whole[i - 1]);
+    EXPECT_LE(whole[i] - whole[i - 1], 5) << "no jump at " << i;
+  }
+}
+
+// What "read aloud" says comes from the catalogs in the screen's language: every guest
+// screen says something, in every catalog, and staff screens say nothing.
+FlowState showing(FlowScreen screen) {
+  FlowState state;
+  state.screen = std::move(screen);
+  return state;
+}
+
+TEST(SpokenText, EveryGuestScreenSaysItsInstructionInEveryLanguage) {
+  using namespace flow;
+  const auto catalogs = allCatalogs();
+  ScanDecision refused;
+  refused.outcome = ScanOutcome::kExpired;
+  Info printed;
+  printed.badge.stage = BadgeStage::kPrinted;
+  Printing trouble;
+  trouble.badge.stage = BadgeStage::kWaitingForPrinter;
+  Photo captured;
+  captured.captured = true;
+  ConfirmNeeds editing;
+  editing.editing = NeedsField::kAllergies;
+  FindBooking notFound;
+  notFound.notFound = true;
+  const std::vector<std::pair<FlowScreen, std::string>> screens{
+      {Attract{}, "attract.subtitle"},
+      {FindBooking{}, "find.subtitle_code"},
+      {notFound, "find.not_found_code"},
+      {Checking{}, "checking.title"},
+      {ConfirmIdentity{}, "identity.subtitle"},
+      {Photo{}, "photo.title"},
+      {captured, "photo.captured_subtitle"},
+      {ConfirmNeeds{}, "needs.subtitle"},
+      {editing, "needs.edit.allergies"},
+      {Committing{}, "committing.title"},
+      {Printing{}, "printing.subtitle"},
+      {trouble, "printing.trouble.body"},
+      {printed, "info.badge_printed"},
+      {Done{}, "done.rate"},
+      {ReportProblem{}, "report.subtitle"},
+      {Refused{refused}, "outcome.expired.body"},
+      {CallStaff{}, "call.body.guest_asked"},
+      {Failure{"failure.database", "disk full"}, "failure.database"},
+  };
+  for (const auto& language : catalogs.languages()) {
+    std::set<std::string> ids;
+    for (const auto& [screen, key] : screens) {
+      const auto spoken = spokenText(showing(screen), catalogs, language);
+      const std::string name = screenName(screen);
+      EXPECT_NE(std::find(spoken.keys.begin(), spoken.keys.end(), key), spoken.keys.end())
+          << name << " " << language;
+      EXPECT_NE(spoken.text.find(std::string(catalogs.text(language, key))), std::string::npos)
+          << name << " " << language << ": " << spoken.text;
+      for (const auto& k : spoken.keys) {
+        EXPECT_NE(catalogs.find(language)->find(k), nullptr) << language << ": " << k;
+      }
+      EXPECT_EQ(spoken.language, language);
+      EXPECT_EQ(spoken.text.find("disk full"), std::string::npos) << "staff detail not spoken";
+      ids.insert(spoken.id);
+    }
+    EXPECT_EQ(ids.size(), screens.size()) << "each variant is said anew";
+    for (const FlowScreen& staff : {FlowScreen{StaffHome{}}, FlowScreen{StaffDevices{}}}) {
+      EXPECT_TRUE(spokenText(showing(staff), catalogs, language).keys.empty());
+    }
+  }
+  // Sentences stay apart when spoken: a title without a full stop gets one.
+  const auto en = spokenText(showing(Attract{}), catalogs, "en");
+  EXPECT_EQ(en.text.rfind("Welcome. ", 0), 0u) << en.text;
+  const auto zh = spokenText(showing(Attract{}), catalogs, "zh-CN");
+  EXPECT_NE(zh.text.find("。"), std::string::npos) << zh.text;
 }
 
 // --- scripts ---------------------------------------------------------------------------

@@ -41,7 +41,8 @@ Intent languageAndAccess(Ui& ui, const TerminalView& view, Rect& area, bool labe
   Rect accessRow;
   label(ui.tr("attract.access"), accessRow);
   const bool showReach = ui.layout().portrait;
-  const auto cells = accessRow.columns(showReach ? 3 : 2, ui.u(16));
+  const bool showReadAloud = view.flow->config().readAloudOffered;
+  const auto cells = accessRow.columns(2 + (showReach ? 1 : 0) + (showReadAloud ? 1 : 0), ui.u(16));
   if (ui.button("a11y.large_text", ui.tr("a11y.large_text"), cells[0],
                 prefs.largeText ? ButtonKind::kChipSelected : ButtonKind::kChip, Icon::kTextSize)) {
     out = tap(Action::kToggleLargeText);
@@ -55,6 +56,11 @@ Intent languageAndAccess(Ui& ui, const TerminalView& view, Rect& area, bool labe
       ui.button("a11y.reach", ui.tr("a11y.reach"), cells[2],
                 prefs.reachMode ? ButtonKind::kChipSelected : ButtonKind::kChip, Icon::kReach)) {
     out = tap(Action::kToggleReachMode);
+  }
+  if (showReadAloud &&
+      ui.button("a11y.read_aloud", ui.tr("a11y.read_aloud"), cells.back(),
+                prefs.readAloud ? ButtonKind::kChipSelected : ButtonKind::kChip, Icon::kSpeaker)) {
+    out = tap(Action::kToggleReadAloud);
   }
   return out;
 }

@@ -125,9 +125,10 @@ Intent drawStaffDevices(Ui& ui, const TerminalView& view, const flow::StaffDevic
   }
   // Sync.
   {
-    Rect inner =
-        section(ui, right, ui.tr("staff.devices.sync"), ui.m().bodyPx * 1.4f + 5 * line + ui.u(60));
     const auto& sy = view.sync;
+    const int rows = 2 + (sy.lastSync ? 1 : 0) + (sy.lastError.empty() ? 0 : 1);
+    Rect inner = section(ui, right, ui.tr("staff.devices.sync"),
+                         ui.m().bodyPx * 1.4f + static_cast<float>(rows) * line + ui.u(60));
     std::string state;
     if (!sy.configured) {
       state = std::string(ui.tr("staff.devices.standalone"));
@@ -169,6 +170,39 @@ Intent drawStaffDevices(Ui& ui, const TerminalView& view, const flow::StaffDevic
       sound += " (" + view.soundDetail + ")";
     }
     row(ui, inner, ui.tr("staff.devices.sound"), sound, p.text);
+  }
+  // Speech and the one volume of cues and speech; staff set it here, it is kept. A card
+  // without a title: its two labels say what it is, and portrait has little room left.
+  {
+    Rect card = right.takeTop(line + ui.m().chipHeight + ui.u(22) * 2 + ui.u(8), ui.m().gap);
+    ui.card(card, p.surface);
+    Rect inner = card.inset(ui.u(28), ui.u(22));
+    std::string speech(ui.tr(view.speechStatus == "no_voice"
+                                 ? std::string("device.speech.no_voice")
+                                 : "device.sound." + view.speechStatus));
+    if (!view.speechDetail.empty()) {
+      speech += " (" + view.speechDetail + ")";
+    }
+    row(ui, inner, ui.tr("staff.devices.speech"), speech, p.text);
+    inner.takeTop(ui.u(8));
+    Rect controls = inner.takeTop(ui.m().chipHeight);
+    const Rect label = controls.takeLeft(controls.w * 0.38f, ui.u(12));
+    ui.text(ui.tr("staff.devices.volume"), FontRole::kCaption, p.textMuted, label, Align::kLeft,
+            true);
+    const auto parts = controls.columns(3, ui.m().gap);
+    // Steps of ten: levels staff can tell apart, reached in a few taps.
+    const int down = std::max(0, (view.volume + 9) / 10 * 10 - 10);
+    const int up = std::min(100, view.volume / 10 * 10 + 10);
+    if (ui.button("devices.volume_down", "-", parts[0], ButtonKind::kChip, Icon::kNone,
+                  view.volume > 0)) {
+      out = tap(Action::kSetVolume, down);
+    }
+    ui.text(std::to_string(view.volume) + " %", FontRole::kBodyBold, p.text, parts[1],
+            Align::kCenter, true);
+    if (ui.button("devices.volume_up", "+", parts[2], ButtonKind::kChip, Icon::kNone,
+                  view.volume < 100)) {
+      out = tap(Action::kSetVolume, up);
+    }
   }
   return out;
 }
