@@ -233,7 +233,14 @@ CREATE INDEX revocations_by_guest ON revocations(event_id, guest_id) WHERE guest
 ALTER TABLE signing_keys ADD COLUMN retired_at INTEGER;
 )sql";
 
-constexpr std::array<std::string_view, 3> kMigrations{kMigration1, kMigration2, kMigration3};
+// A guest's needs as shown before they changed them at check-in (JSON, NULL when
+// unchanged), so that the report and staff see old -> new; purged like confirmed_needs.
+constexpr std::string_view kMigration4 = R"sql(
+ALTER TABLE checkins ADD COLUMN previous_needs TEXT;
+)sql";
+
+constexpr std::array<std::string_view, 4> kMigrations{kMigration1, kMigration2, kMigration3,
+                                                      kMigration4};
 
 }  // namespace
 

@@ -809,6 +809,7 @@ int runTerminal(const TerminalOptions& options) {
   flowConfig.lockoutAttempts = config.staff.lockoutAttempts;
   flowConfig.lockoutDuration = std::chrono::minutes(config.staff.lockoutMinutes);
   flowConfig.hasCentral = config.server.has_value();
+  flowConfig.timeZone = event.timezone;
   const Flow flow(flowConfig);
 
   // Camera: capture and decode workers; scans from the camera and a wedge scanner count
