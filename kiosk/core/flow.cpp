@@ -1218,6 +1218,8 @@ class Stepper {
           std::string value = trimmed(e.values[i]);
           const std::string_view field = kStaffEditFields[i];
           if (isTimeField(field) && !value.empty()) {
+            // The on-screen keyboard has no colon: "08.15" is read as 08:15.
+            std::replace(value.begin(), value.end(), '.', ':');
             const auto at = parseLocalTime(value, config_.timeZone);
             if (!at) {
               e.error = "staff.edit.bad_time";

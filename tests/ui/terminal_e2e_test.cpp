@@ -1724,7 +1724,7 @@ TEST_F(TerminalE2E, StaffChangeAGuestsRoomAndPickupWithAReason) {
           "tap staff.edit.field.1\ntap key.clear\ntype 2201\ntap staff.edit.field.3\n"
           "tap key.clear\ntype Zhao Min\ntap staff.edit.field.5\ntap key.clear\ntype " +
               day(0) +
-              " 08:15\nsleep 200\nscreenshot edit_fields\ntap staff.edit.next\n"
+              " 08.15\nsleep 200\nscreenshot edit_fields\ntap staff.edit.next\n"
               "wait-for staff_reason\ntap staff.reason.common.1\ntap staff.reason.submit\n"
               "wait-for staff_guest\nsleep 500\nscreenshot edited\ntap staff.nav.lock\n"
               "wait-for attract\npresent-code EDT-2AK1\nwait-for confirm_identity\nclear-camera\n"
@@ -1735,7 +1735,7 @@ TEST_F(TerminalE2E, StaffChangeAGuestsRoomAndPickupWithAReason) {
   ASSERT_EQ(r.status, 0) << r.dump();
   EXPECT_NE(shownTexts(r, "edit_nothing").find("Nothing was changed."), std::string::npos);
   const std::string fields = shownTexts(r, "edit_fields");
-  EXPECT_NE(fields.find(day(0) + " 08:15"), std::string::npos) << fields;
+  EXPECT_NE(fields.find(day(0) + " 08.15"), std::string::npos) << fields;
   const std::string edited = shownTexts(r, "edited");
   EXPECT_NE(edited.find("Details saved."), std::string::npos) << edited;
   const std::string info = shownTexts(r, "info_after_edit");
