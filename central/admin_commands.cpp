@@ -297,7 +297,21 @@ json checkinJson(const CentralCheckin& c) {
           {"undo_reason", c.record.undoReason},
           {"flagged", c.flagged},
           {"skewed", c.skewed},
-          {"unknown_guest", c.unknownGuest}};
+          {"unknown_guest", c.unknownGuest},
+          {"needs_changed", c.record.needsChanged},
+          {"confirmed_needs", cache::toJson(c.record.confirmedNeeds)},
+          {"previous_needs",
+           c.record.previousNeeds ? cache::toJson(*c.record.previousNeeds) : json(nullptr)}};
+}
+
+// "allergies: peanuts -> allergies: fish" for a check-in whose guest changed their needs.
+std::string needsChange(const CheckinRecord& r) {
+  if (!r.needsChanged) {
+    return {};
+  }
+  const SpecialNeeds before = r.previousNeeds.value_or(SpecialNeeds{});
+  return "  NEEDS CHANGED " + shown(describeNeedsChange(before, r.confirmedNeeds), 200) + " -> " +
+         shown(describeNeedsChange(r.confirmedNeeds, before), 200);
 }
 
 }  // namespace
@@ -567,7 +581,7 @@ void addDeviceCommands(CLI::App& app) {
                   << (c.flagged ? "  SECOND ADMISSION" : "")
                   << (c.skewed ? "  CLOCK NOT PLAUSIBLE (received " + iso(c.receivedAt) + ")"
                                : std::string())
-                  << (c.record.undoneAt ? "  undone" : "") << "\n";
+                  << (c.record.undoneAt ? "  undone" : "") << needsChange(c.record) << "\n";
       }
     }
   });

@@ -360,8 +360,27 @@ ALTER TABLE photos_by_event RENAME TO photos;
 UPDATE feed SET key = event_id || ':' || key WHERE kind = 'checkins';
 )sql";
 
-constexpr std::array<std::string_view, 6> kSchema{kSchema1, kSchema2, kSchema3,
-                                                  kSchema4, kSchema5, kSchema6};
+// Version 7: staff edits of a guest's room, transport and meeting fields pushed by
+// terminals (kind "guest_edit"), as received: a re-sent id is a repeat or a conflict
+// within its event (ids are a terminal's, like check-in ids since version 6).
+// The edit itself is applied to `guests` (and fed) when received.
+constexpr std::string_view kSchema7 = R"sql(
+CREATE TABLE guest_edits (
+  id          TEXT NOT NULL,
+  event_id    INTEGER NOT NULL,
+  guest_id    INTEGER NOT NULL,
+  device_id   TEXT NOT NULL,
+  terminal    TEXT NOT NULL,
+  staff_id    TEXT NOT NULL,
+  doc         TEXT NOT NULL,
+  received_at INTEGER NOT NULL,
+  PRIMARY KEY (event_id, id)
+) WITHOUT ROWID;
+CREATE INDEX guest_edits_by_guest ON guest_edits(event_id, guest_id, received_at);
+)sql";
+
+constexpr std::array<std::string_view, 7> kSchema{kSchema1, kSchema2, kSchema3, kSchema4,
+                                                  kSchema5, kSchema6, kSchema7};
 
 Status migrateCentral(Database& db) {
   return guardedStatus("migrating " + db.path(), [&] {
@@ -1039,7 +1058,7 @@ Result<std::vector<AuditEvent>> CentralStore::listAudit(std::optional<EventId> e
     while (s.step()) {
       Json doc = parseJson(s.columnText(1));
       doc["id"] = s.columnText(0);
-      out.push_back(api::auditFromJson(doc).second);
+      out.push_back(api::auditFromJson(doc, true).second);
     }
     return out;
   });
@@ -1518,6 +1537,120 @@ void CentralStore::applyUndo(const api::UndoRecord& undo, EventId eventId) {
   recomputeFlags(record.eventId, record.guestId);
 }
 
+// A staff edit from a terminal. Checked like every pushed record: the device's event, the
+// guest in that event, staff of that event, a reason, bounded text, known fields. The
+// terminal name comes from the enrollment. Applied to central's guest record when it is
+// received: with a roster import that changes the same field, the one central receives
+// last wins (an import after the edit overwrites it; an edit after the import stays).
+api::ItemResult CentralStore::ingestGuestEdit(const Device& device, const Json& item,
+                                              const checks::TimeWindow& window, TimePoint now,
+                                              PushSummary& summary) {
+  auto edit = api::guestEditFromJson(item);
+  checks::requireRecordId("id", edit.id);
+  checks::requireText("staff_id", edit.staffId, checks::kMaxNameBytes);
+  checks::requireText("reason", edit.reason, checks::kMaxReasonBytes);
+  if (edit.changes.empty() || edit.changes.size() > kMaxGuestEditChanges) {
+    throw std::invalid_argument("changes must hold 1 to " + std::to_string(kMaxGuestEditChanges) +
+                                " fields");
+  }
+  for (const auto& c : edit.changes) {
+    checks::requireText("field", c.field, checks::kMaxNameBytes);
+    checks::requireText("value", c.value, kMaxGuestFieldBytes);
+  }
+  edit.terminal = device.terminal;
+  if (!window.contains(edit.at)) {
+    edit.at = now;
+  }
+  api::ItemResult result;
+  result.id = edit.id;
+  auto reject = [&](std::string why) {
+    result.status = api::ItemStatus::kRejected;
+    result.detail = std::move(why);
+    ++summary.rejected;
+    return result;
+  };
+  if (edit.eventId != device.eventId) {
+    return reject("record of event " + std::to_string(edit.eventId) +
+                  "; this device serves event " + std::to_string(device.eventId));
+  }
+  if (edit.staffId.empty() || edit.reason.empty()) {
+    return reject("a guest edit needs staff_id and a reason");
+  }
+  if (!isEventStaff(device.eventId, edit.staffId)) {
+    return reject("staff_id is not a staff member of this event");
+  }
+  const auto doc = dump(api::toJson(edit));
+  {
+    auto s = db_->prepare("SELECT doc FROM guest_edits WHERE event_id = ?1 AND id = ?2");
+    s.bind(1, device.eventId).bind(2, edit.id);
+    if (s.step()) {
+      if (s.columnText(0) == doc) {
+        ++summary.accepted;
+        return result;  // a repeat: applied once already
+      }
+      s.reset();
+      recordConflict(device, "guest_edit", edit.id, "id already names another record", doc, now);
+      return reject(std::string(kConflictDetail));
+    }
+  }
+  std::optional<Guest> guest;
+  {
+    // Within the device's event only: another event's guest is as unknown as none.
+    auto s = db_->prepare("SELECT doc FROM guests WHERE event_id = ?1 AND guest_id = ?2");
+    s.bind(1, device.eventId).bind(2, edit.guestId);
+    if (s.step()) {
+      guest = cache::guestFromJson(parseJson(s.columnText(0)));
+    }
+  }
+  if (!guest) {
+    return reject("no such guest in this event");
+  }
+  for (const auto& c : edit.changes) {
+    if (auto why = applyFieldChange(*guest, c)) {
+      return reject(c.field + ": " + *why);
+    }
+  }
+  upsertGuest(device.eventId, *guest, now);
+  db_->prepare(
+         "INSERT INTO guest_edits (id, event_id, guest_id, device_id, terminal, staff_id, doc, "
+         "received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")
+      .bind(1, edit.id)
+      .bind(2, device.eventId)
+      .bind(3, edit.guestId)
+      .bind(4, device.id)
+      .bind(5, device.terminal)
+      .bind(6, edit.staffId)
+      .bind(7, doc)
+      .bind(8, toUnixMillis(now))
+      .run();
+  AuditEvent a;
+  a.at = edit.at;
+  a.terminal = device.terminal;
+  a.actor = "staff:" + edit.staffId;
+  a.action = AuditAction::kGuestEdited;
+  a.eventId = device.eventId;
+  a.guestId = edit.guestId;
+  for (const auto& c : edit.changes) {
+    a.outcome += (a.outcome.empty() ? "" : ", ") + c.field;
+  }
+  a.reason = edit.reason;
+  a.refId = edit.id;
+  db_->prepare(
+         "INSERT INTO audit (id, event_id, terminal, device_id, at, action, doc, received_at) "
+         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")
+      .bind(1, edit.id)
+      .bind(2, device.eventId)
+      .bind(3, device.terminal)
+      .bind(4, device.id)
+      .bind(5, toUnixMillis(a.at))
+      .bind(6, toString(a.action))
+      .bind(7, dump(toJson(a)))
+      .bind(8, toUnixMillis(now))
+      .run();
+  ++summary.accepted;
+  return result;
+}
+
 Result<PushSummary> CentralStore::push(const Device& device, const api::PushRoute& route,
                                        const Json& items, TimePoint now) {
   return guarded("storing pushed records", [&] {
@@ -1688,6 +1821,8 @@ Result<PushSummary> CentralStore::push(const Device& device, const api::PushRout
                 }
               }
             }
+          } else if (route.kind == "guest_edit") {
+            result = ingestGuestEdit(device, item, window, now, summary);
           } else if (route.kind == "rejection") {
             auto r = cache::rejectionFromJson(item);
             checks::requireRecordId("id", r.id);

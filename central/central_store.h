@@ -202,6 +202,11 @@ class CentralStore {
                                 PushSummary& summary);
   void recomputeFlags(EventId eventId, GuestId guestId);
   void applyUndo(const api::UndoRecord& undo, EventId eventId);
+  // One pushed guest edit (kind "guest_edit"): checked, applied to the guest, fed and
+  // audited. Throws std::invalid_argument for a malformed one.
+  api::ItemResult ingestGuestEdit(const Device& device, const Json& item,
+                                  const checks::TimeWindow& window, TimePoint now,
+                                  PushSummary& summary);
   bool isEventStaff(EventId eventId, std::string_view staffId);
   void recordConflict(const Device& device, std::string_view kind, std::string_view recordId,
                       std::string_view reason, const std::string& doc, TimePoint now);

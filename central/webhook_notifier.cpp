@@ -84,6 +84,20 @@ void WebhookNotifier::Impl::deliver(CentralStore& store, const NoticeRow& row) {
                     {"category", toString(guest->category)},
                     {"booking_code", guest->bookingCode}};
   }
+  // The needs the guest confirmed at arrival, and what they were when the guest changed
+  // them: whoever receives the guest must not serve the old allergy.
+  {
+    auto s = store.database().prepare("SELECT doc FROM checkins WHERE id = ?1 AND event_id = ?2");
+    s.bind(1, row.notice.checkinId).bind(2, row.notice.eventId);
+    if (s.step()) {
+      const auto checkin = cache::checkinFromJson(cache::parseJson(s.columnText(0)));
+      doc["needs"] = cache::toJson(checkin.confirmedNeeds);
+      doc["needs_changed"] = checkin.needsChanged;
+      if (checkin.previousNeeds) {
+        doc["previous_needs"] = cache::toJson(*checkin.previousNeeds);
+      }
+    }
+  }
   httplib::Client client(target->origin);
   const auto seconds = std::max<long>(1, static_cast<long>(options.timeout.count() / 1000));
   client.set_connection_timeout(seconds, 0);

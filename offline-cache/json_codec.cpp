@@ -272,20 +272,24 @@ Guest guestFromJson(const Json& j) {
 }
 
 Json toJson(const CheckinRecord& r) {
-  return {{"id", r.id},
-          {"event_id", r.eventId},
-          {"guest_id", r.guestId},
-          {"terminal", r.terminal},
-          {"scanned_at", toJson(r.scannedAt)},
-          {"method", toString(r.method)},
-          {"staff_id", r.staffId},
-          {"override_reason", r.overrideReason},
-          {"confirmed_needs", toJson(r.confirmedNeeds)},
-          {"needs_changed", r.needsChanged},
-          {"photo_taken", r.photoTaken},
-          {"undone_at", optionalTimeJson(r.undoneAt)},
-          {"undone_by", r.undoneBy},
-          {"undo_reason", r.undoReason}};
+  Json j = {{"id", r.id},
+            {"event_id", r.eventId},
+            {"guest_id", r.guestId},
+            {"terminal", r.terminal},
+            {"scanned_at", toJson(r.scannedAt)},
+            {"method", toString(r.method)},
+            {"staff_id", r.staffId},
+            {"override_reason", r.overrideReason},
+            {"confirmed_needs", toJson(r.confirmedNeeds)},
+            {"needs_changed", r.needsChanged},
+            {"photo_taken", r.photoTaken},
+            {"undone_at", optionalTimeJson(r.undoneAt)},
+            {"undone_by", r.undoneBy},
+            {"undo_reason", r.undoReason}};
+  if (r.previousNeeds) {
+    j["previous_needs"] = toJson(*r.previousNeeds);
+  }
+  return j;
 }
 
 CheckinRecord checkinFromJson(const Json& j) {
@@ -306,6 +310,9 @@ CheckinRecord checkinFromJson(const Json& j) {
     r.confirmedNeeds = needsFromJson(*it);
   }
   r.needsChanged = j.value("needs_changed", false);
+  if (auto it = j.find("previous_needs"); it != j.end() && it->is_object()) {
+    r.previousNeeds = needsFromJson(*it);
+  }
   r.photoTaken = j.value("photo_taken", false);
   r.undoneAt = optionalTimeField(j, "undone_at");
   r.undoneBy = stringField(j, "undone_by");

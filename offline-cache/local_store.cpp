@@ -25,7 +25,8 @@ constexpr std::string_view kGuestColumns =
 
 constexpr std::string_view kCheckinColumns =
     "id, event_id, guest_id, terminal, scanned_at, method, staff_id, override_reason, "
-    "confirmed_needs, needs_changed, photo_taken, undone_at, undone_by, undo_reason";
+    "confirmed_needs, needs_changed, photo_taken, undone_at, undone_by, undo_reason, "
+    "previous_needs";
 
 // Upper bound for a prefix range scan: every key that starts with the prefix sorts
 // below prefix + U+10FFFF (keys are valid UTF-8, compared bytewise).
@@ -81,6 +82,9 @@ CheckinRecord readCheckin(const Statement& s) {
   }
   r.undoneBy = s.columnText(12);
   r.undoReason = s.columnText(13);
+  if (!s.isNull(14)) {
+    r.previousNeeds = needsFromJson(parseJson(s.columnText(14)));
+  }
   return r;
 }
 
@@ -835,8 +839,9 @@ Result<CommitResult> LocalStore::commitCheckin(const CheckinRecord& r, const Aud
       db_->prepare(
              "INSERT INTO checkins (id, event_id, guest_id, terminal, scanned_at, method, "
              "staff_id, "
-             "override_reason, confirmed_needs, needs_changed, photo_taken, origin, recorded_at) "
-             "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'local', ?12)")
+             "override_reason, confirmed_needs, needs_changed, photo_taken, origin, recorded_at, "
+             "previous_needs) "
+             "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'local', ?12, ?13)")
           .bind(1, r.id)
           .bind(2, r.eventId)
           .bind(3, r.guestId)
@@ -849,6 +854,8 @@ Result<CommitResult> LocalStore::commitCheckin(const CheckinRecord& r, const Aud
           .bind(10, r.needsChanged)
           .bind(11, r.photoTaken)
           .bind(12, toUnixMillis(audit.at))
+          .bind(13, r.previousNeeds ? std::optional<std::string>(dump(toJson(*r.previousNeeds)))
+                                    : std::nullopt)
           .run();
       insertOutbox("checkin", r.id, r.eventId, dump(toJson(r)), audit.at);
       if (notifyHost) {
@@ -1050,6 +1057,76 @@ Result<std::optional<StaffMember>> LocalStore::findStaffByBadgeHash(std::string_
   });
 }
 
+Result<Guest> LocalStore::commitGuestEdit(const GuestEdit& edit) {
+  return guarded("saving the guest's details", [&] {
+    return db_->transaction([&] {
+      auto s = db_->prepare(
+          sql("SELECT ", kGuestColumns, " FROM guests WHERE event_id = ?1 AND guest_id = ?2"));
+      s.bind(1, edit.eventId).bind(2, edit.guestId);
+      if (!s.step()) {
+        throw DatabaseError(ErrorKind::kNotFound, "no such guest");
+      }
+      Guest g = readGuest(s);
+      s.reset();
+      if (edit.reason.empty() || edit.staffId.empty()) {
+        throw DatabaseError(ErrorKind::kInvalidInput, "an edit needs staff and a reason");
+      }
+      // Central's limits, checked here too: an edit central would refuse is never queued.
+      if (edit.changes.empty() || edit.changes.size() > kMaxGuestEditChanges) {
+        throw DatabaseError(
+            ErrorKind::kInvalidInput,
+            "an edit changes 1 to " + std::to_string(kMaxGuestEditChanges) + " fields");
+      }
+      for (const auto& change : edit.changes) {
+        if (change.value.size() > kMaxGuestFieldBytes) {
+          throw DatabaseError(
+              ErrorKind::kInvalidInput,
+              change.field + ": longer than " + std::to_string(kMaxGuestFieldBytes) + " bytes");
+        }
+        if (auto why = applyFieldChange(g, change)) {
+          throw DatabaseError(ErrorKind::kInvalidInput, change.field + ": " + *why);
+        }
+      }
+      Json transport = Json::array();
+      for (const auto& t : g.transport) {
+        transport.push_back(toJson(t));
+      }
+      Json meetings = Json::array();
+      for (const auto& m : g.meetings) {
+        meetings.push_back(toJson(m));
+      }
+      // Room, transport and meetings are not search keys: the guest's keys stay as they are.
+      db_->prepare(
+             "UPDATE guests SET lodging = ?3, transport = ?4, meetings = ?5, updated_at = ?6 "
+             "WHERE event_id = ?1 AND guest_id = ?2")
+          .bind(1, edit.eventId)
+          .bind(2, edit.guestId)
+          .bind(3, dump(toJson(g.lodging)))
+          .bind(4, dump(transport))
+          .bind(5, dump(meetings))
+          .bind(6, toUnixMillis(edit.at))
+          .run();
+      insertOutbox("guest_edit", edit.id, edit.eventId, dump(api::toJson(edit)), edit.at);
+      AuditEvent a;
+      a.at = edit.at;
+      a.terminal = edit.terminal;
+      a.actor = "staff:" + edit.staffId;
+      a.action = AuditAction::kGuestEdited;
+      a.eventId = edit.eventId;
+      a.guestId = edit.guestId;
+      std::string fields;
+      for (const auto& change : edit.changes) {
+        fields += (fields.empty() ? "" : ", ") + change.field;
+      }
+      a.outcome = fields;
+      a.reason = edit.reason;
+      a.refId = edit.id;
+      insertAudit(a);
+      return g;
+    });
+  });
+}
+
 Status LocalStore::appendAudit(const AuditEvent& audit) {
   return guardedStatus("writing audit trail", [&] {
     db_->transaction([&] {
@@ -1070,7 +1147,8 @@ Result<std::vector<ReportRow>> LocalStore::report(EventId eventId) {
     auto s = db_->prepare(
         "SELECT c.scanned_at, c.guest_id, COALESCE(g.booking_code, ''), COALESCE(g.name, ''), "
         "c.terminal, c.method, c.staff_id, c.override_reason, c.needs_changed, c.undone_at, "
-        "c.undone_by, c.undo_reason, c.id FROM checkins c LEFT JOIN guests g "
+        "c.undone_by, c.undo_reason, c.id, c.confirmed_needs, c.previous_needs FROM checkins c "
+        "LEFT JOIN guests g "
         "ON g.event_id = c.event_id AND g.guest_id = c.guest_id WHERE c.event_id = ?1");
     s.bind(1, eventId);
     while (s.step()) {
@@ -1091,6 +1169,9 @@ Result<std::vector<ReportRow>> LocalStore::report(EventId eventId) {
       r.undoneBy = s.columnText(10);
       r.undoReason = s.columnText(11);
       r.recordId = s.columnText(12);
+      r.confirmedNeeds = needsFromJson(parseJson(s.columnText(13)));
+      // Check-ins from before previous_needs was kept have none.
+      r.previousNeeds = s.isNull(14) ? SpecialNeeds{} : needsFromJson(parseJson(s.columnText(14)));
       rows.push_back(std::move(r));
     }
     auto rj = db_->prepare(
@@ -1284,7 +1365,9 @@ Result<PurgeStats> LocalStore::purgeExpired(TimePoint now, std::string_view term
         stats.guests += count("DELETE FROM guests WHERE event_id = ?1");
         count("DELETE FROM guest_search WHERE event_id = ?1");
         count("DELETE FROM photos WHERE event_id = ?1");
-        count("UPDATE checkins SET confirmed_needs = '{}' WHERE event_id = ?1");
+        count(
+            "UPDATE checkins SET confirmed_needs = '{}', previous_needs = NULL WHERE event_id = "
+            "?1");
         count("UPDATE feedback SET text = '' WHERE event_id = ?1");
         count("DELETE FROM print_jobs WHERE event_id = ?1");
         const std::size_t dropped = count("DELETE FROM outbox WHERE event_id = ?1");

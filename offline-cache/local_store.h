@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "kiosk/core/checkin_service.h"
+#include "kiosk/core/guest_edit.h"
 #include "kiosk/core/staff.h"
 #include "offline-cache/database.h"
 
@@ -34,6 +35,8 @@ struct ReportRow {
   std::string staffId;
   std::string reason;  // override reason or staff-facing refusal detail
   bool needsChanged = false;
+  SpecialNeeds previousNeeds;  // when needsChanged: as the guest was shown them
+  SpecialNeeds confirmedNeeds;
   std::optional<TimePoint> undoneAt;
   std::string undoneBy;
   std::string undoReason;
@@ -143,6 +146,11 @@ class LocalStore final : public RosterReader, public CheckinLedger {
   Status commitWalkIn(const Guest& guest, const CheckinRecord& record,
                       const AuditEvent& audit) override;
   Status commitFeedback(const Feedback& feedback, const AuditEvent& audit) override;
+  // A staff edit of the guest's lodging, transport or meeting fields (GuestEdit): the
+  // guest row, its outbox row ("guest_edit") and the audit row in one transaction.
+  // kNotFound for a guest this store does not have, kInvalidInput for a change that
+  // cannot apply (nothing is written). Returns the guest as it is now.
+  Result<Guest> commitGuestEdit(const GuestEdit& edit);
   // An audit row; those central must see (api::sentToCentral) also get an outbox row, in
   // the same transaction.
   Status appendAudit(const AuditEvent& audit) override;

@@ -240,8 +240,14 @@ constexpr std::string_view kMigration4 = R"sql(
 ALTER TABLE guests ADD COLUMN name_reading TEXT NOT NULL DEFAULT '';
 )sql";
 
-constexpr std::array<std::string_view, 4> kMigrations{kMigration1, kMigration2, kMigration3,
-                                                      kMigration4};
+// A guest's needs as shown before they changed them at check-in (JSON, NULL when
+// unchanged), so that the report and staff see old -> new; purged like confirmed_needs.
+constexpr std::string_view kMigration5 = R"sql(
+ALTER TABLE checkins ADD COLUMN previous_needs TEXT;
+)sql";
+
+constexpr std::array<std::string_view, 5> kMigrations{kMigration1, kMigration2, kMigration3,
+                                                      kMigration4, kMigration5};
 
 }  // namespace
 

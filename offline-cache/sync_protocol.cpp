@@ -11,10 +11,11 @@ using cache::toJson;
 
 namespace {
 
-constexpr std::array<PushRoute, 7> kRoutes{{
+constexpr std::array<PushRoute, 8> kRoutes{{
     {"walk_in", kWalkInsPath, "walk_ins"},
     {"checkin", kCheckinsPath, "checkins"},
     {"undo", kUndosPath, "undos"},
+    {"guest_edit", kGuestEditsPath, "edits"},
     {"rejection", kRejectionsPath, "rejections"},
     {"arrival_notice", kArrivalNoticesPath, "notices"},
     {"feedback", kFeedbackPath, "feedback"},
@@ -189,6 +190,40 @@ Json toJson(const Feedback& f) {
           {"text", f.text}};
 }
 
+Json toJson(const GuestEdit& e) {
+  Json changes = Json::array();
+  for (const auto& c : e.changes) {
+    changes.push_back({{"field", c.field}, {"value", c.value}});
+  }
+  return {{"id", e.id},
+          {"event_id", e.eventId},
+          {"guest_id", e.guestId},
+          {"terminal", e.terminal},
+          {"staff_id", e.staffId},
+          {"reason", e.reason},
+          {"at", toJson(e.at)},
+          {"changes", changes}};
+}
+
+GuestEdit guestEditFromJson(const Json& j) {
+  GuestEdit e;
+  e.id = j.at("id").get<std::string>();
+  e.eventId = integerFromJson<EventId>(j.at("event_id"));
+  e.guestId = integerFromJson<GuestId>(j.at("guest_id"));
+  e.terminal = stringField(j, "terminal");
+  e.staffId = stringField(j, "staff_id");
+  e.reason = stringField(j, "reason");
+  e.at = timeFromJson(j.at("at"));
+  const auto& changes = j.at("changes");
+  if (!changes.is_array()) {
+    throw std::invalid_argument("changes must be an array");
+  }
+  for (const auto& c : changes) {
+    e.changes.push_back({c.at("field").get<std::string>(), c.at("value").get<std::string>()});
+  }
+  return e;
+}
+
 bool sentToCentral(AuditAction action) {
   return action == AuditAction::kStaffLockedOut;
 }
@@ -199,12 +234,12 @@ Json toJson(const std::string& id, const AuditEvent& audit) {
   return j;
 }
 
-std::pair<std::string, AuditEvent> auditFromJson(const Json& j) {
+std::pair<std::string, AuditEvent> auditFromJson(const Json& j, bool anyAction) {
   std::pair<std::string, AuditEvent> out;
   out.first = j.at("id").get<std::string>();
   AuditEvent& a = out.second;
   const auto action = parseAuditAction(j.at("action").get<std::string>());
-  if (!action || !sentToCentral(*action)) {
+  if (!action || (!anyAction && !sentToCentral(*action))) {
     throw std::invalid_argument("audit action central does not take from terminals");
   }
   a.action = *action;

@@ -20,6 +20,7 @@
 #include "kiosk/core/event.h"
 #include "kiosk/core/feedback.h"
 #include "kiosk/core/guest.h"
+#include "kiosk/core/guest_edit.h"
 #include "kiosk/core/staff.h"
 #include "kiosk/core/token.h"
 #include "offline-cache/json_codec.h"
@@ -37,6 +38,7 @@ inline constexpr std::string_view kWalkInsPath = "/v1/walk-ins";
 inline constexpr std::string_view kFeedbackPath = "/v1/feedback";
 inline constexpr std::string_view kArrivalNoticesPath = "/v1/arrival-notices";
 inline constexpr std::string_view kAuditPath = "/v1/audit";
+inline constexpr std::string_view kGuestEditsPath = "/v1/guest-edits";
 inline constexpr std::string_view kPhotosPrefix = "/v1/photos/";
 inline constexpr std::string_view kHeartbeatPath = "/v1/heartbeat";
 
@@ -124,13 +126,19 @@ ArrivalNotice arrivalNoticeFromJson(const Json& j);
 Json toJson(const Feedback& feedback);
 Feedback feedbackFromJson(const Json& j);
 
+// {"id", "event_id", "guest_id", "terminal", "staff_id", "reason", "at",
+//  "changes": [{"field", "value"}]}
+Json toJson(const GuestEdit& edit);
+GuestEdit guestEditFromJson(const Json& j);
+
 // Audit rows central must see although no record of theirs travels: security alerts
 // (a staff PIN lockout). The terminal queues these; central accepts only these.
 bool sentToCentral(AuditAction action);
 // {"id": ..., and the audit row's fields}; the id is the outbox row's record id.
 Json toJson(const std::string& id, const AuditEvent& audit);
-// The row and its id; throws for an action that is not sentToCentral().
-std::pair<std::string, AuditEvent> auditFromJson(const Json& j);
+// The row and its id; throws for an action that is not sentToCentral() (unless
+// `anyAction`: central reading back rows it wrote itself, such as a guest edit's).
+std::pair<std::string, AuditEvent> auditFromJson(const Json& j, bool anyAction = false);
 
 // --- pulled records besides the json_codec ones ---
 struct Revocation {

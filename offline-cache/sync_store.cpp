@@ -239,8 +239,9 @@ Result<PageApplied> SyncStore::applyPage(const api::ChangesPage& page, TimePoint
       auto upsertCheckin = db_.prepare(
           "INSERT INTO checkins (id, event_id, guest_id, terminal, scanned_at, method, staff_id, "
           "override_reason, confirmed_needs, needs_changed, photo_taken, undone_at, undone_by, "
-          "undo_reason, origin, flagged, recorded_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
-          "?10, ?11, ?12, ?13, ?14, 'central', ?15, ?16) ON CONFLICT(id) DO UPDATE SET "
+          "undo_reason, origin, flagged, recorded_at, previous_needs) VALUES (?1, ?2, ?3, ?4, ?5, "
+          "?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, 'central', ?15, ?16, ?17) ON CONFLICT(id) DO "
+          "UPDATE SET "
           "flagged = excluded.flagged, "
           "undone_by = CASE WHEN checkins.undone_at IS NULL THEN excluded.undone_by "
           "ELSE checkins.undone_by END, "
@@ -266,6 +267,8 @@ Result<PageApplied> SyncStore::applyPage(const api::ChangesPage& page, TimePoint
             .bind(14, r.undoReason)
             .bind(15, c.flagged)
             .bind(16, toUnixMillis(now))
+            .bind(17, r.previousNeeds ? std::optional<std::string>(dump(toJson(*r.previousNeeds)))
+                                      : std::nullopt)
             .run();
         ++applied.checkins;
       }
@@ -321,7 +324,7 @@ Result<WipeReport> SyncStore::wipeRevokedDevice(TimePoint now, std::string_view 
       count("DELETE FROM print_jobs");
       report.outboxDropped = count("DELETE FROM outbox");
       count("DELETE FROM outbox_dead");
-      count("UPDATE checkins SET confirmed_needs = '{}'");
+      count("UPDATE checkins SET confirmed_needs = '{}', previous_needs = NULL");
       count("UPDATE feedback SET text = ''");
       count("UPDATE events SET wifi_password = ''");
       const auto eventId =

@@ -420,6 +420,7 @@ std::vector<FlowEvent> TerminalUi::draw(const TerminalView& view, double seconds
           [&](const flow::StaffReason& s) { return drawStaffReason(ui, view, s); },
           [&](const flow::StaffWalkIn& s) { return drawStaffWalkIn(ui, view, s); },
           [&](const flow::StaffDevices& s) { return drawStaffDevices(ui, view, s, images); },
+          [&](const flow::StaffEditGuest& s) { return drawStaffEditGuest(ui, view, s); },
       },
       state.screen);
   if (intent) {

@@ -57,7 +57,7 @@ void addReportCommand(CLI::App& app) {
     }
     std::ostream& out = *csv == "-" ? std::cout : file;
     out << "time,local_time,outcome,booking_code,name,terminal,method,staff,reason,needs_changed,"
-           "undone_at,undone_by,undo_reason,record_id\r\n";
+           "needs_before,needs_after,undone_at,undone_by,undo_reason,record_id\r\n";
     std::size_t accepted = 0;
     for (const auto& r : rows) {
       accepted += r.outcome == "accepted" ? 1 : 0;
@@ -66,8 +66,11 @@ void addReportCommand(CLI::App& app) {
           << ',' << csvField(r.bookingCode) << ',' << csvField(r.guestName) << ','
           << csvField(r.terminal) << ',' << r.method << ',' << csvField(r.staffId) << ','
           << csvField(r.reason) << ',' << (r.needsChanged ? "yes" : "") << ','
-          << (r.undoneAt ? formatIso8601(*r.undoneAt) : "") << ',' << csvField(r.undoneBy) << ','
-          << csvField(r.undoReason) << ',' << r.recordId << "\r\n";
+          << csvField(r.needsChanged ? describeNeedsChange(r.previousNeeds, r.confirmedNeeds) : "")
+          << ','
+          << csvField(r.needsChanged ? describeNeedsChange(r.confirmedNeeds, r.previousNeeds) : "")
+          << ',' << (r.undoneAt ? formatIso8601(*r.undoneAt) : "") << ',' << csvField(r.undoneBy)
+          << ',' << csvField(r.undoReason) << ',' << r.recordId << "\r\n";
     }
     if (!out) {
       failWith("writing " + *csv, makeError(ErrorKind::kTransient, "write failed (disk full?)"));

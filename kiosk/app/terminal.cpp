@@ -838,6 +838,7 @@ int runTerminal(const TerminalOptions& options) {
   flowConfig.lockoutDuration = std::chrono::minutes(config.staff.lockoutMinutes);
   flowConfig.hasCentral = config.server.has_value();
   flowConfig.defaults.readAloud = config.ui.speech == "always";
+  flowConfig.timeZone = event.timezone;
 
   // Camera: capture and decode workers; scans from the camera and a wedge scanner count
   // once between them.

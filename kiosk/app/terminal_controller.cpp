@@ -605,6 +605,23 @@ void TerminalController::run(const FlowEffect& effect) {
                   FlowEvent{ev::StaffTaskDone{StaffTask::kWalkIn, true, std::move(*d), ""}});
             });
           },
+          [&](const fx::SaveGuestEdit& e) {
+            worker.post([e](WorkerContext& c, auto& out) {
+              GuestEdit edit;
+              edit.at = c.clock.now();
+              edit.id = newRecordId(edit.at);
+              edit.eventId = c.event.id;
+              edit.guestId = e.guestId;
+              edit.terminal = c.settings.terminal;
+              edit.staffId = e.staff.staffId;
+              edit.reason = e.staff.reason;
+              edit.changes = e.changes;
+              auto saved = c.store.commitGuestEdit(edit);
+              out.push_back(
+                  FlowEvent{ev::StaffTaskDone{StaffTask::kEditGuest, saved.ok(), std::nullopt,
+                                              saved ? "" : saved.error().message}});
+            });
+          },
           [&](const fx::PrintTestPage&) {
             worker.post([printer = parts_.printer, media = settings_.badgeMedia](WorkerContext& c,
                                                                                  auto& out) {
@@ -689,6 +706,9 @@ void TerminalController::onResult(WorkerResult result) {
                      }
                    }
                    if (const auto* t = std::get_if<ev::StaffTaskDone>(&e)) {
+                     if (t->task == StaffTask::kEditGuest && t->ok && parts_.wakeSync) {
+                       parts_.wakeSync();  // other terminals should have it soon
+                     }
                      json j{{"event", "staff_task"}, {"task", toString(t->task)}, {"ok", t->ok}};
                      if (t->decision && t->decision->checkin) {
                        j["guest_id"] = t->decision->checkin->guestId;

@@ -37,6 +37,7 @@ enum class AuditAction {
   kTokenRevoked,
   kSyncApplied,
   kKeyRetired,
+  kGuestEdited,  // staff changed a guest's room, transport or meeting fields
 };
 const char* toString(AuditAction action);
 std::optional<AuditAction> parseAuditAction(std::string_view text);

@@ -65,7 +65,7 @@ constexpr std::array<std::pair<ScanSource, const char*>, 4> kSources{{
     {ScanSource::kCommandLine, "command_line"},
 }};
 
-constexpr std::array<std::pair<AuditAction, const char*>, 25> kAuditActions{{
+constexpr std::array<std::pair<AuditAction, const char*>, 26> kAuditActions{{
     {AuditAction::kEventCreated, "event_created"},
     {AuditAction::kGuestsImported, "guests_imported"},
     {AuditAction::kCodesIssued, "codes_issued"},
@@ -76,6 +76,7 @@ constexpr std::array<std::pair<AuditAction, const char*>, 25> kAuditActions{{
     {AuditAction::kManualCheckin, "manual_checkin"},
     {AuditAction::kWalkIn, "walk_in"},
     {AuditAction::kNeedsChanged, "needs_changed"},
+    {AuditAction::kGuestEdited, "guest_edited"},
     {AuditAction::kBadgePrinted, "badge_printed"},
     {AuditAction::kBadgeReprinted, "badge_reprinted"},
     {AuditAction::kPrintFailed, "print_failed"},
@@ -129,6 +130,25 @@ const char* toString(AuditAction action) {
 }
 std::optional<AuditAction> parseAuditAction(std::string_view text) {
   return lookupByName(kAuditActions, text);
+}
+
+std::string describeNeedsChange(const SpecialNeeds& needs, const SpecialNeeds& other) {
+  std::string out;
+  auto add = [&](const char* label, const std::string& value, const std::string& was) {
+    if (value == was) {
+      return;
+    }
+    if (!out.empty()) {
+      out += "; ";
+    }
+    out += label;
+    out += ": ";
+    out += value.empty() ? "none" : value;
+  };
+  add("diet", needs.diet, other.diet);
+  add("allergies", needs.allergies, other.allergies);
+  add("accessibility", needs.accessibility, other.accessibility);
+  return out;
 }
 
 }  // namespace kiosk

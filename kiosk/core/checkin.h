@@ -58,11 +58,18 @@ struct CheckinRecord {
   std::string overrideReason;  // required for kStaffOverride and kStaffManual
   SpecialNeeds confirmedNeeds;
   bool needsChanged = false;  // the guest changed diet/allergies/accessibility at the terminal
+  // What the guest was shown before changing them (set exactly when needsChanged): the
+  // report and central show old -> new even after the roster changes again.
+  std::optional<SpecialNeeds> previousNeeds;
   bool photoTaken = false;
   std::optional<TimePoint> undoneAt;
   std::string undoneBy;
   std::string undoReason;
 };
+
+// The needs of `needs` that differ from `other`, for reports and listings:
+// "allergies: fish" ("diet: none" for one cleared), joined by "; ". Empty when equal.
+std::string describeNeedsChange(const SpecialNeeds& needs, const SpecialNeeds& other);
 
 // What the terminal decided about one scan, before anything is written.
 struct ScanDecision {

@@ -320,6 +320,9 @@ Result<ScanDecision> CheckinService::confirm(const ScanDecision& decision,
   record.method = decision.tokenId ? CheckinMethod::kQrCode : CheckinMethod::kBookingCode;
   record.confirmedNeeds = details.confirmedNeeds;
   record.needsChanged = !(details.confirmedNeeds == decision.guest->needs);
+  if (record.needsChanged) {
+    record.previousNeeds = decision.guest->needs;
+  }
   record.photoTaken = details.photoTaken;
 
   AuditEvent audit;

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "kiosk/core/encoding.h"
+#include "kiosk/core/local_time.h"
 
 namespace kiosk {
 
@@ -223,6 +224,10 @@ class Stepper {
     if (auto* r = screen<flow::StaffReason>(); r && !r->busy) {
       return {&r->reason, K::kFree, kMaxReason};
     }
+    if (auto* e = screen<flow::StaffEditGuest>();
+        e && e->focus >= 0 && static_cast<std::size_t>(e->focus) < e->values.size()) {
+      return {&e->values[static_cast<std::size_t>(e->focus)], K::kFree, kMaxGuestFieldBytes};
+    }
     if (auto* w = screen<flow::StaffWalkIn>()) {
       return w->focus == WalkInField::kPhone
                  ? Field{&w->draft.phone, K::kPhone, 24}
@@ -264,6 +269,9 @@ class Stepper {
     }
     if (auto* w = screen<flow::StaffWalkIn>()) {
       w->nameMissing = false;
+    }
+    if (auto* e = screen<flow::StaffEditGuest>()) {
+      e->error.clear();
     }
     if (auto* h = screen<flow::StaffHome>()) {
       h->notice.clear();
@@ -607,6 +615,13 @@ class Stepper {
         break;
       case StaffTask::kReprint:
         g.notice = "staff.notice.reprint";
+        break;
+      case StaffTask::kEditGuest:
+        // The store applied exactly these changes; the page shows them at once.
+        for (const auto& change : r->changes) {
+          (void)applyFieldChange(g.guest, change);
+        }
+        g.notice = "staff.notice.edited";
         break;
     }
     cue(Cue::kSuccess);
@@ -1153,9 +1168,92 @@ class Stepper {
       case Action::kStaffRetryPrint:
         emit(fx::RetryPrint{g.guest.id});
         break;
+      case Action::kStaffEditGuest:
+        go(editGuest(g.guest, g.active));
+        break;
       case Action::kBack:
         go(flow::StaffHome{});
         break;
+      default:
+        break;
+    }
+  }
+
+  // The edit screen with the guest's current values (times in the event's zone).
+  flow::StaffEditGuest editGuest(const Guest& guest,
+                                 const std::optional<CheckinRecord>& active) const {
+    flow::StaffEditGuest e;
+    e.guest = guest;
+    e.active = active;
+    e.focus = -1;
+    for (const auto field : kStaffEditFields) {
+      const auto value = fieldValue(guest, field);
+      std::string text = value.value_or("");
+      if (isTimeField(field) && !text.empty()) {
+        if (const auto at = parseIso8601(text)) {
+          text = formatLocal(*at, config_.timeZone, "yyyy-MM-dd HH:mm");
+        }
+      }
+      if (value && e.focus < 0) {
+        e.focus = static_cast<int>(e.values.size());
+      }
+      e.available.push_back(value.has_value());
+      e.values.push_back(std::move(text));
+    }
+    e.original = e.values;
+    return e;
+  }
+
+  void tap(flow::StaffEditGuest& e, const ev::Tap& t) {
+    switch (t.action) {
+      case Action::kStaffEditField:
+        if (t.index >= 0 && static_cast<std::size_t>(t.index) < e.available.size() &&
+            e.available[static_cast<std::size_t>(t.index)]) {
+          e.focus = t.index;
+        }
+        break;
+      case Action::kBack: {
+        flow::StaffGuest g;
+        g.guest = e.guest;
+        g.active = e.active;
+        go(std::move(g));
+        break;
+      }
+      case Action::kSubmit: {
+        std::vector<GuestFieldChange> changes;
+        for (std::size_t i = 0; i < e.values.size(); ++i) {
+          if (e.values[i] == e.original[i]) {
+            continue;
+          }
+          std::string value = trimmed(e.values[i]);
+          const std::string_view field = kStaffEditFields[i];
+          if (isTimeField(field) && !value.empty()) {
+            // The on-screen keyboard has no colon: "08.15" is read as 08:15.
+            std::replace(value.begin(), value.end(), '.', ':');
+            const auto at = parseLocalTime(value, config_.timeZone);
+            if (!at) {
+              e.error = "staff.edit.bad_time";
+              e.focus = static_cast<int>(i);
+              cue(Cue::kError);
+              return;
+            }
+            value = formatIso8601(*at);
+          }
+          changes.push_back({std::string(field), std::move(value)});
+        }
+        if (changes.empty()) {
+          e.error = "staff.edit.nothing";
+          cue(Cue::kError);
+          return;
+        }
+        flow::StaffReason r;
+        r.task = StaffTask::kEditGuest;
+        r.guest = e.guest;
+        r.active = e.active;
+        r.changes = std::move(changes);
+        go(std::move(r));
+        break;
+      }
       default:
         break;
     }
@@ -1207,6 +1305,10 @@ class Stepper {
       case StaffTask::kWalkIn:
         r.busy = true;
         emit(fx::RegisterWalkIn{r.guest, staffAction(reason)});
+        break;
+      case StaffTask::kEditGuest:
+        r.busy = true;
+        emit(fx::SaveGuestEdit{r.guest.id, r.changes, staffAction(reason)});
         break;
       case StaffTask::kReprint:
         if (r.active) {
@@ -1315,6 +1417,8 @@ const char* toString(StaffTask task) {
       return "reprint";
     case StaffTask::kWalkIn:
       return "walk_in";
+    case StaffTask::kEditGuest:
+      return "edit_guest";
   }
   return "manual_checkin";
 }
@@ -1423,6 +1527,10 @@ const char* toString(Action action) {
       return "staff_test_print";
     case Action::kSetVolume:
       return "set_volume";
+    case Action::kStaffEditGuest:
+      return "staff_edit_guest";
+    case Action::kStaffEditField:
+      return "staff_edit_field";
   }
   return "unknown";
 }
@@ -1486,7 +1594,8 @@ std::optional<Millis> Flow::idleRemaining(const FlowState& state, TimePoint now)
             if constexpr (std::is_same_v<T, flow::StaffHome> ||
                           std::is_same_v<T, flow::StaffGuest> ||
                           std::is_same_v<T, flow::StaffWalkIn> ||
-                          std::is_same_v<T, flow::StaffDevices>) {
+                          std::is_same_v<T, flow::StaffDevices> ||
+                          std::is_same_v<T, flow::StaffEditGuest>) {
               return left(config_.staffIdleTimeout);
             }
             return left(config_.idleTimeout);
@@ -1593,6 +1702,7 @@ const char* screenName(const FlowScreen& screen) {
                         [](const flow::StaffReason&) { return "staff_reason"; },
                         [](const flow::StaffWalkIn&) { return "staff_walk_in"; },
                         [](const flow::StaffDevices&) { return "staff_devices"; },
+                        [](const flow::StaffEditGuest&) { return "staff_edit_guest"; },
                     },
                     screen);
 }
@@ -1602,7 +1712,8 @@ bool isStaffScreen(const FlowScreen& screen) {
          std::holds_alternative<flow::StaffGuest>(screen) ||
          std::holds_alternative<flow::StaffReason>(screen) ||
          std::holds_alternative<flow::StaffWalkIn>(screen) ||
-         std::holds_alternative<flow::StaffDevices>(screen);
+         std::holds_alternative<flow::StaffDevices>(screen) ||
+         std::holds_alternative<flow::StaffEditGuest>(screen);
 }
 
 bool holdsPersonalData(const FlowState& state) {
@@ -1648,6 +1759,7 @@ const Guest* currentGuest(const FlowState& state) {
                         },
                         [](const flow::StaffGuest& s) -> const Guest* { return &s.guest; },
                         [](const flow::StaffReason& s) -> const Guest* { return &s.guest; },
+                        [](const flow::StaffEditGuest& s) -> const Guest* { return &s.guest; },
                         [](const auto&) -> const Guest* { return nullptr; },
                     },
                     state.screen);

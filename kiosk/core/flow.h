@@ -30,6 +30,7 @@
 #include "kiosk/core/checkin_service.h"
 #include "kiosk/core/feedback.h"
 #include "kiosk/core/guest.h"
+#include "kiosk/core/guest_edit.h"
 #include "kiosk/core/result.h"
 #include "kiosk/core/staff.h"
 #include "kiosk/core/time.h"
@@ -69,6 +70,8 @@ struct FlowConfig {
   bool hasCentral = false;
   // Guests are offered "read aloud" (a voice and a sound device may be there).
   bool readAloudOffered = false;
+  // The event's time zone: staff read and type a guest's times in it.
+  std::string timeZone = "UTC";
 };
 
 // A staff member who unlocked the terminal.
@@ -112,7 +115,7 @@ struct GuestSummary {
 };
 
 // What a staff reason is for.
-enum class StaffTask { kManualCheckin, kOverride, kUndo, kReprint, kWalkIn };
+enum class StaffTask { kManualCheckin, kOverride, kUndo, kReprint, kWalkIn, kEditGuest };
 // "manual_checkin", "override", "undo", "reprint", "walk_in"
 const char* toString(StaffTask task);
 
@@ -243,11 +246,24 @@ struct StaffGuest {
   std::string error;   // staff-facing detail of a failed action
 };
 
+// Staff change a guest's room, transport or meeting fields (kStaffEditFields); the reason
+// and the save follow on the reason screen.
+struct StaffEditGuest {
+  Guest guest;
+  std::optional<CheckinRecord> active;
+  std::vector<std::string> values;    // per kStaffEditFields; times "yyyy-MM-dd HH:mm" local
+  std::vector<std::string> original;  // as they were when the screen opened
+  std::vector<bool> available;        // the guest has the field (a transport leg, a meeting)
+  int focus = 0;
+  std::string error;  // catalog key: nothing changed, a time not understood
+};
+
 struct StaffReason {
   StaffTask task = StaffTask::kManualCheckin;
   Guest guest;  // the guest (the draft, for a walk-in)
   std::optional<CheckinRecord> active;
   std::optional<ScanDecision> pending;
+  std::vector<GuestFieldChange> changes;  // kEditGuest
   std::string reason;
   bool busy = false;
   bool reasonMissing = false;
@@ -274,7 +290,7 @@ using FlowScreen =
                  flow::Photo, flow::ConfirmNeeds, flow::Committing, flow::Printing, flow::Info,
                  flow::Done, flow::ReportProblem, flow::Refused, flow::CallStaff, flow::Failure,
                  flow::StaffUnlock, flow::StaffHome, flow::StaffGuest, flow::StaffReason,
-                 flow::StaffWalkIn, flow::StaffDevices>;
+                 flow::StaffWalkIn, flow::StaffDevices, flow::StaffEditGuest>;
 
 struct FlowState {
   FlowScreen screen;
@@ -348,6 +364,8 @@ enum class Action {
   kStaffDevices,
   kStaffTestPrint,
   kSetVolume,  // index: 0..100
+  kStaffEditGuest,
+  kStaffEditField,  // index into kStaffEditFields
 };
 const char* toString(Action action);
 
@@ -527,6 +545,11 @@ struct RegisterWalkIn {
   Guest draft;
   StaffAction staff;
 };
+struct SaveGuestEdit {
+  GuestId guestId = 0;
+  std::vector<GuestFieldChange> changes;
+  StaffAction staff;
+};
 struct PrintTestPage {};
 // Staff set the volume of cues and speech (0..100); kept across restarts.
 struct SetVolume {
@@ -556,7 +579,7 @@ using FlowEffect =
                  fx::VerifyStaffBadge, fx::VerifyStaffPin, fx::Audit, fx::SearchGuests,
                  fx::LoadGuest, fx::StaffCheckIn, fx::StaffUndo, fx::RegisterWalkIn,
                  fx::PrintTestPage, fx::SetVolume, fx::Sound, fx::ReleasePersonalData,
-                 fx::ResetScanner, fx::Quit, fx::SaveLockout>;
+                 fx::ResetScanner, fx::Quit, fx::SaveLockout, fx::SaveGuestEdit>;
 
 struct FlowStep {
   FlowState state;

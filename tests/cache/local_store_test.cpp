@@ -14,10 +14,12 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <nlohmann/json.hpp>
 
 #include "kiosk/core/checkin_service.h"
 #include "kiosk/core/ids.h"
 #include "kiosk/core/text_search.h"
+#include "offline-cache/json_codec.h"
 #include "support/temp_dir.h"
 
 namespace kiosk::cache {
@@ -667,6 +669,57 @@ TEST_F(LocalStoreTest, ReportListsCheckinsAndRefusalsInOrder) {
   EXPECT_EQ((*rows)[1].outcome, "unknown_code");
   EXPECT_EQ((*rows)[2].method, "staff_manual");
   EXPECT_EQ((*rows)[2].reason, "lost phone, passport checked");
+}
+
+// Issue 11 item 4: a guest who changes an allergy at the terminal (peanut to fish) has
+// the old and the new value kept with the check-in, in the report, in the record synced
+// to central, and both are purged with the event's other personal data.
+TEST_F(LocalStoreTest, ChangedNeedsKeepOldAndNewForTheReportAndCentral) {
+  Guest g = makeGuest("NEED-0001", "Olu Adeyemi");
+  g.needs.allergies = "peanut";
+  ASSERT_TRUE(store->upsertGuests(kEvent, {g}, kNow));
+  CheckinService service(*store, *store, clock, "lobby-1", kEvent);
+  auto d = service.evaluate("NEED-0001", ScanSource::kTyped);
+  ASSERT_TRUE(d && d->accepted());
+  ConfirmDetails details;
+  details.confirmedNeeds = d->guest->needs;
+  details.confirmedNeeds.allergies = "fish";
+  auto done = service.confirm(*d, details);
+  ASSERT_TRUE(done && done->checkin) << (done ? "" : done.error().message);
+
+  auto stored = *store->findActiveCheckin(kEvent, d->guest->id);
+  ASSERT_TRUE(stored);
+  EXPECT_TRUE(stored->needsChanged);
+  EXPECT_EQ(stored->confirmedNeeds.allergies, "fish");
+  ASSERT_TRUE(stored->previousNeeds);
+  EXPECT_EQ(stored->previousNeeds->allergies, "peanut");
+  EXPECT_EQ(stored->previousNeeds->diet, "halal");
+
+  auto rows = store->report(kEvent);
+  ASSERT_TRUE(rows);
+  ASSERT_EQ(rows->size(), 1u);
+  EXPECT_TRUE((*rows)[0].needsChanged);
+  EXPECT_EQ(describeNeedsChange((*rows)[0].previousNeeds, (*rows)[0].confirmedNeeds),
+            "allergies: peanut");
+  EXPECT_EQ(describeNeedsChange((*rows)[0].confirmedNeeds, (*rows)[0].previousNeeds),
+            "allergies: fish");
+
+  auto s = store->database().prepare("SELECT payload FROM outbox WHERE kind = 'checkin'");
+  ASSERT_TRUE(s.step());
+  const auto sent = checkinFromJson(parseJson(s.columnText(0)));
+  EXPECT_EQ(sent.confirmedNeeds.allergies, "fish");
+  ASSERT_TRUE(sent.previousNeeds);
+  EXPECT_EQ(sent.previousNeeds->allergies, "peanut");
+
+  // An unchanged check-in carries no previous needs.
+  clock.advance(minutes(1));
+  auto plain = service.checkInNow(tokenFor(1), ScanSource::kCamera);
+  ASSERT_TRUE(plain && plain->checkin);
+  EXPECT_FALSE(plain->checkin->previousNeeds);
+
+  const TimePoint later = kNow + hours(48) + hours(24 * 40);
+  ASSERT_TRUE(store->purgeExpired(later, "lobby-1"));
+  EXPECT_EQ(count("checkins WHERE previous_needs IS NOT NULL"), 0);
 }
 
 TEST_F(LocalStoreTest, RetentionPurgeDeletesPersonalDataOfEndedEventsOnly) {

@@ -5,10 +5,12 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
+#include <algorithm>
 #include <mutex>
 #include <nlohmann/json.hpp>
 
 #include "offline-cache/http_client.h"
+#include "support/run_command.h"
 #include "sync/sync_test_support.h"
 
 namespace kiosk::central {
@@ -263,6 +265,168 @@ TEST_F(CentralServerTest, ArrivalNoticesReachTheEventWebhookWithRetries) {
   ASSERT_EQ(log->size(), 2u);
   EXPECT_EQ((*log)[0].httpStatus, 204);
   EXPECT_EQ((*log)[1].httpStatus, 500);
+}
+
+// Issue 11 item 4: a guest changes an allergy at the terminal (peanut to fish). The
+// terminal's real sync engine pushes the check-in and the arrival notice; central's
+// listing shows old -> new and the host's notice carries the new allergy.
+TEST_F(CentralServerTest, ChangedNeedsReachTheListingAndTheHostsNotice) {
+  const auto& guest = central->guests().at(1);  // guest 2 has a host
+  ASSERT_FALSE(guest.host.empty());
+  {
+    auto g = guest;
+    g.needs.allergies = "peanut";
+    ASSERT_TRUE(central->open()->upsertGuests(central->event().id, {g}, SystemClock().now()));
+  }
+  httplib::Server receiver;
+  std::mutex mutex;
+  std::vector<json> received;
+  receiver.Post("/arrivals", [&](const httplib::Request& req, httplib::Response& res) {
+    std::lock_guard lock(mutex);
+    received.push_back(json::parse(req.body));
+    res.status = 204;
+  });
+  const int port = receiver.bind_to_any_port("127.0.0.1");
+  std::thread serving([&] { receiver.listen_after_bind(); });
+  ASSERT_TRUE(central->open()->setWebhook(
+      central->event().id, "http://127.0.0.1:" + std::to_string(port) + "/arrivals"));
+  ServerOptions options;
+  options.webhookPoll = std::chrono::milliseconds(50);
+  start(options);
+
+  kiosk::testing::TestTerminal terminal(dir.path(), "lobby-1", central->url(), *pki);
+  terminal.enrollOrFail(*central);
+  ASSERT_TRUE(terminal.engine().runOnce());
+  auto service = terminal.service(central->event().id);
+  auto d = service.evaluate(guest.bookingCode, ScanSource::kTyped);
+  ASSERT_TRUE(d && d->accepted());
+  ASSERT_EQ(d->guest->needs.allergies, "peanut");
+  ConfirmDetails details;
+  details.confirmedNeeds = d->guest->needs;
+  details.confirmedNeeds.allergies = "fish";
+  auto done = service.confirm(*d, details);
+  ASSERT_TRUE(done && done->checkin);
+  ASSERT_TRUE(terminal.engine().runOnce());
+  EXPECT_EQ(terminal.outbox(), 0u);
+
+  EXPECT_TRUE(waitFor([&] {
+    std::lock_guard lock(mutex);
+    return !received.empty();
+  }));
+  receiver.stop();
+  serving.join();
+  ASSERT_EQ(received.size(), 1u);
+  EXPECT_EQ(received[0]["host"], guest.host);
+  EXPECT_EQ(received[0]["needs"]["allergies"], "fish");
+  EXPECT_EQ(received[0]["needs_changed"], true);
+  EXPECT_EQ(received[0]["previous_needs"]["allergies"], "peanut");
+
+  central->stop();
+  auto listed = kiosk::testing::runCommand(
+      {std::string(KIOSK_BINARY_DIR) + "/kiosk-central", "checkins", "--db", central->database()},
+      dir.path());
+  ASSERT_EQ(listed.status, 0) << listed.err;
+  EXPECT_NE(listed.out.find("NEEDS CHANGED allergies: peanut -> allergies: fish"),
+            std::string::npos)
+      << listed.out;
+  auto asJson = kiosk::testing::runCommand({std::string(KIOSK_BINARY_DIR) + "/kiosk-central",
+                                            "checkins", "--db", central->database(), "--json"},
+                                           dir.path());
+  ASSERT_EQ(asJson.status, 0) << asJson.err;
+  const auto row = json::parse(asJson.lines().at(0));
+  EXPECT_EQ(row["confirmed_needs"]["allergies"], "fish");
+  EXPECT_EQ(row["previous_needs"]["allergies"], "peanut");
+}
+
+// Issue 11 item 13: staff at terminal A change a guest's room, driver, pickup time and
+// seat with a reason. A writes guest, audit row and outbox row at once; central applies
+// the edit to its guest record and feeds it; terminal B pulls it. A roster import that
+// later changes the same field wins (the last writer by central's receive time).
+TEST_F(CentralServerTest, AGuestEditAtOneTerminalReachesCentralAndTheOthers) {
+  const auto now = SystemClock().now();
+  auto g = central->guests().at(0);
+  TransportLeg leg;
+  leg.vehicle = "Shuttle 3";
+  leg.driver = "Wang Lei";
+  g.transport = {leg};
+  Meeting m;
+  m.name = "Opening plenary";
+  m.room = "Hall A";
+  m.seat = "A-12";
+  g.meetings = {m};
+  ASSERT_TRUE(central->open()->upsertGuests(central->event().id, {g}, now));
+  ASSERT_TRUE(central->open()->saveStaff(StaffMember{"s-1", "Li Na", "reception", "", "", true},
+                                         now, central->event().id));
+  start();
+  kiosk::testing::TestTerminal a(dir.path(), "lobby-a", central->url(), *pki);
+  kiosk::testing::TestTerminal b(dir.path(), "lobby-b", central->url(), *pki);
+  a.enrollOrFail(*central);
+  b.enrollOrFail(*central);
+  ASSERT_TRUE(a.engine().runOnce());
+  ASSERT_TRUE(b.engine().runOnce());
+
+  GuestEdit edit;
+  edit.id = newRecordId(now);
+  edit.eventId = central->event().id;
+  edit.guestId = g.id;
+  edit.terminal = "lobby-a";
+  edit.staffId = "s-1";
+  edit.reason = "hotel moved the guest";
+  edit.at = now;
+  edit.changes = {{"lodging.room", "2201"},
+                  {"transport.0.driver", "Zhao Min"},
+                  {"transport.0.pickup_time", "2026-12-08T07:40:00Z"},
+                  {"meeting.0.seat", "B-7"}};
+  auto saved = a.store().commitGuestEdit(edit);
+  ASSERT_TRUE(saved) << saved.error().message;
+  const auto local = *a.store().findGuest(edit.eventId, g.id);
+  ASSERT_TRUE(local);
+  EXPECT_EQ(local->lodging.room, "2201");
+  EXPECT_EQ(local->transport.at(0).driver, "Zhao Min");
+  EXPECT_EQ(local->transport.at(0).vehicle, "Shuttle 3");
+  EXPECT_EQ(formatIso8601(local->transport.at(0).pickupTime.value()), "2026-12-08T07:40:00Z");
+  EXPECT_EQ(local->meetings.at(0).seat, "B-7");
+  EXPECT_EQ(a.scalar("SELECT COUNT(*) FROM audit WHERE action = 'guest_edited' AND actor = "
+                     "'staff:s-1' AND reason = 'hotel moved the guest'"),
+            1);
+  EXPECT_EQ(a.scalar("SELECT COUNT(*) FROM outbox WHERE kind = 'guest_edit'"), 1);
+  // A change that cannot apply writes nothing.
+  GuestEdit bad = edit;
+  bad.id = newRecordId(now);
+  bad.changes = {{"lodging.room", "9999"}, {"transport.3.driver", "Nobody"}};
+  auto refused = a.store().commitGuestEdit(bad);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().kind, ErrorKind::kInvalidInput);
+  EXPECT_EQ((*a.store().findGuest(edit.eventId, g.id))->lodging.room, "2201");
+
+  ASSERT_TRUE(a.engine().runOnce());
+  EXPECT_EQ(a.outbox(), 0u);
+  const auto atCentral = *central->open()->listGuests(edit.eventId);
+  const auto it = std::find_if(atCentral.begin(), atCentral.end(),
+                               [&](const Guest& x) { return x.id == g.id; });
+  ASSERT_NE(it, atCentral.end());
+  EXPECT_EQ(it->lodging.room, "2201");
+  EXPECT_EQ(it->transport.at(0).driver, "Zhao Min");
+  const auto audit = *central->open()->listAudit(edit.eventId);
+  ASSERT_EQ(audit.size(), 1u);
+  EXPECT_EQ(audit[0].actor, "staff:s-1");
+  EXPECT_EQ(audit[0].terminal, "lobby-a");
+
+  ASSERT_TRUE(b.engine().runOnce());
+  auto atB = *b.store().findGuest(edit.eventId, g.id);
+  ASSERT_TRUE(atB);
+  EXPECT_EQ(atB->lodging.room, "2201");
+  EXPECT_EQ(atB->transport.at(0).driver, "Zhao Min");
+  EXPECT_EQ(atB->meetings.at(0).seat, "B-7");
+
+  // The roster import central receives later wins for the fields it sets.
+  auto imported = *it;
+  imported.lodging.room = "3301";
+  ASSERT_TRUE(central->open()->upsertGuests(edit.eventId, {imported}, SystemClock().now()));
+  ASSERT_TRUE(b.engine().runOnce());
+  atB = *b.store().findGuest(edit.eventId, g.id);
+  EXPECT_EQ(atB->lodging.room, "3301");
+  EXPECT_EQ(atB->transport.at(0).driver, "Zhao Min");
 }
 
 TEST_F(CentralServerTest, TheClientVerifiesTheServerAlwaysAndPinsWhenAsked) {

@@ -92,8 +92,8 @@ class CentralStoreTest : public ::testing::Test {
     return api::parseChangesPage(*body);
   }
 
-  // Undoes schema step 6: check-ins and the records naming them keyed by id alone, and
-  // check-ins fed under their bare id, as a version 5 central left them.
+  // Undoes schema steps 7 (guest edits) and 6: check-ins and the records naming them keyed
+  // by id alone, and check-ins fed under their bare id, as a version 5 central left them.
   void rewindToVersion5() {
     store->database().exec(R"sql(
       CREATE TABLE v5_checkins (
@@ -134,6 +134,7 @@ class CentralStoreTest : public ::testing::Test {
       DROP TABLE photos;
       ALTER TABLE v5_photos RENAME TO photos;
       UPDATE feed SET key = substr(key, instr(key, ':') + 1) WHERE kind = 'checkins';
+      DROP TABLE guest_edits;
       PRAGMA user_version = 5;
     )sql");
   }
@@ -257,7 +258,7 @@ TEST_F(CentralStoreTest, LodgingDatesStoredAsEmptyStringsBecomeNullOnce) {
   auto reopened = CentralStore::open(dir.file("central.db"));
   ASSERT_TRUE(reopened) << reopened.error().message;
   store = std::move(*reopened);
-  EXPECT_EQ(scalar("PRAGMA user_version"), 6);
+  EXPECT_EQ(scalar("PRAGMA user_version"), 7);
   EXPECT_EQ(scalar("SELECT COUNT(*) FROM guests" + emptyDates), 0);
   EXPECT_EQ(scalar("SELECT COUNT(*) FROM feed" + emptyDates), 0);
   auto all = store->listGuests(event.id);
@@ -279,7 +280,7 @@ TEST_F(CentralStoreTest, CheckinIdsBecomePerEventAndKeepWhatWasStored) {
   rewindToVersion5();
   ASSERT_EQ(scalar("SELECT COUNT(*) FROM feed WHERE kind = 'checkins' AND key = " + q("m-1")), 1);
   reopen();
-  EXPECT_EQ(scalar("PRAGMA user_version"), 6);
+  EXPECT_EQ(scalar("PRAGMA user_version"), 7);
   EXPECT_EQ(scalar("SELECT COUNT(*) FROM checkins"), 2);
   EXPECT_EQ(scalar("SELECT flagged FROM checkins WHERE id = " + q("m-2")), 1);
   EXPECT_EQ(scalar("SELECT COUNT(*) FROM feed WHERE kind = 'checkins' AND key = '" +

@@ -236,10 +236,29 @@ TEST_F(ContractTrafficTest, ATerminalsSyncAndCentralsRefusalsMatchTheContract) {
         .bind(4, photo.string())
         .run();
   }
+  {
+    // Staff change the guest's room at the terminal (a guest edit).
+    ASSERT_TRUE(central->open()->saveStaff(
+        StaffMember{"s-contract", "Contract Staff", "reception", "", "", true},
+        SystemClock().now(), central->event().id));
+    auto store = cache::LocalStore::open(db.string());
+    ASSERT_TRUE(store);
+    GuestEdit edit;
+    edit.id = newRecordId(SystemClock().now());
+    edit.eventId = central->event().id;
+    edit.guestId = guestId;
+    edit.terminal = "lobby-contract";
+    edit.staffId = "s-contract";
+    edit.reason = "room changed by the hotel";
+    edit.at = SystemClock().now();
+    edit.changes = {{"lodging.room", "2201"}};
+    auto saved = (*store)->commitGuestEdit(edit);
+    ASSERT_TRUE(saved) << saved.error().message;
+  }
   synced = run({"sync", "--once"});
   ASSERT_EQ(synced.status, 0) << synced.out << synced.err;
   const auto pushed = json::parse(synced.lines().at(0));
-  EXPECT_EQ(pushed["pushed"], 1) << synced.out;
+  EXPECT_EQ(pushed["pushed"], 2) << synced.out;
   EXPECT_EQ(pushed["photos_uploaded"], 1) << synced.out;
 
   auto terminalSeen = seenSince(proxy, 0);
@@ -249,7 +268,8 @@ TEST_F(ContractTrafficTest, ATerminalsSyncAndCentralsRefusalsMatchTheContract) {
   }
   for (const auto* exchange :
        {"POST /v1/enroll 200", "GET /v1/changes 200", "POST /v1/checkins 200",
-        "PUT /v1/photos/" /* checked below */, "POST /v1/heartbeat 200"}) {
+        "PUT /v1/photos/" /* checked below */, "POST /v1/heartbeat 200",
+        "POST /v1/guest-edits 200"}) {
     const std::string wanted = exchange;
     const bool found =
         std::any_of(terminalSeen.exchanges.begin(), terminalSeen.exchanges.end(),

@@ -994,6 +994,61 @@ TEST_F(FlowTest, ReasonIsRequiredForEveryStaffAction) {
   EXPECT_EQ(print->actor, "staff:s1");
 }
 
+// Issue 11 item 13: staff change a guest's room and pickup time; only changed fields go
+// out, times are read in the event's zone, a reason is required, and the page shows the
+// new values once the store saved them.
+TEST_F(FlowTest, StaffEditAGuestsRoomAndPickupWithAReason) {
+  unlockStaff();
+  Guest g = guest();
+  g.lodging.room = "1208";
+  TransportLeg leg;
+  leg.driver = "Wang Lei";
+  leg.pickupTime = parseIso8601("2026-12-08T07:40:00Z");
+  g.transport = {leg};
+  state.screen = flow::StaffGuest{g, std::nullopt, std::nullopt, {}, false, "", ""};
+  tap(Action::kStaffEditGuest);
+  ASSERT_EQ(screen(), "staff_edit_guest");
+  const auto& e = std::get<flow::StaffEditGuest>(state.screen);
+  EXPECT_EQ(e.values[1], "1208");
+  EXPECT_EQ(e.values[5], "2026-12-08 07:40") << "UTC is the test config's zone";
+  EXPECT_FALSE(e.available[7]) << "no meeting: no meeting room";
+  tap(Action::kStaffEditField, 7);
+  EXPECT_EQ(std::get<flow::StaffEditGuest>(state.screen).focus, 0);
+  tap(Action::kSubmit);
+  EXPECT_EQ(std::get<flow::StaffEditGuest>(state.screen).error, "staff.edit.nothing");
+
+  tap(Action::kStaffEditField, 1);
+  send(ev::ClearText{});
+  type("2201");
+  tap(Action::kStaffEditField, 5);
+  send(ev::SetText{"tomorrow morning"});
+  tap(Action::kSubmit);
+  EXPECT_EQ(std::get<flow::StaffEditGuest>(state.screen).error, "staff.edit.bad_time");
+  send(ev::SetText{"2026-12-08 08.15"});  // the keyboard has no colon
+  tap(Action::kSubmit);
+  ASSERT_EQ(screen(), "staff_reason");
+  const auto& r = std::get<flow::StaffReason>(state.screen);
+  EXPECT_EQ(r.task, StaffTask::kEditGuest);
+  EXPECT_EQ(r.changes, (std::vector<GuestFieldChange>{
+                           {"lodging.room", "2201"},
+                           {"transport.0.pickup_time", "2026-12-08T08:15:00Z"}}));
+  tap(Action::kSubmit);
+  EXPECT_FALSE(has<fx::SaveGuestEdit>(effects)) << "a reason is required";
+  send(ev::SetText{"Hotel changed the room"});
+  tap(Action::kSubmit);
+  const auto* save = find<fx::SaveGuestEdit>(effects);
+  ASSERT_TRUE(save);
+  EXPECT_EQ(save->guestId, g.id);
+  EXPECT_EQ(save->staff.staffId, "s1");
+  EXPECT_EQ(save->changes.size(), 2u);
+  send(ev::StaffTaskDone{StaffTask::kEditGuest, true, std::nullopt, ""});
+  ASSERT_EQ(screen(), "staff_guest");
+  const auto& page = std::get<flow::StaffGuest>(state.screen);
+  EXPECT_EQ(page.notice, "staff.notice.edited");
+  EXPECT_EQ(page.guest.lodging.room, "2201");
+  EXPECT_EQ(formatIso8601(*page.guest.transport[0].pickupTime), "2026-12-08T08:15:00Z");
+}
+
 TEST_F(FlowTest, StaffUndoWithinTheWindowOnly) {
   unlockStaff();
   send(ev::SearchResults{"", {}});

@@ -293,6 +293,86 @@ TEST_F(CentralAttackTest, ATerminalOfAnotherEventCannotUndoACheckin) {
   }
 }
 
+// A guest edit (issue 11 item 13) reaches only the device's own event's guests, in the
+// name of that event's staff, with a reason, known fields and bounded text; the genuine
+// one is applied, audited with the staff id and the enrolled terminal name, and fed.
+TEST_F(CentralAttackTest, ATerminalOfAnotherEventCannotEditThisEventsGuest) {
+  start();
+  const auto tokenA = enroll("lobby-a", eventA());
+  const auto tokenB = enroll("lobby-b", eventB.id);
+  const auto roomOfA1 = [&] {
+    return text("SELECT json_extract(doc, '$.lodging.room') FROM guests WHERE event_id = " +
+                std::to_string(eventA()) + " AND guest_id = 1");
+  };
+  const std::string before = roomOfA1();
+  ASSERT_NE(before, "<none>");
+  auto edit = [&](EventId eventId, const std::string& staff, std::vector<GuestFieldChange> changes,
+                  const std::string& reason = "guest asked for a quiet room") {
+    GuestEdit e;
+    e.id = newRecordId(SystemClock().now());
+    e.eventId = eventId;
+    e.guestId = 1;
+    e.terminal = "forged-name";
+    e.staffId = staff;
+    e.reason = reason;
+    e.at = SystemClock().now();
+    e.changes = std::move(changes);
+    return api::toJson(e);
+  };
+  const std::vector<GuestFieldChange> room{{"lodging.room", "9901"}};
+  // B claims A's event, then names A's guest id in its own event with its own staff.
+  auto r =
+      push("/v1/guest-edits", "edits",
+           json::array({edit(eventA(), "staff-b", room), edit(eventA(), "staff-a", room)}), tokenB);
+  ASSERT_EQ(r.size(), 2u);
+  EXPECT_EQ(r[0].at("status"), "rejected") << r[0];
+  EXPECT_EQ(r[1].at("status"), "rejected") << r[1];
+  EXPECT_EQ(roomOfA1(), before);
+
+  // A's own terminal, but not as A's staff, without a reason, with unknown or oversized
+  // fields, or with control characters.
+  r = push("/v1/guest-edits", "edits",
+           json::array({edit(eventA(), "staff-b", room), edit(eventA(), "nonexistent", room),
+                        edit(eventA(), "staff-a", room, ""),
+                        edit(eventA(), "staff-a", {{"name", "Mallory"}}),
+                        edit(eventA(), "staff-a", {{"transport.9.driver", "Mallory"}}),
+                        edit(eventA(), "staff-a", {{"lodging.room", std::string(300, '9')}}),
+                        edit(eventA(), "staff-a", {{"lodging.room", "99\x1b[2J"}}),
+                        edit(eventA(), "staff-a", {{"meeting.0.starts_at", "tomorrow"}})}),
+           tokenA);
+  ASSERT_EQ(r.size(), 8u);
+  for (const auto& item : r) {
+    EXPECT_EQ(item.at("status"), "rejected") << item;
+  }
+  EXPECT_EQ(roomOfA1(), before);
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM guest_edits"), 0);
+
+  const auto genuine = edit(eventA(), "staff-a", room);
+  r = push("/v1/guest-edits", "edits", json::array({genuine}), tokenA);
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_EQ(r[0].at("status"), "accepted") << r[0];
+  EXPECT_EQ(roomOfA1(), "9901");
+  const auto id = genuine.at("id").get<std::string>();
+  EXPECT_EQ(text("SELECT terminal FROM guest_edits WHERE id = " + q(id)), "lobby-a");
+  const auto audit = central->open()->listAudit(eventA());
+  ASSERT_TRUE(audit);
+  ASSERT_EQ(audit->size(), 1u);
+  EXPECT_EQ(audit->front().action, AuditAction::kGuestEdited);
+  EXPECT_EQ(audit->front().actor, "staff:staff-a");
+  EXPECT_EQ(audit->front().terminal, "lobby-a");
+  EXPECT_EQ(audit->front().reason, "guest asked for a quiet room");
+  // The same edit again changes nothing; B's feed never carries A's guest.
+  r = push("/v1/guest-edits", "edits", json::array({genuine}), tokenA);
+  EXPECT_EQ(r[0].at("status"), "accepted") << r[0];
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM guest_edits"), 1);
+  auto feed = client->request("GET", "/v1/changes", {}, {}, tokenB);
+  ASSERT_TRUE(feed);
+  EXPECT_EQ(feed->body.find("9901"), std::string::npos);
+  feed = client->request("GET", "/v1/changes", {}, {}, tokenA);
+  ASSERT_TRUE(feed);
+  EXPECT_NE(feed->body.find("\"9901\""), std::string::npos);
+}
+
 TEST_F(CentralAttackTest, PhotosBelongToTheTerminalsOwnCheckinsAndAreImages) {
   start();
   const auto tokenA = enroll("lobby-a", eventA());

@@ -25,8 +25,8 @@ TEST(SyncProtocol, PushRoutesCoverEveryOutboxKindInDependencyOrder) {
     EXPECT_EQ(r.path.substr(0, 4), "/v1/");
   }
   // Walk-ins before check-ins (a later check-in of a walk-in guest), check-ins before undos.
-  EXPECT_EQ(kinds, (std::vector<std::string>{"walk_in", "checkin", "undo", "rejection",
-                                             "arrival_notice", "feedback", "audit"}));
+  EXPECT_EQ(kinds, (std::vector<std::string>{"walk_in", "checkin", "undo", "guest_edit",
+                                             "rejection", "arrival_notice", "feedback", "audit"}));
   EXPECT_EQ(api::pushRouteForKind("print_job"), nullptr);
 }
 

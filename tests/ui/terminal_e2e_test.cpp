@@ -1882,6 +1882,93 @@ TEST_F(TerminalE2E, ATerminalWithACentralTellsGuestsStaffHaveBeenTold) {
   }
 }
 
+// Issue 11 item 4: a guest changes an allergy on the needs screen (peanuts to fish);
+// staff opening the guest's page then see fish, marked as changed at check-in, with the
+// old value beside it, and the report has old and new.
+TEST_F(TerminalE2E, AnAllergyChangedAtCheckInIsWhatStaffSee) {
+  std::ofstream(dir.file("guest.csv")) << kFullGuestColumns << fullGuestRow("ALG-2AK1", 7);
+  ctl({"guests", "import", "--db", db, dir.file("guest.csv")});
+  ctl({"codes", "issue", "--db", db, "--out", dir.file("codes")});
+  TerminalSetup english;
+  english.languages = R"(["en", "zh-CN"])";
+  const auto r =
+      run("wait-for attract\npresent-code ALG-2AK1\nwait-for confirm_identity\nclear-camera\n"
+          "tap identity.yes\ntap photo.skip\nwait-for confirm_needs\ntap needs.edit.allergies\n"
+          "tap needs.option.4\ntap needs.save\nsleep 200\nscreenshot needs_fish\n"
+          "tap needs.confirm\nwait-for info 30\ntap info.done\nwait-for done\ntap done.finish\n"
+          "wait-for attract\ntap attract.staff\nwait-for staff_unlock\ntype 2468\n"
+          "tap staff.unlock.submit\nwait-for staff_home\ntype alexandra\nsleep 800\n"
+          "tap staff.result.0\nwait-for staff_guest\nsleep 500\nscreenshot staff_guest_fish\n",
+          english);
+  ASSERT_EQ(r.status, 0) << r.dump();
+  EXPECT_NE(shownTexts(r, "needs_fish").find("Fish"), std::string::npos);
+  const std::string page = shownTexts(r, "staff_guest_fish");
+  EXPECT_NE(page.find("Allergies · changed at check-in"), std::string::npos) << page;
+  EXPECT_NE(page.find("Fish"), std::string::npos) << page;
+  EXPECT_NE(page.find("was: Peanuts and tree nuts"), std::string::npos) << page;
+  const auto rep = report();
+  EXPECT_NE(rep.find(",yes,allergies: Peanuts and tree nuts,allergies: Fish,"), std::string::npos)
+      << rep;
+  expectShots(r, {"needs_fish", "staff_guest_fish"});
+}
+
+// Issue 11 item 13: staff change a guest's room, driver and pickup time at the terminal
+// with a reason. The guest page shows the new values at once; the edit is in the audit
+// trail and the outbox; the guest, checking in afterwards, reads the new room and driver
+// on the information screen.
+TEST_F(TerminalE2E, StaffChangeAGuestsRoomAndPickupWithAReason) {
+  std::ofstream(dir.file("guest.csv")) << kFullGuestColumns << fullGuestRow("EDT-2AK1", 3);
+  ctl({"guests", "import", "--db", db, dir.file("guest.csv")});
+  ctl({"codes", "issue", "--db", db, "--out", dir.file("codes")});
+  TerminalSetup english;
+  english.languages = R"(["en", "zh-CN"])";
+  const auto r =
+      run("wait-for attract\ntap attract.staff\nwait-for staff_unlock\ntype 2468\n"
+          "tap staff.unlock.submit\nwait-for staff_home\ntype alexandra\nsleep 800\n"
+          "tap staff.result.0\nwait-for staff_guest\nsleep 500\ntap staff.guest.edit\n"
+          "wait-for staff_edit_guest\ntap staff.edit.next\nsleep 200\nscreenshot edit_nothing\n"
+          "tap staff.edit.field.1\ntap key.clear\ntype 2201\ntap staff.edit.field.3\n"
+          "tap key.clear\ntype Zhao Min\ntap staff.edit.field.5\ntap key.clear\ntype " +
+              day(0) +
+              " 08.15\nsleep 200\nscreenshot edit_fields\ntap staff.edit.next\n"
+              "wait-for staff_reason\ntap staff.reason.common.1\ntap staff.reason.submit\n"
+              "wait-for staff_guest\nsleep 500\nscreenshot edited\ntap staff.nav.lock\n"
+              "wait-for attract\npresent-code EDT-2AK1\nwait-for confirm_identity\nclear-camera\n"
+              "tap identity.yes\ntap photo.skip\nwait-for confirm_needs\ntap needs.confirm\n"
+              "wait-for info 30\nsleep 300\nscreenshot info_after_edit\ntap info.tab.1\n"
+              "sleep 300\nscreenshot info_travel\n",
+          english);
+  ASSERT_EQ(r.status, 0) << r.dump();
+  EXPECT_NE(shownTexts(r, "edit_nothing").find("Nothing was changed."), std::string::npos);
+  const std::string fields = shownTexts(r, "edit_fields");
+  EXPECT_NE(fields.find(day(0) + " 08.15"), std::string::npos) << fields;
+  const std::string edited = shownTexts(r, "edited");
+  EXPECT_NE(edited.find("Details saved."), std::string::npos) << edited;
+  const std::string info = shownTexts(r, "info_after_edit");
+  EXPECT_NE(info.find("2201"), std::string::npos) << info;
+  EXPECT_EQ(info.find("1208"), std::string::npos) << info;
+  const std::string travel = shownTexts(r, "info_travel");
+  EXPECT_NE(travel.find("Zhao Min"), std::string::npos) << travel;
+  EXPECT_NE(travel.find("08:15"), std::string::npos) << travel;
+  const auto tasks = r.events("staff_task");
+  ASSERT_EQ(tasks.size(), 1u) << r.dump();
+  EXPECT_EQ(tasks[0]["task"], "edit_guest");
+  EXPECT_EQ(tasks[0]["ok"], true);
+  auto store = kiosk::cache::LocalStore::open(db);
+  ASSERT_TRUE(store);
+  auto audit = (*store)->database().prepare(
+      "SELECT actor, reason, outcome FROM audit WHERE action = 'guest_edited'");
+  ASSERT_TRUE(audit.step());
+  EXPECT_EQ(audit.columnText(0), "staff:s1");
+  EXPECT_EQ(audit.columnText(1), "Hotel changed the room");
+  EXPECT_EQ(audit.columnText(2), "lodging.room, transport.0.driver, transport.0.pickup_time");
+  auto outbox =
+      (*store)->database().prepare("SELECT COUNT(*) FROM outbox WHERE kind = 'guest_edit'");
+  ASSERT_TRUE(outbox.step());
+  EXPECT_EQ(outbox.columnInt(0), 1);
+  expectShots(r, {"edit_fields", "edited", "info_after_edit", "info_travel"});
+}
+
 // Staff search says when more guests match than it shows.
 TEST_F(TerminalE2E, StaffSearchSaysWhenThereAreMoreMatches) {
   std::ostringstream csv;

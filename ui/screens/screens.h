@@ -53,6 +53,7 @@ Intent drawStaffHome(Ui& ui, const TerminalView& view, const flow::StaffHome& s)
 Intent drawStaffGuest(Ui& ui, const TerminalView& view, const flow::StaffGuest& s);
 Intent drawStaffReason(Ui& ui, const TerminalView& view, const flow::StaffReason& s);
 Intent drawStaffWalkIn(Ui& ui, const TerminalView& view, const flow::StaffWalkIn& s);
+Intent drawStaffEditGuest(Ui& ui, const TerminalView& view, const flow::StaffEditGuest& s);
 Intent drawStaffDevices(Ui& ui, const TerminalView& view, const flow::StaffDevices& s,
                         const ScreenImages& images);
 

@@ -1,6 +1,7 @@
 // One guest for staff: who, whether and how they are checked in, the refusal that
 // brought staff here (with its staff-facing reason), the badge, and what staff can do.
 #include <algorithm>
+#include <tuple>
 
 #include "ui/screens/screens.h"
 
@@ -69,6 +70,8 @@ Intent drawStaffGuest(Ui& ui, const TerminalView& view, const flow::StaffGuest& 
     acts.push_back({"staff.guest.override", "staff.guest.admit_again", Action::kStaffOverride,
                     Icon::kPlus, ButtonKind::kSecondary});
   }
+  acts.push_back({"staff.guest.edit", "staff.guest.edit", Action::kStaffEditGuest, Icon::kNone,
+                  ButtonKind::kSecondary});
   if (badgeWaiting) {
     acts.push_back({"staff.guest.retry_print", "staff.guest.retry_print", Action::kStaffRetryPrint,
                     Icon::kPrinter, ButtonKind::kSecondary});
@@ -147,11 +150,31 @@ Intent drawStaffGuest(Ui& ui, const TerminalView& view, const flow::StaffGuest& 
                    " · "),
             3);
   }
-  infoRow(ui, area, Icon::kNone, ui.tr("needs.label.diet"), ui.trValue("diet", g.needs.diet));
-  infoRow(ui, area, Icon::kNone, ui.tr("needs.label.allergies"),
-          ui.trValue("allergies", g.needs.allergies));
-  infoRow(ui, area, Icon::kNone, ui.tr("needs.label.accessibility"),
-          ui.trValue("accessibility", g.needs.accessibility));
+  // Needs the guest changed at check-in win over the roster's (they are newer), and say
+  // so: whoever feeds the guest must not miss a new allergy.
+  const bool needsChanged = s.active && s.active->needsChanged;
+  const SpecialNeeds& before =
+      needsChanged && s.active->previousNeeds ? *s.active->previousNeeds : g.needs;
+  for (const auto& [field, roster, confirmed, was] :
+       {std::tuple{"diet", &g.needs.diet, needsChanged ? &s.active->confirmedNeeds.diet : nullptr,
+                   &before.diet},
+        std::tuple{"allergies", &g.needs.allergies,
+                   needsChanged ? &s.active->confirmedNeeds.allergies : nullptr, &before.allergies},
+        std::tuple{"accessibility", &g.needs.accessibility,
+                   needsChanged ? &s.active->confirmedNeeds.accessibility : nullptr,
+                   &before.accessibility}}) {
+    const std::string label = std::string(ui.tr(std::string("needs.label.") + field));
+    if (confirmed && *confirmed != *was) {
+      const std::string now = confirmed->empty() ? std::string(ui.tr("needs.none"))
+                                                 : std::string(ui.trValue(field, *confirmed));
+      const std::string old =
+          was->empty() ? std::string(ui.tr("needs.none")) : std::string(ui.trValue(field, *was));
+      infoRow(ui, area, Icon::kWarning, ui.trf("staff.guest.needs_changed", {{"field", label}}),
+              now + "\n" + ui.trf("staff.guest.needs_was", {{"value", old}}), 3);
+    } else {
+      infoRow(ui, area, Icon::kNone, label, ui.trValue(field, *roster));
+    }
+  }
   infoRow(ui, area, Icon::kPhone, ui.tr("staff.guest.phone"), g.phone);
   infoRow(ui, area, Icon::kPerson, ui.tr("staff.guest.host"),
           joined({g.host, g.hostContact}, " · "));
