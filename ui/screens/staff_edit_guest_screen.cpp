@@ -44,11 +44,8 @@ Intent drawStaffEditGuest(Ui& ui, const TerminalView& /*view*/, const flow::Staf
   const float below = ui.m().gap + fieldH;
   const float keep = titleBlockHeight(ui, body.w, title, subtitle) +
                      static_cast<float>(rows) * (ui.m().chipHeight + ui.u(14)) + below;
-  // Names and places start with a capital, like on the walk-in screen.
-  const bool capitals = s.focus >= 0 && static_cast<std::size_t>(s.focus) < s.values.size() &&
-                        capitalizeNext(s.values[static_cast<std::size_t>(s.focus)]);
-  if (auto e = keyboard(ui, keyboardArea(ui, body, KeyboardKind::kText, keep), KeyboardKind::kText,
-                        capitals)) {
+  if (auto e =
+          keyboard(ui, keyboardArea(ui, body, KeyboardKind::kText, keep), KeyboardKind::kText)) {
     out = e;
   }
   titleBlock(ui, body, title, subtitle);
