@@ -40,6 +40,16 @@ void row(Ui& ui, Rect& inner, std::string_view label, const std::string& value, 
   ui.roster(value, ui.rosterStyle(FontRole::kCaption, valueColor), r, Align::kLeft, true);
 }
 
+// A state with its technical detail in brackets ("No sound device (ALSA: ...)") when that
+// fits the row; the state alone when it does not (the detail is in the terminal's log).
+void rowWithDetail(Ui& ui, Rect& inner, std::string_view label, const std::string& state,
+                   const std::string& detail, Color valueColor) {
+  const std::string full = detail.empty() ? state : state + " (" + detail + ")";
+  const float valueWidth = inner.w * 0.62f - ui.u(12);
+  row(ui, inner, label, ui.measure(full, FontRole::kCaption).x <= valueWidth ? full : state,
+      valueColor);
+}
+
 }  // namespace
 
 Intent drawStaffDevices(Ui& ui, const TerminalView& view, const flow::StaffDevices& s,
@@ -90,8 +100,9 @@ Intent drawStaffDevices(Ui& ui, const TerminalView& view, const flow::StaffDevic
 
   // Camera, with a small live picture.
   {
+    const int rows = 3 + (view.camera.reason.empty() ? 0 : 1);
     Rect inner = section(ui, left, ui.tr("staff.devices.camera"),
-                         ui.m().bodyPx * 1.4f + 5 * line + ui.u(60));
+                         ui.m().bodyPx * 1.4f + static_cast<float>(rows + 1) * line + ui.u(60));
     const Rect thumb = inner.takeRight(std::min(inner.h * 4 / 3, inner.w * 0.35f), ui.m().gap);
     cameraPanel(ui, thumb.centered(thumb.w, thumb.w * 0.75f), images.preview, view.camera, false);
     row(ui, inner, ui.tr("staff.devices.state"),
@@ -106,9 +117,12 @@ Intent drawStaffDevices(Ui& ui, const TerminalView& view, const flow::StaffDevic
   }
   // Printers.
   {
-    const float h = ui.m().bodyPx * 1.4f +
-                    static_cast<float>(std::max<std::size_t>(1, view.printers.size())) * 3 * line +
-                    ui.u(60);
+    std::size_t rows = 0;
+    for (const auto& printer : view.printers) {
+      rows += !printer.usable && !printer.reason.empty() ? 3 : 2;
+    }
+    const float h =
+        ui.m().bodyPx * 1.4f + static_cast<float>(std::max<std::size_t>(1, rows)) * line + ui.u(60);
     Rect inner = section(ui, left, ui.tr("staff.devices.printer"), h);
     if (view.printers.empty()) {
       row(ui, inner, ui.tr("staff.devices.state"), "-", p.text);
@@ -165,25 +179,22 @@ Intent drawStaffDevices(Ui& ui, const TerminalView& view, const flow::StaffDevic
     row(ui, inner, ui.tr("staff.devices.guests"), std::to_string(view.guestCount), p.text);
     row(ui, inner, ui.tr("staff.devices.version"), view.version, p.text);
     row(ui, inner, ui.tr("staff.devices.renderer"), view.rendererName, p.text);
-    std::string sound(ui.tr("device.sound." + view.soundStatus));
-    if (!view.soundDetail.empty()) {
-      sound += " (" + view.soundDetail + ")";
-    }
-    row(ui, inner, ui.tr("staff.devices.sound"), sound, p.text);
+    rowWithDetail(ui, inner, ui.tr("staff.devices.sound"),
+                  std::string(ui.tr("device.sound." + view.soundStatus)), view.soundDetail, p.text);
   }
   // Speech and the one volume of cues and speech; staff set it here, it is kept. A card
   // without a title: its two labels say what it is, and portrait has little room left.
   {
-    Rect card = right.takeTop(line + ui.m().chipHeight + ui.u(22) * 2 + ui.u(8), ui.m().gap);
+    // In landscape the left column has the room (the right one holds sync and terminal).
+    Rect& column = portrait ? right : left;
+    Rect card = column.takeTop(line + ui.m().chipHeight + ui.u(22) * 2 + ui.u(8), ui.m().gap);
     ui.card(card, p.surface);
     Rect inner = card.inset(ui.u(28), ui.u(22));
-    std::string speech(ui.tr(view.speechStatus == "no_voice"
-                                 ? std::string("device.speech.no_voice")
-                                 : "device.sound." + view.speechStatus));
-    if (!view.speechDetail.empty()) {
-      speech += " (" + view.speechDetail + ")";
-    }
-    row(ui, inner, ui.tr("staff.devices.speech"), speech, p.text);
+    rowWithDetail(
+        ui, inner, ui.tr("staff.devices.speech"),
+        std::string(ui.tr(view.speechStatus == "no_voice" ? std::string("device.speech.no_voice")
+                                                          : "device.sound." + view.speechStatus)),
+        view.speechDetail, p.text);
     inner.takeTop(ui.u(8));
     Rect controls = inner.takeTop(ui.m().chipHeight);
     const Rect label = controls.takeLeft(controls.w * 0.38f, ui.u(12));
