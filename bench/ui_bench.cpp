@@ -391,6 +391,10 @@ int main(int argc, char** argv) {
     if (const auto* m = find(o, "metrics")) {
       row("ui", "resident memory, 100,000-guest roster (MB)", (*m)["rss_mb"].get<double>(), "MB",
           250);
+      row("ui", "  of which anonymous (heap, textures, caches)", (*m)["rss_anon_mb"].get<double>(),
+          "MB");
+      row("ui", "  of which mapped files (libraries, fonts)", (*m)["rss_file_mb"].get<double>(),
+          "MB");
     } else {
       std::cerr << "ui_bench: the 100k run did not finish\n";
       status = 1;

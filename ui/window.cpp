@@ -360,6 +360,19 @@ void Window::resize(int width, int height) {
   SDL_SetWindowSize(impl_->window, width, height);
 }
 
+namespace {
+
+bool hasTextureSwizzle() {
+  GLint major = 0;
+  GLint minor = 0;
+  glGetIntegerv(GL_MAJOR_VERSION, &major);
+  glGetIntegerv(GL_MINOR_VERSION, &minor);
+  return major > 3 || (major == 3 && minor >= 3) ||
+         SDL_GL_ExtensionSupported("GL_ARB_texture_swizzle") == SDL_TRUE;
+}
+
+}  // namespace
+
 Status Window::rebuildFonts(const std::function<Status()>& build) {
   if (auto status = build(); !status) {
     return status;
@@ -376,6 +389,19 @@ Status Window::rebuildFonts(const std::function<Status()>& build) {
   glBindTexture(GL_TEXTURE_2D, texture);
   glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
   glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
+  // The atlas is coverage only: keep one byte a texel on the GPU side instead of the four
+  // the backend uploads (a software-rendered terminal keeps textures in its own memory).
+  // White glyphs come back through the swizzle (GL 3.3 or ARB_texture_swizzle).
+  if (hasTextureSwizzle()) {
+    unsigned char* alpha = nullptr;
+    int w = 0;
+    int h = 0;
+    ImGui::GetIO().Fonts->GetTexDataAsAlpha8(&alpha, &w, &h);
+    glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
+    glTexImage2D(GL_TEXTURE_2D, 0, GL_R8, w, h, 0, GL_RED, GL_UNSIGNED_BYTE, alpha);
+    const GLint swizzle[] = {GL_ONE, GL_ONE, GL_ONE, GL_RED};
+    glTexParameteriv(GL_TEXTURE_2D, GL_TEXTURE_SWIZZLE_RGBA, swizzle);
+  }
   // The GL texture holds the glyphs now; the CPU copy (tens of MB) is not needed.
   ImGui::GetIO().Fonts->ClearTexData();
   return okStatus();

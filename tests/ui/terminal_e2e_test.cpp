@@ -24,6 +24,7 @@
 #include <iostream>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <opencv2/imgcodecs.hpp>
 #include <set>
 #include <sstream>
 
@@ -365,6 +366,48 @@ TEST_F(TerminalE2E, HappyPathFromScanToBadgeAndBack) {
   const auto metrics = r.events("metrics");
   ASSERT_EQ(metrics.size(), 1u);
   EXPECT_GT(metrics[0]["frames"].get<int>(), 30);
+}
+
+// Catalog text comes from the font atlas, which the GPU holds as coverage only (one byte a
+// texel, widened to white by the texture's swizzle). Glyphs must come out as strokes with
+// the background between them: without the swizzle each glyph's whole cell is filled.
+TEST_F(TerminalE2E, CatalogTextIsDrawnAsStrokesNotFilledCells) {
+  const auto r = run("wait-for attract\nsleep 300\nscreenshot attract\n");
+  ASSERT_EQ(r.status, 0) << r.dump();
+  const cv::Mat shot = cv::imread(r.shots + "/attract.png", cv::IMREAD_COLOR);
+  ASSERT_FALSE(shot.empty());
+  const json record = json::parse(readFile(r.shots + "/attract.json"));
+  int checked = 0;
+  for (const auto& t : record["texts"]) {
+    const std::string text = t["text"];
+    if (text != "欢迎" && text != "请将邀请函上的二维码对准摄像头。") {
+      continue;
+    }
+    const cv::Rect box(
+        static_cast<int>(t["x"].get<double>()), static_cast<int>(t["y"].get<double>()),
+        static_cast<int>(t["w"].get<double>()), static_cast<int>(t["h"].get<double>()));
+    ASSERT_GE(box.x, 4) << text;
+    const cv::Mat cell = shot(box & cv::Rect(0, 0, shot.cols, shot.rows));
+    // The background is the colour just left of the text; ink is what differs from it.
+    const cv::Vec3b background = shot.at<cv::Vec3b>(box.y + box.height / 2, box.x - 4);
+    int ink = 0;
+    for (int y = 0; y < cell.rows; ++y) {
+      for (int x = 0; x < cell.cols; ++x) {
+        const cv::Vec3b p = cell.at<cv::Vec3b>(y, x);
+        int diff = 0;
+        for (int c = 0; c < 3; ++c) {
+          diff += std::abs(int{p[c]} - int{background[c]});
+        }
+        ink += diff > 90 ? 1 : 0;
+      }
+    }
+    const double share = static_cast<double>(ink) / static_cast<double>(cell.total());
+    EXPECT_GT(share, 0.05) << text << ": no glyphs drawn";
+    // Strokes cover about a fifth of a line of CJK text; filled glyph cells twice that.
+    EXPECT_LT(share, 0.35) << text << ": the glyph cells are filled";
+    ++checked;
+  }
+  EXPECT_EQ(checked, 2) << record["texts"].dump();
 }
 
 // Security: the whole demo run (a guest's journey with photo and changed needs, a
