@@ -916,6 +916,7 @@ int runTerminal(const TerminalOptions& options) {
       v.outboxDepth = st.outboxDepth;
       v.oldestQueued = st.oldestQueuedAt;
       v.lastError = st.lastError;
+      v.problem = cache::toString(st.problem);
       v.deviceRevoked = st.deviceRevoked();
       v.needsEnrollment = st.needsEnrollment();
     }

@@ -816,6 +816,16 @@ void TerminalController::poll() {
     photo_ = std::move(snap);
   }
   trackPrintJobs();
+  if (parts_.pipeline != nullptr && parts_.log) {
+    // Staff read the camera's trouble translated; the log keeps the technical words.
+    auto reason = parts_.pipeline->status().camera.reason;
+    if (reason != cameraReasonLogged_) {
+      if (!reason.empty()) {
+        parts_.log("camera: " + reason);
+      }
+      cameraReasonLogged_ = std::move(reason);
+    }
+  }
   const auto now = std::chrono::steady_clock::now();
   static_assert(std::chrono::steady_clock::is_steady);
   if (lastStatsSteady_ == std::chrono::steady_clock::time_point{} ||
@@ -877,6 +887,7 @@ ui::TerminalView TerminalController::view() const {
     v.camera.preview = parts_.pipeline->latestPreview();
     v.camera.streaming = st.camera.state == devices::CameraState::kStreaming;
     v.camera.state = devices::toString(st.camera.state);
+    v.camera.problem = devices::toString(st.camera.problem);
     v.camera.reason = st.camera.reason;
     v.camera.source = st.source;
     v.camera.fps = st.framesPerSecond;
@@ -884,6 +895,7 @@ ui::TerminalView TerminalController::view() const {
     v.camera.scanning = st.scanning;
   } else {
     v.camera.state = "no_camera";
+    v.camera.problem = devices::toString(devices::CameraProblem::kNotConfigured);
     v.camera.reason = "no camera configured ([camera] device = none)";
   }
   v.photo.face = photo_.face;

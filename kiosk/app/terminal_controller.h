@@ -138,6 +138,7 @@ class TerminalController {
   std::shared_ptr<const devices::RgbaImage> badgePreview_;
   std::shared_ptr<const devices::QrMatrix> phoneQr_;
   std::string phoneQrKey_;
+  std::string cameraReasonLogged_;
   PhotoSnapshot photo_;
   StoreStats stats_;
   std::chrono::steady_clock::time_point lastStatsSteady_{};
