@@ -1752,9 +1752,10 @@ TEST_F(TerminalE2E, StaffReadWhyAScanWasRefusedInTheirLanguage) {
   EXPECT_EQ(shown.find("escorted"), std::string::npos) << shown;
 }
 
-// A missing camera and an unreachable central are told to Chinese staff in Chinese: the
+// A missing camera and an unreachable central are told to staff in their language: the
 // device page shows the trouble by its code, translated, never the camera's or curl's
-// English (which goes to the terminal's log), and nothing on it is cut short.
+// English (which goes to the terminal's log; an English page adds it when it fits), and
+// nothing on it is cut short, in any language and orientation.
 TEST_F(TerminalE2E, DevicePageTellsCameraAndSyncTroubleInTheStaffsLanguage) {
   {
     // Enrolled earlier (as `kiosk enroll` leaves it), so the terminal does try central.
@@ -1770,34 +1771,43 @@ TEST_F(TerminalE2E, DevicePageTellsCameraAndSyncTroubleInTheStaffsLanguage) {
     e.event = events->front();
     ASSERT_TRUE(kiosk::cache::SyncStore(**store).saveEnrollment(e));
   }
-  for (const bool portrait : {true, false}) {
-    TerminalSetup setup;
-    setup.camera = "/dev/video97";  // nothing there
-    setup.server = true;            // loopback, a port nobody listens on
-    if (!portrait) {
-      setup.width = 1920;
-      setup.height = 1080;
+  for (const auto& language : kLanguages) {
+    const auto words = catalogTexts(language);
+    for (const bool portrait : {true, false}) {
+      SCOPED_TRACE(language + (portrait ? " portrait" : " landscape"));
+      TerminalSetup setup;
+      setup.camera = "/dev/video97";  // nothing there
+      setup.server = true;            // loopback, a port nobody listens on
+      setup.languages = "[\"" + language + "\"]";
+      if (!portrait) {
+        setup.width = 1920;
+        setup.height = 1080;
+      }
+      const auto r =
+          run("wait-for attract\ntap attract.staff\nwait-for staff_unlock\ntype 2468\n"
+              "tap staff.unlock.submit\nwait-for staff_home\ntap staff.nav.devices\n"
+              "wait-for staff_devices\nsleep 3500\nscreenshot devices\n",
+              setup);
+      ASSERT_EQ(r.status, 0) << r.dump();
+      const std::string shown = shownTexts(r, "devices");
+      EXPECT_NE(shown.find(words.at("device.camera_problem.not_found")), std::string::npos)
+          << shown;
+      EXPECT_NE(shown.find(words.at("device.sync_problem.unreachable")), std::string::npos)
+          << shown;
+      if (language != "en") {
+        for (const char* english : {"no camera", "connect", "refused", "127.0.0.1", "POST", "GET",
+                                    "central", "not enrolled"}) {
+          EXPECT_EQ(shown.find(english), std::string::npos) << english << " in:\n" << shown;
+        }
+      }
+      const json record = json::parse(readFile(r.shots + "/devices.json"));
+      for (const auto& t : record["texts"]) {
+        EXPECT_FALSE(t["cut"].get<bool>()) << "cut short: " << t.dump();
+      }
+      // The technical words are in the log, in English.
+      EXPECT_NE(r.err.find("no camera at /dev/video97"), std::string::npos) << r.err;
+      EXPECT_NE(r.err.find("127.0.0.1"), std::string::npos) << r.err;
     }
-    const auto r =
-        run("wait-for attract\ntap attract.staff\nwait-for staff_unlock\ntype 2468\n"
-            "tap staff.unlock.submit\nwait-for staff_home\ntap staff.nav.devices\n"
-            "wait-for staff_devices\nsleep 3500\nscreenshot devices\n",
-            setup);
-    ASSERT_EQ(r.status, 0) << r.dump();
-    const std::string shown = shownTexts(r, "devices");
-    EXPECT_NE(shown.find("未找到摄像头"), std::string::npos) << shown;
-    EXPECT_NE(shown.find("无法连接服务器"), std::string::npos) << shown;
-    for (const char* english : {"no camera", "connect", "refused", "127.0.0.1", "POST", "GET",
-                                "central", "not enrolled"}) {
-      EXPECT_EQ(shown.find(english), std::string::npos) << english << " in:\n" << shown;
-    }
-    const json record = json::parse(readFile(r.shots + "/devices.json"));
-    for (const auto& t : record["texts"]) {
-      EXPECT_FALSE(t["cut"].get<bool>()) << "cut short: " << t.dump();
-    }
-    // The technical words are in the log, in English.
-    EXPECT_NE(r.err.find("no camera at /dev/video97"), std::string::npos) << r.err;
-    EXPECT_NE(r.err.find("127.0.0.1"), std::string::npos) << r.err;
   }
 }
 
