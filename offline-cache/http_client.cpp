@@ -74,6 +74,30 @@ int onProgress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
   return flag != nullptr && flag->load() ? 1 : 0;
 }
 
+TransportFailure transportFailure(CURLcode code, curl_off_t connectMicros) {
+  switch (code) {
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_RESOLVE_PROXY:
+      return TransportFailure::kUnreachable;
+    case CURLE_OPERATION_TIMEDOUT:
+      return connectMicros == 0 ? TransportFailure::kUnreachable : TransportFailure::kTimeout;
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_ISSUER_ERROR:
+      return TransportFailure::kCertificate;
+    case CURLE_URL_MALFORMAT:
+    case CURLE_UNSUPPORTED_PROTOCOL:
+      return TransportFailure::kAddress;
+    case CURLE_ABORTED_BY_CALLBACK:
+      return TransportFailure::kAborted;
+    default:
+      return TransportFailure::kNetwork;
+  }
+}
+
 ErrorKind classify(CURLcode code) {
   switch (code) {
     case CURLE_PEER_FAILED_VERIFICATION:
@@ -94,7 +118,7 @@ ErrorKind classify(CURLcode code) {
 struct HttpClient::Impl {
   std::unique_ptr<CURL, CurlDeleter> curl;
   const std::atomic<bool>* abort = nullptr;
-  bool unreachable = false;
+  TransportFailure failure = TransportFailure::kNone;
   char errorBuffer[CURL_ERROR_SIZE] = {};
 };
 
@@ -108,7 +132,11 @@ HttpClient::HttpClient(HttpOptions options) : options_(std::move(options)), impl
 HttpClient::~HttpClient() = default;
 
 bool HttpClient::lastFailureUnreachable() const {
-  return impl_->unreachable;
+  return impl_->failure == TransportFailure::kUnreachable;
+}
+
+TransportFailure HttpClient::lastFailure() const {
+  return impl_->failure;
 }
 
 void HttpClient::setAbortFlag(const std::atomic<bool>* flag) {
@@ -118,6 +146,7 @@ void HttpClient::setAbortFlag(const std::atomic<bool>* flag) {
 Result<HttpResponse> HttpClient::request(std::string_view method, std::string_view path,
                                          std::string_view body, std::string_view contentType,
                                          std::string_view bearerToken) {
+  impl_->failure = TransportFailure::kNetwork;  // until curl says otherwise
   if (!impl_->curl) {
     impl_->curl.reset(curl_easy_init());
     if (!impl_->curl) {
@@ -182,15 +211,12 @@ Result<HttpResponse> HttpClient::request(std::string_view method, std::string_vi
   curl_easy_setopt(c, CURLOPT_HTTPHEADER, list.get());
 
   const auto start = std::chrono::steady_clock::now();
-  impl_->unreachable = false;
   const CURLcode rc = curl_easy_perform(c);
   const auto elapsed = std::chrono::duration_cast<Millis>(std::chrono::steady_clock::now() - start);
   if (rc != CURLE_OK) {
     curl_off_t connectMicros = 0;
     curl_easy_getinfo(c, CURLINFO_CONNECT_TIME_T, &connectMicros);
-    impl_->unreachable = rc == CURLE_COULDNT_CONNECT || rc == CURLE_COULDNT_RESOLVE_HOST ||
-                         rc == CURLE_COULDNT_RESOLVE_PROXY ||
-                         (rc == CURLE_OPERATION_TIMEDOUT && connectMicros == 0);
+    impl_->failure = transportFailure(rc, connectMicros);
     if (rc == CURLE_ABORTED_BY_CALLBACK) {
       return makeError(ErrorKind::kTransient, "request aborted (sync stopping)");
     }
@@ -199,6 +225,7 @@ Result<HttpResponse> HttpClient::request(std::string_view method, std::string_vi
     return makeError(classify(rc), std::string(method) + " " +
                                        std::string(path.substr(0, path.find('?'))) + ": " + detail);
   }
+  impl_->failure = TransportFailure::kNone;
   HttpResponse r;
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r.status);
   r.body = std::move(response);

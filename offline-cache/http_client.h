@@ -46,6 +46,17 @@ struct HttpResponse {
   Millis elapsed{0};
 };
 
+// What stopped the last request before central answered.
+enum class TransportFailure {
+  kNone,
+  kUnreachable,  // refused, no route, name not resolved, connect timeout
+  kTimeout,      // connected, then no complete answer in time
+  kCertificate,  // central's certificate did not verify, or its key is not the pinned one
+  kAddress,      // the configured URL is malformed or not https
+  kAborted,      // the abort flag was set (sync stopping)
+  kNetwork,      // anything else on the way: reset, TLS handshake, truncated transfer
+};
+
 class HttpClient {
  public:
   explicit HttpClient(HttpOptions options);
@@ -64,6 +75,8 @@ class HttpClient {
   // (refused, unreachable, name not resolved, connect timeout): nobody is there to be
   // spared from retries.
   bool lastFailureUnreachable() const;
+  // kNone after a request that got an HTTP answer.
+  TransportFailure lastFailure() const;
 
   // While *flag is true, transfers are aborted (returns kTransient "aborted"); lets a
   // stopping engine end a request that is waiting for a slow server. May be null.

@@ -40,6 +40,40 @@ const char* toString(SyncState state) {
   return "unknown";
 }
 
+const char* toString(SyncProblem problem) {
+  switch (problem) {
+    case SyncProblem::kNone:
+      return "none";
+    case SyncProblem::kUnreachable:
+      return "unreachable";
+    case SyncProblem::kTimeout:
+      return "timeout";
+    case SyncProblem::kCertificate:
+      return "certificate";
+    case SyncProblem::kAddress:
+      return "address";
+    case SyncProblem::kNetwork:
+      return "network";
+    case SyncProblem::kServerError:
+      return "server_error";
+    case SyncProblem::kBusy:
+      return "busy";
+    case SyncProblem::kBadAnswer:
+      return "bad_answer";
+    case SyncProblem::kUnauthorized:
+      return "unauthorized";
+    case SyncProblem::kRevoked:
+      return "revoked";
+    case SyncProblem::kNotEnrolled:
+      return "not_enrolled";
+    case SyncProblem::kLocalData:
+      return "local_data";
+    case SyncProblem::kStopped:
+      return "stopped";
+  }
+  return "stopped";
+}
+
 namespace {
 
 using SteadyClock = std::chrono::steady_clock;
@@ -71,7 +105,27 @@ struct Failure {
   std::optional<Millis> retryAfter;
   bool reachedServer = false;
   bool unreachable = false;  // no connection at all: probe, do not back off
+  // The failures built without one are the terminal's own database's.
+  SyncProblem problem = SyncProblem::kLocalData;
 };
+
+SyncProblem syncProblem(TransportFailure failure) {
+  switch (failure) {
+    case TransportFailure::kUnreachable:
+      return SyncProblem::kUnreachable;
+    case TransportFailure::kTimeout:
+      return SyncProblem::kTimeout;
+    case TransportFailure::kCertificate:
+      return SyncProblem::kCertificate;
+    case TransportFailure::kAddress:
+      return SyncProblem::kAddress;
+    case TransportFailure::kNone:
+    case TransportFailure::kAborted:
+    case TransportFailure::kNetwork:
+      break;
+  }
+  return SyncProblem::kNetwork;
+}
 
 std::string describeStatus(const HttpResponse& r) {
   std::string text = "central answered " + std::to_string(r.status);
@@ -145,16 +199,19 @@ class Worker {
     auto revoked = sync_.revokedAt();
     if (!identity || !revoked) {
       report.error = !identity ? identity.error() : revoked.error();
+      report.problem = SyncProblem::kLocalData;
       failure = Failure{Outcome::kTransient, report.error->message, std::nullopt, false};
       return finish(report, start);
     }
     if (*revoked && !*identity) {
       state = SyncState::kDeviceRevoked;
+      report.problem = SyncProblem::kRevoked;
       report.error = makeError(ErrorKind::kUnauthorized, "this terminal was revoked at central");
       return finish(report, start);
     }
     if (!*identity) {
       state = SyncState::kNotEnrolled;
+      report.problem = SyncProblem::kNotEnrolled;
       report.error = makeError(ErrorKind::kUnauthorized, "not enrolled (run kiosk enroll)");
       return finish(report, start);
     }
@@ -174,6 +231,7 @@ class Worker {
     }
     if (failure) {
       report.reachedServer = report.reachedServer || failure->reachedServer;
+      report.problem = failure->problem;
       report.error = makeError(
           failure->outcome == Outcome::kTransient || failure->outcome == Outcome::kRetryAfter
               ? ErrorKind::kTransient
@@ -217,6 +275,7 @@ class Worker {
     if (!r) {
       Failure f{Outcome::kTransient, r.error().message, std::nullopt, false};
       f.unreachable = client_.lastFailureUnreachable();
+      f.problem = syncProblem(client_.lastFailure());
       return f;
     }
     report.bytesSent += r->bytesSent;
@@ -231,13 +290,17 @@ class Worker {
     Failure f;
     f.reachedServer = true;
     f.message = describeStatus(*r);
+    f.problem = SyncProblem::kServerError;
     if (r->status == 401) {
       const auto problem = api::parseProblem(r->body);
       f.outcome = problem && problem->type == api::kProblemDeviceRevoked ? Outcome::kRevoked
                                                                          : Outcome::kUnauthorized;
+      f.problem =
+          f.outcome == Outcome::kRevoked ? SyncProblem::kRevoked : SyncProblem::kUnauthorized;
       return f;
     }
     if (r->status == 429) {
+      f.problem = SyncProblem::kBusy;
       f.outcome = Outcome::kRetryAfter;
       f.retryAfter =
           parseRetryAfter(r->retryAfter.value_or(""), clock_.now()).value_or(options_.retryBase);
@@ -327,7 +390,10 @@ class Worker {
         } catch (const std::exception&) {
           return Failure{Outcome::kTransient,
                          "malformed answer from central to " + std::string(route.path),
-                         std::nullopt, true};
+                         std::nullopt,
+                         true,
+                         false,
+                         SyncProblem::kBadAnswer};
         }
         // Results come in request order (the contract); ids confirm the pairing and take
         // over when a server answers in another order or leaves items out.
@@ -413,8 +479,9 @@ class Worker {
     try {
       out.page = api::parseChangesPage(response.body);
     } catch (const std::exception&) {
-      out.failure =
-          Failure{Outcome::kTransient, "malformed changes page from central", std::nullopt, true};
+      out.failure = Failure{
+          Outcome::kTransient,    "malformed changes page from central", std::nullopt, true, false,
+          SyncProblem::kBadAnswer};
     }
     out.parseTime = std::chrono::duration_cast<Millis>(SteadyClock::now() - parseStart);
     return out;
@@ -449,8 +516,12 @@ class Worker {
         clockOffset_ = std::chrono::duration_cast<Millis>(*page.serverTime - clock_.now());
       }
       if (page.hasMore && page.cursor == current) {
-        return Failure{Outcome::kTransient, "central sent more pages without moving the cursor",
-                       std::nullopt, true};
+        return Failure{Outcome::kTransient,
+                       "central sent more pages without moving the cursor",
+                       std::nullopt,
+                       true,
+                       false,
+                       SyncProblem::kBadAnswer};
       }
       if (page.hasMore) {
         next = fetchAhead(page.cursor);
@@ -590,6 +661,7 @@ void SyncEngine::Impl::publish(const SyncRoundReport& report, const std::optiona
     status.state = *state;
   }
   status.lastError = report.error ? report.error->message : std::string();
+  status.problem = report.error ? report.problem : SyncProblem::kNone;
   if (!report.error) {
     status.lastSuccessAt = clock.now();
     w.setLastSync(*status.lastSuccessAt);
@@ -628,6 +700,7 @@ void SyncEngine::Impl::run(std::stop_token stop) {
           std::lock_guard lock(mutex);
           status.state = SyncState::kOffline;
           status.lastError = store.error().message;
+          status.problem = SyncProblem::kLocalData;
         }
         std::unique_lock lock(mutex);
         cv.wait_for(lock, stop, options.retryMax, [] { return false; });
@@ -733,6 +806,7 @@ void SyncEngine::start() {
       std::lock_guard lock(impl->mutex);
       impl->status.state = SyncState::kOffline;
       impl->status.lastError = std::string("sync stopped: ") + e.what();
+      impl->status.problem = SyncProblem::kStopped;
     }
   });
 }

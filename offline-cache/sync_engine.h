@@ -84,6 +84,28 @@ enum class SyncState {
 };
 const char* toString(SyncState state);
 
+// Why the last round failed, as a code the terminal shows in the staff's language
+// (lastError keeps the technical English text for logs and IT).
+enum class SyncProblem {
+  kNone,
+  kUnreachable,   // no connection to central (refused, no route, unknown name)
+  kTimeout,       // connected, but central did not answer in time
+  kCertificate,   // central's certificate did not verify or is not the pinned one
+  kAddress,       // the configured server address is unusable
+  kNetwork,       // the connection broke off
+  kServerError,   // central answered with an error (5xx, an unexpected 4xx)
+  kBusy,          // central asked the terminal to wait (429)
+  kBadAnswer,     // central's answer could not be read
+  kUnauthorized,  // central no longer accepts this terminal's token: enroll again
+  kRevoked,       // central revoked this terminal
+  kNotEnrolled,   // no device token yet
+  kLocalData,     // the terminal's own database failed
+  kStopped,       // the sync worker stopped (a bug; the terminal runs on without sync)
+};
+// "none", "unreachable", "timeout", "certificate", "address", "network", "server_error",
+// "busy", "bad_answer", "unauthorized", "revoked", "not_enrolled", "local_data", "stopped"
+const char* toString(SyncProblem problem);
+
 struct SyncStatus {
   SyncState state = SyncState::kStarting;
   bool online() const { return state == SyncState::kOnline; }
@@ -94,7 +116,8 @@ struct SyncStatus {
   std::optional<TimePoint> lastSuccessAt;  // terminal clock, end of the last good round
   std::size_t outboxDepth = 0;
   std::optional<TimePoint> oldestQueuedAt;
-  std::string lastError;  // empty after a good round; no personal data
+  std::string lastError;                     // empty after a good round; no personal data
+  SyncProblem problem = SyncProblem::kNone;  // kNone after a good round
   // Central's clock minus the terminal's, from the last response (guest-code validity is
   // judged by the terminal's clock, so staff should see when it is off).
   std::optional<Millis> serverClockOffset;
@@ -114,6 +137,7 @@ struct SyncRoundReport {
   bool heartbeatSent = false;
   std::size_t outboxLeft = 0;
   std::optional<Error> error;  // why the round stopped early
+  SyncProblem problem = SyncProblem::kNone;
   std::uint64_t bytesSent = 0;
   std::uint64_t bytesReceived = 0;
   Millis elapsed{0};

@@ -23,9 +23,10 @@ namespace kiosk::ui {
 struct CameraView {
   std::shared_ptr<const devices::RgbFrame> preview;  // newest preview frame, may be null
   bool streaming = false;
-  std::string state;   // CameraState id ("streaming", "no_camera", ...)
-  std::string reason;  // staff-facing
-  std::string source;  // "synthetic 1280x720", "v4l2 /dev/video0"
+  std::string state;    // CameraState id ("streaming", "no_camera", ...)
+  std::string problem;  // CameraProblem id ("not_found", ...); "none" or empty when fine
+  std::string reason;   // the technical English text, for logs and the heartbeat
+  std::string source;   // "synthetic 1280x720", "v4l2 /dev/video0"
   double fps = 0;
   double decodeMillis = 0;
   bool scanning = true;
@@ -46,7 +47,8 @@ struct SyncView {
   std::optional<TimePoint> lastSync;
   std::size_t outboxDepth = 0;
   std::optional<TimePoint> oldestQueued;
-  std::string lastError;
+  std::string lastError;  // the technical English text, for logs
+  std::string problem;    // SyncProblem id ("unreachable", ...); "none" or empty when fine
   bool deviceRevoked = false;
   bool needsEnrollment = false;  // no device token yet, or central no longer knows it
 };

@@ -20,4 +20,26 @@ const char* toString(CameraState state) {
   return "error";
 }
 
+const char* toString(CameraProblem problem) {
+  switch (problem) {
+    case CameraProblem::kNone:
+      return "none";
+    case CameraProblem::kNotFound:
+      return "not_found";
+    case CameraProblem::kBusy:
+      return "busy";
+    case CameraProblem::kNoFrames:
+      return "no_frames";
+    case CameraProblem::kUnreadable:
+      return "unreadable";
+    case CameraProblem::kEnded:
+      return "ended";
+    case CameraProblem::kFailed:
+      return "failed";
+    case CameraProblem::kNotConfigured:
+      return "not_configured";
+  }
+  return "failed";
+}
+
 }  // namespace kiosk::devices

@@ -20,8 +20,25 @@ enum class CameraState {
 // "starting", "streaming", "no_camera", "disconnected", "ended", "error"
 const char* toString(CameraState state);
 
+// Why a camera is not streaming, as a code the terminal shows in the staff's language
+// (the reason text is English, for logs and IT).
+enum class CameraProblem {
+  kNone,
+  kNotFound,       // no device node, file or folder where the configuration points
+  kBusy,           // the node exists but cannot be opened (another program, not a camera)
+  kNoFrames,       // opened, then stopped delivering frames (unplugged, driver trouble)
+  kUnreadable,     // the pictures cannot be decoded (format, codec, broken files)
+  kEnded,          // a test video or folder played to its end
+  kFailed,         // the capture code failed unexpectedly
+  kNotConfigured,  // the terminal has no camera ([camera] device = none)
+};
+// "none", "not_found", "busy", "no_frames", "unreadable", "ended", "failed",
+// "not_configured"
+const char* toString(CameraProblem problem);
+
 struct CameraStatus {
   CameraState state = CameraState::kStarting;
+  CameraProblem problem = CameraProblem::kNone;
   std::string reason;  // human-readable, English, for staff and logs; empty when streaming
 };
 

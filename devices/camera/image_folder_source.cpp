@@ -32,7 +32,8 @@ CameraStatus ImageFolderSource::open() {
   next_ = 0;
   std::error_code ec;
   if (!std::filesystem::is_directory(options_.path, ec)) {
-    status_ = CameraStatus{CameraState::kNoCamera, "no image folder at " + options_.path};
+    status_ = CameraStatus{CameraState::kNoCamera, CameraProblem::kNotFound,
+                           "no image folder at " + options_.path};
     return status_;
   }
   for (const auto& entry : std::filesystem::directory_iterator(options_.path, ec)) {
@@ -42,9 +43,10 @@ CameraStatus ImageFolderSource::open() {
   }
   std::sort(files_.begin(), files_.end());
   if (files_.empty()) {
-    status_ = CameraStatus{CameraState::kNoCamera, "no images in " + options_.path};
+    status_ = CameraStatus{CameraState::kNoCamera, CameraProblem::kNotFound,
+                           "no images in " + options_.path};
   } else {
-    status_ = CameraStatus{CameraState::kStreaming, ""};
+    status_ = CameraStatus{CameraState::kStreaming, CameraProblem::kNone, ""};
   }
   return status_;
 }
@@ -62,7 +64,8 @@ std::optional<CameraFrame> ImageFolderSource::read() {
   for (std::size_t attempt = 0; attempt < files_.size(); ++attempt) {
     if (next_ >= files_.size()) {
       if (!options_.loop) {
-        status_ = CameraStatus{CameraState::kEnded, "end of " + options_.path};
+        status_ =
+            CameraStatus{CameraState::kEnded, CameraProblem::kEnded, "end of " + options_.path};
         return std::nullopt;
       }
       next_ = 0;
@@ -81,7 +84,8 @@ std::optional<CameraFrame> ImageFolderSource::read() {
     detail::stampFrame(frame, clock_.now(), ++sequence_);
     return frame;
   }
-  status_ = CameraStatus{CameraState::kError, "no readable image in " + options_.path};
+  status_ = CameraStatus{CameraState::kError, CameraProblem::kUnreadable,
+                         "no readable image in " + options_.path};
   return std::nullopt;
 }
 

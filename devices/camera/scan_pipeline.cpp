@@ -70,7 +70,7 @@ void ScanPipeline::start() {
       s.status.source = source->describe();
     } catch (const std::exception& e) {
       std::lock_guard lock(s.mutex);
-      s.status.camera = CameraStatus{CameraState::kError, e.what()};
+      s.status.camera = CameraStatus{CameraState::kError, CameraProblem::kFailed, e.what()};
     }
     while (!stop.stop_requested()) {
       try {
@@ -110,7 +110,8 @@ void ScanPipeline::start() {
       } catch (const std::exception& e) {
         {
           std::lock_guard lock(s.mutex);
-          s.status.camera = CameraStatus{CameraState::kError, std::string("capture: ") + e.what()};
+          s.status.camera = CameraStatus{CameraState::kError, CameraProblem::kFailed,
+                                         std::string("capture: ") + e.what()};
         }
         // A persistent failure must not spin a core.
         std::this_thread::sleep_for(std::chrono::milliseconds(100));

@@ -11,11 +11,11 @@ SyntheticSource::SyntheticSource(SyntheticSourceOptions options, const Clock& cl
 
 CameraStatus SyntheticSource::open() {
   opened_ = true;
-  return CameraStatus{CameraState::kStreaming, ""};
+  return CameraStatus{CameraState::kStreaming, CameraProblem::kNone, ""};
 }
 
 CameraStatus SyntheticSource::status() const {
-  return opened_ ? CameraStatus{CameraState::kStreaming, ""} : CameraStatus{};
+  return opened_ ? CameraStatus{CameraState::kStreaming, CameraProblem::kNone, ""} : CameraStatus{};
 }
 
 std::string SyntheticSource::describe() const {

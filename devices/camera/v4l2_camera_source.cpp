@@ -65,12 +65,12 @@ std::string V4l2CameraSource::describe() const {
   return text;
 }
 
-void V4l2CameraSource::closeDevice(CameraState state, std::string reason) {
+void V4l2CameraSource::closeDevice(CameraState state, CameraProblem problem, std::string reason) {
   try {
     impl_->capture.release();
   } catch (const cv::Exception&) {  // NOLINT(bugprone-empty-catch): already closing
   }
-  status_ = CameraStatus{state, std::move(reason)};
+  status_ = CameraStatus{state, problem, std::move(reason)};
   consecutiveFailures_ = 0;
 }
 
@@ -82,6 +82,7 @@ CameraStatus V4l2CameraSource::open() {
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) {
     status_ = CameraStatus{wasStreaming ? CameraState::kDisconnected : CameraState::kNoCamera,
+                           CameraProblem::kNotFound,
                            "no camera at " + path + (wasStreaming ? " (unplugged?)" : "")};
     return status_;
   }
@@ -89,6 +90,7 @@ CameraStatus V4l2CameraSource::open() {
     auto& cap = impl_->capture;
     if (!cap.open(path, cv::CAP_V4L2)) {
       status_ = CameraStatus{wasStreaming ? CameraState::kDisconnected : CameraState::kNoCamera,
+                             CameraProblem::kBusy,
                              "cannot open " + path + " (busy or not a capture device)"};
       return status_;
     }
@@ -105,10 +107,11 @@ CameraStatus V4l2CameraSource::open() {
                   std::to_string(static_cast<int>(cap.get(cv::CAP_PROP_FRAME_HEIGHT))) + " " +
                   fourccText(cap.get(cv::CAP_PROP_FOURCC)) + " " +
                   std::to_string(static_cast<int>(cap.get(cv::CAP_PROP_FPS))) + "fps";
-    status_ = CameraStatus{CameraState::kStreaming, ""};
+    status_ = CameraStatus{CameraState::kStreaming, CameraProblem::kNone, ""};
     consecutiveFailures_ = 0;
   } catch (const cv::Exception& e) {
-    closeDevice(CameraState::kError, "cannot open " + path + ": " + e.what());
+    closeDevice(CameraState::kError, CameraProblem::kFailed,
+                "cannot open " + path + ": " + e.what());
   }
   return status_;
 }
@@ -130,7 +133,7 @@ std::optional<CameraFrame> V4l2CameraSource::read() {
   try {
     if (!impl_->capture.read(impl_->image) || impl_->image.empty()) {
       if (++consecutiveFailures_ >= kFailuresBeforeDisconnect) {
-        closeDevice(CameraState::kDisconnected,
+        closeDevice(CameraState::kDisconnected, CameraProblem::kNoFrames,
                     "camera " + devicePath(options_.device) + " stopped delivering frames");
         lastAttempt_ = std::chrono::steady_clock::now();
       }
@@ -138,12 +141,13 @@ std::optional<CameraFrame> V4l2CameraSource::read() {
       return std::nullopt;
     }
   } catch (const cv::Exception& e) {
-    closeDevice(CameraState::kDisconnected, std::string("camera read failed: ") + e.what());
+    closeDevice(CameraState::kDisconnected, CameraProblem::kNoFrames,
+                std::string("camera read failed: ") + e.what());
     lastAttempt_ = std::chrono::steady_clock::now();
     return std::nullopt;
   }
   consecutiveFailures_ = 0;
-  status_ = CameraStatus{CameraState::kStreaming, ""};
+  status_ = CameraStatus{CameraState::kStreaming, CameraProblem::kNone, ""};
   CameraFrame frame = detail::cameraFrameFromMat(impl_->image, true);
   detail::stampFrame(frame, clock_.now(), ++sequence_);
   return frame;

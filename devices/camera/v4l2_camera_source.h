@@ -44,7 +44,7 @@ class V4l2CameraSource final : public CameraSource {
 
  private:
   struct Impl;
-  void closeDevice(CameraState state, std::string reason);
+  void closeDevice(CameraState state, CameraProblem problem, std::string reason);
 
   V4l2CameraOptions options_;
   const Clock& clock_;

@@ -32,7 +32,8 @@ CameraStatus VideoFileSource::open() {
   opened_ = true;
   std::error_code ec;
   if (!std::filesystem::is_regular_file(options_.path, ec)) {
-    status_ = CameraStatus{CameraState::kNoCamera, "no video file at " + options_.path};
+    status_ = CameraStatus{CameraState::kNoCamera, CameraProblem::kNotFound,
+                           "no video file at " + options_.path};
     return status_;
   }
   try {
@@ -46,7 +47,8 @@ CameraStatus VideoFileSource::open() {
       }
     }
     if (!opened) {
-      status_ = CameraStatus{CameraState::kError, "cannot decode video " + options_.path};
+      status_ = CameraStatus{CameraState::kError, CameraProblem::kUnreadable,
+                             "cannot decode video " + options_.path};
       return status_;
     }
     if (options_.fps <= 0) {
@@ -54,9 +56,10 @@ CameraStatus VideoFileSource::open() {
       fps_ = fileFps > 0 && fileFps < 241 ? fileFps : 30;
       pacer_ = detail::FramePacer(fps_);
     }
-    status_ = CameraStatus{CameraState::kStreaming, ""};
+    status_ = CameraStatus{CameraState::kStreaming, CameraProblem::kNone, ""};
   } catch (const cv::Exception& e) {
-    status_ = CameraStatus{CameraState::kError, std::string("cannot open video: ") + e.what()};
+    status_ = CameraStatus{CameraState::kError, CameraProblem::kUnreadable,
+                           std::string("cannot open video: ") + e.what()};
   }
   return status_;
 }
@@ -75,17 +78,20 @@ std::optional<CameraFrame> VideoFileSource::read() {
     auto& cap = impl_->capture;
     if (!cap.read(impl_->image) || impl_->image.empty()) {
       if (!options_.loop) {
-        status_ = CameraStatus{CameraState::kEnded, "end of " + options_.path};
+        status_ =
+            CameraStatus{CameraState::kEnded, CameraProblem::kEnded, "end of " + options_.path};
         return std::nullopt;
       }
       cap.set(cv::CAP_PROP_POS_FRAMES, 0);
       if (!cap.read(impl_->image) || impl_->image.empty()) {
-        status_ = CameraStatus{CameraState::kError, "cannot rewind " + options_.path};
+        status_ = CameraStatus{CameraState::kError, CameraProblem::kUnreadable,
+                               "cannot rewind " + options_.path};
         return std::nullopt;
       }
     }
   } catch (const cv::Exception& e) {
-    status_ = CameraStatus{CameraState::kError, std::string("video decode failed: ") + e.what()};
+    status_ = CameraStatus{CameraState::kError, CameraProblem::kUnreadable,
+                           std::string("video decode failed: ") + e.what()};
     return std::nullopt;
   }
   CameraFrame frame = detail::cameraFrameFromMat(impl_->image, options_.keepColor);

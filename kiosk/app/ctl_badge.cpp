@@ -4,14 +4,18 @@
 //
 //   kioskctl badge --db FILE --booking-code CODE --size cr80|4x3|62mm|a6 --out FILE.pdf
 //                  [--png FILE.png] [--dpi 150] [--photo FILE.jpg] [--logo FILE.png]
-//                  [--template FILE.toml] [--label TEXT] [--qr-text TEXT] [--event ID]
+//                  [--template FILE.toml] [--label TEXT] [--language TAG] [--qr-text TEXT]
+//                  [--event ID]
 //                  [--print QUEUE [--cups-server HOST:PORT|SOCKET] [--media NAME]]
 //
 // The QR code holds the guest's signed code when this database can issue codes (the same
 // text as `codes issue` writes with its default validity: Ed25519 signatures are
-// deterministic), else the booking code. Prints one JSON line; exit status 0, 1 when the
+// deterministic), else the booking code. The words on the badge (category, "Room",
+// "Seat") are the terminal's, in the guest's roster language as the terminal picks it
+// (assets/i18n, found like the terminal finds it). Prints one JSON line; exit status 0, 1 when the
 // print job did not complete, 2 for bad input or an unreadable file.
 #include <CLI/CLI.hpp>
+#include <cctype>
 #include <chrono>
 #include <fstream>
 #include <iostream>
@@ -21,8 +25,13 @@
 #include "devices/printing/cups_print_device.h"
 #include "devices/printing/pdf_directory_printer.h"
 #include "devices/printing/print_service.h"
+#include "i18n/catalog.h"
+#include "kiosk/app/assets_dir.h"
+#include "kiosk/app/badge_words.h"
+#include "kiosk/app/config.h"
 #include "kiosk/app/ctl_commands.h"
 #include "kiosk/app/ctl_support.h"
+#include "kiosk/core/flow.h"
 #include "kiosk/core/token.h"
 
 namespace kiosk::app {
@@ -41,6 +50,7 @@ struct BadgeArgs {
   std::string logo;
   std::string templatePath;
   std::string label;
+  std::string language;
   std::string qrText;
   std::string printQueue;
   std::string cupsServer;
@@ -70,6 +80,15 @@ std::pair<std::string, std::string> qrTextFor(cache::LocalStore& store, const Ev
   claims.notBefore = event.startsAt - std::chrono::days(7);
   claims.notAfter = event.endsAt + std::chrono::days(1);
   return {issueToken(claims, *key), "guest-code"};
+}
+
+// "zh" of "zh-CN", "ko" of "KO_kr": whether a catalog speaks the language asked for.
+std::string primaryLanguage(std::string_view tag) {
+  std::string out(tag.substr(0, tag.find_first_of("-_")));
+  for (char& c : out) {
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  return out;
 }
 
 int printBadge(const BadgeArgs& a, std::vector<std::uint8_t> pdf, const Guest& guest,
@@ -128,7 +147,29 @@ int runBadge(const BadgeArgs& a) {
   }
   auto [qrText, qrKind] = a.qrText.empty() ? qrTextFor(*store, event, *guest)
                                            : std::pair{a.qrText, std::string("given")};
-  devices::BadgeData data = devices::makeBadgeData(event, *guest, qrText, a.label);
+  // The terminal's languages: what a guest's tag maps to does not depend on which tool
+  // prints the badge.
+  const auto languages = TerminalConfig().languages;
+  const std::string assets = findAssets();
+  const auto catalogs =
+      valueOrExit(i18n::Catalogs::load(assets + "/i18n", languages), "string catalogs");
+  const std::string& tag = a.language.empty() ? guest->language : a.language;
+  const std::string language = catalogLanguageFor(catalogs.languages(), languages.front(), tag);
+  if (!a.language.empty() && primaryLanguage(language) != primaryLanguage(a.language)) {
+    std::string known;
+    for (const auto& l : catalogs.languages()) {
+      known += (known.empty() ? "" : ", ") + l;
+    }
+    failWith("--language",
+             makeError(ErrorKind::kInvalidInput, "no catalog for '" + a.language + "' in " +
+                                                     assets + "/i18n (there are: " + known + ")"));
+  }
+  devices::BadgeData data = devices::makeBadgeData(event, *guest, qrText);
+  applyBadgeWords(data, badgeWords(catalogs, language, guest->category));
+  if (!a.label.empty()) {
+    data.categoryLabel = a.label;
+  }
+  data.language = tag.empty() ? language : tag;
   data.logoPath = a.logo;
   if (!a.photo.empty()) {
     data.photoJpeg = readFileOrExit(a.photo, "--photo");
@@ -159,6 +200,7 @@ int runBadge(const BadgeArgs& a) {
     out["png"] = a.png;
   }
   out["qr"] = qrKind;
+  out["language"] = language;
   if (const auto* name = report.find("name")) {
     out["name_pt"] = name->fit.sizePt;
     out["name_lines"] = name->fit.lines;
@@ -199,7 +241,12 @@ void addBadgeCommand(CLI::App& app) {
   cmd->add_option("--template", a->templatePath,
                   "Badge template (TOML); default: the built-in assets/badges/default.toml")
       ->check(CLI::ExistingFile);
-  cmd->add_option("--label", a->label, "Category label in the colour band (default: English)");
+  cmd->add_option("--label", a->label,
+                  "Category label in the colour band (default: the catalog's, in the badge's "
+                  "language)");
+  cmd->add_option("--language", a->language,
+                  "Language of the badge's words, one of the catalogs (default: the guest's "
+                  "roster language, as the terminal picks it)");
   cmd->add_option("--qr-text", a->qrText, "Text of the QR code (default: the guest's code)");
   cmd->add_option("--print", a->printQueue,
                   "Also print: a CUPS queue name, or pdf:FOLDER for the PDF-folder printer");

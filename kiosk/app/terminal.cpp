@@ -31,6 +31,7 @@
 #include "devices/printing/print_service.h"
 #include "devices/speech/espeak_synthesizer.h"
 #include "devices/speech/speech_worker.h"
+#include "kiosk/app/assets_dir.h"
 #include "kiosk/app/json_line.h"
 #include "kiosk/app/sync_wiring.h"
 #include "kiosk/app/systemd_notify.h"
@@ -51,31 +52,6 @@ namespace {
 
 using nlohmann::json;
 using SteadyClock = std::chrono::steady_clock;
-
-// Where assets/ is: $KIOSK_ASSETS_DIR, next to the executable's share folder, the
-// installed location, then the source tree this binary was built from.
-std::string findAssets() {
-  namespace fs = std::filesystem;
-  std::vector<fs::path> candidates;
-  if (const char* env = std::getenv("KIOSK_ASSETS_DIR"); env != nullptr && *env != '\0') {
-    candidates.emplace_back(env);
-  }
-  std::error_code ec;
-  const auto exe = fs::read_symlink("/proc/self/exe", ec);
-  if (!ec) {
-    candidates.push_back(exe.parent_path() / "../share/kiosk/assets");
-  }
-  candidates.emplace_back("/usr/share/kiosk/assets");
-#ifdef KIOSK_ASSETS_DIR
-  candidates.emplace_back(KIOSK_ASSETS_DIR);
-#endif
-  for (const auto& c : candidates) {
-    if (fs::exists(c / "i18n", ec)) {
-      return c.string();
-    }
-  }
-  return candidates.empty() ? std::string("assets") : candidates.back().string();
-}
 
 // Time since the process started (kernel start time), in milliseconds.
 double processAgeMillis() {
@@ -952,6 +928,7 @@ int runTerminal(const TerminalOptions& options) {
       v.outboxDepth = st.outboxDepth;
       v.oldestQueued = st.oldestQueuedAt;
       v.lastError = st.lastError;
+      v.problem = cache::toString(st.problem);
       v.deviceRevoked = st.deviceRevoked();
       v.needsEnrollment = st.needsEnrollment();
     }

@@ -9,6 +9,7 @@
 #include "devices/camera/scan_pipeline.h"
 #include "devices/printing/printer_test_page.h"
 #include "devices/printing/qr_code.h"
+#include "kiosk/app/badge_words.h"
 #include "kiosk/app/json_line.h"
 #include "kiosk/core/encoding.h"
 #include "kiosk/core/ids.h"
@@ -314,21 +315,6 @@ void TerminalController::speak() {
                          {"volume", parts_.sound != nullptr ? parts_.sound->volume() : 0}}));
 }
 
-devices::BadgeData TerminalController::badgeWords(const Guest& guest) const {
-  const std::string language = flow_.languageFor(guest.language);
-  devices::BadgeData words;
-  words.categoryLabel =
-      parts_.catalogs->text(language, std::string("category.") + toString(guest.category));
-  words.roomLabel = parts_.catalogs->text(language, "badge.room");
-  words.seatLabel = parts_.catalogs->text(language, "badge.seat");
-  for (const auto& other : parts_.catalogs->languages()) {
-    for (const char* key : {"badge.room", "badge.seat"}) {
-      words.otherLabels.emplace_back(parts_.catalogs->text(other, key));
-    }
-  }
-  return words;
-}
-
 void TerminalController::refreshPhoneQr() {
   const auto* info = std::get_if<flow::Info>(&state_.screen);
   if (info == nullptr || !info->decision.guest) {
@@ -434,8 +420,11 @@ void TerminalController::run(const FlowEffect& effect) {
             if (!e.reprint) {
               jpeg = photo_.jpeg;
             }
+            const Guest& guest = *e.decision.guest;
+            auto words =
+                badgeWords(*parts_.catalogs, flow_.languageFor(guest.language), guest.category);
             worker.post([d = e.decision, reprint = e.reprint, actor = e.actor, reason = e.reason,
-                         words = badgeWords(*e.decision.guest), jpeg](WorkerContext& c, auto& out) {
+                         words = std::move(words), jpeg](WorkerContext& c, auto& out) {
               const Guest& g = *d.guest;
               const CheckinRecord* record = d.checkin    ? &*d.checkin
                                             : d.previous ? &*d.previous
@@ -444,10 +433,8 @@ void TerminalController::run(const FlowEffect& effect) {
                 out.push_back(BadgeFailed{g.id, "no check-in to print a badge for"});
                 return;
               }
-              auto data = devices::makeBadgeData(c.event, g, g.bookingCode, words.categoryLabel);
-              data.roomLabel = words.roomLabel;
-              data.seatLabel = words.seatLabel;
-              data.otherLabels = words.otherLabels;
+              auto data = devices::makeBadgeData(c.event, g, g.bookingCode);
+              applyBadgeWords(data, words);
               data.language = g.language;
               data.photoJpeg = jpeg ? *jpeg : loadPhoto(c, record->id);
               auto pdf = c.renderer.renderPdf(data, c.settings.badgeSize);
@@ -829,6 +816,16 @@ void TerminalController::poll() {
     photo_ = std::move(snap);
   }
   trackPrintJobs();
+  if (parts_.pipeline != nullptr && parts_.log) {
+    // Staff read the camera's trouble translated; the log keeps the technical words.
+    auto reason = parts_.pipeline->status().camera.reason;
+    if (reason != cameraReasonLogged_) {
+      if (!reason.empty()) {
+        parts_.log("camera: " + reason);
+      }
+      cameraReasonLogged_ = std::move(reason);
+    }
+  }
   const auto now = std::chrono::steady_clock::now();
   static_assert(std::chrono::steady_clock::is_steady);
   if (lastStatsSteady_ == std::chrono::steady_clock::time_point{} ||
@@ -890,6 +887,7 @@ ui::TerminalView TerminalController::view() const {
     v.camera.preview = parts_.pipeline->latestPreview();
     v.camera.streaming = st.camera.state == devices::CameraState::kStreaming;
     v.camera.state = devices::toString(st.camera.state);
+    v.camera.problem = devices::toString(st.camera.problem);
     v.camera.reason = st.camera.reason;
     v.camera.source = st.source;
     v.camera.fps = st.framesPerSecond;
@@ -897,6 +895,7 @@ ui::TerminalView TerminalController::view() const {
     v.camera.scanning = st.scanning;
   } else {
     v.camera.state = "no_camera";
+    v.camera.problem = devices::toString(devices::CameraProblem::kNotConfigured);
     v.camera.reason = "no camera configured ([camera] device = none)";
   }
   v.photo.face = photo_.face;

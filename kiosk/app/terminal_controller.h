@@ -121,9 +121,6 @@ class TerminalController {
   // Read aloud: says what the screen now says when that changed, stops when it is off.
   void speak();
   void emitJson(const std::string& json) const;
-  // The words on a guest's badge in the guest's language: the category, "Room" and
-  // "Seat" (and those two in every language, so that a room named "Room 3" stays so).
-  devices::BadgeData badgeWords(const Guest& guest) const;
   // The text to put in the needs editor before `event` is applied, if any.
   std::optional<std::string> needsDraftInWords(const FlowEvent& event) const;
   void refreshPhoneQr();
@@ -141,6 +138,7 @@ class TerminalController {
   std::shared_ptr<const devices::RgbaImage> badgePreview_;
   std::shared_ptr<const devices::QrMatrix> phoneQr_;
   std::string phoneQrKey_;
+  std::string cameraReasonLogged_;
   PhotoSnapshot photo_;
   StoreStats stats_;
   std::chrono::steady_clock::time_point lastStatsSteady_{};

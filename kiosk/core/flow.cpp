@@ -1645,9 +1645,13 @@ bool traditionalChinese(std::string_view tag) {
 }  // namespace
 
 std::string Flow::languageFor(std::string_view guestLanguage) const {
-  const auto& langs = config_.languages;
+  return catalogLanguageFor(config_.languages, config_.defaults.language, guestLanguage);
+}
+
+std::string catalogLanguageFor(const std::vector<std::string>& langs, std::string_view fallback,
+                               std::string_view guestLanguage) {
   if (guestLanguage.empty()) {
-    return config_.defaults.language;
+    return std::string(fallback);
   }
   const std::string want = normalTag(guestLanguage);
   for (const auto& l : langs) {
@@ -1673,7 +1677,7 @@ std::string Flow::languageFor(std::string_view guestLanguage) const {
       return l;
     }
   }
-  return config_.defaults.language;
+  return std::string(fallback);
 }
 
 int Flow::reprintsLeft(int used) const {

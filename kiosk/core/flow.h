@@ -588,6 +588,12 @@ struct FlowStep {
 
 // ---------------------------------------------------------------------------------------
 
+// Flow::languageFor over any list of catalog languages (kioskctl has no terminal
+// configuration, only the catalogs it finds); `fallback` for a guest without a language
+// and when neither the language nor English has a catalog.
+std::string catalogLanguageFor(const std::vector<std::string>& languages, std::string_view fallback,
+                               std::string_view guestLanguage);
+
 class Flow {
  public:
   explicit Flow(FlowConfig config);

@@ -380,6 +380,7 @@ TEST_F(SyncEngineTest, ARevokedTerminalWipesGuestDataAndStopsAskingUntilEnrolled
   const auto status = a->engine().status();
   EXPECT_TRUE(status.needsEnrollment() || status.deviceRevoked());
   EXPECT_FALSE(status.lastError.empty());
+  EXPECT_EQ(status.problem, SyncProblem::kRevoked) << status.lastError;
   EXPECT_EQ(*a->store().guestCount(eventId()), 0u);
   EXPECT_EQ(a->outbox(), 0u);
   EXPECT_EQ(a->scalar("SELECT COUNT(*) FROM signing_keys"), 0);
@@ -411,6 +412,7 @@ TEST_F(SyncEngineTest, AnExpiredTokenKeepsTheDataAndAsksForEnrollment) {
   ASSERT_TRUE(report);
   ASSERT_TRUE(report->error);
   EXPECT_EQ(a->engine().status().state, SyncState::kUnauthorized);
+  EXPECT_EQ(a->engine().status().problem, SyncProblem::kUnauthorized);
   EXPECT_EQ(*a->store().guestCount(eventId()), 20u);
   EXPECT_EQ(a->outbox(), 1u);
 }
@@ -459,6 +461,7 @@ TEST_F(SyncEngineTest, WrongCertificateOrPinKeepsEverythingQueued) {
   ASSERT_TRUE(r->error);
   EXPECT_FALSE(r->reachedServer);
   EXPECT_EQ(wrong.status().state, SyncState::kOffline);
+  EXPECT_EQ(wrong.status().problem, SyncProblem::kCertificate) << wrong.status().lastError;
   EXPECT_EQ(a->outbox(), 1u);
 
   auto badPin = a->options;
@@ -466,6 +469,7 @@ TEST_F(SyncEngineTest, WrongCertificateOrPinKeepsEverythingQueued) {
   SyncEngine pinned(badPin, clock);
   auto p = pinned.runOnce();
   ASSERT_TRUE(p && p->error);
+  EXPECT_EQ(p->problem, SyncProblem::kCertificate) << p->error->message;
   EXPECT_EQ(a->outbox(), 1u);
   EXPECT_EQ(central->count("checkins"), 0u);
 
@@ -475,6 +479,7 @@ TEST_F(SyncEngineTest, WrongCertificateOrPinKeepsEverythingQueued) {
   auto g = good.runOnce();
   ASSERT_TRUE(g);
   EXPECT_FALSE(g->error) << g->error->message;
+  EXPECT_EQ(good.status().problem, SyncProblem::kNone);
   EXPECT_EQ(a->outbox(), 0u);
   EXPECT_EQ(central->count("checkins"), 1u);
 }

@@ -30,6 +30,7 @@
 
 #include "kiosk/core/guest_csv.h"
 #include "offline-cache/local_store.h"
+#include "offline-cache/sync_store.h"
 #include "support/run_command.h"
 #include "support/temp_dir.h"
 
@@ -78,6 +79,7 @@ struct TerminalSetup {
   std::string database = {};                     // another path than the fixture's event.db
   std::optional<int> retentionDays = {};         // [privacy] retention_days
   std::string pinyinData = {};                   // [ui] pinyin_data (Rime's shared data)
+  std::string camera = "synthetic";              // [camera] device
 };
 
 struct KioskRun {
@@ -175,9 +177,9 @@ class TerminalE2E : public ::testing::Test {
       // Loopback, a port nobody listens on.
       c << "[server]\nurl = \"https://127.0.0.1:9\"\n\n";
     }
-    c << "[camera]\ndevice = \"synthetic\"\n\n[ui]\nfullscreen = false\nwidth = " << s.width
-      << "\nheight = " << s.height << "\nsounds = false\nidle_timeout_s = " << s.idleTimeoutS
-      << "\n";
+    c << "[camera]\ndevice = \"" << s.camera
+      << "\"\n\n[ui]\nfullscreen = false\nwidth = " << s.width << "\nheight = " << s.height
+      << "\nsounds = false\nidle_timeout_s = " << s.idleTimeoutS << "\n";
     if (!s.pinyinData.empty()) {
       c << "pinyin_data = \"" << s.pinyinData << "\"\n";
     }
@@ -1267,8 +1269,8 @@ void expectOneLanguage(const std::string& shots, const std::string& language) {
           (mineAt == mine.end() || mineAt->second != text)) {
         foreign.insert(text);
       }
-      for (const char* idKey :
-           {"method.", "device.camera.", "device.sound.", "printer.", "value."}) {
+      for (const char* idKey : {"method.", "device.camera.", "device.camera_problem.",
+                                "device.sync_problem.", "device.sound.", "printer.", "value."}) {
         if (key.rfind(idKey, 0) == 0) {
           ids.insert(key.substr(key.rfind('.') + 1));
         }
@@ -1791,6 +1793,65 @@ TEST_F(TerminalE2E, StaffReadWhyAScanWasRefusedInTheirLanguage) {
   const std::string shown = shownTexts(r, "staff_guest");
   EXPECT_NE(shown.find("此宾客须由工作人员陪同"), std::string::npos) << shown;
   EXPECT_EQ(shown.find("escorted"), std::string::npos) << shown;
+}
+
+// A missing camera and an unreachable central are told to staff in their language: the
+// device page shows the trouble by its code, translated, never the camera's or curl's
+// English (which goes to the terminal's log; an English page adds it when it fits), and
+// nothing on it is cut short, in any language and orientation.
+TEST_F(TerminalE2E, DevicePageTellsCameraAndSyncTroubleInTheStaffsLanguage) {
+  {
+    // Enrolled earlier (as `kiosk enroll` leaves it), so the terminal does try central.
+    auto store = kiosk::cache::LocalStore::open(db);
+    ASSERT_TRUE(store) << store.error().message;
+    auto events = (*store)->listEvents();
+    ASSERT_TRUE(events && !events->empty());
+    kiosk::cache::api::Enrollment e;
+    e.deviceId = "dev-lobby-1";
+    e.terminal = "lobby-1";
+    e.token = "token-of-lobby-1";
+    e.tokenExpiresAt = kiosk::SystemClock().now() + std::chrono::hours(24 * 30);
+    e.event = events->front();
+    ASSERT_TRUE(kiosk::cache::SyncStore(**store).saveEnrollment(e));
+  }
+  for (const auto& language : kLanguages) {
+    const auto words = catalogTexts(language);
+    for (const bool portrait : {true, false}) {
+      SCOPED_TRACE(language + (portrait ? " portrait" : " landscape"));
+      TerminalSetup setup;
+      setup.camera = "/dev/video97";  // nothing there
+      setup.server = true;            // loopback, a port nobody listens on
+      setup.languages = "[\"" + language + "\"]";
+      if (!portrait) {
+        setup.width = 1920;
+        setup.height = 1080;
+      }
+      const auto r =
+          run("wait-for attract\ntap attract.staff\nwait-for staff_unlock\ntype 2468\n"
+              "tap staff.unlock.submit\nwait-for staff_home\ntap staff.nav.devices\n"
+              "wait-for staff_devices\nsleep 3500\nscreenshot devices\n",
+              setup);
+      ASSERT_EQ(r.status, 0) << r.dump();
+      const std::string shown = shownTexts(r, "devices");
+      EXPECT_NE(shown.find(words.at("device.camera_problem.not_found")), std::string::npos)
+          << shown;
+      EXPECT_NE(shown.find(words.at("device.sync_problem.unreachable")), std::string::npos)
+          << shown;
+      if (language != "en") {
+        for (const char* english : {"no camera", "connect", "refused", "127.0.0.1", "POST", "GET",
+                                    "central", "not enrolled"}) {
+          EXPECT_EQ(shown.find(english), std::string::npos) << english << " in:\n" << shown;
+        }
+      }
+      const json record = json::parse(readFile(r.shots + "/devices.json"));
+      for (const auto& t : record["texts"]) {
+        EXPECT_FALSE(t["cut"].get<bool>()) << "cut short: " << t.dump();
+      }
+      // The technical words are in the log, in English.
+      EXPECT_NE(r.err.find("no camera at /dev/video97"), std::string::npos) << r.err;
+      EXPECT_NE(r.err.find("127.0.0.1"), std::string::npos) << r.err;
+    }
+  }
 }
 
 // A Korean guest whose roster says "ko-KR" is welcomed in Korean on a terminal with the

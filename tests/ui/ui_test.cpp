@@ -16,6 +16,7 @@
 #include "kiosk/app/terminal_controller.h"
 #include "kiosk/app/terminal_script.h"
 #include "kiosk/core/flow.h"
+#include "offline-cache/sync_engine.h"
 #include "support/temp_dir.h"
 #include "ui/catalog.h"
 #include "ui/controls.h"
@@ -283,6 +284,17 @@ TEST(Catalogs, KeysTheScreensBuildExist) {
   for (const auto& c : namesOf<devices::CameraState>([](auto e) { return toString(e); })) {
     keys.insert("device.camera." + c);
   }
+  // The device page names a camera's or sync's trouble by its code ("none" is not shown).
+  for (const auto& c : namesOf<devices::CameraProblem>([](auto e) { return toString(e); })) {
+    if (c != "none") {
+      keys.insert("device.camera_problem." + c);
+    }
+  }
+  for (const auto& c : namesOf<cache::SyncProblem>([](auto e) { return toString(e); })) {
+    if (c != "none") {
+      keys.insert("device.sync_problem." + c);
+    }
+  }
   auto sound = SoundPlayer::open(SoundOptions{false, false, 80});
   keys.insert("device.sound." + sound->status());
   for (const char* s : {"off", "unavailable", "on"}) {
@@ -292,6 +304,8 @@ TEST(Catalogs, KeysTheScreensBuildExist) {
   EXPECT_GE(keys.count("printer.out-of-media"), 1u);
   EXPECT_GE(keys.count("method.staff_manual"), 1u);
   EXPECT_GE(keys.count("device.camera.streaming"), 1u);
+  EXPECT_GE(keys.count("device.camera_problem.not_configured"), 1u);
+  EXPECT_GE(keys.count("device.sync_problem.stopped"), 1u);
   for (const auto& language : catalogs.languages()) {
     for (const auto& key : keys) {
       EXPECT_NE(catalogs.find(language)->find(key), nullptr) << language << ": " << key;

@@ -50,6 +50,20 @@ void rowWithDetail(Ui& ui, Rect& inner, std::string_view label, const std::strin
       valueColor);
 }
 
+bool hasProblem(const std::string& problem) {
+  return !problem.empty() && problem != "none";
+}
+
+// A device's trouble in the staff's words (catalog `prefix` + the problem's id). The
+// device's own technical text is English: it follows in brackets on an English page when
+// it fits, and is in the terminal's log in any case.
+void problemRow(Ui& ui, Rect& inner, const std::string& prefix, const std::string& problem,
+                const std::string& technical, Color valueColor) {
+  const bool english = ui.language().rfind("en", 0) == 0;
+  rowWithDetail(ui, inner, ui.tr("staff.devices.reason"), std::string(ui.tr(prefix + problem)),
+                english ? technical : std::string(), valueColor);
+}
+
 }  // namespace
 
 Intent drawStaffDevices(Ui& ui, const TerminalView& view, const flow::StaffDevices& s,
@@ -100,15 +114,16 @@ Intent drawStaffDevices(Ui& ui, const TerminalView& view, const flow::StaffDevic
 
   // Camera, with a small live picture.
   {
-    const int rows = 3 + (view.camera.reason.empty() ? 0 : 1);
+    const int rows = 3 + (hasProblem(view.camera.problem) ? 1 : 0);
     Rect inner = section(ui, left, ui.tr("staff.devices.camera"),
                          ui.m().bodyPx * 1.4f + static_cast<float>(rows + 1) * line + ui.u(60));
     const Rect thumb = inner.takeRight(std::min(inner.h * 4 / 3, inner.w * 0.35f), ui.m().gap);
     cameraPanel(ui, thumb.centered(thumb.w, thumb.w * 0.75f), images.preview, view.camera, false);
     row(ui, inner, ui.tr("staff.devices.state"),
         std::string(ui.tr("device.camera." + view.camera.state)), ok(view.camera.streaming));
-    if (!view.camera.reason.empty()) {
-      row(ui, inner, ui.tr("staff.devices.reason"), view.camera.reason, p.text);
+    if (hasProblem(view.camera.problem)) {
+      problemRow(ui, inner, "device.camera_problem.", view.camera.problem, view.camera.reason,
+                 p.text);
     }
     row(ui, inner, ui.tr("staff.devices.source"), view.camera.source, p.text);
     char buf[64];
@@ -140,7 +155,7 @@ Intent drawStaffDevices(Ui& ui, const TerminalView& view, const flow::StaffDevic
   // Sync.
   {
     const auto& sy = view.sync;
-    const int rows = 2 + (sy.lastSync ? 1 : 0) + (sy.lastError.empty() ? 0 : 1);
+    const int rows = 2 + (sy.lastSync ? 1 : 0) + (hasProblem(sy.problem) ? 1 : 0);
     Rect inner = section(ui, right, ui.tr("staff.devices.sync"),
                          ui.m().bodyPx * 1.4f + static_cast<float>(rows) * line + ui.u(60));
     std::string state;
@@ -164,8 +179,8 @@ Intent drawStaffDevices(Ui& ui, const TerminalView& view, const flow::StaffDevic
               guestTime(ui, *sy.lastSync, view.event->timezone),
           p.text);
     }
-    if (!sy.lastError.empty()) {
-      row(ui, inner, ui.tr("staff.devices.reason"), sy.lastError, p.danger);
+    if (hasProblem(sy.problem)) {
+      problemRow(ui, inner, "device.sync_problem.", sy.problem, sy.lastError, p.danger);
     }
   }
   // Storage and terminal.

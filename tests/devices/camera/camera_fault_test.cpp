@@ -31,7 +31,8 @@ class UnpluggableCamera final : public CameraSource {
   }
   CameraStatus status() const override {
     if (unplugged_) {
-      return {CameraState::kDisconnected, "camera stopped delivering frames (unplugged?)"};
+      return {CameraState::kDisconnected, CameraProblem::kNoFrames,
+              "camera stopped delivering frames (unplugged?)"};
     }
     return inner_->status();
   }

@@ -21,6 +21,7 @@ TEST(V4l2CameraSource, MissingCameraIsAStateWithAReason) {
   V4l2CameraSource camera(options, clock);
   const CameraStatus opened = camera.open();
   EXPECT_EQ(opened.state, CameraState::kNoCamera);
+  EXPECT_EQ(opened.problem, CameraProblem::kNotFound);
   EXPECT_NE(opened.reason.find(options.device), std::string::npos) << opened.reason;
   for (int i = 0; i < 3; ++i) {
     EXPECT_FALSE(camera.read().has_value());
@@ -47,6 +48,7 @@ TEST(V4l2CameraSource, ANodeThatIsNotACameraIsNotStreaming) {
   V4l2CameraSource camera(options, clock);
   const CameraStatus opened = camera.open();
   EXPECT_NE(opened.state, CameraState::kStreaming);
+  EXPECT_NE(opened.problem, CameraProblem::kNone);
   EXPECT_FALSE(opened.reason.empty());
   EXPECT_FALSE(camera.read().has_value());
 }

@@ -113,6 +113,65 @@ TEST_F(KioskctlBadge, BadInputIsRefused) {
   EXPECT_FALSE(fs::exists(dir.file("x.pdf")));
 }
 
+// The words on a badge are the terminal's, in the guest's roster language: a Chinese
+// guest's badge says 房间 and 座位, not "Room" and "Seat"; a room that already says
+// what it is ("Room 3") is not labelled twice in any language.
+TEST_F(KioskctlBadge, WordsAreInTheGuestsLanguage) {
+  std::ofstream(dir.file("more.csv"))
+      << "booking_code,name,company,title,category,meeting,meeting_room,seat,language\n"
+         "LINA-0004,李娜,中国国际航空,经理,vip,全体会议,3,A-12,zh-CN\n"
+         "KIM-0005,김민준,Hanjin,Manager,business,Plenary,Hall B,B-07,ko-KR\n"
+         "TOM-0006,Tom Baker,ACME,,business,Plenary,Room 3,C-01,en-GB\n"
+         "WANG-0007,王伟,上海港务局,,vip,全体会议,Room 3,D-02,zh\n";
+  ASSERT_EQ(ctlJson({"guests", "import", "--db", db, dir.file("more.csv")})["imported"], 4);
+  const auto badgeText = [&](const std::string& code, std::vector<std::string> extra = {}) {
+    std::vector<std::string> args{"badge",  "--db", db,      "--booking-code",       code,
+                                  "--size", "a6",   "--out", dir.file(code + ".pdf")};
+    args.insert(args.end(), extra.begin(), extra.end());
+    const auto out = ctlJson(args);
+    auto text = kiosk::testing::pdfText(dir.file(code + ".pdf"));
+    EXPECT_TRUE(text) << "pdftotext (poppler-utils) missing";
+    return std::pair{out, text.value_or("")};
+  };
+
+  const auto [lina, linaText] = badgeText("LINA-0004");
+  EXPECT_EQ(lina["language"], "zh-CN");
+  EXPECT_EQ(lina["missing_glyphs"], 0);
+  EXPECT_NE(linaText.find("房间"), std::string::npos) << linaText;
+  EXPECT_NE(linaText.find("座位"), std::string::npos) << linaText;
+  EXPECT_NE(linaText.find("贵宾"), std::string::npos) << linaText;
+  for (const char* english : {"Room", "Seat", "VIP"}) {
+    EXPECT_EQ(linaText.find(english), std::string::npos) << english << " in:\n" << linaText;
+  }
+
+  const auto [kim, kimText] = badgeText("KIM-0005");
+  EXPECT_EQ(kim["language"], "ko");
+  EXPECT_NE(kimText.find("회의실"), std::string::npos) << kimText;
+  EXPECT_EQ(kimText.find("Room"), std::string::npos) << kimText;
+
+  // "Room 3" keeps its own word: neither "Room Room 3" nor "房间 Room 3".
+  const auto [tom, tomText] = badgeText("TOM-0006");
+  EXPECT_EQ(tom["language"], "en");
+  EXPECT_NE(tomText.find("Room 3"), std::string::npos) << tomText;
+  EXPECT_EQ(tomText.find("Room Room"), std::string::npos) << tomText;
+  const auto [wang, wangText] = badgeText("WANG-0007");
+  EXPECT_EQ(wang["language"], "zh-CN");
+  EXPECT_NE(wangText.find("Room 3"), std::string::npos) << wangText;
+  EXPECT_EQ(wangText.find("房间"), std::string::npos) << wangText;
+  EXPECT_NE(wangText.find("座位"), std::string::npos) << wangText;
+
+  // --language overrides the roster; a language without a catalog is refused.
+  const auto [english, englishText] = badgeText("LINA-0004", {"--language", "en"});
+  EXPECT_EQ(english["language"], "en");
+  EXPECT_NE(englishText.find("Room"), std::string::npos) << englishText;
+  EXPECT_EQ(englishText.find("房间"), std::string::npos) << englishText;
+  EXPECT_EQ(ctl({"badge", "--db", db, "--booking-code", "LINA-0004", "--language", "es", "--out",
+                 dir.file("es.pdf")})
+                .status,
+            2);
+  EXPECT_FALSE(fs::exists(dir.file("es.pdf")));
+}
+
 TEST_F(KioskctlBadge, PrintsToAFolderAndToACupsQueue) {
   const auto folder = ctlJson({"badge", "--db", db, "--booking-code", "ZOE-0001", "--out",
                                dir.file("f.pdf"), "--print", "pdf:" + dir.file("printed")});

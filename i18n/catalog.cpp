@@ -1,4 +1,4 @@
-#include "ui/catalog.h"
+#include "i18n/catalog.h"
 
 #include <toml++/toml.h>
 
@@ -8,7 +8,7 @@
 #include <fstream>
 #include <sstream>
 
-namespace kiosk::ui {
+namespace kiosk::i18n {
 
 namespace {
 
@@ -233,4 +233,4 @@ std::vector<char32_t> decodeUtf8(std::string_view text) {
   return out;
 }
 
-}  // namespace kiosk::ui
+}  // namespace kiosk::i18n
