@@ -1846,6 +1846,30 @@ TEST_F(TerminalE2E, DevicePageTellsCameraAndSyncTroubleInTheStaffsLanguage) {
       const json record = json::parse(readFile(r.shots + "/devices.json"));
       for (const auto& t : record["texts"]) {
         EXPECT_FALSE(t["cut"].get<bool>()) << "cut short: " << t.dump();
+        // Wrapped words stay inside the box they were given (the camera hint's pill ran
+        // two lines below it); a line's descent may overhang a tight box a little.
+        EXPECT_LE(t["y"].get<double>() + t["h"].get<double>(),
+                  t["box"][1].get<double>() + 1.2 * t["box"][3].get<double>())
+            << "runs out of its box: " << t.dump();
+      }
+      // Every control of the page is usable, the volume's too, and none covers another.
+      const double mm = record["px_per_mm"];
+      std::vector<json> controls;
+      for (const auto& c : record["controls"]) {
+        controls.push_back(c);
+        EXPECT_GE(std::min(c["w"].get<double>(), c["h"].get<double>()) / mm, 15.0 - 1e-3)
+            << c.dump();
+      }
+      for (const char* name : {"devices.volume_down", "devices.volume_up"}) {
+        EXPECT_TRUE(std::any_of(controls.begin(), controls.end(),
+                                [&](const json& c) { return c["name"] == name; }))
+            << name << " is not drawn";
+      }
+      for (std::size_t i = 0; i < controls.size(); ++i) {
+        for (std::size_t j = i + 1; j < controls.size(); ++j) {
+          EXPECT_FALSE(overlap(controls[i], controls[j]))
+              << controls[i]["name"] << " overlaps " << controls[j]["name"];
+        }
       }
       // The technical words are in the log, in English.
       EXPECT_NE(r.err.find("no camera at /dev/video97"), std::string::npos) << r.err;

@@ -142,12 +142,23 @@ void cameraPanel(Ui& ui, Rect r, const TextureRef& preview, const CameraView& ca
     }
   }
   if (!camera.streaming) {
-    const Rect pill = Rect{r.x + ui.u(24), r.bottom() - ui.u(96), r.w - ui.u(48), ui.u(72)};
+    Rect pill = Rect{r.x + ui.u(24), r.bottom() - ui.u(96), r.w - ui.u(48), ui.u(72)};
+    const Rect words{pill.x + ui.u(76), pill.y, pill.w - ui.u(96), pill.h};
+    const std::string_view hint = ui.tr("camera.unavailable");
+    // A thumbnail too small for the words (staff's device page) shows the sign alone; the
+    // page says in words what is wrong.
+    const bool fits = ui.measure(hint, FontRole::kCaption, words.w).y <= words.h;
+    if (!fits) {
+      pill = pill.centered(ui.u(72), ui.u(72));
+    }
     ui.fill(pill, p.warningSoft, ui.u(36));
-    ui.icon(Icon::kCamera, Rect{pill.x + ui.u(20), pill.y + ui.u(16), ui.u(40), ui.u(40)},
+    ui.icon(Icon::kCamera,
+            fits ? Rect{pill.x + ui.u(20), pill.y + ui.u(16), ui.u(40), ui.u(40)}
+                 : pill.centered(ui.u(40), ui.u(40)),
             p.onWarningSoft);
-    ui.text(ui.tr("camera.unavailable"), FontRole::kCaption, p.onWarningSoft,
-            Rect{pill.x + ui.u(76), pill.y, pill.w - ui.u(96), pill.h}, Align::kLeft, true);
+    if (fits) {
+      ui.text(hint, FontRole::kCaption, p.onWarningSoft, words, Align::kLeft, true);
+    }
   }
 }
 

@@ -116,7 +116,7 @@ Intent drawStaffDevices(Ui& ui, const TerminalView& view, const flow::StaffDevic
   {
     const int rows = 3 + (hasProblem(view.camera.problem) ? 1 : 0);
     Rect inner = section(ui, left, ui.tr("staff.devices.camera"),
-                         ui.m().bodyPx * 1.4f + static_cast<float>(rows + 1) * line + ui.u(60));
+                         ui.m().bodyPx * 1.4f + static_cast<float>(rows) * line + ui.u(60));
     const Rect thumb = inner.takeRight(std::min(inner.h * 4 / 3, inner.w * 0.35f), ui.m().gap);
     cameraPanel(ui, thumb.centered(thumb.w, thumb.w * 0.75f), images.preview, view.camera, false);
     row(ui, inner, ui.tr("staff.devices.state"),
@@ -186,32 +186,34 @@ Intent drawStaffDevices(Ui& ui, const TerminalView& view, const flow::StaffDevic
   // Storage and terminal.
   {
     Rect inner = section(ui, right, ui.tr("staff.devices.terminal"),
-                         ui.m().bodyPx * 1.4f + 6 * line + ui.u(60));
+                         ui.m().bodyPx * 1.4f + (portrait ? 7 : 6) * line + ui.u(60));
     row(ui, inner, ui.tr("staff.devices.name"), view.terminalName, p.text);
     row(ui, inner, ui.tr("staff.devices.disk"),
         view.diskFreeBytes ? bytesText(*view.diskFreeBytes) : std::string("-"),
         view.diskFreeBytes && *view.diskFreeBytes < 512ull * 1024 * 1024 ? p.danger : p.text);
     row(ui, inner, ui.tr("staff.devices.guests"), std::to_string(view.guestCount), p.text);
     row(ui, inner, ui.tr("staff.devices.version"), view.version, p.text);
-    row(ui, inner, ui.tr("staff.devices.renderer"), view.rendererName, p.text);
+    // A landscape column holds six rows: the renderer (an IT detail, in the log too) is
+    // shown in portrait.
+    if (portrait) {
+      row(ui, inner, ui.tr("staff.devices.renderer"), view.rendererName, p.text);
+    }
     rowWithDetail(ui, inner, ui.tr("staff.devices.sound"),
                   std::string(ui.tr("device.sound." + view.soundStatus)), view.soundDetail, p.text);
-  }
-  // Speech and the one volume of cues and speech; staff set it here, it is kept. A card
-  // without a title: its two labels say what it is, and portrait has little room left.
-  {
-    // In landscape the left column has the room (the right one holds sync and terminal).
-    Rect& column = portrait ? right : left;
-    Rect card = column.takeTop(line + ui.m().chipHeight + ui.u(22) * 2 + ui.u(8), ui.m().gap);
-    ui.card(card, p.surface);
-    Rect inner = card.inset(ui.u(28), ui.u(22));
     rowWithDetail(
         ui, inner, ui.tr("staff.devices.speech"),
         std::string(ui.tr(view.speechStatus == "no_voice" ? std::string("device.speech.no_voice")
                                                           : "device.sound." + view.speechStatus)),
         view.speechDetail, p.text);
-    inner.takeTop(ui.u(8));
-    Rect controls = inner.takeTop(ui.m().chipHeight);
+  }
+  // The one volume of cues and speech; staff set it here, it is kept. One row in a card
+  // of its own, in the column with the more room left (landscape fills both).
+  {
+    Rect& column = portrait || right.h > left.h ? right : left;
+    const float buttonH = std::max(ui.m().chipHeight * 0.75f, ui.mm(kMinTouchMm + 1));
+    Rect card = column.takeTop(buttonH + ui.u(22) * 2, ui.m().gap);
+    ui.card(card, p.surface);
+    Rect controls = card.inset(ui.u(28), ui.u(22));
     const Rect label = controls.takeLeft(controls.w * 0.38f, ui.u(12));
     ui.text(ui.tr("staff.devices.volume"), FontRole::kCaption, p.textMuted, label, Align::kLeft,
             true);
