@@ -692,6 +692,7 @@ void addStaffCommands(CLI::App& app) {
     std::string name;
     std::string role = "reception";
     std::string pin;
+    std::string language;
     bool badge = false;
     bool inactive = false;
     EventId event = 0;
@@ -708,6 +709,9 @@ void addStaffCommands(CLI::App& app) {
       ->check(CLI::IsMember({"reception", "supervisor", "it"}));
   add->add_option("--pin", o->pin, "4 to 12 digits (stored as an Argon2id hash)");
   add->add_flag("--badge", o->badge, "Issue a staff badge code (printed once)");
+  add->add_option("--language", o->language,
+                  "Language the terminal's staff mode opens in for them: a BCP 47 tag (zh-CN, "
+                  "en, ja, ko, ru; en-GB takes en); default: the terminal's");
   add->add_flag("--inactive", o->inactive, "Disable the member");
   add->add_option("--event", o->event,
                   "The event the member works at: only its terminals get the member and the PIN "
@@ -718,6 +722,7 @@ void addStaffCommands(CLI::App& app) {
     m.name = o->name;
     m.role = o->role;
     m.active = !o->inactive;
+    m.language = valueOrExit(parseStaffLanguage(o->language), "--language");
     if (!o->pin.empty()) {
       m.pinHash = valueOrExit(hashPin(o->pin), "--pin");
     }
@@ -728,7 +733,10 @@ void addStaffCommands(CLI::App& app) {
     }
     auto store = openOrExit(o->db);
     checkOrExit(store->saveStaff(m, SystemClock().now(), o->event), "saving the staff member");
-    json out{{"staff_id", m.id}, {"role", m.role}, {"pin", !m.pinHash.empty()}};
+    json out{{"staff_id", m.id},
+             {"role", m.role},
+             {"language", m.language},
+             {"pin", !m.pinHash.empty()}};
     if (!badge.empty()) {
       out["badge_code"] = badge;
     }
@@ -745,6 +753,7 @@ void addStaffCommands(CLI::App& app) {
                         {"name", m.name},
                         {"role", m.role},
                         {"active", m.active},
+                        {"language", m.language},
                         {"pin", !m.pinHash.empty()},
                         {"badge", !m.badgeHash.empty()}}
                        .dump()

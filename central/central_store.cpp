@@ -379,8 +379,18 @@ CREATE TABLE guest_edits (
 CREATE INDEX guest_edits_by_guest ON guest_edits(event_id, guest_id, received_at);
 )sql";
 
-constexpr std::array<std::string_view, 7> kSchema{kSchema1, kSchema2, kSchema3, kSchema4,
-                                                  kSchema5, kSchema6, kSchema7};
+// Version 8: a staff member's language (BCP-47, "" = the terminal's default). Staff are
+// stored as their wire documents: the ones saved before gain the field, in the feed too, so
+// every staff record central serves has the contract's shape.
+constexpr std::string_view kSchema8 = R"sql(
+UPDATE staff SET doc = json_set(doc, '$.language', '')
+  WHERE json_type(doc, '$.language') IS NULL;
+UPDATE feed SET doc = json_set(doc, '$.language', '')
+  WHERE kind = 'staff' AND json_type(doc, '$.language') IS NULL;
+)sql";
+
+constexpr std::array<std::string_view, 8> kSchema{kSchema1, kSchema2, kSchema3, kSchema4,
+                                                  kSchema5, kSchema6, kSchema7, kSchema8};
 
 Status migrateCentral(Database& db) {
   return guardedStatus("migrating " + db.path(), [&] {
@@ -838,6 +848,9 @@ Status CentralStore::saveStaff(const StaffMember& m, TimePoint now, EventId even
       checks::requireText("staff name", m.name, checks::kMaxNameBytes * 2);
       if (m.id.empty()) {
         throw std::invalid_argument("a staff member needs an id");
+      }
+      if (auto language = parseStaffLanguage(m.language); !language) {
+        throw std::invalid_argument(language.error().message);
       }
     } catch (const std::invalid_argument& e) {
       throw DatabaseError(ErrorKind::kInvalidInput, e.what());

@@ -1003,18 +1003,20 @@ StaffMember readStaff(const Statement& s) {
   m.pinHash = s.columnText(3);
   m.badgeHash = s.columnText(4);
   m.active = s.columnInt(5) != 0;
+  m.language = s.columnText(6);
   return m;
 }
-constexpr std::string_view kStaffColumns = "staff_id, name, role, pin_hash, badge_hash, active";
+constexpr std::string_view kStaffColumns =
+    "staff_id, name, role, pin_hash, badge_hash, active, language";
 }  // namespace
 
 Status LocalStore::saveStaff(const StaffMember& m, TimePoint now) {
   return guardedStatus("saving staff member", [&] {
     db_->prepare(
-           "INSERT INTO staff (staff_id, name, role, pin_hash, badge_hash, active, updated_at) "
-           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(staff_id) DO UPDATE SET name=?2, "
-           "role=?3, "
-           "pin_hash=?4, badge_hash=?5, active=?6, updated_at=?7")
+           "INSERT INTO staff (staff_id, name, role, pin_hash, badge_hash, active, updated_at, "
+           "language) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT(staff_id) DO UPDATE "
+           "SET name=?2, role=?3, pin_hash=?4, badge_hash=?5, active=?6, updated_at=?7, "
+           "language=?8")
         .bind(1, m.id)
         .bind(2, m.name)
         .bind(3, m.role)
@@ -1022,6 +1024,7 @@ Status LocalStore::saveStaff(const StaffMember& m, TimePoint now) {
         .bind(5, m.badgeHash)
         .bind(6, m.active)
         .bind(7, toUnixMillis(now))
+        .bind(8, m.language)
         .run();
   });
 }

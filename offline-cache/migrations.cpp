@@ -246,8 +246,13 @@ constexpr std::string_view kMigration5 = R"sql(
 ALTER TABLE checkins ADD COLUMN previous_needs TEXT;
 )sql";
 
-constexpr std::array<std::string_view, 5> kMigrations{kMigration1, kMigration2, kMigration3,
-                                                      kMigration4, kMigration5};
+// The language a staff member's screens open in (BCP-47 tag, '' = the terminal's default).
+constexpr std::string_view kMigration6 = R"sql(
+ALTER TABLE staff ADD COLUMN language TEXT NOT NULL DEFAULT '';
+)sql";
+
+constexpr std::array<std::string_view, 6> kMigrations{kMigration1, kMigration2, kMigration3,
+                                                      kMigration4, kMigration5, kMigration6};
 
 }  // namespace
 

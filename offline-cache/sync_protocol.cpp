@@ -319,7 +319,8 @@ Json toJson(const StaffMember& m) {
           {"role", m.role},
           {"pin_hash", m.pinHash},
           {"badge_hash", m.badgeHash},
-          {"active", m.active}};
+          {"active", m.active},
+          {"language", m.language}};
 }
 
 StaffMember staffFromJson(const Json& j) {
@@ -330,6 +331,7 @@ StaffMember staffFromJson(const Json& j) {
   m.pinHash = stringField(j, "pin_hash");
   m.badgeHash = stringField(j, "badge_hash");
   m.active = j.value("active", true);
+  m.language = stringField(j, "language");  // absent before staff had a language
   if (m.id.empty()) {
     throw std::invalid_argument("staff member without id");
   }

@@ -62,6 +62,14 @@ Intent drawHeader(Ui& ui, const TerminalView& view) {
         out = tap(navs[i].action);
       }
     }
+    // Staff mode opens in the staff member's language; the globe opens the list to switch.
+    if (view.flow->config().languages.size() > 1 &&
+        ui.button("staff.nav.language", compact ? std::string_view{} : ui.tr("language.name"),
+                  inner.takeRight(navW, ui.u(12)),
+                  view.state->choosingLanguage ? ButtonKind::kChipSelected : ButtonKind::kOnBrand,
+                  Icon::kGlobe)) {
+      out = tap(Action::kToggleLanguageList);
+    }
     ui.text(ui.tr("staff.mode"), FontRole::kCaption, staff ? p.onStaffBand : p.onBrandMuted,
             inner.takeTop(inner.h * 0.45f));
     ui.roster(view.state->staff->name, ui.rosterStyle(FontRole::kBodyBold, on), inner);
@@ -170,8 +178,8 @@ Intent drawLanguageList(Ui& ui, const TerminalView& view) {
       cells = inner.takeTop(rowH, gap).columns(static_cast<int>(cols), gap);
     }
     if (ui.button("lang." + langs[i], ui.trIn(langs[i], "language.name"), cells[i % cols],
-                  langs[i] == view.state->prefs.language ? ButtonKind::kChipSelected
-                                                         : ButtonKind::kChip)) {
+                  langs[i] == view.flow->screenLanguage(*view.state) ? ButtonKind::kChipSelected
+                                                                     : ButtonKind::kChip)) {
       out = tap(Action::kChooseLanguage, static_cast<int>(i));
     }
   }
@@ -433,7 +441,7 @@ std::vector<FlowEvent> TerminalUi::draw(const TerminalView& view, double seconds
 
   // The language list and the idle countdown float above the screen in windows of their
   // own, so their buttons win over whatever lies under them.
-  if (state.choosingLanguage && view.event != nullptr && !isStaffScreen(state.screen)) {
+  if (state.choosingLanguage && view.event != nullptr) {
     const Rect below{0, layout.header.bottom(), layout.screen.w, layout.screen.h - layout.header.h};
     ImGui::SetNextWindowPos(ImVec2(below.x, below.y));
     ImGui::SetNextWindowSize(ImVec2(below.w, below.h));

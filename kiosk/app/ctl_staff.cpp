@@ -1,5 +1,6 @@
 // kioskctl staff add|list: the reception staff who may unlock a terminal, with a PIN
-// (Argon2id hash) and/or a staff badge (a QR code whose text is stored as a SHA-256 hash).
+// (Argon2id hash) and/or a staff badge (a QR code whose text is stored as a SHA-256 hash),
+// and the language staff mode opens in for them.
 #include <CLI/CLI.hpp>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -21,6 +22,8 @@ struct AddOptions {
   std::string role = "reception";
   std::string pin;
   std::string badgeOut;
+  std::string language;
+  bool languageGiven = false;  // without --language an update keeps the stored one
   bool inactive = false;
 };
 
@@ -33,6 +36,9 @@ void addStaff(const AddOptions& o) {
   if (!o.pin.empty() && !isValidPin(o.pin)) {
     failWith("staff add", makeError(ErrorKind::kInvalidInput, "a PIN is 4 to 12 digits"));
   }
+  const std::string language =
+      o.languageGiven ? valueOrExit(parseStaffLanguage(o.language), "staff add --language")
+                      : std::string();
   auto store = openStoreOrExit(o.db);
   StaffMember m;
   if (auto existing = valueOrExit(store->findStaff(o.id), "reading staff")) {
@@ -42,6 +48,9 @@ void addStaff(const AddOptions& o) {
   m.name = o.name;
   m.role = o.role;
   m.active = !o.inactive;
+  if (o.languageGiven) {
+    m.language = language;
+  }
   if (!o.pin.empty()) {
     m.pinHash = valueOrExit(hashPin(o.pin), "hashing the PIN");
   }
@@ -54,11 +63,9 @@ void addStaff(const AddOptions& o) {
     checkOrExit(devices::writeQrPng(qr, o.badgeOut, 10), "writing " + o.badgeOut);
   }
   checkOrExit(store->saveStaff(m, SystemClock().now()), "saving the staff member");
-  nlohmann::json out{{"staff_id", m.id},
-                     {"role", m.role},
-                     {"active", m.active},
-                     {"pin", !m.pinHash.empty()},
-                     {"badge", !m.badgeHash.empty()}};
+  nlohmann::json out{{"staff_id", m.id},          {"role", m.role},
+                     {"active", m.active},        {"language", m.language},
+                     {"pin", !m.pinHash.empty()}, {"badge", !m.badgeHash.empty()}};
   if (!o.badgeOut.empty()) {
     out["badge_png"] = o.badgeOut;
   }
@@ -83,8 +90,15 @@ void addStaffCommands(CLI::App& app) {
   add->add_option("--badge-out", o->badgeOut,
                   "Issue a new staff badge and write its QR code to this PNG file (replaces an "
                   "earlier badge)");
+  auto* language = add->add_option(
+      "--language", o->language,
+      "Language staff mode opens in for them: a BCP 47 tag (zh-CN, en, ja, ko, ru; en-GB "
+      "takes en); \"\" = the terminal's default; kept on an update without it");
   add->add_flag("--inactive", o->inactive, "Keep the record but refuse unlocking");
-  add->callback([o] { addStaff(*o); });
+  add->callback([o, language] {
+    o->languageGiven = language->count() > 0;
+    addStaff(*o);
+  });
 
   auto db = std::make_shared<std::string>();
   auto* list =
@@ -97,6 +111,7 @@ void addStaffCommands(CLI::App& app) {
                                   {"name", m.name},
                                   {"role", m.role},
                                   {"active", m.active},
+                                  {"language", m.language},
                                   {"pin", !m.pinHash.empty()},
                                   {"badge", !m.badgeHash.empty()}}
                        .dump()

@@ -484,7 +484,8 @@ void TerminalController::run(const FlowEffect& effect) {
               }
               std::optional<StaffSession> session;
               if (*found && (*found)->active) {
-                session = StaffSession{(*found)->id, (*found)->name, (*found)->role, {}};
+                session = StaffSession{
+                    (*found)->id, (*found)->name, (*found)->role, {}, (*found)->language};
               }
               out.push_back(FlowEvent{ev::StaffVerified{session, true}});
             });
@@ -499,7 +500,7 @@ void TerminalController::run(const FlowEffect& effect) {
               std::optional<StaffSession> session;
               for (const auto& m : *staff) {
                 if (m.active && !m.pinHash.empty() && verifyPin(pin, m.pinHash)) {
-                  session = StaffSession{m.id, m.name, m.role, {}};
+                  session = StaffSession{m.id, m.name, m.role, {}, m.language};
                   break;
                 }
               }

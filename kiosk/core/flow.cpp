@@ -329,6 +329,7 @@ class Stepper {
     s_.lockout.recordSuccess();
     StaffSession session = staff;
     session.since = now_;
+    session.language = flow_.staffLanguageFor(staff.language);
     s_.staff = session;
     emit(fx::Audit{AuditAction::kStaffUnlocked, staffActor(s_.staff), byBadge ? "badge" : "pin"});
     // Staff take over: the guest's journey, if one was under way, ends here. What the
@@ -764,6 +765,16 @@ class Stepper {
 
   bool staffCommonTap(const ev::Tap& t) {
     switch (t.action) {
+      // Staff switch their own language (the guest's stays as the guest left it).
+      case Action::kChooseLanguage:
+        if (t.index >= 0 && static_cast<std::size_t>(t.index) < config_.languages.size()) {
+          s_.staff->language = config_.languages[static_cast<std::size_t>(t.index)];
+        }
+        s_.choosingLanguage = false;
+        return true;
+      case Action::kToggleLanguageList:
+        s_.choosingLanguage = !s_.choosingLanguage;
+        return true;
       case Action::kStaffLock: {
         // Back to the guest side as it was before staff took over: language and
         // accessibility (the attract screen forgets them when left idle).
@@ -1605,8 +1616,10 @@ std::optional<Millis> Flow::idleRemaining(const FlowState& state, TimePoint now)
 }
 
 const std::string& Flow::screenLanguage(const FlowState& state) const {
-  return state.staff && isStaffScreen(state.screen) ? config_.defaults.language
-                                                    : state.prefs.language;
+  if (state.staff && isStaffScreen(state.screen)) {
+    return state.staff->language.empty() ? config_.defaults.language : state.staff->language;
+  }
+  return state.prefs.language;
 }
 
 namespace {
@@ -1642,7 +1655,35 @@ bool traditionalChinese(std::string_view tag) {
   return false;
 }
 
+// The configured catalog for a tag: exact, else the same primary language (Traditional
+// Chinese preferring a Traditional catalog); nullptr when none.
+const std::string* matchingCatalog(const std::vector<std::string>& langs, std::string_view tag) {
+  const std::string want = normalTag(tag);
+  for (const auto& l : langs) {
+    if (normalTag(l) == want) {
+      return &l;
+    }
+  }
+  const std::string primary = primarySubtag(want);
+  const std::string* samePrimary = nullptr;
+  for (const auto& l : langs) {
+    if (primarySubtag(l) == primary) {
+      if (traditionalChinese(l) == traditionalChinese(want)) {
+        return &l;
+      }
+      samePrimary = samePrimary != nullptr ? samePrimary : &l;
+    }
+  }
+  return samePrimary;
+}
+
 }  // namespace
+
+std::string Flow::staffLanguageFor(std::string_view staffLanguage) const {
+  const std::string* match =
+      staffLanguage.empty() ? nullptr : matchingCatalog(config_.languages, staffLanguage);
+  return match != nullptr ? *match : config_.defaults.language;
+}
 
 std::string Flow::languageFor(std::string_view guestLanguage) const {
   return catalogLanguageFor(config_.languages, config_.defaults.language, guestLanguage);
@@ -1653,24 +1694,8 @@ std::string catalogLanguageFor(const std::vector<std::string>& langs, std::strin
   if (guestLanguage.empty()) {
     return std::string(fallback);
   }
-  const std::string want = normalTag(guestLanguage);
-  for (const auto& l : langs) {
-    if (normalTag(l) == want) {
-      return l;
-    }
-  }
-  const std::string primary = primarySubtag(want);
-  const std::string* samePrimary = nullptr;
-  for (const auto& l : langs) {
-    if (primarySubtag(l) == primary) {
-      if (traditionalChinese(l) == traditionalChinese(want)) {
-        return l;
-      }
-      samePrimary = samePrimary != nullptr ? samePrimary : &l;
-    }
-  }
-  if (samePrimary != nullptr) {
-    return *samePrimary;
+  if (const std::string* match = matchingCatalog(langs, guestLanguage)) {
+    return *match;
   }
   for (const auto& l : langs) {
     if (primarySubtag(l) == "en") {

@@ -80,6 +80,9 @@ struct StaffSession {
   std::string name;
   std::string role;
   TimePoint since{};
+  // The staff member's BCP 47 tag from their record ("" = none); on unlock the flow maps
+  // it to the catalog staff screens are shown in (Flow::staffLanguageFor).
+  std::string language;
 };
 
 // How far a guest's badge got (the app maps the printer's job states to this).
@@ -617,9 +620,14 @@ class Flow {
   // Traditional characters reads Simplified far more easily than a foreign language.
   std::string languageFor(std::string_view guestLanguage) const;
 
+  // The catalog language for a staff member's tag: the same match as a guest's (exact,
+  // then primary subtag, Traditional Chinese preferring a Traditional catalog), but no
+  // English fallback: an empty or unmatched tag gives the terminal default.
+  std::string staffLanguageFor(std::string_view staffLanguage) const;
+
   // The language the current screen is shown in: the guest's (prefs) on guest screens;
-  // on staff screens the terminal's default, since staff records carry no language and
-  // staff should not inherit the last guest's.
+  // on staff screens the unlocked staff member's (from their record, never the last
+  // guest's; the terminal default when their record has none).
   const std::string& screenLanguage(const FlowState& state) const;
 
   // Self-reprints left for a guest who used `used` of them.

@@ -957,6 +957,8 @@ std::optional<TimePoint> parseDateTime(std::string_view s, int offsetMinutes) {
   return parseIso8601(iso, offsetMinutes);
 }
 
+}  // namespace
+
 std::optional<std::string> normalizeLanguage(std::string_view value) {
   static constexpr std::array<std::pair<std::string_view, std::string_view>, 30> kNames{{
       {"中文", "zh-CN"},     {"汉语", "zh-CN"},    {"普通话", "zh-CN"}, {"简体中文", "zh-CN"},
@@ -1017,6 +1019,8 @@ std::optional<std::string> normalizeLanguage(std::string_view value) {
   }
   return tag;
 }
+
+namespace {
 
 std::optional<GuestStatus> parseStatus(std::string_view value) {
   if (auto status = parseGuestStatus(value)) {

@@ -83,6 +83,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -132,6 +133,11 @@ GuestCsvResult parseGuestCsv(std::string_view bytes, const GuestCsvOptions& opti
 
 // All problems, one per line, then "... and N more problems" when some were omitted.
 std::string formatProblems(const GuestCsvResult& result);
+
+// A language cell as the CSV reads it: a BCP 47 tag in its usual spelling ("zh_cn" ->
+// "zh-CN") or a common Chinese or English language name ("中文" -> "zh-CN");
+// nullopt when it is neither. Staff records take their language the same way.
+std::optional<std::string> normalizeLanguage(std::string_view value);
 
 // Canonical column names in the documented order (booking_code, name, ...): for help
 // texts, templates and exports.

@@ -5,9 +5,37 @@
 #include <algorithm>
 
 #include "kiosk/core/encoding.h"
+#include "kiosk/core/guest_csv.h"
 #include "kiosk/core/sodium_init.h"
 
 namespace kiosk {
+
+Result<std::string> parseStaffLanguage(std::string_view value) {
+  if (value.empty()) {
+    return std::string();
+  }
+  // The primary languages of the catalogs in assets/i18n.
+  static constexpr std::string_view kCatalogs[] = {"zh", "en", "ja", "ko", "ru"};
+  // Quoted back cut to 40 bytes, on a character boundary.
+  std::size_t cut = std::min<std::size_t>(value.size(), 40);
+  while (cut < value.size() && cut > 0 && (static_cast<unsigned char>(value[cut]) & 0xC0) == 0x80) {
+    --cut;
+  }
+  const std::string_view shown = value.substr(0, cut);
+  auto tag = normalizeLanguage(value);
+  if (!tag) {
+    return makeError(ErrorKind::kInvalidInput,
+                     "unknown language \"" + std::string(shown) +
+                         "\" (expected a BCP 47 tag such as zh-CN, en, ja, ko or ru)");
+  }
+  const std::string_view primary = std::string_view(*tag).substr(0, tag->find('-'));
+  if (std::find(std::begin(kCatalogs), std::end(kCatalogs), primary) == std::end(kCatalogs)) {
+    return makeError(ErrorKind::kInvalidInput,
+                     "no terminal catalog for language \"" + std::string(shown) +
+                         "\" (the terminal speaks zh-CN, en, ja, ko and ru)");
+  }
+  return *tag;
+}
 
 bool isValidPin(std::string_view pin) {
   if (pin.size() < kMinPinLength || pin.size() > kMaxPinLength) {

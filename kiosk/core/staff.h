@@ -18,6 +18,9 @@ struct StaffMember {
   std::string pinHash;             // libsodium crypto_pwhash_str output; empty = no PIN
   std::string badgeHash;           // sha256Hex of the staff badge's code text; empty = no badge
   bool active = true;
+  // BCP-47 tag ("zh-CN", "en", "ja") staff mode opens in; its primary subtag picks the
+  // catalog, as for a guest's roster language. Empty = the terminal's default.
+  std::string language;
 };
 
 // PINs are 4 to 12 digits. Hashing takes about 0.1 s on purpose (brute force).
@@ -26,6 +29,12 @@ inline constexpr std::size_t kMaxPinLength = 12;
 bool isValidPin(std::string_view pin);
 Result<std::string> hashPin(std::string_view pin);
 bool verifyPin(std::string_view pin, std::string_view pinHash);
+
+// A staff member's language as an admin gives it ("ja", "zh_CN", "en-GB", "中文"): the
+// BCP 47 tag to store, "" for "" (the terminal's default), or kInvalidInput naming what
+// is accepted. Only languages the terminal ships a catalog for: the primary subtag picks
+// the catalog, as for a guest's roster language ("en-GB" -> en, "zh-TW" -> zh-CN).
+Result<std::string> parseStaffLanguage(std::string_view value);
 
 // Staff badges carry "KS1:" + a random secret; the terminal compares hashes.
 inline constexpr std::string_view kStaffBadgePrefix = "KS1:";

@@ -248,6 +248,29 @@ TEST_F(KioskctlTest, NonsenseIsRefusedWithOneExitStatus) {
   EXPECT_FALSE(std::filesystem::exists(dir.file("x/codes.csv")));
 }
 
+// A staff member's language is a tag a terminal catalog answers to; a malformed or
+// unknown one is refused (exit 2, the value named) and the record keeps its language.
+TEST_F(KioskctlTest, AStaffLanguageIsCheckedAndKeptOnUpdate) {
+  const auto added = ctlJson({"staff", "add", "--db", db, "--id", "s9", "--name", "Lee", "--pin",
+                              "1357", "--language", "zh_cn"});
+  EXPECT_EQ(added["language"], "zh-CN");
+  for (const char* tag : {"klingon", "fr", "e", "zh-CN!", "中文 please"}) {
+    const auto r = ctl({"staff", "add", "--db", db, "--id", "s9", "--name", "Lee", "--pin", "1357",
+                        "--language", tag});
+    EXPECT_EQ(r.status, 2) << tag;
+    EXPECT_NE(r.err.find(std::string("\"") + tag + "\""), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("--language"), std::string::npos) << r.err;
+    EXPECT_TRUE(r.out.empty()) << r.out;
+  }
+  // An update without --language keeps it; --language "" gives the terminal's default.
+  EXPECT_EQ(ctlJson({"staff", "add", "--db", db, "--id", "s9", "--name", "Lee Min", "--pin",
+                     "1357"})["language"],
+            "zh-CN");
+  EXPECT_EQ(ctlJson({"staff", "add", "--db", db, "--id", "s9", "--name", "Lee Min", "--pin", "1357",
+                     "--language", ""})["language"],
+            "");
+}
+
 // Revoking a code and issuing the guest's code again gives a new code that works; the
 // revoked one stays refused.
 TEST_F(KioskctlTest, IssuingAgainAfterARevocationGivesANewValidCode) {

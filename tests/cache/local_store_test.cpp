@@ -922,6 +922,33 @@ TEST(LocalStoreOpen, NewerSchemaIsRefused) {
   EXPECT_NE(opened.error().message.find("newer"), std::string::npos);
 }
 
+// Schema step 6: staff kept by a version 5 terminal stay, with no language (the terminal's
+// default) until the next staff record says otherwise.
+TEST(LocalStoreOpen, StaffFromBeforeLanguagesKeepWorking) {
+  testing::TempDir dir;
+  const auto path = dir.file("kiosk.db");
+  {
+    auto store = LocalStore::open(path);
+    ASSERT_TRUE(store);
+    StaffMember m;
+    m.id = "s1";
+    m.name = "Chen";
+    m.pinHash = "hash";
+    ASSERT_TRUE((*store)->saveStaff(m, kNow));
+    (*store)->database().exec("ALTER TABLE staff DROP COLUMN language; PRAGMA user_version = 5");
+  }
+  auto store = LocalStore::open(path);
+  ASSERT_TRUE(store) << store.error().message;
+  auto kept = (*store)->findStaff("s1");
+  ASSERT_TRUE(kept && *kept);
+  EXPECT_EQ((*kept)->pinHash, "hash");
+  EXPECT_EQ((*kept)->language, "");
+  StaffMember m = **kept;
+  m.language = "ja";
+  ASSERT_TRUE((*store)->saveStaff(m, kNow));
+  EXPECT_EQ((*(*store)->findStaff("s1"))->language, "ja");
+}
+
 TEST(LocalStoreOpen, LoosePermissionsAreTightened) {
   testing::TempDir dir;
   const auto path = dir.file("kiosk.db");

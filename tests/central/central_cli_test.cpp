@@ -140,6 +140,20 @@ TEST_F(CentralCliTest, AdminCommandsMirrorKioskctl) {
       {"staff", "add", "--db", db, "--id", "s07", "--name", "Li Na", "--pin", "2468", "--badge"});
   EXPECT_EQ(staff["pin"], true);
   EXPECT_EQ(staff["badge_code"].get<std::string>().rfind("KS1:", 0), 0u);
+  // A staff member's language: a tag a terminal catalog answers to, stored in its usual
+  // spelling; anything else refused (exit 2, the value named) with the record untouched.
+  EXPECT_EQ(runJson({"staff", "add", "--db", db, "--id", "s08", "--name", "Sato", "--pin", "1357",
+                     "--language", "ja_jp"})["language"],
+            "ja-JP");
+  for (const char* tag : {"klingon", "fr", "e", "zh-CN!"}) {
+    const auto refused = run({"staff", "add", "--db", db, "--id", "s08", "--name", "Sato", "--pin",
+                              "1357", "--language", tag});
+    EXPECT_EQ(refused.status, 2) << tag;
+    EXPECT_NE(refused.err.find(std::string("\"") + tag + "\""), std::string::npos) << refused.err;
+    EXPECT_NE(refused.err.find("--language"), std::string::npos) << refused.err;
+  }
+  const auto listed = run({"staff", "list", "--db", db});
+  EXPECT_NE(listed.out.find(R"("language":"ja-JP")"), std::string::npos) << listed.out;
   std::ofstream(dir.file("vip.toml")) << "[badge]\nsize = \"cr80\"\n";
   EXPECT_EQ(runJson({"template", "set", "--db", db, "--name", "vip", "--file",
                      dir.file("vip.toml")})["template"],

@@ -355,7 +355,7 @@ TEST_F(CentralServerTest, AGuestEditAtOneTerminalReachesCentralAndTheOthers) {
   m.seat = "A-12";
   g.meetings = {m};
   ASSERT_TRUE(central->open()->upsertGuests(central->event().id, {g}, now));
-  ASSERT_TRUE(central->open()->saveStaff(StaffMember{"s-1", "Li Na", "reception", "", "", true},
+  ASSERT_TRUE(central->open()->saveStaff(StaffMember{"s-1", "Li Na", "reception", "", "", true, ""},
                                          now, central->event().id));
   start();
   kiosk::testing::TestTerminal a(dir.path(), "lobby-a", central->url(), *pki);
@@ -427,6 +427,45 @@ TEST_F(CentralServerTest, AGuestEditAtOneTerminalReachesCentralAndTheOthers) {
   atB = *b.store().findGuest(edit.eventId, g.id);
   EXPECT_EQ(atB->lodging.room, "3301");
   EXPECT_EQ(atB->transport.at(0).driver, "Zhao Min");
+}
+
+// Issue 11 item 10: a staff member's language, set at central, reaches the terminal's store
+// through the change feed (a change too), so staff mode can open in it.
+TEST_F(CentralServerTest, AStaffMembersLanguageReachesTheTerminalStore) {
+  const auto now = SystemClock().now();
+  StaffMember chen{"s-zh", "陈静", "reception", "", "", true, "zh-CN"};
+  StaffMember admin{"s-it", "Alex Smith", "it", "", "", true, "en"};
+  StaffMember plain{"s-none", "Li Na", "reception", "", "", true, ""};
+  for (const auto& m : {chen, admin, plain}) {
+    ASSERT_TRUE(central->open()->saveStaff(m, now, central->event().id));
+  }
+  start();
+  kiosk::testing::TestTerminal t(dir.path(), "lobby-a", central->url(), *pki);
+  t.enrollOrFail(*central);
+  ASSERT_TRUE(t.engine().runOnce());
+  const auto languageAt = [&](const std::string& id) {
+    auto found = t.store().findStaff(id);
+    EXPECT_TRUE(found && *found) << id;
+    return found && *found ? (*found)->language : std::string("<missing>");
+  };
+  EXPECT_EQ(languageAt("s-zh"), "zh-CN");
+  EXPECT_EQ(languageAt("s-it"), "en");
+  EXPECT_EQ(languageAt("s-none"), "");
+
+  admin.language = "ja";
+  ASSERT_TRUE(central->open()->saveStaff(admin, SystemClock().now(), central->event().id));
+  ASSERT_TRUE(t.engine().runOnce());
+  EXPECT_EQ(languageAt("s-it"), "ja");
+  EXPECT_EQ(languageAt("s-zh"), "zh-CN");
+
+  // Central refuses a tag no terminal catalog answers to, and keeps what it had.
+  admin.language = "xx-Nope";
+  auto refused = central->open()->saveStaff(admin, SystemClock().now(), central->event().id);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().kind, ErrorKind::kInvalidInput);
+  EXPECT_NE(refused.error().message.find("xx-Nope"), std::string::npos) << refused.error().message;
+  ASSERT_TRUE(t.engine().runOnce());
+  EXPECT_EQ(languageAt("s-it"), "ja");
 }
 
 TEST_F(CentralServerTest, TheClientVerifiesTheServerAlwaysAndPinsWhenAsked) {

@@ -45,8 +45,8 @@ class CentralStoreTest : public ::testing::Test {
     }
     ASSERT_TRUE(store->upsertGuests(event.id, guests, kNow));
     device = enrollDevice("lobby-1");
-    ASSERT_TRUE(
-        store->saveStaff(StaffMember{"s07", "Li Na", "reception", "", "", true}, kNow, event.id));
+    ASSERT_TRUE(store->saveStaff(StaffMember{"s07", "Li Na", "reception", "", "", true, ""}, kNow,
+                                 event.id));
   }
 
   Device enrollDevice(const std::string& terminal) {
@@ -258,7 +258,7 @@ TEST_F(CentralStoreTest, LodgingDatesStoredAsEmptyStringsBecomeNullOnce) {
   auto reopened = CentralStore::open(dir.file("central.db"));
   ASSERT_TRUE(reopened) << reopened.error().message;
   store = std::move(*reopened);
-  EXPECT_EQ(scalar("PRAGMA user_version"), 7);
+  EXPECT_EQ(scalar("PRAGMA user_version"), 8);
   EXPECT_EQ(scalar("SELECT COUNT(*) FROM guests" + emptyDates), 0);
   EXPECT_EQ(scalar("SELECT COUNT(*) FROM feed" + emptyDates), 0);
   auto all = store->listGuests(event.id);
@@ -280,7 +280,7 @@ TEST_F(CentralStoreTest, CheckinIdsBecomePerEventAndKeepWhatWasStored) {
   rewindToVersion5();
   ASSERT_EQ(scalar("SELECT COUNT(*) FROM feed WHERE kind = 'checkins' AND key = " + q("m-1")), 1);
   reopen();
-  EXPECT_EQ(scalar("PRAGMA user_version"), 7);
+  EXPECT_EQ(scalar("PRAGMA user_version"), 8);
   EXPECT_EQ(scalar("SELECT COUNT(*) FROM checkins"), 2);
   EXPECT_EQ(scalar("SELECT flagged FROM checkins WHERE id = " + q("m-2")), 1);
   EXPECT_EQ(scalar("SELECT COUNT(*) FROM feed WHERE kind = 'checkins' AND key = '" +
@@ -326,6 +326,31 @@ TEST_F(CentralStoreTest, CheckinIdsBecomePerEventAndKeepWhatWasStored) {
             1);
 }
 
+// Schema step 8: staff documents saved before staff had a language gain an empty one, in
+// the feed too; a member saved with a language keeps it.
+TEST_F(CentralStoreTest, StaffStoredBeforeLanguagesGainAnEmptyOne) {
+  ASSERT_TRUE(store->saveStaff(StaffMember{"s-old", "Wang", "it", "", "", true, ""}, kNow));
+  ASSERT_TRUE(store->saveStaff(StaffMember{"s-ja", "Sato", "reception", "", "", true, "ja"}, kNow));
+  // As a version 7 central wrote them: no language in the stored documents.
+  store->database().exec(
+      "UPDATE staff SET doc = json_remove(doc, '$.language') WHERE staff_id <> 's-ja'; "
+      "UPDATE feed SET doc = json_remove(doc, '$.language') WHERE kind = 'staff' AND "
+      "key <> 's-ja'; PRAGMA user_version = 7");
+  const std::string without = " WHERE json_type(doc, '$.language') IS NULL";
+  ASSERT_EQ(scalar("SELECT COUNT(*) FROM staff" + without), 2);  // s07 and s-old
+  ASSERT_EQ(scalar("SELECT COUNT(*) FROM feed WHERE kind = 'staff' AND" + without.substr(6)), 2);
+  reopen();
+  EXPECT_EQ(scalar("PRAGMA user_version"), 8);
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM staff" + without), 0);
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM feed WHERE kind = 'staff' AND" + without.substr(6)), 0);
+  std::map<std::string, std::string> languages;
+  for (const auto& m : pull("").staff) {
+    languages[m.id] = m.language;
+  }
+  EXPECT_EQ(languages,
+            (std::map<std::string, std::string>{{"s-ja", "ja"}, {"s-old", ""}, {"s07", ""}}));
+}
+
 TEST_F(CentralStoreTest, OtherEventsStayOutOfTheFeedButSiteWideDataIsIn) {
   Event other = event;
   other.id = event.id + 1;
@@ -335,10 +360,10 @@ TEST_F(CentralStoreTest, OtherEventsStayOutOfTheFeedButSiteWideDataIsIn) {
   g.bookingCode = "OTHER-1";
   g.name = "Elsewhere";
   ASSERT_TRUE(store->upsertGuests(other.id, {g}, kNow));
-  ASSERT_TRUE(store->saveStaff(StaffMember{"s1", "Wang", "it", "", "", true}, kNow));
+  ASSERT_TRUE(store->saveStaff(StaffMember{"s1", "Wang", "it", "", "", true, ""}, kNow));
   // Another event's staff (and their PIN hashes) never reach this event's terminals.
-  ASSERT_TRUE(
-      store->saveStaff(StaffMember{"s-other", "Zhao", "reception", "", "", true}, kNow, other.id));
+  ASSERT_TRUE(store->saveStaff(StaffMember{"s-other", "Zhao", "reception", "", "", true, ""}, kNow,
+                               other.id));
   auto page = pull("");
   for (const auto& guest : page.guests) {
     EXPECT_EQ(guest.eventId, event.id);

@@ -180,7 +180,7 @@ class ContractTrafficTest : public ::testing::Test {
     extra[1].name = "Guest Local";
     auto store = central->open();
     ASSERT_TRUE(store->upsertGuests(central->event().id, extra, SystemClock().now()));
-    ASSERT_TRUE(store->saveStaff(StaffMember{"staff-1", "Staff One", "reception", "", "", true},
+    ASSERT_TRUE(store->saveStaff(StaffMember{"staff-1", "Staff One", "reception", "", "", true, ""},
                                  SystemClock().now(), central->event().id));
     store.reset();
     ASSERT_TRUE(server.start(central->database(), pki, 0)) << server.error();
@@ -239,7 +239,7 @@ TEST_F(ContractTrafficTest, ATerminalsSyncAndCentralsRefusalsMatchTheContract) {
   {
     // Staff change the guest's room at the terminal (a guest edit).
     ASSERT_TRUE(central->open()->saveStaff(
-        StaffMember{"s-contract", "Contract Staff", "reception", "", "", true},
+        StaffMember{"s-contract", "Contract Staff", "reception", "", "", true, ""},
         SystemClock().now(), central->event().id));
     auto store = cache::LocalStore::open(db.string());
     ASSERT_TRUE(store);
@@ -266,10 +266,9 @@ TEST_F(ContractTrafficTest, ATerminalsSyncAndCentralsRefusalsMatchTheContract) {
   for (const auto& e : terminalSeen.exchanges) {
     std::cout << "  " << e << "\n";
   }
-  for (const auto* exchange :
-       {"POST /v1/enroll 200", "GET /v1/changes 200", "POST /v1/checkins 200",
-        "PUT /v1/photos/" /* checked below */, "POST /v1/heartbeat 200",
-        "POST /v1/guest-edits 200"}) {
+  for (const auto* exchange : {"POST /v1/enroll 200", "GET /v1/changes 200",
+                               "POST /v1/checkins 200", "PUT /v1/photos/" /* checked below */,
+                               "POST /v1/heartbeat 200", "POST /v1/guest-edits 200"}) {
     const std::string wanted = exchange;
     const bool found =
         std::any_of(terminalSeen.exchanges.begin(), terminalSeen.exchanges.end(),

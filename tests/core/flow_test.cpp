@@ -127,7 +127,7 @@ class FlowTest : public ::testing::Test {
     tap(Action::kStaffEntry);
     type("2468");
     tap(Action::kSubmit);
-    send(ev::StaffVerified{StaffSession{"s1", "Chen", "reception", {}}, false});
+    send(ev::StaffVerified{StaffSession{"s1", "Chen", "reception", {}, ""}, false});
   }
 
   Flow flow;
@@ -590,11 +590,12 @@ TEST_F(FlowTest, StaffModeIsInTheTerminalsLanguageAndHandsTheGuestsBack) {
   EXPECT_EQ(flow.screenLanguage(state), "en") << "nobody is unlocked yet: the guest side";
   type("2468");
   tap(Action::kSubmit);
-  send(ev::StaffVerified{StaffSession{"s1", "Chen", "reception", {}}, false});
+  send(ev::StaffVerified{StaffSession{"s1", "Chen", "reception", {}, ""}, false});
   ASSERT_EQ(screen(), "staff_home");
-  EXPECT_EQ(flow.screenLanguage(state), "zh-CN") << "staff records have no language: default";
-  tap(Action::kChooseLanguage, 1);
-  EXPECT_EQ(flow.screenLanguage(state), "zh-CN") << "no guest choices in staff mode";
+  EXPECT_EQ(flow.screenLanguage(state), "zh-CN") << "no language in the record: default";
+  tap(Action::kChooseLanguage, 0);
+  EXPECT_EQ(flow.screenLanguage(state), "zh-CN");
+  EXPECT_EQ(state.prefs.language, "en") << "staff choices are not the guest's";
   tap(Action::kStaffDevices);
   EXPECT_EQ(flow.screenLanguage(state), "zh-CN");
   tap(Action::kStaffLock);
@@ -605,6 +606,38 @@ TEST_F(FlowTest, StaffModeIsInTheTerminalsLanguageAndHandsTheGuestsBack) {
   wait(seconds(31));
   EXPECT_EQ(flow.screenLanguage(state), "zh-CN") << "and forgotten when nobody is there";
   EXPECT_FALSE(state.prefs.largeText);
+}
+
+// Staff mode opens in the unlocking member's language (their record's tag, matched like a
+// guest's roster language, the terminal default when nothing matches), never the last
+// guest's; staff can switch it, and locking hands the guest side back as it was.
+TEST_F(FlowTest, StaffModeOpensInTheStaffMembersLanguage) {
+  const auto unlockAs = [&](const std::string& language) {
+    tap(Action::kStaffEntry);
+    type("2468");
+    tap(Action::kSubmit);
+    send(ev::StaffVerified{StaffSession{"s1", "Chen", "reception", {}, language}, false});
+    EXPECT_EQ(screen(), "staff_home") << language;
+    return flow.screenLanguage(state);
+  };
+  tap(Action::kChooseLanguage, 0);  // a guest chose Chinese
+  EXPECT_EQ(unlockAs("en-GB"), "en");
+  tap(Action::kToggleLanguageList);
+  EXPECT_TRUE(state.choosingLanguage);
+  tap(Action::kChooseLanguage, 0);
+  EXPECT_EQ(flow.screenLanguage(state), "zh-CN") << "staff switch their own language";
+  EXPECT_FALSE(state.choosingLanguage);
+  tap(Action::kStaffLock);
+  EXPECT_EQ(flow.screenLanguage(state), "zh-CN");
+  tap(Action::kChooseLanguage, 1);  // an English guest
+  EXPECT_EQ(unlockAs("zh-TW"), "zh-CN") << "Traditional Chinese without its catalog";
+  tap(Action::kStaffLock);
+  EXPECT_EQ(flow.screenLanguage(state), "en") << "the guest side as it was";
+  EXPECT_EQ(unlockAs("es"), "zh-CN") << "no catalog: the terminal default, not English";
+  tap(Action::kStaffLock);
+  EXPECT_EQ(unlockAs(""), "zh-CN");
+  EXPECT_EQ(flow.staffLanguageFor("EN"), "en");
+  EXPECT_EQ(flow.staffLanguageFor("ru"), "zh-CN");
 }
 
 TEST_F(FlowTest, CodesAreIgnoredInTheMiddleOfAJourney) {
@@ -756,7 +789,7 @@ TEST_F(FlowTest, PinUnlockIsAuditedAndPinNotKept) {
   EXPECT_EQ(verify->pin, "2468");
   EXPECT_TRUE(std::get<flow::StaffUnlock>(state.screen).pin.empty());
   EXPECT_FALSE(flow.idleRemaining(state, now)) << "no timeout while verifying";
-  send(ev::StaffVerified{StaffSession{"s1", "Chen", "reception", {}}, false});
+  send(ev::StaffVerified{StaffSession{"s1", "Chen", "reception", {}, ""}, false});
   EXPECT_EQ(screen(), "staff_home");
   ASSERT_TRUE(state.staff);
   EXPECT_EQ(state.staff->id, "s1");
@@ -799,7 +832,7 @@ TEST_F(FlowTest, StaffLockoutAfterRepeatedFailures) {
   type("2468");
   tap(Action::kSubmit);
   EXPECT_TRUE(has<fx::VerifyStaffPin>(effects));
-  send(ev::StaffVerified{StaffSession{"s1", "Chen", "reception", {}}, false});
+  send(ev::StaffVerified{StaffSession{"s1", "Chen", "reception", {}, ""}, false});
   EXPECT_EQ(state.lockout.failures(), 0);
 }
 
@@ -817,7 +850,7 @@ TEST_F(FlowTest, StaffBadgeStillUnlocksDuringAPinLockout) {
   const auto* verify = find<fx::VerifyStaffBadge>(effects);
   ASSERT_TRUE(verify) << "the lockout guards PIN guessing, not signed badges";
   EXPECT_EQ(verify->text, "KS1:SECRET");
-  send(ev::StaffVerified{StaffSession{"s1", "Chen", "reception", {}}, true});
+  send(ev::StaffVerified{StaffSession{"s1", "Chen", "reception", {}, ""}, true});
   EXPECT_EQ(screen(), "staff_home");
   ASSERT_TRUE(state.staff);
   EXPECT_EQ(audits(effects), std::vector<AuditAction>{AuditAction::kStaffUnlocked});
@@ -872,7 +905,7 @@ TEST_F(FlowTest, EveryLockoutChangeIsSaved) {
   now += minutes(5);
   type("2468");
   tap(Action::kSubmit);
-  send(ev::StaffVerified{StaffSession{"s1", "Chen", "reception", {}}, false});
+  send(ev::StaffVerified{StaffSession{"s1", "Chen", "reception", {}, ""}, false});
   const auto* cleared = find<fx::SaveLockout>(effects);
   ASSERT_TRUE(cleared);
   EXPECT_EQ(cleared->lockout, StaffLockoutState{});
@@ -924,7 +957,7 @@ TEST_F(FlowTest, StaffBadgeFromARefusalOpensThatGuest) {
   send(ev::CodeScanned{"KS1:SECRET", ScanSource::kCamera});
   EXPECT_EQ(screen(), "staff_unlock");
   ASSERT_TRUE(find<fx::VerifyStaffBadge>(effects));
-  send(ev::StaffVerified{StaffSession{"s2", "Li", "supervisor", {}}, true});
+  send(ev::StaffVerified{StaffSession{"s2", "Li", "supervisor", {}, ""}, true});
   EXPECT_EQ(screen(), "staff_guest");
   EXPECT_EQ(find<fx::Audit>(effects)->reason, "badge");
   ASSERT_TRUE(find<fx::LoadGuest>(effects));
@@ -1029,9 +1062,9 @@ TEST_F(FlowTest, StaffEditAGuestsRoomAndPickupWithAReason) {
   ASSERT_EQ(screen(), "staff_reason");
   const auto& r = std::get<flow::StaffReason>(state.screen);
   EXPECT_EQ(r.task, StaffTask::kEditGuest);
-  EXPECT_EQ(r.changes, (std::vector<GuestFieldChange>{
-                           {"lodging.room", "2201"},
-                           {"transport.0.pickup_time", "2026-12-08T08:15:00Z"}}));
+  EXPECT_EQ(r.changes,
+            (std::vector<GuestFieldChange>{{"lodging.room", "2201"},
+                                           {"transport.0.pickup_time", "2026-12-08T08:15:00Z"}}));
   tap(Action::kSubmit);
   EXPECT_FALSE(has<fx::SaveGuestEdit>(effects)) << "a reason is required";
   send(ev::SetText{"Hotel changed the room"});

@@ -185,7 +185,7 @@ class CentralAttackTest : public ::testing::Test {
   }
 
   static void addStaff(CentralStore& store, const std::string& id, EventId eventId) {
-    ASSERT_TRUE(store.saveStaff(StaffMember{id, "Staff " + id, "reception", "", "", true},
+    ASSERT_TRUE(store.saveStaff(StaffMember{id, "Staff " + id, "reception", "", "", true, ""},
                                 SystemClock().now(), eventId));
   }
 

@@ -198,7 +198,7 @@ TEST_F(SyncEngineTest, ThreeTerminalsOfflineAdmitTheSameGuestAndCentralFlagsTheL
 TEST_F(SyncEngineTest, UndosWalkInsRefusalsAndFeedbackTravelToCentralAndOtherTerminals) {
   startCentral();
   // Central accepts staff actions only from the event's own staff.
-  ASSERT_TRUE(central->open()->saveStaff(StaffMember{"s07", "Li Na", "reception", "", "", true},
+  ASSERT_TRUE(central->open()->saveStaff(StaffMember{"s07", "Li Na", "reception", "", "", true, ""},
                                          SystemClock().now(), eventId()));
   auto a = terminal("A");
   auto b = terminal("B");

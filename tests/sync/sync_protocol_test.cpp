@@ -96,10 +96,16 @@ TEST(SyncProtocol, RecordsRoundTrip) {
   m.role = "supervisor";
   m.pinHash = "$argon2id$...";
   m.active = false;
+  m.language = "zh-CN";
   const auto m2 = api::staffFromJson(api::toJson(m));
   EXPECT_EQ(m2.role, "supervisor");
   EXPECT_FALSE(m2.active);
   EXPECT_EQ(m2.pinHash, m.pinHash);
+  EXPECT_EQ(m2.language, "zh-CN");
+  // From a server older than staff languages: no field, the terminal's default.
+  auto old = api::toJson(m);
+  old.erase("language");
+  EXPECT_EQ(api::staffFromJson(old).language, "");
 
   api::Heartbeat h;
   h.version = "0.1.0";
@@ -138,17 +144,17 @@ TEST(SyncProtocol, ChangesPageParsesEveryKindAndDropsSecretKeys) {
   c.terminal = "A";
   c.scannedAt = at(500);
   auto key = generateSigningKey(42, 1, at(0));
-  Json page{
-      {"cursor", "db:17"},
-      {"has_more", true},
-      {"server_time", "2026-11-24T08:00:00.000Z"},
-      {"events", Json::array({toJson(e)})},
-      {"guests", Json::array({toJson(g), toJson(yoshino)})},
-      {"signing_keys", Json::array({toJson(key, true)})},
-      {"revocations", Json::array({toJson(api::Revocation{42, "00ff", "lost", at(9), 7})})},
-      {"staff", Json::array({api::toJson(StaffMember{"s1", "Wang", "reception", "", "", true})})},
-      {"badge_templates", Json::array({toJson(api::BadgeTemplate{"vip", "a=1", at(3)})})},
-      {"checkins", Json::array({toJson(api::SyncedCheckin{c, true})})}};
+  Json page{{"cursor", "db:17"},
+            {"has_more", true},
+            {"server_time", "2026-11-24T08:00:00.000Z"},
+            {"events", Json::array({toJson(e)})},
+            {"guests", Json::array({toJson(g), toJson(yoshino)})},
+            {"signing_keys", Json::array({toJson(key, true)})},
+            {"revocations", Json::array({toJson(api::Revocation{42, "00ff", "lost", at(9), 7})})},
+            {"staff",
+             Json::array({api::toJson(StaffMember{"s1", "Wang", "reception", "", "", true, ""})})},
+            {"badge_templates", Json::array({toJson(api::BadgeTemplate{"vip", "a=1", at(3)})})},
+            {"checkins", Json::array({toJson(api::SyncedCheckin{c, true})})}};
   const auto p = api::parseChangesPage(dump(page));
   EXPECT_EQ(p.cursor, "db:17");
   EXPECT_TRUE(p.hasMore);

@@ -116,7 +116,7 @@ TEST_F(SyncStoreTest, AppliesAPageWithSearchKeysRemoteCheckinsAndTheCursor) {
   page.signingKeys[1].secretKey.reset();
   page.signingKeys[1].retiredAt = kNow;
   page.revocations = {{kEvent, "0011223344556677", "lost", kNow, GuestId{3}}};
-  page.staff = {StaffMember{"s07", "Li Na", "supervisor", "", "abc", true}};
+  page.staff = {StaffMember{"s07", "Li Na", "supervisor", "", "abc", true, ""}};
   page.badgeTemplates = {{"vip", "[badge]\nsize = \"cr80\"\n", kNow}};
   // Another terminal's check-in of guest 2, and central's flag on our own check-in.
   page.checkins = {{checkin("remote-1", 2, "lobby-2", kNow + hours(1)), false},
@@ -237,7 +237,7 @@ TEST_F(SyncStoreTest, OutboxWindowIsInOrderAndSkipsKindsThisBuildCannotSend) {
 TEST_F(SyncStoreTest, ARevokedDeviceForgetsPersonalDataButKeepsItsRecordsAndAudit) {
   ASSERT_TRUE(store->upsertGuests(kEvent, {guest(1, "AAA-001", "张伟")}, kNow));
   ASSERT_TRUE(store->saveSigningKey(generateSigningKey(kEvent, 1, kNow)));
-  ASSERT_TRUE(store->saveStaff(StaffMember{"s07", "Li Na", "reception", "", "", true}, kNow));
+  ASSERT_TRUE(store->saveStaff(StaffMember{"s07", "Li Na", "reception", "", "", true, ""}, kNow));
   commitLocal(checkin("c-1", 1, "lobby-1", kNow));
   const auto photo = dir.path() / "c-1.jpg";
   std::ofstream(photo) << "jpeg";

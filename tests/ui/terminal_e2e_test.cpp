@@ -1878,6 +1878,59 @@ TEST_F(TerminalE2E, DevicePageTellsCameraAndSyncTroubleInTheStaffsLanguage) {
   }
 }
 
+// Staff mode opens in the language of the staff member who unlocks, from their record,
+// whatever the last guest chose: after a guest tapped 中文, s1 (record "en") gets English
+// and can switch in staff mode; after a guest tapped English, s2 (record "zh-CN") gets
+// Chinese. Locking gives the guest side back as the guest left it.
+TEST_F(TerminalE2E, StaffModeOpensInTheStaffMembersOwnLanguage) {
+  ctl({"staff", "add", "--db", db, "--id", "s1", "--name", "陈静 Chen Jing", "--pin", "2468",
+       "--language", "en"});
+  ctl({"staff", "add", "--db", db, "--id", "s2", "--name", "王芳 Wang Fang", "--pin", "1357",
+       "--language", "zh-CN"});
+  const auto r =
+      run("wait-for attract\ntap lang.zh-CN\ntap attract.staff\nwait-for staff_unlock\n"
+          "type 2468\ntap staff.unlock.submit\nwait-for staff_home\nsleep 300\n"
+          "screenshot staff_home_en\ntap staff.nav.language\ntap lang.zh-CN\nsleep 300\n"
+          "screenshot staff_home_switched\ntap staff.nav.lock\nwait-for attract\n"
+          "tap lang.en\ntap attract.staff\nwait-for staff_unlock\ntype 1357\n"
+          "tap staff.unlock.submit\nwait-for staff_home\nsleep 300\nscreenshot staff_home_zh\n"
+          "tap staff.nav.lock\nwait-for attract\nsleep 300\nscreenshot attract_after\n");
+  ASSERT_EQ(r.status, 0) << r.dump();
+  std::vector<std::string> homes;
+  for (const auto& s : r.events("state")) {
+    if (s["state"] == "staff_home") {
+      homes.push_back(s["language"]);
+    }
+  }
+  // s1 in English, then switched to Chinese by s1 in staff mode; then s2 in Chinese.
+  EXPECT_EQ(homes, (std::vector<std::string>{"en", "zh-CN", "zh-CN"})) << r.dump();
+  const std::string switched = shownTexts(r, "staff_home_switched");
+  EXPECT_NE(switched.find("查找嘉宾"), std::string::npos) << switched;
+  // Locking gives the guest side back in the language the guest chose.
+  std::vector<std::string> afterStaff;  // the guest side's language after each lock
+  bool staffMode = false;
+  for (const auto& s : r.events("state")) {
+    if (s["state"] == "staff_home") {
+      staffMode = true;
+    } else if (staffMode && s["state"] == "attract") {
+      afterStaff.push_back(s["language"]);
+      staffMode = false;
+    }
+  }
+  EXPECT_EQ(afterStaff, (std::vector<std::string>{"zh-CN", "en"})) << r.dump();
+  const std::string english = shownTexts(r, "staff_home_en");
+  EXPECT_NE(english.find("Staff mode"), std::string::npos) << english;
+  EXPECT_NE(english.find("Find a guest"), std::string::npos) << english;
+  EXPECT_EQ(english.find("工作人员模式"), std::string::npos) << english;
+  const std::string chinese = shownTexts(r, "staff_home_zh");
+  EXPECT_NE(chinese.find("工作人员模式"), std::string::npos) << chinese;
+  EXPECT_NE(chinese.find("查找嘉宾"), std::string::npos) << chinese;
+  EXPECT_EQ(chinese.find("Find a guest"), std::string::npos) << chinese;
+  const auto after = r.lastState("attract");
+  ASSERT_TRUE(after) << r.dump();
+  EXPECT_EQ((*after)["language"], "en");
+}
+
 // A Korean guest whose roster says "ko-KR" is welcomed in Korean on a terminal with the
 // default languages, on every screen, and gets a badge labelled in Korean.
 TEST_F(TerminalE2E, ARosterLanguageOfKoKrGivesKoreanScreensAndAKoreanBadge) {
