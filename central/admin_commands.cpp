@@ -655,6 +655,37 @@ void addDeviceCommands(CLI::App& app) {
     }
   });
 
+  auto* feedback = app.add_subcommand(
+      "feedback", "Ratings, repair requests and complaints (with the guest's own words)");
+  dbOption(feedback, *db);
+  feedback->add_option("--event", *event, "Only this event");
+  feedback->add_flag("--json", *asJson, "One JSON object per line");
+  feedback->callback([db, event, asJson] {
+    auto store = openOrExit(*db);
+    for (const auto& f : valueOrExit(store->listFeedback(*event), "listing feedback")) {
+      if (*asJson) {
+        std::cout << json{{"id", f.id},
+                          {"event_id", f.eventId},
+                          {"guest_id", f.guestId ? json(*f.guestId) : json(nullptr)},
+                          {"terminal", f.terminal},
+                          {"at", formatIso8601(f.at, true)},
+                          {"kind", toString(f.kind)},
+                          {"rating", f.rating ? json(*f.rating) : json(nullptr)},
+                          {"category", f.category},
+                          {"text", f.text}}
+                         .dump()
+                  << "\n";
+      } else {
+        // The guest's words are shown whole, control characters escaped.
+        std::cout << iso(f.at) << "  " << toString(f.kind)
+                  << (f.rating ? " " + std::to_string(*f.rating) : " " + shown(f.category))
+                  << "  guest " << (f.guestId ? std::to_string(*f.guestId) : std::string("-"))
+                  << " at " << shown(f.terminal)
+                  << (f.text.empty() ? std::string() : ": " + shown(f.text, f.text.size())) << "\n";
+      }
+    }
+  });
+
   auto* notices =
       app.add_subcommand("notices", "Arrival notices for hosts and their webhook delivery log");
   dbOption(notices, *db);

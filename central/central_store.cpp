@@ -1077,6 +1077,37 @@ Result<std::vector<AuditEvent>> CentralStore::listAudit(std::optional<EventId> e
   });
 }
 
+Result<std::vector<Feedback>> CentralStore::listFeedback(std::optional<EventId> eventId) {
+  return guarded("listing feedback", [&] {
+    std::vector<Feedback> out;
+    auto s = db_->prepare(
+        "SELECT id, event_id, guest_id, terminal, at, kind, rating, category, text FROM feedback "
+        "WHERE ?1 IS NULL OR event_id = ?1 ORDER BY at, id");
+    s.bind(1, eventId ? std::optional<std::int64_t>(*eventId) : std::nullopt);
+    while (s.step()) {
+      Feedback f;
+      f.id = s.columnText(0);
+      f.eventId = static_cast<EventId>(s.columnInt(1));
+      if (auto guest = s.columnOptionalInt(2)) {
+        f.guestId = static_cast<GuestId>(*guest);
+      }
+      f.terminal = s.columnText(3);
+      f.at = fromUnixMillis(s.columnInt(4));
+      const std::string kind = s.columnText(5);
+      f.kind = kind == "repair"      ? FeedbackKind::kRepair
+               : kind == "complaint" ? FeedbackKind::kComplaint
+                                     : FeedbackKind::kRating;
+      if (auto rating = s.columnOptionalInt(6)) {
+        f.rating = static_cast<int>(*rating);
+      }
+      f.category = s.columnText(7);
+      f.text = s.columnText(8);
+      out.push_back(std::move(f));
+    }
+    return out;
+  });
+}
+
 Result<std::vector<NoticeRow>> CentralStore::listNotices() {
   return guarded("listing arrival notices", [&] {
     std::vector<NoticeRow> out;

@@ -166,6 +166,9 @@ class CentralStore {
   // Audit rows the terminals sent (api::sentToCentral), oldest first; terminal = the
   // sending device's name.
   Result<std::vector<AuditEvent>> listAudit(std::optional<EventId> eventId);
+  // Guest feedback the terminals sent (ratings, repairs, complaints with the guest's
+  // words), oldest first; terminal = the sending device's name.
+  Result<std::vector<Feedback>> listFeedback(std::optional<EventId> eventId);
   Result<std::vector<NoticeRow>> listNotices();
   Result<std::vector<DeliveryRow>> listDeliveries(std::size_t limit);
   Result<std::size_t> countRows(std::string_view table);

@@ -1144,6 +1144,42 @@ Status LocalStore::appendAudit(const AuditEvent& audit) {
 
 // --- reports and state ---
 
+Result<std::vector<FeedbackRow>> LocalStore::feedbackReport(EventId eventId) {
+  return guarded("listing feedback", [&] {
+    std::vector<FeedbackRow> rows;
+    auto s = db_->prepare(
+        "SELECT f.id, f.guest_id, f.terminal, f.at, f.kind, f.rating, f.category, f.text, "
+        "COALESCE(g.booking_code, ''), COALESCE(g.name, '') FROM feedback f LEFT JOIN guests g "
+        "ON g.event_id = f.event_id AND g.guest_id = f.guest_id WHERE f.event_id = ?1 "
+        "ORDER BY f.at, f.id");
+    s.bind(1, eventId);
+    while (s.step()) {
+      FeedbackRow r;
+      Feedback& f = r.feedback;
+      f.id = s.columnText(0);
+      f.eventId = eventId;
+      if (auto guest = s.columnOptionalInt(1)) {
+        f.guestId = static_cast<GuestId>(*guest);
+      }
+      f.terminal = s.columnText(2);
+      f.at = fromUnixMillis(s.columnInt(3));
+      const std::string kind = s.columnText(4);
+      f.kind = kind == "repair"      ? FeedbackKind::kRepair
+               : kind == "complaint" ? FeedbackKind::kComplaint
+                                     : FeedbackKind::kRating;
+      if (auto rating = s.columnOptionalInt(5)) {
+        f.rating = static_cast<int>(*rating);
+      }
+      f.category = s.columnText(6);
+      f.text = s.columnText(7);
+      r.bookingCode = s.columnText(8);
+      r.guestName = s.columnText(9);
+      rows.push_back(std::move(r));
+    }
+    return rows;
+  });
+}
+
 Result<std::vector<ReportRow>> LocalStore::report(EventId eventId) {
   return guarded("building report", [&] {
     std::vector<ReportRow> rows;

@@ -43,6 +43,13 @@ struct ReportRow {
   std::string recordId;
 };
 
+// One guest report or rating, with who gave it (for staff; empty for a guest not known).
+struct FeedbackRow {
+  Feedback feedback;
+  std::string bookingCode;
+  std::string guestName;
+};
+
 struct PurgeStats {
   int events = 0;
   std::size_t guests = 0;
@@ -170,6 +177,8 @@ class LocalStore final : public RosterReader, public CheckinLedger {
 
   // --- reports and state ---
   Result<std::vector<ReportRow>> report(EventId eventId);
+  // Ratings, repair requests and complaints with the guest's own words, oldest first.
+  Result<std::vector<FeedbackRow>> feedbackReport(EventId eventId);
   Result<std::vector<AuditEvent>> auditTrail(EventId eventId, std::size_t limit);
   Result<OutboxCounts> outboxCounts();
   Result<std::optional<std::string>> setting(std::string_view key);

@@ -87,7 +87,10 @@ Script scriptFor(const FlowScreen& screen) {
     return {d->rating ? "done/rated" : "done",
             {"done.title", d->rating ? "done.rated" : "done.rate"}};
   }
-  if (std::holds_alternative<ReportProblem>(screen)) {
+  if (const auto* r = std::get_if<ReportProblem>(&screen)) {
+    if (r->writing) {
+      return {"report/writing", {"report.text_title", "report.text_subtitle"}};
+    }
     return {"report", {"report.title", "report.subtitle"}};
   }
   if (const auto* r = std::get_if<Refused>(&screen)) {

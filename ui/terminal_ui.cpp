@@ -351,6 +351,8 @@ std::size_t focusKey(const FlowScreen& screen) {
     field = static_cast<std::size_t>(f->mode) * 2 + (f->focusPhone ? 1 : 0);
   } else if (const auto* n = std::get_if<flow::ConfirmNeeds>(&screen)) {
     field = n->editing ? static_cast<std::size_t>(*n->editing) + 1 : 0;
+  } else if (const auto* r = std::get_if<flow::ReportProblem>(&screen)) {
+    field = r->writing ? 1 : 0;
   }
   return screen.index() * 64 + field;
 }

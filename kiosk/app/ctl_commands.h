@@ -18,7 +18,7 @@ void addEventCommands(CLI::App& app);   // event create|show
 void addGuestCommands(CLI::App& app);   // guests import|list|search
 void addCodeCommands(CLI::App& app);    // codes issue|revoke
 void addCheckinCommand(CLI::App& app);  // checkin
-void addReportCommand(CLI::App& app);   // report
+void addReportCommand(CLI::App& app);   // report, feedback
 void addDecodeCommand(CLI::App& app);   // decode (devices/camera)
 void addBadgeCommand(CLI::App& app);    // badge (devices/printing)
 void addStaffCommands(CLI::App& app);   // staff add|list

@@ -1,4 +1,6 @@
 // kioskctl report: who checked in when, where, with which override (and every refusal).
+// kioskctl feedback: what guests told the terminal (ratings, repair requests and
+// complaints in their own words), for the desk to act on.
 #include <CLI/CLI.hpp>
 #include <fstream>
 #include <iostream>
@@ -32,9 +34,52 @@ std::string csvField(std::string_view value) {
   return out + "\"";
 }
 
+void addFeedbackCommand(CLI::App& app) {
+  auto db = std::make_shared<std::string>();
+  auto csv = std::make_shared<std::string>();
+  auto event = std::make_shared<std::optional<EventId>>();
+  auto* cmd = app.add_subcommand(
+      "feedback",
+      "Write guest feedback as CSV: ratings, repair requests and complaints with "
+      "the guest's own words");
+  cmd->add_option("--db", *db, "Event database file")->required()->check(CLI::ExistingFile);
+  cmd->add_option("--csv", *csv, "Output file ('-' for standard output)")->required();
+  cmd->add_option("--event", *event, "Event id (default: the only event)");
+  cmd->callback([db, csv, event] {
+    auto store = openStoreOrExit(*db);
+    const auto e = resolveEventOrExit(*store, *event);
+    const auto rows = valueOrExit(store->feedbackReport(e.id), "listing feedback");
+    std::ofstream file;
+    if (*csv != "-") {
+      file.open(*csv, std::ios::binary | std::ios::trunc);
+      if (!file) {
+        failWith("writing " + *csv, makeError(ErrorKind::kPermanent, "cannot create the file"));
+      }
+      file << "\xEF\xBB\xBF";  // Excel and WPS read UTF-8 CSV correctly only with a BOM
+    }
+    std::ostream& out = *csv == "-" ? std::cout : file;
+    out << "time,local_time,kind,rating,category,text,booking_code,name,terminal,record_id\r\n";
+    for (const auto& r : rows) {
+      const Feedback& f = r.feedback;
+      out << formatIso8601(f.at) << ','
+          << csvField(formatLocal(f.at, e.timezone, "yyyy-MM-dd HH:mm:ss")) << ','
+          << toString(f.kind) << ',' << (f.rating ? std::to_string(*f.rating) : "") << ','
+          << csvField(f.category) << ',' << csvField(f.text) << ',' << csvField(r.bookingCode)
+          << ',' << csvField(r.guestName) << ',' << csvField(f.terminal) << ',' << f.id << "\r\n";
+    }
+    if (!out) {
+      failWith("writing " + *csv, makeError(ErrorKind::kTransient, "write failed (disk full?)"));
+    }
+    if (*csv != "-") {
+      std::cout << nlohmann::json{{"rows", rows.size()}, {"file", *csv}}.dump() << "\n";
+    }
+  });
+}
+
 }  // namespace
 
 void addReportCommand(CLI::App& app) {
+  addFeedbackCommand(app);
   auto db = std::make_shared<std::string>();
   auto csv = std::make_shared<std::string>();
   auto event = std::make_shared<std::optional<EventId>>();

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "kiosk/core/audit.h"
+#include "kiosk/core/encoding.h"
 #include "kiosk/core/feedback.h"
 
 namespace kiosk {
@@ -125,6 +126,33 @@ const char* toString(FeedbackKind kind) {
   }
   return "rating";
 }
+std::string cleanFeedbackText(std::string_view text) {
+  std::string out;
+  std::size_t kept = 0;
+  std::size_t pos = 0;
+  while (pos < text.size() && kept < kMaxFeedbackText) {
+    const std::size_t start = pos;
+    const auto c = nextCodePoint(text, pos);
+    if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0)) {
+      continue;  // ill-formed (-1) or a control
+    }
+    if (out.empty() && (c == ' ' || c == 0x3000)) {
+      continue;  // leading spaces, the ideographic one included
+    }
+    out.append(text.substr(start, pos - start));
+    ++kept;
+  }
+  for (;;) {
+    if (!out.empty() && out.back() == ' ') {
+      out.pop_back();
+    } else if (out.size() >= 3 && out.compare(out.size() - 3, 3, "\xE3\x80\x80") == 0) {
+      out.resize(out.size() - 3);  // U+3000
+    } else {
+      return out;
+    }
+  }
+}
+
 const char* toString(AuditAction action) {
   return lookupName(kAuditActions, action);
 }

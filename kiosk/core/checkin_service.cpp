@@ -537,6 +537,7 @@ Status CheckinService::recordFeedback(Feedback feedback) {
   feedback.eventId = eventId_;
   feedback.terminal = terminal_;
   feedback.at = now;
+  feedback.text = cleanFeedbackText(feedback.text);
   AuditEvent audit;
   audit.at = now;
   audit.terminal = terminal_;

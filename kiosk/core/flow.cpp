@@ -212,6 +212,9 @@ class Stepper {
     if (auto* n = screen<flow::ConfirmNeeds>(); n && n->editing) {
       return {&n->draft, K::kFree, kMaxNeeds};
     }
+    if (auto* r = screen<flow::ReportProblem>(); r && r->writing) {
+      return {&r->text, K::kFree, kMaxFeedbackText};
+    }
     if (auto* u = screen<flow::StaffUnlock>(); u && !u->verifying) {
       return {&u->pin, K::kDigits, kMaxPinLength};
     }
@@ -249,7 +252,8 @@ class Stepper {
     }
     std::string out;
     for (char c : text) {
-      if (c != '\n' && c != '\r' && c != '\t') {
+      // No line breaks, tabs or other ASCII controls from a pasted or scanned text.
+      if (static_cast<unsigned char>(c) >= 0x20 && c != 0x7f) {
         out += c;
       }
     }
@@ -1018,7 +1022,7 @@ class Stepper {
         }
         break;
       case Action::kReportProblem:
-        go(flow::ReportProblem{d.guestId, FeedbackKind::kRepair, ""});
+        go(flow::ReportProblem{d.guestId, FeedbackKind::kRepair, "", false, ""});
         break;
       case Action::kFinish:
         reset("");
@@ -1036,12 +1040,16 @@ class Stepper {
       case Action::kReportCategory:
         r.category = t.text;
         break;
+      case Action::kReportWrite:
+        r.writing = !r.category.empty();
+        break;
       case Action::kSendReport:
         if (!r.category.empty()) {
           Feedback f;
           f.kind = r.kind;
           f.category = r.category;
           f.guestId = r.guestId;
+          f.text = r.text;
           emit(fx::RecordFeedback{f});
           flow::Done done;
           done.guestId = r.guestId;
@@ -1051,6 +1059,10 @@ class Stepper {
         }
         break;
       case Action::kBack: {
+        if (r.writing) {
+          r.writing = false;  // back to the choices; the words stay
+          break;
+        }
         flow::Done done;
         done.guestId = r.guestId;
         go(std::move(done));
@@ -1498,6 +1510,8 @@ const char* toString(Action action) {
       return "report_kind";
     case Action::kReportCategory:
       return "report_category";
+    case Action::kReportWrite:
+      return "report_write";
     case Action::kSendReport:
       return "send_report";
     case Action::kFinish:

@@ -205,6 +205,10 @@ struct ReportProblem {
   std::optional<GuestId> guestId;
   FeedbackKind kind = FeedbackKind::kRepair;
   std::string category;  // "room", "transport", ...
+  // Second step, after the category: the guest's own words on the keyboard (optional).
+  // Chips and keyboard never share the screen.
+  bool writing = false;
+  std::string text;
 };
 
 struct Refused {
@@ -346,6 +350,7 @@ enum class Action {
   kReportProblem,
   kReportKind,      // index: 0 repair, 1 complaint
   kReportCategory,  // text: category id
+  kReportWrite,     // on to the second step: the guest's own words (needs a category)
   kSendReport,
   kFinish,
   kCallStaff,

@@ -76,6 +76,7 @@ TEST_F(CentralCliTest, EverySubcommandAnswersHelp) {
                                                           {"duplicates"},
                                                           {"conflicts"},
                                                           {"notices"},
+                                                          {"feedback"},
                                                           {"staff"},
                                                           {"staff", "add"},
                                                           {"staff", "list"},
@@ -232,6 +233,28 @@ TEST_F(CentralCliTest, ServeTakesRequestsAndStopsCleanlyOnSigterm) {
   auto pushed = client.request("POST", "/v1/checkins", json{{"checkins", items}}.dump(), {}, token);
   ASSERT_TRUE(pushed);
   ASSERT_EQ(pushed->status, 200) << pushed->body;
+  // A repair request in the guest's own words (and a rating, which has none).
+  Feedback repair;
+  repair.id = newRecordId(SystemClock().now());
+  repair.eventId = eventId;
+  repair.guestId = 1;
+  repair.at = *parseIso8601("2026-11-24T08:20:00Z");
+  repair.kind = FeedbackKind::kRepair;
+  repair.category = "room";
+  repair.text = "花生mango: the tap drips";
+  Feedback rating = repair;
+  rating.id = newRecordId(SystemClock().now());
+  rating.at = *parseIso8601("2026-11-24T08:21:00Z");
+  rating.kind = FeedbackKind::kRating;
+  rating.rating = 4;
+  rating.category.clear();
+  rating.text.clear();
+  auto told = client.request(
+      "POST", "/v1/feedback",
+      json{{"feedback", {cache::api::toJson(repair), cache::api::toJson(rating)}}}.dump(), {},
+      token);
+  ASSERT_TRUE(told);
+  ASSERT_EQ(told->status, 200) << told->body;
   cache::api::Heartbeat hb;
   hb.version = "9.9";
   hb.terminalTime = SystemClock().now();
@@ -255,6 +278,22 @@ TEST_F(CentralCliTest, ServeTakesRequestsAndStopsCleanlyOnSigterm) {
   EXPECT_EQ(json::parse(list.lines()[1])["flagged"], true);
   EXPECT_EQ(first["terminal"], "lobby-7");
   EXPECT_EQ(first["scanned_at"], "2026-11-24T08:05:00.000Z");
+
+  // The desk reads the guest's words as written.
+  const auto feedback = run({"feedback", "--db", db, "--json"});
+  ASSERT_EQ(feedback.status, 0) << feedback.err;
+  ASSERT_EQ(feedback.lines().size(), 2u) << feedback.out;
+  const auto said = json::parse(feedback.lines()[0]);
+  EXPECT_EQ(said["kind"], "repair");
+  EXPECT_EQ(said["category"], "room");
+  EXPECT_EQ(said["text"], "花生mango: the tap drips");
+  EXPECT_EQ(said["terminal"], "lobby-7");
+  EXPECT_EQ(said["guest_id"], 1);
+  EXPECT_EQ(json::parse(feedback.lines()[1])["rating"], 4);
+  const auto readable = run({"feedback", "--db", db});
+  EXPECT_NE(readable.out.find("repair room  guest 1 at lobby-7: 花生mango: the tap drips"),
+            std::string::npos)
+      << readable.out;
 
   const auto dups = run({"duplicates", "--db", db, "--json"});
   ASSERT_EQ(dups.lines().size(), 1u);

@@ -259,5 +259,20 @@ TEST_F(CheckinServiceTest, UndoWithinWindowOnly) {
   EXPECT_EQ(service.checkInNow(validToken(), ScanSource::kCamera)->outcome, ScanOutcome::kAccepted);
 }
 
+// A report's words are stored as central accepts them: no controls (C0, C1, DEL), no
+// broken UTF-8, no surrounding spaces, at most kMaxFeedbackText code points.
+TEST_F(CheckinServiceTest, FeedbackTextIsCleanedAndBounded) {
+  Feedback f;
+  f.kind = FeedbackKind::kComplaint;
+  f.category = "room";
+  f.text = "\xE3\x80\x80 Tap\x1b[31m drips\xC2\x85\x7f \xFF花生mango\t ";
+  ASSERT_TRUE(service.recordFeedback(f));
+  f.text = std::string(kMaxFeedbackText - 1, 'a') + "花生";
+  ASSERT_TRUE(service.recordFeedback(f));
+  ASSERT_EQ(store.feedback.size(), 2u);
+  EXPECT_EQ(store.feedback[0].text, "Tap[31m drips 花生mango");
+  EXPECT_EQ(store.feedback[1].text, std::string(kMaxFeedbackText - 1, 'a') + "花");
+}
+
 }  // namespace
 }  // namespace kiosk

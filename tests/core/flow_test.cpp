@@ -772,8 +772,44 @@ TEST_F(FlowTest, ReportAProblem) {
   ASSERT_TRUE(report);
   EXPECT_EQ(report->feedback.kind, FeedbackKind::kComplaint);
   EXPECT_EQ(report->feedback.category, "transport");
+  EXPECT_EQ(report->feedback.text, "") << "words are optional";
   wait(seconds(16));
   EXPECT_EQ(screen(), "attract") << "the thank-you screen times out sooner";
+}
+
+// The guest's own words are a step after the category: typing goes there only then,
+// Back returns to the choices with the words kept, and the words go with the report.
+TEST_F(FlowTest, AReportCarriesTheGuestsOwnWords) {
+  toNeeds();
+  tap(Action::kNeedsConfirm);
+  send(ev::Committed{committed(decision(ScanOutcome::kAccepted))});
+  send(ev::BadgeUpdate{{7, BadgeStage::kPrinted, "", "", false}});
+  tap(Action::kInfoDone);
+  tap(Action::kReportProblem);
+  ASSERT_EQ(screen(), "report_problem");
+  type("ignored");
+  tap(Action::kReportWrite);
+  EXPECT_FALSE(std::get<flow::ReportProblem>(state.screen).writing) << "a category first";
+  EXPECT_EQ(std::get<flow::ReportProblem>(state.screen).text, "");
+  tap(Action::kReportCategory, 0, "room");
+  tap(Action::kReportWrite);
+  ASSERT_TRUE(std::get<flow::ReportProblem>(state.screen).writing);
+  type("Tap\x01 drips\n");
+  tap(Action::kBack);
+  EXPECT_EQ(screen(), "report_problem");
+  EXPECT_FALSE(std::get<flow::ReportProblem>(state.screen).writing);
+  tap(Action::kReportWrite);
+  type(std::string(400, 'x'));
+  EXPECT_EQ(std::get<flow::ReportProblem>(state.screen).text, "Tap drips")
+      << "controls dropped; a paste past the limit is refused whole";
+  type(" 花生");
+  tap(Action::kSendReport);
+  EXPECT_EQ(screen(), "done");
+  const auto* report = find<fx::RecordFeedback>(effects);
+  ASSERT_TRUE(report);
+  EXPECT_EQ(report->feedback.kind, FeedbackKind::kRepair);
+  EXPECT_EQ(report->feedback.category, "room");
+  EXPECT_EQ(report->feedback.text, "Tap drips 花生");
 }
 
 // --- staff ---------------------------------------------------------------------------

@@ -228,7 +228,9 @@ TEST_F(SyncEngineTest, UndosWalkInsRefusalsAndFeedbackTravelToCentralAndOtherTer
   f.guestId = guest(1);
   f.kind = FeedbackKind::kRepair;
   f.category = "room";
-  f.text = "air conditioning";
+  // An escape sequence among the words (central refuses control characters): dropped at
+  // the terminal, so the report still reaches the desk.
+  f.text = "air conditioning \x1b[2J漏水";
   ASSERT_TRUE(service.recordFeedback(f));
   a->engine().wake();
 
@@ -238,6 +240,10 @@ TEST_F(SyncEngineTest, UndosWalkInsRefusalsAndFeedbackTravelToCentralAndOtherTer
   EXPECT_EQ(central->count("walk_ins"), 1u);
   EXPECT_EQ(central->count("rejections"), 1u);
   EXPECT_EQ(central->count("feedback"), 1u);
+  const auto feedback = central->open()->listFeedback(eventId());
+  ASSERT_TRUE(feedback && feedback->size() == 1u);
+  EXPECT_EQ(feedback->at(0).text, "air conditioning [2J漏水");
+  EXPECT_EQ(feedback->at(0).terminal, "A");
   auto onCentral = central->open()->findGuestByBookingCode(eventId(), walkIn->guest->bookingCode);
   ASSERT_TRUE(onCentral && *onCentral);
   EXPECT_EQ((*onCentral)->name, "Walk In");

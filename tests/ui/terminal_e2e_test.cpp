@@ -1369,8 +1369,8 @@ TEST_P(ScreenSweep, EveryScreen) {
       "info.tab.1\n" +
       "screenshot 09_info_travel\ntap info.tab.2\nscreenshot 10_info_meetings\ntap info.tab.3\n" +
       "screenshot 11_info_help\ntap info.done\nwait-for done\ntap rate.4\nscreenshot 12_done\n" +
-      "tap done.report\ntap report.category.room\nscreenshot 13_report\ntap report.send\ntap "
-      "done.finish\n" +
+      "tap done.report\ntap report.category.room\nscreenshot 13_report\ntap report.next\n" +
+      "screenshot 13b_report_words\ntap report.send\ntap done.finish\n" +
       "wait-for attract\npresent-code " + other + "\nwait-for confirm_identity\nclear-camera\n" +
       "tap identity.not_me\nwait-for call_staff\nscreenshot 14_call_staff\ntap "
       "call.dismiss\nwait-for attract\n" +
@@ -1423,7 +1423,7 @@ TEST_P(ScreenSweep, EveryScreen) {
   for (const auto& e : fs::directory_iterator(r.shots)) {
     shots += e.path().extension() == ".png" ? 1 : 0;
   }
-  EXPECT_EQ(shots, portrait ? 26u : 25u);
+  EXPECT_EQ(shots, portrait ? 27u : 26u);
   expectOneLanguage(r.shots, language);
   expectNothingClipped(r.shots);
   // The badge speaks the guest's language too ("Room" and "Seat" from the catalog), and
@@ -1564,6 +1564,10 @@ std::string layoutScript(const std::vector<Layout>& layouts,
     s += "tap info.done\nwait-for done\nscreenshot " + t + "10_done\n";
     s += "tap done.report\nwait-for report_problem\ntap report.category.room\nscreenshot " + t +
          "11_report\n";
+    // The guest's own words, longer than the field is wide: the field shows their end.
+    s += "tap report.next\ntype The tap in the bathroom drips all night and the bedside light "
+         "is out\nscreenshot " +
+         t + "11b_report_words\n";
     s += "tap report.send\nwait-for done\ntap done.finish\n" + choose;
     s += "present NOT-A-GUEST\nwait-for refused\nclear-camera\nscreenshot " + t + "12_refused\n";
     s += "tap refused.call_staff\nwait-for call_staff\nscreenshot " + t + "13_call_staff\n";
@@ -1695,10 +1699,11 @@ TEST_F(TerminalE2E, EveryGuestScreenInEveryLayoutIsUsableAndShowsEverything) {
       }
       for (const auto& t : rec["texts"]) {
         // A text over a control is its label, inside it; anything else is in the way.
-        // Checked on screens 01-09 (up to the info pages). To do: the done screen's
-        // rating labels and the refusal text still run into buttons in landscape with
-        // large text.
-        const bool crowded = file.find("_0") != std::string::npos;
+        // Checked on screens 01-09 (up to the info pages) and 11 (the report and its
+        // words). To do: the done screen's rating labels and the refusal text still run
+        // into buttons in landscape with large text.
+        const bool crowded =
+            file.find("_0") != std::string::npos || file.find("_11") != std::string::npos;
         for (const auto& c : crowded ? enabled : std::vector<json>{}) {
           const bool inside = t["x"].get<double>() >= c["x"].get<double>() - 1 &&
                               t["y"].get<double>() >= c["y"].get<double>() - 1 &&
@@ -1755,8 +1760,8 @@ TEST_F(TerminalE2E, EveryGuestScreenInEveryLayoutIsUsableAndShowsEverything) {
     EXPECT_NE(shown.find(day(0)), std::string::npos) << l.tag << ": check-in date";
     EXPECT_NE(shown.find(day(2)), std::string::npos) << l.tag << ": check-out date";
   }
-  // 8 layouts x (13 screens + the pages of the four info tabs).
-  EXPECT_EQ(records, layouts.size() * (13 + 4 * kInfoPagesVisited)) << r.dump();
+  // 8 layouts x (14 screens + the pages of the four info tabs).
+  EXPECT_EQ(records, layouts.size() * (14 + 4 * kInfoPagesVisited)) << r.dump();
   std::cout << "layout matrix: " << layouts.size() << " layouts, " << records
             << " screens checked; smallest control " << smallestMm << " mm (" << smallestWhere
             << ")\n";
@@ -1985,7 +1990,8 @@ const char* kChosenLanguageJourney =
     "tap needs.edit.diet\ntap needs.option.2\ntap needs.save\nsleep 200\n"
     "screenshot needs_changed\ntap needs.confirm\nwait-for info 30\nsleep 300\n"
     "screenshot info\ntap info.done\nwait-for done\ntap done.report\n"
-    "wait-for report_problem\nscreenshot report\ntap report.category.room\ntap report.send\n"
+    "wait-for report_problem\nscreenshot report\ntap report.category.room\ntap report.next\n"
+    "tap report.send\n"
     "wait-for done\nsleep 300\nscreenshot done_reported\ntap done.finish\nwait-for attract\n"
     "tap lang.en\ntap attract.staff\nwait-for staff_unlock\ntype 2468\n"
     "tap staff.unlock.submit\nwait-for staff_home\nscreenshot staff_home\n"
@@ -2350,6 +2356,52 @@ TEST_F(OnScreenKeyboard, WithoutPinyinDataTheKeyboardStaysLatinAndSaysWhy) {
   EXPECT_NE(shown.find(setup.pinyinData), std::string::npos) << shown;
   EXPECT_EQ(sql("SELECT name FROM guests WHERE name LIKE 'wang%';"), "wang Fang\n");
   expectShots(r, {"no_pinyin"});
+}
+
+// A guest reports a repair in their own words, pinyin and Latin mixed ("花生mango"),
+// tapped on the on-screen keyboard with real pointer events after choosing the
+// category (a step of its own: keyboard and category chips never share the screen), and
+// the words are recorded as written, for staff to read.
+TEST_F(OnScreenKeyboard, ARepairInTheGuestsOwnWordsMixesPinyinAndLatin) {
+  if (!haveXdotool()) {
+    GTEST_SKIP() << "xdotool is not installed (Debian package xdotool): no X pointer events";
+  }
+  if (!fs::exists("/usr/share/rime-data/luna_pinyin.schema.yaml")) {
+    GTEST_SKIP() << "no Rime data (Debian packages librime-data, rime-data-luna-pinyin)";
+  }
+  const auto r = runWithTaps(
+      "wait-for attract\npresent-code WLF-7K3Q\nwait-for confirm_identity\nclear-camera\n"
+      "tap identity.yes\ntap photo.skip\ntap needs.confirm\nwait-for info 30\ntap info.done\n"
+      "wait-for done\ntap done.report\nwait-for report_problem\n"
+      "tap report.category.room\nscreenshot report\ntap report.next\n"
+      // The mode key is enabled once Rime has deployed its data (a second or so).
+      "tap key.mode 60\nsleep 300\nscreenshot words_pinyin\necho click:0\n"
+      "wait-file clicked-0 60\nsleep 400\nscreenshot candidates\necho click:1\n"
+      "wait-file clicked-1 60\nsleep 400\nscreenshot picked\necho click:2\n"
+      "wait-file clicked-2 60\nsleep 400\nscreenshot words_latin\necho click:3\n"
+      "wait-file clicked-3 60\nsleep 400\nscreenshot words\necho click:4\n"
+      "wait-file clicked-4 60\nwait-for done\n",
+      {{"words_pinyin", letterKeys("huasheng")},
+       {"candidates", {"candidate:花生"}},
+       {"picked", {"key.mode"}},
+       {"words_latin", letterKeys("mango")},
+       {"words", {"report.send"}}});
+  ASSERT_EQ(r.status, 0) << r.dump();
+  EXPECT_EQ(tapError, "");
+  EXPECT_EQ(sql("SELECT kind || '|' || category || '|' || text FROM feedback;"),
+            "repair|room|花生mango\n");
+  // Synced as written: the outbox row central receives carries the words.
+  EXPECT_NE(sql("SELECT payload FROM outbox WHERE kind = 'feedback';").find("花生mango"),
+            std::string::npos);
+  // Staff read it with the guest's name in `kioskctl feedback`.
+  const auto listed = runCommand({kCtl, "feedback", "--db", db, "--csv", "-"}, dir.path()).out;
+  EXPECT_NE(listed.find(",repair,,room,花生mango,WLF-7K3Q,张伟,lobby-1,"), std::string::npos)
+      << listed;
+  EXPECT_NE(shownTexts(r, "candidates").find("花生"), std::string::npos);
+  EXPECT_NE(shownTexts(r, "words").find("花生mango"), std::string::npos) << shownTexts(r, "words");
+  // The category chips are not on the screen with the keyboard.
+  EXPECT_EQ(shownTexts(r, "words").find("无线网络"), std::string::npos) << shownTexts(r, "words");
+  expectShots(r, {"report", "words_pinyin", "candidates", "picked", "words_latin", "words"});
 }
 
 TEST(KioskctlStaff, AddsListsAndKeepsSecretsOut) {

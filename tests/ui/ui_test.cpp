@@ -566,6 +566,9 @@ TEST(SpokenText, EveryGuestScreenSaysItsInstructionInEveryLanguage) {
   captured.captured = true;
   ConfirmNeeds editing;
   editing.editing = NeedsField::kAllergies;
+  ReportProblem writing;
+  writing.category = "room";
+  writing.writing = true;
   FindBooking notFound;
   notFound.notFound = true;
   const std::vector<std::pair<FlowScreen, std::string>> screens{
@@ -584,6 +587,7 @@ TEST(SpokenText, EveryGuestScreenSaysItsInstructionInEveryLanguage) {
       {printed, "info.badge_printed"},
       {Done{}, "done.rate"},
       {ReportProblem{}, "report.subtitle"},
+      {writing, "report.text_subtitle"},
       {Refused{refused}, "outcome.expired.body"},
       {CallStaff{}, "call.body.guest_asked"},
       {Failure{"failure.database", "disk full"}, "failure.database"},
