@@ -435,6 +435,37 @@ TEST(RosterText, ArabicIsShapedRightToLeft) {
   EXPECT_NE(rtl.rgba, renderText("\u202Dم\u200Cد\u202C", style).rgba);
 }
 
+// A Han character has its own shape in each CJK locale (直, 骨 and 角 differ between
+// Japan and mainland China): Japanese text, a Japanese guest's name among it, must come
+// out of the Japanese face, Korean out of the Korean one.
+TEST(RosterText, KanjiTakeTheShapesOfTheTextsLanguage) {
+  const std::string kanji = "直骨角";
+  TextStyle style;
+  style.px = 60;
+  style.language = "ja";
+  const auto japanese = renderText(kanji, style);
+  const auto japaneseFaces = fontFamilies(kanji, style);
+  style.language = "zh-CN";
+  const auto chinese = renderText(kanji, style);
+  const auto chineseFaces = fontFamilies(kanji, style);
+  EXPECT_EQ(japanese.unknownGlyphs, 0);
+  EXPECT_NE(japanese.rgba, chinese.rgba) << "Japanese kanji drawn with the Chinese shapes";
+  ASSERT_EQ(japaneseFaces.size(), 1u);
+  EXPECT_NE(japaneseFaces[0].find("JP"), std::string::npos) << japaneseFaces[0];
+  ASSERT_EQ(chineseFaces.size(), 1u);
+  EXPECT_NE(chineseFaces[0].find("SC"), std::string::npos) << chineseFaces[0];
+  for (const auto& [language, face] : std::vector<std::pair<std::string, std::string>>{
+           {"ja-JP", "JP"}, {"ko", "KR"}, {"ko-KR", "KR"}, {"zh-TW", "TC"}, {"", "SC"}}) {
+    style.language = language;
+    const auto faces = fontFamilies(kanji, style);
+    ASSERT_FALSE(faces.empty()) << language;
+    EXPECT_NE(faces[0].find(face), std::string::npos) << language << ": " << faces[0];
+  }
+  // Latin and Arabic in a Japanese name still find their own faces.
+  style.language = "ja";
+  EXPECT_EQ(renderText("Suzuki 鈴木 محمد", style).unknownGlyphs, 0);
+}
+
 TEST(RosterText, LongNamesWrapThenEllipsizeInsideTheirBox) {
   TextStyle style;
   style.px = 40;
