@@ -35,6 +35,7 @@ struct TextStyle {
   int maxLines = 1;            // with maxWidth: wrap up to this many lines, then ellipsize
   Align align = Align::kLeft;  // on the glass, whatever the text's direction
   std::string language;        // BCP 47, picks CJK glyph variants; empty = zh-CN
+  float lineHeight = 0;        // pixels from line to line; 0 = the fonts' own
 };
 
 struct TextBitmap {
