@@ -397,6 +397,7 @@ std::vector<FlowEvent> TerminalUi::draw(const TerminalView& view, double seconds
   }
   parts.keyboard = &keyboard_;
   parts.inputMethod = inputMethod_;
+  parts.mirrored = rightToLeft(parts.language);
   Ui ui(parts);
   // The background is the GL clear colour: no full-screen fill (fill rate).
   if (auto e = drawHeader(ui, view)) {

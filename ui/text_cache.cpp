@@ -10,10 +10,42 @@ namespace kiosk::ui {
 
 namespace {
 
+constexpr std::uint64_t kKeepFrames = 60;
+
+std::string lowerAscii(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') {
+      c = static_cast<char>(c - 'A' + 'a');
+    }
+  }
+  return out;
+}
+
+// The families for text in `language` (BCP 47; empty = zh-CN). A Han character has a
+// different shape in Japan, Korea, Taiwan and mainland China (直, 骨, 角), and a family
+// named here outranks the language in fontconfig's choice, so the CJK face must be the
+// language's own: naming the SC face for everyone drew Japanese with Chinese shapes.
 // Noto Color Emoji is found by fallback only: listed, fontconfig would hand it the
 // digits too (it has keycap bases).
-constexpr const char* kFamilies = "Noto Sans, Noto Sans CJK SC, Noto Sans Arabic, sans-serif";
-constexpr std::uint64_t kKeepFrames = 60;
+std::string familiesFor(std::string_view language) {
+  const std::string tag = lowerAscii(language);
+  const auto is = [&](std::string_view prefix) {
+    return tag.rfind(prefix, 0) == 0 &&
+           (tag.size() == prefix.size() || tag[prefix.size()] == '-' || tag[prefix.size()] == '_');
+  };
+  const char* cjk = "Noto Sans CJK SC";
+  if (is("ja")) {
+    cjk = "Noto Sans CJK JP";
+  } else if (is("ko")) {
+    cjk = "Noto Sans CJK KR";
+  } else if (is("zh-hk") || is("zh-mo") || is("yue")) {
+    cjk = "Noto Sans CJK HK";
+  } else if (is("zh-tw") || is("zh-hant")) {
+    cjk = "Noto Sans CJK TC";
+  }
+  return std::string("Noto Sans, ") + cjk + ", Noto Sans Arabic, sans-serif";
+}
 
 struct GObjectDeleter {
   void operator()(gpointer p) const {
@@ -35,24 +67,31 @@ PangoContext* newContext() {
   return context;
 }
 
-TextBitmap renderWith(PangoContext* context, std::string_view text, const TextStyle& style) {
-  TextBitmap out;
-  if (text.empty()) {
-    return out;
-  }
-  std::unique_ptr<PangoLayout, GObjectDeleter> layout(pango_layout_new(context));
+using LayoutPtr = std::unique_ptr<PangoLayout, GObjectDeleter>;
+
+LayoutPtr layOut(PangoContext* context, std::string_view text, const TextStyle& style) {
+  const std::string language = style.language.empty() ? "zh-cn" : lowerAscii(style.language);
+  // The context's language too: fontconfig's fallback for characters the listed
+  // families lack follows it.
+  pango_context_set_language(context, pango_language_from_string(language.c_str()));
+  LayoutPtr layout(pango_layout_new(context));
   pango_layout_set_text(layout.get(), text.data(), static_cast<int>(text.size()));
 
-  PangoFontDescription* desc = pango_font_description_from_string(kFamilies);
+  PangoFontDescription* desc = pango_font_description_from_string(familiesFor(language).c_str());
   pango_font_description_set_absolute_size(desc, static_cast<double>(style.px) * PANGO_SCALE);
   pango_font_description_set_weight(desc, style.bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
   pango_layout_set_font_description(layout.get(), desc);
   pango_font_description_free(desc);
 
   PangoAttrList* attrs = pango_attr_list_new();
-  const std::string language = style.language.empty() ? "zh-cn" : style.language;
   pango_attr_list_insert(attrs,
                          pango_attr_language_new(pango_language_from_string(language.c_str())));
+  if (style.lineHeight > 0) {
+    // Catalog text keeps the rhythm of the screens' layout: Noto Sans Arabic's own line
+    // is half again as tall as the CJK face's.
+    pango_attr_list_insert(attrs, pango_attr_line_height_new_absolute(
+                                      static_cast<int>(style.lineHeight * PANGO_SCALE)));
+  }
   pango_layout_set_attributes(layout.get(), attrs);
   pango_attr_list_unref(attrs);
 
@@ -64,17 +103,30 @@ TextBitmap renderWith(PangoContext* context, std::string_view text, const TextSt
   } else {
     pango_layout_set_single_paragraph_mode(layout.get(), TRUE);
   }
+  // Pango flips left and right for a right-to-left paragraph (its base direction comes
+  // from its first strong letter); style.align is where the lines go on the glass.
+  const PangoLayoutLine* first = pango_layout_get_line_readonly(layout.get(), 0);
+  const bool rtl = first != nullptr && first->resolved_dir == PANGO_DIRECTION_RTL;
   switch (style.align) {
     case Align::kLeft:
-      pango_layout_set_alignment(layout.get(), PANGO_ALIGN_LEFT);
+      pango_layout_set_alignment(layout.get(), rtl ? PANGO_ALIGN_RIGHT : PANGO_ALIGN_LEFT);
       break;
     case Align::kCenter:
       pango_layout_set_alignment(layout.get(), PANGO_ALIGN_CENTER);
       break;
     case Align::kRight:
-      pango_layout_set_alignment(layout.get(), PANGO_ALIGN_RIGHT);
+      pango_layout_set_alignment(layout.get(), rtl ? PANGO_ALIGN_LEFT : PANGO_ALIGN_RIGHT);
       break;
   }
+  return layout;
+}
+
+TextBitmap renderWith(PangoContext* context, std::string_view text, const TextStyle& style) {
+  TextBitmap out;
+  if (text.empty()) {
+    return out;
+  }
+  const LayoutPtr layout = layOut(context, text, style);
 
   out.unknownGlyphs = pango_layout_get_unknown_glyphs_count(layout.get());
   out.lines = pango_layout_get_line_count(layout.get());
@@ -144,6 +196,8 @@ std::string cacheKey(std::string_view text, const TextStyle& s) {
   key += std::to_string(s.maxLines);
   key += static_cast<char>('0' + static_cast<int>(s.align));
   key += s.language;
+  key += '/';
+  key += std::to_string(static_cast<int>(s.lineHeight * 4));
   key += '\x1f';
   key += text;
   return key;
@@ -154,6 +208,31 @@ std::string cacheKey(std::string_view text, const TextStyle& s) {
 TextBitmap renderText(std::string_view text, const TextStyle& style) {
   std::unique_ptr<PangoContext, GObjectDeleter> context(newContext());
   return renderWith(context.get(), text, style);
+}
+
+std::vector<std::string> fontFamilies(std::string_view text, const TextStyle& style) {
+  std::vector<std::string> out;
+  if (text.empty()) {
+    return out;
+  }
+  std::unique_ptr<PangoContext, GObjectDeleter> context(newContext());
+  const LayoutPtr layout = layOut(context.get(), text, style);
+  PangoLayoutIter* iter = pango_layout_get_iter(layout.get());
+  do {
+    PangoLayoutRun* run = pango_layout_iter_get_run_readonly(iter);
+    if (run == nullptr) {
+      continue;
+    }
+    PangoFontDescription* desc = pango_font_describe(run->item->analysis.font);
+    const char* family = pango_font_description_get_family(desc);
+    std::string name = family != nullptr ? family : "";
+    pango_font_description_free(desc);
+    if (std::find(out.begin(), out.end(), name) == out.end()) {
+      out.push_back(std::move(name));
+    }
+  } while (pango_layout_iter_next_run(iter));
+  pango_layout_iter_free(iter);
+  return out;
 }
 
 struct TextCache::PangoState {

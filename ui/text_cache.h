@@ -31,10 +31,11 @@ struct TextStyle {
   float px = 38;  // font size in pixels (em)
   bool bold = false;
   Color color;
-  float maxWidth = 0;  // 0 = one line, as wide as it needs
-  int maxLines = 1;    // with maxWidth: wrap up to this many lines, then ellipsize
-  Align align = Align::kLeft;
-  std::string language;  // BCP 47, picks CJK glyph variants; empty = zh-CN
+  float maxWidth = 0;          // 0 = one line, as wide as it needs
+  int maxLines = 1;            // with maxWidth: wrap up to this many lines, then ellipsize
+  Align align = Align::kLeft;  // on the glass, whatever the text's direction
+  std::string language;        // BCP 47, picks CJK glyph variants; empty = zh-CN
+  float lineHeight = 0;        // pixels from line to line; 0 = the fonts' own
 };
 
 struct TextBitmap {
@@ -48,6 +49,10 @@ struct TextBitmap {
 };
 
 TextBitmap renderText(std::string_view text, const TextStyle& style);
+
+// The font families Pango draws the text with in this style, in the order of its runs
+// (which CJK face a language gets; tests and diagnostics).
+std::vector<std::string> fontFamilies(std::string_view text, const TextStyle& style);
 
 struct TextTexture {
   std::uint32_t texture = 0;

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <initializer_list>
 #include <numbers>
 
 #include "kiosk/core/local_time.h"
@@ -69,7 +70,102 @@ float lineHeight(float px) {
   return std::round(px * 1.32f);
 }
 
+// Enough lines for any catalog text: it wraps, never ellipsizes.
+constexpr int kCatalogLines = 64;
+
+float bitmapPad(float px) {
+  return std::ceil(px * 0.08f) + 1;  // around a Pango bitmap's logical box (text_cache)
+}
+
+std::string_view primarySubtag(std::string_view language) {
+  return language.substr(0, language.find_first_of("-_"));
+}
+
+bool primaryIs(std::string_view language, std::initializer_list<std::string_view> tags) {
+  const std::string_view primary = primarySubtag(language);
+  for (const auto tag : tags) {
+    if (primary.size() == tag.size() &&
+        std::equal(primary.begin(), primary.end(), tag.begin(), [](char a, char b) {
+          return (a >= 'A' && a <= 'Z' ? static_cast<char>(a - 'A' + 'a') : a) == b;
+        })) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// Letters of a right-to-left script (Hebrew, Arabic, Syriac, Thaana, N'Ko: U+0590 to
+// U+08FF; presentation forms U+FB1D to U+FEFF), found by their UTF-8 lead bytes.
+bool hasRightToLeftLetters(std::string_view text) {
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto b = static_cast<unsigned char>(text[i]);
+    const auto next = i + 1 < text.size() ? static_cast<unsigned char>(text[i + 1]) : 0u;
+    if ((b >= 0xD6 && b <= 0xDF) || (b == 0xE0 && next >= 0xA0 && next <= 0xA3) ||
+        (b == 0xEF && next >= 0xAC && next <= 0xBB)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// Noto Sans Arabic's own line is half again as tall as the rest: Arabic keeps the
+// rhythm of the screens' layout instead.
+TextStyle withLineHeight(std::string_view text, TextStyle style) {
+  if (style.lineHeight <= 0 && hasRightToLeftLetters(text)) {
+    style.lineHeight = lineHeight(style.px);
+  }
+  return style;
+}
+
 }  // namespace
+
+bool rightToLeft(std::string_view language) {
+  return primaryIs(language, {"ar", "he", "iw", "fa", "ur", "yi", "ps", "sd", "ug", "dv"});
+}
+
+bool Ui::setMirrored(bool mirrored) {
+  const bool was = parts_.mirrored;
+  parts_.mirrored = mirrored;
+  return was;
+}
+
+Rect Ui::onGlass(Rect r) const {
+  if (!parts_.mirrored) {
+    return r;
+  }
+  const Rect& s = parts_.layout.screen;
+  return Rect{s.x + s.right() - r.right(), r.y, r.w, r.h};
+}
+
+Vec2 Ui::onGlass(Vec2 p) const {
+  if (!parts_.mirrored) {
+    return p;
+  }
+  const Rect& s = parts_.layout.screen;
+  return Vec2{s.x + s.right() - p.x, p.y};
+}
+
+Align Ui::onGlass(Align a) const {
+  if (!parts_.mirrored || a == Align::kCenter) {
+    return a;
+  }
+  return a == Align::kLeft ? Align::kRight : Align::kLeft;
+}
+
+bool Ui::throughPango(std::string_view text) const {
+  return primaryIs(parts_.language, {"ja"}) || rightToLeft(parts_.language) ||
+         hasRightToLeftLetters(text);
+}
+
+TextStyle Ui::catalogStyle(FontRole role, float maxWidth) const {
+  // White, tinted when drawn: a colour that changes (a pulse, a pressed button) needs
+  // no new texture.
+  TextStyle s = rosterStyle(role, hex(0xFFFFFF), kCatalogLines);
+  // A pixel to spare: a box as wide as measure() said must not wrap the last word.
+  s.maxWidth = maxWidth > 0 ? std::floor(maxWidth) + 1 : 0;
+  s.lineHeight = lineHeight(s.px);
+  return s;
+}
 
 Ui::Ui(Parts parts)
     : parts_(std::move(parts)),
@@ -95,6 +191,16 @@ std::string Ui::trf(std::string_view key,
 }
 
 Vec2 Ui::measure(std::string_view text, FontRole role, float wrapWidth) const {
+  if (throughPango(text)) {
+    if (text.empty()) {
+      return {0, 0};
+    }
+    const TextStyle style = catalogStyle(role, wrapWidth);
+    const auto& t = parts_.text->get(text, style);
+    const float pad = bitmapPad(style.px);
+    return {std::max(0.0f, static_cast<float>(t.width) - 2 * pad),
+            std::max(0.0f, static_cast<float>(t.height) - 2 * pad)};
+  }
   ImFont* font = parts_.fonts->font(role);
   const float px = parts_.fonts->px(role);
   const auto lines = wrapLines(font, px, text, wrapWidth);
@@ -108,6 +214,14 @@ Vec2 Ui::measure(std::string_view text, FontRole role, float wrapWidth) const {
 
 float Ui::text(std::string_view text, FontRole role, Color color, Rect box, Align align,
                bool centerVertically) {
+  box = onGlass(box);
+  align = onGlass(align);
+  if (throughPango(text)) {
+    if (text.empty()) {
+      return 0;
+    }
+    return drawRoster(text, catalogStyle(role, box.w), box, align, centerVertically, color);
+  }
   ImFont* font = parts_.fonts->font(role);
   const float px = parts_.fonts->px(role);
   const auto lines = wrapLines(font, px, text, box.w);
@@ -152,7 +266,7 @@ Vec2 Ui::rosterSize(std::string_view text, TextStyle style) {
   if (text.empty()) {
     return {0, 0};
   }
-  const auto& t = parts_.text->get(text, style);
+  const auto& t = parts_.text->get(text, withLineHeight(text, style));
   return {static_cast<float>(t.width), static_cast<float>(t.height)};
 }
 
@@ -162,13 +276,19 @@ float Ui::roster(std::string_view text, TextStyle style, Rect box, Align align,
     return 0;
   }
   style.maxWidth = std::floor(box.w);
+  return drawRoster(text, style, onGlass(box), onGlass(align), centerVertically);
+}
+
+float Ui::drawRoster(std::string_view text, TextStyle style, Rect box, Align align,
+                     bool centerVertically, Color tint) {
+  style = withLineHeight(text, style);
   style.align = align;
   const auto& t = parts_.text->get(text, style);
   if (t.texture == 0) {
     return 0;
   }
   // The bitmap has a small pad around the logical box; let it overhang the box.
-  const float pad = std::ceil(style.px * 0.08f) + 1;
+  const float pad = bitmapPad(style.px);
   const float w = static_cast<float>(t.width);
   const float h = static_cast<float>(t.height);
   float x = box.x - pad;
@@ -184,44 +304,51 @@ float Ui::roster(std::string_view text, TextStyle style, Rect box, Align align,
   x = std::round(x);
   y = std::round(y);
   draw_->AddImage(reinterpret_cast<ImTextureID>(static_cast<std::intptr_t>(t.texture)),
-                  ImVec2(x, y), ImVec2(x + w, y + h));
+                  ImVec2(x, y), ImVec2(x + w, y + h), ImVec2(0, 0), ImVec2(1, 1), col(tint));
   parts_.controls->addText(text, Rect{x + pad, y + pad, w - 2 * pad, h - 2 * pad}, t.ellipsized,
                            box);
   return h - 2 * pad;
 }
 
 void Ui::fill(Rect r, Color c, float radius) {
+  r = onGlass(r);
   draw_->AddRectFilled(ImVec2(r.x, r.y), ImVec2(r.right(), r.bottom()), col(c), radius);
 }
 
 void Ui::stroke(Rect r, Color c, float thickness, float radius) {
+  r = onGlass(r);
   const float h = thickness / 2;
   draw_->AddRect(ImVec2(r.x + h, r.y + h), ImVec2(r.right() - h, r.bottom() - h), col(c), radius, 0,
                  thickness);
 }
 
 void Ui::circle(Vec2 center, float radius, Color c) {
-  draw_->AddCircleFilled(v(center), radius, col(c), 0);
+  draw_->AddCircleFilled(v(onGlass(center)), radius, col(c), 0);
 }
 
 void Ui::ring(Vec2 center, float radius, Color c, float thickness) {
-  draw_->AddCircle(v(center), radius, col(c), 0, thickness);
+  draw_->AddCircle(v(onGlass(center)), radius, col(c), 0, thickness);
 }
 
 void Ui::arc(Vec2 center, float radius, float from, float to, Color c, float thickness) {
+  if (parts_.mirrored) {
+    from = std::numbers::pi_v<float> - from;
+    to = std::numbers::pi_v<float> - to;
+  }
   draw_->PathClear();
-  draw_->PathArcTo(v(center), radius, from, to, 0);
+  draw_->PathArcTo(v(onGlass(center)), radius, from, to, 0);
   draw_->PathStroke(col(c), 0, thickness);
 }
 
 void Ui::line(Vec2 a, Vec2 b, Color c, float thickness) {
-  draw_->AddLine(v(a), v(b), col(c), thickness);
+  draw_->AddLine(v(onGlass(a)), v(onGlass(b)), col(c), thickness);
 }
 
 void Ui::image(std::uint32_t texture, Rect r, Vec2 uv0, Vec2 uv1, float rounding) {
   if (texture == 0) {
     return;
   }
+  r = onGlass(r);
   const auto id = reinterpret_cast<ImTextureID>(static_cast<std::intptr_t>(texture));
   if (rounding > 0) {
     draw_->AddImageRounded(id, ImVec2(r.x, r.y), ImVec2(r.right(), r.bottom()), v(uv0), v(uv1),
@@ -260,8 +387,9 @@ void Ui::qr(const std::vector<std::uint8_t>& dark, int modules, Rect box) {
   const float side = std::min(box.w, box.h);
   const float cell = std::floor(side / static_cast<float>(total));
   const float size = cell * static_cast<float>(total);
-  const Rect area = box.centered(size, size);
-  fill(area, hex(0xFFFFFF));
+  fill(box.centered(size, size), hex(0xFFFFFF));
+  // The code itself is never mirrored: only where it sits.
+  const Rect area = onGlass(box).centered(size, size);
   const ImU32 black = IM_COL32(0, 0, 0, 255);
   for (int y = 0; y < modules; ++y) {
     int x = 0;
@@ -284,6 +412,10 @@ void Ui::qr(const std::vector<std::uint8_t>& dark, int modules, Rect box) {
 }
 
 void Ui::icon(Icon which, Rect box, Color c) {
+  box = onGlass(box);
+  if (parts_.mirrored && (which == Icon::kBack || which == Icon::kForward)) {
+    which = which == Icon::kBack ? Icon::kForward : Icon::kBack;  // back points right
+  }
   const float s = std::min(box.w, box.h);
   const Rect b = box.centered(s, s);
   const auto P = [&](float x, float y) { return ImVec2(b.x + x * s, b.y + y * s); };
@@ -591,6 +723,7 @@ bool Ui::button(std::string_view name, std::string_view label, Rect r, ButtonKin
 }
 
 bool Ui::tappable(std::string_view name, Rect r, bool enabled) {
+  r = onGlass(r);
   parts_.controls->add(name, r, enabled);
   lastPressed_ = false;
   if (!enabled || r.w <= 0 || r.h <= 0) {
@@ -616,11 +749,18 @@ bool Ui::field(std::string_view name, std::string_view label, std::string_view v
   const ControlLook look = fieldLook(p, focused);
   fill(box, look.fill, m().radius * 0.7f);
   stroke(box, look.stroke, focused ? u(4) : u(2), m().radius * 0.7f);
-  const Rect inner = box.inset(u(24), 0);
-  float caretX = inner.x;
   if (value.empty()) {
+    const Rect inner = box.inset(u(24), 0);
     text(placeholder, FontRole::kBody, p.textMuted,
          Rect{inner.x + u(20), inner.y, inner.w - u(20), inner.h}, Align::kLeft, true);
+  }
+  // What is typed (Latin letters, pinyin's hanzi, digits, codes) and its caret run left
+  // to right even in a mirrored frame.
+  const Rect inner = onGlass(box).inset(u(24), 0);
+  const bool wasMirrored = setMirrored(false);
+  float caretX = inner.x;
+  if (value.empty()) {
+    // the placeholder above
   } else if (masked) {
     const float dot = u(14);
     const std::size_t n = value.size();
@@ -639,6 +779,7 @@ bool Ui::field(std::string_view name, std::string_view label, std::string_view v
     const float h = m().bodyPx * 1.1f;
     fill(Rect{caretX + u(4), inner.center().y - h / 2, u(4), h}, p.primary);
   }
+  setMirrored(wasMirrored);
   return tapped;
 }
 
@@ -758,9 +899,7 @@ std::optional<FlowEvent> candidateBar(Ui& ui, Rect row, InputMethod& ime) {
   return out;
 }
 
-}  // namespace
-
-std::optional<FlowEvent> keyboard(Ui& ui, Rect r, KeyboardKind kind) {
+std::optional<FlowEvent> keys(Ui& ui, Rect r, KeyboardKind kind) {
   if (kind == KeyboardKind::kDigits) {
     return digitPad(ui, r);
   }
@@ -863,6 +1002,18 @@ std::optional<FlowEvent> keyboard(Ui& ui, Rect r, KeyboardKind kind) {
       out = ev::Backspace{};
     }
   }
+  return out;
+}
+
+}  // namespace
+
+std::optional<FlowEvent> keyboard(Ui& ui, Rect r, KeyboardKind kind) {
+  // Latin letters, digits and pinyin: left to right in every language; only where the
+  // keyboard sits is mirrored.
+  r = ui.onGlass(r);
+  const bool wasMirrored = ui.setMirrored(false);
+  auto out = keys(ui, r, kind);
+  ui.setMirrored(wasMirrored);
   return out;
 }
 

@@ -90,6 +90,8 @@ class Ui {
     double seconds = 0;                  // animation clock
     KeyboardState* keyboard = nullptr;   // none: Latin letters, no Shift kept
     InputMethod* inputMethod = nullptr;  // none: no pinyin
+    // A right-to-left language: everything drawn is mirrored (see onGlass).
+    bool mirrored = false;
   };
   explicit Ui(Parts parts);
 
@@ -101,6 +103,19 @@ class Ui {
   KeyboardState* keyboardState() const { return parts_.keyboard; }
   InputMethod* inputMethod() const { return parts_.inputMethod; }
   float u(float v) const { return v * parts_.metrics.unit; }
+
+  // Right-to-left languages: screens lay a frame out as for a left-to-right one and the
+  // drawing below mirrors it, so every screen turns without knowing: rects (and the
+  // controls' touch areas) are reflected about the screen's middle, text aligned left
+  // goes right, back and forward arrows turn round. Letters are never mirrored: Pango
+  // orders them, and numbers, codes and Latin names read left to right within their
+  // right-aligned box. onGlass() is where a rect of the layout is on the screen.
+  bool mirrored() const { return parts_.mirrored; }
+  // Returns what it was (the keyboard stays left to right: its keys are Latin).
+  bool setMirrored(bool mirrored);
+  Rect onGlass(Rect r) const;
+  Vec2 onGlass(Vec2 p) const;
+  Align onGlass(Align a) const;
   // Millimetres on the glass (touch targets).
   float mm(float v) const { return v * parts_.metrics.pxPerMm; }
 
@@ -157,6 +172,14 @@ class Ui {
   ImDrawList* drawList() const { return draw_; }
 
  private:
+  // Catalog text ImGui's font would draw wrong goes through Pango: Arabic (ImGui has
+  // neither shaping nor bidi, and the CJK face no Arabic letters) and all text of a
+  // language whose Han characters have shapes of their own (Japanese: the font is the
+  // Chinese face).
+  bool throughPango(std::string_view text) const;
+  TextStyle catalogStyle(FontRole role, float maxWidth) const;
+  float drawRoster(std::string_view text, TextStyle style, Rect glass, Align align,
+                   bool centerVertically, Color tint = Color{1, 1, 1, 1});
   Parts parts_;
   ImDrawList* draw_ = nullptr;
   bool lastPressed_ = false;
@@ -181,6 +204,9 @@ float keyboardHeight(const Ui& ui, KeyboardKind kind, float width);
 // 西湖论坛"); this picks the half in the reader's script, or keeps the whole text when
 // it cannot tell.
 std::string localizedPart(std::string_view text, std::string_view language);
+
+// True for a language written right to left ("ar", "ar-EG", "he", "fa", "ur").
+bool rightToLeft(std::string_view language);
 
 // Formats a time for guests in the event's zone and the UI language ("08:30",
 // "11月23日 周一", "Mon 23 Nov").

@@ -1246,7 +1246,7 @@ std::map<std::string, std::string> catalogTexts(const std::string& language) {
 }
 
 // The languages the terminal ships a catalog for.
-const std::vector<std::string> kLanguages = {"zh-CN", "en", "ja", "ko", "ru"};
+const std::vector<std::string> kLanguages = {"zh-CN", "en", "ja", "ko", "ru", "ar"};
 
 // What a screen in `language` must not show: the other catalogs' words (where they
 // differ from this one's; each language's button says its own name) and the raw ids
@@ -1347,13 +1347,14 @@ TEST_P(ScreenSweep, EveryScreen) {
   const auto [language, portrait] = GetParam();
   const bool zh = language == "zh-CN";
   // Guests in the sweep's language: a Chinese speaker, or two English speakers whose
-  // roster language is made the sweep's ("ja-JP", "ko-KR", "ru-RU": the region is
-  // ignored).
+  // roster language is made the sweep's ("ja-JP", "ko-KR", "ru-RU", "ar-SA": the
+  // region is ignored).
   const std::string guest = zh ? "WLF-8M2R" : "WLF-4K7P";
   const std::string other = zh ? "WLF-3F9B" : "WLF-7T1G";
   const std::string rosterTag = language == "ja"   ? "ja-JP"
                                 : language == "ko" ? "ko-KR"
                                 : language == "ru" ? "ru-RU"
+                                : language == "ar" ? "ar-SA"
                                                    : language;
   const std::string script =
       std::string("wait-for attract\nscreenshot 01_attract\ntap attract.find_booking\n") +
@@ -1442,9 +1443,18 @@ TEST_P(ScreenSweep, EveryScreen) {
       EXPECT_EQ(badges.find(seat), std::string::npos) << l << ": " << badges;
     }
   }
-  EXPECT_NE(badges.find(mine.at("badge.seat") + " "), std::string::npos) << badges;
-  EXPECT_NE(badges.find(zh ? "Room 305" : mine.at("badge.room") + " Hall A"), std::string::npos)
-      << badges;
+  if (language == "ar") {
+    // pdftotext writes right-to-left runs in the order they are seen, between embedding
+    // marks: the words are there, their order in the text is not the reading order.
+    for (const char* key : {"badge.seat", "badge.room"}) {
+      EXPECT_NE(badges.find(mine.at(key)), std::string::npos) << key << ": " << badges;
+    }
+    EXPECT_NE(badges.find("Hall A"), std::string::npos) << badges;
+  } else {
+    EXPECT_NE(badges.find(mine.at("badge.seat") + " "), std::string::npos) << badges;
+    EXPECT_NE(badges.find(zh ? "Room 305" : mine.at("badge.room") + " Hall A"), std::string::npos)
+        << badges;
+  }
   EXPECT_EQ(badges.find("房间 Room"), std::string::npos) << badges;
   EXPECT_EQ(badges.find("Room Room"), std::string::npos) << badges;
 }
@@ -1456,6 +1466,76 @@ INSTANTIATE_TEST_SUITE_P(Languages, ScreenSweep,
                            return (l == "zh-CN" ? std::string("zh") : l) +
                                   (std::get<1>(p.param) ? "_portrait" : "_landscape");
                          });
+
+// Arabic reads right to left: each screen is the English one mirrored (every control
+// at the reflected place, so the primary action changes sides; heights follow the
+// texts, which are not the same height in both) and its paragraphs end
+// at the right edge of their box, while the keypad stays as it is everywhere.
+TEST_F(TerminalE2E, ArabicScreensAreMirroredWithRightAlignedText) {
+  TerminalSetup setup;
+  setup.languages = R"(["en", "ar"])";
+  const auto r =
+      run("wait-for attract\ntap attract.find_booking\nwait-for find_booking\ntap find.mode.name\n"
+          "tap find.field.phone\nscreenshot en_find\ntap find.back\nwait-for attract\ntap lang.ar\n"
+          "tap attract.find_booking\nwait-for find_booking\ntap find.mode.name\n"
+          "tap find.field.phone\nscreenshot ar_find\ntap find.back\nwait-for attract\n"
+          "present-code WLF-7T1G\nwait-for confirm_identity\nclear-camera\nscreenshot en_identity\n"
+          "tap lang.ar\nsleep 300\nscreenshot ar_identity\n",
+          setup);
+  ASSERT_EQ(r.status, 0) << r.dump();
+  const auto record = [&](const std::string& shot) {
+    return json::parse(readFile(r.shots + "/" + shot + ".json"));
+  };
+  for (const std::string screen : {"find", "identity"}) {
+    const json en = record("en_" + screen);
+    const json ar = record("ar_" + screen);
+    const double width = en["width"];
+    std::map<std::string, json> english;
+    for (const auto& c : en["controls"]) {
+      english[c["name"]] = c;
+    }
+    int compared = 0;
+    int changedSides = 0;
+    for (const auto& c : ar["controls"]) {
+      const std::string name = c["name"];
+      if (name.rfind("lang.", 0) == 0 || english.count(name) == 0) {
+        continue;  // the language buttons name the other language: not the same width
+      }
+      const json& e = english[name];
+      const double mirroredX = width - (e["x"].get<double>() + e["w"].get<double>());
+      if (name.rfind("key.", 0) == 0) {
+        EXPECT_NEAR(c["x"].get<double>(), e["x"].get<double>(), 1.0) << screen << ": " << name;
+      } else {
+        EXPECT_NEAR(c["x"].get<double>(), mirroredX, 1.0) << screen << ": " << name;
+        const double enSide = e["x"].get<double>() + e["w"].get<double>() / 2 - width / 2;
+        const double arSide = c["x"].get<double>() + c["w"].get<double>() / 2 - width / 2;
+        changedSides += std::abs(enSide) > 50 && enSide * arSide < 0 ? 1 : 0;
+      }
+      EXPECT_NEAR(c["w"].get<double>(), e["w"].get<double>(), 1.0) << screen << ": " << name;
+      ++compared;
+    }
+    EXPECT_GE(compared, 3) << screen;
+    EXPECT_GE(changedSides, 2) << screen;
+    // The screen's wide paragraphs (title and subtitle): flush right in Arabic, flush
+    // left in English.
+    int paragraphs = 0;
+    for (const auto& [rec, rightToLeft] : {std::pair<const json&, bool>{ar, true}, {en, false}}) {
+      for (const auto& t : rec["texts"]) {
+        const double x = t["x"], w = t["w"], bx = t["box"][0], bw = t["box"][2];
+        if (bw < width * 0.8 || w > bw * 0.9 || t["box"][1].get<double>() < 150) {
+          continue;  // a label in a row, or a text as wide as its box: says nothing
+        }
+        ++paragraphs;
+        if (rightToLeft) {
+          EXPECT_NEAR(x + w, bx + bw, 2.0) << screen << ": " << t.dump();
+        } else {
+          EXPECT_NEAR(x, bx, 2.0) << screen << ": " << t.dump();
+        }
+      }
+    }
+    EXPECT_GE(paragraphs, 4) << screen;
+  }
+}
 
 // --- every layout ---------------------------------------------------------------------
 //

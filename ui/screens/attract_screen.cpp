@@ -9,6 +9,29 @@ namespace kiosk::ui {
 
 namespace {
 
+// Landscape puts the row labels beside the chips.
+float labelWidth(const Ui& ui, float width) {
+  return std::min(width * 0.24f, ui.u(220));
+}
+
+// Rows of language chips: one when each chip has room for its language's name (in the
+// smaller face a crowded button falls back to), else two (six languages beside their
+// label in landscape).
+int languageRows(const Ui& ui, const TerminalView& view, float width, bool labelsAbove) {
+  const auto& langs = view.flow->config().languages;
+  if (langs.size() < 2) {
+    return 1;
+  }
+  const float rowWidth = labelsAbove ? width : width - labelWidth(ui, width) - ui.u(12);
+  float widest = 0;
+  for (const auto& l : langs) {
+    widest = std::max(widest, ui.measure(ui.trIn(l, "language.name"), FontRole::kCaption).x);
+  }
+  const float n = static_cast<float>(langs.size());
+  const float cell = (rowWidth - ui.u(16) * (n - 1)) / n;
+  return cell < widest + ui.u(40) ? 2 : 1;
+}
+
 Intent languageAndAccess(Ui& ui, const TerminalView& view, Rect& area, bool labelsAbove) {
   Intent out;
   const auto& p = ui.pal();
@@ -17,7 +40,8 @@ Intent languageAndAccess(Ui& ui, const TerminalView& view, Rect& area, bool labe
   // Languages: each named in its own language. Labels go above the chips in portrait
   // (the chips then get the full width) and beside them in landscape (height is short).
   const float labelH = ui.m().captionPx * 1.4f;
-  const float labelW = std::min(area.w * 0.24f, ui.u(220));
+  const float labelW = labelWidth(ui, area.w);
+  const int rows = languageRows(ui, view, area.w, labelsAbove);
   const auto label = [&](std::string_view text, Rect& row) {
     if (labelsAbove) {
       ui.text(text, FontRole::kCaption, p.textMuted, area.takeTop(labelH, ui.u(6)));
@@ -30,7 +54,16 @@ Intent languageAndAccess(Ui& ui, const TerminalView& view, Rect& area, bool labe
   };
   Rect langRow;
   label(ui.tr("attract.language"), langRow);
-  const auto langCells = langRow.columns(static_cast<int>(langs.size()), ui.u(16));
+  const int perRow = (static_cast<int>(langs.size()) + rows - 1) / rows;
+  auto langCells = langRow.columns(perRow, ui.u(16));
+  if (rows > 1) {
+    Rect second = area.takeTop(ui.m().chipHeight, ui.m().gap);
+    if (!labelsAbove) {
+      second.takeLeft(labelW, ui.u(12));
+    }
+    const auto more = second.columns(perRow, ui.u(16));
+    langCells.insert(langCells.end(), more.begin(), more.end());
+  }
   for (std::size_t i = 0; i < langs.size(); ++i) {
     const std::string& lang = langs[i];
     if (ui.button("lang." + lang, ui.trIn(lang, "language.name"), langCells[i],
@@ -65,9 +98,10 @@ Intent languageAndAccess(Ui& ui, const TerminalView& view, Rect& area, bool labe
   return out;
 }
 
-float chipsHeight(const Ui& ui, bool labelsAbove) {
-  return 2 * ((labelsAbove ? ui.m().captionPx * 1.4f + ui.u(6) : 0) + ui.m().chipHeight) +
-         ui.m().gap;
+float chipsHeight(const Ui& ui, const TerminalView& view, float width, bool labelsAbove) {
+  const float rows = static_cast<float>(1 + languageRows(ui, view, width, labelsAbove));
+  return 2 * (labelsAbove ? ui.m().captionPx * 1.4f + ui.u(6) : 0) + rows * ui.m().chipHeight +
+         (rows - 1) * ui.m().gap;
 }
 
 // What happens next, in three short numbered steps: sets expectations for first-timers.
@@ -145,7 +179,7 @@ Intent drawAttract(Ui& ui, const TerminalView& view, const ScreenImages& images)
   if (ui.layout().portrait) {
     ui.reachSpace().h = 0;  // in reach mode the camera is up there
     titleBlock(ui, body, ui.tr("attract.title"), ui.tr("attract.subtitle"));
-    Rect chips = body.takeBottom(chipsHeight(ui, true), ui.m().gap * 1.5f);
+    Rect chips = body.takeBottom(chipsHeight(ui, view, body.w, true), ui.m().gap * 1.5f);
     if (!ui.layout().reach) {
       const float h = howItWorksHeight(ui, body.w);
       howItWorks(ui, body.takeTop(h, ui.m().gap * 1.5f), true);
@@ -168,7 +202,7 @@ Intent drawAttract(Ui& ui, const TerminalView& view, const ScreenImages& images)
     camera = body.takeLeft(body.w * 0.54f, ui.m().margin);
     camera = camera.centered(camera.w, std::min(camera.h, camera.w * 0.8f));
     titleBlock(ui, body, ui.tr("attract.title"), ui.tr("attract.subtitle"));
-    Rect chips = body.takeBottom(chipsHeight(ui, false), ui.m().gap);
+    Rect chips = body.takeBottom(chipsHeight(ui, view, body.w, false), ui.m().gap);
     if (auto e = languageAndAccess(ui, view, chips, false)) {
       out = e;
     }
