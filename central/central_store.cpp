@@ -10,6 +10,7 @@
 #include "central/record_checks.h"
 #include "kiosk/core/encoding.h"
 #include "kiosk/core/ids.h"
+#include "offline-cache/migration_runner.h"
 
 namespace kiosk::central {
 
@@ -383,18 +384,10 @@ constexpr std::array<std::string_view, 7> kSchema{kSchema1, kSchema2, kSchema3, 
                                                   kSchema5, kSchema6, kSchema7};
 
 Status migrateCentral(Database& db) {
+  if (auto migrated = cache::runMigrations(db, kSchema, "kiosk-central"); !migrated) {
+    return migrated;
+  }
   return guardedStatus("migrating " + db.path(), [&] {
-    const int current = db.userVersion();
-    if (current > static_cast<int>(kSchema.size())) {
-      throw DatabaseError(ErrorKind::kPermanent, "schema version " + std::to_string(current) +
-                                                     " was written by a newer kiosk-central");
-    }
-    for (int version = current + 1; version <= static_cast<int>(kSchema.size()); ++version) {
-      db.transaction([&] {
-        db.exec(kSchema[static_cast<std::size_t>(version - 1)]);
-        db.exec("PRAGMA user_version=" + std::to_string(version));
-      });
-    }
     db.transaction([&] {
       auto s = db.prepare("SELECT value FROM meta WHERE key = 'database_id'");
       if (!s.step()) {
