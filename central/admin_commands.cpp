@@ -8,8 +8,8 @@
 #include <sstream>
 
 #include "central/central_store.h"
-#include "kiosk/app/code_sheet.h"
-#include "kiosk/app/event_file.h"
+#include "documents/code_sheet.h"
+#include "kiosk/admin/event_file.h"
 #include "kiosk/core/encoding.h"
 #include "kiosk/core/guest_csv.h"
 #include "kiosk/core/ids.h"

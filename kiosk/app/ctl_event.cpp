@@ -4,9 +4,9 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "kiosk/admin/event_file.h"
 #include "kiosk/app/ctl_commands.h"
 #include "kiosk/app/ctl_support.h"
-#include "kiosk/app/event_file.h"
 #include "kiosk/core/ids.h"
 #include "kiosk/core/local_time.h"
 #include "offline-cache/json_codec.h"
