@@ -7,7 +7,7 @@
 
 #include "bench_table.h"
 #include "devices/printing/badge_renderer.h"
-#include "devices/printing/image_codec.h"
+#include "documents/image_codec.h"
 
 namespace {
 

@@ -8,8 +8,10 @@
 #include <stdexcept>
 
 #include "central/record_checks.h"
+#include "kiosk/admin/event_choice.h"
 #include "kiosk/core/encoding.h"
 #include "kiosk/core/ids.h"
+#include "offline-cache/migration_runner.h"
 
 namespace kiosk::central {
 
@@ -393,18 +395,10 @@ constexpr std::array<std::string_view, 8> kSchema{kSchema1, kSchema2, kSchema3, 
                                                   kSchema5, kSchema6, kSchema7, kSchema8};
 
 Status migrateCentral(Database& db) {
+  if (auto migrated = cache::runMigrations(db, kSchema, "kiosk-central"); !migrated) {
+    return migrated;
+  }
   return guardedStatus("migrating " + db.path(), [&] {
-    const int current = db.userVersion();
-    if (current > static_cast<int>(kSchema.size())) {
-      throw DatabaseError(ErrorKind::kPermanent, "schema version " + std::to_string(current) +
-                                                     " was written by a newer kiosk-central");
-    }
-    for (int version = current + 1; version <= static_cast<int>(kSchema.size()); ++version) {
-      db.transaction([&] {
-        db.exec(kSchema[static_cast<std::size_t>(version - 1)]);
-        db.exec("PRAGMA user_version=" + std::to_string(version));
-      });
-    }
     db.transaction([&] {
       auto s = db.prepare("SELECT value FROM meta WHERE key = 'database_id'");
       if (!s.step()) {
@@ -603,28 +597,7 @@ Result<Event> CentralStore::resolveEvent(std::optional<EventId> id) {
   if (!events) {
     return events.error();
   }
-  if (id) {
-    for (const auto& e : *events) {
-      if (e.id == *id) {
-        return e;
-      }
-    }
-    return makeError(ErrorKind::kNotFound,
-                     "no event " + std::to_string(*id) + " in " + db_->path());
-  }
-  if (events->empty()) {
-    return makeError(ErrorKind::kNotFound, "no event in " + db_->path() +
-                                               "; create one with 'kiosk-central event create'");
-  }
-  if (events->size() > 1) {
-    std::string choices;
-    for (const auto& e : *events) {
-      choices += "\n  " + std::to_string(e.id) + "  " + e.name;
-    }
-    return makeError(ErrorKind::kInvalidInput,
-                     "several events in " + db_->path() + "; choose one with --event:" + choices);
-  }
-  return events->front();
+  return admin::chooseEvent(*events, id, db_->path(), "kiosk-central event create");
 }
 
 Status CentralStore::setWebhook(EventId eventId, const std::string& url) {

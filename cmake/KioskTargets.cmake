@@ -21,9 +21,12 @@ function(kiosk_target_defaults target)
   endif()
 endfunction()
 
-# kiosk_forbid_includes(<target> <regex>...): the build of <target> fails when one of its
-# sources or headers includes a header matching any regex. Encodes the layering rules of
-# the design (the core knows no SDL, ImGui, OpenCV, curl, CUPS or SQLite).
+# kiosk_forbid_includes(<target> <regex>...): the build of <target> (a library or an
+# executable) fails when one of its sources or headers includes a header matching any regex.
+# Encodes the layering rules of the design: third-party names (the core knows no SDL,
+# ImGui, OpenCV, curl, CUPS or SQLite) and project paths (central includes nothing of
+# kiosk/app/, devices/ or ui/). A regex matches the start of the name written between
+# <> or "" ("kiosk/app/" matches #include "kiosk/app/terminal.h").
 function(kiosk_forbid_includes target)
   get_target_property(sources ${target} SOURCES)
   get_target_property(source_dir ${target} SOURCE_DIR)
@@ -42,7 +45,8 @@ function(kiosk_forbid_includes target)
   endforeach()
   list(REMOVE_DUPLICATES files)
   set(stamp "${CMAKE_CURRENT_BINARY_DIR}/${target}.layering.stamp")
-  string(REPLACE ";" "|" patterns "${ARGN}")
+  # Commas separate the rules on the command line: a rule may use "|" itself.
+  string(REPLACE ";" "," patterns "${ARGN}")
   add_custom_command(
     OUTPUT "${stamp}"
     COMMAND ${CMAKE_COMMAND} "-DFILES=${files}" "-DPATTERNS=${patterns}" "-DTARGET=${target}"

@@ -1,5 +1,6 @@
-# Fails when any of FILES includes a header matching one of PATTERNS ('|'-separated regexes).
-string(REPLACE "|" ";" pattern_list "${PATTERNS}")
+# Fails when any of FILES includes a header matching one of PATTERNS (','-separated regexes,
+# each matched at the start of the included name).
+string(REPLACE "," ";" pattern_list "${PATTERNS}")
 set(violations "")
 foreach(file IN LISTS FILES)
   file(STRINGS "${file}" lines REGEX "^[ \t]*#[ \t]*include")

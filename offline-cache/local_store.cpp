@@ -8,6 +8,7 @@
 #include <set>
 #include <utility>
 
+#include "kiosk/admin/event_choice.h"
 #include "kiosk/core/ids.h"
 #include "kiosk/core/text_search.h"
 #include "offline-cache/json_codec.h"
@@ -267,28 +268,7 @@ Result<Event> LocalStore::resolveEvent(std::optional<EventId> id) {
   if (!events) {
     return events.error();
   }
-  if (id) {
-    for (const auto& e : *events) {
-      if (e.id == *id) {
-        return e;
-      }
-    }
-    return makeError(ErrorKind::kNotFound,
-                     "no event " + std::to_string(*id) + " in " + db_->path());
-  }
-  if (events->empty()) {
-    return makeError(ErrorKind::kNotFound,
-                     "no event in " + db_->path() + "; create one with 'kioskctl event create'");
-  }
-  if (events->size() > 1) {
-    std::string choices;
-    for (const auto& e : *events) {
-      choices += "\n  " + std::to_string(e.id) + "  " + e.name;
-    }
-    return makeError(ErrorKind::kInvalidInput,
-                     "several events in " + db_->path() + "; choose one with --event:" + choices);
-  }
-  return events->front();
+  return admin::chooseEvent(*events, id, db_->path(), "kioskctl event create");
 }
 
 Status LocalStore::saveSigningKey(const SigningKey& key) {

@@ -4,6 +4,8 @@
 #include <string>
 #include <string_view>
 
+#include "offline-cache/migration_runner.h"
+
 namespace kiosk::cache {
 
 namespace {
@@ -261,21 +263,7 @@ int latestSchemaVersion() {
 }
 
 Status migrate(Database& db) {
-  return guardedStatus("migrating " + db.path(), [&] {
-    const int current = db.userVersion();
-    if (current > latestSchemaVersion()) {
-      throw DatabaseError(ErrorKind::kPermanent,
-                          "schema version " + std::to_string(current) +
-                              " was written by a newer kiosk build (this build knows up to " +
-                              std::to_string(latestSchemaVersion()) + ")");
-    }
-    for (int version = current + 1; version <= latestSchemaVersion(); ++version) {
-      db.transaction([&] {
-        db.exec(kMigrations[static_cast<std::size_t>(version - 1)]);
-        db.exec("PRAGMA user_version=" + std::to_string(version));
-      });
-    }
-  });
+  return runMigrations(db, kMigrations, "kiosk");
 }
 
 }  // namespace kiosk::cache

@@ -13,8 +13,8 @@
 #include <vector>
 
 #include "devices/camera/frame.h"
-#include "devices/printing/image_codec.h"
-#include "devices/printing/qr_code.h"
+#include "documents/image_codec.h"
+#include "documents/qr_code.h"
 #include "kiosk/core/event.h"
 #include "kiosk/core/flow.h"
 

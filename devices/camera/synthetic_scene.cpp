@@ -10,7 +10,7 @@
 #include <variant>
 
 #include "devices/camera/cv_frames.h"
-#include "devices/printing/qr_code.h"
+#include "documents/qr_code.h"
 
 namespace kiosk::devices {
 

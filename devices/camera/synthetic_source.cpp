@@ -2,7 +2,7 @@
 
 #include <opencv2/imgcodecs.hpp>
 
-#include "devices/printing/qr_code.h"
+#include "documents/qr_code.h"
 
 namespace kiosk::devices {
 

@@ -17,9 +17,9 @@
 #include <string_view>
 #include <vector>
 
-#include "devices/printing/badge_data.h"
-#include "devices/printing/badge_template.h"
-#include "devices/printing/canvas.h"
+#include "documents/badge_data.h"
+#include "documents/badge_template.h"
+#include "documents/canvas.h"
 #include "kiosk/core/result.h"
 
 namespace kiosk::devices {

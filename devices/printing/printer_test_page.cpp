@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 
-#include "devices/printing/canvas.h"
+#include "documents/canvas.h"
 
 namespace kiosk::devices {
 

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "devices/printing/badge_printer.h"
-#include "devices/printing/badge_template.h"
+#include "documents/badge_template.h"
 #include "kiosk/core/result.h"
 #include "kiosk/core/time.h"
 

@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-#include "devices/printing/badge_data.h"
+#include "documents/badge_data.h"
 #include "i18n/catalog.h"
 #include "kiosk/core/guest.h"
 

@@ -3,7 +3,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
-#include "kiosk/app/code_sheet.h"
+#include "documents/code_sheet.h"
 #include "kiosk/app/ctl_commands.h"
 #include "kiosk/app/ctl_support.h"
 

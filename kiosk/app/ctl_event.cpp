@@ -4,9 +4,9 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "kiosk/admin/event_draft.h"
 #include "kiosk/app/ctl_commands.h"
 #include "kiosk/app/ctl_support.h"
-#include "kiosk/app/event_file.h"
 #include "kiosk/core/ids.h"
 #include "kiosk/core/local_time.h"
 #include "offline-cache/json_codec.h"
@@ -30,42 +30,13 @@ void auditAdmin(cache::LocalStore& store, AuditAction action, EventId eventId, s
 }
 
 void create(const CreateOptions& o) {
-  Event event;
-  event.id = randomNonZeroU32();
-  if (!o.details.empty()) {
-    checkOrExit(applyEventFile(o.details, event), "reading " + o.details);
+  std::string context;
+  auto built = admin::buildEvent({o.name, o.starts, o.ends, o.timezone, o.details},
+                                 randomNonZeroU32(), context);
+  if (!built) {
+    failWith(context, built.error());
   }
-  if (!o.timezone.empty()) {
-    if (!isKnownTimeZone(o.timezone)) {
-      failWith("--timezone",
-               makeError(ErrorKind::kInvalidInput, "unknown time zone '" + o.timezone + "'"));
-    }
-    event.timezone = o.timezone;
-  }
-  if (!o.name.empty()) {
-    event.name = o.name;
-  }
-  for (auto [text, field, flag] : {std::tuple{&o.starts, &event.startsAt, "--starts"},
-                                   std::tuple{&o.ends, &event.endsAt, "--ends"}}) {
-    if (text->empty()) {
-      continue;
-    }
-    const auto t = parseLocalTime(*text, event.timezone);
-    if (!t) {
-      failWith(flag, makeError(ErrorKind::kInvalidInput,
-                               "'" + *text +
-                                   "' is not an ISO 8601 date-time (e.g. 2026-11-24T08:00+08:00)"));
-    }
-    *field = *t;
-  }
-  if (event.name.empty() || event.startsAt == TimePoint{} || event.endsAt == TimePoint{}) {
-    failWith("event create",
-             makeError(ErrorKind::kInvalidInput, "--name, --starts and --ends are required"));
-  }
-  if (event.endsAt <= event.startsAt) {
-    failWith("event create",
-             makeError(ErrorKind::kInvalidInput, "the event must end after it starts"));
-  }
+  const Event event = std::move(built).value();
   auto store = openStoreOrExit(o.db);
   const auto now = SystemClock().now();
   const auto key = generateSigningKey(event.id, 1, now);

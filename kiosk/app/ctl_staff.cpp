@@ -5,7 +5,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
-#include "devices/printing/qr_code.h"
+#include "documents/qr_code.h"
 #include "kiosk/app/ctl_commands.h"
 #include "kiosk/app/ctl_support.h"
 #include "kiosk/core/encoding.h"

@@ -8,7 +8,7 @@
 
 #include "devices/camera/scan_pipeline.h"
 #include "devices/printing/printer_test_page.h"
-#include "devices/printing/qr_code.h"
+#include "documents/qr_code.h"
 #include "kiosk/app/badge_words.h"
 #include "kiosk/app/json_line.h"
 #include "kiosk/core/encoding.h"

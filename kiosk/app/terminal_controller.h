@@ -21,9 +21,9 @@
 
 #include "devices/camera/scan_deduplicator.h"
 #include "devices/camera/wedge_scanner_decoder.h"
-#include "devices/printing/badge_data.h"
 #include "devices/printing/badge_printer.h"
 #include "devices/speech/speech_worker.h"
+#include "documents/badge_data.h"
 #include "kiosk/app/terminal_photo.h"
 #include "kiosk/app/terminal_worker.h"
 #include "kiosk/core/flow.h"

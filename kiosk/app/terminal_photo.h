@@ -21,7 +21,7 @@
 
 #include "devices/camera/frame.h"
 #include "devices/camera/photo_guide.h"
-#include "devices/printing/image_codec.h"
+#include "documents/image_codec.h"
 #include "kiosk/core/flow.h"
 
 namespace kiosk::devices {

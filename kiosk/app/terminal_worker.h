@@ -32,9 +32,9 @@
 #include <variant>
 #include <vector>
 
-#include "devices/printing/badge_data.h"
 #include "devices/printing/badge_renderer.h"
-#include "devices/printing/image_codec.h"
+#include "documents/badge_data.h"
+#include "documents/image_codec.h"
 #include "kiosk/core/checkin_service.h"
 #include "kiosk/core/flow.h"
 #include "offline-cache/local_store.h"

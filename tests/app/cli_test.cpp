@@ -350,3 +350,55 @@ TEST_F(KioskctlTest, MissingDatabaseIsAClearError) {
 }
 
 }  // namespace
+
+// kioskctl and kiosk-central share `event create` and the choice of event (kiosk/admin): both
+// name the flag to blame and save nothing, and both list the events to choose from.
+TEST(SharedEventAdministration, BothToolsCheckEventsAndChooseTheSameWay) {
+  kiosk::testing::TempDir dir;
+  for (const std::string& tool : {kCtl, std::string(KIOSK_BINARY_DIR) + "/kiosk-central"}) {
+    SCOPED_TRACE(tool);
+    const std::string db = dir.file(tool == kCtl ? "terminal.db" : "central.db");
+    const std::string name = tool == kCtl ? "kioskctl" : "kiosk-central";
+    auto run = [&](std::vector<std::string> args) {
+      args.insert(args.begin(), tool);
+      return runCommand(args, dir.path());
+    };
+    const auto badStart = run({"event", "create", "--db", db, "--name", "Forum", "--starts",
+                               "24/11/2026", "--ends", "2026-11-26T18:00+08:00"});
+    EXPECT_EQ(badStart.status, 2);
+    EXPECT_NE(badStart.err.find(name + ": --starts: '24/11/2026' is not an ISO 8601 date-time"),
+              std::string::npos)
+        << badStart.err;
+    const auto backwards = run({"event", "create", "--db", db, "--name", "Forum", "--starts",
+                                "2026-11-26T08:00+08:00", "--ends", "2026-11-24T18:00+08:00"});
+    EXPECT_EQ(backwards.status, 2);
+    EXPECT_NE(backwards.err.find("event create: the event must end after it starts"),
+              std::string::npos)
+        << backwards.err;
+
+    std::ofstream(dir.file("none.csv")) << "booking_code,name\nABCD-0001,Zhang Wei\n";
+    // An empty file is an empty database (kiosk-central's commands want an existing file).
+    std::ofstream(db).close();
+    ::chmod(db.c_str(), 0600);
+    const auto noEvent = run({"guests", "import", "--db", db, dir.file("none.csv")});
+    EXPECT_EQ(noEvent.status, 2);
+    EXPECT_NE(
+        noEvent.err.find("no event in " + db + "; create one with '" + name + " event create'"),
+        std::string::npos)
+        << noEvent.err;
+
+    for (const char* forum : {"First Forum", "Second Forum"}) {
+      EXPECT_EQ(run({"event", "create", "--db", db, "--name", forum, "--starts",
+                     "2026-11-24T08:00+08:00", "--ends", "2026-11-26T18:00+08:00"})
+                    .status,
+                0);
+    }
+    const auto several = run({"guests", "import", "--db", db, dir.file("none.csv")});
+    EXPECT_EQ(several.status, 2);
+    EXPECT_NE(several.err.find("several events in " + db + "; choose one with --event:"),
+              std::string::npos)
+        << several.err;
+    EXPECT_NE(several.err.find("First Forum"), std::string::npos) << several.err;
+    EXPECT_NE(several.err.find("Second Forum"), std::string::npos) << several.err;
+  }
+}

@@ -12,7 +12,7 @@
 
 #include "devices/camera/camera_source.h"
 #include "devices/camera/frame_decoder.h"
-#include "devices/printing/qr_code.h"
+#include "documents/qr_code.h"
 #include "kiosk/app/terminal_controller.h"
 #include "kiosk/app/terminal_script.h"
 #include "kiosk/core/flow.h"

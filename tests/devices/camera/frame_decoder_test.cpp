@@ -7,7 +7,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "devices/camera/synthetic_scene.h"
-#include "devices/printing/qr_code.h"
+#include "documents/qr_code.h"
 #include "tests/devices/camera/test_support.h"
 
 namespace kiosk::devices {

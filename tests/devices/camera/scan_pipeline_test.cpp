@@ -8,7 +8,7 @@
 
 #include "devices/camera/synthetic_source.h"
 #include "devices/camera/v4l2_camera_source.h"
-#include "devices/printing/qr_code.h"
+#include "documents/qr_code.h"
 #include "tests/devices/camera/test_support.h"
 
 namespace kiosk::devices {

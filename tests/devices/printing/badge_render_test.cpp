@@ -11,7 +11,7 @@
 #include <string>
 
 #include "devices/printing/badge_renderer.h"
-#include "devices/printing/image_codec.h"
+#include "documents/image_codec.h"
 #include "support/temp_dir.h"
 #include "test_names.h"
 

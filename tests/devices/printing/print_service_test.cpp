@@ -8,9 +8,9 @@
 #include <fstream>
 
 #include "devices/printing/badge_renderer.h"
-#include "devices/printing/invitation_pdf.h"
 #include "devices/printing/pdf_directory_printer.h"
 #include "devices/printing/printer_test_page.h"
+#include "documents/invitation_pdf.h"
 #include "support/temp_dir.h"
 
 namespace kiosk::devices {

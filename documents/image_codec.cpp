@@ -1,4 +1,4 @@
-#include "devices/printing/image_codec.h"
+#include "documents/image_codec.h"
 
 #include <csetjmp>
 #include <cstdio>

@@ -15,8 +15,8 @@
 #include <string>
 #include <string_view>
 
-#include "devices/printing/badge_data.h"
-#include "devices/printing/canvas.h"
+#include "documents/badge_data.h"
+#include "documents/canvas.h"
 #include "kiosk/core/guest.h"
 #include "kiosk/core/result.h"
 

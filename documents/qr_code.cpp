@@ -1,53 +1,75 @@
-#include "devices/printing/qr_code.h"
+#include "documents/qr_code.h"
 
-#define ZX_USE_UTF8 1
-#include <ZXing/BitMatrix.h>
-#include <ZXing/MultiFormatWriter.h>
 #include <cairo.h>
+#include <qrencode.h>
 
-#include <exception>
+#include <algorithm>
+#include <cerrno>
 #include <memory>
 
 namespace kiosk::devices {
 
 namespace {
 constexpr int kQuietZone = 4;
+// ECI 26 says "the bytes are UTF-8"; without it readers may take them for ISO-8859-1 or
+// Shift_JIS (a guest's Chinese name would come back garbled).
+constexpr unsigned kEciUtf8 = 26;
 
-int zxingLevel(QrErrorCorrection level) {
-  // ZXing 1.4 maps 0-8 onto L/M/Q/H in pairs (0-2 L, 3-4 M, 5-6 Q, 7-8 H).
+QRecLevel qrencodeLevel(QrErrorCorrection level) {
   switch (level) {
     case QrErrorCorrection::kLow:
-      return 1;
+      return QR_ECLEVEL_L;
     case QrErrorCorrection::kMedium:
-      return 3;
+      return QR_ECLEVEL_M;
     case QrErrorCorrection::kQuartile:
-      return 5;
+      return QR_ECLEVEL_Q;
     case QrErrorCorrection::kHigh:
-      return 8;
+      return QR_ECLEVEL_H;
   }
-  return 3;
+  return QR_ECLEVEL_M;
+}
+
+using CodePtr = std::unique_ptr<QRcode, decltype(&QRcode_free)>;
+using InputPtr = std::unique_ptr<QRinput, decltype(&QRinput_free)>;
+
+// ASCII text (booking codes, signed tokens, URLs) lets libqrencode pick numeric and
+// alphanumeric segments, the smallest code; anything else is UTF-8 bytes behind an ECI.
+CodePtr encode(std::string_view text, QRecLevel level) {
+  const bool plainAscii = std::all_of(text.begin(), text.end(), [](char c) {
+    return c != '\0' && static_cast<unsigned char>(c) < 0x80;
+  });
+  if (plainAscii) {
+    return CodePtr(QRcode_encodeString(std::string(text).c_str(), 0, level, QR_MODE_8, 1),
+                   &QRcode_free);
+  }
+  InputPtr input(QRinput_new2(0, level), &QRinput_free);
+  if (!input || QRinput_appendECIheader(input.get(), kEciUtf8) != 0 ||
+      QRinput_append(input.get(), QR_MODE_8, static_cast<int>(text.size()),
+                     reinterpret_cast<const unsigned char*>(text.data())) != 0) {
+    return CodePtr(nullptr, &QRcode_free);
+  }
+  return CodePtr(QRcode_encodeInput(input.get()), &QRcode_free);
 }
 }  // namespace
 
 Result<QrMatrix> encodeQr(std::string_view text, QrErrorCorrection level) {
-  try {
-    const auto bits = ZXing::MultiFormatWriter(ZXing::BarcodeFormat::QRCode)
-                          .setMargin(0)
-                          .setEccLevel(zxingLevel(level))
-                          .setEncoding(ZXing::CharacterSet::UTF8)
-                          .encode(std::string(text), 0, 0);
-    QrMatrix qr;
-    qr.size = bits.width();
-    qr.dark.resize(static_cast<std::size_t>(qr.size) * static_cast<std::size_t>(qr.size));
-    for (int y = 0; y < qr.size; ++y) {
-      for (int x = 0; x < qr.size; ++x) {
-        qr.dark[static_cast<std::size_t>(y * qr.size + x)] = bits.get(x, y) ? 1 : 0;
-      }
-    }
-    return qr;
-  } catch (const std::exception& e) {
-    return makeError(ErrorKind::kInvalidInput, std::string("cannot encode QR code: ") + e.what());
+  errno = 0;
+  const CodePtr code = encode(text, qrencodeLevel(level));
+  if (!code) {
+    const std::string why = errno == ERANGE   ? "text too long for a QR code"
+                            : errno == ENOMEM ? "out of memory"
+                                              : "invalid text";
+    return makeError(ErrorKind::kInvalidInput, "cannot encode QR code: " + why);
   }
+  QrMatrix qr;
+  qr.size = code->width;
+  const auto cells = static_cast<std::size_t>(qr.size) * static_cast<std::size_t>(qr.size);
+  qr.dark.resize(cells);
+  // Bit 0 of each libqrencode cell is "dark"; the other bits describe the module's role.
+  for (std::size_t i = 0; i < cells; ++i) {
+    qr.dark[i] = code->data[i] & 1U;
+  }
+  return qr;
 }
 
 std::vector<std::uint8_t> rasterizeQr(const QrMatrix& qr, int moduleSize, int& sidePixels) {

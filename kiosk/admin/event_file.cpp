@@ -1,4 +1,4 @@
-#include "kiosk/app/event_file.h"
+#include "kiosk/admin/event_file.h"
 
 #include <toml++/toml.h>
 

@@ -1,11 +1,11 @@
-#include "devices/printing/invitation_pdf.h"
+#include "documents/invitation_pdf.h"
 
 #include <cstdio>
 #include <cstdlib>
 
-#include "devices/printing/badge_template.h"
-#include "devices/printing/canvas.h"
-#include "devices/printing/qr_code.h"
+#include "documents/badge_template.h"
+#include "documents/canvas.h"
+#include "documents/qr_code.h"
 #include "kiosk/core/local_time.h"
 
 namespace kiosk::devices {

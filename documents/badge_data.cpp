@@ -1,4 +1,4 @@
-#include "devices/printing/badge_data.h"
+#include "documents/badge_data.h"
 
 #include <algorithm>
 #include <cctype>

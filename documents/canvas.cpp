@@ -1,4 +1,4 @@
-#include "devices/printing/canvas.h"
+#include "documents/canvas.h"
 
 #include <cairo-ft.h>
 #include <cairo-pdf.h>
@@ -12,7 +12,7 @@
 #include <fstream>
 #include <utility>
 
-#include "devices/printing/qr_code.h"
+#include "documents/qr_code.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 #define KIOSK_LSAN 1

@@ -1,11 +1,11 @@
-#include "kiosk/app/code_sheet.h"
+#include "documents/code_sheet.h"
 
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
 
-#include "devices/printing/invitation_pdf.h"
-#include "devices/printing/qr_code.h"
+#include "documents/invitation_pdf.h"
+#include "documents/qr_code.h"
 #include "kiosk/core/local_time.h"
 
 namespace kiosk::app {

@@ -28,7 +28,7 @@
 #include <string_view>
 #include <vector>
 
-#include "devices/printing/image_codec.h"
+#include "documents/image_codec.h"
 #include "kiosk/core/result.h"
 
 namespace kiosk::devices {

@@ -1,4 +1,4 @@
-#include "devices/printing/badge_template.h"
+#include "documents/badge_template.h"
 
 #include <toml++/toml.h>
 
