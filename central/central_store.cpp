@@ -1066,10 +1066,7 @@ Result<std::vector<Feedback>> CentralStore::listFeedback(std::optional<EventId> 
       }
       f.terminal = s.columnText(3);
       f.at = fromUnixMillis(s.columnInt(4));
-      const std::string kind = s.columnText(5);
-      f.kind = kind == "repair"      ? FeedbackKind::kRepair
-               : kind == "complaint" ? FeedbackKind::kComplaint
-                                     : FeedbackKind::kRating;
+      f.kind = parseFeedbackKind(s.columnText(5)).value_or(FeedbackKind::kRating);
       if (auto rating = s.columnOptionalInt(6)) {
         f.rating = static_cast<int>(*rating);
       }

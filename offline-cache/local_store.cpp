@@ -1143,10 +1143,7 @@ Result<std::vector<FeedbackRow>> LocalStore::feedbackReport(EventId eventId) {
       }
       f.terminal = s.columnText(2);
       f.at = fromUnixMillis(s.columnInt(3));
-      const std::string kind = s.columnText(4);
-      f.kind = kind == "repair"      ? FeedbackKind::kRepair
-               : kind == "complaint" ? FeedbackKind::kComplaint
-                                     : FeedbackKind::kRating;
+      f.kind = parseFeedbackKind(s.columnText(4)).value_or(FeedbackKind::kRating);
       if (auto rating = s.columnOptionalInt(5)) {
         f.rating = static_cast<int>(*rating);
       }

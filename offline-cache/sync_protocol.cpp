@@ -268,17 +268,11 @@ Feedback feedbackFromJson(const Json& j) {
   }
   f.terminal = stringField(j, "terminal");
   f.at = timeFromJson(j.at("at"));
-  const auto kind = j.at("kind").get<std::string>();
-  bool known = false;
-  for (auto candidate : {FeedbackKind::kRating, FeedbackKind::kRepair, FeedbackKind::kComplaint}) {
-    if (kind == toString(candidate)) {
-      f.kind = candidate;
-      known = true;
-    }
-  }
-  if (!known) {
+  const auto kind = parseFeedbackKind(j.at("kind").get<std::string>());
+  if (!kind) {
     throw std::invalid_argument("unknown feedback kind");
   }
+  f.kind = *kind;
   if (auto it = j.find("rating"); it != j.end() && !it->is_null()) {
     f.rating = integerFromJson<int>(*it);
     if (*f.rating < 1 || *f.rating > 5) {

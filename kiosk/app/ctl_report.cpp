@@ -34,6 +34,26 @@ std::string csvField(std::string_view value) {
   return out + "\"";
 }
 
+// Where a command's CSV goes: standard output, or a file that starts with a BOM (Excel and
+// WPS read UTF-8 CSV correctly only with one).
+class CsvOutput {
+ public:
+  explicit CsvOutput(const std::string& path) {
+    if (path == "-") {
+      return;
+    }
+    file_.open(path, std::ios::binary | std::ios::trunc);
+    if (!file_) {
+      failWith("writing " + path, makeError(ErrorKind::kPermanent, "cannot create the file"));
+    }
+    file_ << "\xEF\xBB\xBF";
+  }
+  std::ostream& stream() { return file_.is_open() ? file_ : std::cout; }
+
+ private:
+  std::ofstream file_;
+};
+
 void addFeedbackCommand(CLI::App& app) {
   auto db = std::make_shared<std::string>();
   auto csv = std::make_shared<std::string>();
@@ -49,15 +69,8 @@ void addFeedbackCommand(CLI::App& app) {
     auto store = openStoreOrExit(*db);
     const auto e = resolveEventOrExit(*store, *event);
     const auto rows = valueOrExit(store->feedbackReport(e.id), "listing feedback");
-    std::ofstream file;
-    if (*csv != "-") {
-      file.open(*csv, std::ios::binary | std::ios::trunc);
-      if (!file) {
-        failWith("writing " + *csv, makeError(ErrorKind::kPermanent, "cannot create the file"));
-      }
-      file << "\xEF\xBB\xBF";  // Excel and WPS read UTF-8 CSV correctly only with a BOM
-    }
-    std::ostream& out = *csv == "-" ? std::cout : file;
+    CsvOutput output(*csv);
+    std::ostream& out = output.stream();
     out << "time,local_time,kind,rating,category,text,booking_code,name,terminal,record_id\r\n";
     for (const auto& r : rows) {
       const Feedback& f = r.feedback;
@@ -92,15 +105,8 @@ void addReportCommand(CLI::App& app) {
     auto store = openStoreOrExit(*db);
     const auto e = resolveEventOrExit(*store, *event);
     const auto rows = valueOrExit(store->report(e.id), "building the report");
-    std::ofstream file;
-    if (*csv != "-") {
-      file.open(*csv, std::ios::binary | std::ios::trunc);
-      if (!file) {
-        failWith("writing " + *csv, makeError(ErrorKind::kPermanent, "cannot create the file"));
-      }
-      file << "\xEF\xBB\xBF";  // Excel and WPS read UTF-8 CSV correctly only with a BOM
-    }
-    std::ostream& out = *csv == "-" ? std::cout : file;
+    CsvOutput output(*csv);
+    std::ostream& out = output.stream();
     out << "time,local_time,outcome,booking_code,name,terminal,method,staff,reason,needs_changed,"
            "needs_before,needs_after,undone_at,undone_by,undo_reason,record_id\r\n";
     std::size_t accepted = 0;

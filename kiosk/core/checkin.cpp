@@ -126,6 +126,14 @@ const char* toString(FeedbackKind kind) {
   }
   return "rating";
 }
+std::optional<FeedbackKind> parseFeedbackKind(std::string_view text) {
+  for (auto kind : {FeedbackKind::kRating, FeedbackKind::kRepair, FeedbackKind::kComplaint}) {
+    if (text == toString(kind)) {
+      return kind;
+    }
+  }
+  return std::nullopt;
+}
 std::string cleanFeedbackText(std::string_view text) {
   std::string out;
   std::size_t kept = 0;

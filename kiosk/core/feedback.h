@@ -14,6 +14,7 @@ namespace kiosk {
 
 enum class FeedbackKind { kRating, kRepair, kComplaint };
 const char* toString(FeedbackKind kind);  // "rating", "repair", "complaint"
+std::optional<FeedbackKind> parseFeedbackKind(std::string_view text);
 
 struct Feedback {
   std::string id;  // client-generated

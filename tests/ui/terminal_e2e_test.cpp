@@ -1930,7 +1930,11 @@ TEST_F(TerminalE2E, DevicePageTellsCameraAndSyncTroubleInTheStaffsLanguage) {
       }
       const json record = json::parse(readFile(r.shots + "/devices.json"));
       for (const auto& t : record["texts"]) {
-        EXPECT_FALSE(t["cut"].get<bool>()) << "cut short: " << t.dump();
+        // The printer's folder (here a temporary one, of random letters) is as long as IT
+        // made it and may end in an ellipsis; nothing else may.
+        if (t["text"].get<std::string>().rfind("pdf:", 0) != 0) {
+          EXPECT_FALSE(t["cut"].get<bool>()) << "cut short: " << t.dump();
+        }
         // Wrapped words stay inside the box they were given (the camera hint's pill ran
         // two lines below it); a line's descent may overhang a tight box a little.
         EXPECT_LE(t["y"].get<double>() + t["h"].get<double>(),
