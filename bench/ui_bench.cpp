@@ -1,17 +1,21 @@
 // The terminal's own figures, measured on the real `kiosk` binary under Xvfb (Mesa's
 // software OpenGL, so GPU work is CPU work here): start to attract screen, frame time
 // with the camera preview running, taps from scan to badge, and resident memory with a
-// 100,000-guest roster. A scenario driver: it builds event databases with kioskctl, runs
+// 100,000-guest roster, and time from a screen change to the start of its spoken
+// guidance. A scenario driver: it builds event databases with kioskctl, runs
 // `kiosk --script` and reads its JSON lines; prints bench_table.h rows.
 //
 //   bench/ui_bench [SECONDS_OF_PREVIEW]     (default 10)
+//   bench/ui_bench SECONDS speech           (the spoken guidance only)
 #include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -200,6 +204,72 @@ class Bench {
 
 }  // namespace
 
+// Spoken guidance: from a screen change to the first sound of what it says, with SDL's disk
+// audio driver writing what the terminal plays to a file. The "speech" line tells the
+// audio stream's frame when the sentence was handed to the mixer; the sound starts at the
+// first loud 10 ms after it. A guest taps "Read aloud" and walks a check-in (the way back to
+// the attract screen ends the guest's choices, so the walk stops at the done screen).
+int speechLatency(Bench& bench, const std::string& demo) {
+  const std::string audio = demo + "/speech.raw";
+  std::filesystem::remove(audio);
+  std::ofstream(demo + "/kiosk.toml", std::ios::app) << "speech = \"on-request\"\nvolume = 100\n";
+  setenv("SDL_AUDIODRIVER", "disk", 1);
+  setenv("SDL_DISKAUDIOFILE", audio.c_str(), 1);
+  const char* listen = "sleep 3000\n";
+  const auto o =
+      bench.kiosk(demo, std::string("wait-for attract\ntap a11y.read_aloud\n") + listen +
+                            "present-code WLF-7K3Q\nwait-for confirm_identity\nclear-camera\n" +
+                            listen + "tap identity.yes\nwait-for photo\n" + listen +
+                            "tap photo.skip\nwait-for confirm_needs\n" + listen +
+                            "tap needs.confirm\nwait-for info 30\n" + listen +
+                            "tap info.done\nwait-for done\n" + listen);
+  unsetenv("SDL_AUDIODRIVER");
+  unsetenv("SDL_DISKAUDIOFILE");
+  std::ifstream in(audio, std::ios::binary);
+  const std::string pcm((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::vector<std::int16_t> samples(pcm.size() / 2);
+  if (!samples.empty()) {
+    std::memcpy(samples.data(), pcm.data(), samples.size() * 2);
+  }
+  kiosk::bench::Samples latency;
+  double changedAt = -1;
+  std::string changedTo;
+  int spoken = 0;
+  for (const auto& l : o.lines) {
+    const std::string e = l.value("event", "");
+    // The last thing that asked for words: a new screen, or the tap on "Read aloud".
+    if (e == "state") {
+      changedTo = l.value("state", "");
+      changedAt = l.value("t_ms", 0.0);
+    }
+    if (e != "speech" || changedAt < 0 || l.value("state", "") != changedTo) {
+      continue;
+    }
+    ++spoken;
+    const int rate = l.value("audio_rate", 0);
+    const auto from = l.value("audio_frame", std::size_t{0});
+    const auto window = static_cast<std::size_t>(std::max(1, rate / 100));
+    for (std::size_t at = from; rate > 0 && at + window <= samples.size(); at += window) {
+      double sum = 0;
+      for (std::size_t i = at; i < at + window; ++i) {
+        sum += static_cast<double>(samples[i]) * samples[i];
+      }
+      if (std::sqrt(sum / static_cast<double>(window)) > 300) {
+        const double ms =
+            l.value("t_ms", 0.0) - changedAt + static_cast<double>(at - from) * 1000.0 / rate;
+        latency.add(ms);
+        std::cerr << "ui_bench: " << l.value("spoken", "") << " spoken after " << ms << " ms\n";
+        break;
+      }
+    }
+  }
+  kiosk::bench::row("speech", "screens spoken in a walked check-in", spoken, "screens");
+  kiosk::bench::row("speech", "screen change to start of speech p50", latency.percentile(50), "ms");
+  kiosk::bench::row("speech", "screen change to start of speech worst", latency.percentile(100),
+                    "ms");
+  return latency.size() > 0 && o.status == 0 ? 0 : 1;
+}
+
 int main(int argc, char** argv) {
   const int previewSeconds = argc > 1 ? std::atoi(argv[1]) : 10;
   const std::string build = fs::path(argv[0]).parent_path().parent_path().string();
@@ -210,6 +280,10 @@ int main(int argc, char** argv) {
   Bench bench(build);
   const std::string demo = bench.makeEvent("demo", 0);
   using kiosk::bench::row;
+  const std::string only = argc > 2 ? argv[2] : "";
+  if (only == "speech") {
+    return speechLatency(bench, demo);
+  }
 
   // Start to attract: five cold starts (kernel process start -> first attract frame shown).
   kiosk::bench::Samples startup;
