@@ -6,7 +6,7 @@
 // `kiosk --script` and reads its JSON lines; prints bench_table.h rows.
 //
 //   bench/ui_bench [SECONDS_OF_PREVIEW]     (default 10)
-//   bench/ui_bench SECONDS speech           (the spoken guidance only)
+//   bench/ui_bench SECONDS speech|memory    (the spoken guidance, or the 100k memory, only)
 #include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -270,6 +270,29 @@ int speechLatency(Bench& bench, const std::string& demo) {
   return latency.size() > 0 && o.status == 0 ? 0 : 1;
 }
 
+// Resident memory with 100,000 guests: after a check-in and a staff search.
+int residentMemory(Bench& bench) {
+  using kiosk::bench::row;
+  const std::string big = bench.makeEvent("big", 100000);
+  std::ofstream(big + "/codes/codes.csv") << "booking_code,payload\n";
+  const auto o = bench.kiosk(
+      big,
+      "wait-for attract\npresent GEN-004242\nwait-for confirm_identity\nclear-camera\n"
+      "tap identity.yes\ntap photo.skip\ntap needs.confirm\nwait-for info 30\ntap info.done\n"
+      "tap done.finish\nwait-for attract\ntap attract.find_booking\ntap find.mode.name\n"
+      "type wang\ntap find.field.phone\ntype 0042\ntap find.submit\nsleep 3000\n");
+  const auto* m = find(o, "metrics");
+  if (m == nullptr) {
+    std::cerr << "ui_bench: the 100k run did not finish\n";
+    return 1;
+  }
+  row("ui", "resident memory, 100,000-guest roster (MB)", (*m)["rss_mb"].get<double>(), "MB", 250);
+  row("ui", "  of which anonymous (heap, textures, caches)", (*m)["rss_anon_mb"].get<double>(),
+      "MB");
+  row("ui", "  of which mapped files (libraries, fonts)", (*m)["rss_file_mb"].get<double>(), "MB");
+  return 0;
+}
+
 int main(int argc, char** argv) {
   const int previewSeconds = argc > 1 ? std::atoi(argv[1]) : 10;
   const std::string build = fs::path(argv[0]).parent_path().parent_path().string();
@@ -283,6 +306,9 @@ int main(int argc, char** argv) {
   const std::string only = argc > 2 ? argv[2] : "";
   if (only == "speech") {
     return speechLatency(bench, demo);
+  }
+  if (only == "memory") {
+    return residentMemory(bench);
   }
 
   // Start to attract: five cold starts (kernel process start -> first attract frame shown).
@@ -452,27 +478,5 @@ int main(int argc, char** argv) {
     }
   }
 
-  // Resident memory with 100,000 guests: after a check-in and a staff search.
-  {
-    const std::string big = bench.makeEvent("big", 100000);
-    std::ofstream(big + "/codes/codes.csv") << "booking_code,payload\n";
-    const auto o = bench.kiosk(
-        big,
-        "wait-for attract\npresent GEN-004242\nwait-for confirm_identity\nclear-camera\n"
-        "tap identity.yes\ntap photo.skip\ntap needs.confirm\nwait-for info 30\ntap info.done\n"
-        "tap done.finish\nwait-for attract\ntap attract.find_booking\ntap find.mode.name\n"
-        "type wang\ntap find.field.phone\ntype 0042\ntap find.submit\nsleep 3000\n");
-    if (const auto* m = find(o, "metrics")) {
-      row("ui", "resident memory, 100,000-guest roster (MB)", (*m)["rss_mb"].get<double>(), "MB",
-          250);
-      row("ui", "  of which anonymous (heap, textures, caches)", (*m)["rss_anon_mb"].get<double>(),
-          "MB");
-      row("ui", "  of which mapped files (libraries, fonts)", (*m)["rss_file_mb"].get<double>(),
-          "MB");
-    } else {
-      std::cerr << "ui_bench: the 100k run did not finish\n";
-      status = 1;
-    }
-  }
-  return status;
+  return residentMemory(bench) == 0 ? status : 1;
 }
