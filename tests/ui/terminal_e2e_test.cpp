@@ -1880,10 +1880,10 @@ TEST_F(TerminalE2E, StaffReadWhyAScanWasRefusedInTheirLanguage) {
   EXPECT_EQ(shown.find("escorted"), std::string::npos) << shown;
 }
 
-// A missing camera and an unreachable central are told to staff in their language: the
-// device page shows the trouble by its code, translated, never the camera's or curl's
-// English (which goes to the terminal's log; an English page adds it when it fits), and
-// nothing on it is cut short, in any language and orientation.
+// A missing camera, an unreachable central and a broken printer are told to staff in their
+// language: the device page shows the trouble by its code, translated, never the camera's,
+// curl's or the spooler's English (which goes to the terminal's log; an English page adds
+// it when it fits), and nothing on it is cut short, in any language and orientation.
 TEST_F(TerminalE2E, DevicePageTellsCameraAndSyncTroubleInTheStaffsLanguage) {
   {
     // Enrolled earlier (as `kiosk enroll` leaves it), so the terminal does try central.
@@ -1906,6 +1906,7 @@ TEST_F(TerminalE2E, DevicePageTellsCameraAndSyncTroubleInTheStaffsLanguage) {
       TerminalSetup setup;
       setup.camera = "/dev/video97";  // nothing there
       setup.server = true;            // loopback, a port nobody listens on
+      setup.brokenPrinter = true;     // the badge folder is a file
       setup.languages = "[\"" + language + "\"]";
       if (!portrait) {
         setup.width = 1920;
@@ -1924,7 +1925,7 @@ TEST_F(TerminalE2E, DevicePageTellsCameraAndSyncTroubleInTheStaffsLanguage) {
           << shown;
       if (language != "en") {
         for (const char* english : {"no camera", "connect", "refused", "127.0.0.1", "POST", "GET",
-                                    "central", "not enrolled"}) {
+                                    "central", "not enrolled", "not writable"}) {
           EXPECT_EQ(shown.find(english), std::string::npos) << english << " in:\n" << shown;
         }
       }

@@ -132,10 +132,7 @@ Intent drawStaffDevices(Ui& ui, const TerminalView& view, const flow::StaffDevic
   }
   // Printers.
   {
-    std::size_t rows = 0;
-    for (const auto& printer : view.printers) {
-      rows += !printer.usable && !printer.reason.empty() ? 3 : 2;
-    }
+    const std::size_t rows = 2 * view.printers.size();
     const float h =
         ui.m().bodyPx * 1.4f + static_cast<float>(std::max<std::size_t>(1, rows)) * line + ui.u(60);
     Rect inner = section(ui, left, ui.tr("staff.devices.printer"), h);
@@ -144,12 +141,12 @@ Intent drawStaffDevices(Ui& ui, const TerminalView& view, const flow::StaffDevic
     }
     for (const auto& printer : view.printers) {
       row(ui, inner, ui.tr("staff.devices.name"), printer.name, p.text);
-      row(ui, inner, ui.tr("staff.devices.state"), std::string(ui.tr("printer." + printer.state)),
-          ok(printer.usable));
-      // The spooler's own words (English): shown when something is wrong, where they help.
-      if (!printer.usable && !printer.reason.empty()) {
-        row(ui, inner, ui.tr("staff.devices.reason"), printer.reason, p.text);
-      }
+      // The state in the staff's words; the spooler's own (English) follow on an English
+      // page when something is wrong and they fit, as a camera's and the sync's do.
+      const bool english = ui.language().rfind("en", 0) == 0;
+      rowWithDetail(
+          ui, inner, ui.tr("staff.devices.state"), std::string(ui.tr("printer." + printer.state)),
+          english && !printer.usable ? printer.reason : std::string(), ok(printer.usable));
     }
   }
   // Sync.
