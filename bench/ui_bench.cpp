@@ -237,7 +237,8 @@ int speechLatency(Bench& bench, const std::string& demo) {
   int spoken = 0;
   for (const auto& l : o.lines) {
     const std::string e = l.value("event", "");
-    // The last thing that asked for words: a new screen, or the tap on "Read aloud".
+    // The last state line asked for the words: a new screen, or the tap on "Read aloud"
+    // (the guest's choice changes the state, which is announced again).
     if (e == "state") {
       changedTo = l.value("state", "");
       changedAt = l.value("t_ms", 0.0);
