@@ -12,6 +12,7 @@
 #include "kiosk/core/encoding.h"
 #include "kiosk/core/ids.h"
 #include "offline-cache/migration_runner.h"
+#include "offline-cache/record_rows.h"
 
 namespace kiosk::central {
 
@@ -1058,21 +1059,7 @@ Result<std::vector<Feedback>> CentralStore::listFeedback(std::optional<EventId> 
         "WHERE ?1 IS NULL OR event_id = ?1 ORDER BY at, id");
     s.bind(1, eventId ? std::optional<std::int64_t>(*eventId) : std::nullopt);
     while (s.step()) {
-      Feedback f;
-      f.id = s.columnText(0);
-      f.eventId = static_cast<EventId>(s.columnInt(1));
-      if (auto guest = s.columnOptionalInt(2)) {
-        f.guestId = static_cast<GuestId>(*guest);
-      }
-      f.terminal = s.columnText(3);
-      f.at = fromUnixMillis(s.columnInt(4));
-      f.kind = parseFeedbackKind(s.columnText(5)).value_or(FeedbackKind::kRating);
-      if (auto rating = s.columnOptionalInt(6)) {
-        f.rating = static_cast<int>(*rating);
-      }
-      f.category = s.columnText(7);
-      f.text = s.columnText(8);
-      out.push_back(std::move(f));
+      out.push_back(cache::feedbackFromRow(s));
     }
     return out;
   });

@@ -13,6 +13,7 @@
 #include "kiosk/core/text_search.h"
 #include "offline-cache/json_codec.h"
 #include "offline-cache/migrations.h"
+#include "offline-cache/record_rows.h"
 #include "offline-cache/sync_protocol.h"
 
 namespace kiosk::cache {
@@ -1128,29 +1129,17 @@ Result<std::vector<FeedbackRow>> LocalStore::feedbackReport(EventId eventId) {
   return guarded("listing feedback", [&] {
     std::vector<FeedbackRow> rows;
     auto s = db_->prepare(
-        "SELECT f.id, f.guest_id, f.terminal, f.at, f.kind, f.rating, f.category, f.text, "
-        "COALESCE(g.booking_code, ''), COALESCE(g.name, '') FROM feedback f LEFT JOIN guests g "
+        "SELECT f.id, f.event_id, f.guest_id, f.terminal, f.at, f.kind, f.rating, f.category, "
+        "f.text, COALESCE(g.booking_code, ''), COALESCE(g.name, '') FROM feedback f "
+        "LEFT JOIN guests g "
         "ON g.event_id = f.event_id AND g.guest_id = f.guest_id WHERE f.event_id = ?1 "
         "ORDER BY f.at, f.id");
     s.bind(1, eventId);
     while (s.step()) {
       FeedbackRow r;
-      Feedback& f = r.feedback;
-      f.id = s.columnText(0);
-      f.eventId = eventId;
-      if (auto guest = s.columnOptionalInt(1)) {
-        f.guestId = static_cast<GuestId>(*guest);
-      }
-      f.terminal = s.columnText(2);
-      f.at = fromUnixMillis(s.columnInt(3));
-      f.kind = parseFeedbackKind(s.columnText(4)).value_or(FeedbackKind::kRating);
-      if (auto rating = s.columnOptionalInt(5)) {
-        f.rating = static_cast<int>(*rating);
-      }
-      f.category = s.columnText(6);
-      f.text = s.columnText(7);
-      r.bookingCode = s.columnText(8);
-      r.guestName = s.columnText(9);
+      r.feedback = feedbackFromRow(s);
+      r.bookingCode = s.columnText(9);
+      r.guestName = s.columnText(10);
       rows.push_back(std::move(r));
     }
     return rows;
