@@ -105,7 +105,7 @@ int main() {
   {
     auto admin = std::move(*kiosk::central::CentralStore::open(db));
     for (int t = 0; t < kTerminals; ++t) {
-      auto code = admin->createEnrollmentCode("load-" + std::to_string(t), event.id,
+      auto code = admin->devices().createEnrollmentCode("load-" + std::to_string(t), event.id,
                                               std::chrono::hours(1), now);
       auto r = kiosk::cache::HttpClient(http).request("POST", "/v1/enroll",
                                                       nlohmann::json{{"code", code->code}}.dump());

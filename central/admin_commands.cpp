@@ -468,8 +468,8 @@ void addDeviceCommands(CLI::App& app) {
     auto store = openOrExit(e->db);
     const auto event = valueOrExit(store->resolveEvent(e->event), "choosing the event");
     const auto code = valueOrExit(
-        store->createEnrollmentCode(e->terminal, event.id, std::chrono::hours(e->validHours),
-                                    SystemClock().now()),
+        store->devices().createEnrollmentCode(
+            e->terminal, event.id, std::chrono::hours(e->validHours), SystemClock().now()),
         "creating the code");
     std::cout << json{{"code", code.code},
                       {"terminal", code.terminal},
@@ -494,7 +494,8 @@ void addDeviceCommands(CLI::App& app) {
   revoke->add_option("--reason", *reason, "Why (kept with the device)")->required();
   revoke->callback([db, who, reason] {
     auto store = openOrExit(*db);
-    const auto n = valueOrExit(store->revokeDevice(*who, *reason, SystemClock().now()), "revoking");
+    const auto n =
+        valueOrExit(store->devices().revoke(*who, *reason, SystemClock().now()), "revoking");
     if (n == 0) {
       failWith("devices revoke",
                makeError(ErrorKind::kNotFound, "no live device named or numbered " + *who));
@@ -506,7 +507,7 @@ void addDeviceCommands(CLI::App& app) {
       return;
     }
     auto store = openOrExit(*db);
-    for (const auto& d : valueOrExit(store->listDevices(), "listing devices")) {
+    for (const auto& d : valueOrExit(store->devices().list(), "listing devices")) {
       json health = json::object();
       try {
         health = json::parse(d.health);
@@ -543,7 +544,7 @@ void addDeviceCommands(CLI::App& app) {
   checkins->add_flag("--json", *asJson, "One JSON object per line");
   checkins->callback([db, event, asJson] {
     auto store = openOrExit(*db);
-    for (const auto& c : valueOrExit(store->listCheckins(*event), "listing check-ins")) {
+    for (const auto& c : valueOrExit(store->records().listCheckins(*event), "listing check-ins")) {
       if (*asJson) {
         std::cout << checkinJson(c).dump() << "\n";
       } else {
@@ -564,7 +565,8 @@ void addDeviceCommands(CLI::App& app) {
   duplicates->add_flag("--json", *asJson, "One JSON object per line");
   duplicates->callback([db, event, asJson] {
     auto store = openOrExit(*db);
-    for (const auto& c : valueOrExit(store->listDuplicates(*event), "listing duplicates")) {
+    for (const auto& c :
+         valueOrExit(store->records().listDuplicates(*event), "listing duplicates")) {
       auto j = checkinJson(c);
       j["admission_id"] = c.admissionId;
       if (*asJson) {
@@ -584,7 +586,7 @@ void addDeviceCommands(CLI::App& app) {
   conflicts->add_flag("--json", *asJson, "One JSON object per line");
   conflicts->callback([db, event, asJson] {
     auto store = openOrExit(*db);
-    for (const auto& c : valueOrExit(store->listConflicts(*event), "listing conflicts")) {
+    for (const auto& c : valueOrExit(store->records().listConflicts(*event), "listing conflicts")) {
       if (*asJson) {
         json record;
         try {
@@ -616,7 +618,8 @@ void addDeviceCommands(CLI::App& app) {
   audit->add_flag("--json", *asJson, "One JSON object per line");
   audit->callback([db, event, asJson] {
     auto store = openOrExit(*db);
-    for (const auto& a : valueOrExit(store->listAudit(*event), "listing the audit trail")) {
+    for (const auto& a :
+         valueOrExit(store->records().listAudit(*event), "listing the audit trail")) {
       if (*asJson) {
         std::cout << cache::toJson(a).dump() << "\n";
       } else {
@@ -633,7 +636,7 @@ void addDeviceCommands(CLI::App& app) {
   feedback->add_flag("--json", *asJson, "One JSON object per line");
   feedback->callback([db, event, asJson] {
     auto store = openOrExit(*db);
-    for (const auto& f : valueOrExit(store->listFeedback(*event), "listing feedback")) {
+    for (const auto& f : valueOrExit(store->records().listFeedback(*event), "listing feedback")) {
       if (*asJson) {
         std::cout << json{{"id", f.id},
                           {"event_id", f.eventId},
@@ -662,7 +665,7 @@ void addDeviceCommands(CLI::App& app) {
   dbOption(notices, *db);
   notices->callback([db] {
     auto store = openOrExit(*db);
-    for (const auto& n : valueOrExit(store->listNotices(), "listing notices")) {
+    for (const auto& n : valueOrExit(store->notices().list(), "listing notices")) {
       std::cout << json{{"id", n.notice.id},
                         {"checkin_id", n.notice.checkinId},
                         {"guest_id", n.notice.guestId},
@@ -674,7 +677,7 @@ void addDeviceCommands(CLI::App& app) {
                        .dump()
                 << "\n";
     }
-    for (const auto& d : valueOrExit(store->listDeliveries(1000), "listing deliveries")) {
+    for (const auto& d : valueOrExit(store->notices().deliveries(1000), "listing deliveries")) {
       std::cout << json{{"delivery_of", d.noticeId},
                         {"url", d.url},
                         {"attempted_at", formatIso8601(d.attemptedAt, true)},

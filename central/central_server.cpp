@@ -698,7 +698,7 @@ bool CentralServer::Impl::admit(const httplib::Request& req, httplib::Response& 
     sendStoreError(res, now, lease.error());
     return refuse(true);
   }
-  auto auth = (*lease)->authenticate(bearerToken(req), now);
+  auto auth = (*lease)->devices().authenticate(bearerToken(req), now);
   if (!auth) {
     sendStoreError(res, now, auth.error());
     return refuse(true);
@@ -739,7 +739,7 @@ void CentralServer::Impl::serve(const httplib::Request& req, httplib::Response& 
     CentralStore& store = **lease;
     Device device;
     if (authenticated) {
-      auto auth = store.authenticate(bearerToken(req), now);
+      auto auth = store.devices().authenticate(bearerToken(req), now);
       if (!auth) {
         sendStoreError(res, now, auth.error());
         return;
@@ -820,7 +820,7 @@ void CentralServer::Impl::routes() {
              const auto code = body.at("code").get<std::string>();
              const auto version = body.value("version", std::string());
              auto enrolled = c.write([&](CentralStore& writing) {
-               return writing.enroll(code, version, options.tokenLifetime, c.now);
+               return writing.devices().enroll(code, version, options.tokenLifetime, c.now);
              });
              if (!enrolled) {
                if (enrolled.error().kind == ErrorKind::kUnauthorized) {
@@ -852,7 +852,8 @@ void CentralServer::Impl::routes() {
             }
             limit = std::min(value, api::kMaxPageSize);
           }
-          auto page = c.store.changesPage(c.device, c.req.get_param_value("cursor"), limit, c.now);
+          auto page =
+              c.store.feed().page(c.device.eventId, c.req.get_param_value("cursor"), limit, c.now);
           if (!page) {
             sendStoreError(c.res, c.now, page.error());
             return;
@@ -878,8 +879,9 @@ void CentralServer::Impl::routes() {
                       "at most " + std::to_string(api::kMaxBatchItems) + " items per request");
           return;
         }
-        auto summary = c.write(
-            [&](CentralStore& writing) { return writing.push(c.device, route, *it, c.now); });
+        auto summary = c.write([&](CentralStore& writing) {
+          return writing.records().push(c.device, route, *it, c.now);
+        });
         if (!summary) {
           centralLog().error("central: {}", summary.error().message);
           sendStoreError(c.res, c.now, summary.error());
@@ -924,7 +926,7 @@ void CentralServer::Impl::routes() {
               return;
             }
             auto stored = c.write([&](CentralStore& writing) {
-              return writing.putPhoto(c.device, checkinId, type, c.req.body, c.now);
+              return writing.records().putPhoto(c.device, checkinId, type, c.req.body, c.now);
             });
             if (!stored) {
               if (stored.error().kind == ErrorKind::kNotFound) {
@@ -949,7 +951,7 @@ void CentralServer::Impl::routes() {
            serve(req, res, true, [](Context& c) {
              const auto hb = api::heartbeatFromJson(cache::parseJson(c.req.body));
              auto st = c.write([&](CentralStore& writing) {
-               return writing.recordHeartbeat(c.device, hb, c.req.remote_addr, c.now);
+               return writing.devices().recordHeartbeat(c.device, hb, c.req.remote_addr, c.now);
              });
              if (!st) {
                if (st.error().kind == ErrorKind::kInvalidInput) {

@@ -60,13 +60,13 @@ void WebhookNotifier::Impl::deliver(CentralStore& store, const NoticeRow& row) {
   d.attemptedAt = now;
   if (row.webhookUrl.empty()) {
     d.error = "no webhook URL for the event (kiosk-central event set-webhook)";
-    (void)store.recordDelivery(d, false, now + std::chrono::minutes(1));
+    (void)store.notices().recordDelivery(d, false, now + std::chrono::minutes(1));
     return;
   }
   auto target = splitUrl(row.webhookUrl);
   if (!target) {
     d.error = "the webhook URL is not http:// or https://";
-    (void)store.recordDelivery(d, false, now + std::chrono::minutes(10));
+    (void)store.notices().recordDelivery(d, false, now + std::chrono::minutes(10));
     return;
   }
   auto doc = api::toJson(row.notice);
@@ -129,7 +129,7 @@ void WebhookNotifier::Impl::deliver(CentralStore& store, const NoticeRow& row) {
     }
     next = now + std::min(delay, options.retryMax);
   }
-  if (auto s = store.recordDelivery(d, delivered, next); !s) {
+  if (auto s = store.notices().recordDelivery(d, delivered, next); !s) {
     centralLog().error("webhook: cannot record the delivery of notice {}: {}", d.noticeId,
                        s.error().message);
   }
@@ -154,7 +154,7 @@ void WebhookNotifier::Impl::run(std::stop_token stop) {
       }
     }
     if (store) {
-      auto due = store->dueNotices(clock.now(), 20);
+      auto due = store->notices().due(clock.now(), 20);
       if (due) {
         for (const auto& row : *due) {
           if (stop.stop_requested()) {

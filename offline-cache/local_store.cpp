@@ -308,38 +308,7 @@ Status LocalStore::retireSigningKey(EventId eventId, KeyId keyId, TimePoint at) 
 }
 
 Result<std::vector<SigningKey>> LocalStore::signingKeys(EventId eventId) {
-  return guarded("reading signing keys", [&] {
-    std::vector<SigningKey> keys;
-    auto s = db_->prepare(
-        "SELECT key_id, public_key, secret_key, created_at, retired_at FROM signing_keys "
-        "WHERE event_id = ?1 ORDER BY key_id");
-    s.bind(1, eventId);
-    while (s.step()) {
-      SigningKey k;
-      k.eventId = eventId;
-      k.id = static_cast<KeyId>(s.columnInt(0));
-      const auto pub = s.columnBlob(1);
-      if (pub.size() != k.publicKey.size()) {
-        throw DatabaseError(ErrorKind::kCorrupt, "signing key with a bad public key");
-      }
-      std::copy(pub.begin(), pub.end(), k.publicKey.begin());
-      if (!s.isNull(2)) {
-        const auto secret = s.columnBlob(2);
-        if (secret.size() != 64) {
-          throw DatabaseError(ErrorKind::kCorrupt, "signing key with a bad secret key");
-        }
-        SecretKey sk{};
-        std::copy(secret.begin(), secret.end(), sk.begin());
-        k.secretKey = sk;
-      }
-      k.createdAt = fromUnixMillis(s.columnInt(3));
-      if (!s.isNull(4)) {
-        k.retiredAt = fromUnixMillis(s.columnInt(4));
-      }
-      keys.push_back(std::move(k));
-    }
-    return keys;
-  });
+  return guarded("reading signing keys", [&] { return readSigningKeys(*db_, eventId); });
 }
 
 Result<std::optional<SigningKey>> LocalStore::issuingKey(EventId eventId) {
@@ -347,13 +316,7 @@ Result<std::optional<SigningKey>> LocalStore::issuingKey(EventId eventId) {
   if (!keys) {
     return keys.error();
   }
-  std::optional<SigningKey> newest;
-  for (auto& k : *keys) {
-    if (k.secretKey && !k.retiredAt && (!newest || k.id > newest->id)) {
-      newest = k;
-    }
-  }
-  return newest;
+  return issuingKeyOf(*keys);
 }
 
 Result<std::optional<SigningKey>> LocalStore::findSigningKey(EventId eventId, KeyId keyId) {

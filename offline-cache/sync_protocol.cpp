@@ -12,14 +12,14 @@ using cache::toJson;
 namespace {
 
 constexpr std::array<PushRoute, 8> kRoutes{{
-    {"walk_in", kWalkInsPath, "walk_ins"},
-    {"checkin", kCheckinsPath, "checkins"},
-    {"undo", kUndosPath, "undos"},
-    {"guest_edit", kGuestEditsPath, "edits"},
-    {"rejection", kRejectionsPath, "rejections"},
-    {"arrival_notice", kArrivalNoticesPath, "notices"},
-    {"feedback", kFeedbackPath, "feedback"},
-    {"audit", kAuditPath, "audit"},
+    {RecordKind::kWalkIn, "walk_in", kWalkInsPath, "walk_ins"},
+    {RecordKind::kCheckin, "checkin", kCheckinsPath, "checkins"},
+    {RecordKind::kUndo, "undo", kUndosPath, "undos"},
+    {RecordKind::kGuestEdit, "guest_edit", kGuestEditsPath, "edits"},
+    {RecordKind::kRejection, "rejection", kRejectionsPath, "rejections"},
+    {RecordKind::kArrivalNotice, "arrival_notice", kArrivalNoticesPath, "notices"},
+    {RecordKind::kFeedback, "feedback", kFeedbackPath, "feedback"},
+    {RecordKind::kAudit, "audit", kAuditPath, "audit"},
 }};
 
 template <typename T, typename F>

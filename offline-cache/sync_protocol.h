@@ -63,7 +63,19 @@ inline constexpr std::string_view kProblemInternal = "urn:kiosk:problem:internal
 // An outbox kind (offline-cache/local_store.h) and where it is pushed. pushRoutes() lists
 // them in the order a terminal sends them within one window of its outbox: a walk-in's
 // guest before any later check-in of that guest, a check-in before its undo.
+// RecordKind is the closed set of what a terminal pushes: a receiver switches on it.
+enum class RecordKind {
+  kWalkIn,
+  kCheckin,
+  kUndo,
+  kGuestEdit,
+  kRejection,
+  kArrivalNotice,
+  kFeedback,
+  kAudit,
+};
 struct PushRoute {
+  RecordKind record;
   std::string_view kind;   // outbox kind: "checkin", "walk_in", ...
   std::string_view path;   // "/v1/checkins"
   std::string_view field;  // the request's array: {"checkins": [...]}

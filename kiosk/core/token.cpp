@@ -66,6 +66,16 @@ std::string whyKeyCannotBeRetired(const std::vector<SigningKey>& keys, KeyId key
   return {};
 }
 
+std::optional<SigningKey> issuingKeyOf(const std::vector<SigningKey>& keys) {
+  std::optional<SigningKey> newest;
+  for (const auto& k : keys) {
+    if (k.secretKey && !k.retiredAt && (!newest || k.id > newest->id)) {
+      newest = k;
+    }
+  }
+  return newest;
+}
+
 SigningKey generateSigningKey(EventId eventId, KeyId id, TimePoint now) {
   ensureSodium();
   SigningKey key;

@@ -60,6 +60,9 @@ struct SigningKey {
 
 SigningKey generateSigningKey(EventId eventId, KeyId id, TimePoint now);
 
+// The key that signs new codes: the newest one with a secret half that is not retired.
+std::optional<SigningKey> issuingKeyOf(const std::vector<SigningKey>& keys);
+
 // Why key `keyId` of an event holding `keys` cannot be retired, or empty when it can: an
 // unknown key, or the event's last valid one (no code could then be issued or admitted).
 std::string whyKeyCannotBeRetired(const std::vector<SigningKey>& keys, KeyId keyId);

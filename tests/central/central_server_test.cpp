@@ -125,7 +125,7 @@ TEST_F(CentralServerTest, ExpiredAndRevokedTokensAreToldApart) {
                 cache::api::kProblemTokenExpired);
   central->clock.shift(-std::chrono::hours(25));
 
-  ASSERT_TRUE(central->open()->revokeDevice("lobby-1", "stolen", SystemClock().now()));
+  ASSERT_TRUE(central->open()->devices().revoke("lobby-1", "stolen", SystemClock().now()));
   expectProblem(client->request("GET", "/v1/changes", {}, {}, token), 401,
                 cache::api::kProblemDeviceRevoked);
 }
@@ -202,7 +202,7 @@ TEST_F(CentralServerTest, PhotosAreCheckedAndStored) {
   ASSERT_TRUE(ok);
   EXPECT_EQ(ok->status, 200) << ok->body;
   EXPECT_EQ(central->count("photos"), 1u);
-  EXPECT_EQ(*central->open()->photoContentType(central->event().id, id), "image/jpeg");
+  EXPECT_EQ(*central->open()->records().photoContentType(central->event().id, id), "image/jpeg");
 }
 
 TEST_F(CentralServerTest, ArrivalNoticesReachTheEventWebhookWithRetries) {
@@ -258,10 +258,10 @@ TEST_F(CentralServerTest, ArrivalNoticesReachTheEventWebhookWithRetries) {
   EXPECT_EQ(received[0]["id"], noticeId);
   EXPECT_EQ(received[0]["host"], guest.host);
   EXPECT_EQ(received[0]["guest"]["name"], guest.name);
-  auto notices = central->open()->listNotices();
+  auto notices = central->open()->notices().list();
   ASSERT_EQ(notices->size(), 1u);
   EXPECT_TRUE(notices->front().deliveredAt);
-  auto log = central->open()->listDeliveries(10);
+  auto log = central->open()->notices().deliveries(10);
   ASSERT_EQ(log->size(), 2u);
   EXPECT_EQ((*log)[0].httpStatus, 204);
   EXPECT_EQ((*log)[1].httpStatus, 500);
@@ -407,7 +407,7 @@ TEST_F(CentralServerTest, AGuestEditAtOneTerminalReachesCentralAndTheOthers) {
   ASSERT_NE(it, atCentral.end());
   EXPECT_EQ(it->lodging.room, "2201");
   EXPECT_EQ(it->transport.at(0).driver, "Zhao Min");
-  const auto audit = *central->open()->listAudit(edit.eventId);
+  const auto audit = *central->open()->records().listAudit(edit.eventId);
   ASSERT_EQ(audit.size(), 1u);
   EXPECT_EQ(audit[0].actor, "staff:s-1");
   EXPECT_EQ(audit[0].terminal, "lobby-a");

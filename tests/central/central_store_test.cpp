@@ -50,11 +50,11 @@ class CentralStoreTest : public ::testing::Test {
   }
 
   Device enrollDevice(const std::string& terminal) {
-    auto code = store->createEnrollmentCode(terminal, event.id, hours(1), kNow);
+    auto code = store->devices().createEnrollmentCode(terminal, event.id, hours(1), kNow);
     EXPECT_TRUE(code) << code.error().message;
-    auto e = store->enroll(code->code, "test", hours(24), kNow);
+    auto e = store->devices().enroll(code->code, "test", hours(24), kNow);
     EXPECT_TRUE(e) << e.error().message;
-    auto auth = store->authenticate(e->token, kNow);
+    auto auth = store->devices().authenticate(e->token, kNow);
     EXPECT_TRUE(auth);
     return std::get<Device>(*auth);
   }
@@ -81,13 +81,13 @@ class CentralStoreTest : public ::testing::Test {
   std::string q(const std::string& label) { return "'" + uid(label) + "'"; }
 
   PushSummary push(std::string_view kind, Json items) {
-    auto summary = store->push(device, *api::pushRouteForKind(kind), items, kNow);
+    auto summary = store->records().push(device, *api::pushRouteForKind(kind), items, kNow);
     EXPECT_TRUE(summary) << summary.error().message;
     return summary ? *summary : PushSummary{};
   }
 
   api::ChangesPage pull(const std::string& cursor, std::size_t limit = 1000) {
-    auto body = store->changesPage(device, cursor, limit, kNow);
+    auto body = store->feed().page(device.eventId, cursor, limit, kNow);
     EXPECT_TRUE(body) << body.error().message;
     return api::parseChangesPage(*body);
   }
@@ -159,7 +159,7 @@ class CentralStoreTest : public ::testing::Test {
 };
 
 TEST_F(CentralStoreTest, EnrollmentCodesWorkOnceAndExpire) {
-  auto code = store->createEnrollmentCode("lobby-9", event.id, hours(1), kNow);
+  auto code = store->devices().createEnrollmentCode("lobby-9", event.id, hours(1), kNow);
   ASSERT_TRUE(code);
   EXPECT_EQ(code->code.size(), 14u);  // XXXX-XXXX-XXXX
   // Typed in lower case without dashes, it still works - once.
@@ -169,17 +169,17 @@ TEST_F(CentralStoreTest, EnrollmentCodesWorkOnceAndExpire) {
       typed += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     }
   }
-  auto e = store->enroll(typed, "1.0", hours(24), kNow);
+  auto e = store->devices().enroll(typed, "1.0", hours(24), kNow);
   ASSERT_TRUE(e) << e.error().message;
   EXPECT_EQ(e->terminal, "lobby-9");
   EXPECT_EQ(e->event.id, event.id);
   EXPECT_GE(e->token.size(), 40u);
-  auto again = store->enroll(code->code, "1.0", hours(24), kNow);
+  auto again = store->devices().enroll(code->code, "1.0", hours(24), kNow);
   ASSERT_FALSE(again);
   EXPECT_EQ(again.error().kind, ErrorKind::kUnauthorized);
 
-  auto late = store->createEnrollmentCode("lobby-10", event.id, hours(1), kNow);
-  auto expired = store->enroll(late->code, "1.0", hours(24), kNow + hours(2));
+  auto late = store->devices().createEnrollmentCode("lobby-10", event.id, hours(1), kNow);
+  auto expired = store->devices().enroll(late->code, "1.0", hours(24), kNow + hours(2));
   ASSERT_FALSE(expired);
   EXPECT_EQ(expired.error().kind, ErrorKind::kUnauthorized);
   // Only the token's hash is stored.
@@ -187,19 +187,19 @@ TEST_F(CentralStoreTest, EnrollmentCodesWorkOnceAndExpire) {
 }
 
 TEST_F(CentralStoreTest, TokensExpireAndRevokedDevicesAreToldSo) {
-  auto code = store->createEnrollmentCode("lobby-2", event.id, hours(1), kNow);
-  auto e = store->enroll(code->code, "1.0", hours(24), kNow);
+  auto code = store->devices().createEnrollmentCode("lobby-2", event.id, hours(1), kNow);
+  auto e = store->devices().enroll(code->code, "1.0", hours(24), kNow);
   ASSERT_TRUE(e);
-  auto ok = store->authenticate(e->token, kNow + hours(23));
+  auto ok = store->devices().authenticate(e->token, kNow + hours(23));
   ASSERT_TRUE(ok);
   EXPECT_TRUE(std::holds_alternative<Device>(*ok));
-  EXPECT_EQ(std::get<AuthFailure>(*store->authenticate(e->token, kNow + hours(25))),
+  EXPECT_EQ(std::get<AuthFailure>(*store->devices().authenticate(e->token, kNow + hours(25))),
             AuthFailure::kExpired);
-  EXPECT_EQ(std::get<AuthFailure>(*store->authenticate("nope", kNow)), AuthFailure::kUnknown);
-  EXPECT_EQ(std::get<AuthFailure>(*store->authenticate("", kNow)), AuthFailure::kMissing);
-  EXPECT_EQ(*store->revokeDevice("lobby-2", "stolen", kNow), 1u);
-  EXPECT_EQ(std::get<AuthFailure>(*store->authenticate(e->token, kNow)), AuthFailure::kRevoked);
-  EXPECT_EQ(*store->revokeDevice("lobby-2", "again", kNow), 0u);
+  EXPECT_EQ(std::get<AuthFailure>(*store->devices().authenticate("nope", kNow)), AuthFailure::kUnknown);
+  EXPECT_EQ(std::get<AuthFailure>(*store->devices().authenticate("", kNow)), AuthFailure::kMissing);
+  EXPECT_EQ(*store->devices().revoke("lobby-2", "stolen", kNow), 1u);
+  EXPECT_EQ(std::get<AuthFailure>(*store->devices().authenticate(e->token, kNow)), AuthFailure::kRevoked);
+  EXPECT_EQ(*store->devices().revoke("lobby-2", "again", kNow), 0u);
 }
 
 TEST_F(CentralStoreTest, TheFeedPagesWithAServerCursorAndResendsOnlyWhatChanged) {
@@ -276,7 +276,7 @@ TEST_F(CentralStoreTest, CheckinIdsBecomePerEventAndKeepWhatWasStored) {
   api::UndoRecord early{uid("m-3"), event.id, 2, kNow + minutes(2), "s07", "mistake", "lobby-1"};
   push("undo", Json::array({api::toJson(early)}));
   const std::string jpeg("\xff\xd8\xff\xe0 jpeg");
-  ASSERT_TRUE(store->putPhoto(device, uid("m-1"), "image/jpeg", jpeg, kNow));
+  ASSERT_TRUE(store->records().putPhoto(device, uid("m-1"), "image/jpeg", jpeg, kNow));
   rewindToVersion5();
   ASSERT_EQ(scalar("SELECT COUNT(*) FROM feed WHERE kind = 'checkins' AND key = " + q("m-1")), 1);
   reopen();
@@ -287,7 +287,7 @@ TEST_F(CentralStoreTest, CheckinIdsBecomePerEventAndKeepWhatWasStored) {
                    std::to_string(event.id) + ":" + uid("m-1") + "'"),
             1);
   EXPECT_EQ(scalar("SELECT COUNT(*) FROM feed WHERE kind = 'checkins'"), 2);
-  auto type = store->photoContentType(event.id, uid("m-1"));
+  auto type = store->records().photoContentType(event.id, uid("m-1"));
   ASSERT_TRUE(type);
   EXPECT_EQ(*type, "image/jpeg");
   // The undo that waited still waits, and is applied when its check-in comes.
@@ -307,14 +307,14 @@ TEST_F(CentralStoreTest, CheckinIdsBecomePerEventAndKeepWhatWasStored) {
   Event other = event;
   other.id = event.id + 1;
   ASSERT_TRUE(store->createEvent(other, generateSigningKey(other.id, 1, kNow), "", kNow));
-  auto code = store->createEnrollmentCode("other-1", other.id, hours(1), kNow);
+  auto code = store->devices().createEnrollmentCode("other-1", other.id, hours(1), kNow);
   ASSERT_TRUE(code);
-  auto enrolled = store->enroll(code->code, "test", hours(24), kNow);
+  auto enrolled = store->devices().enroll(code->code, "test", hours(24), kNow);
   ASSERT_TRUE(enrolled);
-  const auto otherDevice = std::get<Device>(*store->authenticate(enrolled->token, kNow));
+  const auto otherDevice = std::get<Device>(*store->devices().authenticate(enrolled->token, kNow));
   Json theirs = checkinJson("m-1", 1, kNow);
   theirs["event_id"] = other.id;
-  auto s = store->push(otherDevice, *api::pushRouteForKind("checkin"), Json::array({theirs}), kNow);
+  auto s = store->records().push(otherDevice, *api::pushRouteForKind("checkin"), Json::array({theirs}), kNow);
   ASSERT_TRUE(s);
   EXPECT_EQ(s->results[0].status, api::ItemStatus::kAccepted) << s->results[0].detail;
   EXPECT_EQ(scalar("SELECT COUNT(*) FROM checkins WHERE id = " + q("m-1")), 2);
@@ -400,7 +400,7 @@ TEST_F(CentralStoreTest, ASecondAdmissionIsRecordedAndFlaggedNeverRefused) {
   EXPECT_EQ(late.results[0].status, api::ItemStatus::kAccepted);
   EXPECT_FALSE(late.results[0].flagged);  // the earliest scan is the admission
   EXPECT_EQ(scalar("SELECT flagged FROM checkins WHERE id = " + q("a-1")), 1);
-  auto dups = store->listDuplicates(std::nullopt);
+  auto dups = store->records().listDuplicates(std::nullopt);
   ASSERT_TRUE(dups);
   ASSERT_EQ(dups->size(), 1u);
   EXPECT_EQ(dups->front().record.id, uid("a-1"));
@@ -507,23 +507,23 @@ TEST_F(CentralStoreTest, RejectionsFeedbackAndNoticesAreStoredOnce) {
   auto s = push("arrival_notice", Json::array({api::toJson(n)}));
   EXPECT_EQ(s.notices, 1u);
   EXPECT_EQ(push("arrival_notice", Json::array({api::toJson(n)})).notices, 0u);
-  EXPECT_EQ(*store->countRows("rejections"), 1u);
-  EXPECT_EQ(*store->countRows("feedback"), 1u);
-  auto due = store->dueNotices(kNow, 10);
+  EXPECT_EQ(*store->records().countRows("rejections"), 1u);
+  EXPECT_EQ(*store->records().countRows("feedback"), 1u);
+  auto due = store->notices().due(kNow, 10);
   ASSERT_TRUE(due);
   ASSERT_EQ(due->size(), 1u);
   DeliveryRow d{uid("n-1"), "https://hooks.example/x", kNow, 500, "answered 500", 3};
-  ASSERT_TRUE(store->recordDelivery(d, false, kNow + minutes(1)));
-  EXPECT_TRUE(store->dueNotices(kNow, 10)->empty());
+  ASSERT_TRUE(store->notices().recordDelivery(d, false, kNow + minutes(1)));
+  EXPECT_TRUE(store->notices().due(kNow, 10)->empty());
   d.httpStatus = 200;
   d.error.clear();
   d.attemptedAt = kNow + minutes(1);
-  ASSERT_TRUE(store->recordDelivery(d, true, std::nullopt));
-  auto notices = store->listNotices();
+  ASSERT_TRUE(store->notices().recordDelivery(d, true, std::nullopt));
+  auto notices = store->notices().list();
   ASSERT_EQ(notices->size(), 1u);
   EXPECT_TRUE(notices->front().deliveredAt);
   EXPECT_EQ(notices->front().attempts, 2);
-  EXPECT_EQ(store->listDeliveries(10)->size(), 2u);
+  EXPECT_EQ(store->notices().deliveries(10)->size(), 2u);
 }
 
 TEST_F(CentralStoreTest, AStaffLockoutIsStoredOnceAndListedWithItsTerminal) {
@@ -539,8 +539,8 @@ TEST_F(CentralStoreTest, AStaffLockoutIsStoredOnceAndListedWithItsTerminal) {
   ASSERT_EQ(s.results.size(), 2u);
   EXPECT_EQ(s.results[0].status, api::ItemStatus::kAccepted) << s.results[0].detail;
   EXPECT_EQ(s.results[1].status, api::ItemStatus::kAccepted) << "a repeat";
-  EXPECT_EQ(*store->countRows("audit"), 1u);
-  auto listed = store->listAudit(event.id);
+  EXPECT_EQ(*store->records().countRows("audit"), 1u);
+  auto listed = store->records().listAudit(event.id);
   ASSERT_TRUE(listed) << listed.error().message;
   ASSERT_EQ(listed->size(), 1u);
   EXPECT_EQ(listed->front().action, AuditAction::kStaffLockedOut);
@@ -554,7 +554,7 @@ TEST_F(CentralStoreTest, AStaffLockoutIsStoredOnceAndListedWithItsTerminal) {
   auto other = push("audit", Json::array({api::toJson(uid("a-2"), a)}));
   ASSERT_EQ(other.results.size(), 1u);
   EXPECT_EQ(other.results[0].status, api::ItemStatus::kRejected);
-  EXPECT_EQ(*store->countRows("audit"), 1u);
+  EXPECT_EQ(*store->records().countRows("audit"), 1u);
 }
 
 TEST(RateLimiter, AllowsTheBurstThenAsksToWait) {

@@ -260,7 +260,7 @@ TEST(CrashConsistency, KilledWhileSyncingDeliversEveryCheckinOnceToCentral) {
   std::map<std::string, int> atCentral;
   const auto readCentral = [&] {
     atCentral.clear();
-    auto checkins = central.open()->listCheckins(central.event().id);
+    auto checkins = central.open()->records().listCheckins(central.event().id);
     EXPECT_TRUE(checkins) << checkins.error().message;
     for (const auto& c : checkins ? *checkins : std::vector<kiosk::central::CentralCheckin>{}) {
       ++atCentral[c.record.id];

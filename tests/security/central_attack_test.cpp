@@ -201,7 +201,7 @@ class CentralAttackTest : public ::testing::Test {
   EventId eventA() const { return central->event().id; }
 
   std::string enroll(const std::string& terminal, EventId eventId) {
-    auto code = central->open()->createEnrollmentCode(terminal, eventId, std::chrono::hours(1),
+    auto code = central->open()->devices().createEnrollmentCode(terminal, eventId, std::chrono::hours(1),
                                                       SystemClock().now());
     EXPECT_TRUE(code);
     auto r = client->request("POST", "/v1/enroll", json{{"code", code->code}}.dump());
@@ -354,7 +354,7 @@ TEST_F(CentralAttackTest, ATerminalOfAnotherEventCannotEditThisEventsGuest) {
   EXPECT_EQ(roomOfA1(), "9901");
   const auto id = genuine.at("id").get<std::string>();
   EXPECT_EQ(text("SELECT terminal FROM guest_edits WHERE id = " + q(id)), "lobby-a");
-  const auto audit = central->open()->listAudit(eventA());
+  const auto audit = central->open()->records().listAudit(eventA());
   ASSERT_TRUE(audit);
   ASSERT_EQ(audit->size(), 1u);
   EXPECT_EQ(audit->front().action, AuditAction::kGuestEdited);
@@ -427,7 +427,7 @@ TEST_F(CentralAttackTest, AnotherEventCannotTakeACheckinIdFromThisOne) {
   ASSERT_EQ(a.size(), 1u);
   EXPECT_EQ(a[0].at("status"), "accepted") << a[0];
   EXPECT_FALSE(a[0].value("flagged", false)) << a[0];
-  auto countedA = central->open()->listCheckins(eventA());
+  auto countedA = central->open()->records().listCheckins(eventA());
   ASSERT_TRUE(countedA);
   ASSERT_EQ(countedA->size(), 1u);
   EXPECT_EQ(countedA->front().record.guestId, 2u);
@@ -592,7 +592,7 @@ TEST_F(CentralAttackTest, AnImplausibleScanTimeNeverTakesOverTheAdmission) {
     EXPECT_EQ(scalar("SELECT skewed FROM checkins WHERE id = " + q(liars[i])), 1);
   }
   EXPECT_EQ(scalar("SELECT flagged FROM checkins WHERE id = " + q(genuine.id)), 0);
-  auto dups = central->open()->listDuplicates(eventA());
+  auto dups = central->open()->records().listDuplicates(eventA());
   ASSERT_TRUE(dups);
   ASSERT_EQ(dups->size(), 3u);
   for (const auto& d : *dups) {
@@ -693,9 +693,9 @@ TEST_F(CentralAttackTest, OversizedAndControlCharacterFieldsAreRefusedOneByOne) 
 
   // Terminal names are chosen at central, and bounded there too.
   auto store = central->open();
-  EXPECT_FALSE(store->createEnrollmentCode(std::string(1024 * 1024, 'n'), eventA(),
+  EXPECT_FALSE(store->devices().createEnrollmentCode(std::string(1024 * 1024, 'n'), eventA(),
                                            std::chrono::hours(1), SystemClock().now()));
-  EXPECT_FALSE(store->createEnrollmentCode("lobby\n2026-01-01  guest 1", eventA(),
+  EXPECT_FALSE(store->devices().createEnrollmentCode("lobby\n2026-01-01  guest 1", eventA(),
                                            std::chrono::hours(1), SystemClock().now()));
 }
 
@@ -821,7 +821,7 @@ TEST_F(CentralAttackTest, ArrivalNoticesOnlyForKnownCheckinsAndOnlyToCentralsHos
   ASSERT_EQ(r.size(), 2u);
   EXPECT_EQ(r[0].at("status"), "rejected") << r[0];
   EXPECT_EQ(r[1].at("status"), "accepted") << r[1];
-  auto notices = central->open()->listNotices();
+  auto notices = central->open()->notices().list();
   ASSERT_TRUE(notices);
   ASSERT_EQ(notices->size(), 1u);
   EXPECT_EQ(notices->front().notice.hostContact, hosted.hostContact);

@@ -53,7 +53,7 @@ class SyncEngineTest : public ::testing::Test {
   }
 
   std::vector<central::CentralCheckin> centralCheckins() {
-    auto list = central->open()->listCheckins(eventId());
+    auto list = central->open()->records().listCheckins(eventId());
     return list ? *list : std::vector<central::CentralCheckin>{};
   }
 
@@ -179,7 +179,7 @@ TEST_F(SyncEngineTest, ThreeTerminalsOfflineAdmitTheSameGuestAndCentralFlagsTheL
   }
   ASSERT_TRUE(waitFor([&] { return a->outbox() + b->outbox() + c->outbox() == 0; }));
   ASSERT_TRUE(waitFor([&] { return central->count("checkins") == 6; }));
-  auto dups = central->open()->listDuplicates(eventId());
+  auto dups = central->open()->records().listDuplicates(eventId());
   ASSERT_TRUE(dups);
   ASSERT_EQ(dups->size(), 2u);
   for (const auto& d : *dups) {
@@ -240,7 +240,7 @@ TEST_F(SyncEngineTest, UndosWalkInsRefusalsAndFeedbackTravelToCentralAndOtherTer
   EXPECT_EQ(central->count("walk_ins"), 1u);
   EXPECT_EQ(central->count("rejections"), 1u);
   EXPECT_EQ(central->count("feedback"), 1u);
-  const auto feedback = central->open()->listFeedback(eventId());
+  const auto feedback = central->open()->records().listFeedback(eventId());
   ASSERT_TRUE(feedback && feedback->size() == 1u);
   EXPECT_EQ(feedback->at(0).text, "air conditioning [2J漏水");
   EXPECT_EQ(feedback->at(0).terminal, "A");
@@ -281,7 +281,7 @@ TEST_F(SyncEngineTest, AStaffPinLockoutReachesCentralsAuditTrail) {
   a->engine().wake();
 
   ASSERT_TRUE(waitFor([&] { return a->outbox() == 0; }));
-  auto trail = central->open()->listAudit(eventId());
+  auto trail = central->open()->records().listAudit(eventId());
   ASSERT_TRUE(trail) << trail.error().message;
   ASSERT_EQ(trail->size(), 1u);
   EXPECT_EQ(trail->front().action, AuditAction::kStaffLockedOut);
@@ -364,7 +364,7 @@ TEST_F(SyncEngineTest, HeartbeatsCarryDeviceHealthAndPhotosAreUploaded) {
   EXPECT_EQ(report->photosUploaded, 1u);
   EXPECT_EQ(central->count("photos"), 1u);
   EXPECT_EQ(a->scalar("SELECT uploaded FROM photos"), kPhotoUploaded);
-  auto devices = central->open()->listDevices();
+  auto devices = central->open()->devices().list();
   ASSERT_TRUE(devices);
   ASSERT_EQ(devices->size(), 1u);
   const auto h = json::parse(devices->front().health);
@@ -380,7 +380,7 @@ TEST_F(SyncEngineTest, ARevokedTerminalWipesGuestDataAndStopsAskingUntilEnrolled
   ASSERT_TRUE(a->engine().runOnce());
   ASSERT_TRUE(a->checkIn(eventId(), central->tokenFor(guest(0))));
   ASSERT_EQ(a->outbox(), 1u);
-  ASSERT_TRUE(central->open()->revokeDevice("A", "stolen", SystemClock().now()));
+  ASSERT_TRUE(central->open()->devices().revoke("A", "stolen", SystemClock().now()));
   a->start();
   ASSERT_TRUE(waitFor([&] { return a->engine().status().deviceRevoked(); }));
   const auto status = a->engine().status();

@@ -75,7 +75,7 @@ class SyncFaultsTest : public ::testing::Test {
                       << dead.columnText(2);
       }
     }
-    auto list = central->open()->listCheckins(central->event().id);
+    auto list = central->open()->records().listCheckins(central->event().id);
     ASSERT_TRUE(list);
     std::multiset<std::string> atCentral;
     for (const auto& c : *list) {

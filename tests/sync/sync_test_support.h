@@ -214,7 +214,7 @@ class CentralFixture {
 
   std::string enrollmentCode(const std::string& terminal) {
     auto code =
-        open()->createEnrollmentCode(terminal, event_.id, std::chrono::hours(1), clock.now());
+        open()->devices().createEnrollmentCode(terminal, event_.id, std::chrono::hours(1), clock.now());
     EXPECT_TRUE(code) << code.error().message;
     return code ? code->code : std::string();
   }
@@ -230,7 +230,7 @@ class CentralFixture {
   }
 
   std::size_t count(std::string_view table) const {
-    auto n = open()->countRows(table);
+    auto n = open()->records().countRows(table);
     return n ? *n : 0;
   }
 
