@@ -8,7 +8,12 @@
 // The others prove the balancer's and central's handling of client addresses.
 #include "central/central_cluster.h"
 
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <nlohmann/json.hpp>
 #include <set>
@@ -138,6 +143,80 @@ TEST_F(CentralClusterTest, ForwardedForFromAPeerThatIsNotTheBalancerIsNotBelieve
   const auto other = httpsRequest("GET", cluster->url() + "/v1/changes", pki->caFile, {},
                                   {"Authorization: Bearer not-a-token"}, "127.0.0.3");
   EXPECT_EQ(other.status, 401) << other.error << other.body;
+}
+
+TEST_F(CentralClusterTest, TheBalancerRefusesABodyOverSixteenMebibytesBeforeAnInstanceSeesIt) {
+  startCluster(1);
+  const auto enrolled = enroll(cluster->url(), enrollmentCode("lobby-1"));
+  ASSERT_EQ(enrolled.status, 200) << enrolled.body;
+  const auto token = json::parse(enrolled.body).at("token").get<std::string>();
+  const auto r =
+      httpsRequest("POST", cluster->url() + "/v1/checkins", pki->caFile,
+                   std::string(16 * 1024 * 1024 + 1, ' '), {"Authorization: Bearer " + token});
+  EXPECT_EQ(r.status, 413) << r.error;
+  EXPECT_EQ(cluster->served(0, "POST /v1/checkins"), 0) << "the body crossed to the instance";
+  // Exactly 16 MiB crosses (and is central's to judge: not JSON).
+  const auto limit =
+      httpsRequest("POST", cluster->url() + "/v1/checkins", pki->caFile,
+                   std::string(16 * 1024 * 1024, ' '), {"Authorization: Bearer " + token});
+  EXPECT_EQ(limit.status, 400) << limit.error << limit.body;
+  EXPECT_EQ(cluster->served(0, "POST /v1/checkins 400"), 1);
+}
+
+TEST_F(CentralClusterTest, TheBalancerCapsConnectionsPerClientAddress) {
+  startCluster(1);
+  // Sixteen idle connections from one address are held (they have until the 10 s header
+  // timeout to start TLS)...
+  std::vector<int> held;
+  auto connectFrom = [&](const char* source) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in local{};
+    local.sin_family = AF_INET;
+    ::inet_pton(AF_INET, source, &local.sin_addr);
+    sockaddr_in remote{};
+    remote.sin_family = AF_INET;
+    remote.sin_port = htons(static_cast<std::uint16_t>(std::stoi(cluster->url().substr(18))));
+    ::inet_pton(AF_INET, "127.0.0.1", &remote.sin_addr);
+    EXPECT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&local), sizeof local), 0);
+    EXPECT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&remote), sizeof remote), 0);
+    return fd;
+  };
+  for (int i = 0; i < 16; ++i) {
+    held.push_back(connectFrom("127.0.0.2"));
+  }
+  ASSERT_TRUE(waitFor([&] {
+    const auto table = cluster->admin("show table terminals");
+    const auto row = table.find("key=::ffff:127.0.0.2 ");
+    return row != std::string::npos &&
+           table.substr(row, table.find('\n', row) - row).find(" conn_cur=16") != std::string::npos;
+  })) << cluster->admin("show table terminals");
+  // ... the seventeenth is closed by the balancer at once ...
+  const int extra = connectFrom("127.0.0.2");
+  pollfd p{extra, POLLIN, 0};
+  ASSERT_EQ(::poll(&p, 1, 5000), 1) << "the seventeenth connection was kept open";
+  char byte = 0;
+  EXPECT_LE(::read(extra, &byte, 1), 0) << "closed, without an answer";
+  ::close(extra);
+  // ... while another address is served.
+  const auto other =
+      httpsRequest("GET", cluster->url() + "/v1/health", pki->caFile, {}, {}, "127.0.0.3");
+  EXPECT_EQ(other.status, 200) << other.error;
+  for (const int fd : held) {
+    ::close(fd);
+  }
+}
+
+TEST_F(CentralClusterTest, TheBalancerOffersCentralsTlsPolicy) {
+  startCluster(1);
+  const auto port = cluster->url().substr(std::string("https://").size());
+  auto handshake = [&](const std::string& options) {
+    return sh("echo | openssl s_client -connect " + port + " -CAfile " + shellQuote(pki->caFile) +
+              " " + options + " 2>&1 | grep -c '^New, TLSv1'");
+  };
+  EXPECT_EQ(handshake("-tls1_3"), "1");
+  EXPECT_EQ(handshake("-tls1_2 -cipher ECDHE-ECDSA-AES128-GCM-SHA256"), "1");
+  EXPECT_EQ(handshake("-tls1_2 -cipher ECDHE-ECDSA-AES128-SHA256"), "0") << "a CBC suite";
+  EXPECT_EQ(handshake("-tls1_1"), "0");
 }
 
 TEST_F(CentralClusterTest, StoreDependent_ATerminalKeepsSyncingWhenItsInstanceIsKilled) {
