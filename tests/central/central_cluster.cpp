@@ -13,6 +13,10 @@ namespace kiosk::testing {
 
 namespace {
 
+// Children are started through setpriv so that they get SIGKILL when the test process dies
+// without running destructors (a crash, a timeout's kill): no stray servers hold ports.
+const std::string kOrphanless[] = {"setpriv", "--pdeathsig", "KILL"};
+
 std::size_t collect(char* data, std::size_t size, std::size_t count, void* out) {
   static_cast<std::string*>(out)->append(data, size * count);
   return size * count;
@@ -139,7 +143,10 @@ std::filesystem::path CentralCluster::logOf(int i, int run) const {
 
 bool CentralCluster::startInstance(int i) {
   auto& instance = instances_[static_cast<std::size_t>(i)];
-  std::vector<std::string> args{std::string(KIOSK_BINARY_DIR) + "/kiosk-central",
+  std::vector<std::string> args{kOrphanless[0],
+                                kOrphanless[1],
+                                kOrphanless[2],
+                                std::string(KIOSK_BINARY_DIR) + "/kiosk-central",
                                 "serve",
                                 "--db",
                                 db_,
@@ -186,7 +193,9 @@ bool CentralCluster::start() {
   replaceAll(config, "{{SERVERS}}\n", servers);
   const auto configFile = dir_ / "haproxy.cfg";
   std::ofstream(configFile) << config;
-  balancer_ = spawn({"haproxy", "-db", "-f", configFile.string()}, dir_ / "haproxy.log");
+  balancer_ = spawn(
+      {kOrphanless[0], kOrphanless[1], kOrphanless[2], "haproxy", "-db", "-f", configFile.string()},
+      dir_ / "haproxy.log");
   for (int i = 0; i < instances(); ++i) {
     if (!waitStatus(i, "UP")) {
       error_ = "the balancer never saw instance " + std::to_string(i) +
