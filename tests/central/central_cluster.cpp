@@ -36,19 +36,23 @@ void replaceAll(std::string& text, const std::string& from, const std::string& t
 }
 
 pid_t spawn(std::vector<std::string> args, const std::filesystem::path& log) {
+  // Everything the child needs is made before fork: other threads of the test (sync
+  // engines) may hold the allocator's lock at that instant.
+  std::vector<char*> argv;
+  argv.reserve(args.size() + 1);
+  for (auto& a : args) {
+    argv.push_back(a.data());
+  }
+  argv.push_back(nullptr);
+  const std::string logPath = log.string();
   const pid_t pid = ::fork();
   if (pid == 0) {
-    const int out = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    const int out = ::open(logPath.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
     if (out >= 0) {
       ::dup2(out, 1);
       ::dup2(out, 2);
       ::close(out);
     }
-    std::vector<char*> argv;
-    for (auto& a : args) {
-      argv.push_back(a.data());
-    }
-    argv.push_back(nullptr);
     ::execvp(argv[0], argv.data());
     ::_exit(127);
   }

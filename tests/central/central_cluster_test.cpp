@@ -36,6 +36,9 @@ std::string clusterDatabase(const TempDir& dir) {
 const std::vector<std::string> kBehindBalancer{"--trusted-proxy", "127.0.0.1",
                                                "--max-connections-per-address", "0"};
 
+// Central's body cap (and the balancer's).
+constexpr std::size_t kSixteenMiB = std::size_t{16} * 1024 * 1024;
+
 class CentralClusterTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
@@ -170,13 +173,13 @@ TEST_F(CentralClusterTest, TheBalancerRefusesABodyOverSixteenMebibytesBeforeAnIn
   const auto token = json::parse(enrolled.body).at("token").get<std::string>();
   const auto r =
       httpsRequest("POST", cluster->url() + "/v1/checkins", pki->caFile,
-                   std::string(16 * 1024 * 1024 + 1, ' '), {"Authorization: Bearer " + token});
+                   std::string(kSixteenMiB + 1, ' '), {"Authorization: Bearer " + token});
   EXPECT_EQ(r.status, 413) << r.error;
   EXPECT_EQ(cluster->served(0, "POST /v1/checkins"), 0) << "the body crossed to the instance";
   // Exactly 16 MiB crosses (and is central's to judge: not JSON).
   const auto limit =
       httpsRequest("POST", cluster->url() + "/v1/checkins", pki->caFile,
-                   std::string(16 * 1024 * 1024, ' '), {"Authorization: Bearer " + token});
+                   std::string(kSixteenMiB, ' '), {"Authorization: Bearer " + token});
   EXPECT_EQ(limit.status, 400) << limit.error << limit.body;
   EXPECT_EQ(cluster->served(0, "POST /v1/checkins 400"), 1);
 }
@@ -199,6 +202,7 @@ TEST_F(CentralClusterTest, TheBalancerCapsConnectionsPerClientAddress) {
     EXPECT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&remote), sizeof remote), 0);
     return fd;
   };
+  held.reserve(16);
   for (int i = 0; i < 16; ++i) {
     held.push_back(connectFrom("127.0.0.2"));
   }
