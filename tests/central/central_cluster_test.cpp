@@ -241,6 +241,33 @@ TEST_F(CentralClusterTest, TheBalancerOffersCentralsTlsPolicy) {
   EXPECT_EQ(handshake("-tls1_1"), "0");
 }
 
+TEST_F(CentralClusterTest, ADrainedInstanceGetsNoRequestsUntilItIsReadyAgain) {
+  // The upgrade procedure of docs/central-postgresql.md, on the shipped admin socket.
+  startCluster(2);
+  // Requests of a client, told apart in the instances' logs from the balancer's own
+  // health checks (GET /v1/health): a poll without a valid token.
+  const std::string answered = "GET /v1/changes 401";
+  auto poll = [&] {
+    const auto r = httpsRequest("GET", cluster->url() + "/v1/changes", pki->caFile, {},
+                                {"Authorization: Bearer not-a-token"});
+    EXPECT_EQ(r.status, 401) << r.error;
+  };
+  EXPECT_EQ(cluster->admin("set server central/c0 state drain"), "\n");
+  ASSERT_TRUE(cluster->waitStatus(0, "DRAIN"));
+  for (int i = 0; i < 6; ++i) {
+    poll();
+  }
+  EXPECT_EQ(cluster->served(1, answered), 6);
+  EXPECT_EQ(cluster->served(0, answered), 0) << "a drained instance served";
+
+  EXPECT_EQ(cluster->admin("set server central/c0 state ready"), "\n");
+  ASSERT_TRUE(cluster->waitStatus(0, "UP"));
+  for (int i = 0; i < 4; ++i) {
+    poll();
+  }
+  EXPECT_GT(cluster->served(0, answered), 0) << "back in rotation";
+}
+
 TEST_F(CentralClusterTest, StoreDependent_ATerminalKeepsSyncingWhenItsInstanceIsKilled) {
   startCluster(2);
   TestTerminal terminal(dir.path(), "lobby-1", cluster->url(), *pki);
