@@ -22,6 +22,7 @@
 
 #include "central/central_log.h"
 #include "central/central_store.h"
+#include "central/client_address.h"
 #include "central/rate_limiter.h"
 #include "central/record_checks.h"
 #include "central/webhook_notifier.h"
@@ -569,6 +570,7 @@ struct CentralServer::Impl {
   bool admit(const httplib::Request& req, httplib::Response& res);
   void sendAuthFailure(httplib::Response& res, TimePoint now, AuthFailure failure);
   void routes();
+  std::string clientOf(const httplib::Request& req) const;
   void applyFaultAfter(const Fault& fault, httplib::Response& res);
 
   ServerOptions options;
@@ -577,6 +579,7 @@ struct CentralServer::Impl {
   RateLimiter deviceLimiter;
   RateLimiter addressLimiter;
   RateLimiter authFailures;
+  TrustedProxies proxies;  // set by start()
   ConnectionWatch watch;
   std::jthread watchdog;
   Writer writer;
@@ -587,6 +590,15 @@ struct CentralServer::Impl {
   std::mutex stopMutex;
   bool stopped = false;
 };
+
+std::string CentralServer::Impl::clientOf(const httplib::Request& req) const {
+  std::vector<std::string> forwarded;
+  const auto n = req.get_header_value_count("X-Forwarded-For");
+  for (std::size_t i = 0; i < n; ++i) {
+    forwarded.push_back(req.get_header_value("X-Forwarded-For", i));
+  }
+  return proxies.clientAddress(req.remote_addr, forwarded);
+}
 
 void CentralServer::Impl::applyFaultAfter(const Fault& fault, httplib::Response& res) {
   switch (fault.kind) {
@@ -707,7 +719,7 @@ bool CentralServer::Impl::admit(const httplib::Request& req, httplib::Response& 
     // Failures are limited per address, successes never: a guesser behind the venue's NAT
     // does not lock out the terminals that share its address. Past the budget a guess
     // gets 429 and no log line.
-    if (auto wait = authFailures.take(req.remote_addr, started)) {
+    if (auto wait = authFailures.take(clientOf(req), started)) {
       sendTooMany(res, now, *wait);
       return refuse(false);
     }
@@ -725,7 +737,7 @@ void CentralServer::Impl::serve(const httplib::Request& req, httplib::Response& 
   [&] {
     const auto now = clock.now();
     if (!authenticated) {
-      if (auto wait = addressLimiter.take(req.remote_addr, started)) {
+      if (auto wait = addressLimiter.take(clientOf(req), started)) {
         sendTooMany(res, now, *wait);
         return;
       }
@@ -948,10 +960,11 @@ void CentralServer::Impl::routes() {
 
   s.Post(std::string(api::kHeartbeatPath),
          [this](const httplib::Request& req, httplib::Response& res) {
-           serve(req, res, true, [](Context& c) {
+           serve(req, res, true, [this](Context& c) {
              const auto hb = api::heartbeatFromJson(cache::parseJson(c.req.body));
+             const auto address = clientOf(c.req);
              auto st = c.write([&](CentralStore& writing) {
-               return writing.devices().recordHeartbeat(c.device, hb, c.req.remote_addr, c.now);
+               return writing.devices().recordHeartbeat(c.device, hb, address, c.now);
              });
              if (!st) {
                if (st.error().kind == ErrorKind::kInvalidInput) {
@@ -1016,6 +1029,11 @@ CentralServer::~CentralServer() {
 
 Status CentralServer::start() {
   auto& o = impl_->options;
+  auto proxies = TrustedProxies::parse(o.trustedProxies);
+  if (!proxies) {
+    return proxies.error();
+  }
+  impl_->proxies = std::move(*proxies);
   {
     // Open once with the integrity check and migrations before taking requests.
     auto store = CentralStore::open(o.databasePath);

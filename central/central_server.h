@@ -7,8 +7,10 @@
 // rate limited (per device, or per client address before a device is known: 429 with
 // Retry-After). Request bodies need Content-Length (no chunked or compressed bodies) and
 // are capped at 16 MiB, batches at 1000 items, photos at 4 MiB. TLS 1.2 offers AEAD
-// suites only. Errors are application/problem+json and never carry guest data; log lines
-// (spdlog, stderr) carry the route, status, device id, item counts and duration only.
+// suites only. Behind a load balancer named in trustedProxies, the client address is the one
+// the balancer puts last in X-Forwarded-For. Errors are application/problem+json and never carry
+// guest data; log lines (spdlog, stderr) carry the route, status, device id, item counts and
+// duration only.
 //
 // Ownership and threads: owns the HTTPS listener and its thread pool (each request runs
 // on a pool thread with a database connection from a small pool, for reading), one writer
@@ -20,6 +22,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "central/fault_injector.h"
 #include "kiosk/core/result.h"
@@ -38,6 +41,10 @@ struct ServerOptions {
   // before their TLS handshake. 0 = no cap: behind a load balancer or proxy every client
   // shares its address, so the balancer must enforce such a limit instead.
   std::size_t maxConnectionsPerAddress = 16;
+  // Load balancers (numeric addresses) whose X-Forwarded-For central believes: for requests
+  // from them, the rate limits per client address and the address kept with a heartbeat use
+  // the last X-Forwarded-For entry (see client_address.h). Empty: every peer is the client.
+  std::vector<std::string> trustedProxies;
   // How long a connection may take for its TLS handshake and a request's headers (after an
   // answer: plus the 5 s keep-alive wait) before central shuts it: slow clients cannot
   // hold the pool's threads.

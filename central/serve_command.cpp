@@ -24,6 +24,7 @@ struct ServeOptions {
   std::string key;
   std::size_t threads = 64;
   std::size_t maxConnectionsPerAddress = 16;
+  std::vector<std::string> trustedProxies;
   double deviceRate = 50;
   double deviceBurst = 200;
   int tokenDays = 400;
@@ -57,6 +58,7 @@ void serve(const ServeOptions& o) {
   options.keyFile = o.key;
   options.threads = o.threads;
   options.maxConnectionsPerAddress = o.maxConnectionsPerAddress;
+  options.trustedProxies = o.trustedProxies;
   options.deviceRatePerSecond = o.deviceRate;
   options.deviceBurst = o.deviceBurst;
   options.tokenLifetime = std::chrono::days(o.tokenDays);
@@ -112,6 +114,12 @@ void addServeCommand(CLI::App& app) {
                   "Connections one client address may hold at once (default 16; 0 = no cap, "
                   "for a load balancer in front, which must then cap them itself)")
       ->check(CLI::Range(0, 1024));
+  cmd->add_option("--trusted-proxy", o->trustedProxies,
+                  "Numeric address of a load balancer in front (repeatable): for its requests "
+                  "the client address is the last X-Forwarded-For entry (rate limits per "
+                  "address, heartbeat address); every other peer is taken at its own address")
+      ->take_all()
+      ->allow_extra_args(false);
   cmd->add_option("--device-rate", o->deviceRate,
                   "Requests per second per terminal (default 50; 0 = unlimited)");
   cmd->add_option("--device-burst", o->deviceBurst, "Burst per terminal (default 200)");

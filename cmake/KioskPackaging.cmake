@@ -27,6 +27,15 @@ install(FILES ${PROJECT_SOURCE_DIR}/image/systemd/kiosk-tmpfiles.conf
         DESTINATION lib/tmpfiles.d RENAME kiosk.conf COMPONENT kiosk)
 install(FILES ${PROJECT_SOURCE_DIR}/docs/deploy.md DESTINATION ${CMAKE_INSTALL_DATADIR}/doc/kiosk
         COMPONENT kiosk OPTIONAL)
+# Several kiosk-central instances behind HAProxy: the guide and the files it installs by
+# hand (an instance template unit, its settings, the balancer's configuration template).
+# Not installed as live units: a venue server on SQLite runs one plain kiosk-central.
+install(FILES ${PROJECT_SOURCE_DIR}/docs/central-postgresql.md
+        DESTINATION ${CMAKE_INSTALL_DATADIR}/doc/kiosk COMPONENT kiosk)
+install(FILES ${PROJECT_SOURCE_DIR}/deploy/central/kiosk-central@.service
+              ${PROJECT_SOURCE_DIR}/deploy/central/central.env
+              ${PROJECT_SOURCE_DIR}/deploy/central/haproxy.cfg
+        DESTINATION ${CMAKE_INSTALL_DATADIR}/doc/kiosk/central COMPONENT kiosk)
 
 set(CPACK_GENERATOR "DEB")
 set(CPACK_PACKAGE_NAME "kiosk")

@@ -150,9 +150,10 @@ inline std::vector<Guest> makeGuests(int count, int withHostEvery = 0) {
 // Central's database with one event, its key and guests; optionally an in-process server.
 class CentralFixture {
  public:
+  // `database` is central's --db value (default: central.db in `dir`).
   CentralFixture(const std::filesystem::path& dir, const Pki& pki, int guestCount,
-                 int withHostEvery = 0)
-      : dir_(dir), pki_(pki), db_((dir / "central.db").string()) {
+                 int withHostEvery = 0, const std::string& database = {})
+      : dir_(dir), pki_(pki), db_(database.empty() ? (dir / "central.db").string() : database) {
     auto store = open();
     const auto now = SystemClock().now();
     event_.id = randomNonZeroU32();
