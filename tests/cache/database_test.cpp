@@ -28,7 +28,8 @@ using testing::PrivatePostgres;
 // One server per test process, started on first use.
 PrivatePostgres* sharedPostgres(std::string& why) {
   static std::string error;
-  static std::unique_ptr<PrivatePostgres> server = PrivatePostgres::start(error);
+  static std::unique_ptr<PrivatePostgres> server =
+      PrivatePostgres::start(error, KIOSK_BINARY_DIR "/tests/postgres-cluster-cache");
   why = error;
   return server.get();
 }

@@ -16,6 +16,7 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <functional>
 #include <sstream>
 #include <thread>
 #include <vector>
@@ -102,8 +103,6 @@ pid_t spawn(const std::vector<std::string>& argv, const fs::path& dir, const fs:
   if (switchUser && (::setgroups(0, nullptr) != 0 || ::setgid(gid) != 0 || ::setuid(uid) != 0)) {
     ::_exit(126);
   }
-  // A group of its own: kill() takes the server's backends down with it, as a crash does.
-  ::setpgid(0, 0);
   // After setuid: a change of credentials clears the parent-death signal.
   ::prctl(PR_SET_PDEATHSIG, SIGQUIT);
   if (::getppid() != parent || ::chdir(dir.c_str()) != 0) {
@@ -127,6 +126,47 @@ std::string readText(const fs::path& path) {
   return text.str();
 }
 
+// The field after the command (in parentheses, which may hold spaces) of /proc/PID/stat.
+std::string statFields(pid_t pid) {
+  const std::string stat = readText("/proc/" + std::to_string(pid) + "/stat");
+  const auto close = stat.rfind(')');
+  return close == std::string::npos ? std::string() : stat.substr(close + 2);
+}
+
+std::vector<pid_t> childrenOf(pid_t parent) {
+  std::vector<pid_t> children;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator("/proc", ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.find_first_not_of("0123456789") != std::string::npos) {
+      continue;
+    }
+    const pid_t pid = std::stoi(name);
+    std::istringstream fields(statFields(pid));
+    char state = 0;
+    pid_t ppid = 0;
+    if (fields >> state >> ppid && ppid == parent) {
+      children.push_back(pid);
+    }
+  }
+  return children;
+}
+
+bool alive(pid_t pid) {
+  const std::string fields = statFields(pid);
+  return !fields.empty() && fields[0] != 'Z';
+}
+
+// cp -a: as root it keeps the files the postgres user's.
+bool copyTree(const fs::path& from, const fs::path& to) {
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    ::execl("/bin/cp", "cp", "-a", from.c_str(), to.c_str(), static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  return pid > 0 && waitExit(pid) == 0;
+}
+
 }  // namespace
 
 std::optional<std::string> PrivatePostgres::unavailableReason() {
@@ -144,7 +184,8 @@ std::optional<std::string> PrivatePostgres::unavailableReason() {
   return std::nullopt;
 }
 
-std::unique_ptr<PrivatePostgres> PrivatePostgres::start(std::string& error) {
+std::unique_ptr<PrivatePostgres> PrivatePostgres::start(std::string& error,
+                                                        const fs::path& clusterCache) {
   if (auto reason = unavailableReason()) {
     error = *reason;
     return nullptr;
@@ -166,13 +207,32 @@ std::unique_ptr<PrivatePostgres> PrivatePostgres::start(std::string& error) {
       return nullptr;
     }
   }
-  const pid_t initdb = spawn(
-      {(pg->bindir_ / "initdb").string(), "-D", (pg->root_ / "data").string(), "-U", kSuperuser,
-       "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync", "--no-instructions"},
-      pg->root_, log);
-  if (initdb < 0 || waitExit(initdb) != 0) {
-    error = "initdb failed:\n" + pg->log();
-    return nullptr;
+  const fs::path data = pg->root_ / "data";
+  const fs::path cached =
+      clusterCache.empty()
+          ? fs::path()
+          : clusterCache / ("cluster-" + std::to_string(std::hash<std::string>{}(
+                                             pg->bindir_.string() + std::to_string(::geteuid()))));
+  if (cached.empty() || !fs::exists(cached) || !copyTree(cached, data)) {
+    const pid_t initdb =
+        spawn({(pg->bindir_ / "initdb").string(), "-D", data.string(), "-U", kSuperuser, "-A",
+               "trust", "-E", "UTF8", "--locale=C", "--no-sync", "--no-instructions"},
+              pg->root_, log);
+    if (initdb < 0 || waitExit(initdb) != 0) {
+      error = "initdb failed:\n" + pg->log();
+      return nullptr;
+    }
+    if (!cached.empty()) {
+      // Other test processes may be making it too: each copies to a name of its own and
+      // renames; the first rename wins, the others find the directory taken.
+      std::error_code ec;
+      fs::create_directories(clusterCache, ec);
+      const fs::path part = cached.string() + ".part-" + std::to_string(::getpid());
+      if (copyTree(data, part)) {
+        fs::rename(part, cached, ec);
+      }
+      fs::remove_all(part, ec);
+    }
   }
   // Another process may take the port between the probe and the server's bind: try again.
   for (int attempt = 0; attempt < 3; ++attempt) {
@@ -260,9 +320,23 @@ void PrivatePostgres::kill() {
   if (pid_ <= 0) {
     return;
   }
-  ::kill(-pid_, SIGKILL);  // the postmaster and every backend at once
+  // The backends are sessions of their own (setsid), so a process group kill misses
+  // them: the postmaster is frozen, so that it forks no more, and each is killed by name.
+  ::kill(pid_, SIGSTOP);
+  const auto backends = childrenOf(pid_);
+  for (const pid_t child : backends) {
+    ::kill(child, SIGKILL);
+  }
+  ::kill(pid_, SIGKILL);
   waitExit(pid_);
   pid_ = -1;
+  // Gone means gone before the caller's next statement reaches one of them.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  for (const pid_t child : backends) {
+    while (alive(child) && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+  }
 }
 
 std::string PrivatePostgres::resume() {

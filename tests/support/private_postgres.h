@@ -31,7 +31,11 @@ class PrivatePostgres {
   // Why a private server cannot run here (binaries or the postgres user missing), or nullopt.
   static std::optional<std::string> unavailableReason();
   // initdb + start; on failure returns nullptr and fills `error` (with the server's log).
-  static std::unique_ptr<PrivatePostgres> start(std::string& error);
+  // `clusterCache`, when given, keeps a fresh cluster for the next start to copy: initdb
+  // takes seconds, a copy milliseconds, and ctest starts one process per test. It is
+  // made once per machine account and server build (tests use a folder of the build tree).
+  static std::unique_ptr<PrivatePostgres> start(std::string& error,
+                                                const std::filesystem::path& clusterCache = {});
   ~PrivatePostgres();
   PrivatePostgres(const PrivatePostgres&) = delete;
   PrivatePostgres& operator=(const PrivatePostgres&) = delete;
