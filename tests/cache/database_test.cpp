@@ -444,6 +444,19 @@ TEST_F(PostgresTest, OptionsSetTheSession) {
   EXPECT_EQ(db->path(), url_);
 }
 
+TEST_F(PostgresTest, EachSqlTextIsPreparedOncePerConnection) {
+  auto db = open();
+  db->exec("CREATE TABLE t (k text PRIMARY KEY, v integer)");
+  for (int i = 0; i < 5; ++i) {
+    db->prepare("INSERT INTO t (k, v) VALUES (?, ?)").bind(1, std::to_string(i)).bind(2, i).run();
+  }
+  EXPECT_EQ(scalar(*db,
+                   "SELECT count(*) FROM pg_prepared_statements "
+                   "WHERE statement = 'INSERT INTO t (k, v) VALUES ($1, $2)'"),
+            1);
+  EXPECT_EQ(scalar(*db, "SELECT count(*) FROM t"), 5);
+}
+
 TEST_F(PostgresTest, ReadOnlyOptionRefusesWrites) {
   auto writer = open();
   writer->exec("CREATE TABLE t (v integer)");

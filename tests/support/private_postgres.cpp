@@ -86,6 +86,7 @@ pid_t spawn(const std::vector<std::string>& argv, const fs::path& dir, const fs:
   const gid_t gid = account != nullptr ? account->pw_gid : ::getegid();
   const bool switchUser = account != nullptr;
   std::vector<char*> args;
+  args.reserve(argv.size() + 1);
   for (const auto& a : argv) {
     args.push_back(const_cast<char*>(a.c_str()));
   }
