@@ -429,6 +429,17 @@ TEST_F(PostgresTest, MissingDatabaseIsNotFound) {
   EXPECT_EQ(missing.error().kind, ErrorKind::kNotFound) << missing.error().message;
 }
 
+TEST_F(PostgresTest, OpensOverTcpAndWithEitherScheme) {
+  ASSERT_FALSE(pg_->createDatabase("over_tcp").empty()) << pg_->log();
+  std::string url = pg_->tcpUrl("over_tcp");
+  ASSERT_TRUE(url.starts_with("postgresql://"));
+  url.replace(0, std::string("postgresql").size(), "postgres");
+  auto db = openPostgres(url);
+  ASSERT_TRUE(db) << db.error().message;
+  EXPECT_EQ(scalar(**db, "SELECT current_database() = 'over_tcp'"), 1);
+  EXPECT_EQ(scalar(**db, "SELECT inet_server_addr() IS NOT NULL"), 1) << "not over TCP";
+}
+
 TEST_F(PostgresTest, OptionsSetTheSession) {
   OpenOptions options;
   options.busyTimeout = std::chrono::milliseconds(1234);
