@@ -6,7 +6,13 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
+#include <map>
+#include <random>
+#include <thread>
+
+#include "offline-cache/database_engine.h"
 
 namespace kiosk::cache {
 
@@ -54,6 +60,159 @@ Status createPrivateFile(const std::string& path) {
   return okStatus();
 }
 
+// SQLite's constraint codes under the SQLSTATE PostgreSQL gives the same failure, so a
+// caller tells a duplicate apart the same way on both engines.
+std::string sqlStateOf(int code) {
+  switch (code) {
+    case SQLITE_CONSTRAINT_UNIQUE:
+    case SQLITE_CONSTRAINT_PRIMARYKEY:
+      return "23505";
+    case SQLITE_CONSTRAINT_FOREIGNKEY:
+      return "23503";
+    case SQLITE_CONSTRAINT_CHECK:
+      return "23514";
+    case SQLITE_CONSTRAINT_NOTNULL:
+      return "23502";
+    default:
+      return (code & 0xff) == SQLITE_CONSTRAINT ? "23000" : "";
+  }
+}
+
+[[noreturn]] void fail(sqlite3* db, int code) {
+  throw DatabaseError(Database::classify(code), describe(db, code), sqlStateOf(code));
+}
+
+class SqliteStatement final : public StatementEngine {
+ public:
+  SqliteStatement(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
+  ~SqliteStatement() override { sqlite3_finalize(stmt_); }
+  SqliteStatement(const SqliteStatement&) = delete;
+  SqliteStatement& operator=(const SqliteStatement&) = delete;
+
+  void bindInt(int index, std::int64_t value) override {
+    check(sqlite3_bind_int64(stmt_, index, value));
+  }
+  void bindDouble(int index, double value) override {
+    check(sqlite3_bind_double(stmt_, index, value));
+  }
+  void bindText(int index, std::string_view value) override {
+    check(sqlite3_bind_text64(stmt_, index, value.data(), value.size(), SQLITE_TRANSIENT,
+                              SQLITE_UTF8));
+  }
+  void bindBlob(int index, std::span<const std::uint8_t> value) override {
+    check(sqlite3_bind_blob64(stmt_, index, value.data(), value.size(), SQLITE_TRANSIENT));
+  }
+  void bindNull(int index) override { check(sqlite3_bind_null(stmt_, index)); }
+
+  bool step() override {
+    const int rc = sqlite3_step(stmt_);
+    if (rc == SQLITE_ROW) {
+      return true;
+    }
+    if (rc == SQLITE_DONE) {
+      return false;
+    }
+    fail(db_, rc);
+  }
+  void reset() noexcept override {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+  }
+
+  bool isNull(int column) const override {
+    return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
+  }
+  std::int64_t columnInt(int column) const override { return sqlite3_column_int64(stmt_, column); }
+  double columnDouble(int column) const override { return sqlite3_column_double(stmt_, column); }
+  std::string columnText(int column) const override {
+    const auto* text = sqlite3_column_text(stmt_, column);
+    if (text == nullptr) {
+      return {};
+    }
+    return std::string(reinterpret_cast<const char*>(text),
+                       static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column)));
+  }
+  std::vector<std::uint8_t> columnBlob(int column) const override {
+    const auto* data = static_cast<const std::uint8_t*>(sqlite3_column_blob(stmt_, column));
+    const auto size = static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column));
+    return data == nullptr ? std::vector<std::uint8_t>{}
+                           : std::vector<std::uint8_t>(data, data + size);
+  }
+
+ private:
+  void check(int rc) const {
+    if (rc != SQLITE_OK) {
+      fail(db_, rc);
+    }
+  }
+  sqlite3* db_;
+  sqlite3_stmt* stmt_;
+};
+
+class SqliteEngine final : public DatabaseEngine {
+ public:
+  explicit SqliteEngine(sqlite3* db) : db_(db) {}
+  ~SqliteEngine() override {
+    cache_.clear();  // finalized before the connection closes
+    sqlite3_close_v2(db_);
+  }
+  SqliteEngine(const SqliteEngine&) = delete;
+  SqliteEngine& operator=(const SqliteEngine&) = delete;
+
+  Dialect dialect() const override { return Dialect::kSqlite; }
+
+  void exec(std::string_view sql) override {
+    char* error = nullptr;
+    const std::string text(sql);
+    const int rc = sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &error);
+    if (rc != SQLITE_OK) {
+      std::string msg = describe(db_, rc);
+      sqlite3_free(error);
+      throw DatabaseError(Database::classify(rc), msg, sqlStateOf(rc));
+    }
+  }
+
+  StatementEngine& prepare(std::string_view sql) override {
+    auto it = cache_.find(sql);
+    if (it == cache_.end()) {
+      sqlite3_stmt* stmt = nullptr;
+      const int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
+                                        SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
+      if (rc != SQLITE_OK) {
+        fail(db_, rc);
+      }
+      it = cache_.emplace(std::string(sql), std::make_unique<SqliteStatement>(db_, stmt)).first;
+    }
+    return *it->second;
+  }
+
+  std::int64_t lastInsertRowId() const override { return sqlite3_last_insert_rowid(db_); }
+  int changes() const override { return sqlite3_changes(db_); }
+
+  int userVersion() override {
+    auto& stmt = prepare("PRAGMA user_version");
+    const int version = stmt.step() ? static_cast<int>(stmt.columnInt(0)) : 0;
+    stmt.reset();
+    return version;
+  }
+  void setUserVersion(int version) override {
+    exec("PRAGMA user_version=" + std::to_string(version));
+  }
+  void lockSchema() override {}
+  void unlockSchema() noexcept override {}
+
+  void begin() override { exec("BEGIN IMMEDIATE"); }
+  void commit() override { exec("COMMIT"); }
+  void rollback() override { exec("ROLLBACK"); }
+  bool inTransaction() const override { return sqlite3_get_autocommit(db_) == 0; }
+
+  sqlite3* handle() const { return db_; }
+
+ private:
+  sqlite3* db_;
+  std::map<std::string, std::unique_ptr<SqliteStatement>, std::less<>> cache_;
+};
+
 }  // namespace
 
 ErrorKind Database::classify(int code) {
@@ -82,64 +241,38 @@ ErrorKind Database::classify(int code) {
 }
 
 void Statement::reset() {
-  if (stmt_ != nullptr) {
-    sqlite3_reset(stmt_);
-    sqlite3_clear_bindings(stmt_);
+  if (impl_ != nullptr) {
+    impl_->reset();
   }
-}
-
-void Statement::fail(int code) const {
-  throw DatabaseError(Database::classify(code), describe(db_, code));
 }
 
 Statement& Statement::bind(int index, std::int64_t value) {
-  if (const int rc = sqlite3_bind_int64(stmt_, index, value); rc != SQLITE_OK) {
-    fail(rc);
-  }
+  impl_->bindInt(index, value);
   return *this;
 }
 
 Statement& Statement::bind(int index, double value) {
-  if (const int rc = sqlite3_bind_double(stmt_, index, value); rc != SQLITE_OK) {
-    fail(rc);
-  }
+  impl_->bindDouble(index, value);
   return *this;
 }
 
 Statement& Statement::bind(int index, std::string_view value) {
-  if (const int rc = sqlite3_bind_text64(stmt_, index, value.data(), value.size(), SQLITE_TRANSIENT,
-                                         SQLITE_UTF8);
-      rc != SQLITE_OK) {
-    fail(rc);
-  }
+  impl_->bindText(index, value);
   return *this;
 }
 
 Statement& Statement::bindBlob(int index, std::span<const std::uint8_t> value) {
-  if (const int rc =
-          sqlite3_bind_blob64(stmt_, index, value.data(), value.size(), SQLITE_TRANSIENT);
-      rc != SQLITE_OK) {
-    fail(rc);
-  }
+  impl_->bindBlob(index, value);
   return *this;
 }
 
 Statement& Statement::bindNull(int index) {
-  if (const int rc = sqlite3_bind_null(stmt_, index); rc != SQLITE_OK) {
-    fail(rc);
-  }
+  impl_->bindNull(index);
   return *this;
 }
 
 bool Statement::step() {
-  const int rc = sqlite3_step(stmt_);
-  if (rc == SQLITE_ROW) {
-    return true;
-  }
-  if (rc == SQLITE_DONE) {
-    return false;
-  }
-  fail(rc);
+  return impl_->step();
 }
 
 void Statement::run() {
@@ -149,31 +282,23 @@ void Statement::run() {
 }
 
 bool Statement::isNull(int column) const {
-  return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
+  return impl_->isNull(column);
 }
 
 std::int64_t Statement::columnInt(int column) const {
-  return sqlite3_column_int64(stmt_, column);
+  return impl_->columnInt(column);
 }
 
 double Statement::columnDouble(int column) const {
-  return sqlite3_column_double(stmt_, column);
+  return impl_->columnDouble(column);
 }
 
 std::string Statement::columnText(int column) const {
-  const auto* text = sqlite3_column_text(stmt_, column);
-  if (text == nullptr) {
-    return {};
-  }
-  return std::string(reinterpret_cast<const char*>(text),
-                     static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column)));
+  return impl_->columnText(column);
 }
 
 std::vector<std::uint8_t> Statement::columnBlob(int column) const {
-  const auto* data = static_cast<const std::uint8_t*>(sqlite3_column_blob(stmt_, column));
-  const auto size = static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column));
-  return data == nullptr ? std::vector<std::uint8_t>{}
-                         : std::vector<std::uint8_t>(data, data + size);
+  return impl_->columnBlob(column);
 }
 
 std::optional<std::int64_t> Statement::columnOptionalInt(int column) const {
@@ -195,7 +320,8 @@ Result<std::unique_ptr<Database>> Database::open(const std::string& path,
   int flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
   flags |= options.readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
   const int rc = sqlite3_open_v2(memory ? ":memory:" : path.c_str(), &raw, flags, nullptr);
-  std::unique_ptr<Database> db(new Database(raw, memory ? ":memory:" : path));
+  auto db =
+      std::make_unique<Database>(std::make_unique<SqliteEngine>(raw), memory ? ":memory:" : path);
   if (rc != SQLITE_OK) {
     return makeError(classify(rc), "cannot open database " + path + ": " + describe(raw, rc));
   }
@@ -241,62 +367,81 @@ Result<std::unique_ptr<Database>> Database::open(const std::string& path,
   return db;
 }
 
-Database::~Database() {
-  for (auto& [sql, stmt] : cache_) {
-    sqlite3_finalize(stmt);
-  }
-  sqlite3_close_v2(db_);
-}
+Database::Database(std::unique_ptr<DatabaseEngine> engine, std::string path)
+    : engine_(std::move(engine)), path_(std::move(path)), dialect_(engine_->dialect()) {}
+
+Database::~Database() = default;
 
 void Database::exec(std::string_view sql) {
-  char* error = nullptr;
-  const std::string text(sql);
-  const int rc = sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &error);
-  if (rc != SQLITE_OK) {
-    std::string msg = describe(db_, rc);
-    sqlite3_free(error);
-    throw DatabaseError(classify(rc), msg);
-  }
+  engine_->exec(sql);
 }
 
 Statement Database::prepare(std::string_view sql) {
-  auto it = cache_.find(sql);
-  if (it == cache_.end()) {
-    sqlite3_stmt* stmt = nullptr;
-    const int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
-                                      SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
-    if (rc != SQLITE_OK) {
-      throw DatabaseError(classify(rc), describe(db_, rc));
-    }
-    it = cache_.emplace(std::string(sql), stmt).first;
-  }
-  return Statement(db_, it->second);
+  return Statement(&engine_->prepare(sql));
 }
 
 std::int64_t Database::lastInsertRowId() const {
-  return sqlite3_last_insert_rowid(db_);
+  return engine_->lastInsertRowId();
 }
 
 int Database::changes() const {
-  return sqlite3_changes(db_);
+  return engine_->changes();
 }
 
 int Database::userVersion() {
-  auto stmt = prepare("PRAGMA user_version");
-  return stmt.step() ? static_cast<int>(stmt.columnInt(0)) : 0;
+  return engine_->userVersion();
+}
+
+void Database::setUserVersion(int version) {
+  engine_->setUserVersion(version);
+}
+
+void Database::lockSchema() {
+  engine_->lockSchema();
+}
+
+void Database::unlockSchema() noexcept {
+  engine_->unlockSchema();
+}
+
+void Database::begin() {
+  engine_->begin();
+}
+
+void Database::commit() {
+  engine_->commit();
+}
+
+void Database::rollback() {
+  engine_->rollback();
 }
 
 void Database::rollbackQuietly() noexcept {
-  sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+  try {
+    engine_->rollback();
+  } catch (const std::exception&) {
+    // Nothing to roll back, or the connection is gone: either way the work is undone.
+  }
 }
 
 void Database::rollbackSavepointQuietly() noexcept {
-  sqlite3_exec(db_, "ROLLBACK TO nested_transaction; RELEASE nested_transaction", nullptr, nullptr,
-               nullptr);
+  try {
+    engine_->exec("ROLLBACK TO nested_transaction; RELEASE nested_transaction");
+  } catch (const std::exception&) {
+    // The outer transaction fails too, at its next statement or commit.
+  }
+}
+
+void Database::pauseBeforeRetry(int attempt) {
+  // Growing and jittered, so that two transactions that keep colliding fall apart.
+  thread_local std::minstd_rand random{std::random_device{}()};
+  const int ceiling = std::min(attempt, 10) * 5;
+  std::this_thread::sleep_for(
+      std::chrono::milliseconds(1 + std::uniform_int_distribution<int>(0, ceiling)(random)));
 }
 
 bool Database::inTransaction() const {
-  return sqlite3_get_autocommit(db_) == 0;
+  return engine_->inTransaction();
 }
 
 }  // namespace kiosk::cache

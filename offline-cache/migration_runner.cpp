@@ -7,6 +7,11 @@ namespace kiosk::cache {
 Status runMigrations(Database& db, std::span<const std::string_view> steps,
                      std::string_view writer) {
   return guardedStatus("migrating " + db.path(), [&] {
+    db.lockSchema();
+    struct Unlock {
+      Database& db;
+      ~Unlock() { db.unlockSchema(); }
+    } unlock{db};
     const int latest = static_cast<int>(steps.size());
     const int current = db.userVersion();
     if (current > latest) {
@@ -18,7 +23,7 @@ Status runMigrations(Database& db, std::span<const std::string_view> steps,
     for (int version = current + 1; version <= latest; ++version) {
       db.transaction([&] {
         db.exec(steps[static_cast<std::size_t>(version - 1)]);
-        db.exec("PRAGMA user_version=" + std::to_string(version));
+        db.setUserVersion(version);
       });
     }
   });

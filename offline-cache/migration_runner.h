@@ -1,6 +1,9 @@
 // The migration runner shared by the terminal's cache and kiosk-central: a schema is a list
-// of numbered steps (PRAGMA user_version = how many have run). Steps only ever get appended;
-// each runs in its own transaction, so a crash leaves the file at a whole step.
+// of numbered steps (Database::userVersion() = how many have run: SQLite's PRAGMA
+// user_version, PostgreSQL's schema_version table). Steps only ever get appended; each
+// runs in its own transaction, so a crash leaves the database at a whole step. Works on
+// both engines; the steps are SQL of the database's dialect. On PostgreSQL several
+// processes starting at once migrate one after the other (Database::lockSchema()).
 #pragma once
 
 #include <span>
