@@ -80,6 +80,7 @@ struct Options {
   std::vector<int> ports;
   std::string front;
   std::string frontCa;
+  int frontSettleS = 6;  // HAProxy's default: a server is up after 2 checks 2 s apart
   std::string central = KIOSK_BINARY_DIR "/kiosk-central";
   std::vector<std::string> serveArgs;
   double deviceRate = 50;  // central's defaults, as deployed
@@ -366,14 +367,16 @@ void runTerminal(const Plan& plan, int t, const std::string& token, TerminalResu
     if (!pushing && !waiting) {
       break;
     }
+    // Whichever is due first: a terminal behind with its pushes still polls (the sync
+    // engine pushes, then pulls, in every round).
+    if (now >= nextPoll && (!pushing || nextPoll <= nextPush)) {
+      pullFeed();
+      nextPoll = std::max(nextPoll + plan.pollInterval, Steady::now());
+      continue;
+    }
     if (pushing && now >= nextPush) {
       pushOnce(nextPush);
       nextPush += plan.interval;  // a late push is sent at once, not skipped
-      continue;
-    }
-    if (now >= nextPoll) {
-      pullFeed();
-      nextPoll = std::max(nextPoll + plan.pollInterval, Steady::now());
       continue;
     }
     std::this_thread::sleep_until(pushing ? std::min(nextPush, nextPoll) : nextPoll);
@@ -430,6 +433,7 @@ class Bench {
     const bool postgres = db.rfind("postgres", 0) == 0;
     f.label = "T=" + std::to_string(terminals) + " " + (postgres ? "pg" : "sqlite") + " x" +
               std::to_string(instanceCount) + (o_.front.empty() ? "" : " via front");
+    std::fprintf(stderr, "central_load_bench: %s: setting up\n", f.label.c_str());
 
     // The event and its guests, by the admin commands.
     const auto now = kiosk::SystemClock().now();
@@ -578,6 +582,7 @@ class Bench {
       }
       cpuBefore = kiosk::bench::cpuMillis();
       go.count_down();
+      std::fprintf(stderr, "central_load_bench: %s: %d s of pushes\n", f.label.c_str(), o_.seconds);
       // Midway, the timed change: a staff member added to the event by the admin command
       // (terminals get their event's staff in the same feed as everything else).
       sampleUntil(f.instances, plan.start + std::chrono::seconds(o_.seconds) / 2);
@@ -765,6 +770,17 @@ class Bench {
     http.caFile = caFile;
     http.requestTimeout = std::chrono::seconds(60);
     kiosk::cache::HttpClient client(http);
+    // A balancer in front takes a few seconds to find instances that just started (its
+    // health checks): until then it closes connections.
+    const auto patience = Steady::now() + std::chrono::seconds(30);
+    while (!client.request("GET", api::kChangesPath, {}, {}, token) && Steady::now() < patience) {
+      std::this_thread::sleep_for(milliseconds(500));
+    }
+    // It answers once one instance is up; the terminals' kept-alive connections would all
+    // stay on that one if they connected now.
+    if (!o_.front.empty()) {
+      std::this_thread::sleep_for(std::chrono::seconds(o_.frontSettleS));
+    }
     const auto start = Steady::now();
     std::string cursor;
     for (;;) {
@@ -836,6 +852,7 @@ void printRows(const Figures& f) {
   row("central", "  change pages: kB per poll (all its pages)", f.kbPerPoll, "kB");
   row("central", "  change pages: MB pulled by all terminals", f.pulledMb, "MB");
   row("central", "  staff change: terminals reached", f.reached, "", f.terminals, false);
+  row("central", "  staff change: the admin command took", f.adminMs, "ms");
   row("central", "  staff change to terminals, p50", f.reachP50, "s");
   row("central", "  staff change to every terminal (max)", f.reachMax, "s");
   row("central", "  load average of the machine (1 min)", f.loadAverage, "");
@@ -846,11 +863,13 @@ void printRows(const Figures& f) {
 
 void printTable(const std::vector<Figures>& all) {
   std::printf(
-      "| configuration         | offered ci/s | ci/s  | push req/s | all req/s | p50 ms | p95 ms | "
+      "| configuration              | offered ci/s | ci/s  | push req/s | all req/s | p50 ms | p95 "
+      "ms | "
       "p99 ms | p99 sched ms | errors | central VmHWM MB | central VmRSS MB | central CPU s | "
       "client CPU s | change p50 s | change max s | reached | load |\n");
   std::printf(
-      "|-----------------------|--------------|-------|------------|-----------|--------|--------|"
+      "|----------------------------|--------------|-------|------------|-----------|--------|-----"
+      "---|"
       "--------|--------------|--------|------------------|------------------|---------------|"
       "--------------|--------------|--------------|---------|------|\n");
   for (const auto& f : all) {
@@ -866,7 +885,7 @@ void printTable(const std::vector<Figures>& all) {
       cpu += b;
     }
     std::printf(
-        "| %-21s | %12.0f | %5.0f | %10.0f | %9.0f | %6.1f | %6.1f | %6.1f | %12.1f | %6d | "
+        "| %-26s | %12.0f | %5.0f | %10.0f | %9.0f | %6.1f | %6.1f | %6.1f | %12.1f | %6d | "
         "%16s | %16s | %13s | %12.1f | %12.2f | %12.2f | %3d/%-3d | %4.1f |\n",
         f.label.c_str(), f.offered, f.checkinsPerSecond, f.pushesPerSecond, f.requestsPerSecond,
         f.p50, f.p95, f.p99, f.p99Schedule, f.errorCount, hwm.c_str(), rss.c_str(), cpu.c_str(),
@@ -955,6 +974,10 @@ int main(int argc, char** argv) {
                  "CA of the front's certificate (default: the bench's own CA, for a balancer "
                  "that passes TLS through)")
       ->check(CLI::ExistingFile);
+  app.add_option("--front-settle", o.frontSettleS,
+                 "Seconds the front is given to find every instance up after the first answer "
+                 "through it (default 6: HAProxy's default health checks)")
+      ->check(CLI::Range(0, 120));
   app.add_option("--central", o.central, "kiosk-central executable")->check(CLI::ExistingFile);
   app.add_option("--serve-arg", o.serveArgs, "Extra argument for kiosk-central serve (repeat)")
       ->allow_extra_args(false);
