@@ -24,6 +24,18 @@
 // - Latency is from sending a push to its answer. A push that starts late because the
 //   previous one was slow is also measured from its scheduled time ("from schedule"), so
 //   that a central that falls behind cannot hide it (coordinated omission).
+// - The timed change: midway, `kiosk-central staff add` puts a staff member with a random id
+//   into the event; t0 is when the command starts, and each terminal notes the first page
+//   that holds the id. Reported: the p50 and the max over terminals (a terminal polls every
+//   5 s, so the max is about the poll interval when central keeps up).
+// - Central runs as deployed (info log, rate limits 50/s burst 200 per device: a terminal
+//   here makes about 6 requests/s, so the limiter never answers 429; the bench refuses a
+//   --rate that comes close), with two settings a 200-terminal venue needs: --threads
+//   above the fleet (a kept-alive connection holds a request thread) and
+//   --max-connections-per-address above the fleet (every terminal here comes from
+//   127.0.0.1; 0 behind a --front balancer, as docs/api/openapi.yaml says).
+// - One machine: the terminals' threads and every central share its cores, and so does
+//   whatever else runs there; the bench prints its own CPU time and the load average.
 #include <curl/curl.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -866,12 +878,12 @@ void printTable(const std::vector<Figures>& all) {
       "| configuration              | offered ci/s | ci/s  | push req/s | all req/s | p50 ms | p95 "
       "ms | "
       "p99 ms | p99 sched ms | errors | central VmHWM MB | central VmRSS MB | central CPU s | "
-      "client CPU s | change p50 s | change max s | reached | load |\n");
+      "client CPU s | pulled MB | admin ms | change p50 s | change max s | reached | load |\n");
   std::printf(
       "|----------------------------|--------------|-------|------------|-----------|--------|-----"
       "---|"
       "--------|--------------|--------|------------------|------------------|---------------|"
-      "--------------|--------------|--------------|---------|------|\n");
+      "--------------|-----------|----------|--------------|--------------|---------|------|\n");
   for (const auto& f : all) {
     std::string hwm, rss, cpu;
     for (const auto& in : f.instances) {
@@ -886,10 +898,11 @@ void printTable(const std::vector<Figures>& all) {
     }
     std::printf(
         "| %-26s | %12.0f | %5.0f | %10.0f | %9.0f | %6.1f | %6.1f | %6.1f | %12.1f | %6d | "
-        "%16s | %16s | %13s | %12.1f | %12.2f | %12.2f | %3d/%-3d | %4.1f |\n",
+        "%16s | %16s | %13s | %12.1f | %9.0f | %8.0f | %12.2f | %12.2f | %3d/%-3d | %4.1f |\n",
         f.label.c_str(), f.offered, f.checkinsPerSecond, f.pushesPerSecond, f.requestsPerSecond,
         f.p50, f.p95, f.p99, f.p99Schedule, f.errorCount, hwm.c_str(), rss.c_str(), cpu.c_str(),
-        f.clientCpuS, f.reachP50, f.reachMax, f.reached, f.terminals, f.loadAverage);
+        f.clientCpuS, f.pulledMb, f.adminMs, f.reachP50, f.reachMax, f.reached, f.terminals,
+        f.loadAverage);
   }
   for (const auto& f : all) {
     for (const auto& [kind, n] : f.errors) {
@@ -1037,6 +1050,10 @@ int main(int argc, char** argv) {
           printRows(*f);
         }
         if (f->errorCount > 0 || f->reached < f->terminals) {
+          std::fprintf(stderr,
+                       "central_load_bench: %s: %d failed requests; the staff change reached %d "
+                       "of %d terminals\n",
+                       f->label.c_str(), f->errorCount, f->reached, f->terminals);
           status = 1;
         }
         all.push_back(std::move(*f));
