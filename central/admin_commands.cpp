@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "central/central_store.h"
+#include "offline-cache/postgres_database.h"
 #include "documents/code_sheet.h"
 #include "kiosk/admin/event_draft.h"
 #include "kiosk/core/encoding.h"
@@ -53,9 +54,15 @@ json timeOrNull(std::optional<TimePoint> t) {
 }
 
 CLI::Option* dbOption(CLI::App* cmd, std::string& db, bool mustExist = true) {
-  auto* o = cmd->add_option("--db", db, "Central database file")->required();
+  auto* o = cmd->add_option("--db", db,
+                            "Central database: a file, or postgresql://... for PostgreSQL")
+                ->required();
   if (mustExist) {
-    o->check(CLI::ExistingFile);
+    o->check(CLI::Validator(
+        [](const std::string& value) {
+          return cache::isPostgresUrl(value) ? std::string() : CLI::ExistingFile(value);
+        },
+        "FILE|URL"));
   }
   return o;
 }

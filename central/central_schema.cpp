@@ -1,6 +1,7 @@
 #include "central/central_schema.h"
 
 #include <array>
+#include <span>
 
 #include "kiosk/core/ids.h"
 #include "offline-cache/migration_runner.h"
@@ -379,10 +380,251 @@ UPDATE feed SET doc = json_set(doc, '$.language', '')
 constexpr std::array<std::string_view, 8> kSchema{kSchema1, kSchema2, kSchema3, kSchema4,
                                                   kSchema5, kSchema6, kSchema7, kSchema8};
 
+// PostgreSQL keeps its own steps (its types and sequences differ); version 1 is the SQLite
+// schema at version 8. A step added to one list gets its counterpart in the other.
+// - Every integer is BIGINT (times are Unix milliseconds); blobs are BYTEA.
+// - feed.seq comes from feed_seq: ChangeFeed::put takes a new value when an object changes,
+//   under a transaction lock so that sequence order is commit order (see change_feed.h).
+constexpr std::string_view kPostgres1 = R"sql(
+CREATE TABLE meta (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+
+CREATE TABLE events (
+  id          BIGINT PRIMARY KEY,
+  doc         TEXT NOT NULL,
+  webhook_url TEXT NOT NULL DEFAULT '',
+  created_at  BIGINT NOT NULL
+);
+
+CREATE TABLE signing_keys (
+  event_id   BIGINT NOT NULL REFERENCES events(id),
+  key_id     BIGINT NOT NULL,
+  public_key BYTEA NOT NULL,
+  secret_key BYTEA NOT NULL,
+  created_at BIGINT NOT NULL,
+  retired_at BIGINT,
+  PRIMARY KEY (event_id, key_id)
+);
+
+CREATE TABLE guests (
+  event_id     BIGINT NOT NULL REFERENCES events(id),
+  guest_id     BIGINT NOT NULL,
+  booking_code TEXT NOT NULL,
+  doc          TEXT NOT NULL,
+  updated_at   BIGINT NOT NULL,
+  PRIMARY KEY (event_id, guest_id)
+);
+CREATE UNIQUE INDEX guests_by_code ON guests(event_id, booking_code);
+
+CREATE TABLE revocations (
+  event_id   BIGINT NOT NULL,
+  token_id   TEXT NOT NULL,
+  reason     TEXT NOT NULL DEFAULT '',
+  revoked_at BIGINT NOT NULL,
+  guest_id   BIGINT,
+  PRIMARY KEY (event_id, token_id)
+);
+
+CREATE TABLE staff (
+  staff_id   TEXT PRIMARY KEY,
+  doc        TEXT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  event_id   BIGINT NOT NULL DEFAULT 0
+);
+
+CREATE TABLE badge_templates (
+  name       TEXT PRIMARY KEY,
+  toml       TEXT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+
+CREATE TABLE devices (
+  id               TEXT PRIMARY KEY,
+  terminal         TEXT NOT NULL,
+  event_id         BIGINT NOT NULL,
+  token_hash       TEXT NOT NULL UNIQUE,
+  token_expires_at BIGINT NOT NULL,
+  enrolled_at      BIGINT NOT NULL,
+  revoked_at       BIGINT,
+  revoke_reason    TEXT NOT NULL DEFAULT '',
+  last_seen_at     BIGINT,
+  last_address     TEXT NOT NULL DEFAULT '',
+  version          TEXT NOT NULL DEFAULT '',
+  health           TEXT NOT NULL DEFAULT '{}'
+);
+
+CREATE TABLE enrollment_codes (
+  code_hash  TEXT PRIMARY KEY,
+  terminal   TEXT NOT NULL,
+  event_id   BIGINT NOT NULL,
+  created_at BIGINT NOT NULL,
+  expires_at BIGINT NOT NULL,
+  used_at    BIGINT,
+  device_id  TEXT
+);
+
+CREATE TABLE checkins (
+  id            TEXT NOT NULL,
+  event_id      BIGINT NOT NULL,
+  guest_id      BIGINT NOT NULL,
+  terminal      TEXT NOT NULL,
+  device_id     TEXT NOT NULL,
+  scanned_at    BIGINT NOT NULL,
+  method        TEXT NOT NULL,
+  doc           TEXT NOT NULL,
+  undone_at     BIGINT,
+  flagged       BIGINT NOT NULL DEFAULT 0,
+  unknown_guest BIGINT NOT NULL DEFAULT 0,
+  received_at   BIGINT NOT NULL,
+  order_at      BIGINT,
+  skewed        BIGINT NOT NULL DEFAULT 0,
+  sent_doc      TEXT,
+  PRIMARY KEY (event_id, id)
+);
+CREATE INDEX checkins_by_guest ON checkins(event_id, guest_id, order_at);
+
+CREATE TABLE undos (
+  checkin_id  TEXT NOT NULL,
+  event_id    BIGINT NOT NULL,
+  doc         TEXT NOT NULL,
+  device_id   TEXT NOT NULL,
+  received_at BIGINT NOT NULL,
+  applied     BIGINT NOT NULL DEFAULT 0,
+  PRIMARY KEY (event_id, checkin_id)
+);
+CREATE INDEX undos_pending ON undos(device_id, applied);
+
+CREATE TABLE walk_ins (
+  checkin_id    TEXT NOT NULL,
+  event_id      BIGINT NOT NULL,
+  guest_id      BIGINT NOT NULL,
+  device_id     TEXT NOT NULL,
+  guest_created BIGINT NOT NULL,
+  received_at   BIGINT NOT NULL,
+  PRIMARY KEY (event_id, checkin_id)
+);
+
+CREATE TABLE rejections (
+  id          TEXT PRIMARY KEY,
+  event_id    BIGINT NOT NULL,
+  guest_id    BIGINT,
+  terminal    TEXT NOT NULL,
+  device_id   TEXT NOT NULL,
+  scanned_at  BIGINT NOT NULL,
+  outcome     TEXT NOT NULL,
+  doc         TEXT NOT NULL,
+  received_at BIGINT NOT NULL
+);
+
+CREATE TABLE feedback (
+  id          TEXT PRIMARY KEY,
+  event_id    BIGINT NOT NULL,
+  guest_id    BIGINT,
+  terminal    TEXT NOT NULL,
+  device_id   TEXT NOT NULL,
+  at          BIGINT NOT NULL,
+  kind        TEXT NOT NULL,
+  rating      BIGINT,
+  category    TEXT NOT NULL DEFAULT '',
+  text        TEXT NOT NULL DEFAULT '',
+  received_at BIGINT NOT NULL
+);
+
+CREATE TABLE arrival_notices (
+  id              TEXT PRIMARY KEY,
+  event_id        BIGINT NOT NULL,
+  checkin_id      TEXT NOT NULL,
+  guest_id        BIGINT NOT NULL,
+  doc             TEXT NOT NULL,
+  device_id       TEXT NOT NULL,
+  received_at     BIGINT NOT NULL,
+  delivered_at    BIGINT,
+  attempts        BIGINT NOT NULL DEFAULT 0,
+  next_attempt_at BIGINT NOT NULL,
+  last_error      TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX arrival_notices_due ON arrival_notices(delivered_at, next_attempt_at);
+
+CREATE TABLE webhook_deliveries (
+  seq          BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  notice_id    TEXT NOT NULL,
+  url          TEXT NOT NULL,
+  attempted_at BIGINT NOT NULL,
+  http_status  BIGINT NOT NULL DEFAULT 0,
+  error        TEXT NOT NULL DEFAULT '',
+  duration_ms  BIGINT NOT NULL DEFAULT 0
+);
+
+CREATE TABLE photos (
+  checkin_id   TEXT NOT NULL,
+  event_id     BIGINT NOT NULL,
+  device_id    TEXT NOT NULL,
+  content_type TEXT NOT NULL,
+  data         BYTEA NOT NULL,
+  received_at  BIGINT NOT NULL,
+  PRIMARY KEY (event_id, checkin_id)
+);
+
+CREATE SEQUENCE feed_seq;
+CREATE TABLE feed (
+  seq      BIGINT PRIMARY KEY DEFAULT nextval('feed_seq'),
+  event_id BIGINT NOT NULL,
+  kind     TEXT NOT NULL,
+  key      TEXT NOT NULL,
+  doc      TEXT NOT NULL
+);
+CREATE UNIQUE INDEX feed_by_key ON feed(kind, key);
+
+CREATE TABLE conflicts (
+  seq         BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  kind        TEXT NOT NULL,
+  record_id   TEXT NOT NULL,
+  event_id    BIGINT NOT NULL,
+  device_id   TEXT NOT NULL,
+  terminal    TEXT NOT NULL,
+  reason      TEXT NOT NULL,
+  doc         TEXT NOT NULL,
+  received_at BIGINT NOT NULL
+);
+CREATE UNIQUE INDEX conflicts_once ON conflicts(kind, record_id, device_id, md5(doc));
+
+CREATE TABLE audit (
+  id          TEXT PRIMARY KEY,
+  event_id    BIGINT NOT NULL,
+  terminal    TEXT NOT NULL,
+  device_id   TEXT NOT NULL,
+  at          BIGINT NOT NULL,
+  action      TEXT NOT NULL,
+  doc         TEXT NOT NULL,
+  received_at BIGINT NOT NULL
+);
+CREATE INDEX audit_by_event ON audit(event_id, at);
+
+CREATE TABLE guest_edits (
+  id          TEXT NOT NULL,
+  event_id    BIGINT NOT NULL,
+  guest_id    BIGINT NOT NULL,
+  device_id   TEXT NOT NULL,
+  terminal    TEXT NOT NULL,
+  staff_id    TEXT NOT NULL,
+  doc         TEXT NOT NULL,
+  received_at BIGINT NOT NULL,
+  PRIMARY KEY (event_id, id)
+);
+CREATE INDEX guest_edits_by_guest ON guest_edits(event_id, guest_id, received_at);
+)sql";
+
+constexpr std::array<std::string_view, 1> kPostgresSchema{kPostgres1};
+
 }  // namespace
 
 Status migrateCentral(Database& db) {
-  if (auto migrated = cache::runMigrations(db, kSchema, "kiosk-central"); !migrated) {
+  const auto steps = db.dialect() == cache::Dialect::kPostgres
+                         ? std::span<const std::string_view>(kPostgresSchema)
+                         : std::span<const std::string_view>(kSchema);
+  if (auto migrated = cache::runMigrations(db, steps, "kiosk-central"); !migrated) {
     return migrated;
   }
   return guardedStatus("migrating " + db.path(), [&] {

@@ -192,29 +192,28 @@ class Writer {
     }
     auto& db = store->database();
     try {
-      db.exec("BEGIN IMMEDIATE");
-      for (auto* job : batch) {
-        db.exec("SAVEPOINT write_job");
-        try {
-          (*job->write)(*store);
-          db.exec("RELEASE write_job");
-        } catch (const cache::DatabaseError&) {
-          throw;  // the transaction may be gone: the whole batch fails
-        } catch (...) {
-          job->exception = std::current_exception();
-          db.exec("ROLLBACK TO write_job");
-          db.exec("RELEASE write_job");
+      // On PostgreSQL a batch that collides with another instance's writes (a
+      // serialization failure) is run again as a whole: every job's effect is re-made.
+      db.transaction([&] {
+        for (auto* job : batch) {
+          job->exception = nullptr;
+          db.exec("SAVEPOINT write_job");
+          try {
+            (*job->write)(*store);
+            db.exec("RELEASE write_job");
+          } catch (const cache::DatabaseError&) {
+            throw;  // the transaction may be gone: the whole batch fails
+          } catch (...) {
+            job->exception = std::current_exception();
+            db.exec("ROLLBACK TO write_job");
+            db.exec("RELEASE write_job");
+          }
         }
-      }
-      db.exec("COMMIT");
+      });
       return okStatus();
     } catch (const cache::DatabaseError& e) {
       if (db.inTransaction()) {
-        try {
-          db.exec("ROLLBACK");
-        } catch (const cache::DatabaseError&) {
-          store.reset();  // opened afresh for the next batch
-        }
+        store.reset();  // opened afresh for the next batch
       }
       return makeError(e.kind(), std::string("committing writes: ") + e.what());
     }

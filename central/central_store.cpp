@@ -9,6 +9,7 @@
 #include "central/record_checks.h"
 #include "kiosk/admin/event_choice.h"
 #include "offline-cache/json_codec.h"
+#include "offline-cache/postgres_database.h"
 #include "offline-cache/record_rows.h"
 
 namespace kiosk::central {
@@ -31,7 +32,8 @@ CentralStore::~CentralStore() = default;
 
 Result<std::unique_ptr<CentralStore>> CentralStore::open(const std::string& path,
                                                          const cache::OpenOptions& options) {
-  auto db = Database::open(path, options);
+  auto db = cache::isPostgresUrl(path) ? cache::openPostgres(path, options)
+                                       : Database::open(path, options);
   if (!db) {
     return db.error();
   }
@@ -42,8 +44,10 @@ Result<std::unique_ptr<CentralStore>> CentralStore::open(const std::string& path
   }
   try {
     // Pulls scan the feed sequentially; mmap spares a copy per page read.
-    (*db)->exec("PRAGMA cache_size = -32768");
-    (*db)->exec("PRAGMA mmap_size = 1073741824");
+    if ((*db)->dialect() == cache::Dialect::kSqlite) {
+      (*db)->exec("PRAGMA cache_size = -32768");
+      (*db)->exec("PRAGMA mmap_size = 1073741824");
+    }
   } catch (const DatabaseError& e) {
     return makeError(e.kind(), std::string("configuring ") + path + ": " + e.what());
   }

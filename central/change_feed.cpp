@@ -9,6 +9,11 @@ namespace kiosk::central {
 
 using cache::guarded;
 
+namespace {
+// The PostgreSQL advisory lock key of the feed's writers (any number unique to central).
+constexpr std::int64_t kFeedLock = 0x6b696f736b0001;
+}  // namespace
+
 std::string checkinFeedKey(EventId eventId, std::string_view id) {
   return std::to_string(eventId) + ":" + std::string(id);
 }
@@ -29,8 +34,23 @@ std::string ChangeFeed::databaseId() {
 
 void ChangeFeed::put(EventId eventId, std::string_view kind, std::string_view key,
                      const std::string& doc) {
-  // REPLACE deletes the old row and inserts one with a new, larger sequence number.
-  db_.prepare("INSERT OR REPLACE INTO feed (event_id, kind, key, doc) VALUES (?1, ?2, ?3, ?4)")
+  if (db_.dialect() == cache::Dialect::kSqlite) {
+    // REPLACE deletes the old row and inserts one with a new, larger sequence number.
+    db_.prepare("INSERT OR REPLACE INTO feed (event_id, kind, key, doc) VALUES (?1, ?2, ?3, ?4)")
+        .bind(1, eventId)
+        .bind(2, kind)
+        .bind(3, key)
+        .bind(4, doc)
+        .run();
+    return;
+  }
+  // Several processes write at once: the feed lock, held to the end of the transaction,
+  // makes sequence order commit order (see page()).
+  db_.prepare("SELECT pg_advisory_xact_lock(?1)").bind(1, kFeedLock).step();
+  db_.prepare(
+         "INSERT INTO feed (event_id, kind, key, doc) VALUES (?1, ?2, ?3, ?4) ON CONFLICT (kind, "
+         "key) DO UPDATE SET seq = nextval('feed_seq'), event_id = excluded.event_id, doc = "
+         "excluded.doc")
       .bind(1, eventId)
       .bind(2, kind)
       .bind(3, key)
@@ -53,7 +73,9 @@ Result<std::string> ChangeFeed::page(EventId eventId, std::string_view cursor, s
       }
     }
     // Everything up to `upTo` is committed: sequence numbers are handed out by one writer
-    // at a time, so a row that commits later always gets a larger one.
+    // at a time (SQLite's one write lock; on PostgreSQL the feed lock that put() holds to
+    // its commit), so a row that commits later always gets a larger one. A cursor taken
+    // from a sequence alone would skip rows that got smaller numbers but committed later.
     std::int64_t upTo = 0;
     {
       auto s = db_.prepare("SELECT COALESCE(MAX(seq), 0) FROM feed");

@@ -45,22 +45,33 @@ Result<std::vector<DeliveryRow>> NoticeQueue::deliveries(std::size_t limit) {
     return out;
   });
 }
-Result<std::vector<NoticeRow>> NoticeQueue::due(TimePoint now, std::size_t limit) {
-  return guarded("reading arrival notices to deliver", [&] {
-    std::vector<NoticeRow> out;
-    auto s = db_.prepare(
-        "SELECT n.doc, COALESCE(e.webhook_url, ''), n.attempts FROM arrival_notices n LEFT JOIN "
-        "events e ON e.id = n.event_id WHERE n.delivered_at IS NULL AND n.next_attempt_at <= ?1 "
-        "ORDER BY n.next_attempt_at LIMIT ?2");
-    s.bind(1, toUnixMillis(now)).bind(2, static_cast<std::int64_t>(limit));
-    while (s.step()) {
-      NoticeRow r;
-      r.notice = api::arrivalNoticeFromJson(parseJson(s.columnText(0)));
-      r.webhookUrl = s.columnText(1);
-      r.attempts = static_cast<int>(s.columnInt(2));
-      out.push_back(std::move(r));
-    }
-    return out;
+Result<std::vector<NoticeRow>> NoticeQueue::claimDue(TimePoint now, std::size_t limit,
+                                                     Millis lease) {
+  return guarded("claiming arrival notices to deliver", [&] {
+    return db_.transaction([&] {
+      std::vector<NoticeRow> out;
+      // Rows another instance is claiming right now are passed over, not waited for.
+      auto s = db_.prepare(
+          std::string("SELECT n.doc, COALESCE(e.webhook_url, ''), n.attempts FROM "
+                      "arrival_notices n LEFT JOIN events e ON e.id = n.event_id WHERE "
+                      "n.delivered_at IS NULL AND n.next_attempt_at <= ?1 ORDER BY "
+                      "n.next_attempt_at LIMIT ?2") +
+          (db_.dialect() == cache::Dialect::kPostgres ? " FOR UPDATE OF n SKIP LOCKED" : ""));
+      s.bind(1, toUnixMillis(now)).bind(2, static_cast<std::int64_t>(limit));
+      while (s.step()) {
+        NoticeRow r;
+        r.notice = api::arrivalNoticeFromJson(parseJson(s.columnText(0)));
+        r.webhookUrl = s.columnText(1);
+        r.attempts = static_cast<int>(s.columnInt(2));
+        out.push_back(std::move(r));
+      }
+      s.reset();
+      auto claim = db_.prepare("UPDATE arrival_notices SET next_attempt_at = ?2 WHERE id = ?1");
+      for (const auto& r : out) {
+        claim.bind(1, r.notice.id).bind(2, toUnixMillis(now + lease)).run();
+      }
+      return out;
+    });
   });
 }
 

@@ -1,6 +1,6 @@
 // NoticeQueue: arrival notices waiting for their webhook (a VIP's host is told the guest has
 // arrived), and the log of every delivery attempt. The WebhookNotifier takes the due ones,
-// tries them and records each attempt; `kiosk-central notices` lists both.
+// claims the due ones, tries them and records each attempt; `kiosk-central notices` lists both.
 //
 // Thread rules: as the Database it is given (one per thread).
 #pragma once
@@ -44,8 +44,11 @@ class NoticeQueue {
   // The newest delivery attempts first.
   Result<std::vector<DeliveryRow>> deliveries(std::size_t limit);
 
-  // Notices not delivered whose next attempt is due.
-  Result<std::vector<NoticeRow>> due(TimePoint now, std::size_t limit);
+  // Takes notices not delivered whose next attempt is due, for one deliverer: their next
+  // attempt moves `lease` on, so that no other one (another kiosk-central on the same
+  // database) takes them meanwhile; recordDelivery() then sets the real next attempt. A
+  // deliverer that dies leaves its notices to be taken again when the lease is over.
+  Result<std::vector<NoticeRow>> claimDue(TimePoint now, std::size_t limit, Millis lease);
   Status recordDelivery(const DeliveryRow& delivery, bool delivered,
                         std::optional<TimePoint> nextAttempt);
 

@@ -208,9 +208,12 @@ void PushedRecords::recomputeFlags(EventId eventId, GuestId guestId) {
     // The guest's rows, not the event's: keyed by (event_id, id), the planner would walk
     // every check-in of the event for the `id = ?3` term (200 times slower at 20,000).
     auto s = db_.prepare(
-        "SELECT id, doc FROM checkins INDEXED BY checkins_by_guest WHERE event_id = ?1 AND "
-        "guest_id = ?2 AND undone_at IS NULL AND ((id = ?3 AND flagged = 1) OR (id != ?3 AND "
-        "flagged = 0))");
+        db_.dialect() == cache::Dialect::kSqlite
+            ? "SELECT id, doc FROM checkins INDEXED BY checkins_by_guest WHERE event_id = ?1 AND "
+              "guest_id = ?2 AND undone_at IS NULL AND ((id = ?3 AND flagged = 1) OR (id != ?3 "
+              "AND flagged = 0))"
+            : "SELECT id, doc FROM checkins WHERE event_id = ?1 AND guest_id = ?2 AND undone_at "
+              "IS NULL AND ((id = ?3 AND flagged = 1) OR (id != ?3 AND flagged = 0))");
     s.bind(1, eventId).bind(2, guestId).bind(3, admission);
     while (s.step()) {
       auto id = s.columnText(0);
@@ -476,8 +479,9 @@ bool PushedRecords::eventStaff(Item& item, std::string_view field, const std::st
 // by other content. Tables keyed by (event_id, id) only look at this event's records.
 bool PushedRecords::takenBy(Item& item, std::string_view table, std::string_view key,
                             const std::string& id, const std::string& doc, bool perEvent) {
-  auto s = db_.prepare(std::string("SELECT event_id, doc FROM ") + std::string(table) + " WHERE " +
-                       std::string(key) + " = ?1 AND (?2 IS NULL OR event_id = ?2)");
+  auto s =
+      db_.prepare(std::string("SELECT event_id, doc FROM ") + std::string(table) + " WHERE " +
+                  std::string(key) + " = ?1 AND (CAST(?2 AS BIGINT) IS NULL OR event_id = ?2)");
   s.bind(1, id).bind(2, perEvent ? std::optional<std::int64_t>(item.device.eventId) : std::nullopt);
   if (!s.step()) {
     return false;
@@ -887,9 +891,10 @@ CentralCheckin readCentralCheckin(const Statement& s) {
 Result<std::vector<CentralCheckin>> PushedRecords::listCheckins(std::optional<EventId> eventId) {
   return guarded("listing check-ins", [&] {
     std::vector<CentralCheckin> out;
-    auto s = db_.prepare(std::string("SELECT ") + kCheckinColumns +
-                         " FROM checkins WHERE ?1 IS NULL OR event_id = ?1 ORDER BY "
-                         "scanned_at, id");
+    auto s =
+        db_.prepare(std::string("SELECT ") + kCheckinColumns +
+                    " FROM checkins WHERE CAST(?1 AS BIGINT) IS NULL OR event_id = ?1 ORDER BY "
+                    "scanned_at, id");
     s.bind(1, eventId ? std::optional<std::int64_t>(*eventId) : std::nullopt);
     while (s.step()) {
       out.push_back(readCentralCheckin(s));
@@ -901,9 +906,10 @@ Result<std::vector<CentralCheckin>> PushedRecords::listCheckins(std::optional<Ev
 Result<std::vector<CentralCheckin>> PushedRecords::listDuplicates(std::optional<EventId> eventId) {
   return guarded("listing second admissions", [&] {
     std::vector<CentralCheckin> out;
-    auto s = db_.prepare(std::string("SELECT ") + kCheckinColumns +
-                         " FROM checkins WHERE flagged = 1 AND (?1 IS NULL OR event_id = ?1) "
-                         "ORDER BY scanned_at, id");
+    auto s = db_.prepare(
+        std::string("SELECT ") + kCheckinColumns +
+        " FROM checkins WHERE flagged = 1 AND (CAST(?1 AS BIGINT) IS NULL OR event_id = ?1) "
+        "ORDER BY scanned_at, id");
     s.bind(1, eventId ? std::optional<std::int64_t>(*eventId) : std::nullopt);
     while (s.step()) {
       out.push_back(readCentralCheckin(s));
@@ -928,7 +934,7 @@ Result<std::vector<ConflictRow>> PushedRecords::listConflicts(std::optional<Even
     std::vector<ConflictRow> out;
     auto s = db_.prepare(
         "SELECT kind, record_id, event_id, device_id, terminal, reason, doc, received_at FROM "
-        "conflicts WHERE ?1 IS NULL OR event_id = ?1 ORDER BY seq");
+        "conflicts WHERE CAST(?1 AS BIGINT) IS NULL OR event_id = ?1 ORDER BY seq");
     s.bind(1, eventId ? std::optional<std::int64_t>(*eventId) : std::nullopt);
     while (s.step()) {
       ConflictRow c;
@@ -950,7 +956,8 @@ Result<std::vector<AuditEvent>> PushedRecords::listAudit(std::optional<EventId> 
   return guarded("listing the audit trail", [&] {
     std::vector<AuditEvent> out;
     auto s = db_.prepare(
-        "SELECT id, doc FROM audit WHERE ?1 IS NULL OR event_id = ?1 ORDER BY at, received_at, "
+        "SELECT id, doc FROM audit WHERE CAST(?1 AS BIGINT) IS NULL OR event_id = ?1 ORDER BY at, "
+        "received_at, "
         "id");
     s.bind(1, eventId ? std::optional<std::int64_t>(*eventId) : std::nullopt);
     while (s.step()) {
@@ -967,7 +974,7 @@ Result<std::vector<Feedback>> PushedRecords::listFeedback(std::optional<EventId>
     std::vector<Feedback> out;
     auto s = db_.prepare(
         "SELECT id, event_id, guest_id, terminal, at, kind, rating, category, text FROM feedback "
-        "WHERE ?1 IS NULL OR event_id = ?1 ORDER BY at, id");
+        "WHERE CAST(?1 AS BIGINT) IS NULL OR event_id = ?1 ORDER BY at, id");
     s.bind(1, eventId ? std::optional<std::int64_t>(*eventId) : std::nullopt);
     while (s.step()) {
       out.push_back(cache::feedbackFromRow(s));

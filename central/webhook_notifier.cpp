@@ -154,7 +154,9 @@ void WebhookNotifier::Impl::run(std::stop_token stop) {
       }
     }
     if (store) {
-      auto due = store->notices().due(clock.now(), 20);
+      // Long enough for every claimed notice to be tried (each within its timeout).
+      const auto lease = options.timeout * 25 + std::chrono::minutes(1);
+      auto due = store->notices().claimDue(clock.now(), 20, lease);
       if (due) {
         for (const auto& row : *due) {
           if (stop.stop_requested()) {

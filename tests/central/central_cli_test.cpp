@@ -37,7 +37,7 @@ class CentralCliTest : public ::testing::Test {
     return lines.empty() ? json() : json::parse(lines.back());
   }
   void createEvent() {
-    db = dir.file("central.db");
+    db = testing::centralTestDatabase(dir.path());
     const auto e = runJson({"event", "create", "--db", db, "--name", "CLI Forum", "--starts",
                             "2020-01-01T08:00+08:00", "--ends", "2099-01-01T18:00+08:00"});
     eventId = e.at("event_id").get<EventId>();

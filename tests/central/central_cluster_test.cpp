@@ -18,6 +18,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "support/central_test_store.h"
 #include "support/run_command.h"
 
 namespace kiosk::testing {
@@ -28,7 +29,7 @@ using nlohmann::json;
 // Central's --db for the cluster tests: one SQLite file shared by every instance (WAL).
 // To run them on another engine, return its URL here (the database must start empty).
 std::string clusterDatabase(const TempDir& dir) {
-  return (dir.path() / "central.db").string();
+  return testing::centralTestDatabase(dir.path());
 }
 
 // HAProxy connects to the instances from 127.0.0.1; terminals come from 127.0.0.1 (the

@@ -28,6 +28,7 @@
 #include "kiosk/core/ids.h"
 #include "offline-cache/local_store.h"
 #include "offline-cache/sync_engine.h"
+#include "support/central_test_store.h"
 #include "support/run_command.h"
 #include "support/temp_dir.h"
 
@@ -153,7 +154,7 @@ class CentralFixture {
   // `database` is central's --db value (default: central.db in `dir`).
   CentralFixture(const std::filesystem::path& dir, const Pki& pki, int guestCount,
                  int withHostEvery = 0, const std::string& database = {})
-      : dir_(dir), pki_(pki), db_(database.empty() ? (dir / "central.db").string() : database) {
+      : dir_(dir), pki_(pki), db_(database.empty() ? testing::centralTestDatabase(dir) : database) {
     auto store = open();
     const auto now = SystemClock().now();
     event_.id = randomNonZeroU32();
@@ -214,8 +215,8 @@ class CentralFixture {
   const std::vector<Guest>& guests() const { return guests_; }
 
   std::string enrollmentCode(const std::string& terminal) {
-    auto code =
-        open()->devices().createEnrollmentCode(terminal, event_.id, std::chrono::hours(1), clock.now());
+    auto code = open()->devices().createEnrollmentCode(terminal, event_.id, std::chrono::hours(1),
+                                                       clock.now());
     EXPECT_TRUE(code) << code.error().message;
     return code ? code->code : std::string();
   }
