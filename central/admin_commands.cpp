@@ -8,12 +8,12 @@
 #include <sstream>
 
 #include "central/central_store.h"
-#include "documents/code_sheet.h"
+#include "kiosk/admin/code_issue.h"
+#include "kiosk/admin/code_revoke.h"
 #include "kiosk/admin/event_draft.h"
+#include "kiosk/admin/guest_import.h"
 #include "kiosk/core/encoding.h"
-#include "kiosk/core/guest_csv.h"
 #include "kiosk/core/ids.h"
-#include "kiosk/core/local_time.h"
 
 namespace kiosk::central {
 
@@ -21,9 +21,12 @@ namespace {
 
 using nlohmann::json;
 
+admin::Console console() {
+  return admin::Console("kiosk-central", std::cout, std::cerr);
+}
+
 [[noreturn]] void failWith(const std::string& context, const Error& error) {
-  std::cerr << "kiosk-central: " << context << ": " << error.message << "\n";
-  throw CentralExit{error.kind == ErrorKind::kCorrupt ? 3 : 2};
+  console().fail(context, error);
 }
 
 template <typename T>
@@ -115,39 +118,13 @@ struct ImportOptions {
 };
 
 void importGuests(const ImportOptions& o) {
-  std::ifstream in(o.csv, std::ios::binary);
-  if (!in) {
-    failWith("reading " + o.csv, makeError(ErrorKind::kNotFound, "cannot open the file"));
-  }
-  std::stringstream bytes;
-  bytes << in.rdbuf();
+  const auto file = admin::readGuestList(console(), o.csv, o.skipBad);
   auto store = openOrExit(o.db);
   const auto event = valueOrExit(store->resolveEvent(o.event), "choosing the event");
-  GuestCsvOptions options;
-  options.eventId = event.id;
-  options.utcOffsetMinutes = utcOffsetMinutes(event.timezone, event.startsAt).value_or(0);
-  const auto result = parseGuestCsv(bytes.str(), options);
-  for (const auto& warning : result.warnings) {
-    std::cerr << o.csv << ":" << toString(warning) << " (warning)\n";
-  }
-  if (!result.ok()) {
-    std::cerr << formatProblems(result);
-    if (!o.skipBad) {
-      std::cerr << "kiosk-central: " << o.csv << ": " << result.badRows << " of " << result.rowsRead
-                << " rows have problems; nothing was imported (fix them, or use --skip-bad to "
-                   "import the good rows)\n";
-      throw CentralExit{1};
-    }
-  }
-  const auto saved = valueOrExit(store->upsertGuests(event.id, result.guests, SystemClock().now()),
-                                 "saving guests");
-  std::cout << json{{"imported", saved.size()},
-                    {"rows", result.rowsRead},
-                    {"skipped", result.badRows},
-                    {"encoding", result.detectedEncoding},
-                    {"event_id", event.id}}
-                   .dump()
-            << "\n";
+  admin::importGuestList(console(), file, event, [&](const std::vector<Guest>& guests) {
+    return valueOrExit(store->upsertGuests(event.id, guests, SystemClock().now()), "saving guests")
+        .size();
+  });
 }
 
 // --- codes ---
@@ -161,64 +138,34 @@ struct IssueOptions {
 void issueCodes(const IssueOptions& o) {
   auto store = openOrExit(o.db);
   const auto event = valueOrExit(store->resolveEvent(o.event), "choosing the event");
-  const auto key = valueOrExit(store->issuingKey(event.id), "reading the signing key");
-  if (!key) {
-    failWith("codes issue", makeError(ErrorKind::kNotFound, "the event has no signing key"));
-  }
-  const auto sheet = valueOrExit(
-      app::writeCodeSheet(
-          event, *key, valueOrExit(store->listGuests(event.id), "listing guests"), o.sheet,
-          [&](std::string_view tokenId) { return store->isTokenRevoked(event.id, tokenId); }),
-      "codes issue");
-  std::cout << json{{"issued", sheet.issued},
-                    {"key_id", key->id},
-                    {"valid_from", formatIso8601(sheet.validFrom)},
-                    {"valid_until", formatIso8601(sheet.validUntil)},
-                    {"dir", o.sheet.out}}
-                   .dump()
-            << "\n";
+  const auto issued = admin::issueCodes(
+      console(), event, o.sheet,
+      {[&] { return store->issuingKey(event.id); }, [&] { return store->listGuests(event.id); },
+       [&](std::string_view tokenId) { return store->isTokenRevoked(event.id, tokenId); },
+       "the event has no signing key"});
+  admin::printIssuedCodes(console(), issued, o.sheet.out);
 }
 
 struct RevokeOptions {
   std::string db;
   std::optional<EventId> event;
-  std::string code;
-  std::string tokenId;
-  std::string bookingCode;
-  std::string reason;
+  admin::RevokeRequest request;
 };
 
 void revokeCode(const RevokeOptions& o) {
   auto store = openOrExit(o.db);
   const auto event = valueOrExit(store->resolveEvent(o.event), "choosing the event");
-  const auto now = SystemClock().now();
-  json out{{"event_id", event.id}};
-  if (!o.bookingCode.empty()) {
-    auto guest =
-        valueOrExit(store->findGuestByBookingCode(event.id, o.bookingCode), "finding the guest");
-    if (!guest) {
-      failWith("codes revoke",
-               makeError(ErrorKind::kNotFound, "no guest with booking code " + o.bookingCode));
-    }
-    guest->status = GuestStatus::kCancelled;
-    valueOrExit(store->upsertGuests(event.id, {*guest}, now), "cancelling the invitation");
-    out["cancelled_guest"] = guest->bookingCode;
-  } else {
-    std::string tokenId = o.tokenId;
-    std::optional<GuestId> guestId;
-    if (!o.code.empty()) {
-      const auto parsed = parseToken(o.code);
-      const auto* token = std::get_if<ParsedToken>(&parsed);
-      if (token == nullptr) {
-        failWith("codes revoke", makeError(ErrorKind::kInvalidInput, "--code is not a guest code"));
-      }
-      tokenId = token->tokenId();
-      guestId = token->claims.guestId;
-    }
-    checkOrExit(store->revokeToken(event.id, tokenId, o.reason, now, guestId), "revoking");
-    out["revoked_token"] = tokenId;
-  }
-  std::cout << out.dump() << "\n";
+  const auto done = admin::revokeCode(
+      console(), o.request, SystemClock().now(),
+      {[&](std::string_view code) { return store->findGuestByBookingCode(event.id, code); },
+       [&](std::vector<Guest> guests, TimePoint now) {
+         return store->upsertGuests(event.id, std::move(guests), now);
+       },
+       [&](std::string_view tokenId, std::string_view reason, TimePoint now,
+           std::optional<GuestId> guestId) {
+         return store->revokeToken(event.id, tokenId, reason, now, guestId);
+       }});
+  admin::printRevocation(console(), event.id, done);
 }
 
 // Text that came from a terminal, for the plain-text listings: control characters (line
@@ -423,23 +370,20 @@ void addCodeCommands(CLI::App& app) {
       "the invitation); terminals learn it at their next pull");
   dbOption(revoke, r->db);
   revoke->add_option("--event", r->event, "Event id (default: the only event)");
-  auto* code = revoke->add_option("--code", r->code, "The guest code's text");
-  auto* token = revoke->add_option("--token-id", r->tokenId, "Token id (16 hex digits)")
+  auto* code = revoke->add_option("--code", r->request.code, "The guest code's text");
+  auto* token = revoke->add_option("--token-id", r->request.tokenId, "Token id (16 hex digits)")
                     ->check([](const std::string& id) {
                       return isTokenId(id)
                                  ? std::string()
                                  : "a token id is 16 hex digits (0-9, a-f), not '" + id + "'";
                     });
-  auto* guest =
-      revoke->add_option("--booking-code", r->bookingCode, "Cancel this guest's invitation");
+  auto* guest = revoke->add_option("--booking-code", r->request.bookingCode,
+                                   "Cancel this guest's invitation");
   code->excludes(token)->excludes(guest);
   token->excludes(guest);
-  revoke->add_option("--reason", r->reason, "Why")->required();
+  revoke->add_option("--reason", r->request.reason, "Why")->required();
   revoke->callback([r] {
-    if (r->code.empty() && r->tokenId.empty() && r->bookingCode.empty()) {
-      failWith("codes revoke",
-               makeError(ErrorKind::kInvalidInput, "give --code, --token-id or --booking-code"));
-    }
+    admin::requireRevokeTarget(console(), r->request);
     revokeCode(*r);
   });
 }

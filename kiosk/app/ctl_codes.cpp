@@ -3,7 +3,8 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
-#include "documents/code_sheet.h"
+#include "kiosk/admin/code_issue.h"
+#include "kiosk/admin/code_revoke.h"
 #include "kiosk/app/ctl_commands.h"
 #include "kiosk/app/ctl_support.h"
 
@@ -18,80 +19,52 @@ struct IssueOptions {
 };
 
 void issue(const IssueOptions& o) {
+  const auto console = ctlConsole();
   auto store = openStoreOrExit(o.db);
   const auto event = resolveEventOrExit(*store, o.event);
-  const auto key = valueOrExit(store->issuingKey(event.id), "reading the signing key");
-  if (!key) {
-    failWith("codes issue",
-             makeError(ErrorKind::kNotFound,
-                       "this database holds no secret signing key for the event (codes are "
-                       "issued where the event was created)"));
-  }
-  const auto sheet = valueOrExit(
-      writeCodeSheet(
-          event, *key, valueOrExit(store->listGuests(event.id), "listing guests"), o.sheet,
-          [&](std::string_view tokenId) { return store->isTokenRevoked(event.id, tokenId); }),
-      "codes issue");
-  checkOrExit(store->appendAudit(adminAudit(
-                  AuditAction::kCodesIssued, event.id,
-                  std::to_string(sheet.issued) + " codes with key " + std::to_string(key->id))),
-              "writing the audit trail");
-  std::cout << nlohmann::json{{"issued", sheet.issued},
-                              {"key_id", key->id},
-                              {"valid_from", formatIso8601(sheet.validFrom)},
-                              {"valid_until", formatIso8601(sheet.validUntil)},
-                              {"dir", o.sheet.out}}
-                   .dump()
-            << "\n";
+  const auto issued = admin::issueCodes(
+      console, event, o.sheet,
+      {[&] { return store->issuingKey(event.id); }, [&] { return store->listGuests(event.id); },
+       [&](std::string_view tokenId) { return store->isTokenRevoked(event.id, tokenId); },
+       "this database holds no secret signing key for the event (codes are issued where the "
+       "event was created)"});
+  checkOrExit(
+      store->appendAudit(adminAudit(AuditAction::kCodesIssued, event.id,
+                                    std::to_string(issued.sheet.issued) + " codes with key " +
+                                        std::to_string(issued.key.id))),
+      "writing the audit trail");
+  admin::printIssuedCodes(console, issued, o.sheet.out);
 }
 
 struct RevokeOptions {
   std::string db;
   std::optional<EventId> event;
-  std::string code;
-  std::string tokenId;
-  std::string bookingCode;
-  std::string reason;
+  admin::RevokeRequest request;
 };
 
 void revoke(const RevokeOptions& o) {
+  const auto console = ctlConsole();
   auto store = openStoreOrExit(o.db);
   const auto event = resolveEventOrExit(*store, o.event);
-  auto a = adminAudit(AuditAction::kTokenRevoked, event.id, o.reason);
-  const auto now = a.at;
-  nlohmann::json out{{"event_id", event.id}};
+  auto a = adminAudit(AuditAction::kTokenRevoked, event.id, o.request.reason);
+  admin::Revocation done;
   // The revocation and its audit row: all or nothing (a failure throws, rolling back).
   store->database().transaction([&] {
-    if (!o.bookingCode.empty()) {
-      auto guest =
-          valueOrExit(store->findGuestByBookingCode(event.id, o.bookingCode), "finding the guest");
-      if (!guest) {
-        failWith("codes revoke",
-                 makeError(ErrorKind::kNotFound, "no guest with booking code " + o.bookingCode));
-      }
-      guest->status = GuestStatus::kCancelled;
-      valueOrExit(store->upsertGuests(event.id, {*guest}, now), "cancelling the invitation");
-      a.guestId = guest->id;
-      out["cancelled_guest"] = guest->bookingCode;
-    } else {
-      std::string tokenId = o.tokenId;
-      if (!o.code.empty()) {
-        const auto parsed = parseToken(o.code);
-        const auto* token = std::get_if<ParsedToken>(&parsed);
-        if (token == nullptr) {
-          failWith("codes revoke",
-                   makeError(ErrorKind::kInvalidInput, "--code is not a guest code"));
-        }
-        tokenId = token->tokenId();
-        a.guestId = token->claims.guestId;
-      }
-      checkOrExit(store->revokeToken(event.id, tokenId, o.reason, now, a.guestId), "revoking");
-      a.refId = tokenId;
-      out["revoked_token"] = tokenId;
-    }
+    done = admin::revokeCode(
+        console, o.request, a.at,
+        {[&](std::string_view code) { return store->findGuestByBookingCode(event.id, code); },
+         [&](std::vector<Guest> guests, TimePoint now) {
+           return store->upsertGuests(event.id, std::move(guests), now);
+         },
+         [&](std::string_view tokenId, std::string_view reason, TimePoint now,
+             std::optional<GuestId> guestId) {
+           return store->revokeToken(event.id, tokenId, reason, now, guestId);
+         }});
+    a.guestId = done.guestId;
+    a.refId = done.tokenId;
     checkOrExit(store->appendAudit(a), "writing the audit trail");
   });
-  std::cout << out.dump() << "\n";
+  admin::printRevocation(console, event.id, done);
 }
 
 }  // namespace
@@ -120,23 +93,20 @@ void addCodeCommands(CLI::App& app) {
                                           "a guest (--booking-code cancels the invitation)");
   revokeCmd->add_option("--db", r->db, "Event database file")->required()->check(CLI::ExistingFile);
   revokeCmd->add_option("--event", r->event, "Event id (default: the only event)");
-  auto* code = revokeCmd->add_option("--code", r->code, "The guest code's text");
-  auto* token = revokeCmd->add_option("--token-id", r->tokenId, "Token id (16 hex digits)")
+  auto* code = revokeCmd->add_option("--code", r->request.code, "The guest code's text");
+  auto* token = revokeCmd->add_option("--token-id", r->request.tokenId, "Token id (16 hex digits)")
                     ->check([](const std::string& id) {
                       return isTokenId(id)
                                  ? std::string()
                                  : "a token id is 16 hex digits (0-9, a-f), not '" + id + "'";
                     });
-  auto* guest =
-      revokeCmd->add_option("--booking-code", r->bookingCode, "Cancel this guest's invitation");
+  auto* guest = revokeCmd->add_option("--booking-code", r->request.bookingCode,
+                                      "Cancel this guest's invitation");
   code->excludes(token)->excludes(guest);
   token->excludes(guest);
-  revokeCmd->add_option("--reason", r->reason, "Why (kept in the audit trail)")->required();
+  revokeCmd->add_option("--reason", r->request.reason, "Why (kept in the audit trail)")->required();
   revokeCmd->callback([r] {
-    if (r->code.empty() && r->tokenId.empty() && r->bookingCode.empty()) {
-      failWith("codes revoke",
-               makeError(ErrorKind::kInvalidInput, "give --code, --token-id or --booking-code"));
-    }
+    admin::requireRevokeTarget(ctlConsole(), r->request);
     revoke(*r);
   });
 }

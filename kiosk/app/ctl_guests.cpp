@@ -1,14 +1,11 @@
 // kioskctl guests import|list|search
 #include <CLI/CLI.hpp>
-#include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
+#include "kiosk/admin/guest_import.h"
 #include "kiosk/app/ctl_commands.h"
 #include "kiosk/app/ctl_support.h"
-#include "kiosk/core/guest_csv.h"
-#include "kiosk/core/local_time.h"
 #include "offline-cache/json_codec.h"
 
 namespace kiosk::app {
@@ -23,48 +20,23 @@ struct ImportOptions {
 };
 
 void importGuests(const ImportOptions& o) {
-  std::ifstream in(o.csv, std::ios::binary);
-  if (!in) {
-    failWith("reading " + o.csv, makeError(ErrorKind::kNotFound, "cannot open the file"));
-  }
-  std::stringstream bytes;
-  bytes << in.rdbuf();
+  const auto console = ctlConsole();
+  const auto file = admin::readGuestList(console, o.csv, o.skipBad);
   auto store = openStoreOrExit(o.db);
   const auto event = resolveEventOrExit(*store, o.event);
-
-  GuestCsvOptions options;
-  options.eventId = event.id;
-  options.utcOffsetMinutes = utcOffsetMinutes(event.timezone, event.startsAt).value_or(0);
-  const auto result = parseGuestCsv(bytes.str(), options);
-  for (const auto& warning : result.warnings) {
-    std::cerr << o.csv << ":" << toString(warning) << " (warning)\n";
-  }
-  if (!result.ok()) {
-    std::cerr << formatProblems(result);
-    if (!o.skipBad) {
-      std::cerr << "kioskctl: " << o.csv << ": " << result.badRows << " of " << result.rowsRead
-                << " rows have problems; nothing was imported (fix them, or use --skip-bad to "
-                   "import the good rows)\n";
-      throw CtlExit{1};
-    }
-  }
-  // The guests and the audit row: all or nothing (a failure throws, rolling back).
-  std::vector<Guest> saved;
-  store->database().transaction([&] {
-    saved = valueOrExit(store->upsertGuests(event.id, result.guests, SystemClock().now()),
-                        "saving guests");
-    checkOrExit(
-        store->appendAudit(adminAudit(AuditAction::kGuestsImported, event.id,
-                                      std::to_string(saved.size()) + " guests from " + o.csv)),
-        "writing the audit trail");
+  admin::importGuestList(console, file, event, [&](const std::vector<Guest>& guests) {
+    // The guests and the audit row: all or nothing (a failure throws, rolling back).
+    std::size_t saved = 0;
+    store->database().transaction([&] {
+      saved =
+          valueOrExit(store->upsertGuests(event.id, guests, SystemClock().now()), "saving guests")
+              .size();
+      checkOrExit(store->appendAudit(adminAudit(AuditAction::kGuestsImported, event.id,
+                                                std::to_string(saved) + " guests from " + o.csv)),
+                  "writing the audit trail");
+    });
+    return saved;
   });
-  std::cout << nlohmann::json{{"imported", saved.size()},
-                              {"rows", result.rowsRead},
-                              {"skipped", result.badRows},
-                              {"encoding", result.detectedEncoding},
-                              {"event_id", event.id}}
-                   .dump()
-            << "\n";
 }
 
 }  // namespace

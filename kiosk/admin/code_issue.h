@@ -1,0 +1,42 @@
+// `codes issue` as kioskctl and kiosk-central both run it: the event's issuing key, every
+// (or the asked) guest's code signed with it, the code sheet written (documents/), the
+// result as one JSON line. The store is reached through the operations passed in.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "documents/code_sheet.h"
+#include "kiosk/admin/console.h"
+#include "kiosk/core/event.h"
+#include "kiosk/core/guest.h"
+#include "kiosk/core/token.h"
+
+namespace kiosk::admin {
+
+// What issuing needs from a tool's store, for the one event being issued.
+struct CodeIssueStore {
+  std::function<Result<std::optional<SigningKey>>()> issuingKey;
+  std::function<Result<std::vector<Guest>>()> listGuests;
+  app::RevocationCheck isRevoked;
+  // Why this store may hold no secret key, for the message when it has none.
+  std::string noKeyMessage;
+};
+
+struct IssuedCodes {
+  app::CodeSheet sheet;
+  SigningKey key;
+};
+
+// Writes the code sheet; ends the command (context "codes issue") when the store has no
+// issuing key or the sheet cannot be written. Prints nothing: the tool may record the
+// issue first, then calls printIssuedCodes.
+IssuedCodes issueCodes(const Console& console, const Event& event,
+                       const app::CodeSheetRequest& request, const CodeIssueStore& store);
+
+// One JSON line: issued, key_id, valid_from, valid_until, dir.
+void printIssuedCodes(const Console& console, const IssuedCodes& issued, const std::string& dir);
+
+}  // namespace kiosk::admin
