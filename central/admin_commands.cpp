@@ -10,7 +10,7 @@
 #include "central/central_store.h"
 #include "kiosk/admin/code_issue.h"
 #include "kiosk/admin/code_revoke.h"
-#include "kiosk/admin/event_draft.h"
+#include "kiosk/admin/event_admin.h"
 #include "kiosk/admin/guest_import.h"
 #include "kiosk/core/encoding.h"
 #include "kiosk/core/ids.h"
@@ -83,29 +83,17 @@ std::optional<std::string> checkWebhook(const std::string& url) {
 }
 
 void createEvent(const EventOptions& o) {
-  std::string context;
-  auto built = admin::buildEvent({o.name, o.starts, o.ends, o.timezone, o.details},
-                                 randomNonZeroU32(), context);
-  if (!built) {
-    failWith(context, built.error());
-  }
-  const Event event = std::move(built).value();
+  const auto now = SystemClock().now();
+  const auto created =
+      admin::newEvent(console(), {o.name, o.starts, o.ends, o.timezone, o.details}, now);
   if (auto problem = checkWebhook(o.webhook)) {
     failWith("event create", makeError(ErrorKind::kInvalidInput, *problem));
   }
   auto store = openOrExit(o.db);
-  const auto now = SystemClock().now();
-  const auto key = generateSigningKey(event.id, 1, now);
-  checkOrExit(store->createEvent(event, key, o.webhook, now), "saving the event");
-  std::cout << json{{"event_id", event.id},
-                    {"name", event.name},
-                    {"starts_at", formatIso8601(event.startsAt)},
-                    {"ends_at", formatIso8601(event.endsAt)},
-                    {"timezone", event.timezone},
-                    {"key_id", key.id},
-                    {"webhook", o.webhook}}
-                   .dump()
-            << "\n";
+  checkOrExit(store->createEvent(created.event, created.key, o.webhook, now), "saving the event");
+  auto out = admin::newEventJson(created);
+  out["webhook"] = o.webhook;
+  std::cout << out.dump() << "\n";
 }
 
 // --- guests ---
@@ -262,14 +250,10 @@ void addEventCommands(CLI::App& app) {
   show->callback([db, id] {
     auto store = openOrExit(*db);
     const auto e = valueOrExit(store->resolveEvent(*id), "choosing the event");
-    auto j = cache::toJson(e);
-    j["guests"] = valueOrExit(store->listGuests(e.id), "listing guests").size();
-    j["webhook"] = valueOrExit(store->webhookUrl(e.id), "reading the webhook");
-    json keys = json::array();
-    for (const auto& k : valueOrExit(store->signingKeys(e.id), "reading keys")) {
-      keys.push_back(cache::toJson(k));
-    }
-    j["signing_keys"] = keys;
+    const auto guests = valueOrExit(store->listGuests(e.id), "listing guests").size();
+    const auto url = valueOrExit(store->webhookUrl(e.id), "reading the webhook");
+    auto j = admin::eventJson(e, guests, valueOrExit(store->signingKeys(e.id), "reading keys"));
+    j["webhook"] = url;
     std::cout << j.dump(2) << "\n";
   });
 
@@ -293,11 +277,8 @@ void addEventCommands(CLI::App& app) {
   retire->callback([db, id, keyId] {
     auto store = openOrExit(*db);
     const auto e = valueOrExit(store->resolveEvent(*id), "choosing the event");
-    const auto why =
-        whyKeyCannotBeRetired(valueOrExit(store->signingKeys(e.id), "reading keys"), *keyId);
-    if (!why.empty()) {
-      failWith("event retire-key", makeError(ErrorKind::kInvalidInput, why));
-    }
+    admin::requireRetirableKey(console(), valueOrExit(store->signingKeys(e.id), "reading keys"),
+                               *keyId);
     checkOrExit(store->retireKey(e.id, *keyId, SystemClock().now()), "retiring the key");
     std::cout << json{{"event_id", e.id}, {"retired_key", *keyId}}.dump() << "\n";
   });
