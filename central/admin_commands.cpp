@@ -12,6 +12,7 @@
 #include "kiosk/admin/code_revoke.h"
 #include "kiosk/admin/event_admin.h"
 #include "kiosk/admin/guest_import.h"
+#include "kiosk/admin/staff_admin.h"
 #include "kiosk/core/encoding.h"
 #include "kiosk/core/ids.h"
 
@@ -636,30 +637,36 @@ void addStaffCommands(CLI::App& app) {
       ->check(CLI::IsMember({"reception", "supervisor", "it"}));
   add->add_option("--pin", o->pin, "4 to 12 digits (stored as an Argon2id hash)");
   add->add_flag("--badge", o->badge, "Issue a staff badge code (printed once)");
-  add->add_option("--language", o->language,
-                  "Language the terminal's staff mode opens in for them: a BCP 47 tag (zh-CN, "
-                  "en, ja, ko, ru; en-GB takes en); default: the terminal's");
+  auto* language = add->add_option(
+      "--language", o->language,
+      "Language the terminal's staff mode opens in for them: a BCP 47 tag (zh-CN, "
+      "en, ja, ko, ru; en-GB takes en); default: the terminal's; an update without it "
+      "keeps the member's");
   add->add_flag("--inactive", o->inactive, "Disable the member");
-  add->add_option("--event", o->event,
-                  "The event the member works at: only its terminals get the member and the PIN "
-                  "hash (default 0: every event)");
-  add->callback([o] {
-    StaffMember m;
-    m.id = o->id;
-    m.name = o->name;
-    m.role = o->role;
-    m.active = !o->inactive;
-    m.language = valueOrExit(parseStaffLanguage(o->language), "--language");
-    if (!o->pin.empty()) {
-      m.pinHash = valueOrExit(hashPin(o->pin), "--pin");
+  auto* event = add->add_option(
+      "--event", o->event,
+      "The event the member works at: only its terminals get the member and the PIN "
+      "hash (default 0: every event; an update keeps the member's)");
+  add->callback([o, language, event] {
+    std::optional<std::string> tag;
+    if (language->count() > 0) {
+      tag = valueOrExit(parseStaffLanguage(o->language), "--language");
     }
-    std::string badge;
-    if (o->badge) {
-      badge = newStaffBadgeCode();
-      m.badgeHash = sha256Hex(badge);
-    }
+    const std::string pinHash =
+        o->pin.empty() ? std::string() : valueOrExit(hashPin(o->pin), "--pin");
     auto store = openOrExit(o->db);
-    checkOrExit(store->saveStaff(m, SystemClock().now(), o->event), "saving the staff member");
+    // An update keeps what it does not name, the event the member works at included.
+    std::optional<StaffMember> existing;
+    EventId eventId = o->event;
+    for (auto& [member, at] : valueOrExit(store->listStaffWithEvents(), "reading staff")) {
+      if (member.id == o->id) {
+        existing = std::move(member);
+        eventId = event->count() > 0 ? o->event : at;
+      }
+    }
+    const auto [m, badge] = admin::applyStaffChange(
+        std::move(existing), {o->id, o->name, o->role, !o->inactive, pinHash, tag, o->badge});
+    checkOrExit(store->saveStaff(m, SystemClock().now(), eventId), "saving the staff member");
     json out{{"staff_id", m.id},
              {"role", m.role},
              {"language", m.language},
@@ -675,16 +682,9 @@ void addStaffCommands(CLI::App& app) {
   list->callback([db] {
     auto store = openOrExit(*db);
     for (const auto& [m, eventId] : valueOrExit(store->listStaffWithEvents(), "listing staff")) {
-      std::cout << json{{"staff_id", m.id},
-                        {"event_id", eventId},
-                        {"name", m.name},
-                        {"role", m.role},
-                        {"active", m.active},
-                        {"language", m.language},
-                        {"pin", !m.pinHash.empty()},
-                        {"badge", !m.badgeHash.empty()}}
-                       .dump()
-                << "\n";
+      auto j = admin::staffJson(m);
+      j["event_id"] = eventId;
+      std::cout << j.dump() << "\n";
     }
   });
 
