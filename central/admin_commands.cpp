@@ -9,6 +9,7 @@
 
 #include "central/central_store.h"
 #include "kiosk/admin/code_issue.h"
+#include "kiosk/admin/code_options.h"
 #include "kiosk/admin/code_revoke.h"
 #include "kiosk/admin/event_admin.h"
 #include "kiosk/admin/guest_import.h"
@@ -336,13 +337,7 @@ void addCodeCommands(CLI::App& app) {
                                       "Write one QR PNG per guest, codes.csv (booking_code, "
                                       "payload) and invitations.pdf into --out");
   dbOption(issue, o->db);
-  issue->add_option("--out", o->sheet.out, "Output folder (created when absent)")->required();
-  issue->add_option("--event", o->event, "Event id (default: the only event)");
-  issue->add_option("--valid-from", o->sheet.validFrom,
-                    "First valid instant (default: 7 days before the event)");
-  issue->add_option("--valid-until", o->sheet.validUntil,
-                    "Last valid instant (default: 1 day after the event)");
-  issue->add_option("--booking-code", o->sheet.bookingCodes, "Only these guests (repeatable)");
+  admin::addCodeSheetOptions(*issue, o->event, o->sheet);
   issue->callback([o] { issueCodes(*o); });
 
   auto r = std::make_shared<RevokeOptions>();
@@ -351,18 +346,7 @@ void addCodeCommands(CLI::App& app) {
       "Revoke one code (--code or --token-id) or every code of a guest (--booking-code cancels "
       "the invitation); terminals learn it at their next pull");
   dbOption(revoke, r->db);
-  revoke->add_option("--event", r->event, "Event id (default: the only event)");
-  auto* code = revoke->add_option("--code", r->request.code, "The guest code's text");
-  auto* token = revoke->add_option("--token-id", r->request.tokenId, "Token id (16 hex digits)")
-                    ->check([](const std::string& id) {
-                      return isTokenId(id)
-                                 ? std::string()
-                                 : "a token id is 16 hex digits (0-9, a-f), not '" + id + "'";
-                    });
-  auto* guest = revoke->add_option("--booking-code", r->request.bookingCode,
-                                   "Cancel this guest's invitation");
-  code->excludes(token)->excludes(guest);
-  token->excludes(guest);
+  admin::addRevokeTargetOptions(*revoke, r->event, r->request);
   revoke->add_option("--reason", r->request.reason, "Why")->required();
   revoke->callback([r] {
     admin::requireRevokeTarget(console(), r->request);

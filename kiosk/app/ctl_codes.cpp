@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "kiosk/admin/code_issue.h"
+#include "kiosk/admin/code_options.h"
 #include "kiosk/admin/code_revoke.h"
 #include "kiosk/app/ctl_commands.h"
 #include "kiosk/app/ctl_support.h"
@@ -78,13 +79,7 @@ void addCodeCommands(CLI::App& app) {
                                          "Write one QR PNG per guest, codes.csv (booking_code, "
                                          "payload) and invitations.pdf into --out");
   issueCmd->add_option("--db", o->db, "Event database file")->required()->check(CLI::ExistingFile);
-  issueCmd->add_option("--out", o->sheet.out, "Output folder (created when absent)")->required();
-  issueCmd->add_option("--event", o->event, "Event id (default: the only event)");
-  issueCmd->add_option("--valid-from", o->sheet.validFrom,
-                       "First valid instant (default: 7 days before the event)");
-  issueCmd->add_option("--valid-until", o->sheet.validUntil,
-                       "Last valid instant (default: 1 day after the event)");
-  issueCmd->add_option("--booking-code", o->sheet.bookingCodes, "Only these guests (repeatable)");
+  admin::addCodeSheetOptions(*issueCmd, o->event, o->sheet);
   issueCmd->callback([o] { issue(*o); });
 
   auto r = std::make_shared<RevokeOptions>();
@@ -92,18 +87,7 @@ void addCodeCommands(CLI::App& app) {
                                           "Revoke one code (--code or --token-id) or every code of "
                                           "a guest (--booking-code cancels the invitation)");
   revokeCmd->add_option("--db", r->db, "Event database file")->required()->check(CLI::ExistingFile);
-  revokeCmd->add_option("--event", r->event, "Event id (default: the only event)");
-  auto* code = revokeCmd->add_option("--code", r->request.code, "The guest code's text");
-  auto* token = revokeCmd->add_option("--token-id", r->request.tokenId, "Token id (16 hex digits)")
-                    ->check([](const std::string& id) {
-                      return isTokenId(id)
-                                 ? std::string()
-                                 : "a token id is 16 hex digits (0-9, a-f), not '" + id + "'";
-                    });
-  auto* guest = revokeCmd->add_option("--booking-code", r->request.bookingCode,
-                                      "Cancel this guest's invitation");
-  code->excludes(token)->excludes(guest);
-  token->excludes(guest);
+  admin::addRevokeTargetOptions(*revokeCmd, r->event, r->request);
   revokeCmd->add_option("--reason", r->request.reason, "Why (kept in the audit trail)")->required();
   revokeCmd->callback([r] {
     admin::requireRevokeTarget(ctlConsole(), r->request);

@@ -1,0 +1,36 @@
+#include "kiosk/admin/code_options.h"
+
+#include <CLI/CLI.hpp>
+
+#include "kiosk/core/token.h"
+
+namespace kiosk::admin {
+
+void addCodeSheetOptions(CLI::App& issue, std::optional<EventId>& event,
+                         app::CodeSheetRequest& sheet) {
+  issue.add_option("--out", sheet.out, "Output folder (created when absent)")->required();
+  issue.add_option("--event", event, "Event id (default: the only event)");
+  issue.add_option("--valid-from", sheet.validFrom,
+                   "First valid instant (default: 7 days before the event)");
+  issue.add_option("--valid-until", sheet.validUntil,
+                   "Last valid instant (default: 1 day after the event)");
+  issue.add_option("--booking-code", sheet.bookingCodes, "Only these guests (repeatable)");
+}
+
+void addRevokeTargetOptions(CLI::App& revoke, std::optional<EventId>& event,
+                            RevokeRequest& request) {
+  revoke.add_option("--event", event, "Event id (default: the only event)");
+  auto* code = revoke.add_option("--code", request.code, "The guest code's text");
+  auto* token = revoke.add_option("--token-id", request.tokenId, "Token id (16 hex digits)")
+                    ->check([](const std::string& id) {
+                      return isTokenId(id)
+                                 ? std::string()
+                                 : "a token id is 16 hex digits (0-9, a-f), not '" + id + "'";
+                    });
+  auto* guest =
+      revoke.add_option("--booking-code", request.bookingCode, "Cancel this guest's invitation");
+  code->excludes(token)->excludes(guest);
+  token->excludes(guest);
+}
+
+}  // namespace kiosk::admin
