@@ -9,8 +9,8 @@
 
 #include "central/central_store.h"
 #include "kiosk/admin/code_issue.h"
-#include "kiosk/admin/code_options.h"
 #include "kiosk/admin/code_revoke.h"
+#include "kiosk/admin/command_options.h"
 #include "kiosk/admin/event_admin.h"
 #include "kiosk/admin/guest_import.h"
 #include "kiosk/admin/staff_admin.h"
@@ -100,14 +100,7 @@ void createEvent(const EventOptions& o) {
 
 // --- guests ---
 
-struct ImportOptions {
-  std::string db;
-  std::string csv;
-  std::optional<EventId> event;
-  bool skipBad = false;
-};
-
-void importGuests(const ImportOptions& o) {
+void importGuests(const admin::GuestImportOptions& o) {
   const auto file = admin::readGuestList(console(), o.csv, o.skipBad);
   auto store = openOrExit(o.db);
   const auto event = valueOrExit(store->resolveEvent(o.event), "choosing the event");
@@ -304,15 +297,13 @@ void addEventCommands(CLI::App& app) {
 void addGuestCommands(CLI::App& app) {
   auto* guests = app.add_subcommand("guests", "Import and list guests");
   guests->require_subcommand(1);
-  auto o = std::make_shared<ImportOptions>();
+  auto o = std::make_shared<admin::GuestImportOptions>();
   auto* importCmd = guests->add_subcommand(
       "import",
       "Import a guest list (the same CSV as kioskctl guests import: UTF-8 or GB18030, Chinese "
       "headers accepted). A file with bad rows is refused whole unless --skip-bad.");
   dbOption(importCmd, o->db);
-  importCmd->add_option("--event", o->event, "Event id (default: the only event)");
-  importCmd->add_flag("--skip-bad", o->skipBad, "Import the good rows and report the bad ones");
-  importCmd->add_option("CSVFILE", o->csv, "Guest list")->required();
+  admin::addGuestImportOptions(*importCmd, *o);
   importCmd->callback([o] { importGuests(*o); });
 
   auto db = std::make_shared<std::string>();

@@ -4,8 +4,8 @@
 #include <nlohmann/json.hpp>
 
 #include "kiosk/admin/code_issue.h"
-#include "kiosk/admin/code_options.h"
 #include "kiosk/admin/code_revoke.h"
+#include "kiosk/admin/command_options.h"
 #include "kiosk/app/ctl_commands.h"
 #include "kiosk/app/ctl_support.h"
 

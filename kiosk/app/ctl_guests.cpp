@@ -3,6 +3,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "kiosk/admin/command_options.h"
 #include "kiosk/admin/guest_import.h"
 #include "kiosk/app/ctl_commands.h"
 #include "kiosk/app/ctl_support.h"
@@ -12,14 +13,7 @@ namespace kiosk::app {
 
 namespace {
 
-struct ImportOptions {
-  std::string db;
-  std::string csv;
-  std::optional<EventId> event;
-  bool skipBad = false;
-};
-
-void importGuests(const ImportOptions& o) {
+void importGuests(const admin::GuestImportOptions& o) {
   const auto console = ctlConsole();
   const auto file = admin::readGuestList(console, o.csv, o.skipBad);
   auto store = openStoreOrExit(o.db);
@@ -45,7 +39,7 @@ void addGuestCommands(CLI::App& app) {
   auto* guests = app.add_subcommand("guests", "Import, list and search guests");
   guests->require_subcommand(1);
 
-  auto options = std::make_shared<ImportOptions>();
+  auto options = std::make_shared<admin::GuestImportOptions>();
   auto* importCmd = guests->add_subcommand(
       "import",
       "Import a guest list (CSV: UTF-8 or GB18030; columns booking_code, name, company, title, "
@@ -56,10 +50,7 @@ void addGuestCommands(CLI::App& app) {
   importCmd->add_option("--db", options->db, "Event database file")
       ->required()
       ->check(CLI::ExistingFile);
-  importCmd->add_option("--event", options->event, "Event id (default: the only event)");
-  importCmd->add_flag("--skip-bad", options->skipBad,
-                      "Import the good rows and report the bad ones");
-  importCmd->add_option("CSVFILE", options->csv, "Guest list")->required();
+  admin::addGuestImportOptions(*importCmd, *options);
   importCmd->callback([options] { importGuests(*options); });
 
   auto db = std::make_shared<std::string>();

@@ -1,8 +1,10 @@
-// The options of `codes issue` and `codes revoke` that kioskctl and kiosk-central take alike
-// (each tool adds its own --db and --reason, worded for its database and audit trail).
+// The options of `guests import`, `codes issue` and `codes revoke` that kioskctl and
+// kiosk-central take alike (each tool adds its own --db, and --reason worded for its audit
+// trail or not).
 #pragma once
 
 #include <optional>
+#include <string>
 
 #include "documents/code_sheet.h"
 #include "kiosk/admin/code_revoke.h"
@@ -13,6 +15,16 @@ class App;
 }
 
 namespace kiosk::admin {
+
+struct GuestImportOptions {
+  std::string db;
+  std::string csv;
+  std::optional<EventId> event;
+  bool skipBad = false;
+};
+
+// --event, --skip-bad and the CSVFILE argument (required).
+void addGuestImportOptions(CLI::App& import, GuestImportOptions& options);
 
 // --out (required), --event, --valid-from, --valid-until, --booking-code (repeatable).
 void addCodeSheetOptions(CLI::App& issue, std::optional<EventId>& event,

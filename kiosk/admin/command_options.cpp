@@ -1,10 +1,16 @@
-#include "kiosk/admin/code_options.h"
+#include "kiosk/admin/command_options.h"
 
 #include <CLI/CLI.hpp>
 
 #include "kiosk/core/token.h"
 
 namespace kiosk::admin {
+
+void addGuestImportOptions(CLI::App& import, GuestImportOptions& options) {
+  import.add_option("--event", options.event, "Event id (default: the only event)");
+  import.add_flag("--skip-bad", options.skipBad, "Import the good rows and report the bad ones");
+  import.add_option("CSVFILE", options.csv, "Guest list")->required();
+}
 
 void addCodeSheetOptions(CLI::App& issue, std::optional<EventId>& event,
                          app::CodeSheetRequest& sheet) {
