@@ -1,5 +1,6 @@
 #include "kiosk/admin/code_issue.h"
 
+#include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
 namespace kiosk::admin {
@@ -25,6 +26,17 @@ void printIssuedCodes(const Console& console, const IssuedCodes& issued, const s
                                   {"dir", dir}}
                        .dump()
                 << "\n";
+}
+
+void addCodeSheetOptions(CLI::App& issue, std::optional<EventId>& event,
+                         app::CodeSheetRequest& sheet) {
+  issue.add_option("--out", sheet.out, "Output folder (created when absent)")->required();
+  issue.add_option("--event", event, "Event id (default: the only event)");
+  issue.add_option("--valid-from", sheet.validFrom,
+                   "First valid instant (default: 7 days before the event)");
+  issue.add_option("--valid-until", sheet.validUntil,
+                   "Last valid instant (default: 1 day after the event)");
+  issue.add_option("--booking-code", sheet.bookingCodes, "Only these guests (repeatable)");
 }
 
 }  // namespace kiosk::admin

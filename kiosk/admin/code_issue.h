@@ -1,6 +1,8 @@
 // `codes issue` as kioskctl and kiosk-central both run it: the event's issuing key, every
 // (or the asked) guest's code signed with it, the code sheet written (documents/), the
 // result as one JSON line. The store is reached through the operations passed in.
+// Library kiosk_admin_codes: the rest of kiosk_admin (which the terminal's cache and
+// central's store link) stays free of the documents library and its Cairo and Pango.
 #pragma once
 
 #include <functional>
@@ -13,6 +15,10 @@
 #include "kiosk/core/event.h"
 #include "kiosk/core/guest.h"
 #include "kiosk/core/token.h"
+
+namespace CLI {
+class App;
+}
 
 namespace kiosk::admin {
 
@@ -38,5 +44,10 @@ IssuedCodes issueCodes(const Console& console, const Event& event,
 
 // One JSON line: issued, key_id, valid_from, valid_until, dir.
 void printIssuedCodes(const Console& console, const IssuedCodes& issued, const std::string& dir);
+
+// The options both tools take alike (each adds its own --db): --out (required), --event,
+// --valid-from, --valid-until, --booking-code (repeatable).
+void addCodeSheetOptions(CLI::App& issue, std::optional<EventId>& event,
+                         app::CodeSheetRequest& sheet);
 
 }  // namespace kiosk::admin

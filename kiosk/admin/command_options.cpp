@@ -12,17 +12,6 @@ void addGuestImportOptions(CLI::App& import, GuestImportOptions& options) {
   import.add_option("CSVFILE", options.csv, "Guest list")->required();
 }
 
-void addCodeSheetOptions(CLI::App& issue, std::optional<EventId>& event,
-                         app::CodeSheetRequest& sheet) {
-  issue.add_option("--out", sheet.out, "Output folder (created when absent)")->required();
-  issue.add_option("--event", event, "Event id (default: the only event)");
-  issue.add_option("--valid-from", sheet.validFrom,
-                   "First valid instant (default: 7 days before the event)");
-  issue.add_option("--valid-until", sheet.validUntil,
-                   "Last valid instant (default: 1 day after the event)");
-  issue.add_option("--booking-code", sheet.bookingCodes, "Only these guests (repeatable)");
-}
-
 void addRevokeTargetOptions(CLI::App& revoke, std::optional<EventId>& event,
                             RevokeRequest& request) {
   revoke.add_option("--event", event, "Event id (default: the only event)");

@@ -1,12 +1,11 @@
-// The options of `guests import`, `codes issue` and `codes revoke` that kioskctl and
-// kiosk-central take alike (each tool adds its own --db, and --reason worded for its audit
-// trail or not).
+// The options of `guests import` and `codes revoke` that kioskctl and kiosk-central take
+// alike (those of `codes issue` are in code_issue.h) (each tool adds its own --db, and --reason
+// worded for its audit trail or not).
 #pragma once
 
 #include <optional>
 #include <string>
 
-#include "documents/code_sheet.h"
 #include "kiosk/admin/code_revoke.h"
 #include "kiosk/core/event.h"
 
@@ -25,10 +24,6 @@ struct GuestImportOptions {
 
 // --event, --skip-bad and the CSVFILE argument (required).
 void addGuestImportOptions(CLI::App& import, GuestImportOptions& options);
-
-// --out (required), --event, --valid-from, --valid-until, --booking-code (repeatable).
-void addCodeSheetOptions(CLI::App& issue, std::optional<EventId>& event,
-                         app::CodeSheetRequest& sheet);
 
 // --event, and one of --code, --token-id (checked: 16 hex digits) and --booking-code (they
 // exclude each other; requireRevokeTarget refuses none).
