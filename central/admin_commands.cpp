@@ -121,11 +121,9 @@ struct IssueOptions {
 void issueCodes(const IssueOptions& o) {
   auto store = openOrExit(o.db);
   const auto event = valueOrExit(store->resolveEvent(o.event), "choosing the event");
-  const auto issued = admin::issueCodes(
-      console(), event, o.sheet,
-      {[&] { return store->issuingKey(event.id); }, [&] { return store->listGuests(event.id); },
-       [&](std::string_view tokenId) { return store->isTokenRevoked(event.id, tokenId); },
-       "the event has no signing key"});
+  const auto issued =
+      admin::issueCodes(console(), event, o.sheet,
+                        admin::codeIssueStore(*store, event.id, "the event has no signing key"));
   admin::printIssuedCodes(console(), issued, o.sheet.out);
 }
 
@@ -138,16 +136,8 @@ struct RevokeOptions {
 void revokeCode(const RevokeOptions& o) {
   auto store = openOrExit(o.db);
   const auto event = valueOrExit(store->resolveEvent(o.event), "choosing the event");
-  const auto done = admin::revokeCode(
-      console(), o.request, SystemClock().now(),
-      {[&](std::string_view code) { return store->findGuestByBookingCode(event.id, code); },
-       [&](std::vector<Guest> guests, TimePoint now) {
-         return store->upsertGuests(event.id, std::move(guests), now);
-       },
-       [&](std::string_view tokenId, std::string_view reason, TimePoint now,
-           std::optional<GuestId> guestId) {
-         return store->revokeToken(event.id, tokenId, reason, now, guestId);
-       }});
+  const auto done = admin::revokeCode(console(), o.request, SystemClock().now(),
+                                      admin::codeRevokeStore(*store, event.id));
   admin::printRevocation(console(), event.id, done);
 }
 

@@ -8,6 +8,8 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "documents/code_sheet.h"
@@ -30,6 +32,17 @@ struct CodeIssueStore {
   // Why this store may hold no secret key, for the message when it has none.
   std::string noKeyMessage;
 };
+
+// The operations of a store that names them as both tools' stores do, for one event.
+template <typename Store>
+CodeIssueStore codeIssueStore(Store& store, EventId eventId, std::string noKeyMessage) {
+  return {[&store, eventId] { return store.issuingKey(eventId); },
+          [&store, eventId] { return store.listGuests(eventId); },
+          [&store, eventId](std::string_view tokenId) {
+            return store.isTokenRevoked(eventId, tokenId);
+          },
+          std::move(noKeyMessage)};
+}
 
 struct IssuedCodes {
   app::CodeSheet sheet;

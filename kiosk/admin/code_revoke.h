@@ -34,6 +34,21 @@ struct CodeRevokeStore {
       revokeToken;
 };
 
+// The operations of a store that names them as both tools' stores do, for one event.
+template <typename Store>
+CodeRevokeStore codeRevokeStore(Store& store, EventId eventId) {
+  return {[&store, eventId](std::string_view code) {
+            return store.findGuestByBookingCode(eventId, code);
+          },
+          [&store, eventId](std::vector<Guest> guests, TimePoint now) {
+            return store.upsertGuests(eventId, std::move(guests), now);
+          },
+          [&store, eventId](std::string_view tokenId, std::string_view reason, TimePoint now,
+                            std::optional<GuestId> guestId) {
+            return store.revokeToken(eventId, tokenId, reason, now, guestId);
+          }};
+}
+
 // What was revoked: a token (tokenId, and its guest when the code's text named one) or a
 // guest's invitation (cancelledBookingCode and guestId).
 struct Revocation {

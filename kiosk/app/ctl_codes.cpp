@@ -25,10 +25,10 @@ void issue(const IssueOptions& o) {
   const auto event = resolveEventOrExit(*store, o.event);
   const auto issued = admin::issueCodes(
       console, event, o.sheet,
-      {[&] { return store->issuingKey(event.id); }, [&] { return store->listGuests(event.id); },
-       [&](std::string_view tokenId) { return store->isTokenRevoked(event.id, tokenId); },
-       "this database holds no secret signing key for the event (codes are issued where the "
-       "event was created)"});
+      admin::codeIssueStore(
+          *store, event.id,
+          "this database holds no secret signing key for the event (codes are issued where the "
+          "event was created)"));
   checkOrExit(
       store->appendAudit(adminAudit(AuditAction::kCodesIssued, event.id,
                                     std::to_string(issued.sheet.issued) + " codes with key " +
@@ -51,16 +51,7 @@ void revoke(const RevokeOptions& o) {
   admin::Revocation done;
   // The revocation and its audit row: all or nothing (a failure throws, rolling back).
   store->database().transaction([&] {
-    done = admin::revokeCode(
-        console, o.request, a.at,
-        {[&](std::string_view code) { return store->findGuestByBookingCode(event.id, code); },
-         [&](std::vector<Guest> guests, TimePoint now) {
-           return store->upsertGuests(event.id, std::move(guests), now);
-         },
-         [&](std::string_view tokenId, std::string_view reason, TimePoint now,
-             std::optional<GuestId> guestId) {
-           return store->revokeToken(event.id, tokenId, reason, now, guestId);
-         }});
+    done = admin::revokeCode(console, o.request, a.at, admin::codeRevokeStore(*store, event.id));
     a.guestId = done.guestId;
     a.refId = done.tokenId;
     checkOrExit(store->appendAudit(a), "writing the audit trail");
