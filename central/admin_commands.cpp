@@ -14,8 +14,6 @@
 #include "kiosk/admin/event_admin.h"
 #include "kiosk/admin/guest_import.h"
 #include "kiosk/admin/staff_admin.h"
-#include "kiosk/core/encoding.h"
-#include "kiosk/core/ids.h"
 
 namespace kiosk::central {
 

@@ -1,7 +1,6 @@
 // kioskctl codes issue|revoke
 #include <CLI/CLI.hpp>
 #include <iostream>
-#include <nlohmann/json.hpp>
 
 #include "kiosk/admin/code_issue.h"
 #include "kiosk/admin/code_revoke.h"
