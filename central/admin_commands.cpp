@@ -67,11 +67,7 @@ CLI::Option* dbOption(CLI::App* cmd, std::string& db, bool mustExist = true) {
 
 struct EventOptions {
   std::string db;
-  std::string name;
-  std::string starts;
-  std::string ends;
-  std::string timezone;
-  std::string details;
+  admin::EventDraft draft;
   std::string webhook;
 };
 
@@ -84,8 +80,7 @@ std::optional<std::string> checkWebhook(const std::string& url) {
 
 void createEvent(const EventOptions& o) {
   const auto now = SystemClock().now();
-  const auto created =
-      admin::newEvent(console(), {o.name, o.starts, o.ends, o.timezone, o.details}, now);
+  const auto created = admin::newEvent(console(), o.draft, now);
   if (auto problem = checkWebhook(o.webhook)) {
     failWith("event create", makeError(ErrorKind::kInvalidInput, *problem));
   }
@@ -212,15 +207,7 @@ void addEventCommands(CLI::App& app) {
   auto o = std::make_shared<EventOptions>();
   auto* create = event->add_subcommand("create", "Create an event and its signing key");
   dbOption(create, o->db, false);
-  create->add_option("--name", o->name, "Event name");
-  create->add_option("--starts", o->starts,
-                     "Start, ISO 8601 (wall time in --timezone without an offset)");
-  create->add_option("--ends", o->ends, "End, ISO 8601");
-  create->add_option("--timezone", o->timezone, "IANA time zone (default Asia/Shanghai)");
-  create
-      ->add_option("--details", o->details,
-                   "TOML file with venue, wifi, contacts, hospital, policies")
-      ->check(CLI::ExistingFile);
+  admin::addEventDraftOptions(*create, o->draft);
   create->add_option("--webhook", o->webhook,
                      "URL that receives arrival notices for guests with a host (POST, JSON)");
   create->callback([o] { createEvent(*o); });

@@ -6,6 +6,19 @@
 
 namespace kiosk::admin {
 
+void addEventDraftOptions(CLI::App& create, EventDraft& draft) {
+  create.add_option("--name", draft.name, "Event name");
+  create.add_option("--starts", draft.starts,
+                    "Start, ISO 8601 (wall time in --timezone without an offset)");
+  create.add_option("--ends", draft.ends, "End, ISO 8601");
+  create.add_option("--timezone", draft.timezone,
+                    "IANA time zone of the venue (default Asia/Shanghai)");
+  create
+      .add_option("--details", draft.details,
+                  "TOML file with venue, wifi, contacts, hospital, policies")
+      ->check(CLI::ExistingFile);
+}
+
 void addGuestImportOptions(CLI::App& import, GuestImportOptions& options) {
   import.add_option("--event", options.event, "Event id (default: the only event)");
   import.add_flag("--skip-bad", options.skipBad, "Import the good rows and report the bad ones");

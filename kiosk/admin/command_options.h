@@ -1,12 +1,13 @@
-// The options of `guests import` and `codes revoke` that kioskctl and kiosk-central take
-// alike (those of `codes issue` are in code_issue.h) (each tool adds its own --db, and --reason
-// worded for its audit trail or not).
+// The options of `event create`, `guests import` and `codes revoke` that kioskctl and
+// kiosk-central take alike (those of `codes issue` are in code_issue.h) (each tool adds its own
+// --db, and --reason worded for its audit trail or not).
 #pragma once
 
 #include <optional>
 #include <string>
 
 #include "kiosk/admin/code_revoke.h"
+#include "kiosk/admin/event_draft.h"
 #include "kiosk/core/event.h"
 
 namespace CLI {
@@ -14,6 +15,9 @@ class App;
 }
 
 namespace kiosk::admin {
+
+// --name, --starts, --ends, --timezone, --details (an existing file).
+void addEventDraftOptions(CLI::App& create, EventDraft& draft);
 
 struct GuestImportOptions {
   std::string db;

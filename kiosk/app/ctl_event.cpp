@@ -4,6 +4,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "kiosk/admin/command_options.h"
 #include "kiosk/admin/event_admin.h"
 #include "kiosk/app/ctl_commands.h"
 #include "kiosk/app/ctl_support.h"
@@ -14,11 +15,7 @@ namespace {
 
 struct CreateOptions {
   std::string db;
-  std::string name;
-  std::string starts;
-  std::string ends;
-  std::string timezone;
-  std::string details;
+  admin::EventDraft draft;
 };
 
 void auditAdmin(cache::LocalStore& store, AuditAction action, EventId eventId, std::string reason) {
@@ -27,8 +24,7 @@ void auditAdmin(cache::LocalStore& store, AuditAction action, EventId eventId, s
 }
 
 void create(const CreateOptions& o) {
-  const auto created = admin::newEvent(
-      ctlConsole(), {o.name, o.starts, o.ends, o.timezone, o.details}, SystemClock().now());
+  const auto created = admin::newEvent(ctlConsole(), o.draft, SystemClock().now());
   auto store = openStoreOrExit(o.db);
   // The event, its key and the audit row: all or nothing (a failure throws, rolling back).
   store->database().transaction([&] {
@@ -70,16 +66,7 @@ void addEventCommands(CLI::App& app) {
   auto* create_cmd = event->add_subcommand("create", "Create an event and its signing key");
   create_cmd->add_option("--db", options->db, "Event database file (created when absent)")
       ->required();
-  create_cmd->add_option("--name", options->name, "Event name");
-  create_cmd->add_option("--starts", options->starts,
-                         "Start, ISO 8601 (wall time in --timezone without an offset)");
-  create_cmd->add_option("--ends", options->ends, "End, ISO 8601");
-  create_cmd->add_option("--timezone", options->timezone,
-                         "IANA time zone of the venue (default Asia/Shanghai)");
-  create_cmd
-      ->add_option("--details", options->details,
-                   "TOML file with venue, wifi, contacts, hospital, policies")
-      ->check(CLI::ExistingFile);
+  admin::addEventDraftOptions(*create_cmd, options->draft);
   create_cmd->callback([options] { create(*options); });
 
   auto db = std::make_shared<std::string>();
