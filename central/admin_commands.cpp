@@ -293,7 +293,7 @@ void addGuestCommands(CLI::App& app) {
       std::cout << cache::dump(cache::toJson(g)) << "\n";
     }
   });
-}  // namespace kiosk::central
+}
 
 void addCodeCommands(CLI::App& app) {
   auto* codes = app.add_subcommand("codes", "Issue and revoke guest codes");

@@ -83,6 +83,6 @@ void addGuestCommands(CLI::App& app) {
                 << "\n";
     }
   });
-}  // namespace kiosk::app
+}
 
 }  // namespace kiosk::app
