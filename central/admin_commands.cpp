@@ -8,13 +8,13 @@
 #include <sstream>
 
 #include "central/central_store.h"
+#include "kiosk/admin/code_issue.h"
+#include "kiosk/admin/code_revoke.h"
+#include "kiosk/admin/command_options.h"
+#include "kiosk/admin/event_admin.h"
+#include "kiosk/admin/guest_import.h"
+#include "kiosk/admin/staff_admin.h"
 #include "offline-cache/postgres_database.h"
-#include "documents/code_sheet.h"
-#include "kiosk/admin/event_draft.h"
-#include "kiosk/core/encoding.h"
-#include "kiosk/core/guest_csv.h"
-#include "kiosk/core/ids.h"
-#include "kiosk/core/local_time.h"
 
 namespace kiosk::central {
 
@@ -22,9 +22,12 @@ namespace {
 
 using nlohmann::json;
 
+admin::Console console() {
+  return admin::Console("kiosk-central", std::cout, std::cerr);
+}
+
 [[noreturn]] void failWith(const std::string& context, const Error& error) {
-  std::cerr << "kiosk-central: " << context << ": " << error.message << "\n";
-  throw CentralExit{error.kind == ErrorKind::kCorrupt ? 3 : 2};
+  console().fail(context, error);
 }
 
 template <typename T>
@@ -54,9 +57,9 @@ json timeOrNull(std::optional<TimePoint> t) {
 }
 
 CLI::Option* dbOption(CLI::App* cmd, std::string& db, bool mustExist = true) {
-  auto* o = cmd->add_option("--db", db,
-                            "Central database: a file, or postgresql://... for PostgreSQL")
-                ->required();
+  auto* o =
+      cmd->add_option("--db", db, "Central database: a file, or postgresql://... for PostgreSQL")
+          ->required();
   if (mustExist) {
     o->check(CLI::Validator(
         [](const std::string& value) {
@@ -71,11 +74,7 @@ CLI::Option* dbOption(CLI::App* cmd, std::string& db, bool mustExist = true) {
 
 struct EventOptions {
   std::string db;
-  std::string name;
-  std::string starts;
-  std::string ends;
-  std::string timezone;
-  std::string details;
+  admin::EventDraft draft;
   std::string webhook;
 };
 
@@ -87,74 +86,28 @@ std::optional<std::string> checkWebhook(const std::string& url) {
 }
 
 void createEvent(const EventOptions& o) {
-  std::string context;
-  auto built = admin::buildEvent({o.name, o.starts, o.ends, o.timezone, o.details},
-                                 randomNonZeroU32(), context);
-  if (!built) {
-    failWith(context, built.error());
-  }
-  const Event event = std::move(built).value();
+  const auto now = SystemClock().now();
+  const auto created = admin::newEvent(console(), o.draft, now);
   if (auto problem = checkWebhook(o.webhook)) {
     failWith("event create", makeError(ErrorKind::kInvalidInput, *problem));
   }
   auto store = openOrExit(o.db);
-  const auto now = SystemClock().now();
-  const auto key = generateSigningKey(event.id, 1, now);
-  checkOrExit(store->createEvent(event, key, o.webhook, now), "saving the event");
-  std::cout << json{{"event_id", event.id},
-                    {"name", event.name},
-                    {"starts_at", formatIso8601(event.startsAt)},
-                    {"ends_at", formatIso8601(event.endsAt)},
-                    {"timezone", event.timezone},
-                    {"key_id", key.id},
-                    {"webhook", o.webhook}}
-                   .dump()
-            << "\n";
+  checkOrExit(store->createEvent(created.event, created.key, o.webhook, now), "saving the event");
+  auto out = admin::newEventJson(created);
+  out["webhook"] = o.webhook;
+  std::cout << out.dump() << "\n";
 }
 
 // --- guests ---
 
-struct ImportOptions {
-  std::string db;
-  std::string csv;
-  std::optional<EventId> event;
-  bool skipBad = false;
-};
-
-void importGuests(const ImportOptions& o) {
-  std::ifstream in(o.csv, std::ios::binary);
-  if (!in) {
-    failWith("reading " + o.csv, makeError(ErrorKind::kNotFound, "cannot open the file"));
-  }
-  std::stringstream bytes;
-  bytes << in.rdbuf();
+void importGuests(const admin::GuestImportOptions& o) {
+  const auto file = admin::readGuestList(console(), o.csv, o.skipBad);
   auto store = openOrExit(o.db);
   const auto event = valueOrExit(store->resolveEvent(o.event), "choosing the event");
-  GuestCsvOptions options;
-  options.eventId = event.id;
-  options.utcOffsetMinutes = utcOffsetMinutes(event.timezone, event.startsAt).value_or(0);
-  const auto result = parseGuestCsv(bytes.str(), options);
-  for (const auto& warning : result.warnings) {
-    std::cerr << o.csv << ":" << toString(warning) << " (warning)\n";
-  }
-  if (!result.ok()) {
-    std::cerr << formatProblems(result);
-    if (!o.skipBad) {
-      std::cerr << "kiosk-central: " << o.csv << ": " << result.badRows << " of " << result.rowsRead
-                << " rows have problems; nothing was imported (fix them, or use --skip-bad to "
-                   "import the good rows)\n";
-      throw CentralExit{1};
-    }
-  }
-  const auto saved = valueOrExit(store->upsertGuests(event.id, result.guests, SystemClock().now()),
-                                 "saving guests");
-  std::cout << json{{"imported", saved.size()},
-                    {"rows", result.rowsRead},
-                    {"skipped", result.badRows},
-                    {"encoding", result.detectedEncoding},
-                    {"event_id", event.id}}
-                   .dump()
-            << "\n";
+  admin::importGuestList(console(), file, event, [&](const std::vector<Guest>& guests) {
+    return valueOrExit(store->upsertGuests(event.id, guests, SystemClock().now()), "saving guests")
+        .size();
+  });
 }
 
 // --- codes ---
@@ -168,64 +121,24 @@ struct IssueOptions {
 void issueCodes(const IssueOptions& o) {
   auto store = openOrExit(o.db);
   const auto event = valueOrExit(store->resolveEvent(o.event), "choosing the event");
-  const auto key = valueOrExit(store->issuingKey(event.id), "reading the signing key");
-  if (!key) {
-    failWith("codes issue", makeError(ErrorKind::kNotFound, "the event has no signing key"));
-  }
-  const auto sheet = valueOrExit(
-      app::writeCodeSheet(
-          event, *key, valueOrExit(store->listGuests(event.id), "listing guests"), o.sheet,
-          [&](std::string_view tokenId) { return store->isTokenRevoked(event.id, tokenId); }),
-      "codes issue");
-  std::cout << json{{"issued", sheet.issued},
-                    {"key_id", key->id},
-                    {"valid_from", formatIso8601(sheet.validFrom)},
-                    {"valid_until", formatIso8601(sheet.validUntil)},
-                    {"dir", o.sheet.out}}
-                   .dump()
-            << "\n";
+  const auto issued =
+      admin::issueCodes(console(), event, o.sheet,
+                        admin::codeIssueStore(*store, event.id, "the event has no signing key"));
+  admin::printIssuedCodes(console(), issued, o.sheet.out);
 }
 
 struct RevokeOptions {
   std::string db;
   std::optional<EventId> event;
-  std::string code;
-  std::string tokenId;
-  std::string bookingCode;
-  std::string reason;
+  admin::RevokeRequest request;
 };
 
 void revokeCode(const RevokeOptions& o) {
   auto store = openOrExit(o.db);
   const auto event = valueOrExit(store->resolveEvent(o.event), "choosing the event");
-  const auto now = SystemClock().now();
-  json out{{"event_id", event.id}};
-  if (!o.bookingCode.empty()) {
-    auto guest =
-        valueOrExit(store->findGuestByBookingCode(event.id, o.bookingCode), "finding the guest");
-    if (!guest) {
-      failWith("codes revoke",
-               makeError(ErrorKind::kNotFound, "no guest with booking code " + o.bookingCode));
-    }
-    guest->status = GuestStatus::kCancelled;
-    valueOrExit(store->upsertGuests(event.id, {*guest}, now), "cancelling the invitation");
-    out["cancelled_guest"] = guest->bookingCode;
-  } else {
-    std::string tokenId = o.tokenId;
-    std::optional<GuestId> guestId;
-    if (!o.code.empty()) {
-      const auto parsed = parseToken(o.code);
-      const auto* token = std::get_if<ParsedToken>(&parsed);
-      if (token == nullptr) {
-        failWith("codes revoke", makeError(ErrorKind::kInvalidInput, "--code is not a guest code"));
-      }
-      tokenId = token->tokenId();
-      guestId = token->claims.guestId;
-    }
-    checkOrExit(store->revokeToken(event.id, tokenId, o.reason, now, guestId), "revoking");
-    out["revoked_token"] = tokenId;
-  }
-  std::cout << out.dump() << "\n";
+  const auto done = admin::revokeCode(console(), o.request, SystemClock().now(),
+                                      admin::codeRevokeStore(*store, event.id));
+  admin::printRevocation(console(), event.id, done);
 }
 
 // Text that came from a terminal, for the plain-text listings: control characters (line
@@ -301,15 +214,7 @@ void addEventCommands(CLI::App& app) {
   auto o = std::make_shared<EventOptions>();
   auto* create = event->add_subcommand("create", "Create an event and its signing key");
   dbOption(create, o->db, false);
-  create->add_option("--name", o->name, "Event name");
-  create->add_option("--starts", o->starts,
-                     "Start, ISO 8601 (wall time in --timezone without an offset)");
-  create->add_option("--ends", o->ends, "End, ISO 8601");
-  create->add_option("--timezone", o->timezone, "IANA time zone (default Asia/Shanghai)");
-  create
-      ->add_option("--details", o->details,
-                   "TOML file with venue, wifi, contacts, hospital, policies")
-      ->check(CLI::ExistingFile);
+  admin::addEventDraftOptions(*create, o->draft);
   create->add_option("--webhook", o->webhook,
                      "URL that receives arrival notices for guests with a host (POST, JSON)");
   create->callback([o] { createEvent(*o); });
@@ -322,14 +227,10 @@ void addEventCommands(CLI::App& app) {
   show->callback([db, id] {
     auto store = openOrExit(*db);
     const auto e = valueOrExit(store->resolveEvent(*id), "choosing the event");
-    auto j = cache::toJson(e);
-    j["guests"] = valueOrExit(store->listGuests(e.id), "listing guests").size();
-    j["webhook"] = valueOrExit(store->webhookUrl(e.id), "reading the webhook");
-    json keys = json::array();
-    for (const auto& k : valueOrExit(store->signingKeys(e.id), "reading keys")) {
-      keys.push_back(cache::toJson(k));
-    }
-    j["signing_keys"] = keys;
+    const auto guests = valueOrExit(store->listGuests(e.id), "listing guests").size();
+    const auto url = valueOrExit(store->webhookUrl(e.id), "reading the webhook");
+    auto j = admin::eventJson(e, guests, valueOrExit(store->signingKeys(e.id), "reading keys"));
+    j["webhook"] = url;
     std::cout << j.dump(2) << "\n";
   });
 
@@ -353,11 +254,8 @@ void addEventCommands(CLI::App& app) {
   retire->callback([db, id, keyId] {
     auto store = openOrExit(*db);
     const auto e = valueOrExit(store->resolveEvent(*id), "choosing the event");
-    const auto why =
-        whyKeyCannotBeRetired(valueOrExit(store->signingKeys(e.id), "reading keys"), *keyId);
-    if (!why.empty()) {
-      failWith("event retire-key", makeError(ErrorKind::kInvalidInput, why));
-    }
+    admin::requireRetirableKey(console(), valueOrExit(store->signingKeys(e.id), "reading keys"),
+                               *keyId);
     checkOrExit(store->retireKey(e.id, *keyId, SystemClock().now()), "retiring the key");
     std::cout << json{{"event_id", e.id}, {"retired_key", *keyId}}.dump() << "\n";
   });
@@ -381,15 +279,13 @@ void addEventCommands(CLI::App& app) {
 void addGuestCommands(CLI::App& app) {
   auto* guests = app.add_subcommand("guests", "Import and list guests");
   guests->require_subcommand(1);
-  auto o = std::make_shared<ImportOptions>();
+  auto o = std::make_shared<admin::GuestImportOptions>();
   auto* importCmd = guests->add_subcommand(
       "import",
       "Import a guest list (the same CSV as kioskctl guests import: UTF-8 or GB18030, Chinese "
       "headers accepted). A file with bad rows is refused whole unless --skip-bad.");
   dbOption(importCmd, o->db);
-  importCmd->add_option("--event", o->event, "Event id (default: the only event)");
-  importCmd->add_flag("--skip-bad", o->skipBad, "Import the good rows and report the bad ones");
-  importCmd->add_option("CSVFILE", o->csv, "Guest list")->required();
+  admin::addGuestImportOptions(*importCmd, *o);
   importCmd->callback([o] { importGuests(*o); });
 
   auto db = std::make_shared<std::string>();
@@ -404,7 +300,7 @@ void addGuestCommands(CLI::App& app) {
       std::cout << cache::dump(cache::toJson(g)) << "\n";
     }
   });
-}  // namespace kiosk::central
+}
 
 void addCodeCommands(CLI::App& app) {
   auto* codes = app.add_subcommand("codes", "Issue and revoke guest codes");
@@ -414,13 +310,7 @@ void addCodeCommands(CLI::App& app) {
                                       "Write one QR PNG per guest, codes.csv (booking_code, "
                                       "payload) and invitations.pdf into --out");
   dbOption(issue, o->db);
-  issue->add_option("--out", o->sheet.out, "Output folder (created when absent)")->required();
-  issue->add_option("--event", o->event, "Event id (default: the only event)");
-  issue->add_option("--valid-from", o->sheet.validFrom,
-                    "First valid instant (default: 7 days before the event)");
-  issue->add_option("--valid-until", o->sheet.validUntil,
-                    "Last valid instant (default: 1 day after the event)");
-  issue->add_option("--booking-code", o->sheet.bookingCodes, "Only these guests (repeatable)");
+  admin::addCodeSheetOptions(*issue, o->event, o->sheet);
   issue->callback([o] { issueCodes(*o); });
 
   auto r = std::make_shared<RevokeOptions>();
@@ -429,24 +319,10 @@ void addCodeCommands(CLI::App& app) {
       "Revoke one code (--code or --token-id) or every code of a guest (--booking-code cancels "
       "the invitation); terminals learn it at their next pull");
   dbOption(revoke, r->db);
-  revoke->add_option("--event", r->event, "Event id (default: the only event)");
-  auto* code = revoke->add_option("--code", r->code, "The guest code's text");
-  auto* token = revoke->add_option("--token-id", r->tokenId, "Token id (16 hex digits)")
-                    ->check([](const std::string& id) {
-                      return isTokenId(id)
-                                 ? std::string()
-                                 : "a token id is 16 hex digits (0-9, a-f), not '" + id + "'";
-                    });
-  auto* guest =
-      revoke->add_option("--booking-code", r->bookingCode, "Cancel this guest's invitation");
-  code->excludes(token)->excludes(guest);
-  token->excludes(guest);
-  revoke->add_option("--reason", r->reason, "Why")->required();
+  admin::addRevokeTargetOptions(*revoke, r->event, r->request);
+  revoke->add_option("--reason", r->request.reason, "Why")->required();
   revoke->callback([r] {
-    if (r->code.empty() && r->tokenId.empty() && r->bookingCode.empty()) {
-      failWith("codes revoke",
-               makeError(ErrorKind::kInvalidInput, "give --code, --token-id or --booking-code"));
-    }
+    admin::requireRevokeTarget(console(), r->request);
     revokeCode(*r);
   });
 }
@@ -721,30 +597,36 @@ void addStaffCommands(CLI::App& app) {
       ->check(CLI::IsMember({"reception", "supervisor", "it"}));
   add->add_option("--pin", o->pin, "4 to 12 digits (stored as an Argon2id hash)");
   add->add_flag("--badge", o->badge, "Issue a staff badge code (printed once)");
-  add->add_option("--language", o->language,
-                  "Language the terminal's staff mode opens in for them: a BCP 47 tag (zh-CN, "
-                  "en, ja, ko, ru; en-GB takes en); default: the terminal's");
+  auto* language = add->add_option(
+      "--language", o->language,
+      "Language the terminal's staff mode opens in for them: a BCP 47 tag (zh-CN, "
+      "en, ja, ko, ru; en-GB takes en); default: the terminal's; an update without it "
+      "keeps the member's");
   add->add_flag("--inactive", o->inactive, "Disable the member");
-  add->add_option("--event", o->event,
-                  "The event the member works at: only its terminals get the member and the PIN "
-                  "hash (default 0: every event)");
-  add->callback([o] {
-    StaffMember m;
-    m.id = o->id;
-    m.name = o->name;
-    m.role = o->role;
-    m.active = !o->inactive;
-    m.language = valueOrExit(parseStaffLanguage(o->language), "--language");
-    if (!o->pin.empty()) {
-      m.pinHash = valueOrExit(hashPin(o->pin), "--pin");
+  auto* event = add->add_option(
+      "--event", o->event,
+      "The event the member works at: only its terminals get the member and the PIN "
+      "hash (default 0: every event; an update keeps the member's)");
+  add->callback([o, language, event] {
+    std::optional<std::string> tag;
+    if (language->count() > 0) {
+      tag = valueOrExit(parseStaffLanguage(o->language), "--language");
     }
-    std::string badge;
-    if (o->badge) {
-      badge = newStaffBadgeCode();
-      m.badgeHash = sha256Hex(badge);
-    }
+    const std::string pinHash =
+        o->pin.empty() ? std::string() : valueOrExit(hashPin(o->pin), "--pin");
     auto store = openOrExit(o->db);
-    checkOrExit(store->saveStaff(m, SystemClock().now(), o->event), "saving the staff member");
+    // An update keeps what it does not name, the event the member works at included.
+    std::optional<StaffMember> existing;
+    EventId eventId = o->event;
+    for (auto& [member, at] : valueOrExit(store->listStaffWithEvents(), "reading staff")) {
+      if (member.id == o->id) {
+        existing = std::move(member);
+        eventId = event->count() > 0 ? o->event : at;
+      }
+    }
+    const auto [m, badge] = admin::applyStaffChange(
+        std::move(existing), {o->id, o->name, o->role, !o->inactive, pinHash, tag, o->badge});
+    checkOrExit(store->saveStaff(m, SystemClock().now(), eventId), "saving the staff member");
     json out{{"staff_id", m.id},
              {"role", m.role},
              {"language", m.language},
@@ -760,16 +642,9 @@ void addStaffCommands(CLI::App& app) {
   list->callback([db] {
     auto store = openOrExit(*db);
     for (const auto& [m, eventId] : valueOrExit(store->listStaffWithEvents(), "listing staff")) {
-      std::cout << json{{"staff_id", m.id},
-                        {"event_id", eventId},
-                        {"name", m.name},
-                        {"role", m.role},
-                        {"active", m.active},
-                        {"language", m.language},
-                        {"pin", !m.pinHash.empty()},
-                        {"badge", !m.badgeHash.empty()}}
-                       .dump()
-                << "\n";
+      auto j = admin::staffJson(m);
+      j["event_id"] = eventId;
+      std::cout << j.dump() << "\n";
     }
   });
 

@@ -5,16 +5,17 @@
 // stderr as "kiosk-central: <context>: <message>".
 #pragma once
 
+#include "kiosk/admin/console.h"
+
 namespace CLI {
 class App;
 }
 
 namespace kiosk::central {
 
-// Thrown by a subcommand to end kiosk-central with this status; caught in main.
-struct CentralExit {
-  int status;
-};
+// Thrown by a subcommand to end kiosk-central with this status; caught in main. The shared
+// administration commands end the same way.
+using CentralExit = admin::CommandExit;
 
 void addServeCommand(CLI::App& app);
 void addEventCommands(CLI::App& app);

@@ -2,6 +2,8 @@
 // app and runs inside its callback; the exit status is set through CtlExit.
 #pragma once
 
+#include "kiosk/admin/console.h"
+
 namespace CLI {
 class App;
 }
@@ -9,10 +11,8 @@ class App;
 namespace kiosk::app {
 
 // Thrown by a subcommand to end kioskctl with this status (after printing its own
-// message); caught in main.
-struct CtlExit {
-  int status;
-};
+// message); caught in main. The shared administration commands end the same way.
+using CtlExit = admin::CommandExit;
 
 void addEventCommands(CLI::App& app);   // event create|show
 void addGuestCommands(CLI::App& app);   // guests import|list|search

@@ -4,12 +4,10 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
-#include "kiosk/admin/event_draft.h"
+#include "kiosk/admin/command_options.h"
+#include "kiosk/admin/event_admin.h"
 #include "kiosk/app/ctl_commands.h"
 #include "kiosk/app/ctl_support.h"
-#include "kiosk/core/ids.h"
-#include "kiosk/core/local_time.h"
-#include "offline-cache/json_codec.h"
 
 namespace kiosk::app {
 
@@ -17,11 +15,7 @@ namespace {
 
 struct CreateOptions {
   std::string db;
-  std::string name;
-  std::string starts;
-  std::string ends;
-  std::string timezone;
-  std::string details;
+  admin::EventDraft draft;
 };
 
 void auditAdmin(cache::LocalStore& store, AuditAction action, EventId eventId, std::string reason) {
@@ -30,29 +24,15 @@ void auditAdmin(cache::LocalStore& store, AuditAction action, EventId eventId, s
 }
 
 void create(const CreateOptions& o) {
-  std::string context;
-  auto built = admin::buildEvent({o.name, o.starts, o.ends, o.timezone, o.details},
-                                 randomNonZeroU32(), context);
-  if (!built) {
-    failWith(context, built.error());
-  }
-  const Event event = std::move(built).value();
+  const auto created = admin::newEvent(ctlConsole(), o.draft, SystemClock().now());
   auto store = openStoreOrExit(o.db);
-  const auto now = SystemClock().now();
-  const auto key = generateSigningKey(event.id, 1, now);
   // The event, its key and the audit row: all or nothing (a failure throws, rolling back).
   store->database().transaction([&] {
-    checkOrExit(store->saveEvent(event), "saving the event");
-    checkOrExit(store->saveSigningKey(key), "saving the signing key");
-    auditAdmin(*store, AuditAction::kEventCreated, event.id, event.name);
+    checkOrExit(store->saveEvent(created.event), "saving the event");
+    checkOrExit(store->saveSigningKey(created.key), "saving the signing key");
+    auditAdmin(*store, AuditAction::kEventCreated, created.event.id, created.event.name);
   });
-  nlohmann::json out{{"event_id", event.id},
-                     {"name", event.name},
-                     {"starts_at", formatIso8601(event.startsAt)},
-                     {"ends_at", formatIso8601(event.endsAt)},
-                     {"timezone", event.timezone},
-                     {"key_id", key.id}};
-  std::cout << out.dump() << "\n";
+  std::cout << admin::newEventJson(created).dump() << "\n";
 }
 
 struct RetireOptions {
@@ -65,11 +45,8 @@ struct RetireOptions {
 void retireKey(const RetireOptions& o) {
   auto store = openStoreOrExit(o.db);
   const auto e = resolveEventOrExit(*store, o.event);
-  const auto why =
-      whyKeyCannotBeRetired(valueOrExit(store->signingKeys(e.id), "reading keys"), o.keyId);
-  if (!why.empty()) {
-    failWith("event retire-key", makeError(ErrorKind::kInvalidInput, why));
-  }
+  admin::requireRetirableKey(ctlConsole(), valueOrExit(store->signingKeys(e.id), "reading keys"),
+                             o.keyId);
   auto a = adminAudit(AuditAction::kKeyRetired, e.id, o.reason);
   a.refId = std::to_string(o.keyId);
   store->database().transaction([&] {
@@ -89,16 +66,7 @@ void addEventCommands(CLI::App& app) {
   auto* create_cmd = event->add_subcommand("create", "Create an event and its signing key");
   create_cmd->add_option("--db", options->db, "Event database file (created when absent)")
       ->required();
-  create_cmd->add_option("--name", options->name, "Event name");
-  create_cmd->add_option("--starts", options->starts,
-                         "Start, ISO 8601 (wall time in --timezone without an offset)");
-  create_cmd->add_option("--ends", options->ends, "End, ISO 8601");
-  create_cmd->add_option("--timezone", options->timezone,
-                         "IANA time zone of the venue (default Asia/Shanghai)");
-  create_cmd
-      ->add_option("--details", options->details,
-                   "TOML file with venue, wifi, contacts, hospital, policies")
-      ->check(CLI::ExistingFile);
+  admin::addEventDraftOptions(*create_cmd, options->draft);
   create_cmd->callback([options] { create(*options); });
 
   auto db = std::make_shared<std::string>();
@@ -109,14 +77,9 @@ void addEventCommands(CLI::App& app) {
   show->callback([db, eventId] {
     auto store = openStoreOrExit(*db);
     const auto e = resolveEventOrExit(*store, *eventId);
-    auto j = cache::toJson(e);
-    j["guests"] = valueOrExit(store->guestCount(e.id), "counting guests");
-    nlohmann::json keys = nlohmann::json::array();
-    for (const auto& k : valueOrExit(store->signingKeys(e.id), "reading keys")) {
-      keys.push_back(cache::toJson(k));
-    }
-    j["signing_keys"] = keys;
-    std::cout << j.dump(2) << "\n";
+    const auto guests = valueOrExit(store->guestCount(e.id), "counting guests");
+    const auto keys = valueOrExit(store->signingKeys(e.id), "reading keys");
+    std::cout << admin::eventJson(e, guests, keys).dump(2) << "\n";
   });
 
   auto* rotate = event->add_subcommand(

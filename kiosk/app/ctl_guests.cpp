@@ -1,70 +1,36 @@
 // kioskctl guests import|list|search
 #include <CLI/CLI.hpp>
-#include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
+#include "kiosk/admin/command_options.h"
+#include "kiosk/admin/guest_import.h"
 #include "kiosk/app/ctl_commands.h"
 #include "kiosk/app/ctl_support.h"
-#include "kiosk/core/guest_csv.h"
-#include "kiosk/core/local_time.h"
 #include "offline-cache/json_codec.h"
 
 namespace kiosk::app {
 
 namespace {
 
-struct ImportOptions {
-  std::string db;
-  std::string csv;
-  std::optional<EventId> event;
-  bool skipBad = false;
-};
-
-void importGuests(const ImportOptions& o) {
-  std::ifstream in(o.csv, std::ios::binary);
-  if (!in) {
-    failWith("reading " + o.csv, makeError(ErrorKind::kNotFound, "cannot open the file"));
-  }
-  std::stringstream bytes;
-  bytes << in.rdbuf();
+void importGuests(const admin::GuestImportOptions& o) {
+  const auto console = ctlConsole();
+  const auto file = admin::readGuestList(console, o.csv, o.skipBad);
   auto store = openStoreOrExit(o.db);
   const auto event = resolveEventOrExit(*store, o.event);
-
-  GuestCsvOptions options;
-  options.eventId = event.id;
-  options.utcOffsetMinutes = utcOffsetMinutes(event.timezone, event.startsAt).value_or(0);
-  const auto result = parseGuestCsv(bytes.str(), options);
-  for (const auto& warning : result.warnings) {
-    std::cerr << o.csv << ":" << toString(warning) << " (warning)\n";
-  }
-  if (!result.ok()) {
-    std::cerr << formatProblems(result);
-    if (!o.skipBad) {
-      std::cerr << "kioskctl: " << o.csv << ": " << result.badRows << " of " << result.rowsRead
-                << " rows have problems; nothing was imported (fix them, or use --skip-bad to "
-                   "import the good rows)\n";
-      throw CtlExit{1};
-    }
-  }
-  // The guests and the audit row: all or nothing (a failure throws, rolling back).
-  std::vector<Guest> saved;
-  store->database().transaction([&] {
-    saved = valueOrExit(store->upsertGuests(event.id, result.guests, SystemClock().now()),
-                        "saving guests");
-    checkOrExit(
-        store->appendAudit(adminAudit(AuditAction::kGuestsImported, event.id,
-                                      std::to_string(saved.size()) + " guests from " + o.csv)),
-        "writing the audit trail");
+  admin::importGuestList(console, file, event, [&](const std::vector<Guest>& guests) {
+    // The guests and the audit row: all or nothing (a failure throws, rolling back).
+    std::size_t saved = 0;
+    store->database().transaction([&] {
+      saved =
+          valueOrExit(store->upsertGuests(event.id, guests, SystemClock().now()), "saving guests")
+              .size();
+      checkOrExit(store->appendAudit(adminAudit(AuditAction::kGuestsImported, event.id,
+                                                std::to_string(saved) + " guests from " + o.csv)),
+                  "writing the audit trail");
+    });
+    return saved;
   });
-  std::cout << nlohmann::json{{"imported", saved.size()},
-                              {"rows", result.rowsRead},
-                              {"skipped", result.badRows},
-                              {"encoding", result.detectedEncoding},
-                              {"event_id", event.id}}
-                   .dump()
-            << "\n";
 }
 
 }  // namespace
@@ -73,7 +39,7 @@ void addGuestCommands(CLI::App& app) {
   auto* guests = app.add_subcommand("guests", "Import, list and search guests");
   guests->require_subcommand(1);
 
-  auto options = std::make_shared<ImportOptions>();
+  auto options = std::make_shared<admin::GuestImportOptions>();
   auto* importCmd = guests->add_subcommand(
       "import",
       "Import a guest list (CSV: UTF-8 or GB18030; columns booking_code, name, company, title, "
@@ -84,10 +50,7 @@ void addGuestCommands(CLI::App& app) {
   importCmd->add_option("--db", options->db, "Event database file")
       ->required()
       ->check(CLI::ExistingFile);
-  importCmd->add_option("--event", options->event, "Event id (default: the only event)");
-  importCmd->add_flag("--skip-bad", options->skipBad,
-                      "Import the good rows and report the bad ones");
-  importCmd->add_option("CSVFILE", options->csv, "Guest list")->required();
+  admin::addGuestImportOptions(*importCmd, *options);
   importCmd->callback([options] { importGuests(*options); });
 
   auto db = std::make_shared<std::string>();
@@ -120,6 +83,6 @@ void addGuestCommands(CLI::App& app) {
                 << "\n";
     }
   });
-}  // namespace kiosk::app
+}
 
 }  // namespace kiosk::app

@@ -6,9 +6,9 @@
 #include <nlohmann/json.hpp>
 
 #include "documents/qr_code.h"
+#include "kiosk/admin/staff_admin.h"
 #include "kiosk/app/ctl_commands.h"
 #include "kiosk/app/ctl_support.h"
-#include "kiosk/core/encoding.h"
 #include "kiosk/core/staff.h"
 
 namespace kiosk::app {
@@ -40,24 +40,13 @@ void addStaff(const AddOptions& o) {
       o.languageGiven ? valueOrExit(parseStaffLanguage(o.language), "staff add --language")
                       : std::string();
   auto store = openStoreOrExit(o.db);
-  StaffMember m;
-  if (auto existing = valueOrExit(store->findStaff(o.id), "reading staff")) {
-    m = *existing;  // keep what is not being changed (an existing PIN or badge)
-  }
-  m.id = o.id;
-  m.name = o.name;
-  m.role = o.role;
-  m.active = !o.inactive;
-  if (o.languageGiven) {
-    m.language = language;
-  }
-  if (!o.pin.empty()) {
-    m.pinHash = valueOrExit(hashPin(o.pin), "hashing the PIN");
-  }
-  std::string badgeCode;
-  if (!o.badgeOut.empty()) {
-    badgeCode = newStaffBadgeCode();
-    m.badgeHash = sha256Hex(badgeCode);
+  const auto existing = valueOrExit(store->findStaff(o.id), "reading staff");
+  const std::string pinHash =
+      o.pin.empty() ? std::string() : valueOrExit(hashPin(o.pin), "hashing the PIN");
+  const auto [m, badgeCode] = admin::applyStaffChange(
+      existing, {o.id, o.name, o.role, !o.inactive, pinHash,
+                 o.languageGiven ? std::optional(language) : std::nullopt, !o.badgeOut.empty()});
+  if (!badgeCode.empty()) {
     const auto qr = valueOrExit(devices::encodeQr(badgeCode, devices::QrErrorCorrection::kMedium),
                                 "encoding the staff badge");
     checkOrExit(devices::writeQrPng(qr, o.badgeOut, 10), "writing " + o.badgeOut);
@@ -107,15 +96,7 @@ void addStaffCommands(CLI::App& app) {
   list->callback([db] {
     auto store = openStoreOrExit(*db);
     for (const auto& m : valueOrExit(store->listStaff(), "listing staff")) {
-      std::cout << nlohmann::json{{"staff_id", m.id},
-                                  {"name", m.name},
-                                  {"role", m.role},
-                                  {"active", m.active},
-                                  {"language", m.language},
-                                  {"pin", !m.pinHash.empty()},
-                                  {"badge", !m.badgeHash.empty()}}
-                       .dump()
-                << "\n";
+      std::cout << admin::staffJson(m).dump() << "\n";
     }
   });
 }

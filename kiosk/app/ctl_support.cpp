@@ -7,9 +7,12 @@
 
 namespace kiosk::app {
 
+admin::Console ctlConsole() {
+  return admin::Console("kioskctl", std::cout, std::cerr);
+}
+
 void failWith(const std::string& context, const Error& error) {
-  std::cerr << "kioskctl: " << context << ": " << error.message << "\n";
-  throw CtlExit{error.kind == ErrorKind::kCorrupt ? 3 : 2};
+  ctlConsole().fail(context, error);
 }
 
 std::unique_ptr<cache::LocalStore> openStoreOrExit(const std::string& path) {

@@ -6,10 +6,14 @@
 #include <optional>
 #include <string>
 
+#include "kiosk/admin/console.h"
 #include "kiosk/core/result.h"
 #include "offline-cache/local_store.h"
 
 namespace kiosk::app {
+
+// kioskctl's voice for the shared administration commands: stdout, stderr, "kioskctl: ".
+admin::Console ctlConsole();
 
 // Prints "kioskctl: <context>: <message>" to stderr and ends kioskctl with status 2
 // (3 for a damaged database), through CtlExit.

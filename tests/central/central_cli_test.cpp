@@ -169,6 +169,40 @@ TEST_F(CentralCliTest, AdminCommandsMirrorKioskctl) {
   EXPECT_NE(noEvent.err.find("--starts"), std::string::npos);
 }
 
+// `staff add` updates a member as kioskctl does: what the update does not name (the PIN,
+// the badge, the language, the event the member works at) is kept, not wiped (a renamed
+// member could no longer unlock a terminal, and a member of one event became everyone's).
+TEST_F(CentralCliTest, AStaffUpdateKeepsWhatItDoesNotChange) {
+  createEvent();
+  const auto eventText = std::to_string(eventId);
+  const auto added = runJson({"staff", "add", "--db", db, "--id", "s07", "--name", "Li Na", "--pin",
+                              "2468", "--badge", "--language", "ja", "--event", eventText});
+  ASSERT_EQ(added["pin"], true);
+  const auto renamed = runJson(
+      {"staff", "add", "--db", db, "--id", "s07", "--name", "Li Na Chen", "--role", "supervisor"});
+  EXPECT_EQ(renamed["pin"], true);
+  EXPECT_EQ(renamed["language"], "ja");
+  EXPECT_FALSE(renamed.contains("badge_code"));
+  const auto listed = run({"staff", "list", "--db", db});
+  ASSERT_EQ(listed.status, 0) << listed.err;
+  ASSERT_EQ(listed.lines().size(), 1u) << listed.out;
+  const auto member = json::parse(listed.lines().front());
+  EXPECT_EQ(member["name"], "Li Na Chen");
+  EXPECT_EQ(member["role"], "supervisor");
+  EXPECT_EQ(member["pin"], true);
+  EXPECT_EQ(member["badge"], true);
+  EXPECT_EQ(member["language"], "ja");
+  EXPECT_EQ(member["event_id"], eventId);
+  // Naming them changes them: a new PIN, the default language, every event.
+  const auto changed = runJson({"staff", "add", "--db", db, "--id", "s07", "--name", "Li Na Chen",
+                                "--language", "", "--event", "0", "--inactive"});
+  EXPECT_EQ(changed["language"], "");
+  const auto after = json::parse(run({"staff", "list", "--db", db}).lines().front());
+  EXPECT_EQ(after["event_id"], 0);
+  EXPECT_EQ(after["active"], false);
+  EXPECT_EQ(after["pin"], true);
+}
+
 // The revocation rules of kioskctl, at central: a revoked code names its guest (whose
 // booking code terminals then refuse), and a key can be retired but not the last one.
 TEST_F(CentralCliTest, RevokedCodesNameTheirGuestAndKeysRetire) {
