@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
+#include "central/console/console_schema.h"
 #include "central/record_checks.h"
 #include "kiosk/admin/event_choice.h"
 #include "kiosk/core/encoding.h"
@@ -392,8 +393,10 @@ UPDATE feed SET doc = json_set(doc, '$.language', '')
   WHERE kind = 'staff' AND json_type(doc, '$.language') IS NULL;
 )sql";
 
-constexpr std::array<std::string_view, 8> kSchema{kSchema1, kSchema2, kSchema3, kSchema4,
-                                                  kSchema5, kSchema6, kSchema7, kSchema8};
+// Version 9: the reception console's accounts, sessions and audit (central/console).
+constexpr std::array<std::string_view, 9> kSchema{kSchema1, kSchema2, kSchema3,
+                                                  kSchema4, kSchema5, kSchema6,
+                                                  kSchema7, kSchema8, console::kConsoleSchema};
 
 Status migrateCentral(Database& db) {
   if (auto migrated = cache::runMigrations(db, kSchema, "kiosk-central"); !migrated) {
