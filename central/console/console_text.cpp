@@ -32,6 +32,7 @@ constexpr std::array kEntries{
     Entry{"lang.switch", "语言", "Language"},
     Entry{"event", "活动", "Event"},
     Entry{"event.choose", "切换", "Show"},
+    Entry{"event.label", "活动：", "Event: "},
     Entry{"role.reception", "前台", "Reception"},
     Entry{"role.supervisor", "主管", "Supervisor"},
     Entry{"role.it", "IT", "IT"},

@@ -69,6 +69,13 @@ std::string bytesText(std::uint64_t bytes) {
   return out;
 }
 
+// Under 1 GB free a terminal soon cannot keep photos or its cache: it stands out.
+std::string diskText(std::uint64_t bytes) {
+  constexpr std::uint64_t kLow = 1'000'000'000;
+  return bytes < kLow ? "<span class=\"pill bad\">" + escapeHtml(bytesText(bytes)) + "</span>"
+                      : escapeHtml(bytesText(bytes));
+}
+
 }  // namespace
 
 std::string escapeHtml(std::string_view text) {
@@ -180,7 +187,7 @@ std::string frameHeader(const Frame& f) {
     }
     h += "</select><button type=\"submit\">" + t(f.lang, "event.choose") + "</button></form>";
   } else {
-    h += "<span class=\"event\">" + escapeHtml(f.event.name) + "</span>";
+    h += "<span class=\"event\">" + t(f.lang, "event.label") + escapeHtml(f.event.name) + "</span>";
   }
   h += "<span class=\"who\">" + escapeHtml(f.account.name) + " · " +
        t(f.lang, std::string("role.") + toString(f.account.role)) + "</span>";
@@ -385,7 +392,7 @@ std::string terminalsMain(const Frame& f, const std::vector<Device>& devices, Ti
              (hb->lastSyncAt ? escapeHtml(dateTime(f.event, *hb->lastSyncAt, f.lang)) : unknown) +
              "</td><td class=\"num\">" + std::to_string(hb->queueDepth) + "</td>" +
              device(hb->printer) + device(hb->camera) + "<td>" +
-             (hb->diskFreeBytes ? escapeHtml(bytesText(*hb->diskFreeBytes)) : unknown) + "</td>";
+             (hb->diskFreeBytes ? diskText(*hb->diskFreeBytes) : unknown) + "</td>";
       } else {
         for (int i = 0; i < 5; ++i) {
           m += "<td>" + unknown + "</td>";
