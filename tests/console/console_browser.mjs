@@ -58,6 +58,10 @@ async function axe(page, name) {
 }
 
 async function shot(page, name) {
+  // A catalog key on screen means a missing text.
+  const raw = (await page.evaluate(() => document.body.innerText)).match(
+    /\b(product|login|logout|nav|lang|event|role|arrivals|category|terminals|device|enroll|error)\.[a-z_]+/);
+  check(raw === null, `${name}: untranslated ${raw && raw[0]}`);
   await page.screenshot({ path: path.join(setup.out, `${name}.png`), fullPage: true });
   await axe(page, name);
 }

@@ -3,12 +3,14 @@
 // cross-site POSTs, a stale session, another event's ids in the URL.
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "console/console_test_support.h"
 #include "kiosk/core/encoding.h"
 #include "kiosk/core/ids.h"
 #include "offline-cache/json_codec.h"
+#include "support/run_command.h"
 
 namespace kiosk::central::console {
 namespace {
@@ -364,6 +366,52 @@ TEST_F(ConsoleServerTest, ACheckInReachesTheLiveBoardsPoll) {
   auto page = b->get("/console/arrivals");
   EXPECT_NE(page->body.find("data-vip=\"" + std::to_string(r.guestId) + "\" class=\"in\""),
             std::string::npos);
+}
+
+// The accounts command of the real binary: the password comes from standard input, never
+// from an argument; a disabled account's sessions end and it cannot sign in again.
+TEST_F(ConsoleServerTest, ConsoleUserCommandsTakeThePasswordFromStandardInput) {
+  const std::string bin = std::string(KIOSK_BINARY_DIR) + "/kiosk-central";
+  const auto db = central->database();
+  const auto event = std::to_string(central->event().id);
+  auto run = [&](const std::string& input, std::vector<std::string> args) {
+    const auto file = dir.path() / "stdin.txt";
+    std::ofstream(file) << input;
+    std::string cmd = kiosk::testing::shellQuote(bin);
+    for (const auto& a : args) {
+      cmd += " " + kiosk::testing::shellQuote(a);
+    }
+    return kiosk::testing::runCommand(
+        {"sh", "-c", cmd + " < " + kiosk::testing::shellQuote(file.string())}, dir.path());
+  };
+  auto added =
+      run(std::string(kiosk::testing::kPassword) + "\n",
+          {"console-user", "add", "--db", db, "chen.li", "--role", "supervisor", "--event", event});
+  ASSERT_EQ(added.status, 0) << added.err;
+  EXPECT_EQ(json::parse(added.out).at("account"), "chen.li");
+  auto withArgument = run("", {"console-user", "add", "--db", db, "wu", "--event", event,
+                               "--password", "in-the-process-list"});
+  EXPECT_NE(withArgument.status, 0);
+  auto shortOne = run("short\n", {"console-user", "add", "--db", db, "wu", "--event", event});
+  EXPECT_EQ(shortOne.status, 2);
+  EXPECT_NE(shortOne.err.find("10 to 128"), std::string::npos) << shortOne.err;
+  auto neither = run("lobby-desk-2026\n", {"console-user", "add", "--db", db, "wu"});
+  EXPECT_EQ(neither.status, 2);
+  EXPECT_NE(neither.err.find("--all-events"), std::string::npos) << neither.err;
+
+  auto b = browser();
+  ASSERT_EQ(b->login("chen.li")->status, 303);
+  ASSERT_EQ(b->get("/console/arrivals")->status, 200);
+  auto listed = run("", {"console-user", "list", "--db", db});
+  ASSERT_EQ(listed.status, 0) << listed.err;
+  EXPECT_NE(listed.out.find("\"account\":\"chen.li\""), std::string::npos);
+  EXPECT_EQ(listed.out.find("argon2"), std::string::npos) << "no hashes in the list";
+
+  auto disabled = run("", {"console-user", "disable", "--db", db, "chen.li"});
+  ASSERT_EQ(disabled.status, 0) << disabled.err;
+  EXPECT_EQ(b->get("/console/arrivals")->status, 303) << "its session ended";
+  EXPECT_EQ(browser()->login("chen.li")->status, 401);
+  EXPECT_EQ(run("", {"console-user", "disable", "--db", db, "nobody"}).status, 2);
 }
 
 }  // namespace
