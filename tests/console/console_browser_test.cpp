@@ -1,8 +1,8 @@
 // The reception console in a real headless Chromium (Debian's), driven by puppeteer-core
-// (console_browser.mjs): sign in, watch check-ins pushed by the terminal's own HTTPS client
-// appear on the arrivals board without a reload (timed), revoke a terminal, make an
-// enrollment code, switch the language, screenshot every page in en and zh-CN and run
-// axe-core on each. Skips with a message when chromium, node or node_modules is missing.
+// (console_browser.mjs): sign in, watch check-ins made at a terminal (its real check-in path
+// and sync engine) appear on the arrivals board without a reload (timed), revoke a terminal, make
+// an enrollment code, switch the language, screenshot every page in en and zh-CN and run axe-core
+// on each. Skips with a message when chromium, node or node_modules is missing.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -10,7 +10,6 @@
 #include <nlohmann/json.hpp>
 
 #include "console/console_test_support.h"
-#include "kiosk/core/ids.h"
 #include "offline-cache/http_client.h"
 #include "offline-cache/json_codec.h"
 #include "support/run_command.h"
@@ -65,46 +64,43 @@ TEST(ConsoleBrowserTest, ArrivalsLiveTerminalsAndEnrollmentInBothLanguages) {
   http.caFile = pki.caFile;
   http.requestTimeout = std::chrono::seconds(5);
   cache::HttpClient client(http);
-  std::map<std::string, std::string> tokens;
-  for (const auto* terminal : {"lobby-1", "lobby-2"}) {
-    auto r = client.request("POST", "/v1/enroll",
-                            json{{"code", central.enrollmentCode(terminal)}}.dump());
-    ASSERT_TRUE(r);
-    ASSERT_EQ(r->status, 200) << r->body;
-    tokens[terminal] = json::parse(r->body).at("token").get<std::string>();
-  }
-  // lobby-1 is fine; lobby-2's printer is out of paper and its disk nearly full.
-  for (const auto& [terminal, token] : tokens) {
-    cache::api::Heartbeat hb;
-    hb.version = "0.1.0";
-    hb.terminalTime = SystemClock().now();
-    hb.camera.state = "ok";
-    hb.printer.state = terminal == "lobby-1" ? "ok" : "no_media";
-    hb.queueDepth = terminal == "lobby-1" ? 0 : 3;
-    hb.diskFreeBytes = terminal == "lobby-1" ? 12'000'000'000ULL : 300'000'000ULL;
-    hb.lastSyncAt = SystemClock().now();
-    auto r = client.request("POST", "/v1/heartbeat", cache::api::toJson(hb).dump(), {}, token);
-    ASSERT_TRUE(r);
-    ASSERT_EQ(r->status, 200) << r->body;
-  }
+  // lobby-1: a terminal with its own database, check-in service and sync engine, which
+  // pulls the roster and keys, then pushes each check-in and its heartbeats.
+  kiosk::testing::TestTerminal lobby1(dir.path(), "lobby-1", central.url(), pki);
+  lobby1.enrollOrFail(central);
+  lobby1.start();
+  ASSERT_TRUE(kiosk::testing::waitFor([&] {
+    return lobby1.scalar("SELECT COUNT(*) FROM guests") == 60;
+  })) << "the terminal pulls the roster";
+  // lobby-2, enrolled over the sync API: its printer is out of paper, its disk nearly full.
+  auto enrolled = client.request("POST", "/v1/enroll",
+                                 json{{"code", central.enrollmentCode("lobby-2")}}.dump());
+  ASSERT_TRUE(enrolled);
+  ASSERT_EQ(enrolled->status, 200) << enrolled->body;
+  cache::api::Heartbeat hb;
+  hb.version = "0.1.0";
+  hb.terminalTime = SystemClock().now();
+  hb.camera.state = "ok";
+  hb.printer.state = "no_media";
+  hb.queueDepth = 3;
+  hb.diskFreeBytes = 300'000'000ULL;
+  hb.lastSyncAt = SystemClock().now();
+  auto beat = client.request("POST", "/v1/heartbeat", cache::api::toJson(hb).dump(), {},
+                             json::parse(enrolled->body).at("token").get<std::string>());
+  ASSERT_TRUE(beat);
+  ASSERT_EQ(beat->status, 200) << beat->body;
 
-  // The terminal's client pushes the check-in the browser asks for ("PUSH <guest id>").
+  // lobby-1 checks in the guest the browser asks for ("PUSH <guest id>"): the guest's QR
+  // code through the terminal's check-in path; its sync engine does the rest.
   std::vector<std::string> pushErrors;
   auto onLine = [&](const std::string& line) {
     if (line.rfind("PUSH ", 0) != 0) {
       return;
     }
-    CheckinRecord r;
-    r.id = newRecordId(SystemClock().now());
-    r.eventId = central.event().id;
-    r.guestId = static_cast<GuestId>(std::stoul(line.substr(5)));
-    r.terminal = "lobby-1";
-    r.scannedAt = SystemClock().now();
-    auto pushed =
-        client.request("POST", "/v1/checkins", json{{"checkins", {cache::toJson(r)}}}.dump(), {},
-                       tokens["lobby-1"]);
-    if (!pushed || pushed->status != 200) {
-      pushErrors.push_back(pushed ? pushed->body : pushed.error().message);
+    const auto guestId = static_cast<GuestId>(std::stoul(line.substr(5)));
+    auto decision = lobby1.checkIn(central.event().id, central.tokenFor(guestId));
+    if (!decision || !decision->accepted()) {
+      pushErrors.push_back("guest " + std::to_string(guestId) + " not accepted");
     }
   };
 
@@ -132,6 +128,7 @@ TEST(ConsoleBrowserTest, ArrivalsLiveTerminalsAndEnrollmentInBothLanguages) {
   std::cout << result.out;
   EXPECT_EQ(result.status, 0) << result.err;
   EXPECT_TRUE(pushErrors.empty()) << pushErrors.front();
+  lobby1.stop();
 
   // What the browser did reached central's database.
   auto devices = central.open()->listDevices();
