@@ -368,6 +368,24 @@ TEST_F(ConsoleServerTest, ACheckInReachesTheLiveBoardsPoll) {
             std::string::npos);
 }
 
+// Guest data is text, never markup: a name that is HTML shows as written.
+TEST_F(ConsoleServerTest, AGuestNameThatIsMarkupIsShownAsText) {
+  kiosk::testing::addAccount(*central, "desk", Role::kReception, central->event().id);
+  Guest g;
+  g.bookingCode = "XSS-0001";
+  g.name = "<script>alert('x')</script>";
+  g.company = "\"><img src=x onerror=alert(1)>";
+  ASSERT_TRUE(central->open()->upsertGuests(central->event().id, {g}, SystemClock().now()));
+  auto b = browser();
+  ASSERT_EQ(b->login("desk")->status, 303);
+  auto page = b->get("/console/arrivals");
+  ASSERT_EQ(page->status, 200);
+  EXPECT_EQ(page->body.find("<script>alert"), std::string::npos);
+  EXPECT_EQ(page->body.find("<img src=x"), std::string::npos);
+  EXPECT_NE(page->body.find("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"), std::string::npos);
+  EXPECT_NE(page->body.find("&quot;&gt;&lt;img src=x onerror=alert(1)&gt;"), std::string::npos);
+}
+
 // The accounts command of the real binary: the password comes from standard input, never
 // from an argument; a disabled account's sessions end and it cannot sign in again.
 TEST_F(ConsoleServerTest, ConsoleUserCommandsTakeThePasswordFromStandardInput) {
