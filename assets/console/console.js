@@ -72,6 +72,11 @@ function startLive(live) {
       for (const a of body.arrivals) {
         showArrival(a);
       }
+      const announce = document.getElementById("announce");
+      if (announce && body.arrivals.length > 0) {
+        announce.textContent =
+          `${announce.dataset.label}: ${body.arrivals.map((a) => a.name).join(", ")}`;
+      }
       since = body.since;
       status.textContent = `${live.dataset.updated} ${body.updated}`;
       status.classList.remove("bad");

@@ -502,7 +502,6 @@ void Console::enroll(Page& p) {
   }
   const auto terminal = p.req.get_param_value("terminal");
   if (!validTerminalName(terminal)) {
-    p.res.status = 400;
     terminals(p, "enroll.bad_name");
     p.res.status = 400;
     return;

@@ -237,9 +237,11 @@ std::string arrivalsMain(const Frame& f, const std::vector<ArrivalRow>& rows, Ti
                   "\" data-since=\"" + std::to_string(toUnixMillis(since)) + "\" data-offline=\"" +
                   t(f.lang, "arrivals.offline") + "\" data-updated=\"" +
                   t(f.lang, "arrivals.updated") + "\"></div>";
-  m += "<h1>" + t(f.lang, "arrivals.title") +
-       " <span class=\"status\" role=\"status\" id=\"live\">" + t(f.lang, "arrivals.live") +
-       "</span></h1>";
+  // The clock line changes every second: not announced. New arrivals are (#announce).
+  m += "<h1>" + t(f.lang, "arrivals.title") + " <span class=\"status\" id=\"live\">" +
+       t(f.lang, "arrivals.live") + "</span></h1>";
+  m += "<p id=\"announce\" class=\"sr-only\" aria-live=\"polite\" data-label=\"" +
+       t(f.lang, "arrivals.arrived") + "\"></p>";
   m += "<section class=\"totals\" aria-label=\"" + t(f.lang, "arrivals.title") + "\">";
   const std::array<std::pair<const char*, int>, 3> totals{
       {{"expected", total}, {"arrived", arrived}, {"waiting", total - arrived}}};

@@ -101,6 +101,8 @@ try {
     await new Promise((r) => setTimeout(r, 137 * (i % 7)));
   }
   check(await page.evaluate(() => window.boardMarker === 1), "the board did not reload");
+  const announced = await page.$eval("#announce", (e) => e.textContent);
+  check(/^Arrived: .*Guest 20/.test(announced), `screen readers hear new arrivals ("${announced}")`);
   const sorted = [...latencies].sort((a, b) => a - b);
   console.log(`LATENCY ms: ${latencies.join(" ")}`);
   console.log(`LATENCY p50=${percentile(sorted, 50)} p95=${percentile(sorted, 95)} max=${sorted.at(-1)} n=${sorted.length}`);
