@@ -104,7 +104,8 @@ TEST(ConsoleBrowserTest, ArrivalsLiveTerminalsAndEnrollmentInBothLanguages) {
     }
   };
 
-  const auto out = fs::current_path() / "console-screens";
+  // In the build tree, wherever the test runs from.
+  const auto out = fs::path(KIOSK_BINARY_DIR) / "tests" / "console-screens";
   fs::create_directories(out);
   std::vector<GuestId> guests;
   for (const auto& g : central.guests()) {
