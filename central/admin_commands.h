@@ -21,7 +21,8 @@ void addServeCommand(CLI::App& app);
 void addEventCommands(CLI::App& app);
 void addGuestCommands(CLI::App& app);
 void addCodeCommands(CLI::App& app);
-void addDeviceCommands(CLI::App& app);  // enroll-code, devices, checkins, duplicates, notices
-void addStaffCommands(CLI::App& app);   // staff add|list, template set
+void addDeviceCommands(CLI::App& app);       // enroll-code, devices, checkins, duplicates, notices
+void addStaffCommands(CLI::App& app);        // staff add|list, template set
+void addConsoleUserCommands(CLI::App& app);  // console-user add|list|disable (console/)
 
 }  // namespace kiosk::central

@@ -3,6 +3,7 @@
 #include <array>
 #include <span>
 
+#include "central/console/console_schema.h"
 #include "kiosk/core/ids.h"
 #include "offline-cache/migration_runner.h"
 
@@ -377,8 +378,10 @@ UPDATE feed SET doc = json_set(doc, '$.language', '')
   WHERE kind = 'staff' AND json_type(doc, '$.language') IS NULL;
 )sql";
 
-constexpr std::array<std::string_view, 8> kSchema{kSchema1, kSchema2, kSchema3, kSchema4,
-                                                  kSchema5, kSchema6, kSchema7, kSchema8};
+// Version 9: the reception console's accounts, sessions and audit (central/console).
+constexpr std::array<std::string_view, 9> kSchema{kSchema1, kSchema2, kSchema3,
+                                                  kSchema4, kSchema5, kSchema6,
+                                                  kSchema7, kSchema8, console::kConsoleSchema};
 
 // PostgreSQL keeps its own steps (its types and sequences differ); version 1 is the SQLite
 // schema at version 8. A step added to one list gets its counterpart in the other.
@@ -616,7 +619,8 @@ CREATE TABLE guest_edits (
 CREATE INDEX guest_edits_by_guest ON guest_edits(event_id, guest_id, received_at);
 )sql";
 
-constexpr std::array<std::string_view, 1> kPostgresSchema{kPostgres1};
+// Version 2: as SQLite's version 9 (the console's tables; the same text on both).
+constexpr std::array<std::string_view, 2> kPostgresSchema{kPostgres1, console::kConsoleSchema};
 
 }  // namespace
 

@@ -23,6 +23,7 @@
 #include "central/central_log.h"
 #include "central/central_store.h"
 #include "central/client_address.h"
+#include "central/console/console_routes.h"
 #include "central/rate_limiter.h"
 #include "central/record_checks.h"
 #include "central/webhook_notifier.h"
@@ -980,6 +981,8 @@ void CentralServer::Impl::routes() {
              sendJson(c.res, 200, cache::dump(Json{{"server_time", cache::toJson(c.now)}}));
            });
          });
+
+  console::addConsoleRoutes(s, options.databasePath, clock);
 
   s.set_error_handler([this](const httplib::Request&, httplib::Response& res) {
     if (!res.body.empty()) {

@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
   kiosk::central::addCodeCommands(app);
   kiosk::central::addDeviceCommands(app);
   kiosk::central::addStaffCommands(app);
+  kiosk::central::addConsoleUserCommands(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -102,7 +102,10 @@ void addServeCommand(CLI::App& app) {
   auto o = std::make_shared<ServeOptions>();
   auto* cmd =
       app.add_subcommand("serve", "Serve the sync API over HTTPS (foreground; logs to stderr)");
-  cmd->add_option("--db", o->db, "Central database: a file (created when absent), or postgresql://... for PostgreSQL")->required();
+  cmd->add_option(
+         "--db", o->db,
+         "Central database: a file (created when absent), or postgresql://... for PostgreSQL")
+      ->required();
   cmd->add_option("--listen", o->listen, "HOST:PORT to listen on (default 127.0.0.1:8443)");
   cmd->add_option("--cert", o->cert, "TLS certificate chain (PEM)")
       ->required()

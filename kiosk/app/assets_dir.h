@@ -1,14 +1,10 @@
-// Where the shipped assets (string catalogs, fonts configuration, sounds) are, for the
-// terminal and kioskctl alike.
+// The terminal's and kioskctl's name for the shared asset finder (kiosk/admin).
 #pragma once
 
-#include <string>
+#include "kiosk/admin/assets_dir.h"
 
 namespace kiosk::app {
 
-// $KIOSK_ASSETS_DIR, next to the executable's share folder, the installed location, then
-// the source tree this binary was built from: the first that has an i18n/ folder. When
-// none has, the last candidate (loading from it then says what is missing).
-std::string findAssets();
+using admin::findAssets;
 
 }  // namespace kiosk::app

@@ -6,6 +6,7 @@
 
 #include "kiosk/core/encoding.h"
 #include "kiosk/core/guest_csv.h"
+#include "kiosk/core/secret_hash.h"
 #include "kiosk/core/sodium_init.h"
 
 namespace kiosk {
@@ -53,22 +54,11 @@ Result<std::string> hashPin(std::string_view pin) {
   if (!isValidPin(pin)) {
     return makeError(ErrorKind::kInvalidInput, "a PIN is 4 to 12 digits");
   }
-  ensureSodium();
-  char out[crypto_pwhash_STRBYTES];
-  if (crypto_pwhash_str(out, pin.data(), pin.size(), crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                        crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
-    return makeError(ErrorKind::kTransient, "not enough memory to hash the PIN");
-  }
-  return std::string(out);
+  return hashSecret(pin);
 }
 
 bool verifyPin(std::string_view pin, std::string_view pinHash) {
-  if (!isValidPin(pin) || pinHash.empty() || pinHash.size() >= crypto_pwhash_STRBYTES) {
-    return false;
-  }
-  ensureSodium();
-  const std::string hash(pinHash);
-  return crypto_pwhash_str_verify(hash.c_str(), pin.data(), pin.size()) == 0;
+  return isValidPin(pin) && verifySecret(pin, pinHash);
 }
 
 bool looksLikeStaffBadge(std::string_view text) {

@@ -1,11 +1,11 @@
-#include "kiosk/app/assets_dir.h"
+#include "kiosk/admin/assets_dir.h"
 
 #include <cstdlib>
 #include <filesystem>
 #include <system_error>
 #include <vector>
 
-namespace kiosk::app {
+namespace kiosk::admin {
 
 std::string findAssets() {
   namespace fs = std::filesystem;
@@ -30,4 +30,4 @@ std::string findAssets() {
   return candidates.empty() ? std::string("assets") : candidates.back().string();
 }
 
-}  // namespace kiosk::app
+}  // namespace kiosk::admin

@@ -1,0 +1,48 @@
+// The reception console's tables: central's schema step 9 on SQLite, step 2 on PostgreSQL
+// (central_schema.cpp lists it). Plain standard SQL, the same text on both; times are
+// Unix milliseconds, so every integer is BIGINT (SQLite reads it as BIGINT).
+#pragma once
+
+#include <string_view>
+
+namespace kiosk::central::console {
+
+// - console_accounts: who may log in to the console. event_id 0 = every event. The password
+//   is an Argon2id string (kiosk/core/secret_hash.h), like the staff PINs.
+// - console_sessions: a logged-in browser. Only the SHA-256 of the session id is kept: a
+//   copy of the database does not let anyone take over a session.
+// - console_audit: every change made through the console (and every login), with the account.
+inline constexpr std::string_view kConsoleSchema = R"sql(
+CREATE TABLE console_accounts (
+  name          TEXT PRIMARY KEY,
+  role          TEXT NOT NULL,
+  event_id      BIGINT NOT NULL,
+  password_hash TEXT NOT NULL,
+  language      TEXT NOT NULL DEFAULT '',
+  created_at    BIGINT NOT NULL,
+  disabled_at   BIGINT
+);
+
+CREATE TABLE console_sessions (
+  id_hash      TEXT PRIMARY KEY,
+  account      TEXT NOT NULL REFERENCES console_accounts(name),
+  csrf         TEXT NOT NULL,
+  address      TEXT NOT NULL DEFAULT '',
+  created_at   BIGINT NOT NULL,
+  last_seen_at BIGINT NOT NULL
+);
+CREATE INDEX console_sessions_by_account ON console_sessions(account);
+
+CREATE TABLE console_audit (
+  id       TEXT PRIMARY KEY,
+  at       BIGINT NOT NULL,
+  account  TEXT NOT NULL,
+  event_id BIGINT NOT NULL,
+  action   TEXT NOT NULL,
+  target   TEXT NOT NULL DEFAULT '',
+  detail   TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX console_audit_by_time ON console_audit(event_id, at);
+)sql";
+
+}  // namespace kiosk::central::console

@@ -1,0 +1,54 @@
+// The console's pages as HTML: the shipped layout (assets/console/layout.html) around a
+// header and a main part written here, every value escaped. No inline script or style: the
+// page's behaviour is assets/console/console.js, its look console.css.
+// Pure functions of their arguments; any thread.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "central/central_store.h"
+#include "central/console/console_store.h"
+#include "central/console/console_text.h"
+
+namespace kiosk::central::console {
+
+std::string escapeHtml(std::string_view text);
+
+// What every signed-in page shows around its main part.
+struct Frame {
+  Lang lang = Lang::kZh;
+  std::string csrf;
+  Account account;
+  Event event;
+  std::vector<Event> events;  // more than one: the account may switch events
+  std::string current;        // "arrivals", "terminals"
+  std::string back;           // this page's path and query, for the language switch
+};
+
+// The layout with {{lang}}, {{title}}, {{header}} and {{main}} filled in (title escaped,
+// the others already HTML).
+std::string renderLayout(std::string_view layout, Lang lang, std::string_view title,
+                         const std::string& header, const std::string& main);
+
+std::string loginHeader(Lang lang);
+std::string loginMain(Lang lang, std::string_view errorKey, std::string_view name);
+std::string frameHeader(const Frame& frame);
+std::string messageMain(Lang lang, std::string_view key);
+
+std::string arrivalsMain(const Frame& frame, const std::vector<ArrivalRow>& rows, TimePoint since);
+// The live board's poll answer: the admissions since the last poll, ready to show.
+std::string arrivalsJson(const Frame& frame, const std::vector<ArrivalRow>& rows, TimePoint since,
+                         TimePoint now);
+
+std::string terminalsMain(const Frame& frame, const std::vector<Device>& devices, TimePoint now,
+                          std::string_view noticeKey);
+std::string enrollMain(const Frame& frame, const EnrollmentCode& code);
+
+// The code as an SVG QR code (4-module quiet zone), or "" when it cannot be encoded.
+std::string qrSvg(std::string_view text, std::string_view label);
+
+bool mayManageTerminals(Role role);
+
+}  // namespace kiosk::central::console

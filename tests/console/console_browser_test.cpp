@@ -1,0 +1,146 @@
+// The reception console in a real headless Chromium (Debian's), driven by puppeteer-core
+// (console_browser.mjs): sign in, watch check-ins made at a terminal (its real check-in path
+// and sync engine) appear on the arrivals board without a reload (timed), revoke a terminal, make
+// an enrollment code, switch the language, screenshot every page in en and zh-CN and run axe-core
+// on each. Skips with a message when chromium, node or node_modules is missing.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "console/console_test_support.h"
+#include "offline-cache/http_client.h"
+#include "offline-cache/json_codec.h"
+#include "support/run_command.h"
+
+namespace kiosk::central::console {
+namespace {
+
+namespace fs = std::filesystem;
+using kiosk::testing::CentralFixture;
+using kiosk::testing::Pki;
+using kiosk::testing::TempDir;
+using nlohmann::json;
+
+const fs::path kToolDir = KIOSK_CONSOLE_TEST_DIR;
+
+std::string chromium() {
+  if (const char* env = std::getenv("KIOSK_CHROMIUM"); env != nullptr && *env != '\0') {
+    return env;
+  }
+  return "/usr/bin/chromium";
+}
+
+std::string missingTools() {
+  if (!fs::exists(chromium())) {
+    return "no chromium at " + chromium() + " (apt-get install chromium, or set KIOSK_CHROMIUM)";
+  }
+  if (std::system("node --version > /dev/null 2>&1") != 0) {
+    return "no node (apt-get install nodejs)";
+  }
+  for (const auto* package : {"puppeteer-core", "axe-core"}) {
+    if (!fs::exists(kToolDir / "node_modules" / package / "package.json")) {
+      return std::string("tests/console/node_modules lacks ") + package +
+             " (scripts/install-deps test installs it)";
+    }
+  }
+  return {};
+}
+
+TEST(ConsoleBrowserTest, ArrivalsLiveTerminalsAndEnrollmentInBothLanguages) {
+  if (const auto why = missingTools(); !why.empty()) {
+    GTEST_SKIP() << why;
+  }
+  TempDir pkiDir;
+  const Pki pki = kiosk::testing::makePki(pkiDir.path());
+  TempDir dir;
+  CentralFixture central(dir.path(), pki, 60, 10);
+  central.start();
+  kiosk::testing::addAccount(central, "it-desk", Role::kIt, central.event().id);
+
+  cache::HttpOptions http;
+  http.baseUrl = central.url();
+  http.caFile = pki.caFile;
+  http.requestTimeout = std::chrono::seconds(5);
+  cache::HttpClient client(http);
+  // lobby-1: a terminal with its own database, check-in service and sync engine, which
+  // pulls the roster and keys, then pushes each check-in and its heartbeats.
+  kiosk::testing::TestTerminal lobby1(dir.path(), "lobby-1", central.url(), pki);
+  lobby1.enrollOrFail(central);
+  lobby1.start();
+  ASSERT_TRUE(kiosk::testing::waitFor([&] {
+    return lobby1.scalar("SELECT COUNT(*) FROM guests") == 60;
+  })) << "the terminal pulls the roster";
+  // lobby-2, enrolled over the sync API: its printer is out of paper, its disk nearly full.
+  auto enrolled = client.request("POST", "/v1/enroll",
+                                 json{{"code", central.enrollmentCode("lobby-2")}}.dump());
+  ASSERT_TRUE(enrolled);
+  ASSERT_EQ(enrolled->status, 200) << enrolled->body;
+  cache::api::Heartbeat hb;
+  hb.version = "0.1.0";
+  hb.terminalTime = SystemClock().now();
+  hb.camera.state = "ok";
+  hb.printer.state = "no_media";
+  hb.queueDepth = 3;
+  hb.diskFreeBytes = 300'000'000ULL;
+  hb.lastSyncAt = SystemClock().now();
+  auto beat = client.request("POST", "/v1/heartbeat", cache::api::toJson(hb).dump(), {},
+                             json::parse(enrolled->body).at("token").get<std::string>());
+  ASSERT_TRUE(beat);
+  ASSERT_EQ(beat->status, 200) << beat->body;
+
+  // lobby-1 checks in the guest the browser asks for ("PUSH <guest id>"): the guest's QR
+  // code through the terminal's check-in path; its sync engine does the rest.
+  std::vector<std::string> pushErrors;
+  auto onLine = [&](const std::string& line) {
+    if (line.rfind("PUSH ", 0) != 0) {
+      return;
+    }
+    const auto guestId = static_cast<GuestId>(std::stoul(line.substr(5)));
+    auto decision = lobby1.checkIn(central.event().id, central.tokenFor(guestId));
+    if (!decision || !decision->accepted()) {
+      pushErrors.push_back("guest " + std::to_string(guestId) + " not accepted");
+    }
+  };
+
+  // In the build tree, wherever the test runs from.
+  const auto out = fs::path(KIOSK_BINARY_DIR) / "tests" / "console-screens";
+  fs::create_directories(out);
+  std::vector<GuestId> guests;
+  for (const auto& g : central.guests()) {
+    guests.push_back(g.id);
+  }
+  json setup{{"url", central.url()},
+             {"spki", pki.pin.substr(pki.pin.find("//") + 2)},
+             {"chromium", chromium()},
+             {"account", "it-desk"},
+             {"password", std::string(kiosk::testing::kPassword)},
+             {"event", central.event().id},
+             {"guests", guests},
+             {"revoke", "lobby-2"},
+             {"out", out.string()},
+             {"profile", (dir.path() / "chromium-profile").string()}};
+  const auto setupFile = dir.path() / "setup.json";
+  std::ofstream(setupFile) << setup.dump();
+  const auto result = kiosk::testing::runCommand(
+      {"node", (kToolDir / "console_browser.mjs").string(), setupFile.string()}, dir.path(),
+      onLine);
+  std::cout << result.out;
+  EXPECT_EQ(result.status, 0) << result.err;
+  EXPECT_TRUE(pushErrors.empty()) << pushErrors.front();
+  lobby1.stop();
+
+  // What the browser did reached central's database.
+  auto devices = central.open()->listDevices();
+  ASSERT_TRUE(devices);
+  for (const auto& d : *devices) {
+    EXPECT_EQ(d.revokedAt.has_value(), d.terminal == "lobby-2") << d.terminal;
+  }
+  EXPECT_EQ(kiosk::testing::rowsOf(central, "enrollment_codes WHERE used_at IS NULL"), 2)
+      << "made in the page (lobby-9, lobby-8)";
+  std::cout << "screenshots: " << out.string() << "\n";
+}
+
+}  // namespace
+}  // namespace kiosk::central::console
