@@ -506,7 +506,8 @@ void Console::enroll(Page& p) {
     p.res.status = 400;
     return;
   }
-  auto code = p.store.createEnrollmentCode(terminal, p.frame.event.id, kEnrollmentValidity, p.now);
+  auto code = p.store.devices().createEnrollmentCode(terminal, p.frame.event.id,
+                                                     kEnrollmentValidity, p.now);
   if (!code) {
     centralLog().error("console: {}", code.error().message);
     sendMessage(p, 503, "error.internal");

@@ -132,7 +132,7 @@ TEST(ConsoleBrowserTest, ArrivalsLiveTerminalsAndEnrollmentInBothLanguages) {
   lobby1.stop();
 
   // What the browser did reached central's database.
-  auto devices = central.open()->listDevices();
+  auto devices = central.open()->devices().list();
   ASSERT_TRUE(devices);
   for (const auto& d : *devices) {
     EXPECT_EQ(d.revokedAt.has_value(), d.terminal == "lobby-2") << d.terminal;

@@ -53,7 +53,7 @@ class ConsoleServerTest : public ::testing::Test {
   }
 
   std::vector<Device> devices() {
-    auto all = central->open()->listDevices();
+    auto all = central->open()->devices().list();
     EXPECT_TRUE(all);
     return all ? *all : std::vector<Device>{};
   }
@@ -86,7 +86,8 @@ class ConsoleServerTest : public ::testing::Test {
     auto saved = store->upsertGuests(o.event.id, {g}, now);
     EXPECT_TRUE(saved);
     o.guest = saved->front();
-    auto code = store->createEnrollmentCode("other-lobby", o.event.id, std::chrono::hours(1), now);
+    auto code = store->devices().createEnrollmentCode("other-lobby", o.event.id,
+                                                      std::chrono::hours(1), now);
     EXPECT_TRUE(code);
     httplib::SSLClient c("127.0.0.1", central->port());
     c.set_ca_cert_path(pki->caFile.c_str());
