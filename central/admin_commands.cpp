@@ -56,20 +56,6 @@ json timeOrNull(std::optional<TimePoint> t) {
   return t ? json(formatIso8601(*t, true)) : json(nullptr);
 }
 
-CLI::Option* dbOption(CLI::App* cmd, std::string& db, bool mustExist = true) {
-  auto* o =
-      cmd->add_option("--db", db, "Central database: a file, or postgresql://... for PostgreSQL")
-          ->required();
-  if (mustExist) {
-    o->check(CLI::Validator(
-        [](const std::string& value) {
-          return cache::isPostgresUrl(value) ? std::string() : CLI::ExistingFile(value);
-        },
-        "FILE|URL"));
-  }
-  return o;
-}
-
 // --- event ---
 
 struct EventOptions {
@@ -206,6 +192,20 @@ std::string needsChange(const CheckinRecord& r) {
 }
 
 }  // namespace
+
+CLI::Option* dbOption(CLI::App* cmd, std::string& db, bool mustExist) {
+  auto* o =
+      cmd->add_option("--db", db, "Central database: a file, or postgresql://... for PostgreSQL")
+          ->required();
+  if (mustExist) {
+    o->check(CLI::Validator(
+        [](const std::string& value) {
+          return cache::isPostgresUrl(value) ? std::string() : CLI::ExistingFile(value);
+        },
+        "FILE|URL"));
+  }
+  return o;
+}
 
 void addEventCommands(CLI::App& app) {
   auto* event = app.add_subcommand("event", "Create and inspect events");

@@ -5,17 +5,24 @@
 // stderr as "kiosk-central: <context>: <message>".
 #pragma once
 
+#include <string>
+
 #include "kiosk/admin/console.h"
 
 namespace CLI {
 class App;
-}
+class Option;
+}  // namespace CLI
 
 namespace kiosk::central {
 
 // Thrown by a subcommand to end kiosk-central with this status; caught in main. The shared
 // administration commands end the same way.
 using CentralExit = admin::CommandExit;
+
+// The --db option every admin command takes: a central database file (that must exist
+// unless `mustExist` is false) or a postgresql:// URL.
+CLI::Option* dbOption(CLI::App* cmd, std::string& db, bool mustExist = true);
 
 void addServeCommand(CLI::App& app);
 void addEventCommands(CLI::App& app);

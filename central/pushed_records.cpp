@@ -170,8 +170,8 @@ void PushedRecords::recordConflict(const Device& device, std::string_view kind,
                                    const std::string& doc, TimePoint now) {
   // Once per record and device: a terminal that re-sends its refusal adds nothing.
   db_.prepare(
-         "INSERT OR IGNORE INTO conflicts (kind, record_id, event_id, device_id, terminal, reason, "
-         "doc, received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")
+         "INSERT INTO conflicts (kind, record_id, event_id, device_id, terminal, reason, doc, "
+         "received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT DO NOTHING")
       .bind(1, kind)
       .bind(2, recordId)
       .bind(3, device.eventId)

@@ -86,7 +86,7 @@ void addConsoleUserCommands(CLI::App& app) {
 
   auto* add = users->add_subcommand(
       "add", "Add an account; the password is read from standard input or prompted for");
-  add->add_option("--db", o->db, "Central database file")->required()->check(CLI::ExistingFile);
+  dbOption(add, o->db);
   add->add_option("name", o->name, "Account name: a-z, 0-9, '.', '-', '_'")->required();
   add->add_option("--role", o->role, "reception, supervisor or it")
       ->check(CLI::IsMember({"reception", "supervisor", "it"}));
@@ -119,7 +119,7 @@ void addConsoleUserCommands(CLI::App& app) {
 
   auto db = std::make_shared<std::string>();
   auto* list = users->add_subcommand("list", "Print the accounts as JSON lines (no hashes)");
-  list->add_option("--db", *db, "Central database file")->required()->check(CLI::ExistingFile);
+  dbOption(list, *db);
   list->callback([db] {
     auto store = openStore(*db);
     console::ConsoleStore accounts(store->database());
@@ -140,7 +140,7 @@ void addConsoleUserCommands(CLI::App& app) {
 
   auto d = std::make_shared<Options>();
   auto* disable = users->add_subcommand("disable", "Disable an account and end its sessions");
-  disable->add_option("--db", d->db, "Central database file")->required()->check(CLI::ExistingFile);
+  dbOption(disable, d->db);
   disable->add_option("name", d->name, "Account name")->required();
   disable->callback([d] {
     auto store = openStore(d->db);

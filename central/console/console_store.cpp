@@ -280,7 +280,7 @@ Result<std::vector<AuditRow>> ConsoleStore::listAudit(std::optional<EventId> eve
     std::vector<AuditRow> out;
     auto s = db_.prepare(
         "SELECT at, account, event_id, action, target, detail FROM console_audit "
-        "WHERE ?1 IS NULL OR event_id = ?1 ORDER BY at, id");
+        "WHERE CAST(?1 AS BIGINT) IS NULL OR event_id = ?1 ORDER BY at, id");
     s.bind(1, eventId ? std::optional<std::int64_t>(*eventId) : std::nullopt);
     while (s.step()) {
       out.push_back(AuditRow{fromUnixMillis(s.columnInt(0)), s.columnText(1),
