@@ -32,7 +32,9 @@ CentralStore::~CentralStore() = default;
 
 Result<std::unique_ptr<CentralStore>> CentralStore::open(const std::string& path,
                                                          const cache::OpenOptions& options) {
-  auto db = cache::isPostgresUrl(path) ? cache::openPostgres(path, options)
+  auto postgres = options;
+  postgres.writeLock = kCentralWriteLock;
+  auto db = cache::isPostgresUrl(path) ? cache::openPostgres(path, postgres)
                                        : Database::open(path, options);
   if (!db) {
     return db.error();

@@ -9,11 +9,6 @@ namespace kiosk::central {
 
 using cache::guarded;
 
-namespace {
-// The PostgreSQL advisory lock key of the feed's writers (any number unique to central).
-constexpr std::int64_t kFeedLock = 0x6b696f736b0001;
-}  // namespace
-
 std::string checkinFeedKey(EventId eventId, std::string_view id) {
   return std::to_string(eventId) + ":" + std::string(id);
 }
@@ -44,9 +39,10 @@ void ChangeFeed::put(EventId eventId, std::string_view kind, std::string_view ke
         .run();
     return;
   }
-  // Several processes write at once: the feed lock, held to the end of the transaction,
-  // makes sequence order commit order (see page()).
-  db_.prepare("SELECT pg_advisory_xact_lock(?1)").bind(1, kFeedLock).step();
+  // Several processes write at once: the write lock, held to the end of the transaction,
+  // makes sequence order commit order (see page()). Central's transactions hold it from
+  // their start already; a write outside such a transaction takes it here.
+  db_.prepare("SELECT pg_advisory_xact_lock(?1)").bind(1, kCentralWriteLock).step();
   db_.prepare(
          "INSERT INTO feed (event_id, kind, key, doc) VALUES (?1, ?2, ?3, ?4) ON CONFLICT (kind, "
          "key) DO UPDATE SET seq = nextval('feed_seq'), event_id = excluded.event_id, doc = "

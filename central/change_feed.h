@@ -8,6 +8,7 @@
 // Thread rules: as the Database it is given (one per thread).
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -17,6 +18,12 @@
 #include "offline-cache/database.h"
 
 namespace kiosk::central {
+
+// On PostgreSQL every transaction of central's connections takes this advisory lock first
+// (cache::OpenOptions::writeLock, set by CentralStore::open): the writers of all instances
+// take turns, as SQLite's one write lock makes them. The feed relies on it: sequence
+// numbers are handed out in commit order (see page()).
+inline constexpr std::int64_t kCentralWriteLock = 0x6b696f736b0001;
 
 class ChangeFeed {
  public:

@@ -65,6 +65,11 @@ struct OpenOptions {
   std::chrono::milliseconds busyTimeout{5000};  // PostgreSQL: lock_timeout
   // PostgreSQL's application_name (pg_stat_activity), unless the URL sets one.
   std::string applicationName = "kiosk";
+  // PostgreSQL: when not 0, a transaction is READ COMMITTED and first takes this advisory
+  // lock (held to its end), so that the writers of the database take turns as on SQLite
+  // (BEGIN IMMEDIATE) and see each other's commits; no serialization failures arise
+  // between them. 0: transactions are SERIALIZABLE (and rerun by transaction()).
+  std::int64_t writeLock = 0;
 };
 
 class Statement {
@@ -162,6 +167,7 @@ class Database {
   //
   // PostgreSQL: when the outermost transaction fails with a serialization failure or a
   // deadlock (DatabaseError::isSerializationFailure(), at any statement or at COMMIT), it
+  // (OpenOptions::writeLock makes them rare: deadlocks only)
   // is rolled back and `body` runs again, up to kTransactionTries times with a short
   // growing pause; then the last error is thrown (kTransient). So `body` MUST be
   // re-runnable: it may only have effects through this Database (no counters bumped,

@@ -275,7 +275,14 @@ class PostgresEngine final : public DatabaseEngine {
     }
   }
 
-  void begin() override { exec("BEGIN ISOLATION LEVEL SERIALIZABLE"); }
+  void begin() override {
+    if (options_.writeLock == 0) {
+      exec("BEGIN ISOLATION LEVEL SERIALIZABLE");
+      return;
+    }
+    exec("BEGIN ISOLATION LEVEL READ COMMITTED");
+    exec("SELECT pg_advisory_xact_lock(" + std::to_string(options_.writeLock) + ")");
+  }
   void commit() override {
     ensureConnected();
     auto result = run("COMMIT");
