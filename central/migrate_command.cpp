@@ -13,8 +13,8 @@ namespace kiosk::central {
 
 namespace {
 
-// Tables smaller than this copy in well under a second: no progress lines for them.
-constexpr std::int64_t kProgressFrom = 10000;
+// Tables smaller than this copy in a blink: no progress lines for them.
+constexpr std::int64_t kProgressFrom = 1000;
 
 void migrate(const std::string& from, const std::string& to) {
   const auto console = admin::Console("kiosk-central", std::cout, std::cerr);

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "offline-cache/http_client.h"
 #include "offline-cache/sync_store.h"
 #include "support/private_postgres.h"
 #include "sync/sync_test_support.h"
@@ -216,6 +217,73 @@ TEST_F(CentralMigrateTest, ASiteMovesToPostgresAndItsTerminalCarriesOn) {
   EXPECT_EQ(listed.lines().size(), 4u) << listed.out;
   EXPECT_NE(listed.out.find(late->checkin->id), std::string::npos);
   onPostgres.kill(SIGTERM);
+}
+
+// A site of 5,000 guests and 5,000 check-ins (pushed over HTTPS as a terminal does): the
+// move reports its progress on stderr and its time (printed, a figure for the guide).
+TEST_F(CentralMigrateTest, ALargeSiteMovesWithProgress) {
+  constexpr int kGuests = 5000;
+  TempDir pkiDir;
+  const Pki pki = kiosk::testing::makePki(pkiDir.path());
+  const auto file = dir.file("central.db");
+  const auto e = runJson({"event", "create", "--db", file, "--name", "Large Forum", "--starts",
+                          "2020-01-01T08:00+08:00", "--ends", "2099-01-01T18:00+08:00"});
+  const auto eventId = e.at("event_id").get<EventId>();
+  {
+    std::ofstream csv(dir.file("guests.csv"));
+    csv << "booking_code,name,company\n";
+    for (int i = 1; i <= kGuests; ++i) {
+      csv << "G-" << 100000 + i << ",Guest " << i << ",Company " << i % 37 << "\n";
+    }
+  }
+  ASSERT_EQ(runJson({"guests", "import", "--db", file, dir.file("guests.csv")})["imported"],
+            kGuests);
+  const auto code = runJson({"enroll-code", "--db", file, "--terminal", "lobby-1"})["code"];
+  ChildServer server;
+  ASSERT_TRUE(server.start(file, pki, 0)) << server.error();
+  cache::HttpOptions http;
+  http.baseUrl = "https://127.0.0.1:" + std::to_string(server.port());
+  http.caFile = pki.caFile;
+  http.requestTimeout = std::chrono::seconds(30);
+  cache::HttpClient client(http);
+  auto enrolled = client.request("POST", "/v1/enroll", json{{"code", code}}.dump());
+  ASSERT_TRUE(enrolled && enrolled->status == 200);
+  const auto token = json::parse(enrolled->body)["token"].get<std::string>();
+  const auto base = SystemClock().now() - std::chrono::hours(1);
+  for (int from = 1; from <= kGuests; from += static_cast<int>(cache::api::kMaxBatchItems)) {
+    json items = json::array();
+    for (int g = from; g < from + static_cast<int>(cache::api::kMaxBatchItems) && g <= kGuests;
+         ++g) {
+      CheckinRecord r;
+      r.id = newRecordId(SystemClock().now());
+      r.eventId = eventId;
+      r.guestId = static_cast<GuestId>(g);
+      r.terminal = "lobby-1";
+      r.scannedAt = base + std::chrono::milliseconds(g * 100);
+      items.push_back(cache::toJson(r));
+    }
+    auto pushed =
+        client.request("POST", "/v1/checkins", json{{"checkins", items}}.dump(), {}, token);
+    ASSERT_TRUE(pushed);
+    ASSERT_EQ(pushed->status, 200) << pushed->body;
+  }
+  server.kill(SIGTERM);
+
+  const auto target = postgres->createDatabase();
+  const auto started = std::chrono::steady_clock::now();
+  const auto moved = run({"migrate", "--from", file, "--to", target});
+  const auto wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - started);
+  ASSERT_EQ(moved.status, 0) << moved.err;
+  const auto summary = json::parse(moved.lines().at(0));
+  EXPECT_EQ(summary["tables"]["guests"], kGuests);
+  EXPECT_EQ(summary["tables"]["checkins"], kGuests);
+  EXPECT_NE(moved.err.find("migrate: guests 5000/5000 rows"), std::string::npos) << moved.err;
+  EXPECT_NE(moved.err.find("migrate: checkins 5000/5000 rows"), std::string::npos) << moved.err;
+  EXPECT_EQ(run({"checkins", "--db", target, "--json"}).lines().size(),
+            static_cast<std::size_t>(kGuests));
+  std::cout << "[ figure   ] migrate of " << kGuests << " guests, " << kGuests << " check-ins, "
+            << summary["rows"] << " rows: " << summary["seconds"] << " s (command " << wall.count()
+            << " s wall)\n";
 }
 
 TEST_F(CentralMigrateTest, ATargetThatHoldsDataIsRefusedAndKeepsIt) {
