@@ -283,7 +283,8 @@ TEST_F(CentralMigrateTest, ALargeSiteMovesWithProgress) {
             static_cast<std::size_t>(kGuests));
   std::cout << "[ figure   ] migrate of " << kGuests << " guests, " << kGuests << " check-ins, "
             << summary["rows"] << " rows: " << summary["seconds"] << " s (command " << wall.count()
-            << " s wall)\n";
+            << " s wall)\n"
+            << moved.err << moved.out;
 }
 
 TEST_F(CentralMigrateTest, ATargetThatHoldsDataIsRefusedAndKeepsIt) {
