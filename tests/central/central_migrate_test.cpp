@@ -353,6 +353,20 @@ TEST_F(CentralMigrateTest, ATableTheCopierDoesNotKnowFailsTheMove) {
   auto store = CentralStore::open(target);
   ASSERT_TRUE(store);
   EXPECT_TRUE((*store)->listEvents()->empty());
+
+  // A column added to a known table, likewise.
+  const auto other = dir.file("other.db");
+  makeSite(other);
+  {
+    auto db = cache::Database::open(other);
+    ASSERT_TRUE(db);
+    (*db)->exec("ALTER TABLE guests ADD COLUMN nickname TEXT");
+  }
+  const auto column = run({"migrate", "--from", other, "--to", target});
+  EXPECT_EQ(column.status, 2);
+  EXPECT_NE(column.err.find("table guests has columns"), std::string::npos) << column.err;
+  EXPECT_NE(column.err.find("nickname"), std::string::npos) << column.err;
+  EXPECT_TRUE((*store)->listEvents()->empty());
 }
 
 }  // namespace
