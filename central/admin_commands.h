@@ -1,6 +1,6 @@
 // kiosk-central's subcommands: `serve` and the admin commands that work on the central
 // database directly (event, guests, codes, enroll-code, devices, checkins, duplicates,
-// notices, staff, template). Each adds itself to the CLI11 app and runs in its callback;
+// notices, staff, template, migrate). Each adds itself to the CLI11 app and runs in its callback;
 // output is one JSON object per line (or a table where that reads better), errors go to
 // stderr as "kiosk-central: <context>: <message>".
 #pragma once
@@ -31,5 +31,6 @@ void addCodeCommands(CLI::App& app);
 void addDeviceCommands(CLI::App& app);       // enroll-code, devices, checkins, duplicates, notices
 void addStaffCommands(CLI::App& app);        // staff add|list, template set
 void addConsoleUserCommands(CLI::App& app);  // console-user add|list|disable (console/)
+void addMigrateCommand(CLI::App& app);       // migrate --from FILE --to postgresql://...
 
 }  // namespace kiosk::central

@@ -81,7 +81,8 @@ TEST_F(CentralCliTest, EverySubcommandAnswersHelp) {
                                                           {"staff", "add"},
                                                           {"staff", "list"},
                                                           {"template"},
-                                                          {"template", "set"}};
+                                                          {"template", "set"},
+                                                          {"migrate"}};
   for (auto args : commands) {
     args.push_back("--help");
     const auto r = run(args);
