@@ -28,9 +28,16 @@ Millis waitFor(double tokens, double perSecond) {
 // busy terminal makes. `at` never goes back: an instance whose clock lags another's
 // grants no refill for time the bucket has already been credited with.
 // The SET expressions all read the row as it was before this statement.
+// A bucket is not worth a WAL flush: with synchronous commit every check waited for the
+// disk (one terminal's polls fell from ~600-3000/s to ~150/s). So the statement commits
+// asynchronously (set_config(..., true) lasts for its own transaction only, and leaves the
+// request thread's connection as it was). An asynchronous commit is still atomic, in order
+// and seen at once by every other session; a crash of the server may forget the last
+// fraction of a second of checks, which gives back a few tokens.
 constexpr std::string_view kTake = R"sql(
 INSERT INTO rate_buckets AS b (key, tokens, at, granted)
-VALUES (?1, ?2::double precision - 1, ?3::bigint, TRUE)
+SELECT ?1, ?2::double precision - 1, ?3::bigint, TRUE
+  FROM (SELECT set_config('synchronous_commit', 'off', true)) AS asynchronous
 ON CONFLICT (key) DO UPDATE SET
   tokens = LEAST(?2::double precision,
                  b.tokens + GREATEST(?3::bigint - b.at, 0) * ?4::double precision)
@@ -123,38 +130,18 @@ std::optional<Millis> DatabaseRateLimiter::takeFromDatabase(cache::Database& db,
     const auto full = static_cast<std::int64_t>(std::ceil(burst_ / perSecond_ * 1000));
     db.prepare(kPurge).bind(1, prefix).bind(2, nowMs - full).run();
   }
-  // A bucket is not worth a WAL flush: with synchronous commit every check waited for the
-  // disk (one terminal's polls fell from ~600-3000/s to ~150/s). An asynchronous commit is
-  // still atomic, in order and seen at once by every other session; a crash of the server
-  // may forget the last fraction of a second of checks, which gives back a few tokens.
-  // Set for this statement only: the connection is the request thread's.
-  db.exec("SET synchronous_commit = off");
-  bool granted = false;
-  double tokens = 0;
-  try {
-    auto s = db.prepare(kTake);
-    s.bind(1, prefix + sha256Hex(name_ + ":" + key))
-        .bind(2, burst_)
-        .bind(3, nowMs)
-        .bind(4, perSecond_ / 1000.0);
-    if (!s.step()) {
-      throw cache::DatabaseError(ErrorKind::kPermanent, "the rate bucket upsert returned no row");
-    }
-    granted = s.columnInt(1) != 0;
-    tokens = s.columnDouble(0);
-  } catch (const cache::DatabaseError&) {
-    try {
-      db.exec("RESET synchronous_commit");
-    } catch (const cache::DatabaseError&) {
-      // the connection is gone, and its setting with it
-    }
-    throw;
+  auto s = db.prepare(kTake);
+  s.bind(1, prefix + sha256Hex(name_ + ":" + key))
+      .bind(2, burst_)
+      .bind(3, nowMs)
+      .bind(4, perSecond_ / 1000.0);
+  if (!s.step()) {
+    throw cache::DatabaseError(ErrorKind::kPermanent, "the rate bucket upsert returned no row");
   }
-  db.exec("RESET synchronous_commit");
-  if (granted) {
+  if (s.columnInt(1) != 0) {
     return std::nullopt;
   }
-  return waitFor(tokens, perSecond_);
+  return waitFor(s.columnDouble(0), perSecond_);
 }
 
 std::unique_ptr<RateLimiter> makeRateLimiter(cache::Dialect dialect, std::string name,

@@ -123,6 +123,12 @@ TEST_F(RateLimiterTest, TheTableKeepsNoAddressAndForgetsIdleBuckets) {
   EXPECT_FALSE(limiter.take(first->database(), "192.0.2.45"));
   EXPECT_EQ(buckets(), 2);
   {
+    // The check commits asynchronously, and leaves the request's connection as it was.
+    auto s = first->database().prepare("SHOW synchronous_commit");
+    ASSERT_TRUE(s.step());
+    EXPECT_EQ(s.columnText(0), "on");
+  }
+  {
     auto s = first->database().prepare("SELECT key FROM rate_buckets");
     while (s.step()) {
       EXPECT_EQ(s.columnText(0).find("192.0.2."), std::string::npos) << s.columnText(0);
