@@ -108,9 +108,6 @@ std::optional<Millis> DatabaseRateLimiter::take(cache::Database& db, const std::
     }
     return taken;
   } catch (const cache::DatabaseError& e) {
-    if (db.inTransaction()) {
-      db.rollback();  // a connection lost inside one; not ours, but it cannot be used so
-    }
     if (!degraded_.exchange(true)) {
       centralLog().warn(
           "central: the {} rate limit falls back to this instance's memory while the "
