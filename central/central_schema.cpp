@@ -619,8 +619,22 @@ CREATE TABLE guest_edits (
 CREATE INDEX guest_edits_by_guest ON guest_edits(event_id, guest_id, received_at);
 )sql";
 
+// Version 3 (PostgreSQL only): the rate limiters' token buckets, shared by every instance
+// (central/rate_limiter.h). `key` is the limiter's name and a SHA-256, never an address or
+// a device id; `at` is the last check (Unix ms); `granted` whether it took a token. On
+// SQLite one process serves the database and keeps its buckets in memory.
+constexpr std::string_view kPostgres3 = R"sql(
+CREATE TABLE rate_buckets (
+  key     TEXT PRIMARY KEY,
+  tokens  DOUBLE PRECISION NOT NULL,
+  at      BIGINT NOT NULL,
+  granted BOOLEAN NOT NULL
+);
+)sql";
+
 // Version 2: as SQLite's version 9 (the console's tables; the same text on both).
-constexpr std::array<std::string_view, 2> kPostgresSchema{kPostgres1, console::kConsoleSchema};
+constexpr std::array<std::string_view, 3> kPostgresSchema{kPostgres1, console::kConsoleSchema,
+                                                          kPostgres3};
 
 }  // namespace
 

@@ -27,6 +27,7 @@
 #include "central/rate_limiter.h"
 #include "central/record_checks.h"
 #include "central/webhook_notifier.h"
+#include "offline-cache/postgres_database.h"
 
 namespace kiosk::central {
 
@@ -514,6 +515,10 @@ void endRefusedConnection(const httplib::Response& res) {
 constexpr double kAuthFailuresPerSecond = 1;
 constexpr double kAuthFailureBurst = 10;
 
+cache::Dialect dialectOf(const std::string& databasePath) {
+  return cache::isPostgresUrl(databasePath) ? cache::Dialect::kPostgres : cache::Dialect::kSqlite;
+}
+
 std::string_view pathOnly(const std::string& path) {
   return std::string_view(path).substr(0, path.find('?'));
 }
@@ -525,9 +530,14 @@ struct CentralServer::Impl {
       : options(std::move(o)),
         clock(c),
         pool(options.databasePath),
-        deviceLimiter(options.deviceRatePerSecond, options.deviceBurst),
-        addressLimiter(options.addressRatePerSecond, options.addressBurst),
-        authFailures(kAuthFailuresPerSecond, kAuthFailureBurst),
+        deviceLimiter(makeRateLimiter(dialectOf(options.databasePath), "device",
+                                      options.deviceRatePerSecond, options.deviceBurst,
+                                      limiterClock)),
+        addressLimiter(makeRateLimiter(dialectOf(options.databasePath), "address",
+                                       options.addressRatePerSecond, options.addressBurst,
+                                       limiterClock)),
+        authFailures(makeRateLimiter(dialectOf(options.databasePath), "auth",
+                                     kAuthFailuresPerSecond, kAuthFailureBurst, limiterClock)),
         watch(options.headerTimeout, std::chrono::seconds(kKeepAliveSeconds),
               options.maxConnectionsPerAddress),
         writer(options.databasePath),
@@ -576,9 +586,13 @@ struct CentralServer::Impl {
   ServerOptions options;
   const Clock& clock;
   StorePool pool;
-  RateLimiter deviceLimiter;
-  RateLimiter addressLimiter;
-  RateLimiter authFailures;
+  // The limiters measure real time whatever clock central's answers use (tests move that
+  // one; the in-memory buckets always counted steady time).
+  SystemClock limiterClock;
+  // On PostgreSQL shared by every instance on the database (rate_limiter.h).
+  std::unique_ptr<RateLimiter> deviceLimiter;
+  std::unique_ptr<RateLimiter> addressLimiter;
+  std::unique_ptr<RateLimiter> authFailures;
   TrustedProxies proxies;  // set by start()
   ConnectionWatch watch;
   std::jthread watchdog;
@@ -719,7 +733,7 @@ bool CentralServer::Impl::admit(const httplib::Request& req, httplib::Response& 
     // Failures are limited per address, successes never: a guesser behind the venue's NAT
     // does not lock out the terminals that share its address. Past the budget a guess
     // gets 429 and no log line.
-    if (auto wait = authFailures.take(clientOf(req), started)) {
+    if (auto wait = authFailures->take((*lease)->database(), clientOf(req))) {
       sendTooMany(res, now, *wait);
       return refuse(false);
     }
@@ -736,12 +750,6 @@ void CentralServer::Impl::serve(const httplib::Request& req, httplib::Response& 
   std::string note;
   [&] {
     const auto now = clock.now();
-    if (!authenticated) {
-      if (auto wait = addressLimiter.take(clientOf(req), started)) {
-        sendTooMany(res, now, *wait);
-        return;
-      }
-    }
     auto lease = pool.acquire();
     if (!lease) {
       centralLog().error("central: {}", lease.error().message);
@@ -749,6 +757,12 @@ void CentralServer::Impl::serve(const httplib::Request& req, httplib::Response& 
       return;
     }
     CentralStore& store = **lease;
+    if (!authenticated) {
+      if (auto wait = addressLimiter->take(store.database(), clientOf(req))) {
+        sendTooMany(res, now, *wait);
+        return;
+      }
+    }
     Device device;
     if (authenticated) {
       auto auth = store.devices().authenticate(bearerToken(req), now);
@@ -762,7 +776,7 @@ void CentralServer::Impl::serve(const httplib::Request& req, httplib::Response& 
       }
       device = std::get<Device>(*auth);
       deviceId = device.id;
-      if (auto wait = deviceLimiter.take(device.id, started)) {
+      if (auto wait = deviceLimiter->take(store.database(), device.id)) {
         sendTooMany(res, now, *wait);
         return;
       }

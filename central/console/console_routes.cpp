@@ -240,8 +240,8 @@ class Console : public std::enable_shared_from_this<Console> {
   std::string databasePath_;
   ConsoleOptions options_;
   const Clock& clock_;
-  RateLimiter accountAttempts_;
-  RateLimiter addressAttempts_;
+  MemoryRateLimiter accountAttempts_;
+  MemoryRateLimiter addressAttempts_;
   std::string layout_;
   std::string script_;
   std::string style_;

@@ -584,8 +584,8 @@ TEST_F(CentralStoreTest, AStaffLockoutIsStoredOnceAndListedWithItsTerminal) {
   EXPECT_EQ(*store->records().countRows("audit"), 1u);
 }
 
-TEST(RateLimiter, AllowsTheBurstThenAsksToWait) {
-  RateLimiter limiter(2.0, 3.0);
+TEST(MemoryRateLimiter, AllowsTheBurstThenAsksToWait) {
+  MemoryRateLimiter limiter(2.0, 3.0);
   const auto t0 = std::chrono::steady_clock::now();
   EXPECT_FALSE(limiter.take("a", t0));
   EXPECT_FALSE(limiter.take("a", t0));
@@ -595,7 +595,7 @@ TEST(RateLimiter, AllowsTheBurstThenAsksToWait) {
   EXPECT_GE(wait->count(), 1000);       // Retry-After is whole seconds
   EXPECT_FALSE(limiter.take("b", t0));  // keys are independent
   EXPECT_FALSE(limiter.take("a", t0 + std::chrono::milliseconds(600)));
-  EXPECT_FALSE(RateLimiter(0, 0).take("x", t0));  // 0 = unlimited
+  EXPECT_FALSE(MemoryRateLimiter(0, 0).take("x", t0));  // 0 = unlimited
 }
 
 }  // namespace
