@@ -115,6 +115,7 @@ struct Options {
   std::string store = "sqlite";
   bool balancer = false;
   std::string haproxy = "/usr/sbin/haproxy";
+  std::vector<std::string> postgresSettings;
   std::vector<int> ports;
   std::string front;
   std::string frontCa;
@@ -549,6 +550,7 @@ struct Figures {
   double postgresMaxRssMb = 0;  // the most sampled during them
   double postgresCpuS = 0;
   std::map<std::string, int> postgresErrors;  // its log's ERROR lines during the run
+  int enrollRetries = 0;                      // enrollments answered 503 and tried again (set-up)
   // Central's own log: warnings and errors during the run (every instance).
   std::map<std::string, int> centralProblems;
   // HAProxy, when the run has it.
@@ -662,6 +664,7 @@ class Bench {
     std::vector<std::string> tokens(static_cast<std::size_t>(terminals));
     std::atomic<int> nextEnroll{0};
     std::atomic<bool> enrollFailed{false};
+    std::atomic<int> enrollRetries{0};
     {
       std::vector<std::jthread> workers;
       for (int w = 0; w < 8; ++w) {
@@ -669,6 +672,14 @@ class Bench {
           for (int t = nextEnroll++; t < terminals && !enrollFailed; t = nextEnroll++) {
             std::string problem;
             auto token = enroll(direct(t), pki_.ca, codes[static_cast<std::size_t>(t)], t, problem);
+            // A 503 (central could not commit, e.g. a serialization failure between
+            // instances on PostgreSQL) left the code unused: a terminal tries again, and so
+            // does the bench, counting it.
+            for (int attempt = 1; !token && problem == "HTTP 503" && attempt < 10; ++attempt) {
+              ++enrollRetries;
+              std::this_thread::sleep_for(milliseconds(100 * attempt));
+              token = enroll(direct(t), pki_.ca, codes[static_cast<std::size_t>(t)], t, problem);
+            }
             if (!token) {
               std::fprintf(stderr, "central_load_bench: enrolling terminal %d: %s\n", t,
                            problem.c_str());
@@ -680,6 +691,7 @@ class Bench {
         });
       }
     }
+    f.enrollRetries = enrollRetries;
     if (enrollFailed) {
       stopAll(f.instances);
       return std::nullopt;
@@ -1182,6 +1194,7 @@ void printRows(const Figures& f) {
   row("central", "  staff change to every terminal (max)", f.reachMax, "s");
   row("central", "  load average of the machine (1 min)", f.loadAverage, "");
   row("central", "  set-up: event, guests, codes, enrollment", f.setupS, "s");
+  row("central", "  set-up: enrollments retried after a 503", f.enrollRetries, "");
   row("central", "  first full pull (" + std::to_string(f.rosterRecords) + " records)", f.fullPullS,
       "s");
 }
@@ -1230,6 +1243,10 @@ void printTable(const std::vector<Figures>& all) {
   for (const auto& f : all) {
     for (const auto& [kind, n] : f.errors) {
       std::printf("%s: %d x %s\n", f.label.c_str(), n, kind.c_str());
+    }
+    if (f.enrollRetries > 0) {
+      std::printf("%s: set-up, %d enrollments answered 503 and tried again\n", f.label.c_str(),
+                  f.enrollRetries);
     }
     for (const auto& [line, n] : f.centralProblems) {
       std::printf("%s: central log, %d x %s\n", f.label.c_str(), n, line.c_str());
@@ -1294,6 +1311,10 @@ int main(int argc, char** argv) {
                "Put HAProxy with the shipped deploy/central/haproxy.cfg in front of the "
                "instances; the terminals talk to it");
   app.add_option("--haproxy", o.haproxy, "haproxy executable (default /usr/sbin/haproxy)");
+  app.add_option("--postgres-setting", o.postgresSettings,
+                 "NAME=VALUE for the private PostgreSQL, after the bench's own (repeat; e.g. "
+                 "fsync=off)")
+      ->allow_extra_args(false);
   app.add_option("--terminals", o.terminals, "Fleet sizes, one run each (default 200)")
       ->delimiter(',')
       ->check(CLI::Range(1, 1000));
@@ -1408,9 +1429,10 @@ int main(int argc, char** argv) {
             (std::min(1024, *std::max_element(o.terminals.begin(), o.terminals.end()) + 16) + 8) +
         20;
     std::string why;
-    postgres = PrivatePostgres::start(why, {},
-                                      {"fsync=on", "full_page_writes=on", "shared_buffers=128MB",
-                                       "max_connections=" + std::to_string(connections)});
+    std::vector<std::string> settings{"fsync=on", "full_page_writes=on", "shared_buffers=128MB",
+                                      "max_connections=" + std::to_string(connections)};
+    settings.insert(settings.end(), o.postgresSettings.begin(), o.postgresSettings.end());
+    postgres = PrivatePostgres::start(why, {}, settings);
     if (!postgres) {
       std::fprintf(stderr, "central_load_bench: no private PostgreSQL: %s\n", why.c_str());
       status = 1;
