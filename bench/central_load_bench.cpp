@@ -6,8 +6,11 @@
 // time, and how long a change made by an admin command takes to reach every terminal.
 //
 //   central_load_bench [--terminals 50,200] [--instances 1,2] [--seconds 20] [--db URL]
-//                      [--ports 8441,8442 --front https://127.0.0.1:8443] [--format table]
-//   central_load_bench --help     every option; --full: the whole matrix (bench/run --full)
+//                      [--store sqlite|postgresql] [--balancer] [--format table]
+//                      [--ports 8441,8442 --front https://127.0.0.1:8443]
+//   central_load_bench --matrix   SQLite x1, PostgreSQL x1, PostgreSQL x2 behind HAProxy,
+//                                 at 50 and 200 terminals, one table
+//   central_load_bench --help     every option; --full: the matrix at 20 s a row (bench/run --full)
 //
 // Method (the comments below say why at each step):
 // - Everything a terminal does goes through the real door: the event, the guests, the
@@ -36,8 +39,26 @@
 //   127.0.0.1; 0 behind a --front balancer, as docs/api/openapi.yaml says).
 // - One machine: the terminals' threads and every central share its cores, and so does
 //   whatever else runs there; the bench prints its own CPU time and the load average.
+// - PostgreSQL (--store postgresql without --db): a private server in a temporary folder
+//   (the tests' own, tests/support/private_postgres.h), one fresh database per run, with
+//   what a production server has where it matters here: fsync and full-page writes on
+//   (central's SQLite commits with synchronous=FULL; comparing against a server that does
+//   not flush would flatter it), PostgreSQL's default 128 MB of shared buffers, and
+//   connections for every request thread of every instance (central opens one per
+//   concurrent request). Its processes' CPU time and summed VmRSS are reported beside
+//   central's: central's own figures hide where the work goes. (The sum counts the shared
+//   buffers once per process that touched them, so it overstates memory.)
+// - The balancer (--balancer): real HAProxy running the shipped deploy/central/haproxy.cfg,
+//   rendered as the cluster tests render it, TLS ended there with the bench's certificate
+//   and made again to each instance; instances run as that guide says behind it
+//   (--trusted-proxy the balancer, --max-connections-per-address 0). One change, the one
+//   the file names for a venue's NAT: every terminal here comes from 127.0.0.1, so the
+//   cap of 16 connections per client address is raised to the fleet.
 #include <curl/curl.h>
+#include <netinet/in.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -64,6 +85,7 @@
 #include "offline-cache/http_client.h"
 #include "offline-cache/json_codec.h"
 #include "offline-cache/sync_protocol.h"
+#include "support/private_postgres.h"
 
 namespace {
 
@@ -72,6 +94,7 @@ namespace api = kiosk::cache::api;
 using kiosk::bench::ChildProcesses;
 using kiosk::bench::row;
 using kiosk::bench::Samples;
+using kiosk::testing::PrivatePostgres;
 using Json = nlohmann::json;
 using Steady = std::chrono::steady_clock;
 using std::chrono::milliseconds;
@@ -88,7 +111,11 @@ struct Options {
   int batch = 1;      // check-ins per push: the bar counts single-check-in requests
   int pollMs = 5000;  // a terminal's default poll interval ([server] poll_interval_s)
   int guests = 0;     // 0: one distinct guest for every push, and some to spare
-  std::string db;     // empty: a fresh SQLite file per configuration
+  std::string db;     // empty: a fresh SQLite file (or private PostgreSQL database) per run
+  std::string store = "sqlite";
+  bool balancer = false;
+  std::string haproxy = "/usr/sbin/haproxy";
+  std::vector<std::string> postgresSettings;
   std::vector<int> ports;
   std::string front;
   std::string frontCa;
@@ -104,6 +131,95 @@ struct Options {
 };
 
 // --- one run: the setup it needs and what its terminals saw ---
+
+// What serves the terminals in a run: central's store, how many instances, and whether
+// HAProxy stands in front of them.
+struct Setup {
+  bool postgres = false;
+  int instances = 1;
+  bool balancer = false;
+  std::string name() const {
+    return std::string(postgres ? "PostgreSQL" : "SQLite") + " x" + std::to_string(instances) +
+           (balancer ? " + HAProxy" : "");
+  }
+};
+
+// A private PostgreSQL server's processes (the postmaster, whose pid is the first line of
+// postmaster.pid, and its children: backends, WAL writer, checkpointer...): summed VmRSS,
+// and CPU time per process so that a run's share can be told from what came before.
+struct PostgresFigures {
+  double rssMb = 0;
+  std::map<pid_t, double> cpuSeconds;
+};
+
+PostgresFigures postgresFigures(const fs::path& dataDir) {
+  PostgresFigures f;
+  pid_t postmaster = 0;
+  std::ifstream(dataDir / "postmaster.pid") >> postmaster;
+  if (postmaster <= 0) {
+    return f;
+  }
+  std::vector<pid_t> pids{postmaster};
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator("/proc", ec)) {
+    const auto name = entry.path().filename().string();
+    if (name.find_first_not_of("0123456789") != std::string::npos) {
+      continue;
+    }
+    std::ifstream stat(entry.path() / "stat");
+    std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+    const auto close = text.rfind(')');
+    std::istringstream fields(close == std::string::npos ? std::string() : text.substr(close + 2));
+    char state = 0;
+    pid_t parent = 0;
+    if (fields >> state >> parent && parent == postmaster) {
+      pids.push_back(std::stoi(name));
+    }
+  }
+  for (pid_t pid : pids) {
+    const auto p = kiosk::bench::processFigures(pid);
+    f.rssMb += p.currentRssMb;
+    f.cpuSeconds[pid] = p.cpuSeconds;
+  }
+  return f;
+}
+
+// CPU time the server's processes spent between two readings (a backend that started in
+// between counts from zero; one that ended in between is lost, central keeps its
+// connections open).
+double cpuBetween(const PostgresFigures& before, const PostgresFigures& after) {
+  double total = 0;
+  for (const auto& [pid, seconds] : after.cpuSeconds) {
+    const auto was = before.cpuSeconds.find(pid);
+    total += seconds - (was == before.cpuSeconds.end() ? 0 : was->second);
+  }
+  return total;
+}
+
+std::string readText(const fs::path& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// Lines of `text` from `offset` on that hold one of `needles`, counted by the text that
+// follows the needle (its first 60 characters).
+std::map<std::string, int> linesWith(const std::string& text, std::size_t offset,
+                                     const std::vector<std::string>& needles) {
+  std::map<std::string, int> found;
+  std::istringstream lines(offset < text.size() ? text.substr(offset) : std::string());
+  for (std::string line; std::getline(lines, line);) {
+    for (const auto& needle : needles) {
+      const auto at = line.find(needle);
+      if (at != std::string::npos) {
+        ++found[needle + line.substr(at + needle.size(), 60)];
+        break;
+      }
+    }
+  }
+  return found;
+}
 
 struct Pki {
   std::string ca;
@@ -428,24 +544,50 @@ struct Figures {
   double clientCpuS = 0;
   double setupS = 0;
   double loadAverage = 0;  // the machine's, over the last minute of the run
+  // The private PostgreSQL server, when the run has one.
+  bool postgresMeasured = false;
+  double postgresRssMb = 0;     // summed VmRSS at the end of the pushes
+  double postgresMaxRssMb = 0;  // the most sampled during them
+  double postgresCpuS = 0;
+  std::map<std::string, int> postgresErrors;  // its log's ERROR lines during the run
+  int enrollRetries = 0;                      // enrollments answered 503 and tried again (set-up)
+  // Central's own log: warnings and errors during the run (every instance).
+  std::map<std::string, int> centralProblems;
+  // HAProxy, when the run has it.
+  bool balancerMeasured = false;
+  double balancerCpuS = 0;
+  double balancerRssMb = 0;
 };
 
 class Bench {
  public:
-  Bench(const Options& o, fs::path dir, Pki pki, ChildProcesses& children)
-      : o_(o), dir_(std::move(dir)), pki_(std::move(pki)), children_(children) {}
+  // `postgres`: the private server for runs on PostgreSQL without --db (else null).
+  Bench(const Options& o, fs::path dir, Pki pki, ChildProcesses& children,
+        PrivatePostgres* postgres)
+      : o_(o), dir_(std::move(dir)), pki_(std::move(pki)), children_(children), pg_(postgres) {}
 
   // One configuration; nullopt (with a message) when it could not be set up.
-  std::optional<Figures> run(int terminals, int instanceCount, int index) {
+  std::optional<Figures> run(int terminals, const Setup& setup, int index) {
     const auto setupStart = Steady::now();
+    const int instanceCount = setup.instances;
     Figures f;
     f.terminals = terminals;
-    const std::string db =
-        o_.db.empty() ? (dir_ / ("central-" + std::to_string(index) + ".db")).string() : o_.db;
-    const bool postgres = db.rfind("postgres", 0) == 0;
-    f.label = "T=" + std::to_string(terminals) + " " + (postgres ? "pg" : "sqlite") + " x" +
-              std::to_string(instanceCount) + (o_.front.empty() ? "" : " via front");
+    f.label = setup.name() + " T=" + std::to_string(terminals) +
+              (o_.front.empty() || setup.balancer ? "" : " via front");
     std::fprintf(stderr, "central_load_bench: %s: setting up\n", f.label.c_str());
+    // --db serves the runs of its own engine (the matrix's SQLite row gets a file).
+    std::string db = (o_.db.rfind("postgres", 0) == 0) == setup.postgres ? o_.db : std::string();
+    const bool privateDb = db.empty() && setup.postgres;
+    if (privateDb) {
+      db = pg_ != nullptr ? pg_->createDatabase("load_" + std::to_string(index)) : "";
+      if (db.empty()) {
+        std::fprintf(stderr, "central_load_bench: no PostgreSQL database: %s\n",
+                     pg_ != nullptr ? pg_->log().c_str() : "the server did not start");
+        return std::nullopt;
+      }
+    } else if (db.empty()) {
+      db = (dir_ / ("central-" + std::to_string(index) + ".db")).string();
+    }
 
     // The event and its guests, by the admin commands.
     const auto now = kiosk::SystemClock().now();
@@ -506,7 +648,7 @@ class Bench {
     for (int i = 0; i < instanceCount; ++i) {
       const int port =
           i < static_cast<int>(o_.ports.size()) ? o_.ports[static_cast<std::size_t>(i)] : 0;
-      auto instance = startInstance(db, port, terminals, index, i);
+      auto instance = startInstance(db, port, terminals, index, i, setup.balancer);
       if (!instance) {
         stopAll(f.instances);
         return std::nullopt;
@@ -522,6 +664,7 @@ class Bench {
     std::vector<std::string> tokens(static_cast<std::size_t>(terminals));
     std::atomic<int> nextEnroll{0};
     std::atomic<bool> enrollFailed{false};
+    std::atomic<int> enrollRetries{0};
     {
       std::vector<std::jthread> workers;
       for (int w = 0; w < 8; ++w) {
@@ -529,6 +672,14 @@ class Bench {
           for (int t = nextEnroll++; t < terminals && !enrollFailed; t = nextEnroll++) {
             std::string problem;
             auto token = enroll(direct(t), pki_.ca, codes[static_cast<std::size_t>(t)], t, problem);
+            // A 503 (central could not commit, e.g. a serialization failure between
+            // instances on PostgreSQL) left the code unused: a terminal tries again, and so
+            // does the bench, counting it.
+            for (int attempt = 1; !token && problem == "HTTP 503" && attempt < 10; ++attempt) {
+              ++enrollRetries;
+              std::this_thread::sleep_for(milliseconds(100 * attempt));
+              token = enroll(direct(t), pki_.ca, codes[static_cast<std::size_t>(t)], t, problem);
+            }
             if (!token) {
               std::fprintf(stderr, "central_load_bench: enrolling terminal %d: %s\n", t,
                            problem.c_str());
@@ -540,17 +691,28 @@ class Bench {
         });
       }
     }
+    f.enrollRetries = enrollRetries;
     if (enrollFailed) {
       stopAll(f.instances);
       return std::nullopt;
     }
 
+    std::string front = o_.front;
+    if (setup.balancer) {
+      auto url = startBalancer(f.instances, terminals, index);
+      if (!url) {
+        stopAll(f.instances);
+        return std::nullopt;
+      }
+      front = *url;
+    }
+
     Plan plan;
     plan.terminals = terminals;
     plan.eventId = eventId;
-    plan.caFile = o_.front.empty() || o_.frontCa.empty() ? pki_.ca : o_.frontCa;
+    plan.caFile = setup.balancer || o_.front.empty() || o_.frontCa.empty() ? pki_.ca : o_.frontCa;
     for (int t = 0; t < terminals; ++t) {
-      plan.baseUrls.push_back(o_.front.empty() ? direct(t) : o_.front);
+      plan.baseUrls.push_back(front.empty() ? direct(t) : front);
     }
     // The terminals start in sync: one of them pulls the whole roster (timed, and its
     // guests are the ones the check-ins name); every terminal then starts from the cursor
@@ -577,6 +739,8 @@ class Bench {
     std::latch ready(terminals);
     std::latch go(1);
     double cpuBefore = 0;
+    PostgresFigures pgBefore;
+    std::size_t pgLogBefore = 0;
     {
       std::vector<std::jthread> fleet;
       for (int t = 0; t < terminals; ++t) {
@@ -592,12 +756,18 @@ class Bench {
       for (auto& instance : f.instances) {
         instance.before = kiosk::bench::processFigures(instance.pid);
       }
+      if (privateDb) {
+        f.postgresMeasured = true;
+        pgBefore = postgresFigures(pg_->root() / "data");
+        pgLogBefore = pg_->log().size();
+      }
+      const auto balancerBefore = kiosk::bench::processFigures(balancerPid_);
       cpuBefore = kiosk::bench::cpuMillis();
       go.count_down();
       std::fprintf(stderr, "central_load_bench: %s: %d s of pushes\n", f.label.c_str(), o_.seconds);
       // Midway, the timed change: a staff member added to the event by the admin command
       // (terminals get their event's staff in the same feed as everything else).
-      sampleUntil(f.instances, plan.start + std::chrono::seconds(o_.seconds) / 2);
+      sampleUntil(f, plan.start + std::chrono::seconds(o_.seconds) / 2);
       const auto t0 = Steady::now();
       if (!admin({"staff", "add", "--db", db, "--event", event, "--id", marker, "--name",
                   "Load probe"},
@@ -605,11 +775,23 @@ class Bench {
         plan.markerGone = true;
       }
       f.adminMs = secondsBetween(t0, Steady::now()) * 1000;
-      sampleUntil(f.instances, plan.pushEnd);
+      sampleUntil(f, plan.pushEnd);
       // The memory and CPU figures are read at the end of the pushes, before the servers
       // are stopped.
       for (auto& instance : f.instances) {
         instance.after = kiosk::bench::processFigures(instance.pid);
+      }
+      if (f.postgresMeasured) {
+        const auto after = postgresFigures(pg_->root() / "data");
+        f.postgresRssMb = after.rssMb;
+        f.postgresMaxRssMb = std::max(f.postgresMaxRssMb, after.rssMb);
+        f.postgresCpuS = cpuBetween(pgBefore, after);
+      }
+      if (balancerPid_ > 0) {
+        const auto after = kiosk::bench::processFigures(balancerPid_);
+        f.balancerMeasured = true;
+        f.balancerCpuS = after.cpuSeconds - balancerBefore.cpuSeconds;
+        f.balancerRssMb = after.currentRssMb;
       }
       // Other work on the machine takes the same cores: say how busy it was.
       std::ifstream("/proc/loadavg") >> f.loadAverage;
@@ -630,6 +812,17 @@ class Bench {
     }
     f.clientCpuS = (kiosk::bench::cpuMillis() - cpuBefore) / 1000;
     stopAll(f.instances);
+    // What went wrong on the servers' side, in their own words (a retried serialization
+    // failure is invisible to the terminals but costs the database a transaction).
+    for (const auto& instance : f.instances) {
+      for (const auto& [line, n] :
+           linesWith(readText(instance.log), 0, {"[warning] ", "[error] ", "[critical] "})) {
+        f.centralProblems[line] += n;
+      }
+    }
+    if (f.postgresMeasured) {
+      f.postgresErrors = linesWith(pg_->log(), pgLogBefore, {"ERROR:  ", "FATAL:  "});
+    }
 
     Samples latency;
     Samples fromSchedule;
@@ -687,7 +880,7 @@ class Bench {
   }
 
   std::optional<Instance> startInstance(const std::string& db, int port, int terminals, int run,
-                                        int i) {
+                                        int i, bool behindBalancer) {
     Instance instance;
     instance.log =
         (dir_ / ("central-" + std::to_string(run) + "-" + std::to_string(i) + ".log")).string();
@@ -705,13 +898,16 @@ class Bench {
         "--threads",
         std::to_string(std::min(1024, terminals + 16)),
         "--max-connections-per-address",
-        o_.front.empty() ? std::to_string(std::min(1024, terminals + 16)) : "0",
+        o_.front.empty() && !behindBalancer ? std::to_string(std::min(1024, terminals + 16)) : "0",
         "--device-rate",
         std::to_string(o_.deviceRate),
         "--device-burst",
         std::to_string(o_.deviceBurst),
         "--log-level",
         o_.logLevel};
+    if (behindBalancer) {
+      args.insert(args.end(), {"--trusted-proxy", "127.0.0.1"});
+    }
     args.insert(args.end(), o_.serveArgs.begin(), o_.serveArgs.end());
     int out[2];
     if (::pipe2(out, O_CLOEXEC) != 0) {
@@ -750,6 +946,10 @@ class Bench {
   }
 
   void stopAll(std::vector<Instance>& instances) {
+    if (balancerPid_ > 0) {
+      children_.stop(balancerPid_, std::chrono::seconds(5));
+      balancerPid_ = -1;
+    }
     for (auto& instance : instances) {
       if (instance.pid > 0) {
         const int status = children_.stop(instance.pid, std::chrono::seconds(15));
@@ -764,15 +964,123 @@ class Bench {
     }
   }
 
-  // Samples the instances' VmRSS every 250 ms until `until`.
-  static void sampleUntil(std::vector<Instance>& instances, Steady::time_point until) {
+  // Samples the instances' VmRSS every 250 ms until `until` (the private PostgreSQL's
+  // every second: that reading walks /proc).
+  void sampleUntil(Figures& f, Steady::time_point until) {
+    int tick = 0;
     while (Steady::now() < until) {
-      for (auto& instance : instances) {
+      for (auto& instance : f.instances) {
         instance.maxRssMb =
             std::max(instance.maxRssMb, kiosk::bench::processFigures(instance.pid).currentRssMb);
       }
+      if (f.postgresMeasured && tick++ % 4 == 0) {
+        f.postgresMaxRssMb =
+            std::max(f.postgresMaxRssMb, postgresFigures(pg_->root() / "data").rssMb);
+      }
       std::this_thread::sleep_until(std::min(until, Steady::now() + milliseconds(250)));
     }
+  }
+
+  // HAProxy with the shipped configuration in front of `instances` (see the header
+  // comment); its URL once it sees every instance up, or nullopt after saying why.
+  std::optional<std::string> startBalancer(const std::vector<Instance>& instances, int terminals,
+                                           int run) {
+    const auto tag = std::to_string(run);
+    auto config = readText(fs::path(KIOSK_SOURCE_DIR) / "deploy/central/haproxy.cfg");
+    const auto replace = [&](const std::string& from, const std::string& to) {
+      bool found = false;
+      for (auto at = config.find(from); at != std::string::npos;
+           at = config.find(from, at + to.size())) {
+        config.replace(at, from.size(), to);
+        found = true;
+      }
+      return found;
+    };
+    std::string servers;
+    for (std::size_t i = 0; i < instances.size(); ++i) {
+      servers += "    server c" + std::to_string(i) +
+                 " 127.0.0.1:" + std::to_string(instances[i].port) + "\n";
+    }
+    const auto pem = dir_ / "balancer.pem";
+    std::ofstream(pem) << readText(pki_.cert) << readText(pki_.key);
+    const auto socket = dir_ / ("haproxy-" + tag + ".sock");
+    const int port = freePort();
+    const bool rendered =
+        replace("{{LISTEN}}", "127.0.0.1:" + std::to_string(port)) &&
+        replace("{{CERT}}", pem.string()) && replace("{{BACKEND_CA}}", pki_.ca) &&
+        replace("{{BACKEND_NAME}}", "localhost") && replace("{{ADMIN_SOCKET}}", socket.string()) &&
+        replace("{{SERVERS}}\n", servers) &&
+        // The cap per client address, raised as the file says for a NAT (every terminal
+        // here is 127.0.0.1).
+        replace("sc0_conn_cur gt 16", "sc0_conn_cur gt " + std::to_string(terminals + 16));
+    if (!rendered) {
+      std::fprintf(stderr,
+                   "central_load_bench: deploy/central/haproxy.cfg no longer has the "
+                   "placeholders or the connection cap the bench fills in\n");
+      return std::nullopt;
+    }
+    const auto file = dir_ / ("haproxy-" + tag + ".cfg");
+    std::ofstream(file) << config;
+    const auto log = (dir_ / ("haproxy-" + tag + ".log")).string();
+    balancerPid_ = children_.spawn({o_.haproxy, "-db", "-f", file.string()}, -1, log);
+    // Up when its stats say every instance is (two health checks, 2 s apart).
+    const auto deadline = Steady::now() + std::chrono::seconds(30);
+    while (Steady::now() < deadline) {
+      if (serversUp(socket) == static_cast<int>(instances.size())) {
+        return "https://127.0.0.1:" + std::to_string(port);
+      }
+      std::this_thread::sleep_for(milliseconds(200));
+    }
+    std::fprintf(stderr, "central_load_bench: HAProxy did not see every instance up: %s\n",
+                 readText(log).c_str());
+    return std::nullopt;
+  }
+
+  // Servers of the backend that HAProxy's stats ("show stat", CSV) say are UP.
+  static int serversUp(const fs::path& socket) {
+    const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_un address{};
+    address.sun_family = AF_UNIX;
+    std::snprintf(address.sun_path, sizeof address.sun_path, "%s", socket.c_str());
+    std::string answer;
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0 &&
+        ::write(fd, "show stat\n", 10) == 10) {
+      char buffer[4096];
+      for (ssize_t n = 0; (n = ::read(fd, buffer, sizeof buffer)) > 0;) {
+        answer.append(buffer, static_cast<std::size_t>(n));
+      }
+    }
+    ::close(fd);
+    int up = 0;
+    std::istringstream lines(answer);
+    for (std::string line; std::getline(lines, line);) {
+      // Columns: pxname, svname, ..., status is the 18th.
+      std::vector<std::string> fields;
+      std::istringstream cells(line);
+      for (std::string cell; std::getline(cells, cell, ',');) {
+        fields.push_back(cell);
+      }
+      if (fields.size() > 17 && fields[0] == "central" && fields[1].rfind('c', 0) == 0 &&
+          fields[1] != "BACKEND" && fields[17].rfind("UP", 0) == 0) {
+        ++up;
+      }
+    }
+    return up;
+  }
+
+  static int freePort() {
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t length = sizeof address;
+    int port = 0;
+    if (::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0 &&
+        ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0) {
+      port = ntohs(address.sin_port);
+    }
+    ::close(fd);
+    return port;
   }
 
   bool fullPull(const std::string& baseUrl, const std::string& caFile, const std::string& token,
@@ -830,6 +1138,8 @@ class Bench {
   fs::path dir_;
   Pki pki_;
   ChildProcesses& children_;
+  PrivatePostgres* pg_;
+  pid_t balancerPid_ = -1;
 };
 
 // --- output ---
@@ -860,6 +1170,21 @@ void printRows(const Figures& f) {
     row("central", "  central CPU time during the run" + n,
         in.after.cpuSeconds - in.before.cpuSeconds, "s");
   }
+  if (f.postgresMeasured) {
+    row("central", "  PostgreSQL CPU time during the run", f.postgresCpuS, "s");
+    row("central", "  PostgreSQL VmRSS, all its processes, end", f.postgresRssMb, "MB");
+    row("central", "  PostgreSQL VmRSS, all its processes, max", f.postgresMaxRssMb, "MB");
+    for (const auto& [line, n] : f.postgresErrors) {
+      row("central", "    PostgreSQL " + line.substr(0, 48), n, "");
+    }
+  }
+  if (f.balancerMeasured) {
+    row("central", "  HAProxy CPU time during the run", f.balancerCpuS, "s");
+    row("central", "  HAProxy VmRSS at the end", f.balancerRssMb, "MB");
+  }
+  for (const auto& [line, n] : f.centralProblems) {
+    row("central", "    central log " + line.substr(0, 48), n, "");
+  }
   row("central", "  bench terminals' CPU time", f.clientCpuS, "s");
   row("central", "  change pages: kB per poll (all its pages)", f.kbPerPoll, "kB");
   row("central", "  change pages: MB pulled by all terminals", f.pulledMb, "MB");
@@ -869,21 +1194,22 @@ void printRows(const Figures& f) {
   row("central", "  staff change to every terminal (max)", f.reachMax, "s");
   row("central", "  load average of the machine (1 min)", f.loadAverage, "");
   row("central", "  set-up: event, guests, codes, enrollment", f.setupS, "s");
+  row("central", "  set-up: enrollments retried after a 503", f.enrollRetries, "");
   row("central", "  first full pull (" + std::to_string(f.rosterRecords) + " records)", f.fullPullS,
       "s");
 }
 
 void printTable(const std::vector<Figures>& all) {
   std::printf(
-      "| configuration              | offered ci/s | ci/s  | push req/s | all req/s | p50 ms | p95 "
-      "ms | "
-      "p99 ms | p99 sched ms | errors | central VmHWM MB | central VmRSS MB | central CPU s | "
-      "client CPU s | pulled MB | admin ms | change p50 s | change max s | reached | load |\n");
+      "| configuration                    | offered ci/s | ci/s  | push req/s | all req/s | p50 ms "
+      "| p95 ms | p99 ms | p99 sched ms | errors | central VmHWM MB | central VmRSS MB | central "
+      "CPU s | postgres VmRSS MB | postgres CPU s | haproxy CPU s | client CPU s | pulled MB | "
+      "admin ms | change p50 s | change max s | reached | load |\n");
   std::printf(
-      "|----------------------------|--------------|-------|------------|-----------|--------|-----"
-      "---|"
-      "--------|--------------|--------|------------------|------------------|---------------|"
-      "--------------|-----------|----------|--------------|--------------|---------|------|\n");
+      "|----------------------------------|--------------|-------|------------|-----------|-------"
+      "-|--------|--------|--------------|--------|------------------|------------------|-------"
+      "--------|-------------------|----------------|---------------|--------------|-----------|"
+      "----------|--------------|--------------|---------|------|\n");
   for (const auto& f : all) {
     std::string hwm, rss, cpu;
     for (const auto& in : f.instances) {
@@ -896,17 +1222,37 @@ void printTable(const std::vector<Figures>& all) {
                     in.after.cpuSeconds - in.before.cpuSeconds);
       cpu += b;
     }
+    const auto figure = [](bool measured, double value) {
+      char b[32];
+      std::snprintf(b, sizeof b, "%.0f", value);
+      return measured ? std::string(b) : std::string("-");
+    };
+    char pgCpu[32], lbCpu[32];
+    std::snprintf(pgCpu, sizeof pgCpu, "%.1f", f.postgresCpuS);
+    std::snprintf(lbCpu, sizeof lbCpu, "%.1f", f.balancerCpuS);
     std::printf(
-        "| %-26s | %12.0f | %5.0f | %10.0f | %9.0f | %6.1f | %6.1f | %6.1f | %12.1f | %6d | "
-        "%16s | %16s | %13s | %12.1f | %9.0f | %8.0f | %12.2f | %12.2f | %3d/%-3d | %4.1f |\n",
+        "| %-32s | %12.0f | %5.0f | %10.0f | %9.0f | %6.1f | %6.1f | %6.1f | %12.1f | %6d | "
+        "%16s | %16s | %13s | %17s | %14s | %13s | %12.1f | %9.0f | %8.0f | %12.2f | %12.2f | "
+        "%3d/%-3d | %4.1f |\n",
         f.label.c_str(), f.offered, f.checkinsPerSecond, f.pushesPerSecond, f.requestsPerSecond,
         f.p50, f.p95, f.p99, f.p99Schedule, f.errorCount, hwm.c_str(), rss.c_str(), cpu.c_str(),
-        f.clientCpuS, f.pulledMb, f.adminMs, f.reachP50, f.reachMax, f.reached, f.terminals,
-        f.loadAverage);
+        figure(f.postgresMeasured, f.postgresRssMb).c_str(), f.postgresMeasured ? pgCpu : "-",
+        f.balancerMeasured ? lbCpu : "-", f.clientCpuS, f.pulledMb, f.adminMs, f.reachP50,
+        f.reachMax, f.reached, f.terminals, f.loadAverage);
   }
   for (const auto& f : all) {
     for (const auto& [kind, n] : f.errors) {
       std::printf("%s: %d x %s\n", f.label.c_str(), n, kind.c_str());
+    }
+    if (f.enrollRetries > 0) {
+      std::printf("%s: set-up, %d enrollments answered 503 and tried again\n", f.label.c_str(),
+                  f.enrollRetries);
+    }
+    for (const auto& [line, n] : f.centralProblems) {
+      std::printf("%s: central log, %d x %s\n", f.label.c_str(), n, line.c_str());
+    }
+    for (const auto& [line, n] : f.postgresErrors) {
+      std::printf("%s: PostgreSQL log, %d x %s\n", f.label.c_str(), n, line.c_str());
     }
   }
   std::fflush(stdout);
@@ -952,8 +1298,23 @@ int main(int argc, char** argv) {
       "a change takes to reach every terminal"};
   bool full = std::getenv("KIOSK_BENCH_FULL") != nullptr;
   app.add_flag("--full", full,
-               "The whole matrix: 50 and 200 terminals, one and two instances, 20 s each "
-               "(also KIOSK_BENCH_FULL=1, as bench/run --full sets it)");
+               "--matrix at 20 s a run (also KIOSK_BENCH_FULL=1, as bench/run --full sets it)");
+  bool matrix = false;
+  app.add_flag("--matrix", matrix,
+               "SQLite x1, PostgreSQL x1 and PostgreSQL x2 behind HAProxy, at 50 and 200 "
+               "terminals (a private PostgreSQL unless --db names one)");
+  app.add_option("--store", o.store,
+                 "Central's store when --db is not given: sqlite (a fresh file per run) or "
+                 "postgresql (a private server, a fresh database per run; default sqlite)")
+      ->check(CLI::IsMember({"sqlite", "postgresql"}));
+  app.add_flag("--balancer", o.balancer,
+               "Put HAProxy with the shipped deploy/central/haproxy.cfg in front of the "
+               "instances; the terminals talk to it");
+  app.add_option("--haproxy", o.haproxy, "haproxy executable (default /usr/sbin/haproxy)");
+  app.add_option("--postgres-setting", o.postgresSettings,
+                 "NAME=VALUE for the private PostgreSQL, after the bench's own (repeat; e.g. "
+                 "fsync=off)")
+      ->allow_extra_args(false);
   app.add_option("--terminals", o.terminals, "Fleet sizes, one run each (default 200)")
       ->delimiter(',')
       ->check(CLI::Range(1, 1000));
@@ -1008,9 +1369,27 @@ int main(int argc, char** argv) {
   app.add_flag("--keep", o.keep, "Keep the temporary folder (databases, central logs)");
   CLI11_PARSE(app, argc, argv);
   if (full) {
-    o.terminals = {50, 200};
-    o.instances = {1, 2};
+    matrix = true;
     o.seconds = 20;
+  }
+  if (o.balancer && !o.front.empty()) {
+    std::fprintf(stderr, "central_load_bench: --balancer and --front both name a front\n");
+    return 2;
+  }
+  const bool dbIsPostgres = o.db.rfind("postgres", 0) == 0;
+  std::vector<Setup> setups;
+  if (matrix) {
+    o.terminals = {50, 200};
+    if (!o.db.empty() && !dbIsPostgres) {
+      std::fprintf(stderr, "central_load_bench: --matrix takes a postgresql:// --db only\n");
+      return 2;
+    }
+    setups = {{false, 1, false}, {true, 1, false}, {true, 2, true}};
+  } else {
+    for (int instances : o.instances) {
+      setups.push_back(
+          {o.db.empty() ? o.store == "postgresql" : dbIsPostgres, instances, o.balancer});
+    }
   }
   const double perTerminal = o.rate + 2 * 1000.0 / o.pollMs;
   if (o.deviceRate > 0 && perTerminal > o.deviceRate / 2) {
@@ -1029,19 +1408,45 @@ int main(int argc, char** argv) {
   std::chrono::seconds limit{60};
   for (int t : o.terminals) {
     limit += std::chrono::seconds((120 + t + o.seconds + 2 * o.pollMs / 1000 + 40) *
-                                  static_cast<int>(o.instances.size()));
+                                  static_cast<int>(setups.size()));
   }
   Watchdog watchdog(children, limit);
   curl_global_init(CURL_GLOBAL_DEFAULT);
 
   int status = 0;
   std::vector<Figures> all;
+  // The private PostgreSQL, when a run needs one (see the header comment for its settings):
+  // connections for every request thread of every instance, and the server's own few.
+  std::unique_ptr<PrivatePostgres> postgres;
+  if (o.db.empty() &&
+      std::any_of(setups.begin(), setups.end(), [](const Setup& s) { return s.postgres; })) {
+    int connections = 0;
+    for (const auto& s : setups) {
+      connections = std::max(connections, s.instances);
+    }
+    connections =
+        connections *
+            (std::min(1024, *std::max_element(o.terminals.begin(), o.terminals.end()) + 16) + 8) +
+        20;
+    std::string why;
+    std::vector<std::string> settings{"fsync=on", "full_page_writes=on", "shared_buffers=128MB",
+                                      "max_connections=" + std::to_string(connections)};
+    settings.insert(settings.end(), o.postgresSettings.begin(), o.postgresSettings.end());
+    postgres = PrivatePostgres::start(why, {}, settings);
+    if (!postgres) {
+      std::fprintf(stderr, "central_load_bench: no private PostgreSQL: %s\n", why.c_str());
+      status = 1;
+    }
+  }
   if (auto pki = makePki(children, dir)) {
-    Bench bench(o, dir, *pki, children);
+    Bench bench(o, dir, *pki, children, postgres.get());
     int index = 0;
-    for (int instances : o.instances) {
+    for (const auto& setup : setups) {
       for (int terminals : o.terminals) {
-        auto f = bench.run(terminals, instances, index++);
+        if (setup.postgres && o.db.empty() && !postgres) {
+          continue;
+        }
+        auto f = bench.run(terminals, setup, index++);
         if (!f) {
           status = 1;
           continue;

@@ -186,13 +186,15 @@ std::optional<std::string> PrivatePostgres::unavailableReason() {
 }
 
 std::unique_ptr<PrivatePostgres> PrivatePostgres::start(std::string& error,
-                                                        const fs::path& clusterCache) {
+                                                        const fs::path& clusterCache,
+                                                        std::vector<std::string> settings) {
   if (auto reason = unavailableReason()) {
     error = *reason;
     return nullptr;
   }
   std::unique_ptr<PrivatePostgres> pg(new PrivatePostgres());
   pg->bindir_ = *findBindir();
+  pg->settings_ = std::move(settings);
   std::string pattern = (fs::temp_directory_path() / "kiosk-pg-XXXXXX").string();
   if (::mkdtemp(pattern.data()) == nullptr) {
     error = "mkdtemp failed";
@@ -251,27 +253,31 @@ std::string PrivatePostgres::launch() {
   // fsync=off: a committed transaction survives a killed server (it is in the kernel's
   // cache), not a power cut, which no test makes. synchronous_commit stays on, or a kill
   // would lose commits.
-  const std::vector<std::string> argv = {(bindir_ / "postgres").string(),
-                                         "-D",
-                                         (root_ / "data").string(),
-                                         "-k",
-                                         root_.string(),
-                                         "-p",
-                                         std::to_string(port_),
-                                         "-c",
-                                         "listen_addresses=127.0.0.1",
-                                         "-c",
-                                         "fsync=off",
-                                         "-c",
-                                         "full_page_writes=off",
-                                         "-c",
-                                         "shared_buffers=16MB",
-                                         "-c",
-                                         "max_connections=60",
-                                         "-c",
-                                         "unix_socket_permissions=0777",
-                                         "-c",
-                                         "logging_collector=off"};
+  std::vector<std::string> argv = {(bindir_ / "postgres").string(),
+                                   "-D",
+                                   (root_ / "data").string(),
+                                   "-k",
+                                   root_.string(),
+                                   "-p",
+                                   std::to_string(port_),
+                                   "-c",
+                                   "listen_addresses=127.0.0.1",
+                                   "-c",
+                                   "fsync=off",
+                                   "-c",
+                                   "full_page_writes=off",
+                                   "-c",
+                                   "shared_buffers=16MB",
+                                   "-c",
+                                   "max_connections=60",
+                                   "-c",
+                                   "unix_socket_permissions=0777",
+                                   "-c",
+                                   "logging_collector=off"};
+  // The last -c of a name wins.
+  for (const auto& setting : settings_) {
+    argv.insert(argv.end(), {"-c", setting});
+  }
   pid_ = spawn(argv, root_, logFile);
   if (pid_ < 0) {
     return "cannot fork";

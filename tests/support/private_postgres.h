@@ -23,6 +23,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace kiosk::testing {
 
@@ -34,8 +35,11 @@ class PrivatePostgres {
   // `clusterCache`, when given, keeps a fresh cluster for the next start to copy: initdb
   // takes seconds, a copy milliseconds, and ctest starts one process per test. It is
   // made once per machine account and server build (tests use a folder of the build tree).
+  // `settings` ("name=value") are given to the server after the test defaults and win over
+  // them (a benchmark wants fsync on and the connections a production server has).
   static std::unique_ptr<PrivatePostgres> start(std::string& error,
-                                                const std::filesystem::path& clusterCache = {});
+                                                const std::filesystem::path& clusterCache = {},
+                                                std::vector<std::string> settings = {});
   ~PrivatePostgres();
   PrivatePostgres(const PrivatePostgres&) = delete;
   PrivatePostgres& operator=(const PrivatePostgres&) = delete;
@@ -74,6 +78,7 @@ class PrivatePostgres {
   int port_ = 0;
   pid_t pid_ = -1;
   int databases_ = 0;
+  std::vector<std::string> settings_;
 };
 
 }  // namespace kiosk::testing
