@@ -1,6 +1,7 @@
 #include "central/site_migration.h"
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -225,8 +226,9 @@ const std::vector<Table>& tables() {
   return kTables;
 }
 
-// PostgreSQL's own bookkeeping, not central's data.
-constexpr std::string_view kTargetOnly = "schema_version";
+// PostgreSQL's tables that have no counterpart in a SQLite site: the schema's bookkeeping,
+// and the instances' shared rate-limit buckets (passing state, refilled on their own).
+constexpr std::array<std::string_view, 2> kTargetOnly{"schema_version", "rate_buckets"};
 
 // Rows per INSERT and bytes per batch: few round trips, bounded memory (photos are up to
 // 4 MiB each), and under PostgreSQL's 65,535 parameters per statement.
@@ -280,7 +282,9 @@ void checkSchemas(Database& source, Database& target) {
   auto targetTables = strings(target,
                               "SELECT table_name FROM information_schema.tables WHERE "
                               "table_schema = current_schema() AND table_type = 'BASE TABLE'");
-  targetTables.erase(std::string(kTargetOnly));
+  for (const auto name : kTargetOnly) {
+    targetTables.erase(std::string(name));
+  }
   for (const auto& [side, found] :
        {std::pair{"the source", &sourceTables}, std::pair{"the target", &targetTables}}) {
     std::set<std::string> unknown;
