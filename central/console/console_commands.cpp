@@ -12,10 +12,22 @@
 #include "central/admin_commands.h"
 #include "central/central_store.h"
 #include "central/console/console_store.h"
+#include "offline-cache/postgres_database.h"
 
 namespace kiosk::central {
 
 namespace {
+
+constexpr const char* kDbHelp = "Central database: a file, or postgresql://... for PostgreSQL";
+
+// A database file that exists, or a PostgreSQL URL (checked when it is opened).
+CLI::Validator databaseCheck() {
+  return CLI::Validator(
+      [](const std::string& value) {
+        return cache::isPostgresUrl(value) ? std::string() : CLI::ExistingFile(value);
+      },
+      "FILE|URL");
+}
 
 using nlohmann::json;
 
@@ -86,7 +98,7 @@ void addConsoleUserCommands(CLI::App& app) {
 
   auto* add = users->add_subcommand(
       "add", "Add an account; the password is read from standard input or prompted for");
-  add->add_option("--db", o->db, "Central database file")->required()->check(CLI::ExistingFile);
+  add->add_option("--db", o->db, kDbHelp)->required()->check(databaseCheck());
   add->add_option("name", o->name, "Account name: a-z, 0-9, '.', '-', '_'")->required();
   add->add_option("--role", o->role, "reception, supervisor or it")
       ->check(CLI::IsMember({"reception", "supervisor", "it"}));
@@ -119,7 +131,7 @@ void addConsoleUserCommands(CLI::App& app) {
 
   auto db = std::make_shared<std::string>();
   auto* list = users->add_subcommand("list", "Print the accounts as JSON lines (no hashes)");
-  list->add_option("--db", *db, "Central database file")->required()->check(CLI::ExistingFile);
+  list->add_option("--db", *db, kDbHelp)->required()->check(databaseCheck());
   list->callback([db] {
     auto store = openStore(*db);
     console::ConsoleStore accounts(store->database());
@@ -140,7 +152,7 @@ void addConsoleUserCommands(CLI::App& app) {
 
   auto d = std::make_shared<Options>();
   auto* disable = users->add_subcommand("disable", "Disable an account and end its sessions");
-  disable->add_option("--db", d->db, "Central database file")->required()->check(CLI::ExistingFile);
+  disable->add_option("--db", d->db, kDbHelp)->required()->check(databaseCheck());
   disable->add_option("name", d->name, "Account name")->required();
   disable->callback([d] {
     auto store = openStore(d->db);
