@@ -273,7 +273,7 @@ TEST_F(CentralStoreTest, LodgingDatesStoredAsEmptyStringsBecomeNullOnce) {
   auto reopened = CentralStore::open(db);
   ASSERT_TRUE(reopened) << reopened.error().message;
   store = std::move(*reopened);
-  EXPECT_EQ(scalar("PRAGMA user_version"), 9);
+  EXPECT_EQ(scalar("PRAGMA user_version"), 10);
   EXPECT_EQ(scalar("SELECT COUNT(*) FROM guests" + emptyDates), 0);
   EXPECT_EQ(scalar("SELECT COUNT(*) FROM feed" + emptyDates), 0);
   auto all = store->listGuests(event.id);
@@ -298,7 +298,7 @@ TEST_F(CentralStoreTest, CheckinIdsBecomePerEventAndKeepWhatWasStored) {
   rewindToVersion5();
   ASSERT_EQ(scalar("SELECT COUNT(*) FROM feed WHERE kind = 'checkins' AND key = " + q("m-1")), 1);
   reopen();
-  EXPECT_EQ(scalar("PRAGMA user_version"), 9);
+  EXPECT_EQ(scalar("PRAGMA user_version"), 10);
   EXPECT_EQ(scalar("SELECT COUNT(*) FROM checkins"), 2);
   EXPECT_EQ(scalar("SELECT flagged FROM checkins WHERE id = " + q("m-2")), 1);
   EXPECT_EQ(scalar("SELECT COUNT(*) FROM feed WHERE kind = 'checkins' AND key = '" +
@@ -363,7 +363,7 @@ TEST_F(CentralStoreTest, StaffStoredBeforeLanguagesGainAnEmptyOne) {
   ASSERT_EQ(scalar("SELECT COUNT(*) FROM staff" + without), 2);  // s07 and s-old
   ASSERT_EQ(scalar("SELECT COUNT(*) FROM feed WHERE kind = 'staff' AND" + without.substr(6)), 2);
   reopen();
-  EXPECT_EQ(scalar("PRAGMA user_version"), 9);
+  EXPECT_EQ(scalar("PRAGMA user_version"), 10);
   EXPECT_EQ(scalar("SELECT COUNT(*) FROM staff" + without), 0);
   EXPECT_EQ(scalar("SELECT COUNT(*) FROM feed WHERE kind = 'staff' AND" + without.substr(6)), 0);
   std::map<std::string, std::string> languages;
