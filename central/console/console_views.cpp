@@ -486,6 +486,15 @@ std::string minutesText(Lang lang, Millis span) {
   return out + std::to_string(m) + " " + std::string(text(lang, "feedback.minutes"));
 }
 
+// "just now", "25 min ago", "2 h 10 min ago" ("刚刚", "2 小时 10 分钟前"), escaped.
+std::string ageText(Lang lang, Millis age) {
+  if (age < std::chrono::minutes(1)) {
+    return t(lang, "feedback.just_now");
+  }
+  return escapeHtml(minutesText(lang, age)) + (lang == Lang::kZh ? "" : " ") +
+         t(lang, "feedback.ago");
+}
+
 std::string kindLabel(Lang lang, FeedbackKind kind) {
   return std::string(text(lang, std::string("feedback.kind.") + toString(kind)));
 }
@@ -525,8 +534,12 @@ std::string clockHtml(const Frame& f, const FeedbackItem& item, TimePoint now) {
   }
   return "<p class=\"clock\" data-due=\"" + std::to_string(toUnixMillis(due)) + "\">" +
          t(f.lang, "feedback.due") + " <strong>" + escapeHtml(clockTime(f.event, due, f.lang)) +
-         "</strong> · " + escapeHtml(minutesText(f.lang, due - now)) + " " +
-         t(f.lang, "feedback.left") + "</p>";
+         "</strong> · " +
+         // "1 h 20 min left" / "剩余 1 小时 20 分钟"
+         (f.lang == Lang::kZh
+              ? t(f.lang, "feedback.left") + " " + escapeHtml(minutesText(f.lang, due - now))
+              : escapeHtml(minutesText(f.lang, due - now)) + " " + t(f.lang, "feedback.left")) +
+         "</p>";
 }
 
 std::string requestCard(const Frame& f, const FeedbackItem& item,
@@ -549,11 +562,8 @@ std::string requestCard(const Frame& f, const FeedbackItem& item,
        t(f.lang, "feedback.terminal") + "</dt><dd>" + escapeHtml(fb.terminal) +
        "</dd></div><div><dt>" + t(f.lang, "feedback.received") + "</dt><dd>" +
        escapeHtml(dateTime(f.event, item.receivedAt, f.lang)) + " (" +
-       (f.lang == Lang::kZh
-            ? escapeHtml(minutesText(f.lang, now - item.receivedAt)) + t(f.lang, "feedback.ago")
-            : escapeHtml(minutesText(f.lang, now - item.receivedAt)) + " " +
-                  t(f.lang, "feedback.ago")) +
-       ")</dd></div><div><dt>" + t(f.lang, "feedback.state") + "</dt><dd>" +
+       ageText(f.lang, now - item.receivedAt) + ")</dd></div><div><dt>" +
+       t(f.lang, "feedback.state") + "</dt><dd>" +
        t(f.lang, std::string("feedback.state.") + toString(item.state)) + "</dd></div><div><dt>" +
        t(f.lang, "feedback.assigned") + "</dt><dd class=\"assignee\">" +
        (item.assignedTo.empty() ? t(f.lang, "feedback.nobody") : escapeHtml(item.assignedTo)) +
@@ -621,7 +631,7 @@ bool shownIn(const FeedbackItem& item, FeedbackFilter filter, const std::string&
 }
 
 std::string ratingsHtml(const Frame& f, const std::vector<FeedbackItem>& items,
-                        std::string_view headingKey) {
+                        std::string_view headingKey, std::string_view noneKey) {
   std::array<int, 5> stars{};
   int count = 0;
   int sum = 0;
@@ -635,7 +645,7 @@ std::string ratingsHtml(const Frame& f, const std::vector<FeedbackItem>& items,
   }
   std::string m = "<section class=\"card ratings\"><h2>" + t(f.lang, headingKey) + "</h2>";
   if (count == 0) {
-    return m + "<p>" + t(f.lang, "summary.no_ratings") + "</p></section>";
+    return m + "<p>" + t(f.lang, noneKey) + "</p></section>";
   }
   char avg[16];
   std::snprintf(avg, sizeof avg, "%.1f", static_cast<double>(sum) / count);
@@ -749,7 +759,7 @@ std::string feedbackMain(const Frame& f, const FeedbackView& v) {
     m += requestCard(f, *i, v.assignees, v.now, filter);
   }
   m += "</ol>";
-  m += ratingsHtml(f, v.items, "feedback.ratings");
+  m += ratingsHtml(f, v.items, "feedback.ratings_event", "feedback.no_ratings");
   return m;
 }
 
@@ -790,6 +800,9 @@ std::string summaryMain(const Frame& f, const SummaryView& v) {
   if (!v.errorKey.empty()) {
     return m + "<p class=\"error\" role=\"alert\">" + t(f.lang, v.errorKey) + "</p>";
   }
+  // On paper the header is gone: the report names its event and when it was made.
+  m += "<p>" + t(f.lang, "event.label") + escapeHtml(f.event.name) + " · " +
+       t(f.lang, "summary.made_at") + " " + escapeHtml(dateTime(f.event, v.now, f.lang)) + "</p>";
   m += "<p class=\"hint\">" +
        (v.eventZone ? t(f.lang, "summary.zone_event") + escapeHtml(f.event.timezone)
                     : t(f.lang, "summary.zone_server")) +
@@ -849,7 +862,7 @@ std::string summaryMain(const Frame& f, const SummaryView& v) {
     }
     m += "</tbody></table>";
   }
-  m += "</section>" + ratingsHtml(f, v.items, "feedback.ratings") + "</div>";
+  m += "</section>" + ratingsHtml(f, v.items, "feedback.ratings", "summary.no_ratings") + "</div>";
   return m;
 }
 
