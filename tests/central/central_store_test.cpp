@@ -96,10 +96,11 @@ class CentralStoreTest : public ::testing::Test {
 
   // Undoes schema steps 7 (guest edits) and 6: check-ins and the records naming them keyed
   // by id alone, and check-ins fed under their bare id, as a version 5 central left them.
-  // Version 9's objects (the console's tables) go when a test rewinds before it.
+  // Version 9's and 10's objects (the console's tables) go when a test rewinds before them.
   void dropVersion9() {
     store->database().exec(
-        "DROP TABLE console_audit; DROP TABLE console_sessions; DROP TABLE console_accounts");
+        "DROP TABLE console_feedback; DROP INDEX feedback_by_event; DROP TABLE console_audit; "
+        "DROP TABLE console_sessions; DROP TABLE console_accounts");
   }
 
   void rewindToVersion5() {
