@@ -344,6 +344,18 @@ TEST_F(ConsoleFeedbackTest, TheDailySummaryCountsKindsCategoriesRatingsAndAnswer
   auto empty = b->get("/console/feedback/summary?event=" + std::to_string(central->event().id) +
                       "&day=2001-01-01");
   EXPECT_TRUE(contains(empty->body, "data-kind=\"repair\">0<"));
+
+  // An event without a time zone: days in the server's zone, and the page says so.
+  central->open()->database().exec(
+      "UPDATE events SET doc = replace(doc, '\"timezone\":\"Asia/Shanghai\"', "
+      "'\"timezone\":\"\"')");
+  const auto serverDay =
+      formatLocal(central->clock.now() - std::chrono::minutes(150), "", "yyyy-MM-dd");
+  auto server = b->get("/console/feedback/summary?event=" + std::to_string(central->event().id) +
+                       "&day=" + serverDay);
+  ASSERT_EQ(server->status, 200);
+  EXPECT_TRUE(contains(server->body, "the server&#39;s time zone")) << server->body;
+  EXPECT_TRUE(contains(server->body, "data-kind=\"repair\">2<"));
 }
 
 }  // namespace
