@@ -561,9 +561,11 @@ std::string requestCard(const Frame& f, const FeedbackItem& item,
        (item.room.empty() ? "-" : escapeHtml(item.room)) + "</dd></div><div><dt>" +
        t(f.lang, "feedback.terminal") + "</dt><dd>" + escapeHtml(fb.terminal) +
        "</dd></div><div><dt>" + t(f.lang, "feedback.received") + "</dt><dd>" +
-       escapeHtml(dateTime(f.event, item.receivedAt, f.lang)) + " (" +
-       ageText(f.lang, now - item.receivedAt) + ")</dd></div><div><dt>" +
-       t(f.lang, "feedback.state") + "</dt><dd>" +
+       escapeHtml(dateTime(f.event, item.receivedAt, f.lang)) +
+       // A closed request's age says nothing; an open one's is what the desk weighs.
+       (item.state == Handling::kClosed ? std::string()
+                                        : " (" + ageText(f.lang, now - item.receivedAt) + ")") +
+       "</dd></div><div><dt>" + t(f.lang, "feedback.state") + "</dt><dd>" +
        t(f.lang, std::string("feedback.state.") + toString(item.state)) + "</dd></div><div><dt>" +
        t(f.lang, "feedback.assigned") + "</dt><dd class=\"assignee\">" +
        (item.assignedTo.empty() ? t(f.lang, "feedback.nobody") : escapeHtml(item.assignedTo)) +
@@ -728,8 +730,10 @@ std::string feedbackMain(const Frame& f, const FeedbackView& v) {
          t(f.lang, "arrivals.updated") + "\" data-overdue=\"⚠ " + t(f.lang, "feedback.overdue") +
          "\"></div>";
   }
-  m += "<h1>" + t(f.lang, "feedback.title") + " <span class=\"status\" id=\"live\">" +
-       (live ? t(f.lang, "arrivals.live") : std::string()) + "</span></h1>";
+  m += "<h1>" + t(f.lang, "feedback.title") +
+       (live ? " <span class=\"status\" id=\"live\">" + t(f.lang, "arrivals.live") + "</span>"
+             : std::string()) +
+       "</h1>";
   m += "<p id=\"announce\" class=\"sr-only\" aria-live=\"polite\" data-label=\"" +
        t(f.lang, "feedback.new") + "\"></p>";
   m += "<p class=\"rule\">" + t(f.lang, "feedback.rule") + " <a href=\"/console/feedback/summary" +
