@@ -379,9 +379,17 @@ UPDATE feed SET doc = json_set(doc, '$.language', '')
 )sql";
 
 // Version 9: the reception console's accounts, sessions and audit (central/console).
-constexpr std::array<std::string_view, 9> kSchema{kSchema1, kSchema2, kSchema3,
-                                                  kSchema4, kSchema5, kSchema6,
-                                                  kSchema7, kSchema8, console::kConsoleSchema};
+// Version 10: the console's handling of feedback (assignment, answer, closing note).
+constexpr std::array<std::string_view, 10> kSchema{kSchema1,
+                                                   kSchema2,
+                                                   kSchema3,
+                                                   kSchema4,
+                                                   kSchema5,
+                                                   kSchema6,
+                                                   kSchema7,
+                                                   kSchema8,
+                                                   console::kConsoleSchema,
+                                                   console::kConsoleFeedbackSchema};
 
 // PostgreSQL keeps its own steps (its types and sequences differ); version 1 is the SQLite
 // schema at version 8. A step added to one list gets its counterpart in the other.
@@ -633,8 +641,9 @@ CREATE TABLE rate_buckets (
 )sql";
 
 // Version 2: as SQLite's version 9 (the console's tables; the same text on both).
-constexpr std::array<std::string_view, 3> kPostgresSchema{kPostgres1, console::kConsoleSchema,
-                                                          kPostgres3};
+// Version 4: as SQLite's version 10 (the console's feedback handling).
+constexpr std::array<std::string_view, 4> kPostgresSchema{
+    kPostgres1, console::kConsoleSchema, kPostgres3, console::kConsoleFeedbackSchema};
 
 }  // namespace
 

@@ -1,6 +1,7 @@
-// The reception console's only script: confirmations before destructive forms, and the
-// arrivals board's live updates (a poll of /console/arrivals.json once a second). No
-// framework; the pages work without it except for the live updates.
+// The reception console's only script: confirmations before destructive forms, the arrivals
+// board's live updates (a poll of /console/arrivals.json once a second), the feedback queue's
+// (/console/feedback.json every 2 s: new requests, and open ones turning overdue) and the
+// summary's print button. No framework; the pages work without it except for the live parts.
 "use strict";
 
 function confirmForms() {
@@ -89,8 +90,73 @@ function startLive(live) {
   window.setTimeout(poll, 1000);
 }
 
+// New requests come as rows the server rendered and escaped (the page's one renderer); the
+// answer's time marks open requests that have passed their due time, in the server's clock.
+function startFeedbackLive(live) {
+  let since = live.dataset.since;
+  const status = document.getElementById("live");
+  const queue = document.getElementById("queue");
+  const poll = async () => {
+    try {
+      const response = await fetch(`${live.dataset.feedbackLive}&since=${since}`, {
+        credentials: "same-origin",
+        headers: { Accept: "application/json" },
+      });
+      if (response.status === 401) {
+        window.location.assign("/console/login?expired=1");
+        return;
+      }
+      if (!response.ok) {
+        throw new Error(String(response.status));
+      }
+      const body = await response.json();
+      const added = [];
+      for (const r of body.requests) {
+        if (queue.querySelector(`li[data-feedback="${CSS.escape(r.id)}"]`)) {
+          continue;  // already shown
+        }
+        queue.insertAdjacentHTML("beforeend", r.html);
+        queue.lastElementChild.classList.add("new");
+        added.push(r.label);
+        addCount('[data-count="open"]', 1);
+      }
+      if (added.length > 0) {
+        document.getElementById("queue-empty").hidden = true;
+        const announce = document.getElementById("announce");
+        announce.textContent = `${announce.dataset.label}: ${added.join(", ")}`;
+      }
+      for (const clock of queue.querySelectorAll("p.clock[data-due]")) {
+        if (Number(clock.dataset.due) < body.now) {
+          clock.removeAttribute("data-due");
+          clock.classList.add("overdue");
+          clock.closest("li").classList.add("overdue");
+          const flag = document.createElement("strong");
+          flag.className = "flag";
+          flag.textContent = `${live.dataset.overdue} `;
+          clock.prepend(flag);
+        }
+      }
+      since = body.since;
+      status.textContent = `${live.dataset.updated} ${body.updated}`;
+      status.classList.remove("bad");
+    } catch (e) {
+      status.textContent = live.dataset.offline;
+      status.classList.add("bad");
+    }
+    window.setTimeout(poll, 2000);
+  };
+  window.setTimeout(poll, 2000);
+}
+
 document.addEventListener("DOMContentLoaded", () => {
   confirmForms();
+  const feedbackLive = document.querySelector("[data-feedback-live]");
+  if (feedbackLive) {
+    startFeedbackLive(feedbackLive);
+  }
+  for (const button of document.querySelectorAll("button[data-print]")) {
+    button.addEventListener("click", () => window.print());
+  }
   const live = document.querySelector("[data-live]");
   if (live) {
     startLive(live);

@@ -4,9 +4,11 @@
 #include <sodium.h>
 
 #include <charconv>
+#include <ctime>
 #include <fstream>
 #include <memory>
 #include <mutex>
+#include <regex>
 #include <sstream>
 #include <vector>
 
@@ -18,6 +20,7 @@
 #include "central/rate_limiter.h"
 #include "kiosk/admin/assets_dir.h"
 #include "kiosk/core/encoding.h"
+#include "kiosk/core/local_time.h"
 #include "kiosk/core/secret_hash.h"
 #include "kiosk/core/sodium_init.h"
 
@@ -236,6 +239,17 @@ class Console : public std::enable_shared_from_this<Console> {
   void terminals(Page& p, std::string_view noticeKey = {});
   void revoke(Page& p);
   void enroll(Page& p);
+  std::vector<std::string> assignees(Page& p);
+  bool feedbackAllowed(Page& p, std::string_view what);
+  void feedbackPage(Page& p, std::string_view noticeKey = {}, bool isError = false);
+  void feedbackJsonRoute(Page& p);
+  std::optional<FeedbackItem> postedRequest(Page& p, std::string_view action);
+  void saveRequest(Page& p, const FeedbackItem& item, std::string action, std::string detail,
+                   std::string_view done);
+  void assignRequest(Page& p);
+  void answerRequest(Page& p);
+  void closeRequest(Page& p);
+  void summary(Page& p);
 
   std::string databasePath_;
   ConsoleOptions options_;
@@ -520,6 +534,261 @@ void Console::enroll(Page& p) {
            enrollMain(p.frame, *code));
 }
 
+// --- Feedback and service requests ---
+
+// Accounts that may take one of the event's requests: reception and supervisors of the
+// event (or of every event), not disabled.
+std::vector<std::string> Console::assignees(Page& p) {
+  std::vector<std::string> out;
+  auto accounts = p.console.listAccounts();
+  if (!accounts) {
+    return out;
+  }
+  for (const auto& a : *accounts) {
+    if (!a.disabledAt && mayHandleFeedback(a.role) &&
+        (a.eventId == 0 || a.eventId == p.frame.event.id)) {
+      out.push_back(a.name);
+    }
+  }
+  return out;
+}
+
+bool Console::feedbackAllowed(Page& p, std::string_view what) {
+  if (mayHandleFeedback(p.frame.account.role)) {
+    return true;
+  }
+  audit(p, "forbidden", std::string(what));
+  sendMessage(p, 403, "error.forbidden");
+  return false;
+}
+
+void Console::feedbackPage(Page& p, std::string_view noticeKey, bool isError) {
+  if (!feedbackAllowed(p, "feedback")) {
+    return;
+  }
+  auto items = p.console.feedback(p.frame.event.id);
+  if (!items) {
+    sendMessage(p, 503, "error.internal");
+    return;
+  }
+  FeedbackView v;
+  v.items = std::move(*items);
+  v.assignees = assignees(p);
+  v.filter = parseFeedbackFilter(p.req.get_param_value("filter")).value_or(FeedbackFilter::kOpen);
+  v.now = p.now;
+  const auto done = p.req.get_param_value("done");
+  if (!noticeKey.empty()) {
+    v.noticeKey = noticeKey;
+    v.noticeIsError = isError;
+  } else if (done == "assigned" || done == "answered" || done == "closed") {
+    v.noticeKey = "feedback.done." + done;
+  }
+  p.frame.current = "feedback";
+  p.frame.back = "/console/feedback?event=" + std::to_string(p.frame.event.id) +
+                 "&filter=" + toString(v.filter);
+  sendPage(p.res, 200, p.frame.lang, "feedback.title", frameHeader(p.frame),
+           feedbackMain(p.frame, v));
+}
+
+void Console::feedbackJsonRoute(Page& p) {
+  if (!mayHandleFeedback(p.frame.account.role)) {
+    p.res.status = 403;
+    p.res.set_content(R"({"error":"forbidden"})", "application/json");
+    return;
+  }
+  std::int64_t sinceMs = 0;
+  const auto text = p.req.get_param_value("since");
+  std::from_chars(text.data(), text.data() + text.size(), sinceMs);
+  const auto since = fromUnixMillis(sinceMs);
+  // ">=" as on the arrivals board: the page skips requests it already shows.
+  auto fresh = p.console.feedback(p.frame.event.id, since - Millis(1));
+  if (!fresh) {
+    p.res.status = 503;
+    return;
+  }
+  p.res.set_header("Connection", "close");  // see the header: frees the pool thread
+  p.res.set_content(feedbackJson(p.frame, *fresh, assignees(p), since, p.now), "application/json");
+}
+
+// The request a POST names, of this event only (another event's id is not found).
+std::optional<FeedbackItem> Console::postedRequest(Page& p, std::string_view action) {
+  if (!feedbackAllowed(p, action)) {
+    return std::nullopt;
+  }
+  auto item = p.console.feedbackItem(p.frame.event.id, p.req.get_param_value("id"));
+  if (!item) {
+    sendMessage(p, 503, "error.internal");
+    return std::nullopt;
+  }
+  if (!*item || !isRequest(**item)) {
+    sendMessage(p, 404, "error.not_found");
+    return std::nullopt;
+  }
+  if ((*item)->state == Handling::kClosed) {
+    p.res.status = 409;
+    feedbackPage(p, "feedback.already_closed", true);
+    p.res.status = 409;
+    return std::nullopt;
+  }
+  return std::move(**item);
+}
+
+void Console::saveRequest(Page& p, const FeedbackItem& item, std::string action, std::string detail,
+                          std::string_view done) {
+  if (auto st = p.console.saveHandling(p.frame.event.id, item, p.now); !st) {
+    centralLog().error("console: {}", st.error().message);
+    sendMessage(p, 503, "error.internal");
+    return;
+  }
+  audit(p, std::move(action), item.feedback.id, std::move(detail));
+  const auto filter =
+      parseFeedbackFilter(p.req.get_param_value("filter")).value_or(FeedbackFilter::kOpen);
+  redirect(p.res, "/console/feedback?event=" + std::to_string(p.frame.event.id) +
+                      "&filter=" + toString(filter) + "&done=" + std::string(done));
+}
+
+void Console::assignRequest(Page& p) {
+  auto item = postedRequest(p, "feedback_assign");
+  if (!item) {
+    return;
+  }
+  const auto to = p.req.get_param_value("to");
+  const auto allowed = assignees(p);
+  if (std::find(allowed.begin(), allowed.end(), to) == allowed.end()) {
+    feedbackPage(p, "feedback.bad_assignee", true);
+    p.res.status = 400;
+    return;
+  }
+  const auto from = item->assignedTo;
+  item->assignedTo = to;
+  saveRequest(p, *item, "feedback_assign", (from.empty() ? "-" : from) + " -> " + to, "assigned");
+}
+
+void Console::answerRequest(Page& p) {
+  auto item = postedRequest(p, "feedback_answer");
+  if (!item) {
+    return;
+  }
+  if (!item->answeredAt) {
+    item->answeredAt = p.now;
+    item->answeredBy = p.frame.account.name;
+  }
+  item->state = Handling::kAnswered;
+  if (item->assignedTo.empty()) {
+    item->assignedTo = p.frame.account.name;
+  }
+  const bool late = *item->answeredAt > item->receivedAt + kAnswerWithin;
+  saveRequest(p, *item, "feedback_answer", late ? "late" : "in time", "answered");
+}
+
+void Console::closeRequest(Page& p) {
+  auto item = postedRequest(p, "feedback_close");
+  if (!item) {
+    return;
+  }
+  auto note = p.req.get_param_value("note");
+  const auto first = note.find_first_not_of(" \t\r\n");
+  note = first == std::string::npos ? std::string() : note.substr(first);
+  note.erase(note.find_last_not_of(" \t\r\n") + 1);
+  if (note.empty() || note.size() > 1000) {
+    feedbackPage(p, "feedback.note_required", true);
+    p.res.status = 400;
+    return;
+  }
+  // Closing with a note answers the guest too, if nobody marked it answered before.
+  if (!item->answeredAt) {
+    item->answeredAt = p.now;
+    item->answeredBy = p.frame.account.name;
+  }
+  if (item->assignedTo.empty()) {
+    item->assignedTo = p.frame.account.name;
+  }
+  item->state = Handling::kClosed;
+  item->closedAt = p.now;
+  item->closedBy = p.frame.account.name;
+  item->note = note;
+  saveRequest(p, *item, "feedback_close", note, "closed");
+}
+
+// The day's bounds: in the event's time zone when it names a known one, else the server's.
+struct DayBounds {
+  TimePoint start;
+  TimePoint end;
+  bool eventZone = false;
+};
+std::optional<DayBounds> dayBounds(const std::string& day, const std::string& zone) {
+  static const std::regex shape(R"(\d{4}-\d{2}-\d{2})");
+  if (!std::regex_match(day, shape)) {
+    return std::nullopt;
+  }
+  const std::chrono::year_month_day ymd{std::chrono::year(std::stoi(day.substr(0, 4))),
+                                        std::chrono::month(std::stoul(day.substr(5, 2))),
+                                        std::chrono::day(std::stoul(day.substr(8, 2)))};
+  if (!ymd.ok()) {
+    return std::nullopt;
+  }
+  const std::chrono::year_month_day next{std::chrono::sys_days(ymd) + std::chrono::days(1)};
+  auto iso = [](const std::chrono::year_month_day& d) {
+    char out[32];
+    std::snprintf(out, sizeof out, "%04d-%02u-%02uT00:00:00", static_cast<int>(d.year()),
+                  static_cast<unsigned>(d.month()), static_cast<unsigned>(d.day()));
+    return std::string(out);
+  };
+  if (!zone.empty() && isKnownTimeZone(zone)) {
+    auto start = parseLocalTime(iso(ymd), zone);
+    auto end = parseLocalTime(iso(next), zone);
+    if (start && end) {
+      return DayBounds{*start, *end, true};
+    }
+  }
+  auto local = [](const std::chrono::year_month_day& d) {
+    std::tm tm{};
+    tm.tm_year = static_cast<int>(d.year()) - 1900;
+    tm.tm_mon = static_cast<int>(static_cast<unsigned>(d.month())) - 1;
+    tm.tm_mday = static_cast<int>(static_cast<unsigned>(d.day()));
+    tm.tm_isdst = -1;
+    return TimePoint(std::chrono::seconds(std::mktime(&tm)));
+  };
+  return DayBounds{local(ymd), local(next), false};
+}
+
+void Console::summary(Page& p) {
+  if (!feedbackAllowed(p, "feedback_summary")) {
+    return;
+  }
+  SummaryView v;
+  v.now = p.now;
+  v.day = p.req.get_param_value("day");
+  const auto& zone = p.frame.event.timezone;
+  v.eventZone = !zone.empty() && isKnownTimeZone(zone);
+  if (v.day.empty()) {
+    v.day = formatLocal(p.now, v.eventZone ? zone : std::string(), "yyyy-MM-dd");
+  }
+  p.frame.current = "feedback";
+  p.frame.back = "/console/feedback/summary?event=" + std::to_string(p.frame.event.id);
+  const auto bounds = dayBounds(v.day, zone);
+  if (!bounds) {
+    v.errorKey = "summary.bad_day";
+    v.day.clear();
+    sendPage(p.res, 400, p.frame.lang, "summary.title", frameHeader(p.frame),
+             summaryMain(p.frame, v));
+    return;
+  }
+  auto items = p.console.feedback(p.frame.event.id);
+  if (!items) {
+    sendMessage(p, 503, "error.internal");
+    return;
+  }
+  for (auto& i : *items) {
+    if (i.receivedAt >= bounds->start && i.receivedAt < bounds->end) {
+      v.items.push_back(std::move(i));
+    }
+  }
+  v.eventZone = bounds->eventZone;
+  sendPage(p.res, 200, p.frame.lang, "summary.title", frameHeader(p.frame),
+           summaryMain(p.frame, v));
+}
+
 void Console::add(httplib::Server& s) {
   // Every handler holds the console: it lives as long as the server's handlers.
   auto self = shared_from_this();
@@ -560,6 +829,14 @@ void Console::add(httplib::Server& s) {
     signedIn(req, res, Kind::kHtml, [this](Page& p) { terminals(p); });
   });
   s.Post("/console/terminals/revoke", page(Kind::kPost, &Console::revoke));
+  s.Get("/console/feedback", [self, this](const Request& req, Response& res) {
+    signedIn(req, res, Kind::kHtml, [this](Page& p) { feedbackPage(p); });
+  });
+  s.Get("/console/feedback.json", page(Kind::kJson, &Console::feedbackJsonRoute));
+  s.Get("/console/feedback/summary", page(Kind::kHtml, &Console::summary));
+  s.Post("/console/feedback/assign", page(Kind::kPost, &Console::assignRequest));
+  s.Post("/console/feedback/answer", page(Kind::kPost, &Console::answerRequest));
+  s.Post("/console/feedback/close", page(Kind::kPost, &Console::closeRequest));
   s.Post("/console/terminals/enroll", page(Kind::kPost, &Console::enroll));
   s.Get("/console/assets/console.js", [self, this](const Request&, Response& res) {
     secureHeaders(res);

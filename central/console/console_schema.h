@@ -1,6 +1,7 @@
 // The reception console's tables: central's schema step 9 on SQLite, step 2 on PostgreSQL
-// (central_schema.cpp lists it). Plain standard SQL, the same text on both; times are
-// Unix milliseconds, so every integer is BIGINT (SQLite reads it as BIGINT).
+// (central_schema.cpp lists it), and the feedback handling of step 10 / 4. Plain standard SQL, the
+// same text on both; times are Unix milliseconds, so every integer is BIGINT (SQLite reads it as
+// BIGINT).
 #pragma once
 
 #include <string_view>
@@ -43,6 +44,28 @@ CREATE TABLE console_audit (
   detail   TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX console_audit_by_time ON console_audit(event_id, at);
+)sql";
+
+// - console_feedback: the desk's handling of a repair request or complaint a terminal sent
+//   (central's feedback table holds what the guest said and is never changed): who has it,
+//   whether it was answered (and when: the 2-hour response clock), closed, and the closing
+//   note. A request without a row here is open and nobody's. Central's schema step 10 on
+//   SQLite, step 4 on PostgreSQL.
+inline constexpr std::string_view kConsoleFeedbackSchema = R"sql(
+CREATE TABLE console_feedback (
+  feedback_id TEXT PRIMARY KEY,
+  event_id    BIGINT NOT NULL,
+  state       TEXT NOT NULL DEFAULT 'open',
+  assigned_to TEXT NOT NULL DEFAULT '',
+  answered_at BIGINT,
+  answered_by TEXT NOT NULL DEFAULT '',
+  closed_at   BIGINT,
+  closed_by   TEXT NOT NULL DEFAULT '',
+  note        TEXT NOT NULL DEFAULT '',
+  updated_at  BIGINT NOT NULL
+);
+CREATE INDEX console_feedback_by_event ON console_feedback(event_id, state);
+CREATE INDEX feedback_by_event ON feedback(event_id, received_at);
 )sql";
 
 }  // namespace kiosk::central::console

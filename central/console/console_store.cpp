@@ -7,6 +7,7 @@
 #include "kiosk/core/ids.h"
 #include "kiosk/core/secret_hash.h"
 #include "offline-cache/json_codec.h"
+#include "offline-cache/record_rows.h"
 
 namespace kiosk::central::console {
 
@@ -33,6 +34,18 @@ std::optional<Role> parseRole(std::string_view text) {
     }
   }
   return std::nullopt;
+}
+
+const char* toString(Handling handling) {
+  switch (handling) {
+    case Handling::kOpen:
+      return "open";
+    case Handling::kAnswered:
+      return "answered";
+    case Handling::kClosed:
+      return "closed";
+  }
+  return "open";
 }
 
 bool isValidAccountName(std::string_view name) {
@@ -106,6 +119,49 @@ ArrivalRow readArrival(const Statement& s) {
     r.terminal = s.isNull(3) ? std::string() : s.columnText(3);
   }
   return r;
+}
+
+// Feedback with its guest and its handling; the first nine columns are what
+// cache::feedbackFromRow reads.
+constexpr std::string_view kFeedbackSelect =
+    "SELECT f.id, f.event_id, f.guest_id, f.terminal, f.at, f.kind, f.rating, f.category, "
+    "f.text, f.received_at, g.doc, h.state, h.assigned_to, h.answered_at, h.answered_by, "
+    "h.closed_at, h.closed_by, h.note "
+    "FROM feedback f "
+    "LEFT JOIN guests g ON g.event_id = f.event_id AND g.guest_id = f.guest_id "
+    "LEFT JOIN console_feedback h ON h.feedback_id = f.id "
+    "WHERE f.event_id = ?1";
+
+FeedbackItem readFeedbackItem(const Statement& s) {
+  FeedbackItem item;
+  item.feedback = cache::feedbackFromRow(s);
+  item.receivedAt = fromUnixMillis(s.columnInt(9));
+  if (!s.isNull(10)) {
+    try {
+      const auto guest = cache::guestFromJson(cache::parseJson(s.columnText(10)));
+      item.guestName = guest.name;
+      item.room = guest.lodging.room;
+    } catch (const std::exception&) {
+      // an unreadable guest document shows as an unknown guest
+    }
+  }
+  if (!s.isNull(11)) {
+    const auto state = s.columnText(11);
+    item.state = state == "closed"     ? Handling::kClosed
+                 : state == "answered" ? Handling::kAnswered
+                                       : Handling::kOpen;
+    item.assignedTo = s.columnText(12);
+    if (auto a = s.columnOptionalInt(13)) {
+      item.answeredAt = fromUnixMillis(*a);
+    }
+    item.answeredBy = s.columnText(14);
+    if (auto c = s.columnOptionalInt(15)) {
+      item.closedAt = fromUnixMillis(*c);
+    }
+    item.closedBy = s.columnText(16);
+    item.note = s.columnText(17);
+  }
+  return item;
 }
 
 }  // namespace
@@ -361,6 +417,66 @@ Result<bool> ConsoleStore::revokeDevice(EventId eventId, std::string_view device
         .bind(4, reason)
         .run();
     return db_.changes() > 0;
+  });
+}
+
+Result<std::vector<FeedbackItem>> ConsoleStore::feedback(EventId eventId,
+                                                         std::optional<TimePoint> receivedAfter) {
+  return guarded("reading feedback", [&] {
+    std::vector<FeedbackItem> out;
+    auto s = db_.prepare(std::string(kFeedbackSelect) +
+                         (receivedAfter ? " AND f.received_at > ?2" : "") +
+                         " ORDER BY f.received_at, f.id");
+    s.bind(1, static_cast<std::int64_t>(eventId));
+    if (receivedAfter) {
+      s.bind(2, toUnixMillis(*receivedAfter));
+    }
+    while (s.step()) {
+      out.push_back(readFeedbackItem(s));
+    }
+    return out;
+  });
+}
+
+Result<std::optional<FeedbackItem>> ConsoleStore::feedbackItem(EventId eventId,
+                                                               std::string_view id) {
+  return guarded("reading feedback", [&] {
+    auto s = db_.prepare(std::string(kFeedbackSelect) + " AND f.id = ?2");
+    s.bind(1, static_cast<std::int64_t>(eventId));
+    s.bind(2, id);
+    std::optional<FeedbackItem> out;
+    if (s.step()) {
+      out = readFeedbackItem(s);
+    }
+    return out;
+  });
+}
+
+Status ConsoleStore::saveHandling(EventId eventId, const FeedbackItem& item, TimePoint now) {
+  auto millis = [](const std::optional<TimePoint>& t) {
+    return t ? std::optional<std::int64_t>(toUnixMillis(*t)) : std::nullopt;
+  };
+  return guardedStatus("saving the feedback's handling", [&] {
+    db_.prepare(
+           "INSERT INTO console_feedback (feedback_id, event_id, state, assigned_to, "
+           "answered_at, answered_by, closed_at, closed_by, note, updated_at) "
+           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
+           "ON CONFLICT (feedback_id) DO UPDATE SET state = excluded.state, "
+           "assigned_to = excluded.assigned_to, answered_at = excluded.answered_at, "
+           "answered_by = excluded.answered_by, closed_at = excluded.closed_at, "
+           "closed_by = excluded.closed_by, note = excluded.note, "
+           "updated_at = excluded.updated_at")
+        .bind(1, item.feedback.id)
+        .bind(2, static_cast<std::int64_t>(eventId))
+        .bind(3, std::string_view(toString(item.state)))
+        .bind(4, item.assignedTo)
+        .bind(5, millis(item.answeredAt))
+        .bind(6, item.answeredBy)
+        .bind(7, millis(item.closedAt))
+        .bind(8, item.closedBy)
+        .bind(9, item.note)
+        .bind(10, toUnixMillis(now))
+        .run();
   });
 }
 

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "central/central_store.h"
+#include "kiosk/core/feedback.h"
 #include "kiosk/core/guest.h"
 #include "kiosk/core/result.h"
 #include "kiosk/core/time.h"
@@ -60,6 +61,24 @@ struct ArrivalRow {
   TimePoint changedAt{};  // central's receive time of the admission
 };
 
+// A repair request, complaint or rating a terminal sent, with the desk's handling of it.
+enum class Handling { kOpen, kAnswered, kClosed };
+const char* toString(Handling handling);  // "open", "answered", "closed"
+
+struct FeedbackItem {
+  Feedback feedback;
+  TimePoint receivedAt{};  // central's receipt: the response clock starts here
+  std::string guestName;   // "" when the guest is not known
+  std::string room;
+  Handling state = Handling::kOpen;
+  std::string assignedTo;  // an account name, "" = nobody
+  std::optional<TimePoint> answeredAt;
+  std::string answeredBy;
+  std::optional<TimePoint> closedAt;
+  std::string closedBy;
+  std::string note;
+};
+
 // Names: 1 to 64 of a-z, 0-9, '.', '-', '_' (they appear in audit rows and URLs).
 bool isValidAccountName(std::string_view name);
 // Passwords: 10 to 128 bytes.
@@ -95,6 +114,15 @@ class ConsoleStore {
   // Admissions central received after `since` (for the live board).
   Result<std::vector<ArrivalRow>> arrivalsSince(EventId eventId, TimePoint since);
   Result<std::vector<Device>> devices(EventId eventId);
+
+  // The event's feedback with its handling, oldest first; with `receivedAfter`, only what
+  // central received after it (for the live queue).
+  Result<std::vector<FeedbackItem>> feedback(EventId eventId,
+                                             std::optional<TimePoint> receivedAfter = {});
+  // One item of the event; nullopt when the event has no such id.
+  Result<std::optional<FeedbackItem>> feedbackItem(EventId eventId, std::string_view id);
+  // Writes the handling part of `item` (state, assignment, answer, closing).
+  Status saveHandling(EventId eventId, const FeedbackItem& item, TimePoint now);
   // Revokes one live device of the event; false when there is none with that id.
   Result<bool> revokeDevice(EventId eventId, std::string_view deviceId, std::string_view reason,
                             TimePoint now);

@@ -169,7 +169,10 @@ std::string loginMain(Lang lang, std::string_view errorKey, std::string_view nam
 std::string frameHeader(const Frame& f) {
   std::string h = "<div class=\"bar\"><span class=\"product\">" + t(f.lang, "product") + "</span>";
   h += "<nav aria-label=\"" + t(f.lang, "nav.main") + "\">";
-  for (const auto* page : {"arrivals", "terminals"}) {
+  for (const auto* page : {"arrivals", "feedback", "terminals"}) {
+    if (std::string_view(page) == "feedback" && !mayHandleFeedback(f.account.role)) {
+      continue;
+    }
     h += "<a href=\"/console/" + std::string(page) + eventQuery(f) + "\"";
     if (f.current == page) {
       h += " aria-current=\"page\"";
@@ -465,6 +468,406 @@ std::string qrSvg(std::string_view text, std::string_view label) {
          "\" shape-rendering=\"crispEdges\"><rect width=\"" + std::to_string(side) +
          "\" height=\"" + std::to_string(side) + "\" fill=\"#fff\"/><path fill=\"#000\" d=\"" +
          path + "\"/></svg>";
+}
+
+// --- Feedback and service requests ---
+
+namespace {
+
+std::string minutesText(Lang lang, Millis span) {
+  const auto total =
+      std::max<std::int64_t>(0, std::chrono::duration_cast<std::chrono::minutes>(span).count());
+  const auto h = total / 60;
+  const auto m = total % 60;
+  std::string out;
+  if (h > 0) {
+    out = std::to_string(h) + " " + std::string(text(lang, "feedback.hours")) + " ";
+  }
+  return out + std::to_string(m) + " " + std::string(text(lang, "feedback.minutes"));
+}
+
+// "just now", "25 min ago", "2 h 10 min ago" ("刚刚", "2 小时 10 分钟前"), escaped.
+std::string ageText(Lang lang, Millis age) {
+  if (age < std::chrono::minutes(1)) {
+    return t(lang, "feedback.just_now");
+  }
+  return escapeHtml(minutesText(lang, age)) + (lang == Lang::kZh ? "" : " ") +
+         t(lang, "feedback.ago");
+}
+
+std::string kindLabel(Lang lang, FeedbackKind kind) {
+  return std::string(text(lang, std::string("feedback.kind.") + toString(kind)));
+}
+
+std::string feedbackCategoryLabel(Lang lang, const std::string& category) {
+  if (category.empty()) {
+    return std::string(text(lang, "feedback.cat.none"));
+  }
+  const auto key = "feedback.cat." + category;
+  return hasText(key) ? std::string(text(lang, key)) : category;
+}
+
+std::string hidden(std::string_view name, const std::string& value) {
+  return "<input type=\"hidden\" name=\"" + std::string(name) + "\" value=\"" + escapeHtml(value) +
+         "\">";
+}
+
+// The clock of one request: due time and what is left, or how late; once answered, when
+// and whether in time. Overdue is said in words and marked with a sign, not by colour alone.
+std::string clockHtml(const Frame& f, const FeedbackItem& item, TimePoint now) {
+  const auto due = item.receivedAt + kAnswerWithin;
+  if (item.answeredAt) {
+    const bool late = *item.answeredAt > due;
+    return "<p class=\"clock " + std::string(late ? "late" : "done") + "\">" +
+           t(f.lang, "feedback.answered_at") + " " +
+           escapeHtml(clockTime(f.event, *item.answeredAt, f.lang)) + " · " +
+           (late ? t(f.lang, "feedback.late") + " " +
+                       escapeHtml(minutesText(f.lang, *item.answeredAt - due))
+                 : t(f.lang, "feedback.in_time")) +
+           "</p>";
+  }
+  if (isOverdue(item, now)) {
+    return "<p class=\"clock overdue\"><strong class=\"flag\">⚠ " + t(f.lang, "feedback.overdue") +
+           "</strong> " + t(f.lang, "feedback.due") + " " +
+           escapeHtml(clockTime(f.event, due, f.lang)) + " · " + t(f.lang, "feedback.late_by") +
+           " " + escapeHtml(minutesText(f.lang, now - due)) + "</p>";
+  }
+  return "<p class=\"clock\" data-due=\"" + std::to_string(toUnixMillis(due)) + "\">" +
+         t(f.lang, "feedback.due") + " <strong>" + escapeHtml(clockTime(f.event, due, f.lang)) +
+         "</strong> · " +
+         // "1 h 20 min left" / "剩余 1 小时 20 分钟"
+         (f.lang == Lang::kZh
+              ? t(f.lang, "feedback.left") + " " + escapeHtml(minutesText(f.lang, due - now))
+              : escapeHtml(minutesText(f.lang, due - now)) + " " + t(f.lang, "feedback.left")) +
+         "</p>";
+}
+
+std::string requestCard(const Frame& f, const FeedbackItem& item,
+                        const std::vector<std::string>& assignees, TimePoint now,
+                        std::string_view filter) {
+  const bool act = mayHandleFeedback(f.account.role) && item.state != Handling::kClosed;
+  const auto& fb = item.feedback;
+  const auto id = escapeHtml(fb.id);
+  std::string c = "<li class=\"request" + std::string(isOverdue(item, now) ? " overdue" : "") +
+                  "\" data-feedback=\"" + id + "\" data-state=\"" + toString(item.state) +
+                  "\"><article aria-labelledby=\"req-" + id + "\">";
+  c += "<h2 id=\"req-" + id + "\"><span class=\"kind " + toString(fb.kind) + "\">" +
+       escapeHtml(kindLabel(f.lang, fb.kind)) + "</span> " +
+       escapeHtml(feedbackCategoryLabel(f.lang, fb.category)) + " · " +
+       (item.guestName.empty() ? t(f.lang, "feedback.unknown_guest") : escapeHtml(item.guestName)) +
+       "</h2>";
+  c += clockHtml(f, item, now);
+  c += "<dl class=\"facts\"><div><dt>" + t(f.lang, "feedback.room") + "</dt><dd>" +
+       (item.room.empty() ? "-" : escapeHtml(item.room)) + "</dd></div><div><dt>" +
+       t(f.lang, "feedback.terminal") + "</dt><dd>" + escapeHtml(fb.terminal) +
+       "</dd></div><div><dt>" + t(f.lang, "feedback.received") + "</dt><dd>" +
+       escapeHtml(dateTime(f.event, item.receivedAt, f.lang)) +
+       // A closed request's age says nothing; an open one's is what the desk weighs.
+       (item.state == Handling::kClosed ? std::string()
+                                        : " (" + ageText(f.lang, now - item.receivedAt) + ")") +
+       "</dd></div><div><dt>" + t(f.lang, "feedback.state") + "</dt><dd>" +
+       t(f.lang, std::string("feedback.state.") + toString(item.state)) + "</dd></div><div><dt>" +
+       t(f.lang, "feedback.assigned") + "</dt><dd class=\"assignee\">" +
+       (item.assignedTo.empty() ? t(f.lang, "feedback.nobody") : escapeHtml(item.assignedTo)) +
+       "</dd></div></dl>";
+  c += "<figure class=\"words\"><figcaption>" + t(f.lang, "feedback.words") + "</figcaption>";
+  c += fb.text.empty() ? "<p class=\"hint\">" + t(f.lang, "feedback.no_words") + "</p>"
+                       : "<blockquote>" + escapeHtml(fb.text) + "</blockquote>";
+  c += "</figure>";
+  if (item.state == Handling::kClosed) {
+    c += "<p class=\"note\"><strong>" + t(f.lang, "feedback.closed_note") + ":</strong> " +
+         escapeHtml(item.note) + "</p><p class=\"hint\">" + t(f.lang, "feedback.closed_by") + " " +
+         escapeHtml(item.closedBy) + " · " +
+         (item.closedAt ? escapeHtml(dateTime(f.event, *item.closedAt, f.lang)) : "") + "</p>";
+  }
+  if (act) {
+    const auto common = csrfField(f) + hidden("event", std::to_string(f.event.id)) +
+                        hidden("id", fb.id) + hidden("filter", std::string(filter));
+    c += "<div class=\"actions\">";
+    if (item.assignedTo != f.account.name) {
+      c += "<form method=\"post\" action=\"/console/feedback/assign\">" + common +
+           hidden("to", f.account.name) + "<button type=\"submit\">" + t(f.lang, "feedback.take") +
+           "</button></form>";
+    }
+    c += "<form method=\"post\" action=\"/console/feedback/assign\" class=\"inline\">" + common +
+         "<label for=\"to-" + id + "\">" + t(f.lang, "feedback.assign_to") +
+         "</label><select id=\"to-" + id + "\" name=\"to\">";
+    for (const auto& a : assignees) {
+      c += "<option value=\"" + escapeHtml(a) + "\"" + (a == item.assignedTo ? " selected" : "") +
+           ">" + escapeHtml(a) + "</option>";
+    }
+    c += "</select><button type=\"submit\" class=\"quiet\">" + t(f.lang, "feedback.assign") +
+         "</button></form>";
+    if (!item.answeredAt) {
+      c += "<form method=\"post\" action=\"/console/feedback/answer\">" + common +
+           "<button type=\"submit\">" + t(f.lang, "feedback.answer") + "</button></form>";
+    }
+    c += "<form method=\"post\" action=\"/console/feedback/close\" class=\"close\">" + common +
+         "<label for=\"note-" + id + "\">" + t(f.lang, "feedback.note") +
+         "</label><textarea id=\"note-" + id +
+         "\" name=\"note\" rows=\"2\" maxlength=\"1000\" required></textarea><button "
+         "type=\"submit\">" +
+         t(f.lang, "feedback.close") + "</button></form>";
+    c += "</div>";
+  }
+  c += "</article></li>";
+  return c;
+}
+
+bool shownIn(const FeedbackItem& item, FeedbackFilter filter, const std::string& me,
+             TimePoint now) {
+  if (!isRequest(item)) {
+    return false;
+  }
+  switch (filter) {
+    case FeedbackFilter::kOpen:
+      return item.state != Handling::kClosed;
+    case FeedbackFilter::kOverdue:
+      return isOverdue(item, now);
+    case FeedbackFilter::kMine:
+      return item.state != Handling::kClosed && item.assignedTo == me;
+    case FeedbackFilter::kClosed:
+      return item.state == Handling::kClosed;
+  }
+  return false;
+}
+
+std::string ratingsHtml(const Frame& f, const std::vector<FeedbackItem>& items,
+                        std::string_view headingKey, std::string_view noneKey) {
+  std::array<int, 5> stars{};
+  int count = 0;
+  int sum = 0;
+  for (const auto& i : items) {
+    if (i.feedback.kind == FeedbackKind::kRating && i.feedback.rating && *i.feedback.rating >= 1 &&
+        *i.feedback.rating <= 5) {
+      ++count;
+      sum += *i.feedback.rating;
+      ++stars[static_cast<std::size_t>(*i.feedback.rating - 1)];
+    }
+  }
+  std::string m = "<section class=\"card ratings\"><h2>" + t(f.lang, headingKey) + "</h2>";
+  if (count == 0) {
+    return m + "<p>" + t(f.lang, noneKey) + "</p></section>";
+  }
+  char avg[16];
+  std::snprintf(avg, sizeof avg, "%.1f", static_cast<double>(sum) / count);
+  m += "<p><span class=\"big\" data-average>" + std::string(avg) + "</span> / 5 · " +
+       t(f.lang, "feedback.ratings_count") + " " + std::to_string(count) + "</p><table><thead><tr>";
+  for (int s = 5; s >= 1; --s) {
+    m += "<th scope=\"col\" class=\"num\">" + std::to_string(s) + " " +
+         t(f.lang, "feedback.stars") + "</th>";
+  }
+  m += "</tr></thead><tbody><tr>";
+  for (int s = 5; s >= 1; --s) {
+    m += "<td class=\"num\">" + std::to_string(stars[static_cast<std::size_t>(s - 1)]) + "</td>";
+  }
+  return m + "</tr></tbody></table></section>";
+}
+
+}  // namespace
+
+bool mayHandleFeedback(Role role) {
+  return role == Role::kReception || role == Role::kSupervisor;
+}
+
+bool isRequest(const FeedbackItem& item) {
+  return item.feedback.kind != FeedbackKind::kRating;
+}
+
+bool isOverdue(const FeedbackItem& item, TimePoint now) {
+  return isRequest(item) && item.state != Handling::kClosed && !item.answeredAt &&
+         now > item.receivedAt + kAnswerWithin;
+}
+
+std::optional<FeedbackFilter> parseFeedbackFilter(std::string_view text) {
+  for (auto f : {FeedbackFilter::kOpen, FeedbackFilter::kOverdue, FeedbackFilter::kMine,
+                 FeedbackFilter::kClosed}) {
+    if (text == toString(f)) {
+      return f;
+    }
+  }
+  return std::nullopt;
+}
+
+const char* toString(FeedbackFilter filter) {
+  switch (filter) {
+    case FeedbackFilter::kOpen:
+      return "open";
+    case FeedbackFilter::kOverdue:
+      return "overdue";
+    case FeedbackFilter::kMine:
+      return "mine";
+    case FeedbackFilter::kClosed:
+      return "closed";
+  }
+  return "open";
+}
+
+std::string feedbackMain(const Frame& f, const FeedbackView& v) {
+  const std::string filter = toString(v.filter);
+  std::vector<const FeedbackItem*> shown;
+  TimePoint since{};
+  for (const auto& i : v.items) {
+    since = std::max(since, i.receivedAt);
+    if (shownIn(i, v.filter, f.account.name, v.now)) {
+      shown.push_back(&i);
+    }
+  }
+  // Overdue first, then by due time (oldest first); closed ones newest first.
+  std::stable_sort(shown.begin(), shown.end(), [&](const FeedbackItem* a, const FeedbackItem* b) {
+    if (v.filter == FeedbackFilter::kClosed) {
+      return a->closedAt.value_or(TimePoint{}) > b->closedAt.value_or(TimePoint{});
+    }
+    return isOverdue(*a, v.now) && !isOverdue(*b, v.now);
+  });
+  std::string m;
+  // New requests arrive open and on time: only the "not closed" view takes them live.
+  const bool live = v.filter == FeedbackFilter::kOpen;
+  if (live) {
+    m += "<div class=\"live\" data-feedback-live=\"/console/feedback.json" + eventQuery(f) +
+         "&amp;filter=" + filter + "\" data-since=\"" + std::to_string(toUnixMillis(since)) +
+         "\" data-offline=\"" + t(f.lang, "arrivals.offline") + "\" data-updated=\"" +
+         t(f.lang, "arrivals.updated") + "\" data-overdue=\"⚠ " + t(f.lang, "feedback.overdue") +
+         "\"></div>";
+  }
+  m += "<h1>" + t(f.lang, "feedback.title") +
+       (live ? " <span class=\"status\" id=\"live\">" + t(f.lang, "arrivals.live") + "</span>"
+             : std::string()) +
+       "</h1>";
+  m += "<p id=\"announce\" class=\"sr-only\" aria-live=\"polite\" data-label=\"" +
+       t(f.lang, "feedback.new") + "\"></p>";
+  m += "<p class=\"rule\">" + t(f.lang, "feedback.rule") + " <a href=\"/console/feedback/summary" +
+       eventQuery(f) + "\">" + t(f.lang, "feedback.summary") + "</a></p>";
+  if (!v.noticeKey.empty()) {
+    m += v.noticeIsError ? "<p class=\"error\" role=\"alert\">" + t(f.lang, v.noticeKey) + "</p>"
+                         : "<p class=\"notice\" role=\"status\">" + t(f.lang, v.noticeKey) + "</p>";
+  }
+  m += "<nav class=\"filters\" aria-label=\"" + t(f.lang, "feedback.filter") + "\">";
+  for (auto x : {FeedbackFilter::kOpen, FeedbackFilter::kOverdue, FeedbackFilter::kMine,
+                 FeedbackFilter::kClosed}) {
+    int n = 0;
+    for (const auto& i : v.items) {
+      n += shownIn(i, x, f.account.name, v.now) ? 1 : 0;
+    }
+    m += "<a href=\"/console/feedback" + eventQuery(f) + "&amp;filter=" + toString(x) + "\"" +
+         (x == v.filter ? " aria-current=\"page\"" : "") + ">" +
+         t(f.lang, std::string("feedback.filter.") + toString(x)) + " <span class=\"count\"" +
+         (x == FeedbackFilter::kOpen ? " data-count=\"open\"" : "") + ">" + std::to_string(n) +
+         "</span></a>";
+  }
+  m += "</nav>";
+  m += "<p class=\"hint\" id=\"queue-empty\"" + std::string(shown.empty() ? "" : " hidden") + ">" +
+       t(f.lang, "feedback.none") + "</p>";
+  m += "<ol class=\"queue\" id=\"queue\">";
+  for (const auto* i : shown) {
+    m += requestCard(f, *i, v.assignees, v.now, filter);
+  }
+  m += "</ol>";
+  m += ratingsHtml(f, v.items, "feedback.ratings_event", "feedback.no_ratings");
+  return m;
+}
+
+std::string feedbackJson(const Frame& f, const std::vector<FeedbackItem>& fresh,
+                         const std::vector<std::string>& assignees, TimePoint since,
+                         TimePoint now) {
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& i : fresh) {
+    since = std::max(since, i.receivedAt);
+    if (!isRequest(i) || i.state == Handling::kClosed) {
+      continue;
+    }
+    // The row as the page renders it (every value escaped here), so the script adds it
+    // as it is and the page has one renderer.
+    list.push_back(
+        {{"id", i.feedback.id},
+         {"label", kindLabel(f.lang, i.feedback.kind) + " · " +
+                       (i.guestName.empty() ? std::string(text(f.lang, "feedback.unknown_guest"))
+                                            : i.guestName)},
+         {"html", requestCard(f, i, assignees, now, "open")}});
+  }
+  return nlohmann::json{{"since", toUnixMillis(since)},
+                        {"now", toUnixMillis(now)},
+                        {"updated", formatLocal(now, f.event.timezone, "HH:mm:ss", tag(f.lang))},
+                        {"requests", list}}
+      .dump();
+}
+
+std::string summaryMain(const Frame& f, const SummaryView& v) {
+  std::string m = "<h1>" + t(f.lang, "summary.title") + " <span class=\"day\">" +
+                  escapeHtml(v.day) + "</span></h1>";
+  m += "<form method=\"get\" action=\"/console/feedback/summary\" class=\"inline noprint\">" +
+       hidden("event", std::to_string(f.event.id)) + "<label for=\"day\">" +
+       t(f.lang, "summary.day") + "</label><input id=\"day\" name=\"day\" type=\"date\" value=\"" +
+       escapeHtml(v.day) + "\" required><button type=\"submit\">" + t(f.lang, "summary.show") +
+       "</button><button type=\"button\" class=\"quiet\" data-print>" + t(f.lang, "summary.print") +
+       "</button></form>";
+  if (!v.errorKey.empty()) {
+    return m + "<p class=\"error\" role=\"alert\">" + t(f.lang, v.errorKey) + "</p>";
+  }
+  // On paper the header is gone: the report names its event and when it was made.
+  m += "<p>" + t(f.lang, "event.label") + escapeHtml(f.event.name) + " · " +
+       t(f.lang, "summary.made_at") + " " + escapeHtml(dateTime(f.event, v.now, f.lang)) + "</p>";
+  m += "<p class=\"hint\">" +
+       (v.eventZone ? t(f.lang, "summary.zone_event") + escapeHtml(f.event.timezone)
+                    : t(f.lang, "summary.zone_server")) +
+       "</p>";
+  std::map<FeedbackKind, int> byKind;
+  std::map<std::pair<FeedbackKind, std::string>, int> byCategory;
+  int inTime = 0;
+  int late = 0;
+  int open = 0;
+  int closed = 0;
+  for (const auto& i : v.items) {
+    ++byKind[i.feedback.kind];
+    if (!isRequest(i)) {
+      continue;
+    }
+    ++byCategory[{i.feedback.kind, i.feedback.category}];
+    if (i.answeredAt) {
+      ++(*i.answeredAt <= i.receivedAt + kAnswerWithin ? inTime : late);
+    } else {
+      ++open;
+    }
+    closed += i.state == Handling::kClosed ? 1 : 0;
+  }
+  m += "<div class=\"columns\"><section class=\"card\"><h2>" + t(f.lang, "summary.by_kind") +
+       "</h2><table><thead><tr><th scope=\"col\">" + t(f.lang, "summary.kind") +
+       "</th><th scope=\"col\" class=\"num\">" + t(f.lang, "summary.count") +
+       "</th></tr></thead><tbody>";
+  for (auto k : {FeedbackKind::kRepair, FeedbackKind::kComplaint, FeedbackKind::kRating}) {
+    m += "<tr><th scope=\"row\">" + escapeHtml(kindLabel(f.lang, k)) +
+         "</th><td class=\"num\" data-kind=\"" + toString(k) + "\">" + std::to_string(byKind[k]) +
+         "</td></tr>";
+  }
+  m += "</tbody></table></section>";
+  m += "<section class=\"card\"><h2>" + t(f.lang, "summary.response") +
+       "</h2><table><tbody><tr><th scope=\"row\">" + t(f.lang, "summary.in_time") +
+       "</th><td class=\"num\" data-in-time>" + std::to_string(inTime) +
+       "</td></tr><tr><th scope=\"row\">" + t(f.lang, "summary.late") +
+       "</th><td class=\"num\" data-late>" + std::to_string(late) +
+       "</td></tr><tr><th scope=\"row\">" + t(f.lang, "summary.still_open") +
+       "</th><td class=\"num\" data-open>" + std::to_string(open) +
+       "</td></tr><tr><th scope=\"row\">" + t(f.lang, "summary.closed") +
+       "</th><td class=\"num\" data-closed>" + std::to_string(closed) +
+       "</td></tr></tbody></table></section></div>";
+  m += "<div class=\"columns\"><section class=\"card\"><h2>" + t(f.lang, "summary.by_category") +
+       "</h2>";
+  if (byCategory.empty()) {
+    m += "<p>" + t(f.lang, "arrivals.none") + "</p>";
+  } else {
+    m += "<table><thead><tr><th scope=\"col\">" + t(f.lang, "summary.kind") +
+         "</th><th scope=\"col\">" + t(f.lang, "summary.category") +
+         "</th><th scope=\"col\" class=\"num\">" + t(f.lang, "summary.count") +
+         "</th></tr></thead><tbody>";
+    for (const auto& [key, n] : byCategory) {
+      m += "<tr><td>" + escapeHtml(kindLabel(f.lang, key.first)) + "</td><td>" +
+           escapeHtml(feedbackCategoryLabel(f.lang, key.second)) + "</td><td class=\"num\">" +
+           std::to_string(n) + "</td></tr>";
+    }
+    m += "</tbody></table>";
+  }
+  m += "</section>" + ratingsHtml(f, v.items, "feedback.ratings", "summary.no_ratings") + "</div>";
+  return m;
 }
 
 }  // namespace kiosk::central::console

@@ -4,6 +4,7 @@
 // Pure functions of their arguments; any thread.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -50,5 +51,40 @@ std::string enrollMain(const Frame& frame, const EnrollmentCode& code);
 std::string qrSvg(std::string_view text, std::string_view label);
 
 bool mayManageTerminals(Role role);
+
+// The handbooks' response clock: a repair request or complaint is answered within 2 hours of
+// central receiving it.
+inline constexpr auto kAnswerWithin = std::chrono::hours(2);
+// Reception and supervisors handle feedback; IT does not see it (the guests' words and names
+// are confidential service records, and IT's work is the terminals).
+bool mayHandleFeedback(Role role);
+bool isRequest(const FeedbackItem& item);  // a repair or complaint (not a rating)
+bool isOverdue(const FeedbackItem& item, TimePoint now);
+
+enum class FeedbackFilter { kOpen, kOverdue, kMine, kClosed };
+std::optional<FeedbackFilter> parseFeedbackFilter(std::string_view text);
+const char* toString(FeedbackFilter filter);
+
+struct FeedbackView {
+  std::vector<FeedbackItem> items;     // every item of the event (ratings too)
+  std::vector<std::string> assignees;  // accounts that may take a request
+  FeedbackFilter filter = FeedbackFilter::kOpen;
+  std::string noticeKey;
+  bool noticeIsError = false;
+  TimePoint now{};
+};
+std::string feedbackMain(const Frame& frame, const FeedbackView& view);
+// The live queue's poll answer: requests received since the last poll, as rows ready to show.
+std::string feedbackJson(const Frame& frame, const std::vector<FeedbackItem>& fresh,
+                         const std::vector<std::string>& assignees, TimePoint since, TimePoint now);
+
+struct SummaryView {
+  std::string day;                  // YYYY-MM-DD
+  bool eventZone = false;           // days in the event's zone (else the server's)
+  std::vector<FeedbackItem> items;  // received that day
+  TimePoint now{};
+  std::string errorKey;
+};
+std::string summaryMain(const Frame& frame, const SummaryView& view);
 
 }  // namespace kiosk::central::console
