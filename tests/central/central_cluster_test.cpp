@@ -4,7 +4,7 @@
 //
 // Tests named StoreDependent_* prove properties that come from the database (exactly-once
 // check-ins, one-time enrollment codes, flagged second admissions) and are meant to run on
-// every engine central supports: they take the database from clusterDatabase() below.
+// every engine central supports: they run on the test database (support/central_test_store.h).
 // The others prove the balancer's and central's handling of client addresses.
 #include "central/central_cluster.h"
 
@@ -26,12 +26,6 @@ namespace {
 
 using nlohmann::json;
 
-// Central's --db for the cluster tests: one SQLite file shared by every instance (WAL).
-// To run them on another engine, return its URL here (the database must start empty).
-std::string clusterDatabase(const TempDir& dir) {
-  return testing::centralTestDatabase(dir.path());
-}
-
 // HAProxy connects to the instances from 127.0.0.1; terminals come from 127.0.0.1 (the
 // sync engine), 127.0.0.2 or 127.0.0.3 (the plain client).
 const std::vector<std::string> kBehindBalancer{"--trusted-proxy", "127.0.0.1",
@@ -52,12 +46,15 @@ class CentralClusterTest : public ::testing::Test {
   }
 
   void SetUp() override {
-    central = std::make_unique<CentralFixture>(dir.path(), *pki, 20, 0, clusterDatabase(dir));
+    // One database per test, shared by the fixture, every instance and the admin commands:
+    // a SQLite file (WAL) or, on PostgreSQL, one fresh database (each call of
+    // centralTestDatabase makes a new one).
+    db = testing::centralTestDatabase(dir.path());
+    central = std::make_unique<CentralFixture>(dir.path(), *pki, 20, 0, db);
   }
 
   void startCluster(int instances) {
-    cluster = std::make_unique<CentralCluster>(dir.path(), *pki, clusterDatabase(dir), instances,
-                                               kBehindBalancer);
+    cluster = std::make_unique<CentralCluster>(dir.path(), *pki, db, instances, kBehindBalancer);
     ASSERT_TRUE(cluster->start()) << cluster->error();
   }
 
@@ -81,9 +78,9 @@ class CentralClusterTest : public ::testing::Test {
 
   // Central's own account, through its admin command (not through a store handle).
   std::vector<json> centralRows(const std::string& command) {
-    auto r = runCommand({std::string(KIOSK_BINARY_DIR) + "/kiosk-central", command, "--db",
-                         clusterDatabase(dir), "--json"},
-                        dir.path());
+    auto r = runCommand(
+        {std::string(KIOSK_BINARY_DIR) + "/kiosk-central", command, "--db", db, "--json"},
+        dir.path());
     EXPECT_EQ(r.status, 0) << r.err;
     std::vector<json> rows;
     for (const auto& line : r.lines()) {
@@ -94,7 +91,7 @@ class CentralClusterTest : public ::testing::Test {
 
   std::string enrollmentCode(const std::string& terminal) {
     auto r = runCommand({std::string(KIOSK_BINARY_DIR) + "/kiosk-central", "enroll-code", "--db",
-                         clusterDatabase(dir), "--terminal", terminal},
+                         db, "--terminal", terminal},
                         dir.path());
     EXPECT_EQ(r.status, 0) << r.err;
     return r.status == 0 ? json::parse(r.out).at("code").get<std::string>() : std::string();
@@ -107,6 +104,7 @@ class CentralClusterTest : public ::testing::Test {
   static TempDir* pkiDir;
   static Pki* pki;
   TempDir dir;
+  std::string db;
   std::unique_ptr<CentralFixture> central;
   std::unique_ptr<CentralCluster> cluster;
 };
