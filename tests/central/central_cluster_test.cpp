@@ -15,8 +15,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <latch>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <thread>
 
 #include "support/central_test_store.h"
 #include "support/run_command.h"
@@ -370,6 +372,92 @@ TEST_F(CentralClusterTest, StoreDependent_TheSameCheckinThroughTwoInstancesIsSto
   const auto duplicates = centralRows("duplicates");
   ASSERT_EQ(duplicates.size(), 1u) << "the second admission is flagged once";
   EXPECT_EQ(duplicates[0].at("id"), json::parse(second).at("checkins").at(0).at("id"));
+}
+
+TEST_F(CentralClusterTest, StoreDependent_ConcurrentPushesThroughTwoInstancesStoreEachOnce) {
+  startCluster(2);
+  // Two terminals admit the same eight guests: A scanned each first, B a second later.
+  // Each terminal's batch is pushed four times at the same moment, twice straight to
+  // each instance (a retry racing its lost original, two instances answering at once).
+  std::vector<std::string> tokens;
+  for (const auto* terminal : {"lobby-A", "lobby-B"}) {
+    const auto enrolled = enroll(cluster->instanceUrl(0), enrollmentCode(terminal));
+    ASSERT_EQ(enrolled.status, 200) << enrolled.body;
+    tokens.push_back(json::parse(enrolled.body).at("token").get<std::string>());
+  }
+  const auto now = SystemClock().now();
+  std::vector<std::string> batches;
+  std::vector<std::set<std::string>> ids(2);
+  for (int t = 0; t < 2; ++t) {
+    json items = json::array();
+    for (int g = 0; g < 8; ++g) {
+      CheckinRecord r;
+      r.id = newRecordId(now);
+      r.eventId = central->event().id;
+      r.guestId = central->guests().at(static_cast<std::size_t>(g)).id;
+      r.terminal = t == 0 ? "lobby-A" : "lobby-B";
+      r.scannedAt = now - std::chrono::milliseconds(t == 0 ? 2000 : 1000);
+      ids[static_cast<std::size_t>(t)].insert(r.id);
+      items.push_back(cache::toJson(r));
+    }
+    batches.push_back(json{{"checkins", items}}.dump());
+  }
+  constexpr int kPushers = 8;
+  std::vector<Exchange> answers(kPushers);
+  {
+    std::latch ready(kPushers);
+    std::vector<std::jthread> pushers;
+    for (int k = 0; k < kPushers; ++k) {
+      pushers.emplace_back([&, k] {
+        const auto terminal = static_cast<std::size_t>(k % 2);
+        ready.arrive_and_wait();
+        answers[static_cast<std::size_t>(k)] =
+            httpsRequest("POST", cluster->instanceUrl((k / 2) % 2) + "/v1/checkins", pki->caFile,
+                         batches[terminal], {"Authorization: Bearer " + tokens[terminal]});
+      });
+    }
+  }
+  for (int k = 0; k < kPushers; ++k) {
+    const auto& answer = answers[static_cast<std::size_t>(k)];
+    ASSERT_EQ(answer.status, 200) << "push " << k << ": " << answer.error << answer.body;
+    const auto results = json::parse(answer.body).at("results");
+    ASSERT_EQ(results.size(), 8u);
+    for (const auto& result : results) {
+      EXPECT_EQ(result.at("status"), "accepted") << result.dump();
+      if (k % 2 == 0) {
+        // The earliest scans are the admissions, whoever answered and whenever.
+        EXPECT_FALSE(result.value("flagged", false)) << result.dump();
+      }
+    }
+    // The same batch got the same answer from both instances (B's flags say what central
+    // knew at that moment: before A's batch committed B's scan was still the admission).
+    if (k >= 2 && k % 2 == 0) {
+      EXPECT_EQ(results, json::parse(answers[0].body).at("results")) << "push " << k;
+    }
+  }
+
+  const auto rows = centralRows("checkins");
+  EXPECT_EQ(rows.size(), 16u) << "a check-in stored twice or lost";
+  std::set<std::string> stored;
+  for (const auto& row : rows) {
+    const auto id = row.at("id").get<std::string>();
+    stored.insert(id);
+    EXPECT_EQ(row.at("flagged").get<bool>(), ids[1].count(id) == 1) << row.dump();
+  }
+  EXPECT_EQ(stored.size(), 16u);
+  const auto duplicates = centralRows("duplicates");
+  EXPECT_EQ(duplicates.size(), 8u) << "each guest's second admission is flagged once";
+  std::set<std::string> flagged;
+  std::set<std::string> admissions;
+  for (const auto& d : duplicates) {
+    flagged.insert(d.at("id").get<std::string>());
+    admissions.insert(d.at("admission_id").get<std::string>());
+  }
+  EXPECT_EQ(flagged, ids[1]);
+  EXPECT_EQ(admissions, ids[0]);
+  // Both instances served pushes.
+  EXPECT_EQ(cluster->served(0, "POST /v1/checkins 200"), kPushers / 2);
+  EXPECT_EQ(cluster->served(1, "POST /v1/checkins 200"), kPushers / 2);
 }
 
 TEST_F(CentralClusterTest, StoreDependent_AnEnrollmentCodeWorksOnceWhicheverInstanceAnswers) {
