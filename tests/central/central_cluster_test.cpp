@@ -21,6 +21,7 @@
 #include <thread>
 
 #include "support/central_test_store.h"
+#include "support/private_postgres.h"
 #include "support/run_command.h"
 
 namespace kiosk::testing {
@@ -458,6 +459,83 @@ TEST_F(CentralClusterTest, StoreDependent_ConcurrentPushesThroughTwoInstancesSto
   // Both instances served pushes.
   EXPECT_EQ(cluster->served(0, "POST /v1/checkins 200"), kPushers / 2);
   EXPECT_EQ(cluster->served(1, "POST /v1/checkins 200"), kPushers / 2);
+}
+
+// PostgreSQL goes away under central in the middle of a terminal's sync - a restart, then
+// a crash (kill -9 of the server and its backends) and a later start: central answers 503
+// meanwhile (never 500, never a crash), and the terminal carries on from its outbox.
+TEST_F(CentralClusterTest, ATerminalCarriesOnWhenPostgresqlRestartsOrCrashesUnderCentral) {
+  auto* postgres = testing::centralTestPostgres();
+  if (postgres == nullptr) {
+    GTEST_SKIP() << "PostgreSQL faults: runs in the .postgresql variant only";
+  }
+  central->start();
+  TestTerminal terminal(dir.path(), "lobby-1", central->url(), *pki);
+  terminal.enrollOrFail(*central);
+  // A second device, for plain requests that show what central answers meanwhile.
+  const auto probe = enroll(central->url(), central->enrollmentCode("probe"));
+  ASSERT_EQ(probe.status, 200) << probe.body;
+  const auto probeToken = json::parse(probe.body).at("token").get<std::string>();
+  terminal.start();
+  const auto eventId = central->event().id;
+  ASSERT_TRUE(waitFor([&] { return *terminal.store().guestCount(eventId) == 20; }));
+  std::vector<GuestId> plain;
+  for (const auto& g : central->guests()) {
+    if (g.category != GuestCategory::kVip) {
+      plain.push_back(g.id);
+    }
+  }
+  auto checkIn = [&](std::size_t from, std::size_t to) {
+    for (auto i = from; i <= to; ++i) {
+      auto d = terminal.checkIn(eventId, central->tokenFor(plain.at(i)));
+      ASSERT_TRUE(d) << d.error().message;
+      ASSERT_TRUE(d->accepted()) << d->detail;
+    }
+  };
+  auto pushAnswer = [&] {
+    return httpsRequest("POST", central->url() + "/v1/checkins", pki->caFile,
+                        json{{"checkins", json::array()}}.dump(),
+                        {"Authorization: Bearer " + probeToken});
+  };
+  checkIn(0, 3);
+  ASSERT_TRUE(waitFor([&] { return terminal.outbox() == 0; })) << terminal.outbox();
+
+  // A restart while check-ins are waking the push.
+  checkIn(4, 5);
+  ASSERT_EQ(postgres->restart(), "");
+  checkIn(6, 7);
+  ASSERT_TRUE(waitFor([&] { return terminal.outbox() == 0; }, std::chrono::seconds(20)))
+      << "outbox still holds " << terminal.outbox();
+
+  // A crash, and the server down for a while.
+  checkIn(8, 9);
+  postgres->kill();
+  checkIn(10, 11);
+  const auto down = pushAnswer();
+  EXPECT_EQ(down.status, 503) << down.error << down.body;
+  const auto pull = httpsRequest("GET", central->url() + "/v1/changes", pki->caFile, {},
+                                 {"Authorization: Bearer " + probeToken});
+  EXPECT_EQ(pull.status, 503) << pull.error << pull.body;
+  EXPECT_GT(terminal.outbox(), 0u) << "pushed while PostgreSQL was down";
+  ASSERT_EQ(postgres->resume(), "");
+  ASSERT_TRUE(waitFor([&] { return terminal.outbox() == 0; }, std::chrono::seconds(20)))
+      << "outbox still holds " << terminal.outbox();
+  EXPECT_EQ(pushAnswer().status, 200);
+  terminal.stop();
+
+  const auto rows = centralRows("checkins");
+  std::set<std::string> ids;
+  for (const auto& row : rows) {
+    ids.insert(row.at("id").get<std::string>());
+    EXPECT_FALSE(row.at("flagged").get<bool>()) << row.dump();
+  }
+  EXPECT_EQ(rows.size(), 12u) << "a check-in lost or stored twice";
+  std::set<std::string> local;
+  auto statement = terminal.store().database().prepare("SELECT id FROM checkins");
+  while (statement.step()) {
+    local.insert(statement.columnText(0));
+  }
+  EXPECT_EQ(local, ids);
 }
 
 TEST_F(CentralClusterTest, StoreDependent_AnEnrollmentCodeWorksOnceWhicheverInstanceAnswers) {
