@@ -15,6 +15,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <latch>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -335,6 +336,97 @@ TEST_F(CentralClusterTest, StoreDependent_ATerminalKeepsSyncingWhenItsInstanceIs
     local.insert(statement.columnText(0));
   }
   EXPECT_EQ(local, ids);
+}
+
+TEST_F(CentralClusterTest, StoreDependent_TerminalsPushingAtOnceLoseNothingWhenAnInstanceIsKilled) {
+  startCluster(2);
+  constexpr int kTerminals = 3;
+  constexpr std::size_t kEach = 6;
+  std::vector<std::unique_ptr<TestTerminal>> terminals;
+  for (int t = 0; t < kTerminals; ++t) {
+    const auto name = "lobby-" + std::to_string(t);
+    terminals.push_back(std::make_unique<TestTerminal>(dir.path(), name, cluster->url(), *pki));
+    auto enrolled = terminals.back()->enroll(enrollmentCode(name));
+    ASSERT_TRUE(enrolled) << enrolled.error().message;
+    terminals.back()->start();
+  }
+  const auto eventId = central->event().id;
+  for (auto& terminal : terminals) {
+    ASSERT_TRUE(waitFor([&] { return *terminal->store().guestCount(eventId) == 20; }));
+  }
+  std::vector<GuestId> plain;
+  for (const auto& g : central->guests()) {
+    if (g.category != GuestCategory::kVip) {
+      plain.push_back(g.id);
+    }
+  }
+  ASSERT_GE(plain.size(), kTerminals * kEach);
+  // Each terminal checks its own guests in, one after another, while instance 0 is killed
+  // half-way and started again.
+  std::atomic<int> done{0};
+  std::atomic<int> refused{0};
+  {
+    std::vector<std::jthread> lobbies;
+    for (int t = 0; t < kTerminals; ++t) {
+      lobbies.emplace_back([&, t] {
+        for (std::size_t i = 0; i < kEach; ++i) {
+          const auto guest = plain.at(static_cast<std::size_t>(t) * kEach + i);
+          auto d =
+              terminals[static_cast<std::size_t>(t)]->checkIn(eventId, central->tokenFor(guest));
+          if (!d || !d->accepted()) {
+            ++refused;
+          }
+          ++done;
+          std::this_thread::sleep_for(std::chrono::milliseconds(40));  // a guest's pace
+        }
+      });
+    }
+    ASSERT_TRUE(waitFor([&] { return done.load() >= kTerminals * 2; }));
+    cluster->kill(0);
+  }
+  EXPECT_EQ(refused.load(), 0);
+  ASSERT_TRUE(cluster->restart(0)) << cluster->error();
+  for (auto& terminal : terminals) {
+    ASSERT_TRUE(waitFor([&] { return terminal->outbox() == 0; }, std::chrono::seconds(30)))
+        << "outbox still holds " << terminal->outbox();
+    terminal->stop();
+  }
+
+  std::set<std::string> local;
+  for (auto& terminal : terminals) {
+    auto statement = terminal->store().database().prepare("SELECT id FROM checkins");
+    while (statement.step()) {
+      local.insert(statement.columnText(0));
+    }
+  }
+  const auto rows = centralRows("checkins");
+  std::set<std::string> ids;
+  for (const auto& row : rows) {
+    ids.insert(row.at("id").get<std::string>());
+    EXPECT_FALSE(row.at("flagged").get<bool>()) << row.dump();
+  }
+  EXPECT_EQ(rows.size(), kTerminals * kEach) << "a check-in lost or stored twice";
+  EXPECT_EQ(ids, local);
+  // A terminal enrolled now learns every check-in from the feed.
+  const auto fresh = enroll(cluster->url(), enrollmentCode("lobby-new"));
+  ASSERT_EQ(fresh.status, 200) << fresh.body;
+  const auto token = json::parse(fresh.body).at("token").get<std::string>();
+  std::set<std::string> fed;
+  std::string cursor;
+  for (int page = 0; page < 50; ++page) {
+    const auto r = httpsRequest("GET", cluster->url() + "/v1/changes?limit=10&cursor=" + cursor,
+                                pki->caFile, {}, {"Authorization: Bearer " + token});
+    ASSERT_EQ(r.status, 200) << r.error << r.body;
+    const auto body = json::parse(r.body);
+    for (const auto& c : body.value("checkins", json::array())) {
+      fed.insert(c.at("id").get<std::string>());
+    }
+    cursor = body.at("cursor").get<std::string>();
+    if (!body.at("has_more").get<bool>()) {
+      break;
+    }
+  }
+  EXPECT_EQ(fed, ids);
 }
 
 TEST_F(CentralClusterTest, StoreDependent_TheSameCheckinThroughTwoInstancesIsStoredOnce) {
