@@ -10,6 +10,7 @@
 
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <httplib.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -17,6 +18,8 @@
 
 #include <atomic>
 #include <latch>
+#include <map>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <thread>
@@ -628,6 +631,99 @@ TEST_F(CentralClusterTest, ATerminalCarriesOnWhenPostgresqlRestartsOrCrashesUnde
     local.insert(statement.columnText(0));
   }
   EXPECT_EQ(local, ids);
+}
+
+TEST_F(CentralClusterTest, StoreDependent_ArrivalNoticesReachTheWebhookOnceFromTwoInstances) {
+  // The event's own system on loopback, counting deliveries per notice id.
+  httplib::Server receiver;
+  std::mutex mutex;
+  std::map<std::string, int> deliveries;
+  receiver.Post("/arrivals", [&](const httplib::Request& req, httplib::Response& res) {
+    const std::lock_guard lock(mutex);
+    ++deliveries[json::parse(req.body).at("id").get<std::string>()];
+    res.status = 204;
+  });
+  const int port = receiver.bind_to_any_port("127.0.0.1");
+  std::jthread serving([&] { receiver.listen_after_bind(); });
+  const auto set =
+      runCommand({std::string(KIOSK_BINARY_DIR) + "/kiosk-central", "event", "set-webhook", "--db",
+                  db, "--url", "http://127.0.0.1:" + std::to_string(port) + "/arrivals"},
+                 dir.path());
+  ASSERT_EQ(set.status, 0) << set.err;
+  // Twelve guests with a host arrive; each check-in and its notice is pushed to both instances at
+  // once (a push retried through the other instance), so both notifiers see every notice.
+  constexpr std::size_t kGuests = 12;
+  std::vector<Guest> hosted(central->guests().begin(), central->guests().begin() + kGuests);
+  for (auto& guest : hosted) {
+    guest.host = "Host " + std::to_string(guest.id);
+    guest.hostContact = "host@example.org";
+  }
+  ASSERT_TRUE(central->open()->upsertGuests(central->event().id, hosted, SystemClock().now()));
+  startCluster(2);
+  const auto enrolled = enroll(cluster->instanceUrl(0), enrollmentCode("lobby-1"));
+  ASSERT_EQ(enrolled.status, 200) << enrolled.body;
+  const auto token = json::parse(enrolled.body).at("token").get<std::string>();
+  json checkins = json::array();
+  json notices = json::array();
+  std::set<std::string> noticeIds;
+  const auto now = SystemClock().now();
+  for (std::size_t g = 0; g < kGuests; ++g) {
+    const auto& guest = hosted.at(g);
+    CheckinRecord r;
+    r.id = newRecordId(now);
+    r.eventId = central->event().id;
+    r.guestId = guest.id;
+    r.terminal = "lobby-1";
+    r.scannedAt = now;
+    checkins.push_back(cache::toJson(r));
+    cache::api::ArrivalNotice n{
+        newRecordId(now),   r.id,      r.eventId, guest.id, "Host " + std::to_string(g),
+        "host@example.org", "lobby-1", now};
+    noticeIds.insert(n.id);
+    notices.push_back(cache::api::toJson(n));
+  }
+  auto bothAtOnce = [&](const std::string& path, const std::string& body) {
+    std::vector<Exchange> answers(2);
+    {
+      std::latch ready(2);
+      std::vector<std::jthread> pushers;
+      for (int i = 0; i < 2; ++i) {
+        pushers.emplace_back([&, i] {
+          ready.arrive_and_wait();
+          answers[static_cast<std::size_t>(i)] =
+              httpsRequest("POST", cluster->instanceUrl(i) + path, pki->caFile, body,
+                           {"Authorization: Bearer " + token});
+        });
+      }
+    }
+    for (const auto& a : answers) {
+      EXPECT_EQ(a.status, 200) << path << ": " << a.error << a.body;
+    }
+  };
+  bothAtOnce("/v1/checkins", json{{"checkins", checkins}}.dump());
+  bothAtOnce("/v1/arrival-notices", json{{"notices", notices}}.dump());
+
+  // Delivered once central has recorded it: a second delivery would have been sent by then.
+  auto store = central->open();
+  ASSERT_TRUE(waitFor(
+      [&] {
+        auto rows = store->notices().list();
+        return rows && rows->size() == kGuests &&
+               std::all_of(rows->begin(), rows->end(), [](const central::NoticeRow& row) {
+                 return row.deliveredAt.has_value();
+               });
+      },
+      std::chrono::seconds(15)))
+      << "not every notice was delivered: " << store->notices().list()->size() << " stored, "
+      << deliveries.size() << " received";
+  receiver.stop();
+  serving.join();
+  std::set<std::string> delivered;
+  for (const auto& [id, count] : deliveries) {
+    delivered.insert(id);
+    EXPECT_EQ(count, 1) << "notice " << id << " delivered " << count << " times";
+  }
+  EXPECT_EQ(delivered, noticeIds);
 }
 
 TEST_F(CentralClusterTest, StoreDependent_AnEnrollmentCodeWorksOnceWhicheverInstanceAnswers) {
