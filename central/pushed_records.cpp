@@ -498,7 +498,12 @@ bool PushedRecords::takenBy(Item& item, std::string_view table, std::string_view
 
 Result<PushSummary> PushedRecords::push(const Device& device, const api::PushRoute& route,
                                         const Json& items, TimePoint now) {
-  return guarded("storing pushed records", [&] {
+  // Inside a caller's transaction (central's writer batches requests in one), a collision
+  // with another instance's transaction - a serialization failure, or a unique violation
+  // when both inserted the same record - is thrown on for that transaction to run again
+  // as a whole: answered as an error here, the record would be refused (400) or put off
+  // (503) although the rerun stores it or finds it stored.
+  auto store = [&] {
     if (!items.is_array()) {
       throw std::invalid_argument(std::string(route.field) + " must be an array");
     }
@@ -554,7 +559,20 @@ Result<PushSummary> PushedRecords::push(const Device& device, const api::PushRou
       }
       return summary;
     });
-  });
+  };
+  if (!db_.inTransaction()) {
+    return guarded("storing pushed records", store);
+  }
+  try {
+    return Result<PushSummary>(store());
+  } catch (const DatabaseError& e) {
+    if (e.isSerializationFailure() || e.isUniqueViolation()) {
+      throw;
+    }
+    return makeError(e.kind(), std::string("storing pushed records: ") + e.what());
+  } catch (const std::exception& e) {
+    return makeError(ErrorKind::kPermanent, std::string("storing pushed records: ") + e.what());
+  }
 }
 
 void PushedRecords::ingestCheckin(Item& item, const Json& json) {

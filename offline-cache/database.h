@@ -52,6 +52,8 @@ class DatabaseError : public std::runtime_error {
   // PostgreSQL aborted a transaction to keep it serializable, or to break a deadlock
   // (40001, 40P01): running the whole transaction again is the cure.
   bool isSerializationFailure() const { return sqlState_ == "40001" || sqlState_ == "40P01"; }
+  // A unique key refused an insert (23505).
+  bool isUniqueViolation() const { return sqlState_ == "23505"; }
 
  private:
   ErrorKind kind_;
@@ -172,6 +174,11 @@ class Database {
   // growing pause; then the last error is thrown (kTransient). So `body` MUST be
   // re-runnable: it may only have effects through this Database (no counters bumped,
   // no messages sent, no values moved out of captured variables before the commit).
+  // A unique violation (23505) is run again too, a few times (kUniqueViolationTries):
+  // PostgreSQL reports it, not a serialization failure, when another transaction inserted
+  // the same key and committed while this one ran (two instances storing the same pushed
+  // check-in at once); the rerun sees that row and answers as for a repeat. A key that is
+  // truly taken fails the same way each time and is thrown.
   // A nested transaction never retries: the outermost one does.
   template <typename F>
   auto transaction(F&& body) {
@@ -205,7 +212,9 @@ class Database {
           }
         } catch (const DatabaseError& e) {
           rollbackQuietly();
-          if (!e.isSerializationFailure() || attempt >= kTransactionTries) {
+          const bool rerun = e.isSerializationFailure() ||
+                             (e.isUniqueViolation() && attempt < kUniqueViolationTries);
+          if (!rerun || attempt >= kTransactionTries) {
             throw;
           }
         } catch (...) {
@@ -217,6 +226,7 @@ class Database {
     }
   }
   static constexpr int kTransactionTries = 20;
+  static constexpr int kUniqueViolationTries = 3;
 
   // The outermost transaction by hand, for a caller that batches several jobs (each in
   // its own savepoint) in one transaction: BEGIN IMMEDIATE on SQLite, BEGIN ISOLATION

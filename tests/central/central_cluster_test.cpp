@@ -4,21 +4,28 @@
 //
 // Tests named StoreDependent_* prove properties that come from the database (exactly-once
 // check-ins, one-time enrollment codes, flagged second admissions) and are meant to run on
-// every engine central supports: they take the database from clusterDatabase() below.
+// every engine central supports: they run on the test database (support/central_test_store.h).
 // The others prove the balancer's and central's handling of client addresses.
 #include "central/central_cluster.h"
 
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <httplib.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <latch>
+#include <map>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <thread>
 
 #include "support/central_test_store.h"
+#include "support/private_postgres.h"
 #include "support/run_command.h"
 
 namespace kiosk::testing {
@@ -46,15 +53,15 @@ class CentralClusterTest : public ::testing::Test {
   }
 
   void SetUp() override {
-    // One database for every instance and admin command of a test: a SQLite file shared by
-    // the instances (WAL), or a fresh PostgreSQL database (the .postgresql runs).
-    database = testing::centralTestDatabase(dir.path());
-    central = std::make_unique<CentralFixture>(dir.path(), *pki, 20, 0, database);
+    // One database per test, shared by the fixture, every instance and the admin commands:
+    // a SQLite file (WAL) or, on PostgreSQL, one fresh database (each call of
+    // centralTestDatabase makes a new one).
+    db = testing::centralTestDatabase(dir.path());
+    central = std::make_unique<CentralFixture>(dir.path(), *pki, 20, 0, db);
   }
 
   void startCluster(int instances) {
-    cluster =
-        std::make_unique<CentralCluster>(dir.path(), *pki, database, instances, kBehindBalancer);
+    cluster = std::make_unique<CentralCluster>(dir.path(), *pki, db, instances, kBehindBalancer);
     ASSERT_TRUE(cluster->start()) << cluster->error();
   }
 
@@ -79,7 +86,7 @@ class CentralClusterTest : public ::testing::Test {
   // Central's own account, through its admin command (not through a store handle).
   std::vector<json> centralRows(const std::string& command) {
     auto r = runCommand(
-        {std::string(KIOSK_BINARY_DIR) + "/kiosk-central", command, "--db", database, "--json"},
+        {std::string(KIOSK_BINARY_DIR) + "/kiosk-central", command, "--db", db, "--json"},
         dir.path());
     EXPECT_EQ(r.status, 0) << r.err;
     std::vector<json> rows;
@@ -91,7 +98,7 @@ class CentralClusterTest : public ::testing::Test {
 
   std::string enrollmentCode(const std::string& terminal) {
     auto r = runCommand({std::string(KIOSK_BINARY_DIR) + "/kiosk-central", "enroll-code", "--db",
-                         database, "--terminal", terminal},
+                         db, "--terminal", terminal},
                         dir.path());
     EXPECT_EQ(r.status, 0) << r.err;
     return r.status == 0 ? json::parse(r.out).at("code").get<std::string>() : std::string();
@@ -104,7 +111,7 @@ class CentralClusterTest : public ::testing::Test {
   static TempDir* pkiDir;
   static Pki* pki;
   TempDir dir;
-  std::string database;
+  std::string db;
   std::unique_ptr<CentralFixture> central;
   std::unique_ptr<CentralCluster> cluster;
 };
@@ -334,6 +341,97 @@ TEST_F(CentralClusterTest, StoreDependent_ATerminalKeepsSyncingWhenItsInstanceIs
   EXPECT_EQ(local, ids);
 }
 
+TEST_F(CentralClusterTest, StoreDependent_TerminalsPushingAtOnceLoseNothingWhenAnInstanceIsKilled) {
+  startCluster(2);
+  constexpr int kTerminals = 3;
+  constexpr std::size_t kEach = 6;
+  std::vector<std::unique_ptr<TestTerminal>> terminals;
+  for (int t = 0; t < kTerminals; ++t) {
+    const auto name = "lobby-" + std::to_string(t);
+    terminals.push_back(std::make_unique<TestTerminal>(dir.path(), name, cluster->url(), *pki));
+    auto enrolled = terminals.back()->enroll(enrollmentCode(name));
+    ASSERT_TRUE(enrolled) << enrolled.error().message;
+    terminals.back()->start();
+  }
+  const auto eventId = central->event().id;
+  for (auto& terminal : terminals) {
+    ASSERT_TRUE(waitFor([&] { return *terminal->store().guestCount(eventId) == 20; }));
+  }
+  std::vector<GuestId> plain;
+  for (const auto& g : central->guests()) {
+    if (g.category != GuestCategory::kVip) {
+      plain.push_back(g.id);
+    }
+  }
+  ASSERT_GE(plain.size(), kTerminals * kEach);
+  // Each terminal checks its own guests in, one after another, while instance 0 is killed
+  // half-way and started again.
+  std::atomic<int> done{0};
+  std::atomic<int> refused{0};
+  {
+    std::vector<std::jthread> lobbies;
+    for (int t = 0; t < kTerminals; ++t) {
+      lobbies.emplace_back([&, t] {
+        for (std::size_t i = 0; i < kEach; ++i) {
+          const auto guest = plain.at(static_cast<std::size_t>(t) * kEach + i);
+          auto d =
+              terminals[static_cast<std::size_t>(t)]->checkIn(eventId, central->tokenFor(guest));
+          if (!d || !d->accepted()) {
+            ++refused;
+          }
+          ++done;
+          std::this_thread::sleep_for(std::chrono::milliseconds(40));  // a guest's pace
+        }
+      });
+    }
+    ASSERT_TRUE(waitFor([&] { return done.load() >= kTerminals * 2; }));
+    cluster->kill(0);
+  }
+  EXPECT_EQ(refused.load(), 0);
+  ASSERT_TRUE(cluster->restart(0)) << cluster->error();
+  for (auto& terminal : terminals) {
+    ASSERT_TRUE(waitFor([&] { return terminal->outbox() == 0; }, std::chrono::seconds(30)))
+        << "outbox still holds " << terminal->outbox();
+    terminal->stop();
+  }
+
+  std::set<std::string> local;
+  for (auto& terminal : terminals) {
+    auto statement = terminal->store().database().prepare("SELECT id FROM checkins");
+    while (statement.step()) {
+      local.insert(statement.columnText(0));
+    }
+  }
+  const auto rows = centralRows("checkins");
+  std::set<std::string> ids;
+  for (const auto& row : rows) {
+    ids.insert(row.at("id").get<std::string>());
+    EXPECT_FALSE(row.at("flagged").get<bool>()) << row.dump();
+  }
+  EXPECT_EQ(rows.size(), kTerminals * kEach) << "a check-in lost or stored twice";
+  EXPECT_EQ(ids, local);
+  // A terminal enrolled now learns every check-in from the feed.
+  const auto fresh = enroll(cluster->url(), enrollmentCode("lobby-new"));
+  ASSERT_EQ(fresh.status, 200) << fresh.body;
+  const auto token = json::parse(fresh.body).at("token").get<std::string>();
+  std::set<std::string> fed;
+  std::string cursor;
+  for (int page = 0; page < 50; ++page) {
+    const auto r = httpsRequest("GET", cluster->url() + "/v1/changes?limit=10&cursor=" + cursor,
+                                pki->caFile, {}, {"Authorization: Bearer " + token});
+    ASSERT_EQ(r.status, 200) << r.error << r.body;
+    const auto body = json::parse(r.body);
+    for (const auto& c : body.value("checkins", json::array())) {
+      fed.insert(c.at("id").get<std::string>());
+    }
+    cursor = body.at("cursor").get<std::string>();
+    if (!body.at("has_more").get<bool>()) {
+      break;
+    }
+  }
+  EXPECT_EQ(fed, ids);
+}
+
 TEST_F(CentralClusterTest, StoreDependent_TheSameCheckinThroughTwoInstancesIsStoredOnce) {
   startCluster(2);
   const auto enrolled = enroll(cluster->instanceUrl(0), enrollmentCode("lobby-1"));
@@ -370,6 +468,262 @@ TEST_F(CentralClusterTest, StoreDependent_TheSameCheckinThroughTwoInstancesIsSto
   const auto duplicates = centralRows("duplicates");
   ASSERT_EQ(duplicates.size(), 1u) << "the second admission is flagged once";
   EXPECT_EQ(duplicates[0].at("id"), json::parse(second).at("checkins").at(0).at("id"));
+}
+
+TEST_F(CentralClusterTest, StoreDependent_ConcurrentPushesThroughTwoInstancesStoreEachOnce) {
+  startCluster(2);
+  // Two terminals admit the same eight guests: A scanned each first, B a second later.
+  // Each terminal's batch is pushed four times at the same moment, twice straight to
+  // each instance (a retry racing its lost original, two instances answering at once).
+  std::vector<std::string> tokens;
+  for (const auto* terminal : {"lobby-A", "lobby-B"}) {
+    const auto enrolled = enroll(cluster->instanceUrl(0), enrollmentCode(terminal));
+    ASSERT_EQ(enrolled.status, 200) << enrolled.body;
+    tokens.push_back(json::parse(enrolled.body).at("token").get<std::string>());
+  }
+  const auto now = SystemClock().now();
+  std::vector<std::string> batches;
+  std::vector<std::set<std::string>> ids(2);
+  for (int t = 0; t < 2; ++t) {
+    json items = json::array();
+    for (int g = 0; g < 8; ++g) {
+      CheckinRecord r;
+      r.id = newRecordId(now);
+      r.eventId = central->event().id;
+      r.guestId = central->guests().at(static_cast<std::size_t>(g)).id;
+      r.terminal = t == 0 ? "lobby-A" : "lobby-B";
+      r.scannedAt = now - std::chrono::milliseconds(t == 0 ? 2000 : 1000);
+      ids[static_cast<std::size_t>(t)].insert(r.id);
+      items.push_back(cache::toJson(r));
+    }
+    batches.push_back(json{{"checkins", items}}.dump());
+  }
+  constexpr int kPushers = 8;
+  std::vector<Exchange> answers(kPushers);
+  {
+    std::latch ready(kPushers);
+    std::vector<std::jthread> pushers;
+    for (int k = 0; k < kPushers; ++k) {
+      pushers.emplace_back([&, k] {
+        const auto terminal = static_cast<std::size_t>(k % 2);
+        ready.arrive_and_wait();
+        answers[static_cast<std::size_t>(k)] =
+            httpsRequest("POST", cluster->instanceUrl((k / 2) % 2) + "/v1/checkins", pki->caFile,
+                         batches[terminal], {"Authorization: Bearer " + tokens[terminal]});
+      });
+    }
+  }
+  for (int k = 0; k < kPushers; ++k) {
+    const auto& answer = answers[static_cast<std::size_t>(k)];
+    ASSERT_EQ(answer.status, 200) << "push " << k << ": " << answer.error << answer.body;
+    const auto results = json::parse(answer.body).at("results");
+    ASSERT_EQ(results.size(), 8u);
+    for (const auto& result : results) {
+      EXPECT_EQ(result.at("status"), "accepted") << result.dump();
+      if (k % 2 == 0) {
+        // The earliest scans are the admissions, whoever answered and whenever.
+        EXPECT_FALSE(result.value("flagged", false)) << result.dump();
+      }
+    }
+    // The same batch got the same answer from both instances (B's flags say what central
+    // knew at that moment: before A's batch committed B's scan was still the admission).
+    if (k >= 2 && k % 2 == 0) {
+      EXPECT_EQ(results, json::parse(answers[0].body).at("results")) << "push " << k;
+    }
+  }
+
+  const auto rows = centralRows("checkins");
+  EXPECT_EQ(rows.size(), 16u) << "a check-in stored twice or lost";
+  std::set<std::string> stored;
+  for (const auto& row : rows) {
+    const auto id = row.at("id").get<std::string>();
+    stored.insert(id);
+    EXPECT_EQ(row.at("flagged").get<bool>(), ids[1].count(id) == 1) << row.dump();
+  }
+  EXPECT_EQ(stored.size(), 16u);
+  const auto duplicates = centralRows("duplicates");
+  EXPECT_EQ(duplicates.size(), 8u) << "each guest's second admission is flagged once";
+  std::set<std::string> flagged;
+  std::set<std::string> admissions;
+  for (const auto& d : duplicates) {
+    flagged.insert(d.at("id").get<std::string>());
+    admissions.insert(d.at("admission_id").get<std::string>());
+  }
+  EXPECT_EQ(flagged, ids[1]);
+  EXPECT_EQ(admissions, ids[0]);
+  // Both instances served pushes.
+  EXPECT_EQ(cluster->served(0, "POST /v1/checkins 200"), kPushers / 2);
+  EXPECT_EQ(cluster->served(1, "POST /v1/checkins 200"), kPushers / 2);
+}
+
+// PostgreSQL goes away under central in the middle of a terminal's sync - a restart, then
+// a crash (kill -9 of the server and its backends) and a later start: central answers 503
+// meanwhile (never 500, never a crash), and the terminal carries on from its outbox.
+TEST_F(CentralClusterTest, ATerminalCarriesOnWhenPostgresqlRestartsOrCrashesUnderCentral) {
+  auto* postgres = testing::centralTestPostgres();
+  if (postgres == nullptr) {
+    GTEST_SKIP() << "PostgreSQL faults: runs in the .postgresql variant only";
+  }
+  central->start();
+  TestTerminal terminal(dir.path(), "lobby-1", central->url(), *pki);
+  terminal.enrollOrFail(*central);
+  // A second device, for plain requests that show what central answers meanwhile.
+  const auto probe = enroll(central->url(), central->enrollmentCode("probe"));
+  ASSERT_EQ(probe.status, 200) << probe.body;
+  const auto probeToken = json::parse(probe.body).at("token").get<std::string>();
+  terminal.start();
+  const auto eventId = central->event().id;
+  ASSERT_TRUE(waitFor([&] { return *terminal.store().guestCount(eventId) == 20; }));
+  std::vector<GuestId> plain;
+  for (const auto& g : central->guests()) {
+    if (g.category != GuestCategory::kVip) {
+      plain.push_back(g.id);
+    }
+  }
+  auto checkIn = [&](std::size_t from, std::size_t to) {
+    for (auto i = from; i <= to; ++i) {
+      auto d = terminal.checkIn(eventId, central->tokenFor(plain.at(i)));
+      ASSERT_TRUE(d) << d.error().message;
+      ASSERT_TRUE(d->accepted()) << d->detail;
+    }
+  };
+  auto pushAnswer = [&] {
+    return httpsRequest("POST", central->url() + "/v1/checkins", pki->caFile,
+                        json{{"checkins", json::array()}}.dump(),
+                        {"Authorization: Bearer " + probeToken});
+  };
+  checkIn(0, 3);
+  ASSERT_TRUE(waitFor([&] { return terminal.outbox() == 0; })) << terminal.outbox();
+
+  // A restart while check-ins are waking the push.
+  checkIn(4, 5);
+  ASSERT_EQ(postgres->restart(), "");
+  checkIn(6, 7);
+  ASSERT_TRUE(waitFor([&] { return terminal.outbox() == 0; }, std::chrono::seconds(20)))
+      << "outbox still holds " << terminal.outbox();
+
+  // A crash, and the server down for a while.
+  checkIn(8, 9);
+  postgres->kill();
+  checkIn(10, 11);
+  const auto down = pushAnswer();
+  EXPECT_EQ(down.status, 503) << down.error << down.body;
+  const auto pull = httpsRequest("GET", central->url() + "/v1/changes", pki->caFile, {},
+                                 {"Authorization: Bearer " + probeToken});
+  EXPECT_EQ(pull.status, 503) << pull.error << pull.body;
+  EXPECT_GT(terminal.outbox(), 0u) << "pushed while PostgreSQL was down";
+  ASSERT_EQ(postgres->resume(), "");
+  ASSERT_TRUE(waitFor([&] { return terminal.outbox() == 0; }, std::chrono::seconds(20)))
+      << "outbox still holds " << terminal.outbox();
+  EXPECT_EQ(pushAnswer().status, 200);
+  terminal.stop();
+
+  const auto rows = centralRows("checkins");
+  std::set<std::string> ids;
+  for (const auto& row : rows) {
+    ids.insert(row.at("id").get<std::string>());
+    EXPECT_FALSE(row.at("flagged").get<bool>()) << row.dump();
+  }
+  EXPECT_EQ(rows.size(), 12u) << "a check-in lost or stored twice";
+  std::set<std::string> local;
+  auto statement = terminal.store().database().prepare("SELECT id FROM checkins");
+  while (statement.step()) {
+    local.insert(statement.columnText(0));
+  }
+  EXPECT_EQ(local, ids);
+}
+
+TEST_F(CentralClusterTest, StoreDependent_ArrivalNoticesReachTheWebhookOnceFromTwoInstances) {
+  // The event's own system on loopback, counting deliveries per notice id.
+  httplib::Server receiver;
+  std::mutex mutex;
+  std::map<std::string, int> deliveries;
+  receiver.Post("/arrivals", [&](const httplib::Request& req, httplib::Response& res) {
+    const std::lock_guard lock(mutex);
+    ++deliveries[json::parse(req.body).at("id").get<std::string>()];
+    res.status = 204;
+  });
+  const int port = receiver.bind_to_any_port("127.0.0.1");
+  std::jthread serving([&] { receiver.listen_after_bind(); });
+  const auto set =
+      runCommand({std::string(KIOSK_BINARY_DIR) + "/kiosk-central", "event", "set-webhook", "--db",
+                  db, "--url", "http://127.0.0.1:" + std::to_string(port) + "/arrivals"},
+                 dir.path());
+  ASSERT_EQ(set.status, 0) << set.err;
+  // Twelve guests with a host arrive; each check-in and its notice is pushed to both instances at
+  // once (a push retried through the other instance), so both notifiers see every notice.
+  constexpr std::size_t kGuests = 12;
+  std::vector<Guest> hosted(central->guests().begin(), central->guests().begin() + kGuests);
+  for (auto& guest : hosted) {
+    guest.host = "Host " + std::to_string(guest.id);
+    guest.hostContact = "host@example.org";
+  }
+  ASSERT_TRUE(central->open()->upsertGuests(central->event().id, hosted, SystemClock().now()));
+  startCluster(2);
+  const auto enrolled = enroll(cluster->instanceUrl(0), enrollmentCode("lobby-1"));
+  ASSERT_EQ(enrolled.status, 200) << enrolled.body;
+  const auto token = json::parse(enrolled.body).at("token").get<std::string>();
+  json checkins = json::array();
+  json notices = json::array();
+  std::set<std::string> noticeIds;
+  const auto now = SystemClock().now();
+  for (std::size_t g = 0; g < kGuests; ++g) {
+    const auto& guest = hosted.at(g);
+    CheckinRecord r;
+    r.id = newRecordId(now);
+    r.eventId = central->event().id;
+    r.guestId = guest.id;
+    r.terminal = "lobby-1";
+    r.scannedAt = now;
+    checkins.push_back(cache::toJson(r));
+    cache::api::ArrivalNotice n{
+        newRecordId(now),   r.id,      r.eventId, guest.id, "Host " + std::to_string(g),
+        "host@example.org", "lobby-1", now};
+    noticeIds.insert(n.id);
+    notices.push_back(cache::api::toJson(n));
+  }
+  auto bothAtOnce = [&](const std::string& path, const std::string& body) {
+    std::vector<Exchange> answers(2);
+    {
+      std::latch ready(2);
+      std::vector<std::jthread> pushers;
+      for (int i = 0; i < 2; ++i) {
+        pushers.emplace_back([&, i] {
+          ready.arrive_and_wait();
+          answers[static_cast<std::size_t>(i)] =
+              httpsRequest("POST", cluster->instanceUrl(i) + path, pki->caFile, body,
+                           {"Authorization: Bearer " + token});
+        });
+      }
+    }
+    for (const auto& a : answers) {
+      EXPECT_EQ(a.status, 200) << path << ": " << a.error << a.body;
+    }
+  };
+  bothAtOnce("/v1/checkins", json{{"checkins", checkins}}.dump());
+  bothAtOnce("/v1/arrival-notices", json{{"notices", notices}}.dump());
+
+  // Delivered once central has recorded it: a second delivery would have been sent by then.
+  auto store = central->open();
+  ASSERT_TRUE(waitFor(
+      [&] {
+        auto rows = store->notices().list();
+        return rows && rows->size() == kGuests &&
+               std::all_of(rows->begin(), rows->end(), [](const central::NoticeRow& row) {
+                 return row.deliveredAt.has_value();
+               });
+      },
+      std::chrono::seconds(15)))
+      << "not every notice was delivered: " << store->notices().list()->size() << " stored, "
+      << deliveries.size() << " received";
+  receiver.stop();
+  serving.join();
+  std::set<std::string> delivered;
+  for (const auto& [id, count] : deliveries) {
+    delivered.insert(id);
+    EXPECT_EQ(count, 1) << "notice " << id << " delivered " << count << " times";
+  }
+  EXPECT_EQ(delivered, noticeIds);
 }
 
 TEST_F(CentralClusterTest, StoreDependent_AnEnrollmentCodeWorksOnceWhicheverInstanceAnswers) {

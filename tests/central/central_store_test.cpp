@@ -6,8 +6,12 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
+#include <iostream>
 #include <map>
+#include <mutex>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "central/rate_limiter.h"
 #include "kiosk/core/ids.h"
@@ -247,6 +251,172 @@ TEST_F(CentralStoreTest, TheFeedPagesWithAServerCursorAndResendsOnlyWhatChanged)
   // A cursor of another database (central was replaced) starts over.
   EXPECT_GE(pull("OTHERDB:999999").guests.size(), 5u);
   EXPECT_GE(pull("garbage").guests.size(), 5u);
+}
+
+// The change feed misses nothing while several connections write at once (the several
+// instances of central on one PostgreSQL database): rows that take their sequence number
+// early but commit late must still reach a reader whose cursor has passed rows that
+// committed first. Writers push check-ins (each re-feeds the guest's other check-ins when
+// the flags change) and edit guests in many small transactions while readers page from
+// their cursors the whole time; at the end each reader holds every object's latest version.
+TEST_F(CentralStoreTest, ConcurrentWritersNeverMakeAReaderSkipAFeedRow) {
+  constexpr int kWriters = 6;
+  constexpr int kPushesPerWriter = 60;
+  constexpr int kCheckinsPerPush = 3;
+  constexpr int kReaders = 2;
+  std::vector<Device> devices;
+  for (int w = 0; w < kWriters; ++w) {
+    devices.push_back(enrollDevice("lobby-w" + std::to_string(w)));
+  }
+  const auto roster = store->listGuests(event.id);
+  ASSERT_TRUE(roster);
+  ASSERT_EQ(roster->size(), 5u);
+
+  // Feed objects by kind and id: their latest doc.
+  using Seen = std::map<std::string, std::string>;
+  auto remember = [](Seen& seen, const std::string& kind, const Json& item, std::string doc) {
+    seen[kind + ":" +
+         (item.at("id").is_string() ? item.at("id").get<std::string>()
+                                    : std::to_string(item.at("id").get<GuestId>()))] =
+        std::move(doc);
+  };
+  std::atomic<bool> writing{true};
+  std::atomic<int> failures{0};
+  std::mutex errorMutex;
+  std::string firstError;
+  auto fail = [&](const std::string& why) {
+    ++failures;
+    const std::scoped_lock lock(errorMutex);
+    if (firstError.empty()) {
+      firstError = why;
+    }
+  };
+  // A write that central gave up on after its own reruns (kTransient: a terminal is answered
+  // 503 and pushes again): pushed again, as the terminal would.
+  std::atomic<int> retries{0};
+  auto retried = [&](auto write) {
+    auto result = write();
+    for (int attempt = 0; !result && result.error().kind == ErrorKind::kTransient && attempt < 20;
+         ++attempt) {
+      ++retries;
+      result = write();
+    }
+    return result;
+  };
+  std::vector<Seen> seen(kReaders);
+  std::vector<int> pages(kReaders, 0);
+  std::vector<std::jthread> readers;
+  for (int r = 0; r < kReaders; ++r) {
+    readers.emplace_back([&, r] {
+      auto opened = CentralStore::open(db);
+      if (!opened) {
+        ++failures;
+        return;
+      }
+      std::string cursor;
+      for (;;) {
+        const bool last = !writing.load();  // every write has committed: drain and stop
+        auto body = (*opened)->feed().page(event.id, cursor, 25, kNow);
+        if (!body) {
+          fail(body.error().message);
+          return;
+        }
+        ++pages[r];
+        const auto page = Json::parse(*body);
+        for (const auto* kind : {"checkins", "guests"}) {
+          if (page.contains(kind)) {
+            for (const auto& item : page.at(kind)) {
+              remember(seen[r], kind, item, item.dump());
+            }
+          }
+        }
+        cursor = page.at("cursor").get<std::string>();
+        if (last && !page.at("has_more").get<bool>()) {
+          return;
+        }
+      }
+    });
+  }
+  {
+    std::vector<std::jthread> writers;
+    for (int w = 0; w < kWriters; ++w) {
+      writers.emplace_back([&, w] {
+        auto opened = CentralStore::open(db);
+        if (!opened) {
+          ++failures;
+          return;
+        }
+        auto& mine = **opened;
+        for (int i = 0; i < kPushesPerWriter; ++i) {
+          const auto& guest = (*roster)[static_cast<std::size_t>(i + w) % roster->size()];
+          if (i % 4 == 3) {
+            auto edited = guest;
+            edited.lodging.room = std::to_string(w) + "-" + std::to_string(i);
+            if (auto saved = retried(
+                    [&] { return mine.upsertGuests(event.id, {edited}, kNow + minutes(1)); });
+                !saved) {
+              fail(saved.error().message);
+            }
+            continue;
+          }
+          // A few check-ins a transaction: a row fed early in it commits only at its end.
+          Json batch = Json::array();
+          for (int k = 0; k < kCheckinsPerPush; ++k) {
+            CheckinRecord c;
+            c.id = newRecordId(kNow);
+            c.eventId = event.id;
+            c.guestId = (*roster)[static_cast<std::size_t>(i + w + k) % roster->size()].id;
+            c.terminal = devices[static_cast<std::size_t>(w)].terminal;
+            // Scan times interleave across writers, so later pushes move flags back and forth.
+            c.scannedAt = kNow + std::chrono::milliseconds((i * 7 + w * 13 + k * 29) % 97);
+            batch.push_back(cache::toJson(c));
+          }
+          auto pushed = retried([&] {
+            return mine.records().push(devices[static_cast<std::size_t>(w)],
+                                       *api::pushRouteForKind("checkin"), batch, kNow);
+          });
+          if (!pushed) {
+            fail(pushed.error().message);
+          } else if (pushed->accepted != kCheckinsPerPush) {
+            fail("a check-in was not accepted");
+          }
+        }
+      });
+    }
+  }
+  writing = false;
+  readers.clear();
+  ASSERT_EQ(failures.load(), 0) << firstError;
+  std::cout << "writes pushed again after central gave up: " << retries.load() << "\n";
+
+  Seen stored;
+  auto s = store->database().prepare(
+      "SELECT kind, doc FROM feed WHERE kind IN ('checkins', 'guests') AND event_id IN (0, ?1)");
+  s.bind(1, event.id);
+  while (s.step()) {
+    const auto doc = s.columnText(1);
+    remember(stored, s.columnText(0), Json::parse(doc), Json::parse(doc).dump());
+  }
+  EXPECT_EQ(stored.size(),
+            5u + kWriters * kCheckinsPerPush * (kPushesPerWriter - kPushesPerWriter / 4));
+  for (int r = 0; r < kReaders; ++r) {
+    EXPECT_GT(pages[r], 10) << "reader " << r << " did not page while the writers wrote";
+    std::vector<std::string> missing;
+    std::vector<std::string> stale;
+    for (const auto& [key, doc] : stored) {
+      const auto it = seen[r].find(key);
+      if (it == seen[r].end()) {
+        missing.push_back(key);
+      } else if (it->second != doc) {
+        stale.push_back(key);
+      }
+    }
+    EXPECT_TRUE(missing.empty()) << "reader " << r << " never saw " << missing.size()
+                                 << " objects, e.g. " << (missing.empty() ? "" : missing[0]);
+    EXPECT_TRUE(stale.empty()) << "reader " << r << " holds an old version of " << stale.size()
+                               << " objects, e.g. " << (stale.empty() ? "" : stale[0]);
+    EXPECT_EQ(seen[r].size(), stored.size());
+  }
 }
 
 // Schema step 3: guests stored when unknown lodging dates were "" get null (the

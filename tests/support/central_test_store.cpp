@@ -14,11 +14,22 @@ bool centralTestsOnPostgres() {
   return store != nullptr && std::string_view(store) == "postgresql";
 }
 
+namespace {
+std::unique_ptr<PrivatePostgres>& testServer() {
+  static std::unique_ptr<PrivatePostgres> server;
+  return server;
+}
+}  // namespace
+
+PrivatePostgres* centralTestPostgres() {
+  return testServer().get();
+}
+
 std::string centralTestDatabase(const std::filesystem::path& dir) {
   if (!centralTestsOnPostgres()) {
     return (dir / "central.db").string();
   }
-  static std::unique_ptr<PrivatePostgres> server;
+  auto& server = testServer();
   if (!server) {
     std::string why;
     server = PrivatePostgres::start(why, KIOSK_TEST_POSTGRES_CLUSTER_CACHE);
