@@ -222,6 +222,17 @@ const std::vector<Table>& tables() {
         {"action", kText},
         {"target", kText},
         {"detail", kText}}},
+      {"console_feedback",
+       {{"feedback_id", kText},
+        {"event_id", kInt},
+        {"state", kText},
+        {"assigned_to", kText},
+        {"answered_at", kInt},
+        {"answered_by", kText},
+        {"closed_at", kInt},
+        {"closed_by", kText},
+        {"note", kText},
+        {"updated_at", kInt}}},
   };
   return kTables;
 }
