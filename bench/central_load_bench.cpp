@@ -166,8 +166,7 @@ PostgresFigures postgresFigures(const fs::path& dataDir) {
     if (name.find_first_not_of("0123456789") != std::string::npos) {
       continue;
     }
-    std::ifstream stat(entry.path() / "stat");
-    std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+    const auto text = kiosk::bench::procText(entry.path() / "stat");
     const auto close = text.rfind(')');
     std::istringstream fields(close == std::string::npos ? std::string() : text.substr(close + 2));
     char state = 0;

@@ -38,9 +38,20 @@ struct ProcessFigures {
   double cpuSeconds = 0;    // user + system
 };
 
+// The text of a /proc file, or "" when its process is gone: reading the file of a process
+// that ended after it was opened fails (ESRCH), and the stream reports that by throwing.
+inline std::string procText(const std::string& path) {
+  try {
+    std::ifstream in(path);
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  } catch (const std::ios_base::failure&) {
+    return {};
+  }
+}
+
 inline ProcessFigures processFigures(pid_t pid) {
   ProcessFigures f;
-  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  std::istringstream status(procText("/proc/" + std::to_string(pid) + "/status"));
   for (std::string line; std::getline(status, line);) {
     const auto kb = [&] { return std::stod(line.substr(line.find(':') + 1)) / 1024.0; };
     if (line.rfind("VmHWM:", 0) == 0) {
@@ -49,8 +60,7 @@ inline ProcessFigures processFigures(pid_t pid) {
       f.currentRssMb = kb();
     }
   }
-  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-  std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+  const auto text = procText("/proc/" + std::to_string(pid) + "/stat");
   // The command name (field 2) may hold spaces; fields are counted after its ')'.
   const auto close = text.rfind(')');
   if (close != std::string::npos) {
