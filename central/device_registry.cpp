@@ -42,7 +42,10 @@ std::string groupCode(const std::string& code) {
   }
   return out;
 }
-Device readDevice(const Statement& s) {
+
+}  // namespace
+
+Device deviceFromRow(const Statement& s) {
   Device d;
   d.id = s.columnText(0);
   d.terminal = s.columnText(1);
@@ -61,12 +64,6 @@ Device readDevice(const Statement& s) {
   d.health = s.columnText(10);
   return d;
 }
-
-constexpr const char* kDeviceColumns =
-    "id, terminal, event_id, enrolled_at, token_expires_at, revoked_at, revoke_reason, "
-    "last_seen_at, last_address, version, health";
-
-}  // namespace
 
 Result<EnrollmentCode> DeviceRegistry::createEnrollmentCode(const std::string& terminal,
                                                             EventId eventId, Millis validFor,
@@ -111,7 +108,7 @@ Result<std::vector<Device>> DeviceRegistry::list() {
     auto s =
         db_.prepare(std::string("SELECT ") + kDeviceColumns + " FROM devices ORDER BY enrolled_at");
     while (s.step()) {
-      devices.push_back(readDevice(s));
+      devices.push_back(deviceFromRow(s));
     }
     return devices;
   });
@@ -193,7 +190,7 @@ Result<std::variant<Device, AuthFailure>> DeviceRegistry::authenticate(std::stri
     if (!s.step()) {
       return AuthFailure::kUnknown;
     }
-    auto d = readDevice(s);
+    auto d = deviceFromRow(s);
     if (d.revokedAt) {
       return AuthFailure::kRevoked;
     }

@@ -36,6 +36,12 @@ struct Device {
   std::string health;  // the last heartbeat as JSON ("{}" before the first)
 };
 
+// A device row selected as kDeviceColumns (for every reader of the devices table).
+inline constexpr const char* kDeviceColumns =
+    "id, terminal, event_id, enrolled_at, token_expires_at, revoked_at, revoke_reason, "
+    "last_seen_at, last_address, version, health";
+Device deviceFromRow(const cache::Statement& s);
+
 enum class AuthFailure { kMissing, kUnknown, kExpired, kRevoked };
 
 struct EnrollmentCode {

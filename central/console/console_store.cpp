@@ -76,27 +76,6 @@ Account readAccount(const Statement& s, int first = 0) {
   return a;
 }
 
-// The same columns and order as CentralStore's device reader.
-Device readDevice(const Statement& s) {
-  Device d;
-  d.id = s.columnText(0);
-  d.terminal = s.columnText(1);
-  d.eventId = static_cast<EventId>(s.columnInt(2));
-  d.enrolledAt = fromUnixMillis(s.columnInt(3));
-  d.tokenExpiresAt = fromUnixMillis(s.columnInt(4));
-  if (auto r = s.columnOptionalInt(5)) {
-    d.revokedAt = fromUnixMillis(*r);
-  }
-  d.revokeReason = s.columnText(6);
-  if (auto seen = s.columnOptionalInt(7)) {
-    d.lastSeenAt = fromUnixMillis(*seen);
-  }
-  d.lastAddress = s.columnText(8);
-  d.version = s.columnText(9);
-  d.health = s.columnText(10);
-  return d;
-}
-
 // A guest's admission: the earliest live check-in in central's order (order_at, or the
 // scan time for rows from before that column).
 constexpr std::string_view kArrivalSelect =
@@ -393,13 +372,11 @@ Result<std::vector<ArrivalRow>> ConsoleStore::arrivalsSince(EventId eventId, Tim
 Result<std::vector<Device>> ConsoleStore::devices(EventId eventId) {
   return guarded("listing terminals", [&] {
     std::vector<Device> out;
-    auto s = db_.prepare(
-        "SELECT id, terminal, event_id, enrolled_at, token_expires_at, revoked_at, "
-        "revoke_reason, last_seen_at, last_address, version, health FROM devices "
-        "WHERE event_id = ?1 ORDER BY terminal, enrolled_at");
+    auto s = db_.prepare(std::string("SELECT ") + kDeviceColumns +
+                         " FROM devices WHERE event_id = ?1 ORDER BY terminal, enrolled_at");
     s.bind(1, static_cast<std::int64_t>(eventId));
     while (s.step()) {
-      out.push_back(readDevice(s));
+      out.push_back(deviceFromRow(s));
     }
     return out;
   });
