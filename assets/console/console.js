@@ -53,12 +53,15 @@ function showArrival(a) {
   }
 }
 
-function startLive(live) {
+// Polls `url` (with the last answer's `since`) every `intervalMs` and hands each answer to
+// `show`; an expired session goes back to the login page, a failed poll is shown in the
+// page's live status and tried again at the next turn.
+function pollLive(live, url, intervalMs, show) {
   let since = live.dataset.since;
   const status = document.getElementById("live");
   const poll = async () => {
     try {
-      const response = await fetch(`${live.dataset.live}&since=${since}`, {
+      const response = await fetch(`${url}&since=${since}`, {
         credentials: "same-origin",
         headers: { Accept: "application/json" },
       });
@@ -70,14 +73,7 @@ function startLive(live) {
         throw new Error(String(response.status));
       }
       const body = await response.json();
-      for (const a of body.arrivals) {
-        showArrival(a);
-      }
-      const announce = document.getElementById("announce");
-      if (announce && body.arrivals.length > 0) {
-        announce.textContent =
-          `${announce.dataset.label}: ${body.arrivals.map((a) => a.name).join(", ")}`;
-      }
+      show(body);
       since = body.since;
       status.textContent = `${live.dataset.updated} ${body.updated}`;
       status.classList.remove("bad");
@@ -85,67 +81,56 @@ function startLive(live) {
       status.textContent = live.dataset.offline;
       status.classList.add("bad");
     }
-    window.setTimeout(poll, 1000);
+    window.setTimeout(poll, intervalMs);
   };
-  window.setTimeout(poll, 1000);
+  window.setTimeout(poll, intervalMs);
+}
+
+function startLive(live) {
+  pollLive(live, live.dataset.live, 1000, (body) => {
+    for (const a of body.arrivals) {
+      showArrival(a);
+    }
+    const announce = document.getElementById("announce");
+    if (announce && body.arrivals.length > 0) {
+      announce.textContent =
+        `${announce.dataset.label}: ${body.arrivals.map((a) => a.name).join(", ")}`;
+    }
+  });
 }
 
 // New requests come as rows the server rendered and escaped (the page's one renderer); the
 // answer's time marks open requests that have passed their due time, in the server's clock.
 function startFeedbackLive(live) {
-  let since = live.dataset.since;
-  const status = document.getElementById("live");
   const queue = document.getElementById("queue");
-  const poll = async () => {
-    try {
-      const response = await fetch(`${live.dataset.feedbackLive}&since=${since}`, {
-        credentials: "same-origin",
-        headers: { Accept: "application/json" },
-      });
-      if (response.status === 401) {
-        window.location.assign("/console/login?expired=1");
-        return;
+  pollLive(live, live.dataset.feedbackLive, 2000, (body) => {
+    const added = [];
+    for (const r of body.requests) {
+      if (queue.querySelector(`li[data-feedback="${CSS.escape(r.id)}"]`)) {
+        continue;  // already shown
       }
-      if (!response.ok) {
-        throw new Error(String(response.status));
-      }
-      const body = await response.json();
-      const added = [];
-      for (const r of body.requests) {
-        if (queue.querySelector(`li[data-feedback="${CSS.escape(r.id)}"]`)) {
-          continue;  // already shown
-        }
-        queue.insertAdjacentHTML("beforeend", r.html);
-        queue.lastElementChild.classList.add("new");
-        added.push(r.label);
-        addCount('[data-count="open"]', 1);
-      }
-      if (added.length > 0) {
-        document.getElementById("queue-empty").hidden = true;
-        const announce = document.getElementById("announce");
-        announce.textContent = `${announce.dataset.label}: ${added.join(", ")}`;
-      }
-      for (const clock of queue.querySelectorAll("p.clock[data-due]")) {
-        if (Number(clock.dataset.due) < body.now) {
-          clock.removeAttribute("data-due");
-          clock.classList.add("overdue");
-          clock.closest("li").classList.add("overdue");
-          const flag = document.createElement("strong");
-          flag.className = "flag";
-          flag.textContent = `${live.dataset.overdue} `;
-          clock.prepend(flag);
-        }
-      }
-      since = body.since;
-      status.textContent = `${live.dataset.updated} ${body.updated}`;
-      status.classList.remove("bad");
-    } catch (e) {
-      status.textContent = live.dataset.offline;
-      status.classList.add("bad");
+      queue.insertAdjacentHTML("beforeend", r.html);
+      queue.lastElementChild.classList.add("new");
+      added.push(r.label);
+      addCount('[data-count="open"]', 1);
     }
-    window.setTimeout(poll, 2000);
-  };
-  window.setTimeout(poll, 2000);
+    if (added.length > 0) {
+      document.getElementById("queue-empty").hidden = true;
+      const announce = document.getElementById("announce");
+      announce.textContent = `${announce.dataset.label}: ${added.join(", ")}`;
+    }
+    for (const clock of queue.querySelectorAll("p.clock[data-due]")) {
+      if (Number(clock.dataset.due) < body.now) {
+        clock.removeAttribute("data-due");
+        clock.classList.add("overdue");
+        clock.closest("li").classList.add("overdue");
+        const flag = document.createElement("strong");
+        flag.className = "flag";
+        flag.textContent = `${live.dataset.overdue} `;
+        clock.prepend(flag);
+      }
+    }
+  });
 }
 
 document.addEventListener("DOMContentLoaded", () => {
