@@ -14,6 +14,7 @@
 
 #include "central/central_log.h"
 #include "central/central_store.h"
+#include "central/console/console_page.h"
 #include "central/console/console_store.h"
 #include "central/console/console_text.h"
 #include "central/console/console_views.h"
@@ -137,13 +138,7 @@ void secureHeaders(Response& res) {
   res.set_header("Cache-Control", "no-store");
 }
 
-void redirect(Response& res, const std::string& to) {
-  res.status = 303;
-  res.set_header("Location", to);
-  res.set_content("", "text/plain");
-}
-
-class Console : public std::enable_shared_from_this<Console> {
+class Console : public PageHost, public std::enable_shared_from_this<Console> {
  public:
   Console(std::string databasePath, ConsoleOptions options, const Clock& clock)
       : databasePath_(std::move(databasePath)),
@@ -200,31 +195,33 @@ class Console : public std::enable_shared_from_this<Console> {
     return Lease(this, std::move(*store));
   }
 
-  // What a signed-in handler gets.
-  struct Page {
-    const Request& req;
-    Response& res;
-    CentralStore& store;
-    ConsoleStore& console;
-    Frame frame;
-    std::string idHash;
-    TimePoint now;
-  };
-  enum class Kind { kHtml, kJson, kPost };
-  using Handler = std::function<void(Page&)>;
-
   void signedIn(const Request& req, Response& res, Kind kind, const Handler& handler);
+  void route(httplib::Server& server, const std::string& path, Kind kind,
+             Handler handler) override {
+    auto call = [self = shared_from_this(), kind, handler = std::move(handler)](
+                    const Request& req, Response& res) { self->signedIn(req, res, kind, handler); };
+    if (kind == Kind::kPost) {
+      server.Post(path, std::move(call));
+    } else {
+      server.Get(path, std::move(call));
+    }
+  }
   void sendPage(Response& res, int status, Lang lang, std::string_view titleKey,
                 const std::string& header, const std::string& main) const {
     res.status = status;
     res.set_content(renderLayout(layout_, lang, text(lang, titleKey), header, main),
                     "text/html; charset=utf-8");
   }
-  void sendMessage(Page& p, int status, std::string_view key) const {
+  void sendPage(Page& p, int status, std::string_view titleKey,
+                const std::string& main) const override {
+    sendPage(p.res, status, p.frame.lang, titleKey, frameHeader(p.frame), main);
+  }
+  void sendMessage(Page& p, int status, std::string_view key) const override {
     sendPage(p.res, status, p.frame.lang, "error.title", frameHeader(p.frame),
              messageMain(p.frame.lang, key));
   }
-  void audit(Page& p, std::string action, std::string target, std::string detail = {}) {
+  void audit(Page& p, std::string action, std::string target,
+             std::string detail = {}) const override {
     auto st = p.console.audit(AuditRow{p.now, p.frame.account.name, p.frame.event.id,
                                        std::move(action), std::move(target), std::move(detail)});
     if (!st) {
@@ -792,52 +789,43 @@ void Console::summary(Page& p) {
 void Console::add(httplib::Server& s) {
   // Every handler holds the console: it lives as long as the server's handlers.
   auto self = shared_from_this();
-  auto page = [self, this](Kind kind, void (Console::*member)(Page&)) {
-    return [self, this, kind, member](const Request& req, Response& res) {
-      signedIn(req, res, kind, [this, member](Page& p) { (this->*member)(p); });
-    };
+  auto member = [this](void (Console::*handler)(Page&)) {
+    return [this, handler](Page& p) { (this->*handler)(p); };
   };
   s.Get("/console", [](const Request&, Response& res) { redirect(res, "/console/arrivals"); });
   s.Get("/console/", [](const Request&, Response& res) { redirect(res, "/console/arrivals"); });
   s.Get("/console/login", [self, this](const Request& req, Response& res) { loginPage(req, res); });
   s.Post("/console/login", [self, this](const Request& req, Response& res) { login(req, res); });
-  s.Post("/console/logout", [self, this](const Request& req, Response& res) {
-    signedIn(req, res, Kind::kPost, [this](Page& p) {
-      audit(p, "logout", {});
-      (void)p.console.deleteSession(p.idHash);
-      p.res.set_header("Set-Cookie", std::string(kCookie) +
-                                         "=; Path=/console; Max-Age=0; Secure; HttpOnly; "
-                                         "SameSite=Strict");
-      redirect(p.res, "/console/login");
-    });
+  route(s, "/console/logout", Kind::kPost, [this](Page& p) {
+    audit(p, "logout", {});
+    (void)p.console.deleteSession(p.idHash);
+    p.res.set_header("Set-Cookie", std::string(kCookie) +
+                                       "=; Path=/console; Max-Age=0; Secure; HttpOnly; "
+                                       "SameSite=Strict");
+    redirect(p.res, "/console/login");
   });
-  s.Post("/console/language", [self, this](const Request& req, Response& res) {
-    signedIn(req, res, Kind::kPost, [this](Page& p) {
-      const auto lang = p.req.get_param_value("lang");
-      if (lang != "zh-CN" && lang != "en") {
-        sendMessage(p, 400, "error.not_found");
-        return;
-      }
-      (void)p.console.setLanguage(p.frame.account.name, lang);
-      audit(p, "language", lang);
-      redirect(p.res, safeBack(p.req.get_param_value("back")));
-    });
+  route(s, "/console/language", Kind::kPost, [this](Page& p) {
+    const auto lang = p.req.get_param_value("lang");
+    if (lang != "zh-CN" && lang != "en") {
+      sendMessage(p, 400, "error.not_found");
+      return;
+    }
+    (void)p.console.setLanguage(p.frame.account.name, lang);
+    audit(p, "language", lang);
+    redirect(p.res, safeBack(p.req.get_param_value("back")));
   });
-  s.Get("/console/arrivals", page(Kind::kHtml, &Console::arrivals));
-  s.Get("/console/arrivals.json", page(Kind::kJson, &Console::arrivalsJsonRoute));
-  s.Get("/console/terminals", [self, this](const Request& req, Response& res) {
-    signedIn(req, res, Kind::kHtml, [this](Page& p) { terminals(p); });
-  });
-  s.Post("/console/terminals/revoke", page(Kind::kPost, &Console::revoke));
-  s.Get("/console/feedback", [self, this](const Request& req, Response& res) {
-    signedIn(req, res, Kind::kHtml, [this](Page& p) { feedbackPage(p); });
-  });
-  s.Get("/console/feedback.json", page(Kind::kJson, &Console::feedbackJsonRoute));
-  s.Get("/console/feedback/summary", page(Kind::kHtml, &Console::summary));
-  s.Post("/console/feedback/assign", page(Kind::kPost, &Console::assignRequest));
-  s.Post("/console/feedback/answer", page(Kind::kPost, &Console::answerRequest));
-  s.Post("/console/feedback/close", page(Kind::kPost, &Console::closeRequest));
-  s.Post("/console/terminals/enroll", page(Kind::kPost, &Console::enroll));
+  route(s, "/console/arrivals", Kind::kHtml, member(&Console::arrivals));
+  route(s, "/console/arrivals.json", Kind::kJson, member(&Console::arrivalsJsonRoute));
+  route(s, "/console/terminals", Kind::kHtml, [this](Page& p) { terminals(p); });
+  route(s, "/console/terminals/revoke", Kind::kPost, member(&Console::revoke));
+  route(s, "/console/terminals/enroll", Kind::kPost, member(&Console::enroll));
+  route(s, "/console/feedback", Kind::kHtml, [this](Page& p) { feedbackPage(p); });
+  route(s, "/console/feedback.json", Kind::kJson, member(&Console::feedbackJsonRoute));
+  route(s, "/console/feedback/summary", Kind::kHtml, member(&Console::summary));
+  route(s, "/console/feedback/assign", Kind::kPost, member(&Console::assignRequest));
+  route(s, "/console/feedback/answer", Kind::kPost, member(&Console::answerRequest));
+  route(s, "/console/feedback/close", Kind::kPost, member(&Console::closeRequest));
+  // The page groups in their own files.
   s.Get("/console/assets/console.js", [self, this](const Request&, Response& res) {
     secureHeaders(res);
     res.set_header("Cache-Control", "no-cache");
@@ -851,6 +839,12 @@ void Console::add(httplib::Server& s) {
 }
 
 }  // namespace
+
+void redirect(Response& res, const std::string& to) {
+  res.status = 303;
+  res.set_header("Location", to);
+  res.set_content("", "text/plain");
+}
 
 void addConsoleRoutes(httplib::Server& server, const std::string& databasePath, const Clock& clock,
                       ConsoleOptions options) {
