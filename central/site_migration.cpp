@@ -233,6 +233,15 @@ const std::vector<Table>& tables() {
         {"closed_by", kText},
         {"note", kText},
         {"updated_at", kInt}}},
+      {"console_flag_resolutions",
+       {{"event_id", kInt},
+        {"kind", kText},
+        {"flag_id", kText},
+        {"record_id", kText},
+        {"decision", kText},
+        {"note", kText},
+        {"account", kText},
+        {"at", kInt}}},
   };
   return kTables;
 }

@@ -58,5 +58,6 @@ class PageHost {
 void redirect(httplib::Response& res, const std::string& to);
 
 // The page groups in their own files.
+void addFlagsRoutes(httplib::Server& server, PageHost& host);  // console_flags.cpp
 
 }  // namespace kiosk::central::console

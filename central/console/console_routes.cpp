@@ -14,6 +14,7 @@
 
 #include "central/central_log.h"
 #include "central/central_store.h"
+#include "central/console/console_flags.h"
 #include "central/console/console_page.h"
 #include "central/console/console_store.h"
 #include "central/console/console_text.h"
@@ -359,6 +360,12 @@ void Console::signedIn(const Request& req, Response& res, Kind kind, const Handl
     return;
   }
   page.frame.event = *chosen;
+  if (kind == Kind::kHtml && mayResolveFlags(page.frame.account.role)) {
+    // The nav's count of open flags, on every page a supervisor opens.
+    if (auto open = FlagStore(lease->store->database()).openCount(chosen->id)) {
+      page.frame.openFlags = *open;
+    }
+  }
   handler(page);
 }
 
@@ -826,6 +833,7 @@ void Console::add(httplib::Server& s) {
   route(s, "/console/feedback/answer", Kind::kPost, member(&Console::answerRequest));
   route(s, "/console/feedback/close", Kind::kPost, member(&Console::closeRequest));
   // The page groups in their own files.
+  addFlagsRoutes(s, *this);
   s.Get("/console/assets/console.js", [self, this](const Request&, Response& res) {
     secureHeaders(res);
     res.set_header("Cache-Control", "no-cache");

@@ -69,3 +69,28 @@ CREATE INDEX feedback_by_event ON feedback(event_id, received_at);
 )sql";
 
 }  // namespace kiosk::central::console
+
+namespace kiosk::central::console {
+
+// - console_flag_resolutions: a supervisor's decision on a flag central raised (a second
+//   admission, a check-in with an implausible scan time, a re-sent id with another document),
+//   with the required note, the account and the time. The records themselves are never
+//   changed: this is the desk's record of what it decided. kind is "second", "skewed" or
+//   "conflict"; flag_id the flagged check-in's id, or the conflict's seq; record_id the id the
+//   records carry. One decision per flag. Central's schema step 11 on SQLite, step 5 on
+//   PostgreSQL.
+inline constexpr std::string_view kConsoleFlagsSchema = R"sql(
+CREATE TABLE console_flag_resolutions (
+  event_id   BIGINT NOT NULL,
+  kind       TEXT NOT NULL,
+  flag_id    TEXT NOT NULL,
+  record_id  TEXT NOT NULL,
+  decision   TEXT NOT NULL,
+  note       TEXT NOT NULL,
+  account    TEXT NOT NULL,
+  at         BIGINT NOT NULL,
+  PRIMARY KEY (event_id, kind, flag_id)
+);
+)sql";
+
+}  // namespace kiosk::central::console

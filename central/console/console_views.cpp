@@ -5,6 +5,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "central/console/console_flags.h"
 #include "documents/qr_code.h"
 #include "kiosk/core/local_time.h"
 #include "offline-cache/json_codec.h"
@@ -169,15 +170,22 @@ std::string loginMain(Lang lang, std::string_view errorKey, std::string_view nam
 std::string frameHeader(const Frame& f) {
   std::string h = "<div class=\"bar\"><span class=\"product\">" + t(f.lang, "product") + "</span>";
   h += "<nav aria-label=\"" + t(f.lang, "nav.main") + "\">";
-  for (const auto* page : {"arrivals", "feedback", "terminals"}) {
+  for (const auto* page : {"arrivals", "feedback", "flags", "terminals"}) {
     if (std::string_view(page) == "feedback" && !mayHandleFeedback(f.account.role)) {
+      continue;
+    }
+    if (std::string_view(page) == "flags" && !mayResolveFlags(f.account.role)) {
       continue;
     }
     h += "<a href=\"/console/" + std::string(page) + eventQuery(f) + "\"";
     if (f.current == page) {
       h += " aria-current=\"page\"";
     }
-    h += ">" + t(f.lang, std::string("nav.") + page) + "</a>";
+    h += ">" + t(f.lang, std::string("nav.") + page);
+    if (std::string_view(page) == "flags" && f.openFlags) {
+      h += " <span class=\"count\">" + std::to_string(*f.openFlags) + "</span>";
+    }
+    h += "</a>";
   }
   h += "</nav>";
   if (f.events.size() > 1) {

@@ -26,6 +26,8 @@ struct Frame {
   std::vector<Event> events;  // more than one: the account may switch events
   std::string current;        // "arrivals", "terminals"
   std::string back;           // this page's path and query, for the language switch
+  // Supervisors: the event's open flags, counted in the nav.
+  std::optional<std::size_t> openFlags;
 };
 
 // The layout with {{lang}}, {{title}}, {{header}} and {{main}} filled in (title escaped,
