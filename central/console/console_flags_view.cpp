@@ -59,6 +59,38 @@ std::string shown(const nlohmann::json& doc, const std::string& field) {
   return v.is_string() ? v.get<std::string>() : v.dump();
 }
 
+// A span as a person reads it: seconds, minutes, hours or days (rounded).
+std::string spanText(Lang lang, Millis span) {
+  const auto ms = std::abs(span.count());
+  auto n = [&](std::int64_t unit) { return std::to_string((ms + unit / 2) / unit); };
+  constexpr std::int64_t kMinute = 60'000;
+  if (ms < kMinute) {
+    return n(1000) + std::string(text(lang, "flags.unit.s"));
+  }
+  if (ms < 120 * kMinute) {
+    return n(kMinute) + std::string(text(lang, "flags.unit.min"));
+  }
+  if (ms < 48 * 60 * kMinute) {
+    return n(60 * kMinute) + std::string(text(lang, "flags.unit.h"));
+  }
+  return n(24 * 60 * kMinute) + std::string(text(lang, "flags.unit.d"));
+}
+
+// "The scan time is 60 min ahead of the time central received it": the gap a skewed record
+// is about, in words.
+std::string gapText(Lang lang, const FlagRecord& r) {
+  if (!r.scannedAt || !r.receivedAt) {
+    return {};
+  }
+  const auto gap = std::chrono::duration_cast<Millis>(*r.scannedAt - *r.receivedAt);
+  std::string s(text(lang, gap.count() >= 0 ? "flags.gap.ahead" : "flags.gap.behind"));
+  const auto at = s.find("{}");
+  if (at != std::string::npos) {
+    s.replace(at, 2, spanText(lang, gap));
+  }
+  return escapeHtml(s);
+}
+
 struct Row {
   std::string label;  // HTML
   std::string left;   // text
@@ -231,6 +263,9 @@ std::string flagMain(const Frame& f, const FlagItem& item, std::string_view erro
   if (item.kind == FlagKind::kConflict && !item.reason.empty()) {
     m += "<p>" + t(f.lang, "flags.reason") + " " + escapeHtml(item.reason) + " (" +
          escapeHtml(item.recordKind) + ")</p>";
+  }
+  if (item.kind == FlagKind::kSkewed && item.flagged) {
+    m += "<p class=\"gap\"><strong>" + gapText(f.lang, *item.flagged) + "</strong></p>";
   }
   if (!item.other) {
     m += "<p class=\"hint\">" +

@@ -143,6 +143,20 @@ TEST_F(CentralMigrateTest, ASiteMovesToPostgresAndItsTerminalCarriesOn) {
   ASSERT_TRUE(a.engine().runOnce());  // A pulls B's check-in: its cursor is up to date
   EXPECT_EQ(a.outbox(), 0u);
   onSqlite.kill(SIGTERM);
+  {
+    // A supervisor's decision on the flag (the console's flags page writes this row).
+    auto store = CentralStore::open(file);
+    ASSERT_TRUE(store);
+    (*store)
+        ->database()
+        .prepare(
+            "INSERT INTO console_flag_resolutions (event_id, kind, flag_id, record_id, decision, "
+            "note, account, at) VALUES (?1, 'second', ?2, ?2, 'reentry', '再次入场 re-entry', "
+            "'chief', 1)")
+        .bind(1, eventId)
+        .bind(2, second->checkin->id)
+        .run();
+  }
 
   std::vector<std::vector<std::string>> views{
       {"checkins", "--json"}, {"duplicates", "--json"}, {"notices"},
@@ -171,6 +185,7 @@ TEST_F(CentralMigrateTest, ASiteMovesToPostgresAndItsTerminalCarriesOn) {
   EXPECT_EQ(summary["tables"]["devices"], 2);
   EXPECT_EQ(summary["tables"]["guests"], 3);
   EXPECT_EQ(summary["tables"]["meta"], 1);
+  EXPECT_EQ(summary["tables"]["console_flag_resolutions"], 1);
   EXPECT_EQ(summary["database_id"].get<std::string>(),
             cursorBefore->substr(0, cursorBefore->find(':')));
   EXPECT_GT(summary["rows"].get<int>(), 15);
@@ -189,6 +204,11 @@ TEST_F(CentralMigrateTest, ASiteMovesToPostgresAndItsTerminalCarriesOn) {
     const auto bytes = data.columnBlob(0);
     EXPECT_EQ(std::string(bytes.begin(), bytes.end()),
               std::string("\xff\xd8\xff\xe0 fake jpeg\0\x01", 16));
+    auto decision = (*store)->database().prepare(
+        "SELECT flag_id, note FROM console_flag_resolutions WHERE kind = 'second'");
+    ASSERT_TRUE(decision.step());
+    EXPECT_EQ(decision.columnText(0), second->checkin->id);
+    EXPECT_EQ(decision.columnText(1), "再次入场 re-entry");
   }
 
   // Central on PostgreSQL at the same address and with the same certificate.

@@ -121,7 +121,9 @@ try {
   await shot(page, "flag-resolved-zh");
   await page.goto(`${setup.url}/console/flags/item?event=${setup.event}&kind=skewed&id=${setup.skewed}`,
     { waitUntil: "load" });
+  check((await page.$eval("p.gap", (e) => e.textContent)).includes("晚 60 分钟"), "the gap in Chinese");
   await submit(page, 'button[name="lang"][value="en"]');
+  check((await page.$eval("p.gap", (e) => e.textContent)).includes("60 min ahead"), "the gap in words");
   await shot(page, "flag-skewed-en");
 } catch (e) {
   check(false, `browser run: ${e.stack}`);

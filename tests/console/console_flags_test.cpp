@@ -155,6 +155,10 @@ TEST_F(ConsoleFlagsTest, FlagsFromRealTerminalsAreListedComparedResolvedAndAudit
   ASSERT_TRUE(skewed);
   ASSERT_EQ(skewed->status, 200) << skewed->body;
   EXPECT_TRUE(contains(skewed->body, "time not plausible"));
+  EXPECT_TRUE(
+      contains(skewed->body,
+               "The terminal&#39;s scan time is 60 min ahead of the time central received it."))
+      << skewed->body;
   EXPECT_TRUE(contains(skewed->body, "Terminal clock wrong"));
   EXPECT_TRUE(contains(skewed->body, "The guest has no other check-in in force."));
 
