@@ -261,7 +261,13 @@ std::string flagMain(const Frame& f, const FlagItem& item, std::string_view erro
       "<h1>" + t(f.lang, k("flags.kind.", toString(item.kind))) + ": " + guestOf(f, item) + "</h1>";
   m += "<p class=\"rule\">" + t(f.lang, k("flags.about.", toString(item.kind))) + "</p>";
   if (item.kind == FlagKind::kConflict && !item.reason.empty()) {
-    m += "<p>" + t(f.lang, "flags.reason") + " " + escapeHtml(item.reason) + " (" +
+    // Central's reasons are English sentences of its own; the known ones are in the catalog.
+    const auto known =
+        item.reason.find("another check-in") != std::string::npos ? "flags.reason.checkin"
+        : item.reason.find("another record") != std::string::npos ? "flags.reason.record"
+                                                                  : "";
+    m += "<p>" + t(f.lang, "flags.reason") + " " +
+         (*known != '\0' ? t(f.lang, known) : escapeHtml(item.reason)) + " (" +
          escapeHtml(item.recordKind) + ")</p>";
   }
   if (item.kind == FlagKind::kSkewed && item.flagged) {

@@ -169,6 +169,7 @@ TEST_F(ConsoleFlagsTest, FlagsFromRealTerminalsAreListedComparedResolvedAndAudit
   EXPECT_TRUE(contains(conflict->body, central->guests()[2].name));
   EXPECT_TRUE(contains(conflict->body, central->guests()[3].name));
   EXPECT_TRUE(contains(conflict->body, "The stored record stands"));
+  EXPECT_TRUE(contains(conflict->body, "the id already names another check-in (checkin)"));
   EXPECT_TRUE(contains(conflict->body,
                        "<tr class=\"differs\"><th scope=\"row\"><code>guest_id</code></th><td>" +
                            std::to_string(central->guests()[3].id) + "</td><td>" +
