@@ -113,7 +113,14 @@ void resolve(PageHost& host, Page& p) {
     return;
   }
   FlagResolution r{decision, note, p.frame.account.name, p.now};
-  auto written = FlagStore(p.store.database()).resolve(p.frame.event.id, *item, r);
+  const AuditRow audit{p.now,
+                       p.frame.account.name,
+                       p.frame.event.id,
+                       "flag_resolve",
+                       std::string(toString(item->kind)) + ":" + item->recordId +
+                           (item->kind == FlagKind::kConflict ? "#" + item->flagId : std::string()),
+                       decision + ": " + note};
+  auto written = FlagStore(p.store.database()).resolve(p.frame.event.id, *item, r, audit);
   if (!written) {
     centralLog().error("console: {}", written.error().message);
     host.sendMessage(p, 503, "error.internal");
@@ -129,10 +136,6 @@ void resolve(PageHost& host, Page& p) {
     }
     return;
   }
-  host.audit(p, "flag_resolve",
-             std::string(toString(item->kind)) + ":" + item->recordId +
-                 (item->kind == FlagKind::kConflict ? "#" + item->flagId : std::string()),
-             decision + ": " + note);
   redirect(p.res, "/console/flags?event=" + std::to_string(p.frame.event.id) + "&done=resolved");
 }
 

@@ -76,10 +76,13 @@ class FlagStore {
   Result<std::size_t> openCount(EventId eventId);
   // One flag of the event with both records; nullopt when the event has no such flag.
   Result<std::optional<FlagItem>> flag(EventId eventId, FlagKind kind, std::string_view flagId);
-  // Writes the decision; false when the flag was resolved already (the first decision stands).
-  Result<bool> resolve(EventId eventId, const FlagItem& item, const FlagResolution& resolution);
+  // Writes the decision and its console audit row in one transaction; false (and neither
+  // row) when the flag was resolved already: the first decision stands.
+  Result<bool> resolve(EventId eventId, const FlagItem& item, const FlagResolution& resolution,
+                       const AuditRow& audit);
 
  private:
+  std::string checkinsWith(std::string_view column) const;
   std::optional<FlagRecord> checkin(EventId eventId, std::string_view id);
   std::optional<FlagRecord> stored(EventId eventId, std::string_view kind, std::string_view id);
   void fill(FlagRecord& r, EventId eventId, const std::string& deviceId);

@@ -78,7 +78,8 @@ namespace kiosk::central::console {
 //   changed: this is the desk's record of what it decided. kind is "second", "skewed" or
 //   "conflict"; flag_id the flagged check-in's id, or the conflict's seq; record_id the id the
 //   records carry. One decision per flag. Central's schema step 11 on SQLite, step 5 on
-//   PostgreSQL.
+//   PostgreSQL. The partial indexes find an event's flagged and skewed check-ins without
+//   reading all of them: every page a supervisor opens counts the open flags.
 inline constexpr std::string_view kConsoleFlagsSchema = R"sql(
 CREATE TABLE console_flag_resolutions (
   event_id   BIGINT NOT NULL,
@@ -91,6 +92,8 @@ CREATE TABLE console_flag_resolutions (
   at         BIGINT NOT NULL,
   PRIMARY KEY (event_id, kind, flag_id)
 );
+CREATE INDEX checkins_flagged ON checkins(event_id) WHERE flagged = 1;
+CREATE INDEX checkins_skewed ON checkins(event_id) WHERE skewed = 1;
 )sql";
 
 }  // namespace kiosk::central::console
