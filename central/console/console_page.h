@@ -58,5 +58,7 @@ class PageHost {
 void redirect(httplib::Response& res, const std::string& to);
 
 // The page groups in their own files.
+// Guests: search, a guest's page and trail, the desk's changes (console_guests.cpp).
+void addGuestsRoutes(httplib::Server& server, PageHost& host);
 
 }  // namespace kiosk::central::console

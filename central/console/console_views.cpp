@@ -169,8 +169,11 @@ std::string loginMain(Lang lang, std::string_view errorKey, std::string_view nam
 std::string frameHeader(const Frame& f) {
   std::string h = "<div class=\"bar\"><span class=\"product\">" + t(f.lang, "product") + "</span>";
   h += "<nav aria-label=\"" + t(f.lang, "nav.main") + "\">";
-  for (const auto* page : {"arrivals", "feedback", "terminals"}) {
+  for (const auto* page : {"arrivals", "guests", "feedback", "terminals"}) {
     if (std::string_view(page) == "feedback" && !mayHandleFeedback(f.account.role)) {
+      continue;
+    }
+    if (std::string_view(page) == "guests" && !mayHandleGuests(f.account.role)) {
       continue;
     }
     h += "<a href=\"/console/" + std::string(page) + eventQuery(f) + "\"";
