@@ -147,7 +147,7 @@ std::string guestMain(const Frame& f, const GuestPageView& v) {
   m += "<h1>" + escapeHtml(g.name) + " " + statusPill(f.lang, g.status) + "</h1>";
   m += notice(f.lang, v.noticeKey, v.noticeIsError);
   m += "<div class=\"columns\"><section class=\"card\"><h2>" + t(f.lang, "guest.about") +
-       "</h2><dl class=\"facts\">";
+       "</h2><dl class=\"pairs\">";
   dd(m, f, "guest.booking_code", g.bookingCode);
   m += "<dt>" + t(f.lang, "arrivals.category") + "</dt><dd>" +
        t(f.lang, std::string("category.") + toString(g.category)) + "</dd>";
@@ -175,14 +175,14 @@ std::string guestMain(const Frame& f, const GuestPageView& v) {
     }
     m += "</dd>";
   };
-  m += "<dl class=\"facts\">";
+  m += "<dl class=\"pairs\">";
   need("guest.diet", current.diet, previous.diet);
   need("guest.allergies", current.allergies, previous.allergies);
   need("guest.accessibility", current.accessibility, previous.accessibility);
   m += "</dl></section></div>";
 
   m += "<div class=\"columns\"><section class=\"card\"><h2>" + t(f.lang, "guest.lodging") +
-       "</h2><dl class=\"facts\">";
+       "</h2><dl class=\"pairs\">";
   dd(m, f, "field.lodging.hotel", g.lodging.hotel);
   dd(m, f, "field.lodging.room", g.lodging.room);
   dd(m, f, "guest.floor", g.lodging.floor);
@@ -194,7 +194,7 @@ std::string guestMain(const Frame& f, const GuestPageView& v) {
     m += "<p>" + t(f.lang, "arrivals.none") + "</p>";
   }
   for (const auto& leg : g.transport) {
-    m += "<dl class=\"facts\">";
+    m += "<dl class=\"pairs\">";
     dd(m, f, "field.transport.vehicle", leg.vehicle);
     dd(m, f, "field.transport.driver", leg.driver);
     dd(m, f, "field.transport.driver_phone", leg.driverPhone);
@@ -211,7 +211,7 @@ std::string guestMain(const Frame& f, const GuestPageView& v) {
     m += "<p>" + t(f.lang, "arrivals.none") + "</p>";
   }
   for (const auto& meeting : g.meetings) {
-    m += "<dl class=\"facts\">";
+    m += "<dl class=\"pairs\">";
     dd(m, f, "guest.meeting", meeting.name);
     dd(m, f, "field.meeting.room", meeting.room);
     if (meeting.startsAt) {
