@@ -1,6 +1,7 @@
 #include "central/console/console_guests.h"
 
 #include <httplib.h>
+#include <sodium.h>
 
 #include <algorithm>
 #include <charconv>
@@ -12,7 +13,9 @@
 
 #include "central/central_log.h"
 #include "central/console/console_page.h"
+#include "documents/invitation_pdf.h"
 #include "kiosk/core/local_time.h"
+#include "kiosk/core/sodium_init.h"
 #include "kiosk/core/text_search.h"
 #include "offline-cache/json_codec.h"
 #include "offline-cache/sync_protocol.h"
@@ -273,6 +276,63 @@ Result<std::optional<GuestPageView>> guestPage(cache::Database& db, EventId even
   });
 }
 
+// The guest's code as `codes issue` signs it with the event's default window (signatures are
+// deterministic), moved on by a second past every revoked one: the code on the guest's
+// invitation, or the new one after a revoke. kNotFound when the event has no issuing key.
+Result<std::string> currentCode(CentralStore& store, const Event& event, GuestId guestId) {
+  auto key = store.issuingKey(event.id);
+  if (!key) {
+    return key.error();
+  }
+  if (!*key) {
+    return makeError(ErrorKind::kNotFound, "the event has no issuing key");
+  }
+  TokenClaims claims;
+  claims.keyId = (*key)->id;
+  claims.eventId = event.id;
+  claims.guestId = guestId;
+  claims.notBefore = event.startsAt - kCodesValidBeforeStart;
+  claims.notAfter = event.endsAt + kCodesValidAfterEnd;
+  for (int shift = 0; shift < 1000; ++shift) {
+    auto token = issueToken(claims, **key);
+    const auto parsed = parseToken(token);
+    auto revoked = store.isTokenRevoked(event.id, std::get<ParsedToken>(parsed).tokenId());
+    if (!revoked) {
+      return revoked.error();
+    }
+    if (!*revoked) {
+      return token;
+    }
+    claims.notBefore += std::chrono::seconds(1);
+  }
+  return makeError(ErrorKind::kPermanent, "every code of the guest in this window is revoked");
+}
+
+std::string tokenIdOf(const std::string& token) {
+  return std::get<ParsedToken>(parseToken(token)).tokenId();
+}
+
+// A walk-in's booking code: "WI-" and 6 letters and digits that cannot be misread (no 0/O,
+// 1/I/L), about 10^9 of them.
+std::string walkInCode() {
+  static constexpr std::string_view kAlphabet = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+  ensureSodium();
+  std::string out = "WI-";
+  for (int i = 0; i < 6; ++i) {
+    out += kAlphabet[randombytes_uniform(static_cast<std::uint32_t>(kAlphabet.size()))];
+  }
+  return out;
+}
+
+std::string trimmed(std::string text) {
+  const auto first = text.find_first_not_of(" \t\r\n");
+  if (first == std::string::npos) {
+    return {};
+  }
+  text.erase(text.find_last_not_of(" \t\r\n") + 1);
+  return text.substr(first);
+}
+
 class GuestPages {
  public:
   explicit GuestPages(PageHost& host) : host_(host) {}
@@ -310,9 +370,6 @@ class GuestPages {
          i < hits.size() && i < (v.page + 1) * kGuestsPerPage; ++i) {
       v.hits.push_back((*index)->guests[hits[i]]);
     }
-    if (p.req.get_param_value("done") == "walk_in") {
-      v.noticeKey = "guests.done.walk_in";
-    }
     p.frame.current = "guests";
     p.frame.back = "/console/guests?event=" + std::to_string(p.frame.event.id);
     host_.sendPage(p, 200, "guests.title", guestsMain(p.frame, v));
@@ -338,12 +395,13 @@ class GuestPages {
       return;
     }
     auto& v = **view;
+    v.issuedCode = issuedCode_;
     const auto done = p.req.get_param_value("done");
     if (!noticeKey.empty()) {
       v.noticeKey = noticeKey;
       v.noticeIsError = isError;
     } else if (done == "saved" || done == "unchanged" || done == "cancelled" ||
-               done == "restored") {
+               done == "restored" || done == "walk_in") {
       v.noticeKey = "guest.done." + done;
     }
     p.frame.current = "guests";
@@ -448,6 +506,143 @@ class GuestPages {
     });
   }
 
+  // Revokes the guest's current code (the booking code with it, as `codes revoke --code`
+  // does) and shows the next one, with its QR code; terminals learn the revocation from the
+  // feed.
+  void reissue(Page& p) {
+    if (!allowed(p, "guest_reissue")) {
+      return;
+    }
+    auto guest = postedGuest(p);
+    if (!guest) {
+      return;
+    }
+    auto old = currentCode(p.store, p.frame.event, guest->id);
+    if (!old) {
+      showGuest(p, "guest.no_key", true, 409);
+      return;
+    }
+    if (auto st = p.store.revokeToken(p.frame.event.id, tokenIdOf(*old),
+                                      "revoked in the console by " + p.frame.account.name, p.now,
+                                      guest->id);
+        !st) {
+      centralLog().error("console: {}", st.error().message);
+      host_.sendMessage(p, 503, "error.internal");
+      return;
+    }
+    auto fresh = currentCode(p.store, p.frame.event, guest->id);
+    if (!fresh) {
+      host_.sendMessage(p, 503, "error.internal");
+      return;
+    }
+    host_.audit(p, "guest_reissue", auditTarget(guest->id),
+                tokenIdOf(*old) + " -> " + tokenIdOf(*fresh));
+    issuedCode_ = *fresh;
+    showGuest(p, "guest.done.reissued");
+    issuedCode_.clear();
+  }
+
+  // The guest of the request's id in this event; answers 404 or 503 itself when there is none.
+  std::optional<Guest> postedGuest(Page& p) {
+    const auto id = parseGuestId(p.req.get_param_value("id"));
+    if (!id) {
+      host_.sendMessage(p, 404, "error.not_found");
+      return std::nullopt;
+    }
+    auto guest = guarded("reading the guest",
+                         [&] { return readGuest(p.store.database(), p.frame.event.id, *id); });
+    if (!guest) {
+      centralLog().error("console: {}", guest.error().message);
+      host_.sendMessage(p, 503, "error.internal");
+      return std::nullopt;
+    }
+    if (!*guest) {
+      host_.sendMessage(p, 404, "error.not_found");
+    }
+    return *guest;
+  }
+
+  // The guest's invitation with their current code, as a PDF to print (or to send by the
+  // desk's own mail: central has no mail channel).
+  void invitation(Page& p) {
+    if (!allowed(p, "guest_invitation")) {
+      return;
+    }
+    auto guest = postedGuest(p);
+    if (!guest) {
+      return;
+    }
+    auto code = currentCode(p.store, p.frame.event, guest->id);
+    if (!code) {
+      showGuest(p, "guest.no_key", true, 409);
+      return;
+    }
+    auto pdf = devices::renderInvitationsPdf(p.frame.event, {devices::Invitation{*guest, *code}});
+    if (!pdf) {
+      centralLog().error("console: invitation of guest {}: {}", guest->id, pdf.error().message);
+      host_.sendMessage(p, 503, "error.internal");
+      return;
+    }
+    host_.audit(p, "guest_invitation", auditTarget(guest->id), tokenIdOf(*code));
+    p.res.set_header("Content-Disposition",
+                     "attachment; filename=\"invitation-" + guest->bookingCode + ".pdf\"");
+    p.res.set_content(std::string(pdf->begin(), pdf->end()), "application/pdf");
+  }
+
+  // A guest who came without an invitation: a new guest of the event with a booking code of
+  // their own (a VIP is made at central's roster, as at the terminal: isWalkInCategory).
+  void walkIn(Page& p) {
+    if (!allowed(p, "guest_walk_in")) {
+      return;
+    }
+    Guest g;
+    g.name = trimmed(p.req.get_param_value("name"));
+    g.phone = trimmed(p.req.get_param_value("phone"));
+    g.company = trimmed(p.req.get_param_value("company"));
+    const auto category = parseGuestCategory(p.req.get_param_value("category"));
+    auto refuse = [&](std::string_view key) {
+      GuestSearchView v;
+      v.noticeKey = key;
+      v.noticeIsError = true;
+      p.frame.current = "guests";
+      host_.sendPage(p, 400, "guests.title", guestsMain(p.frame, v));
+    };
+    if (g.name.empty() || g.name.size() > 200 || g.phone.size() > 40 || g.company.size() > 200) {
+      refuse("guests.walk_in_bad");
+      return;
+    }
+    if (!category || !isWalkInCategory(*category)) {
+      refuse("guests.walk_in_bad_category");
+      return;
+    }
+    g.category = *category;
+    auto saved = guarded("registering the walk-in", [&] {
+      return p.store.database().transaction([&] {
+        for (;;) {
+          g.bookingCode = walkInCode();
+          auto s = p.store.database().prepare(
+              "SELECT 1 FROM guests WHERE event_id = ?1 AND booking_code = ?2");
+          s.bind(1, p.frame.event.id).bind(2, g.bookingCode);
+          if (!s.step()) {
+            break;
+          }
+        }
+        auto out = p.store.upsertGuests(p.frame.event.id, {g}, p.now);
+        if (!out) {
+          throw cache::DatabaseError(out.error().kind, out.error().message);
+        }
+        return out->at(0);
+      });
+    });
+    if (!saved) {
+      centralLog().error("console: {}", saved.error().message);
+      host_.sendMessage(p, 503, "error.internal");
+      return;
+    }
+    host_.audit(p, "guest_walk_in", auditTarget(saved->id), saved->bookingCode);
+    redirect(p.res, guestPath(p, saved->id) + "&done=walk_in");
+  }
+
   static std::string guestPath(const Page& p, GuestId id) {
     return "/console/guests/view?event=" + std::to_string(p.frame.event.id) +
            "&id=" + std::to_string(id);
@@ -456,7 +651,12 @@ class GuestPages {
  private:
   PageHost& host_;
   GuestIndex index_;
+  // The code reissue() shows; set for the length of that one call (per thread: several
+  // requests run at once).
+  static thread_local std::string issuedCode_;
 };
+
+thread_local std::string GuestPages::issuedCode_;
 
 }  // namespace
 
@@ -471,6 +671,12 @@ void addGuestsRoutes(httplib::Server& server, PageHost& host) {
              [pages](Page& p) { pages->setStatus(p, GuestStatus::kCancelled, "guest_cancel"); });
   host.route(server, "/console/guests/restore", Kind::kPost,
              [pages](Page& p) { pages->setStatus(p, GuestStatus::kActive, "guest_restore"); });
+  host.route(server, "/console/guests/reissue", Kind::kPost,
+             [pages](Page& p) { pages->reissue(p); });
+  host.route(server, "/console/guests/invitation.pdf", Kind::kHtml,
+             [pages](Page& p) { pages->invitation(p); });
+  host.route(server, "/console/guests/walk-in", Kind::kPost,
+             [pages](Page& p) { pages->walkIn(p); });
 }
 
 }  // namespace kiosk::central::console

@@ -98,6 +98,27 @@ std::string guestsMain(const Frame& f, const GuestSearchView& v) {
        escapeHtml(v.query) + "\"><button type=\"submit\">" + t(f.lang, "guests.search") +
        "</button><p id=\"q-hint\" class=\"hint\">" + t(f.lang, "guests.hint") +
        "</p></form></section>";
+  m += "<details class=\"card\"" + std::string(v.noticeIsError ? " open" : "") + "><summary>" +
+       t(f.lang, "guests.walk_in") +
+       "</summary><form method=\"post\" action=\"/console/guests/walk-in\" class=\"walk-in\">" +
+       csrfField(f) + "<input type=\"hidden\" name=\"event\" value=\"" +
+       std::to_string(f.event.id) + "\"><label for=\"w-name\">" + t(f.lang, "arrivals.name") +
+       "</label><input id=\"w-name\" name=\"name\" required maxlength=\"200\"><label "
+       "for=\"w-phone\">" +
+       t(f.lang, "guest.phone") +
+       "</label><input id=\"w-phone\" name=\"phone\" type=\"tel\" maxlength=\"40\"><label "
+       "for=\"w-company\">" +
+       t(f.lang, "arrivals.company") +
+       "</label><input id=\"w-company\" name=\"company\" maxlength=\"200\"><label "
+       "for=\"w-category\">" +
+       t(f.lang, "arrivals.category") + "</label><select id=\"w-category\" name=\"category\">";
+  for (auto c : {GuestCategory::kBusiness, GuestCategory::kGovernment, GuestCategory::kPress,
+                 GuestCategory::kStaff, GuestCategory::kOther}) {
+    m += "<option value=\"" + std::string(toString(c)) + "\">" +
+         t(f.lang, std::string("category.") + toString(c)) + "</option>";
+  }
+  m += "</select><button type=\"submit\">" + t(f.lang, "guests.walk_in_submit") +
+       "</button></form></details>";
   m += "<section aria-labelledby=\"results\"><h2 id=\"results\">" + t(f.lang, "guests.results") +
        " <span class=\"count\" data-total=\"" + std::to_string(v.total) + "\">" +
        std::to_string(v.total) + "</span></h2>";
@@ -261,7 +282,20 @@ std::string guestMain(const Frame& f, const GuestPageView& v) {
        csrfField(f) + "<input type=\"hidden\" name=\"event\" value=\"" +
        std::to_string(f.event.id) + "\"><input type=\"hidden\" name=\"id\" value=\"" + id +
        "\"><button type=\"submit\"" + (cancelled ? "" : " class=\"danger\"") + ">" +
-       t(f.lang, cancelled ? "guest.restore" : "guest.cancel") + "</button></form></section>";
+       t(f.lang, cancelled ? "guest.restore" : "guest.cancel") + "</button></form>";
+  m += "<p><a href=\"/console/guests/invitation.pdf" + eventQuery(f) + "&amp;id=" + id + "\">" +
+       t(f.lang, "guest.invitation") + "</a></p>";
+  m += "<form method=\"post\" action=\"/console/guests/reissue\" data-confirm=\"" +
+       t(f.lang, "guest.reissue_confirm") + "\">" + csrfField(f) +
+       "<input type=\"hidden\" name=\"event\" value=\"" + std::to_string(f.event.id) +
+       "\"><input type=\"hidden\" name=\"id\" value=\"" + id + "\"><button type=\"submit\">" +
+       t(f.lang, "guest.reissue") + "</button></form>";
+  if (!v.issuedCode.empty()) {
+    m += "<div class=\"issued\" data-issued=\"1\"><h3>" + t(f.lang, "guest.new_code") + "</h3>" +
+         qrSvg(v.issuedCode, text(f.lang, "guest.new_code")) + "<p class=\"code\">" +
+         escapeHtml(v.issuedCode) + "</p></div>";
+  }
+  m += "</section>";
 
   m += "<section class=\"card\"><h2>" + t(f.lang, "guest.trail") + "</h2>";
   if (v.trail.empty()) {

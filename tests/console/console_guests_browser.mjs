@@ -1,8 +1,9 @@
 // Drives the console's guests pages in Debian's headless Chromium (puppeteer-core); run by
 // console_browser_test.cpp with a setup file. Signs in, opens Guests from the navigation,
 // searches by pinyin, opens the guest, changes the room (says "SAVED" to the test, which
-// times the change until the terminal's sync engine has it), switches to zh-CN and searches
-// again; screenshots and axe-checks every page. Exits non-zero on any failed check.
+// times the change until the terminal's sync engine has it), reissues the code, switches to
+// zh-CN, searches again and opens the walk-in form; screenshots and axe-checks every page.
+// Exits non-zero on any failed check.
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
@@ -95,6 +96,12 @@ try {
     "the change is in the trail");
   await shot(page, "guest-saved-en");
 
+  // Revoke and reissue the code: the page asks first, then shows the new code's QR.
+  page.once("dialog", (d) => d.accept());
+  await submit(page, 'form[action="/console/guests/reissue"] button');
+  check((await page.$("[data-issued] svg")) !== null, "the new code's QR code is shown");
+  await shot(page, "guest-reissued-en");
+
   await submit(page, 'button[name="lang"][value="zh-CN"]');
   check((await page.$eval("html", (e) => e.lang)) === "zh-CN", "switched to zh-CN");
   check((await page.content()).includes("签到时已更改"), "needs change marked in Chinese");
@@ -103,6 +110,8 @@ try {
     { waitUntil: "load" });
   check((await page.$(row)) !== null, `"${setup.hanQuery}" finds the guest`);
   await shot(page, "guests-zh");
+  await page.click("details summary");
+  await shot(page, "guests-walk-in-zh");
 } catch (e) {
   check(false, `browser run: ${e.stack}`);
 } finally {

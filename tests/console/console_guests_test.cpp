@@ -338,8 +338,8 @@ TEST_F(ConsoleGuestsTest, ItGetsNoGuestsAnotherEventsAccountGetsNotFoundAndCsrfI
 
   // Every change refused without the token, or from another site.
   const auto csrf = ConsoleClient::csrfOf(guestPage(*desk, zhangId));
-  for (const auto* path :
-       {"/console/guests/edit", "/console/guests/cancel", "/console/guests/restore"}) {
+  for (const auto* path : {"/console/guests/edit", "/console/guests/cancel",
+                           "/console/guests/restore", "/console/guests/reissue"}) {
     r = desk->post(std::string(path) + eventQuery(),
                    {{"id", zhangId}, {"field", "lodging.room"}, {"value", "666"}});
     EXPECT_EQ(r->status, 403) << path;
@@ -350,7 +350,108 @@ TEST_F(ConsoleGuestsTest, ItGetsNoGuestsAnotherEventsAccountGetsNotFoundAndCsrfI
   }
   EXPECT_EQ(centralGuest(zhangId).lodging.room, "1208");
   EXPECT_EQ(centralGuest(zhangId).status, GuestStatus::kActive);
-  EXPECT_EQ(auditRows("csrf_refused"), 6);
+  EXPECT_EQ(auditRows("csrf_refused"), 8);
+}
+
+// The code on the invitation is the one `codes issue` signs; revoking it (as `codes revoke
+// --code`) refuses it and the booking code at a terminal, and the new code is admitted.
+TEST_F(ConsoleGuestsTest, RevokeAndReissueTheCodeAndDownloadTheInvitation) {
+  kiosk::testing::TestTerminal terminal(dir.path(), "lobby-1", central->url(), *pki);
+  terminal.enrollOrFail(*central);
+  ASSERT_TRUE(terminal.engine().runOnce());
+  auto desk = signedIn("desk");
+  auto pdf = desk->get("/console/guests/invitation.pdf" + eventQuery() + "&id=" + zhangId);
+  ASSERT_TRUE(pdf);
+  ASSERT_EQ(pdf->status, 200);
+  EXPECT_EQ(pdf->get_header_value("Content-Type"), "application/pdf");
+  EXPECT_EQ(pdf->body.rfind("%PDF-", 0), 0u);
+  EXPECT_TRUE(contains(pdf->get_header_value("Content-Disposition"), "invitation-ZW-2026.pdf"));
+  EXPECT_EQ(auditRows("guest_invitation"), 1);
+
+  // The code the invitation carries: the one `codes issue` gives for the guest's id.
+  const auto key = central->open()->issuingKey(central->event().id);
+  ASSERT_TRUE(key && *key);
+  TokenClaims claims;
+  claims.keyId = (*key)->id;
+  claims.eventId = central->event().id;
+  claims.guestId = static_cast<GuestId>(std::stoul(zhangId));
+  claims.notBefore = central->event().startsAt - kCodesValidBeforeStart;
+  claims.notAfter = central->event().endsAt + kCodesValidAfterEnd;
+  const auto oldCode = issueToken(claims, **key);
+  auto service = terminal.service(central->event().id);
+  auto d = service.evaluate(oldCode, ScanSource::kCamera);
+  ASSERT_TRUE(d);
+  ASSERT_TRUE(d->accepted()) << d->detail;
+
+  auto page = guestPage(*desk, zhangId);
+  auto r = desk->post("/console/guests/reissue" + eventQuery(),
+                      {{"csrf", ConsoleClient::csrfOf(page)}, {"id", zhangId}});
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body;
+  static const std::regex issued(R"re(<p class="code">(KT1:[A-Z0-9]+)</p>)re");
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(r->body, m, issued)) << r->body;
+  const auto newCode = m[1].str();
+  EXPECT_NE(newCode, oldCode);
+  EXPECT_TRUE(contains(r->body, "<svg"));
+  EXPECT_EQ(auditRows("guest_reissue"), 1);
+  ASSERT_TRUE(terminal.engine().runOnce());
+  d = service.evaluate(oldCode, ScanSource::kCamera);
+  ASSERT_TRUE(d);
+  EXPECT_FALSE(d->accepted());
+  d = service.evaluate(newCode, ScanSource::kCamera);
+  ASSERT_TRUE(d);
+  EXPECT_TRUE(d->accepted()) << d->detail;
+  EXPECT_TRUE(contains(guestPage(*desk, zhangId), "Code revoked and reissued"));
+}
+
+TEST_F(ConsoleGuestsTest, AWalkInGetsABookingCodeAndReachesTheTerminals) {
+  kiosk::testing::TestTerminal terminal(dir.path(), "lobby-1", central->url(), *pki);
+  terminal.enrollOrFail(*central);
+  ASSERT_TRUE(terminal.engine().runOnce());
+  auto desk = signedIn("desk");
+  const auto csrf = ConsoleClient::csrfOf(desk->get("/console/guests" + eventQuery())->body);
+  auto r = desk->post("/console/guests/walk-in" + eventQuery(), {{"csrf", csrf},
+                                                                 {"name", " 李娜 "},
+                                                                 {"phone", "13912345678"},
+                                                                 {"company", "Press Daily"},
+                                                                 {"category", "press"}});
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 303) << r->body;
+  const auto location = r->get_header_value("Location");
+  const auto id = location.substr(location.find("&id=") + 4,
+                                  location.find("&done") - location.find("&id=") - 4);
+  const auto g = centralGuest(id);
+  EXPECT_EQ(g.name, "李娜");
+  EXPECT_EQ(g.category, GuestCategory::kPress);
+  EXPECT_TRUE(std::regex_match(g.bookingCode, std::regex("WI-[2-9A-HJKMNP-Z]{6}")))
+      << g.bookingCode;
+  EXPECT_EQ(auditRows("guest_walk_in", g.bookingCode), 1);
+  EXPECT_EQ(search(*desk, "lina"), std::vector<std::string>{id});
+  ASSERT_TRUE(terminal.engine().runOnce());
+  auto d = terminal.service(central->event().id).evaluate(g.bookingCode, ScanSource::kTyped);
+  ASSERT_TRUE(d);
+  EXPECT_TRUE(d->accepted());
+
+  // Bad input: a clear message, the form again, nothing saved.
+  const auto before = kiosk::testing::rowsOf(*central, "guests");
+  for (const auto& fields : std::vector<std::map<std::string, std::string>>{
+           {{"name", "  "}, {"category", "business"}},
+           {{"name", "Very Important"}, {"category", "vip"}},
+           {{"name", "Nobody"}, {"category", "astronaut"}}}) {
+    auto withCsrf = fields;
+    withCsrf["csrf"] = csrf;
+    r = desk->post("/console/guests/walk-in" + eventQuery(), withCsrf);
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 400);
+    EXPECT_TRUE(contains(r->body, "class=\"error\""));
+  }
+  EXPECT_EQ(kiosk::testing::rowsOf(*central, "guests"), before);
+  // Without the token: refused.
+  r = desk->post("/console/guests/walk-in" + eventQuery(),
+                 {{"name", "Forged"}, {"category", "business"}});
+  EXPECT_EQ(r->status, 403);
+  EXPECT_EQ(kiosk::testing::rowsOf(*central, "guests"), before);
 }
 
 // 10,000 guests with Han names: the first search builds the index (pinyin of every name), the
