@@ -28,11 +28,45 @@ bool mayHandleGuests(Role role) {
   return role == Role::kReception || role == Role::kSupervisor;
 }
 
+namespace {
+
+// Fields the desk edits beyond the terminal's staff fields (kStaffEditFields, which the wire
+// contract's guest_edit names): they reach terminals only in the fed guest document.
+std::string* deskField(Guest& g, std::string_view field) {
+  if (field == "lodging.floor") {
+    return &g.lodging.floor;
+  }
+  if (field == "lodging.door_card_pickup") {
+    return &g.lodging.doorCardPickup;
+  }
+  if (field == "transport.0.flight" && !g.transport.empty()) {
+    return &g.transport[0].flight;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+std::optional<std::string> editableValue(const Guest& guest, std::string_view field) {
+  Guest copy = guest;
+  if (const auto* text = deskField(copy, field)) {
+    return *text;
+  }
+  return fieldValue(guest, field);
+}
+
 std::vector<std::string> editableFields(const Guest& guest) {
   std::vector<std::string> out;
   for (auto field : kStaffEditFields) {
     if (fieldValue(guest, field)) {
       out.emplace_back(field);
+    }
+    if (field == "lodging.room") {
+      out.emplace_back("lodging.floor");
+      out.emplace_back("lodging.door_card_pickup");
+    }
+    if (field == "transport.0.pickup_place" && !guest.transport.empty()) {
+      out.emplace_back("transport.0.flight");
     }
   }
   return out;
@@ -489,8 +523,10 @@ class GuestPages {
         }
         value = formatIso8601(*at);
       }
-      const auto old = fieldValue(g, field).value_or("");
-      if (applyFieldChange(g, GuestFieldChange{field, value})) {
+      const auto old = editableValue(g, field).value_or("");
+      if (auto* text = deskField(g, field)) {
+        *text = value;
+      } else if (applyFieldChange(g, GuestFieldChange{field, value})) {
         return "guest.bad_value";
       }
       detail = field + ": " + (old.empty() ? "-" : old) + " -> " + (value.empty() ? "-" : value);

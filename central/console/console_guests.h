@@ -47,8 +47,11 @@ struct GuestPageView {
 };
 std::string guestMain(const Frame& frame, const GuestPageView& view);
 
-// The fields the desk may edit, in the order the page lists them (the terminal's staff
-// fields, kStaffEditFields).
+// The fields the desk may edit, in the order the page lists them: the terminal's staff
+// fields (kStaffEditFields) and the lodging's floor and door-card pickup, the first leg's
+// flight or train.
 std::vector<std::string> editableFields(const Guest& guest);
+// The field's current text (times as ISO 8601 UTC); nullopt for one the guest does not have.
+std::optional<std::string> editableValue(const Guest& guest, std::string_view field);
 
 }  // namespace kiosk::central::console

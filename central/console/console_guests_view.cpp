@@ -251,7 +251,7 @@ std::string guestMain(const Frame& f, const GuestPageView& v) {
   for (const auto& field : editableFields(g)) {
     const auto key = fieldLabelKey(field);
     const auto inputId = "f-" + field;
-    auto value = fieldValue(g, field).value_or("");
+    auto value = editableValue(g, field).value_or("");
     std::string type = "text";
     if (isTimeField(field)) {
       type = "datetime-local";
@@ -262,7 +262,6 @@ std::string guestMain(const Frame& f, const GuestPageView& v) {
       }
     }
     m += "<tr><th scope=\"row\"><label for=\"" + escapeHtml(inputId) + "\">" + t(f.lang, key) +
-         (field.find(".1.") != std::string::npos ? " 2" : "") +
          "</label></th><td><form method=\"post\" action=\"/console/guests/edit\" "
          "class=\"inline\">" +
          csrfField(f) + "<input type=\"hidden\" name=\"event\" value=\"" +

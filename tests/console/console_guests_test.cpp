@@ -256,6 +256,18 @@ TEST_F(ConsoleGuestsTest, ARoomChangeIsAuditedAndReachesATerminalsSyncEngine) {
   EXPECT_TRUE(contains(page, "<dd>2026-12-08 07:40</dd>")) << page;
   EXPECT_TRUE(contains(page, "value=\"2026-12-08T07:40\"")) << page;
 
+  // The lodging and transport fields the terminal's staff do not edit, fed the same way.
+  r = edit(*desk, zhangId, "lodging.floor", "22");
+  ASSERT_EQ(r->status, 303) << r->body;
+  r = edit(*desk, zhangId, "transport.0.flight", "CA1501");
+  ASSERT_EQ(r->status, 303) << r->body;
+  EXPECT_EQ(centralGuest(zhangId).lodging.floor, "22");
+  EXPECT_EQ(centralGuest(zhangId).transport.at(0).flight, "CA1501");
+  EXPECT_EQ(auditRows("guest_edit", "transport.0.flight: MU5101 -> CA1501"), 1);
+  ASSERT_TRUE(terminal.engine().runOnce());
+  EXPECT_EQ((*terminal.store().findGuest(eventId, id))->transport.at(0).flight, "CA1501");
+  EXPECT_EQ((*terminal.store().findGuest(eventId, id))->lodging.floor, "22");
+
   // Bad input: a clear message, nothing lost.
   for (const auto& [field, value] :
        std::vector<std::pair<std::string, std::string>>{{"lodging.room", "12\n08"},
@@ -272,7 +284,7 @@ TEST_F(ConsoleGuestsTest, ARoomChangeIsAuditedAndReachesATerminalsSyncEngine) {
   // The same value again changes nothing and feeds nothing.
   r = edit(*desk, zhangId, "lodging.room", "2201");
   EXPECT_EQ(r->get_header_value("Location").find("done=unchanged") != std::string::npos, true);
-  EXPECT_EQ(auditRows("guest_edit"), 2);
+  EXPECT_EQ(auditRows("guest_edit"), 4);
 }
 
 TEST_F(ConsoleGuestsTest, CancelAndRestoreAreFedAndAudited) {
