@@ -341,12 +341,13 @@ TEST(ConsoleBrowserTest, GuestSearchGuestPageAndRoomChangeInBothLanguages) {
   ASSERT_NE(seenAtMs.load(), 0) << "the terminal never got the new room";
   ASSERT_TRUE(savedAt);
   // From central's commit of the change (its audit row, written right after) to the
-  // terminal's roster: at most one poll interval plus the pull itself.
+  // terminal's roster: one poll interval after the previous pull ended, plus the pull itself
+  // (more on a busy machine): within two intervals, not within one.
   const auto latency =
       std::chrono::duration<double, std::milli>(fromUnixMillis(seenAtMs) - *savedAt).count();
   std::cout << "room change saved in the console -> in the terminal's roster: " << latency
             << " ms (poll interval " << cache::SyncOptions{}.pollInterval.count() << " ms)\n";
-  EXPECT_LT(latency, 5000 + 500);
+  EXPECT_LT(latency, 2 * cache::SyncOptions{}.pollInterval.count());
   std::cout << "screenshots: " << out.string() << "\n";
 }
 
