@@ -59,5 +59,7 @@ void redirect(httplib::Response& res, const std::string& to);
 
 // The page groups in their own files.
 void addFlagsRoutes(httplib::Server& server, PageHost& host);  // console_flags.cpp
+// Guests: search, a guest's page and trail, the desk's changes (console_guests.cpp).
+void addGuestsRoutes(httplib::Server& server, PageHost& host);
 
 }  // namespace kiosk::central::console

@@ -834,6 +834,7 @@ void Console::add(httplib::Server& s) {
   route(s, "/console/feedback/close", Kind::kPost, member(&Console::closeRequest));
   // The page groups in their own files.
   addFlagsRoutes(s, *this);
+  addGuestsRoutes(s, *this);
   s.Get("/console/assets/console.js", [self, this](const Request&, Response& res) {
     secureHeaders(res);
     res.set_header("Cache-Control", "no-cache");

@@ -170,19 +170,26 @@ std::string loginMain(Lang lang, std::string_view errorKey, std::string_view nam
 std::string frameHeader(const Frame& f) {
   std::string h = "<div class=\"bar\"><span class=\"product\">" + t(f.lang, "product") + "</span>";
   h += "<nav aria-label=\"" + t(f.lang, "nav.main") + "\">";
-  for (const auto* page : {"arrivals", "feedback", "flags", "terminals"}) {
-    if (std::string_view(page) == "feedback" && !mayHandleFeedback(f.account.role)) {
-      continue;
-    }
-    if (std::string_view(page) == "flags" && !mayResolveFlags(f.account.role)) {
+  // The pages, each with who may open it (nullptr: every role).
+  struct NavItem {
+    std::string_view page;
+    bool (*allowed)(Role);
+  };
+  constexpr NavItem kNav[] = {{"arrivals", nullptr},
+                              {"guests", mayHandleGuests},
+                              {"feedback", mayHandleFeedback},
+                              {"flags", mayResolveFlags},
+                              {"terminals", nullptr}};
+  for (const auto& [page, allowed] : kNav) {
+    if (allowed != nullptr && !allowed(f.account.role)) {
       continue;
     }
     h += "<a href=\"/console/" + std::string(page) + eventQuery(f) + "\"";
     if (f.current == page) {
       h += " aria-current=\"page\"";
     }
-    h += ">" + t(f.lang, std::string("nav.") + page);
-    if (std::string_view(page) == "flags" && f.openFlags) {
+    h += ">" + t(f.lang, "nav." + std::string(page));
+    if (page == "flags" && f.openFlags) {
       h += " <span class=\"count\">" + std::to_string(*f.openFlags) + "</span>";
     }
     h += "</a>";

@@ -53,6 +53,8 @@ std::string enrollMain(const Frame& frame, const EnrollmentCode& code);
 std::string qrSvg(std::string_view text, std::string_view label);
 
 bool mayManageTerminals(Role role);
+// Reception and supervisors work with guests (console_guests.cpp); IT does not.
+bool mayHandleGuests(Role role);
 
 // The handbooks' response clock: a repair request or complaint is answered within 2 hours of
 // central receiving it.

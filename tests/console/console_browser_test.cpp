@@ -6,8 +6,10 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "console/console_test_support.h"
 #include "offline-cache/http_client.h"
@@ -227,6 +229,125 @@ TEST(ConsoleBrowserTest, FeedbackQueueLiveAssignAnswerAndCloseInBothLanguages) {
   }
   EXPECT_EQ(actions,
             (std::vector<std::string>{"feedback_assign", "feedback_answer", "feedback_close"}));
+  std::cout << "screenshots: " << out.string() << "\n";
+}
+
+// The guests pages (console_guests_browser.mjs): a search by pinyin, the guest's page with
+// the needs the guest changed at a terminal's check-in, a room change in the page that a
+// terminal's sync engine (its default poll interval) pulls - timed from the save to the
+// terminal's roster - and both languages.
+TEST(ConsoleBrowserTest, GuestSearchGuestPageAndRoomChangeInBothLanguages) {
+  if (const auto why = missingTools(); !why.empty()) {
+    GTEST_SKIP() << why;
+  }
+  TempDir pkiDir;
+  const Pki pki = kiosk::testing::makePki(pkiDir.path());
+  TempDir dir;
+  CentralFixture central(dir.path(), pki, 30);
+  Guest zhang;
+  zhang.bookingCode = "ZW-2026";
+  zhang.name = "张伟";
+  zhang.phone = "+86 138 0013 5678";
+  zhang.company = "华东电力";
+  zhang.needs.allergies = "peanut";
+  zhang.lodging.hotel = "Lakeside";
+  zhang.lodging.room = "1208";
+  TransportLeg leg;
+  leg.vehicle = "Shuttle 3";
+  leg.flight = "MU5101";
+  leg.pickupTime = SystemClock().now() + std::chrono::hours(3);
+  zhang.transport = {leg};
+  auto saved = central.open()->upsertGuests(central.event().id, {zhang}, SystemClock().now());
+  ASSERT_TRUE(saved);
+  const auto guestId = saved->at(0).id;
+  central.start();
+  kiosk::testing::addAccount(central, "desk", Role::kReception, central.event().id);
+  kiosk::testing::TestTerminal lobby1(dir.path(), "lobby-1", central.url(), pki);
+  // The terminal's own default (kiosk.toml poll_interval_s), not the tests' fast one.
+  lobby1.options.pollInterval = cache::SyncOptions{}.pollInterval;
+  lobby1.enrollOrFail(central);
+  ASSERT_TRUE(lobby1.engine().runOnce());
+  {
+    auto service = lobby1.service(central.event().id);
+    auto d = service.evaluate("ZW-2026", ScanSource::kTyped);
+    ASSERT_TRUE(d && d->accepted());
+    ConfirmDetails details;
+    details.confirmedNeeds = d->guest->needs;
+    details.confirmedNeeds.allergies = "fish";
+    ASSERT_TRUE(service.confirm(*d, details));
+    ASSERT_TRUE(lobby1.engine().runOnce());
+  }
+  // From here on the terminal syncs by itself.
+  lobby1.start();
+
+  const std::string newRoom = "2201";
+  // When the terminal's roster first holds the new room (its own connection, every 10 ms).
+  std::atomic<std::int64_t> seenAtMs{0};
+  std::jthread watcher([&](std::stop_token stop) {
+    auto own = cache::LocalStore::open(lobby1.options.databasePath);
+    ASSERT_TRUE(own);
+    while (!stop.stop_requested()) {
+      auto g = (*own)->findGuest(central.event().id, guestId);
+      if (g && *g && (**g).lodging.room == newRoom) {
+        seenAtMs = toUnixMillis(SystemClock().now());
+        return;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+  });
+  auto onLine = [&](const std::string& line) {
+    if (line == "SAVED") {
+      kiosk::testing::waitFor([&] { return seenAtMs.load() != 0; }, std::chrono::seconds(10));
+    }
+  };
+  const auto out = fs::path(KIOSK_BINARY_DIR) / "tests" / "console-screens";
+  fs::create_directories(out);
+  json setup{{"url", central.url()},
+             {"spki", pki.pin.substr(pki.pin.find("//") + 2)},
+             {"chromium", chromium()},
+             {"account", "desk"},
+             {"password", std::string(kiosk::testing::kPassword)},
+             {"event", central.event().id},
+             {"guest", guestId},
+             {"name", "张伟"},
+             {"query", "zhangwei"},
+             {"hanQuery", "张伟"},
+             {"room", newRoom},
+             {"out", out.string()},
+             {"profile", (dir.path() / "chromium-profile").string()}};
+  const auto setupFile = dir.path() / "setup.json";
+  std::ofstream(setupFile) << setup.dump();
+  const auto result = kiosk::testing::runCommand(
+      {"node", (kToolDir / "console_guests_browser.mjs").string(), setupFile.string()}, dir.path(),
+      onLine);
+  std::cout << result.out;
+  EXPECT_EQ(result.status, 0) << result.err;
+  watcher.request_stop();
+  watcher.join();
+  lobby1.stop();
+  auto store = central.open();
+  auto rows = ConsoleStore(store->database()).listAudit(central.event().id);
+  ASSERT_TRUE(rows);
+  std::vector<std::string> edits;
+  std::optional<TimePoint> savedAt;
+  for (const auto& r : *rows) {
+    if (r.action == "guest_edit") {
+      EXPECT_EQ(r.account, "desk");
+      edits.push_back(r.detail);
+      savedAt = r.at;
+    }
+  }
+  EXPECT_EQ(edits, std::vector<std::string>{"lodging.room: 1208 -> 2201"});
+  ASSERT_NE(seenAtMs.load(), 0) << "the terminal never got the new room";
+  ASSERT_TRUE(savedAt);
+  // From central's commit of the change (its audit row, written right after) to the
+  // terminal's roster: one poll interval after the previous pull ended, plus the pull itself
+  // (more on a busy machine): within two intervals, not within one.
+  const auto latency =
+      std::chrono::duration<double, std::milli>(fromUnixMillis(seenAtMs) - *savedAt).count();
+  std::cout << "room change saved in the console -> in the terminal's roster: " << latency
+            << " ms (poll interval " << cache::SyncOptions{}.pollInterval.count() << " ms)\n";
+  EXPECT_LT(latency, 2 * cache::SyncOptions{}.pollInterval.count());
   std::cout << "screenshots: " << out.string() << "\n";
 }
 
