@@ -38,6 +38,11 @@ function showArrival(a) {
     addCount('[data-count="waiting"]', -1);
   }
   addCount('[data-count="arrived"]', 1);
+  const late = document.querySelector(`tr[data-late="${a.id}"]`);
+  if (late) {
+    late.remove();
+    addCount('[data-count="late"]', -1);
+  }
   addCount(`[data-cat-arrived="${a.category}"]`, 1);
   const row = document.createElement("tr");
   row.dataset.guest = String(a.id);

@@ -59,4 +59,7 @@ void redirect(httplib::Response& res, const std::string& to);
 
 // The page groups in their own files.
 
+// Records (console_records.cpp): the audit search, the CSV exports and the daily report.
+void addRecordsRoutes(httplib::Server& server, PageHost& host);
+
 }  // namespace kiosk::central::console
