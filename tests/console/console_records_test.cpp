@@ -407,6 +407,8 @@ TEST_F(ConsoleRecordsTest, AnotherEventsRecordsAreNotFound) {
   auto b = signedIn("chief");
   for (const auto* path : {"/console/records", "/console/records.csv", "/console/arrivals.csv",
                            "/console/feedback.csv", "/console/report"}) {
+    EXPECT_EQ(b->get(std::string(path) + eventQuery(central->event().id))->status, 200)
+        << path << " of the account's own event";
     auto r = b->get(std::string(path) + eventQuery(other.id));
     EXPECT_EQ(r->status, 404) << path;
     EXPECT_FALSE(contains(r->body, "Secret Delegate")) << path;
