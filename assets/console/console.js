@@ -36,6 +36,8 @@ function showArrival(a) {
   if (waiting) {
     waiting.remove();
     addCount('[data-count="waiting"]', -1);
+  } else {
+    addCount('[data-count="expected"]', 1);  // expected on another day, here today
   }
   addCount('[data-count="arrived"]', 1);
   const late = document.querySelector(`tr[data-late="${a.id}"]`);

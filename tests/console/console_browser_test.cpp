@@ -271,6 +271,9 @@ TEST(ConsoleBrowserTest, RecordsExportSearchAndThePrintedReportInBothLanguages) 
   guests[5].name = "Late Lou";
   guests[5].transport = {leg};
   guests[5].lodging.checkinDate = dayOf(now, event.timezone);
+  // Expected in two days, arrives while the board is open: today's board counts them then.
+  guests[6].name = "Early Ed";
+  guests[6].lodging.checkinDate = dayOf(now + std::chrono::hours(48), event.timezone);
   ASSERT_EQ(guests[9].category, GuestCategory::kVip);
   {
     auto store = central.open();
@@ -292,17 +295,26 @@ TEST(ConsoleBrowserTest, RecordsExportSearchAndThePrintedReportInBothLanguages) 
   auto enrolled = client.request("POST", "/v1/enroll", json{{"code", code->code}}.dump());
   ASSERT_TRUE(enrolled);
   ASSERT_EQ(enrolled->status, 200) << enrolled->body;
-  CheckinRecord r;
-  r.id = newRecordId(now);
-  r.eventId = event.id;
-  r.guestId = guests[9].id;
-  r.terminal = "lobby-1";
-  r.scannedAt = now;
-  auto pushed =
-      client.request("POST", "/v1/checkins", json{{"checkins", {cache::toJson(r)}}}.dump(), {},
-                     json::parse(enrolled->body).at("token").get<std::string>());
-  ASSERT_TRUE(pushed);
-  ASSERT_EQ(pushed->status, 200) << pushed->body;
+  const auto token = json::parse(enrolled->body).at("token").get<std::string>();
+  auto push = [&](GuestId guest) {
+    CheckinRecord r;
+    r.id = newRecordId(central.clock.now());
+    r.eventId = event.id;
+    r.guestId = guest;
+    r.terminal = "lobby-1";
+    r.scannedAt = central.clock.now();
+    auto pushed = client.request("POST", "/v1/checkins",
+                                 json{{"checkins", {cache::toJson(r)}}}.dump(), {}, token);
+    return pushed && pushed->status == 200;
+  };
+  ASSERT_TRUE(push(guests[9].id));
+  // The browser asks for Early Ed's arrival ("PUSH") while today's board is open.
+  std::vector<std::string> errors;
+  auto onLine = [&](const std::string& line) {
+    if (line == "PUSH" && !push(guests[6].id)) {
+      errors.push_back("Early Ed's check-in was not taken");
+    }
+  };
 
   const auto out = fs::path(KIOSK_BINARY_DIR) / "tests" / "console-screens";
   fs::create_directories(out);
@@ -315,6 +327,7 @@ TEST(ConsoleBrowserTest, RecordsExportSearchAndThePrintedReportInBothLanguages) 
              {"guests", guests.size()},
              {"names", names},
              {"late", "Late Lou"},
+             {"early", guests[6].id},
              {"vip", guests[9].name},
              {"out", out.string()},
              {"profile", (dir.path() / "chromium-profile").string()}};
@@ -322,9 +335,10 @@ TEST(ConsoleBrowserTest, RecordsExportSearchAndThePrintedReportInBothLanguages) 
   std::ofstream(setupFile) << setup.dump();
   const auto result = kiosk::testing::runCommand(
       {"node", (kToolDir / "console_records_browser.mjs").string(), setupFile.string()}, dir.path(),
-      [](const std::string&) {});
+      onLine);
   std::cout << result.out;
   EXPECT_EQ(result.status, 0) << result.err;
+  EXPECT_TRUE(errors.empty()) << errors.front();
 
   // The export the browser made is audited with the account.
   auto store = central.open();

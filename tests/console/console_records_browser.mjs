@@ -1,7 +1,7 @@
 // Drives the console's records in Debian's headless Chromium (puppeteer-core); run by
 // console_browser_test.cpp with a setup file. A supervisor exports the arrivals (read back in
 // the page: byte order mark, the RFC 5987 file name on the wire, formula cells neutralised,
-// Chinese intact), finds that export in the audit search, opens the daily report on screen and
+// Chinese intact; a guest of another day who arrives is counted live), finds that export in the audit search, opens the daily report on screen and
 // with print media emulated (no navigation, A4 PDF), switches to zh-CN; every page is
 // screenshot and axe-checked. Exits non-zero on any failed check.
 import { readFileSync, writeFileSync } from "node:fs";
@@ -111,6 +111,15 @@ try {
     "the late guest is on the board");
   check((await page.$eval("[data-count=late]", (e) => e.textContent)) === "1", "one late guest");
   await shot(page, "arrivals-late-en");
+  // A guest expected on another day arrives: today's board counts them as expected and arrived.
+  const count = (name) => page.$eval(`[data-count=${name}]`, (e) => Number(e.textContent));
+  const expected = await count("expected");
+  const waiting = await count("waiting");
+  check((await page.$(`tr[data-guest="${setup.early}"]`)) === null, "Early Ed is not on today's board");
+  console.log("PUSH");
+  await page.waitForSelector(`#arrived-body tr[data-guest="${setup.early}"]`, { timeout: 8000 });
+  check((await count("expected")) === expected + 1, "the early guest is counted as expected");
+  check((await count("waiting")) === waiting, "and not as waiting");
 
   // The export, read back as the browser gets it.
   const csv = await download(page, `/console/arrivals.csv?event=${setup.event}`);
