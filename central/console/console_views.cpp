@@ -85,9 +85,12 @@ std::string arrivalsDayForm(const Frame& f, const BoardDay& day) {
       "<input type=\"hidden\" name=\"event\" value=\"" +
       std::to_string(f.event.id) + "\"><label for=\"day\">" + t(f.lang, "arrivals.day") +
       "</label><input id=\"day\" name=\"day\" type=\"date\" value=\"" + escapeHtml(day.day) +
-      "\" required><button type=\"submit\">" + t(f.lang, "arrivals.show_day") +
-      "</button><a href=\"/console/report" + escapeHtml(dayQuery) + "\">" +
-      t(f.lang, "arrivals.report") + "</a>";
+      "\" required><button type=\"submit\">" + t(f.lang, "arrivals.show_day") + "</button>";
+  // The report is reception's and supervisors' (IT's part is the terminals page).
+  if (f.account.role != Role::kIt) {
+    m += "<a href=\"/console/report" + escapeHtml(dayQuery) + "\">" + t(f.lang, "arrivals.report") +
+         "</a>";
+  }
   if (f.account.role == Role::kSupervisor) {
     m += "<a href=\"/console/arrivals.csv" + escapeHtml(dayQuery) + "\" download>" +
          t(f.lang, "arrivals.export") + "</a>";

@@ -380,6 +380,10 @@ TEST_F(ConsoleRecordsTest, ReceptionAndItMayNotExportOrSearchTheRecords) {
   auto it = signedIn("it-desk");
   EXPECT_EQ(it->get("/console/arrivals.csv" + event)->status, 403);
   EXPECT_EQ(it->get("/console/report" + event)->status, 403);
+  const auto itBoard = it->get("/console/arrivals")->body;
+  EXPECT_FALSE(contains(itBoard, "/console/report")) << "IT is not offered what it may not open";
+  EXPECT_FALSE(contains(itBoard, "/console/arrivals.csv"));
+  EXPECT_TRUE(contains(desk->get("/console/arrivals")->body, "href=\"/console/report?event="));
   int refused = 0;
   for (const auto& a : consoleAudit()) {
     if (a.action == "forbidden" && (a.account == "desk" || a.account == "it-desk")) {
