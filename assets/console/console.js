@@ -36,8 +36,15 @@ function showArrival(a) {
   if (waiting) {
     waiting.remove();
     addCount('[data-count="waiting"]', -1);
+  } else {
+    addCount('[data-count="expected"]', 1);  // expected on another day, here today
   }
   addCount('[data-count="arrived"]', 1);
+  const late = document.querySelector(`tr[data-late="${a.id}"]`);
+  if (late) {
+    late.remove();
+    addCount('[data-count="late"]', -1);
+  }
   addCount(`[data-cat-arrived="${a.category}"]`, 1);
   const row = document.createElement("tr");
   row.dataset.guest = String(a.id);

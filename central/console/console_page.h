@@ -62,4 +62,7 @@ void addFlagsRoutes(httplib::Server& server, PageHost& host);  // console_flags.
 // Guests: search, a guest's page and trail, the desk's changes (console_guests.cpp).
 void addGuestsRoutes(httplib::Server& server, PageHost& host);
 
+// Records (console_records.cpp): the audit search, the CSV exports and the daily report.
+void addRecordsRoutes(httplib::Server& server, PageHost& host);
+
 }  // namespace kiosk::central::console

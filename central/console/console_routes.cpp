@@ -14,6 +14,7 @@
 
 #include "central/central_log.h"
 #include "central/central_store.h"
+#include "central/console/console_day.h"
 #include "central/console/console_flags.h"
 #include "central/console/console_page.h"
 #include "central/console/console_store.h"
@@ -446,11 +447,25 @@ void Console::login(const Request& req, Response& res) {
 }
 
 void Console::arrivals(Page& p) {
+  // The day's board: today (in the event's zone) unless another day is asked for.
+  const auto& zone = p.frame.event.timezone;
+  BoardDay day{p.req.get_param_value("day"), true, p.now};
+  const auto today = dayOf(p.now, zone);
+  if (day.day.empty()) {
+    day.day = today;
+  }
+  day.today = day.day == today;
+  const auto bounds = dayBounds(day.day, zone);
+  if (!bounds) {
+    sendMessage(p, 400, "summary.bad_day");
+    return;
+  }
   auto rows = p.console.arrivals(p.frame.event.id);
   if (!rows) {
     sendMessage(p, 503, "error.internal");
     return;
   }
+  std::erase_if(*rows, [&](const ArrivalRow& r) { return !onDay(r, *bounds, day.day, zone); });
   TimePoint since{};
   for (const auto& r : *rows) {
     if (r.arrivedAt) {
@@ -458,9 +473,9 @@ void Console::arrivals(Page& p) {
     }
   }
   p.frame.current = "arrivals";
-  p.frame.back = "/console/arrivals?event=" + std::to_string(p.frame.event.id);
+  p.frame.back = "/console/arrivals?event=" + std::to_string(p.frame.event.id) + "&day=" + day.day;
   sendPage(p.res, 200, p.frame.lang, "arrivals.title", frameHeader(p.frame),
-           arrivalsMain(p.frame, *rows, since));
+           arrivalsMain(p.frame, *rows, since, day));
 }
 
 void Console::arrivalsJsonRoute(Page& p) {
@@ -714,48 +729,6 @@ void Console::closeRequest(Page& p) {
   saveRequest(p, *item, "feedback_close", note, "closed");
 }
 
-// The day's bounds: in the event's time zone when it names a known one, else the server's.
-struct DayBounds {
-  TimePoint start;
-  TimePoint end;
-  bool eventZone = false;
-};
-std::optional<DayBounds> dayBounds(const std::string& day, const std::string& zone) {
-  static const std::regex shape(R"(\d{4}-\d{2}-\d{2})");
-  if (!std::regex_match(day, shape)) {
-    return std::nullopt;
-  }
-  const std::chrono::year_month_day ymd{std::chrono::year(std::stoi(day.substr(0, 4))),
-                                        std::chrono::month(std::stoul(day.substr(5, 2))),
-                                        std::chrono::day(std::stoul(day.substr(8, 2)))};
-  if (!ymd.ok()) {
-    return std::nullopt;
-  }
-  const std::chrono::year_month_day next{std::chrono::sys_days(ymd) + std::chrono::days(1)};
-  auto iso = [](const std::chrono::year_month_day& d) {
-    char out[32];
-    std::snprintf(out, sizeof out, "%04d-%02u-%02uT00:00:00", static_cast<int>(d.year()),
-                  static_cast<unsigned>(d.month()), static_cast<unsigned>(d.day()));
-    return std::string(out);
-  };
-  if (!zone.empty() && isKnownTimeZone(zone)) {
-    auto start = parseLocalTime(iso(ymd), zone);
-    auto end = parseLocalTime(iso(next), zone);
-    if (start && end) {
-      return DayBounds{*start, *end, true};
-    }
-  }
-  auto local = [](const std::chrono::year_month_day& d) {
-    std::tm tm{};
-    tm.tm_year = static_cast<int>(d.year()) - 1900;
-    tm.tm_mon = static_cast<int>(static_cast<unsigned>(d.month())) - 1;
-    tm.tm_mday = static_cast<int>(static_cast<unsigned>(d.day()));
-    tm.tm_isdst = -1;
-    return TimePoint(std::chrono::seconds(std::mktime(&tm)));
-  };
-  return DayBounds{local(ymd), local(next), false};
-}
-
 void Console::summary(Page& p) {
   if (!feedbackAllowed(p, "feedback_summary")) {
     return;
@@ -835,6 +808,7 @@ void Console::add(httplib::Server& s) {
   // The page groups in their own files.
   addFlagsRoutes(s, *this);
   addGuestsRoutes(s, *this);
+  addRecordsRoutes(s, *this);
   s.Get("/console/assets/console.js", [self, this](const Request&, Response& res) {
     secureHeaders(res);
     res.set_header("Cache-Control", "no-cache");

@@ -5,7 +5,9 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "central/console/console_day.h"
 #include "central/console/console_flags.h"
+#include "central/console/console_records_view.h"
 #include "documents/qr_code.h"
 #include "kiosk/core/local_time.h"
 #include "offline-cache/json_codec.h"
@@ -75,6 +77,72 @@ std::string diskText(std::uint64_t bytes) {
   constexpr std::uint64_t kLow = 1'000'000'000;
   return bytes < kLow ? "<span class=\"pill bad\">" + escapeHtml(bytesText(bytes)) + "</span>"
                       : escapeHtml(bytesText(bytes));
+}
+
+// The day shown, with the way to another day, its report and (for supervisors) its export.
+std::string arrivalsDayForm(const Frame& f, const BoardDay& day) {
+  const auto dayQuery = eventQuery(f) + "&day=" + day.day;
+  std::string m =
+      "<form method=\"get\" action=\"/console/arrivals\" class=\"inline\">"
+      "<input type=\"hidden\" name=\"event\" value=\"" +
+      std::to_string(f.event.id) + "\"><label for=\"day\">" + t(f.lang, "arrivals.day") +
+      "</label><input id=\"day\" name=\"day\" type=\"date\" value=\"" + escapeHtml(day.day) +
+      "\" required><button type=\"submit\">" + t(f.lang, "arrivals.show_day") + "</button>";
+  // The report is reception's and supervisors' (IT's part is the terminals page).
+  if (f.account.role != Role::kIt) {
+    m += "<a href=\"/console/report" + escapeHtml(dayQuery) + "\">" + t(f.lang, "arrivals.report") +
+         "</a>";
+  }
+  if (f.account.role == Role::kSupervisor) {
+    m += "<a href=\"/console/arrivals.csv" + escapeHtml(dayQuery) + "\" download>" +
+         t(f.lang, "arrivals.export") + "</a>";
+  }
+  return m + "</form>";
+}
+
+// Guests not admitted kLateAfter past their pickup, first the longest overdue: the desk calls
+// their driver. Only on today's board (a past day's are its no-shows).
+std::string lateSection(const Frame& f, const std::vector<ArrivalRow>& rows, const BoardDay& day) {
+  if (!day.today) {
+    return {};
+  }
+  std::vector<const ArrivalRow*> late;
+  for (const auto& r : rows) {
+    if (isLate(r, day.now)) {
+      late.push_back(&r);
+    }
+  }
+  std::sort(late.begin(), late.end(), [](const ArrivalRow* a, const ArrivalRow* b) {
+    return *pickupOf(a->guest) < *pickupOf(b->guest);
+  });
+  std::string m =
+      "<section class=\"late-list\" aria-labelledby=\"late-title\"><h2 id=\"late-title\">" +
+      t(f.lang, "arrivals.late_title") + " <span data-count=\"late\">" +
+      std::to_string(late.size()) + "</span></h2><p class=\"hint\">" +
+      t(f.lang, "arrivals.late_hint") + "</p>";
+  if (late.empty()) {
+    return m + "<p>" + t(f.lang, "arrivals.none") + "</p></section>";
+  }
+  m += "<table class=\"list\"><thead><tr><th scope=\"col\">" + t(f.lang, "arrivals.name") +
+       "</th><th scope=\"col\">" + t(f.lang, "arrivals.pickup") + "</th><th scope=\"col\">" +
+       t(f.lang, "arrivals.flight") + "</th><th scope=\"col\">" + t(f.lang, "arrivals.vehicle") +
+       "</th></tr></thead><tbody id=\"late-body\">";
+  for (const auto* r : late) {
+    const auto pickup = *pickupOf(r->guest);
+    std::string flight;
+    std::string vehicle;
+    for (const auto& leg : r->guest.transport) {
+      if (leg.pickupTime == pickup) {
+        flight = leg.flight;
+        vehicle = leg.vehicle + (leg.driverPhone.empty() ? "" : " " + leg.driverPhone);
+      }
+    }
+    m += "<tr data-late=\"" + std::to_string(r->guest.id) + "\"><td><strong class=\"late\">" +
+         t(f.lang, "arrivals.late") + "</strong> " + escapeHtml(r->guest.name) + "</td><td>" +
+         escapeHtml(clockTime(f.event, pickup, f.lang)) + "</td><td>" + escapeHtml(flight) +
+         "</td><td>" + escapeHtml(vehicle) + "</td></tr>";
+  }
+  return m + "</tbody></table></section>";
 }
 
 }  // namespace
@@ -175,11 +243,9 @@ std::string frameHeader(const Frame& f) {
     std::string_view page;
     bool (*allowed)(Role);
   };
-  constexpr NavItem kNav[] = {{"arrivals", nullptr},
-                              {"guests", mayHandleGuests},
-                              {"feedback", mayHandleFeedback},
-                              {"flags", mayResolveFlags},
-                              {"terminals", nullptr}};
+  constexpr NavItem kNav[] = {{"arrivals", nullptr},           {"guests", mayHandleGuests},
+                              {"feedback", mayHandleFeedback}, {"flags", mayResolveFlags},
+                              {"terminals", nullptr},          {"records", mayReadRecords}};
   for (const auto& [page, allowed] : kNav) {
     if (allowed != nullptr && !allowed(f.account.role)) {
       continue;
@@ -228,7 +294,8 @@ std::string messageMain(Lang lang, std::string_view key) {
          "</p><p><a href=\"/console/arrivals\">" + t(lang, "nav.arrivals") + "</a></p></section>";
 }
 
-std::string arrivalsMain(const Frame& f, const std::vector<ArrivalRow>& rows, TimePoint since) {
+std::string arrivalsMain(const Frame& f, const std::vector<ArrivalRow>& rows, TimePoint since,
+                         const BoardDay& day) {
   std::map<GuestCategory, std::pair<int, int>> byCategory;
   int arrived = 0;
   std::vector<const ArrivalRow*> arrivedRows;
@@ -251,13 +318,19 @@ std::string arrivalsMain(const Frame& f, const std::vector<ArrivalRow>& rows, Ti
   std::sort(arrivedRows.begin(), arrivedRows.end(),
             [](const ArrivalRow* a, const ArrivalRow* b) { return *a->arrivedAt > *b->arrivedAt; });
   const auto total = static_cast<int>(rows.size());
-  std::string m = "<div class=\"live\" data-live=\"/console/arrivals.json" + eventQuery(f) +
-                  "\" data-since=\"" + std::to_string(toUnixMillis(since)) + "\" data-offline=\"" +
-                  t(f.lang, "arrivals.offline") + "\" data-updated=\"" +
-                  t(f.lang, "arrivals.updated") + "\"></div>";
+  std::string m;
+  // Another day's board is a record, not a live view: no poll.
+  if (day.today) {
+    m += "<div class=\"live\" data-live=\"/console/arrivals.json" + eventQuery(f) +
+         "\" data-since=\"" + std::to_string(toUnixMillis(since)) + "\" data-offline=\"" +
+         t(f.lang, "arrivals.offline") + "\" data-updated=\"" + t(f.lang, "arrivals.updated") +
+         "\"></div>";
+  }
   // The clock line changes every second: not announced. New arrivals are (#announce).
-  m += "<h1>" + t(f.lang, "arrivals.title") + " <span class=\"status\" id=\"live\">" +
-       t(f.lang, "arrivals.live") + "</span></h1>";
+  m += "<h1>" + t(f.lang, "arrivals.title") + " <span class=\"day\">" + escapeHtml(day.day) +
+       "</span> <span class=\"status\" id=\"live\">" +
+       (day.today ? t(f.lang, "arrivals.live") : t(f.lang, "arrivals.past_day")) + "</span></h1>";
+  m += arrivalsDayForm(f, day);
   m += "<p id=\"announce\" class=\"sr-only\" aria-live=\"polite\" data-label=\"" +
        t(f.lang, "arrivals.arrived") + "\"></p>";
   m += "<section class=\"totals\" aria-label=\"" + t(f.lang, "arrivals.title") + "\">";
@@ -307,6 +380,7 @@ std::string arrivalsMain(const Frame& f, const std::vector<ArrivalRow>& rows, Ti
     m += "</tbody></table>";
   }
   m += "</section></div>";
+  m += lateSection(f, rows, day);
 
   const std::string head =
       "<thead><tr><th scope=\"col\">" + t(f.lang, "arrivals.time") + "</th><th scope=\"col\">" +
@@ -324,8 +398,12 @@ std::string arrivalsMain(const Frame& f, const std::vector<ArrivalRow>& rows, Ti
        "</th><th scope=\"col\">" + t(f.lang, "arrivals.category") + "</th><th scope=\"col\">" +
        t(f.lang, "arrivals.company") + "</th></tr></thead><tbody id=\"waiting-body\">";
   for (const auto* r : waiting) {
+    // Late is said in words, not by colour alone.
+    const auto late = day.today && isLate(*r, day.now)
+                          ? " <strong class=\"late\">" + t(f.lang, "arrivals.late") + "</strong>"
+                          : std::string();
     m += "<tr data-guest=\"" + std::to_string(r->guest.id) + "\"><td>" + escapeHtml(r->guest.name) +
-         "</td><td>" + escapeHtml(categoryLabel(f.lang, r->guest.category)) + "</td><td>" +
+         late + "</td><td>" + escapeHtml(categoryLabel(f.lang, r->guest.category)) + "</td><td>" +
          escapeHtml(r->guest.company) + "</td></tr>";
   }
   m += "</tbody></table></section></div>";

@@ -40,7 +40,14 @@ std::string loginMain(Lang lang, std::string_view errorKey, std::string_view nam
 std::string frameHeader(const Frame& frame);
 std::string messageMain(Lang lang, std::string_view key);
 
-std::string arrivalsMain(const Frame& frame, const std::vector<ArrivalRow>& rows, TimePoint since);
+// The board's day (YYYY-MM-DD in the event's zone); only today's is live and shows who is late.
+struct BoardDay {
+  std::string day;
+  bool today = true;
+  TimePoint now{};
+};
+std::string arrivalsMain(const Frame& frame, const std::vector<ArrivalRow>& rows, TimePoint since,
+                         const BoardDay& day = {});
 // The live board's poll answer: the admissions since the last poll, ready to show.
 std::string arrivalsJson(const Frame& frame, const std::vector<ArrivalRow>& rows, TimePoint since,
                          TimePoint now);

@@ -11,7 +11,9 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "central/console/console_day.h"
 #include "console/console_test_support.h"
+#include "kiosk/core/ids.h"
 #include "offline-cache/http_client.h"
 #include "offline-cache/json_codec.h"
 #include "support/run_command.h"
@@ -349,6 +351,159 @@ TEST(ConsoleBrowserTest, GuestSearchGuestPageAndRoomChangeInBothLanguages) {
             << " ms (poll interval " << cache::SyncOptions{}.pollInterval.count() << " ms)\n";
   EXPECT_LT(latency, 2 * cache::SyncOptions{}.pollInterval.count());
   std::cout << "screenshots: " << out.string() << "\n";
+}
+
+// Records (console_records_browser.mjs): a supervisor exports the arrivals and reads the file
+// back in the page, finds the export in the audit search, and opens the daily report on screen
+// and with print media (A4, no navigation); the board shows a guest late against their pickup;
+// every page in en and zh-CN with axe.
+TEST(ConsoleBrowserTest, RecordsExportSearchAndThePrintedReportInBothLanguages) {
+  if (const auto why = missingTools(); !why.empty()) {
+    GTEST_SKIP() << why;
+  }
+  TempDir pkiDir;
+  const Pki pki = kiosk::testing::makePki(pkiDir.path());
+  TempDir dir;
+  CentralFixture central(dir.path(), pki, 0);
+  central.start();
+  // An event with a Chinese name (the export's file name carries it, RFC 5987) and 60 guests,
+  // some named like formulas.
+  const auto now = central.clock.now();
+  Event event;
+  event.id = central.event().id + 1;
+  event.name = "上海国际论坛";
+  event.startsAt = now - std::chrono::hours(2);
+  event.endsAt = now + std::chrono::hours(48);
+  auto guests = kiosk::testing::makeGuests(60, 10);
+  const std::vector<std::pair<std::string, std::string>> names{
+      {"=1+2", "'=1+2"},
+      {"@cmd", "'@cmd"},
+      {"=HYPERLINK(\"http://evil.example\",\"点我\")",
+       "'=HYPERLINK(\"http://evil.example\",\"点我\")"},
+      {"王芳, \"小王\"", "王芳, \"小王\""},
+      {"欧阳娜娜", "欧阳娜娜"}};
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    guests[i].name = names[i].first;
+  }
+  TransportLeg leg;
+  leg.vehicle = "Shuttle 3";
+  leg.flight = "MU5101";
+  leg.pickupTime = now - std::chrono::minutes(150);
+  guests[5].name = "Late Lou";
+  guests[5].transport = {leg};
+  guests[5].lodging.checkinDate = dayOf(now, event.timezone);
+  // Expected in two days, arrives while the board is open: today's board counts them then.
+  guests[6].name = "Early Ed";
+  guests[6].lodging.checkinDate = dayOf(now + std::chrono::hours(48), event.timezone);
+  ASSERT_EQ(guests[9].category, GuestCategory::kVip);
+  {
+    auto store = central.open();
+    ASSERT_TRUE(store->createEvent(event, generateSigningKey(event.id, 1, now), "", now));
+    auto saved = store->upsertGuests(event.id, guests, now);
+    ASSERT_TRUE(saved);
+    guests = *saved;
+  }
+  kiosk::testing::addAccount(central, "chief", Role::kSupervisor, event.id);
+
+  // The VIP arrives at lobby-1 (a check-in pushed over the sync API).
+  cache::HttpOptions http;
+  http.baseUrl = central.url();
+  http.caFile = pki.caFile;
+  cache::HttpClient client(http);
+  auto code = central.open()->devices().createEnrollmentCode("lobby-1", event.id,
+                                                             std::chrono::hours(1), now);
+  ASSERT_TRUE(code);
+  auto enrolled = client.request("POST", "/v1/enroll", json{{"code", code->code}}.dump());
+  ASSERT_TRUE(enrolled);
+  ASSERT_EQ(enrolled->status, 200) << enrolled->body;
+  const auto token = json::parse(enrolled->body).at("token").get<std::string>();
+  auto push = [&](GuestId guest) {
+    CheckinRecord r;
+    r.id = newRecordId(central.clock.now());
+    r.eventId = event.id;
+    r.guestId = guest;
+    r.terminal = "lobby-1";
+    r.scannedAt = central.clock.now();
+    auto pushed = client.request("POST", "/v1/checkins",
+                                 json{{"checkins", {cache::toJson(r)}}}.dump(), {}, token);
+    return pushed && pushed->status == 200;
+  };
+  ASSERT_TRUE(push(guests[9].id));
+  // The browser asks for Early Ed's arrival ("PUSH") while today's board is open.
+  std::vector<std::string> errors;
+  auto onLine = [&](const std::string& line) {
+    if (line == "PUSH" && !push(guests[6].id)) {
+      errors.push_back("Early Ed's check-in was not taken");
+    }
+  };
+
+  const auto out = fs::path(KIOSK_BINARY_DIR) / "tests" / "console-screens";
+  fs::create_directories(out);
+  json setup{{"url", central.url()},
+             {"spki", pki.pin.substr(pki.pin.find("//") + 2)},
+             {"chromium", chromium()},
+             {"account", "chief"},
+             {"password", std::string(kiosk::testing::kPassword)},
+             {"event", event.id},
+             {"guests", guests.size()},
+             {"names", names},
+             {"late", "Late Lou"},
+             {"early", guests[6].id},
+             {"vip", guests[9].name},
+             {"out", out.string()},
+             {"profile", (dir.path() / "chromium-profile").string()}};
+  const auto setupFile = dir.path() / "setup.json";
+  std::ofstream(setupFile) << setup.dump();
+  const auto result = kiosk::testing::runCommand(
+      {"node", (kToolDir / "console_records_browser.mjs").string(), setupFile.string()}, dir.path(),
+      onLine);
+  std::cout << result.out;
+  EXPECT_EQ(result.status, 0) << result.err;
+  EXPECT_TRUE(errors.empty()) << errors.front();
+
+  // The export the browser made is audited with the account.
+  auto store = central.open();
+  auto rows = ConsoleStore(store->database()).listAudit(event.id);
+  ASSERT_TRUE(rows);
+  const auto exported = std::count_if(rows->begin(), rows->end(), [](const AuditRow& a) {
+    return a.action == "export" && a.account == "chief" && a.target == "arrivals";
+  });
+  EXPECT_EQ(exported, 1);
+  std::cout << "screenshots: " << out.string() << "\n";
+}
+
+// The closing note's figure (console_board_load_browser.mjs): the arrivals board of a
+// 10,000-guest event in the real browser, navigation to DOMContentLoaded and to the board drawn.
+// Printed, not asserted against a limit.
+TEST(ConsoleBrowserTest, TheBoardOfTenThousandGuestsLoadsInTheBrowser) {
+  if (const auto why = missingTools(); !why.empty()) {
+    GTEST_SKIP() << why;
+  }
+  TempDir pkiDir;
+  const Pki pki = kiosk::testing::makePki(pkiDir.path());
+  TempDir dir;
+  CentralFixture central(dir.path(), pki, 10'000, 10);
+  central.start();
+  kiosk::testing::addAccount(central, "chief", Role::kSupervisor, central.event().id);
+  const auto out = fs::path(KIOSK_BINARY_DIR) / "tests" / "console-screens";
+  fs::create_directories(out);
+  json setup{{"url", central.url()},
+             {"spki", pki.pin.substr(pki.pin.find("//") + 2)},
+             {"chromium", chromium()},
+             {"account", "chief"},
+             {"password", std::string(kiosk::testing::kPassword)},
+             {"event", central.event().id},
+             {"guests", 10'000},
+             {"runs", 5},
+             {"out", out.string()},
+             {"profile", (dir.path() / "chromium-profile").string()}};
+  const auto setupFile = dir.path() / "setup.json";
+  std::ofstream(setupFile) << setup.dump();
+  const auto result = kiosk::testing::runCommand(
+      {"node", (kToolDir / "console_board_load_browser.mjs").string(), setupFile.string()},
+      dir.path(), [](const std::string&) {});
+  std::cout << result.out;
+  EXPECT_EQ(result.status, 0) << result.err;
 }
 
 }  // namespace
