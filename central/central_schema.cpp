@@ -378,9 +378,23 @@ UPDATE feed SET doc = json_set(doc, '$.language', '')
   WHERE kind = 'staff' AND json_type(doc, '$.language') IS NULL;
 )sql";
 
+// Central settings for terminals (central/terminal_settings.h): SQLite's version 11 and
+// PostgreSQL's version 5, the same text on both.
+constexpr std::string_view kTerminalSettingsSchema = R"sql(
+CREATE TABLE terminal_settings (
+  event_id   BIGINT NOT NULL,
+  version    BIGINT NOT NULL,
+  settings   TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  created_by TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (event_id, version)
+);
+)sql";
+
 // Version 9: the reception console's accounts, sessions and audit (central/console).
 // Version 10: the console's handling of feedback (assignment, answer, closing note).
-constexpr std::array<std::string_view, 10> kSchema{kSchema1,
+// Version 11: central settings for terminals.
+constexpr std::array<std::string_view, 11> kSchema{kSchema1,
                                                    kSchema2,
                                                    kSchema3,
                                                    kSchema4,
@@ -389,7 +403,8 @@ constexpr std::array<std::string_view, 10> kSchema{kSchema1,
                                                    kSchema7,
                                                    kSchema8,
                                                    console::kConsoleSchema,
-                                                   console::kConsoleFeedbackSchema};
+                                                   console::kConsoleFeedbackSchema,
+                                                   kTerminalSettingsSchema};
 
 // PostgreSQL keeps its own steps (its types and sequences differ); version 1 is the SQLite
 // schema at version 8. A step added to one list gets its counterpart in the other.
@@ -642,8 +657,11 @@ CREATE TABLE rate_buckets (
 
 // Version 2: as SQLite's version 9 (the console's tables; the same text on both).
 // Version 4: as SQLite's version 10 (the console's feedback handling).
-constexpr std::array<std::string_view, 4> kPostgresSchema{
-    kPostgres1, console::kConsoleSchema, kPostgres3, console::kConsoleFeedbackSchema};
+// Version 5: as SQLite's version 11 (central settings for terminals).
+constexpr std::array<std::string_view, 5> kPostgresSchema{kPostgres1, console::kConsoleSchema,
+                                                          kPostgres3,
+                                                          console::kConsoleFeedbackSchema,
+                                                          kTerminalSettingsSchema};
 
 }  // namespace
 

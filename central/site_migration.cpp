@@ -233,6 +233,12 @@ const std::vector<Table>& tables() {
         {"closed_by", kText},
         {"note", kText},
         {"updated_at", kInt}}},
+      {"terminal_settings",
+       {{"event_id", kInt},
+        {"version", kInt},
+        {"settings", kText},
+        {"created_at", kInt},
+        {"created_by", kText}}},
   };
   return kTables;
 }
