@@ -1,5 +1,5 @@
 // Central settings for the terminals of an event: `kiosk-central settings set` stores a new
-// version of a TOML text of kiosk.toml's keys central may set (kiosk/app/config.h,
+// version of a TOML text of kiosk.toml's keys central may set (kiosk/config/config.h,
 // kCentralSettingKeys); every terminal of the event gets the latest version in its next
 // heartbeat's answer, starts with it, falls back to the one before when it does not start
 // with it, and reports the version it runs in its heartbeat (kiosk/config/central_settings.h).

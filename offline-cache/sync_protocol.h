@@ -237,7 +237,7 @@ Json toJson(const Heartbeat& heartbeat);
 Heartbeat heartbeatFromJson(const Json& j);
 
 // Central's settings for the terminals of an event (`kiosk-central settings set`): a TOML
-// text of kiosk.toml's keys that central may set (kiosk/app/config.h), with its version.
+// text of kiosk.toml's keys that central may set (kiosk/config/config.h), with its version.
 // A heartbeat's answer carries them when the terminal runs another version.
 struct TerminalSettings {
   std::int64_t version = 0;
