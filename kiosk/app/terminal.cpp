@@ -274,7 +274,9 @@ class Loop final : public ScriptHost {
       if (auto st = p_.settings->confirm(); !st) {
         std::cerr << ("kiosk: " + st.error().message + "\n");
       }
-      p_.jsonLine(jsonLine(json{{"event", "settings_kept"}, {"version", p_.settingsVersion}}));
+      if (p_.settingsVersion != 0) {
+        p_.jsonLine(jsonLine(json{{"event", "settings_kept"}, {"version", p_.settingsVersion}}));
+      }
       return false;
     }
     if (screen() != "attract" || !p_.settings->waiting()) {
