@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "central/central_store.h"
+#include "central/terminal_settings.h"
 #include "kiosk/admin/code_issue.h"
 #include "kiosk/admin/code_revoke.h"
 #include "kiosk/admin/command_options.h"
@@ -414,7 +415,12 @@ void addDeviceCommands(CLI::App& app) {
         std::cout << std::left << std::setw(20) << shown(d.terminal) << " " << d.id << "  "
                   << (d.revokedAt ? "REVOKED " + iso(d.revokedAt) : "live") << "  last seen "
                   << (d.lastSeenAt ? iso(d.lastSeenAt) : std::string("never")) << "  queue "
-                  << health.value("queue_depth", json(0)).dump() << "\n";
+                  << health.value("queue_depth", json(0)).dump() << "  settings v"
+                  << health.value("settings_version", json(0)).dump()
+                  << (health.value("settings_failed_version", 0) > 0
+                          ? " (gave up v" + health["settings_failed_version"].dump() + ")"
+                          : std::string())
+                  << "\n";
       }
     }
   });
@@ -668,6 +674,55 @@ void addStaffCommands(CLI::App& app) {
     auto store = openOrExit(t->db);
     checkOrExit(store->saveBadgeTemplate(bt), "saving the template");
     std::cout << json{{"template", t->name}, {"bytes", bt.toml.size()}}.dump() << "\n";
+  });
+}
+
+void addSettingsCommands(CLI::App& app) {
+  struct SettingsOptions {
+    std::string db;
+    std::optional<EventId> event;
+    std::string file;
+    std::string by;
+  };
+  auto o = std::make_shared<SettingsOptions>();
+  auto* settings = app.add_subcommand(
+      "settings",
+      "Settings for every terminal of an event (printer, languages, idle timeout, volume, "
+      "retention): each set is a new version, taken by terminals at their next heartbeat");
+  settings->require_subcommand(1);
+  auto* set = settings->add_subcommand(
+      "set", "Store a TOML file of kiosk.toml keys central may set as the event's next version");
+  dbOption(set, o->db);
+  set->add_option("--event", o->event, "Event id (default: the only event)");
+  set->add_option("--file", o->file, "TOML file")->required()->check(CLI::ExistingFile);
+  set->add_option("--by", o->by, "Who changes them (kept with the version)");
+  set->callback([o] {
+    std::ifstream in(o->file, std::ios::binary);
+    std::stringstream text;
+    text << in.rdbuf();
+    auto store = openOrExit(o->db);
+    const auto event = valueOrExit(store->resolveEvent(o->event), "choosing the event");
+    const auto version = valueOrExit(TerminalSettingsStore(store->database())
+                                         .set(event.id, text.str(), o->by, SystemClock().now()),
+                                     "settings set");
+    std::cout << json{{"event_id", event.id}, {"version", version}}.dump() << "\n";
+  });
+  auto* show =
+      settings->add_subcommand("show", "Every version of the event's settings, newest first");
+  dbOption(show, o->db);
+  show->add_option("--event", o->event, "Event id (default: the only event)");
+  show->callback([o] {
+    auto store = openOrExit(o->db);
+    const auto event = valueOrExit(store->resolveEvent(o->event), "choosing the event");
+    for (const auto& v :
+         valueOrExit(TerminalSettingsStore(store->database()).history(event.id), "settings show")) {
+      std::cout << json{{"version", v.version},
+                        {"created_at", formatIso8601(v.createdAt)},
+                        {"created_by", v.createdBy},
+                        {"settings", v.toml}}
+                       .dump()
+                << "\n";
+    }
   });
 }
 

@@ -378,10 +378,24 @@ UPDATE feed SET doc = json_set(doc, '$.language', '')
   WHERE kind = 'staff' AND json_type(doc, '$.language') IS NULL;
 )sql";
 
+// Central settings for terminals (central/terminal_settings.h): SQLite's version 12 and
+// PostgreSQL's version 6, the same text on both.
+constexpr std::string_view kTerminalSettingsSchema = R"sql(
+CREATE TABLE terminal_settings (
+  event_id   BIGINT NOT NULL,
+  version    BIGINT NOT NULL,
+  settings   TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  created_by TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (event_id, version)
+);
+)sql";
+
 // Version 9: the reception console's accounts, sessions and audit (central/console).
 // Version 10: the console's handling of feedback (assignment, answer, closing note).
 // Version 11: the console's resolutions of flags.
-constexpr std::array<std::string_view, 11> kSchema{kSchema1,
+// Version 12: central settings for terminals.
+constexpr std::array<std::string_view, 12> kSchema{kSchema1,
                                                    kSchema2,
                                                    kSchema3,
                                                    kSchema4,
@@ -391,7 +405,8 @@ constexpr std::array<std::string_view, 11> kSchema{kSchema1,
                                                    kSchema8,
                                                    console::kConsoleSchema,
                                                    console::kConsoleFeedbackSchema,
-                                                   console::kConsoleFlagsSchema};
+                                                   console::kConsoleFlagsSchema,
+                                                   kTerminalSettingsSchema};
 
 // PostgreSQL keeps its own steps (its types and sequences differ); version 1 is the SQLite
 // schema at version 8. A step added to one list gets its counterpart in the other.
@@ -645,9 +660,13 @@ CREATE TABLE rate_buckets (
 // Version 2: as SQLite's version 9 (the console's tables; the same text on both).
 // Version 4: as SQLite's version 10 (the console's feedback handling).
 // Version 5: as SQLite's version 11 (the console's resolutions of flags).
-constexpr std::array<std::string_view, 5> kPostgresSchema{
-    kPostgres1, console::kConsoleSchema, kPostgres3, console::kConsoleFeedbackSchema,
-    console::kConsoleFlagsSchema};
+// Version 6: as SQLite's version 12 (central settings for terminals).
+constexpr std::array<std::string_view, 6> kPostgresSchema{kPostgres1,
+                                                          console::kConsoleSchema,
+                                                          kPostgres3,
+                                                          console::kConsoleFeedbackSchema,
+                                                          console::kConsoleFlagsSchema,
+                                                          kTerminalSettingsSchema};
 
 }  // namespace
 

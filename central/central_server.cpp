@@ -26,6 +26,7 @@
 #include "central/console/console_routes.h"
 #include "central/rate_limiter.h"
 #include "central/record_checks.h"
+#include "central/terminal_settings.h"
 #include "central/webhook_notifier.h"
 #include "offline-cache/postgres_database.h"
 
@@ -992,7 +993,18 @@ void CentralServer::Impl::routes() {
                return;
              }
              c.note = "queue=" + std::to_string(hb.queueDepth);
-             sendJson(c.res, 200, cache::dump(Json{{"server_time", cache::toJson(c.now)}}));
+             // The event's settings go along when the terminal runs another version (and
+             // has not given up on this one). A failed read only leaves them out this time.
+             api::HeartbeatAnswer answer;
+             auto offered = TerminalSettingsStore(c.store.database()).current(c.device.eventId);
+             if (!offered) {
+               centralLog().error("heartbeat: {}", offered.error().message);
+             } else if (*offered && (*offered)->version != hb.settingsVersion &&
+                        (*offered)->version != hb.settingsFailedVersion) {
+               answer.settings = **offered;
+               c.note += " settings=" + std::to_string((*offered)->version);
+             }
+             sendJson(c.res, 200, cache::dump(api::toJson(answer, c.now)));
            });
          });
 

@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
   kiosk::central::addCodeCommands(app);
   kiosk::central::addDeviceCommands(app);
   kiosk::central::addStaffCommands(app);
+  kiosk::central::addSettingsCommands(app);
   kiosk::central::addConsoleUserCommands(app);
   kiosk::central::addMigrateCommand(app);
   try {

@@ -242,6 +242,12 @@ const std::vector<Table>& tables() {
         {"note", kText},
         {"account", kText},
         {"at", kInt}}},
+      {"terminal_settings",
+       {{"event_id", kInt},
+        {"version", kInt},
+        {"settings", kText},
+        {"created_at", kInt},
+        {"created_by", kText}}},
   };
   return kTables;
 }

@@ -567,6 +567,8 @@ class Worker {
     }
     hb.diskFreeBytes = diskFree(options_.databasePath);
     hb.lastSyncAt = lastSyncAt_;
+    hb.settingsVersion = options_.settingsVersion;
+    hb.settingsFailedVersion = options_.settingsFailedVersion;
     HttpResponse response;
     if (auto f = exchange(report, "POST", std::string(api::kHeartbeatPath), dump(toJson(hb)),
                           "application/json", response)) {
@@ -579,7 +581,28 @@ class Worker {
     }
     report.reachedServer = true;
     report.heartbeatSent = true;
+    takeSettings(response.body);
     return std::nullopt;
+  }
+
+  // Settings central offers in a heartbeat's answer; a malformed answer is logged and
+  // changes nothing (the terminal runs on with what it has).
+  void takeSettings(const std::string& body) {
+    if (!options_.onSettings) {
+      return;
+    }
+    std::optional<api::TerminalSettings> offered;
+    try {
+      offered = api::heartbeatAnswerFromJson(parseJson(body)).settings;
+    } catch (const std::exception& e) {
+      syncLog().warn("sync: central's settings in the heartbeat answer are unreadable: {}",
+                     e.what());
+      return;
+    }
+    if (offered && offered->version != options_.settingsVersion &&
+        offered->version != options_.settingsFailedVersion) {
+      options_.onSettings(*offered);
+    }
   }
 
   std::optional<Failure> uploadPhotos(SyncRoundReport& report) {

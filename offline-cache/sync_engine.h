@@ -31,6 +31,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -59,6 +60,12 @@ struct SyncOptions {
   std::size_t pageSize = api::kDefaultPageSize;
   bool uploadPhotos = false;
   std::string version;  // reported in the heartbeat
+  // Central settings (api::TerminalSettings): the version this start runs with and the last
+  // one it gave up on, both reported in the heartbeat. `onSettings` is given another
+  // version when a heartbeat's answer offers one (on the sync thread; null = ignored).
+  std::int64_t settingsVersion = 0;
+  std::int64_t settingsFailedVersion = 0;
+  std::function<void(const api::TerminalSettings&)> onSettings;
 };
 
 struct DeviceHealth {

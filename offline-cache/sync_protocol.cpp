@@ -425,7 +425,9 @@ Json toJson(const Heartbeat& h) {
           {"queue_depth", h.queueDepth},
           {"oldest_queued_at", optionalTimeJson(h.oldestQueuedAt)},
           {"disk_free_bytes", h.diskFreeBytes ? Json(*h.diskFreeBytes) : Json(nullptr)},
-          {"last_sync_at", optionalTimeJson(h.lastSyncAt)}};
+          {"last_sync_at", optionalTimeJson(h.lastSyncAt)},
+          {"settings_version", h.settingsVersion},
+          {"settings_failed_version", h.settingsFailedVersion}};
 }
 
 Heartbeat heartbeatFromJson(const Json& j) {
@@ -441,7 +443,36 @@ Heartbeat heartbeatFromJson(const Json& j) {
     h.diskFreeBytes = integerFromJson<std::uint64_t>(*it);
   }
   h.lastSyncAt = optionalTimeField(j, "last_sync_at");
+  // Terminals of earlier versions send neither.
+  if (auto it = j.find("settings_version"); it != j.end()) {
+    h.settingsVersion = integerFromJson<std::int64_t>(*it);
+  }
+  if (auto it = j.find("settings_failed_version"); it != j.end()) {
+    h.settingsFailedVersion = integerFromJson<std::int64_t>(*it);
+  }
   return h;
+}
+
+Json toJson(const HeartbeatAnswer& a, TimePoint serverTime) {
+  Json j{{"server_time", toJson(serverTime)}};
+  if (a.settings) {
+    j["settings"] = {{"version", a.settings->version}, {"toml", a.settings->toml}};
+  }
+  return j;
+}
+
+HeartbeatAnswer heartbeatAnswerFromJson(const Json& j) {
+  HeartbeatAnswer a;
+  if (auto it = j.find("settings"); it != j.end() && !it->is_null()) {
+    TerminalSettings s;
+    s.version = integerFromJson<std::int64_t>(it->at("version"));
+    s.toml = stringField(*it, "toml");
+    if (s.version <= 0 || s.toml.size() > kMaxSettingsBytes) {
+      throw std::invalid_argument("settings: version must be positive, text at most 16 KiB");
+    }
+    a.settings = std::move(s);
+  }
+  return a;
 }
 
 std::optional<TimePoint> serverTimeOf(const Json& body) {

@@ -228,9 +228,28 @@ struct Heartbeat {
   std::optional<TimePoint> oldestQueuedAt;
   std::optional<std::uint64_t> diskFreeBytes;
   std::optional<TimePoint> lastSyncAt;
+  // The central settings the terminal runs with (0 = none), and the last version it gave up
+  // on because it did not start with it (0 = none).
+  std::int64_t settingsVersion = 0;
+  std::int64_t settingsFailedVersion = 0;
 };
 Json toJson(const Heartbeat& heartbeat);
 Heartbeat heartbeatFromJson(const Json& j);
+
+// Central's settings for the terminals of an event (`kiosk-central settings set`): a TOML
+// text of kiosk.toml's keys that central may set (kiosk/config/config.h), with its version.
+// A heartbeat's answer carries them when the terminal runs another version.
+struct TerminalSettings {
+  std::int64_t version = 0;
+  std::string toml;
+};
+inline constexpr std::size_t kMaxSettingsBytes = 16 * 1024;
+struct HeartbeatAnswer {
+  std::optional<TerminalSettings> settings;
+};
+Json toJson(const HeartbeatAnswer& answer, TimePoint serverTime);
+// Throws on a malformed answer (the caller treats it as a bad answer).
+HeartbeatAnswer heartbeatAnswerFromJson(const Json& j);
 
 // "server_time" of a response body, if it has one (never throws).
 std::optional<TimePoint> serverTimeOf(const Json& body);

@@ -74,6 +74,8 @@ constexpr std::array kEntries{
     Entry{"terminals.camera", "摄像头", "Camera"},
     Entry{"terminals.disk", "剩余空间", "Free disk"},
     Entry{"terminals.version", "版本", "Version"},
+    Entry{"terminals.settings", "设置", "Settings"},
+    Entry{"terminals.settings_failed", "未能启用设置", "Settings given up"},
     Entry{"terminals.actions", "操作", "Actions"},
     Entry{"terminals.revoke", "停用", "Revoke"},
     Entry{"terminals.revoke_confirm", "停用后该终端将无法再同步，确定吗？",

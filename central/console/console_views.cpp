@@ -496,7 +496,17 @@ std::string terminalsMain(const Frame& f, const std::vector<Device>& devices, Ti
           m += "<td>" + unknown + "</td>";
         }
       }
-      m += "<td>" + escapeHtml(d.version.empty() ? std::string("-") : d.version) + "</td>";
+      m += "<td>" + escapeHtml(d.version.empty() ? std::string("-") : d.version);
+      // Central settings (`kiosk-central settings set`): the version it runs, and one it
+      // gave up on because it did not start with it (IT should look at that one).
+      if (hb && hb->settingsVersion > 0) {
+        m += "<br>" + t(f.lang, "terminals.settings") + " v" + std::to_string(hb->settingsVersion);
+      }
+      if (hb && hb->settingsFailedVersion > 0) {
+        m += "<br><span class=\"pill bad\">" + t(f.lang, "terminals.settings_failed") + " v" +
+             std::to_string(hb->settingsFailedVersion) + "</span>";
+      }
+      m += "</td>";
       if (manage) {
         m += "<td>";
         if (!d.revokedAt) {

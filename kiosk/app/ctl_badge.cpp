@@ -28,9 +28,9 @@
 #include "i18n/catalog.h"
 #include "kiosk/app/assets_dir.h"
 #include "kiosk/app/badge_words.h"
-#include "kiosk/app/config.h"
 #include "kiosk/app/ctl_commands.h"
 #include "kiosk/app/ctl_support.h"
+#include "kiosk/config/config.h"
 #include "kiosk/core/flow.h"
 #include "kiosk/core/token.h"
 

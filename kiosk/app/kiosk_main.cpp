@@ -2,9 +2,9 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
-#include "kiosk/app/config.h"
 #include "kiosk/app/term_commands.h"
 #include "kiosk/app/terminal.h"
+#include "kiosk/config/central_settings.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"kiosk - lobby check-in terminal. Without a subcommand, runs the terminal."};
@@ -31,7 +31,9 @@ int main(int argc, char** argv) {
   if (!app.get_subcommands().empty()) {
     return 0;
   }
-  auto config = kiosk::app::loadConfig(configPath);
+  // The file with the central settings this start uses (kiosk/config/central_settings.h).
+  auto config = kiosk::app::loadStartConfig(
+      configPath, [](const std::string& line) { std::cerr << "kiosk: " << line << "\n"; });
   if (!config) {
     std::cerr << "kiosk: " << config.error().message << "\n";
     return 2;

@@ -1,5 +1,9 @@
 #include "kiosk/app/sync_wiring.h"
 
+#include <iostream>
+
+#include "kiosk/config/central_settings.h"
+
 namespace kiosk::app {
 
 std::optional<cache::SyncOptions> syncOptionsFrom(const Config& config) {
@@ -23,6 +27,20 @@ std::optional<cache::SyncOptions> syncOptionsFrom(const Config& config) {
   o.batchSize = static_cast<std::size_t>(s.batchSize);
   o.uploadPhotos = config.photo.upload;
   o.version = KIOSK_VERSION;
+  o.settingsVersion = config.settings.version;
+  o.settingsFailedVersion = config.settings.failedVersion;
+  o.onSettings = [dir = config.terminal.dataDir,
+                  running = config.settings.version](const cache::api::TerminalSettings& offered) {
+    auto kept = CentralSettings(dir).offer(SettingsFile{offered.version, offered.toml}, running);
+    // One write per line: the sync thread shares stderr with the terminal's.
+    if (!kept) {
+      std::cerr << ("kiosk: central settings version " + std::to_string(offered.version) +
+                    " not kept: " + kept.error().message + "\n");
+    } else if (*kept) {
+      std::cerr << ("kiosk: central settings version " + std::to_string(offered.version) +
+                    " received; the terminal restarts with them when no guest is at it\n");
+    }
+  };
   return o;
 }
 

@@ -6,7 +6,7 @@
 #include <memory>
 #include <optional>
 
-#include "kiosk/app/config.h"
+#include "kiosk/config/config.h"
 #include "kiosk/core/time.h"
 #include "offline-cache/sync_engine.h"
 

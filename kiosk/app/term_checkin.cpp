@@ -4,9 +4,9 @@
 #include <iostream>
 
 #include "kiosk/app/checkin_runner.h"
-#include "kiosk/app/config.h"
 #include "kiosk/app/decision_json.h"
 #include "kiosk/app/term_commands.h"
+#include "kiosk/config/config.h"
 #include "offline-cache/local_store.h"
 
 namespace kiosk::app {

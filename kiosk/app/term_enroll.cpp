@@ -6,9 +6,9 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
-#include "kiosk/app/config.h"
 #include "kiosk/app/sync_wiring.h"
 #include "kiosk/app/term_commands.h"
+#include "kiosk/config/config.h"
 #include "offline-cache/local_store.h"
 
 namespace kiosk::app {

@@ -7,9 +7,9 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
-#include "kiosk/app/config.h"
 #include "kiosk/app/sync_wiring.h"
 #include "kiosk/app/term_commands.h"
+#include "kiosk/config/config.h"
 
 namespace kiosk::app {
 

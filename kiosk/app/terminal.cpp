@@ -39,6 +39,7 @@
 #include "kiosk/app/terminal_photo.h"
 #include "kiosk/app/terminal_script.h"
 #include "kiosk/app/terminal_worker.h"
+#include "kiosk/config/central_settings.h"
 #include "ui/catalog.h"
 #include "ui/fonts.h"
 #include "ui/rime_input_method.h"
@@ -244,11 +245,47 @@ struct LoopParts {
   std::optional<ScriptRunner> script;
   std::optional<DemoDriver> demo;
   std::function<void(const std::string&)> jsonLine;
+  // Central settings (kiosk/config/central_settings.h): whether this start counts as
+  // healthy once the attract screen is up (central reached, or no central), and the files.
+  std::function<bool()> reachedCentral;
+  std::optional<CentralSettings> settings;
+  std::int64_t settingsVersion = 0;
 };
 
 class Loop final : public ScriptHost {
  public:
   explicit Loop(LoopParts parts) : p_(std::move(parts)) {}
+
+  // Central settings, checked about once a second once the attract screen has been up:
+  // the version this start tried is kept as good when the terminal has reached central;
+  // after that, a newer version waiting is taken by ending the process on the attract
+  // screen (no guest at the terminal), and systemd starts it again (Restart=always) with
+  // them. True when the loop should end for that restart.
+  bool settingsStep(SteadyClock::time_point now) {
+    if (!p_.settings || now < nextSettingsCheck_) {
+      return false;
+    }
+    nextSettingsCheck_ = now + std::chrono::seconds(1);
+    if (!settingsConfirmed_) {
+      if (!p_.reachedCentral || !p_.reachedCentral()) {
+        return false;
+      }
+      settingsConfirmed_ = true;
+      if (auto st = p_.settings->confirm(); !st) {
+        std::cerr << ("kiosk: " + st.error().message + "\n");
+      }
+      if (p_.settingsVersion != 0) {
+        p_.jsonLine(jsonLine(json{{"event", "settings_kept"}, {"version", p_.settingsVersion}}));
+      }
+      return false;
+    }
+    if (screen() != "attract" || !p_.settings->waiting()) {
+      return false;
+    }
+    p_.jsonLine(jsonLine(json{{"event", "restart"}, {"reason", "central settings"}}));
+    p_.notifier.status("restarting for new central settings");
+    return true;
+  }
 
   int run() {
     const auto start = SteadyClock::now();
@@ -380,6 +417,9 @@ class Loop final : public ScriptHost {
                                   {"height", p_.window.height()},
                                   {"font_atlas_ms", p_.ui.fontBuildMillis()},
                                   {"display", displayName()}}));
+      }
+      if (ready && !finishing && settingsStep(SteadyClock::now())) {
+        break;
       }
       p_.notifier.watchdogTick(SteadyClock::now());
       if (finishing || p_.controller.quitRequested()) {
@@ -536,6 +576,8 @@ class Loop final : public ScriptHost {
 
  private:
   LoopParts p_;
+  SteadyClock::time_point nextSettingsCheck_{};
+  bool settingsConfirmed_ = false;
   std::optional<ui::PointerOverride> pointer_;
   std::optional<ui::PointerOverride> lastPointer_;
   std::uint64_t lastPreview_ = 0;
@@ -969,7 +1011,15 @@ int runTerminal(const TerminalOptions& options) {
                       options.screenshots,
                       std::move(runner),
                       std::nullopt,
-                      jsonLine};
+                      jsonLine,
+                      {},
+                      std::nullopt,
+                      0};
+  loopParts.settings.emplace(config.terminal.dataDir);
+  loopParts.settingsVersion = config.settings.version;
+  loopParts.reachedCentral = [serverConfigured, &sync] {
+    return !serverConfigured || (sync && sync->status().online());
+  };
   if (options.demo) {
     loopParts.demo.emplace(synthetic, config.terminal.database);
     if (!loopParts.demo->usable()) {

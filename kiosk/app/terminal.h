@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include "kiosk/app/config.h"
+#include "kiosk/config/config.h"
 
 namespace kiosk::app {
 

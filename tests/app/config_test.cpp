@@ -1,4 +1,4 @@
-#include "kiosk/app/config.h"
+#include "kiosk/config/config.h"
 
 #include <gtest/gtest.h>
 
@@ -142,6 +142,54 @@ TEST(Config, SpeechAndVolume) {
   EXPECT_EQ(set->ui.speech, "off");
   EXPECT_EQ(set->ui.volume, 0);
   EXPECT_FALSE(set->ui.sounds);
+}
+
+TEST(Config, CentralSettingsLieOverTheFilesValues) {
+  constexpr std::string_view file = R"([terminal]
+name = "lobby-2"
+languages = ["zh-CN", "en"]
+[ui]
+idle_timeout_s = 30
+fullscreen = false
+)";
+  auto c = parseConfig(file, "kiosk.toml",
+                       "[ui]\nidle_timeout_s = 45\n[printer]\nname = \"lobby-zebra\"\n"
+                       "[terminal]\nlanguages = [\"en\", \"ja\"]\n",
+                       "central settings version 3");
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->ui.idleTimeoutS, 45);
+  EXPECT_EQ(c->printer.name, "lobby-zebra");
+  EXPECT_EQ(c->terminal.languages, (std::vector<std::string>{"en", "ja"}));
+  EXPECT_FALSE(c->ui.fullscreen) << "what central does not set stays the file's";
+  EXPECT_EQ(c->terminal.name, "lobby-2");
+}
+
+TEST(Config, CentralMayNotSetWhereDataLivesHowCentralIsReachedOrTheHardware) {
+  for (const char* settings :
+       {"[terminal]\ndata_dir = \"/tmp\"\n", "[terminal]\ndatabase = \"/tmp/x.db\"\n",
+        "[server]\nurl = \"https://elsewhere.example\"\n", "[camera]\ndevice = \"none\"\n",
+        "[ui]\nfullscreen = false\n", "[printer]\nserver = \"evil:631\"\n"}) {
+    auto c = parseConfig("", "kiosk.toml", settings, "central settings version 2");
+    ASSERT_FALSE(c) << settings;
+    EXPECT_NE(c.error().message.find("central settings version 2:2: "), std::string::npos)
+        << c.error().message;
+    EXPECT_NE(c.error().message.find("central may not set this"), std::string::npos)
+        << c.error().message;
+    EXPECT_FALSE(checkCentralSettings(settings)) << settings;
+  }
+}
+
+TEST(Config, ABadCentralValueNamesTheSettingsVersionAndLine) {
+  auto c = parseConfig("[ui]\nidle_timeout_s = 30\n", "kiosk.toml", "\n[ui]\nidle_timeout_s = 1\n",
+                       "central settings version 4");
+  ASSERT_FALSE(c);
+  EXPECT_NE(c.error().message.find("central settings version 4:3: ui.idle_timeout_s: expected a "
+                                   "whole number from 5 to 600"),
+            std::string::npos)
+      << c.error().message;
+  EXPECT_FALSE(checkCentralSettings("[ui]\nvolume = 101\n"));
+  EXPECT_FALSE(checkCentralSettings("[ui\nvolume = 1\n")) << "not TOML";
+  EXPECT_TRUE(checkCentralSettings("[ui]\nvolume = 40\n[privacy]\nretention_days = 7\n"));
 }
 
 }  // namespace

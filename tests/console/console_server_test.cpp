@@ -260,6 +260,21 @@ TEST_F(ConsoleServerTest, ReceptionMayLookAtTerminalsButNotRevokeThem) {
   EXPECT_EQ(kiosk::testing::rowsOf(*central, "enrollment_codes WHERE used_at IS NULL"), 0);
 }
 
+TEST_F(ConsoleServerTest, TheTerminalsPageShowsTheSettingsEachRunsAndOneItGaveUpOn) {
+  kiosk::testing::addAccount(*central, "it", Role::kIt, central->event().id);
+  kiosk::testing::TestTerminal lobby(dir.path(), "lobby-2", central->url(), *pki);
+  lobby.enrollOrFail(*central);
+  lobby.options.settingsVersion = 3;
+  lobby.options.settingsFailedVersion = 4;
+  ASSERT_TRUE(lobby.engine().runOnce());
+  auto b = browser();
+  ASSERT_EQ(b->login("it")->status, 303);
+  auto page = b->get("/console/terminals");
+  ASSERT_EQ(page->status, 200);
+  EXPECT_NE(page->body.find("Settings v3"), std::string::npos) << page->body;
+  EXPECT_NE(page->body.find("Settings given up v4"), std::string::npos) << page->body;
+}
+
 TEST_F(ConsoleServerTest, AnIdleSessionEndsAndSoDoesAnOldOne) {
   kiosk::testing::addAccount(*central, "desk", Role::kReception, central->event().id);
   auto b = browser();

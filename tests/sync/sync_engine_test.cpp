@@ -6,8 +6,10 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 
+#include "central/terminal_settings.h"
 #include "sync/sync_test_support.h"
 
 namespace kiosk::cache {
@@ -372,6 +374,64 @@ TEST_F(SyncEngineTest, HeartbeatsCarryDeviceHealthAndPhotosAreUploaded) {
   EXPECT_EQ(h["camera"]["state"], "ok");
   EXPECT_EQ(h["version"], "test");
   EXPECT_TRUE(devices->front().lastSeenAt);
+}
+
+TEST_F(SyncEngineTest, TerminalSettingsComeWithTheHeartbeatUntilTheTerminalRunsThem) {
+  startCentral();
+  auto store = central->open();
+  central::TerminalSettingsStore settings(store->database());
+  // A key central may not set, or a value a terminal refuses, is not stored.
+  EXPECT_FALSE(settings.set(eventId(), "[server]\nurl = \"https://elsewhere.example\"\n", "it",
+                            SystemClock().now()));
+  EXPECT_FALSE(settings.set(eventId(), "[ui]\nvolume = 400\n", "it", SystemClock().now()));
+  auto v1 = settings.set(eventId(), "[ui]\nvolume = 40\n", "it", SystemClock().now());
+  ASSERT_TRUE(v1) << v1.error().message;
+  EXPECT_EQ(*v1, 1);
+
+  // A runs none: it is offered version 1.
+  auto a = terminal("A");
+  std::vector<cache::api::TerminalSettings> offeredToA;
+  a->options.onSettings = [&](const cache::api::TerminalSettings& s) { offeredToA.push_back(s); };
+  auto report = a->engine().runOnce();
+  ASSERT_TRUE(report);
+  EXPECT_TRUE(report->heartbeatSent);
+  ASSERT_EQ(offeredToA.size(), 1u);
+  EXPECT_EQ(offeredToA[0].version, 1);
+  EXPECT_EQ(offeredToA[0].toml, "[ui]\nvolume = 40\n");
+
+  // B runs version 1: nothing is offered, and central lists what B runs.
+  auto b = terminal("B");
+  b->options.settingsVersion = 1;
+  int offeredToB = 0;
+  b->options.onSettings = [&](const cache::api::TerminalSettings&) { ++offeredToB; };
+  ASSERT_TRUE(b->engine().runOnce());
+  EXPECT_EQ(offeredToB, 0);
+
+  // Version 2, which C gave up on: C keeps running 1 and is not offered 2 again.
+  ASSERT_TRUE(settings.set(eventId(), "[ui]\nvolume = 50\n", "it", SystemClock().now()));
+  auto c = terminal("C");
+  c->options.settingsVersion = 1;
+  c->options.settingsFailedVersion = 2;
+  int offeredToC = 0;
+  c->options.onSettings = [&](const cache::api::TerminalSettings&) { ++offeredToC; };
+  ASSERT_TRUE(c->engine().runOnce());
+  EXPECT_EQ(offeredToC, 0);
+
+  auto devices = central->open()->devices().list();
+  ASSERT_TRUE(devices);
+  std::map<std::string, json> health;
+  for (const auto& d : *devices) {
+    health[d.terminal] = json::parse(d.health);
+  }
+  EXPECT_EQ(health["A"]["settings_version"], 0);
+  EXPECT_EQ(health["B"]["settings_version"], 1);
+  EXPECT_EQ(health["C"]["settings_version"], 1);
+  EXPECT_EQ(health["C"]["settings_failed_version"], 2);
+  auto history = settings.history(eventId());
+  ASSERT_TRUE(history);
+  ASSERT_EQ(history->size(), 2u);
+  EXPECT_EQ(history->front().version, 2);
+  EXPECT_EQ(history->front().createdBy, "it");
 }
 
 TEST_F(SyncEngineTest, ARevokedTerminalWipesGuestDataAndStopsAskingUntilEnrolledAgain) {

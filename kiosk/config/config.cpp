@@ -1,4 +1,4 @@
-#include "kiosk/app/config.h"
+#include "kiosk/config/config.h"
 
 #include <toml++/toml.h>
 
@@ -32,12 +32,14 @@ class Reader {
     return std::nullopt;
   }
 
+  // Names the text the node came from: the file, or central's settings lying over it.
   Error fail(const toml::node& node, const std::string& section, std::string_view key,
              const std::string& why) const {
     const std::string full = section.empty() ? std::string(key) : section + "." + std::string(key);
-    return makeError(
-        ErrorKind::kInvalidInput,
-        name_ + ":" + std::to_string(node.source().begin.line) + ": " + full + ": " + why);
+    const auto& from = node.source().path;
+    return makeError(ErrorKind::kInvalidInput, (from ? *from : name_) + ":" +
+                                                   std::to_string(node.source().begin.line) + ": " +
+                                                   full + ": " + why);
   }
 
  private:
@@ -154,16 +156,88 @@ std::optional<std::string> languageTag(const std::string& value) {
   return std::nullopt;
 }
 
-}  // namespace
-
-Result<Config> parseConfig(std::string_view textIn, const std::string& name) {
-  toml::table root;
+Result<toml::table> parseToml(std::string_view text, const std::string& name) {
   try {
-    root = toml::parse(textIn, name);
+    return toml::parse(text, name);
   } catch (const toml::parse_error& e) {
     return makeError(ErrorKind::kInvalidInput, name + ":" + std::to_string(e.source().begin.line) +
                                                    ": " + std::string(e.description()));
   }
+}
+
+bool centralMaySet(std::string_view section, std::string_view key) {
+  for (const auto full : kCentralSettingKeys) {
+    if (full.size() == section.size() + 1 + key.size() &&
+        full.substr(0, section.size()) == section && full[section.size()] == '.' &&
+        full.substr(section.size() + 1) == key) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// Lays central's settings over the file's: each allowed key replaces the file's value.
+std::optional<Error> overlay(toml::table& root, toml::table& settings, const std::string& name) {
+  const Reader reader(name);
+  for (auto& [section, node] : settings) {
+    auto* table = node.as_table();
+    if (table == nullptr) {
+      return reader.fail(node, "", section.str(),
+                         "expected a [" + std::string(section.str()) + "] table");
+    }
+    auto* target = root[section.str()].as_table();
+    if (target == nullptr) {
+      root.insert_or_assign(section.str(), toml::table{});
+      target = root[section.str()].as_table();
+    }
+    for (auto& [key, value] : *table) {
+      if (!centralMaySet(section.str(), key.str())) {
+        return reader.fail(value, std::string(section.str()), key.str(),
+                           "central may not set this (only the terminal's own file may)");
+      }
+      target->insert_or_assign(key.str(), std::move(value));
+    }
+  }
+  return std::nullopt;
+}
+
+Result<Config> readConfig(const toml::table& root, const std::string& name);
+
+}  // namespace
+
+Result<Config> parseConfig(std::string_view textIn, const std::string& name) {
+  return parseConfig(textIn, name, {}, {});
+}
+
+Result<Config> parseConfig(std::string_view textIn, const std::string& name,
+                           std::string_view settingsIn, const std::string& settingsName) {
+  auto root = parseToml(textIn, name);
+  if (!root) {
+    return root.error();
+  }
+  if (!settingsIn.empty()) {
+    auto settings = parseToml(settingsIn, settingsName);
+    if (!settings) {
+      return settings.error();
+    }
+    if (auto problem = overlay(*root, *settings, settingsName)) {
+      return *problem;
+    }
+  }
+  return readConfig(*root, name);
+}
+
+Status checkCentralSettings(std::string_view settings) {
+  auto merged = parseConfig("", "(defaults)", settings, "settings");
+  if (!merged) {
+    return merged.error();
+  }
+  return okStatus();
+}
+
+namespace {
+
+Result<Config> readConfig(const toml::table& root, const std::string& name) {
   Config c;
   c.path = name;
   Reader reader(name);
@@ -313,14 +387,21 @@ Result<Config> parseConfig(std::string_view textIn, const std::string& name) {
   return c;
 }
 
+}  // namespace
+
 Result<Config> loadConfig(const std::string& path) {
+  return loadConfig(path, {}, {});
+}
+
+Result<Config> loadConfig(const std::string& path, std::string_view settings,
+                          const std::string& settingsName) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     return makeError(ErrorKind::kNotFound, path + ": cannot read the configuration file");
   }
   std::stringstream buffer;
   buffer << in.rdbuf();
-  return parseConfig(buffer.str(), path);
+  return parseConfig(buffer.str(), path, settings, settingsName);
 }
 
 }  // namespace kiosk::app

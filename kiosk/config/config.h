@@ -22,8 +22,15 @@
 //
 // Unknown keys and bad values are errors naming the key and its line: the terminal
 // refuses to start rather than guess.
+//
+// Central settings: IT may set some of these keys for all terminals of an event at once on
+// central (`kiosk-central settings set`). They arrive as a TOML text of the same form with
+// a version number and lie over the file's values (kiosk/config/central_settings.h decides
+// which version a start uses). Only the keys of kCentralSettingKeys may come from central:
+// never where the terminal's data lives, how it reaches central, or its hardware.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -104,6 +111,33 @@ struct PrivacyConfig {
   std::optional<int> retentionDays;
 };
 
+// "section.key" of what central may set.
+inline constexpr std::string_view kCentralSettingKeys[] = {
+    "terminal.languages",
+    "printer.name",
+    "printer.fallback",
+    "printer.media",
+    "printer.badge_size",
+    "ui.idle_timeout_s",
+    "ui.sounds",
+    "ui.speech",
+    "ui.volume",
+    "ui.large_text",
+    "ui.high_contrast",
+    "staff.lockout_attempts",
+    "staff.lockout_minutes",
+    "photo.enabled",
+    "photo.upload",
+    "privacy.retention_days",
+};
+
+// The central settings a terminal runs with, and the last version it gave up on.
+struct SettingsState {
+  std::int64_t version = 0;  // 0 = none (the file alone)
+  std::int64_t failedVersion = 0;
+  std::string failedReason;
+};
+
 struct Config {
   std::string path;  // where it was read from
   TerminalConfig terminal;
@@ -114,10 +148,22 @@ struct Config {
   StaffConfig staff;
   PhotoConfig photo;
   PrivacyConfig privacy;
+  SettingsState settings;
 };
 
 Result<Config> loadConfig(const std::string& path);
 // Same rules, from text (tests, fuzzing); `name` is used in messages.
 Result<Config> parseConfig(std::string_view text, const std::string& name);
+
+// The file's configuration with central settings (`settings`, named `settingsName` in
+// messages) over it. A key central may not set, or a bad value, is an error naming it.
+Result<Config> parseConfig(std::string_view text, const std::string& name,
+                           std::string_view settings, const std::string& settingsName);
+Result<Config> loadConfig(const std::string& path, std::string_view settings,
+                          const std::string& settingsName);
+
+// Central's check of settings before it stores them: a TOML text of allowed keys whose
+// values the terminal would accept.
+Status checkCentralSettings(std::string_view settings);
 
 }  // namespace kiosk::app
