@@ -618,12 +618,33 @@ Status Canvas::drawQr(const RectMm& box, std::string_view text, Rgb dark, int qu
   if (!qr) {
     return qr.error();
   }
+  drawQr(box, *qr, dark, quietModules);
+  return okStatus();
+}
+
+void Canvas::drawQr(const RectMm& box, const QrMatrix& qr, Rgb dark, int quietModules) {
   const double side = std::min(box.w, box.h);
-  const int modules = qr->size + 2 * quietModules;
-  const double module = side / modules;
-  const double x0 = box.x + (box.w - side) / 2 + quietModules * module;
-  const double y0 = box.y + (box.h - side) / 2 + quietModules * module;
+  const int modules = qr.size + 2 * quietModules;
+  double module = side / modules;
+  double left = box.x + (box.w - side) / 2;
+  double top = box.y + (box.h - side) / 2;
   cairo_t* cr = impl_->cr;
+  if (impl_->isPdf && module > kMmPerPoint) {
+    // Whole points: still centred in the box, at most one point per module smaller.
+    const double points = std::floor(module / kMmPerPoint);
+    const double snappedSide = points * modules * kMmPerPoint;
+    double x = left + (side - snappedSide) / 2;
+    double y = top + (side - snappedSide) / 2;
+    cairo_user_to_device(cr, &x, &y);
+    x = std::round(x);
+    y = std::round(y);
+    cairo_device_to_user(cr, &x, &y);
+    module = points * kMmPerPoint;
+    left = x;
+    top = y;
+  }
+  const double x0 = left + quietModules * module;
+  const double y0 = top + quietModules * module;
   cairo_save(cr);
   setSource(cr, Rgb{1, 1, 1});
   cairo_rectangle(cr, box.x + (box.w - side) / 2, box.y + (box.h - side) / 2, side, side);
@@ -631,15 +652,15 @@ Status Canvas::drawQr(const RectMm& box, std::string_view text, Rgb dark, int qu
   // One path with a rectangle per horizontal run of dark modules, filled once: no
   // hairline seams between modules when rasterised, and a small PDF.
   cairo_new_path(cr);
-  for (int y = 0; y < qr->size; ++y) {
+  for (int y = 0; y < qr.size; ++y) {
     int x = 0;
-    while (x < qr->size) {
-      if (!qr->isDark(x, y)) {
+    while (x < qr.size) {
+      if (!qr.isDark(x, y)) {
         ++x;
         continue;
       }
       const int start = x;
-      while (x < qr->size && qr->isDark(x, y)) {
+      while (x < qr.size && qr.isDark(x, y)) {
         ++x;
       }
       cairo_rectangle(cr, x0 + start * module, y0 + y * module, (x - start) * module, module);
@@ -649,7 +670,6 @@ Status Canvas::drawQr(const RectMm& box, std::string_view text, Rgb dark, int qu
   cairo_set_fill_rule(cr, CAIRO_FILL_RULE_WINDING);
   cairo_fill(cr);
   cairo_restore(cr);
-  return okStatus();
 }
 
 Status Canvas::drawImage(const RectMm& box, const std::vector<std::uint8_t>& encoded, Fit fit,

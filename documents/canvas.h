@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "documents/image_codec.h"
+#include "documents/qr_code.h"
 #include "kiosk/core/result.h"
 
 namespace kiosk::devices {
@@ -127,6 +128,10 @@ class Canvas {
   // Draws the QR code of `text` as the largest square that fits in `box`, centred, with a
   // quiet zone of `quietModules` modules inside the square (white).
   Status drawQr(const RectMm& box, std::string_view text, Rgb dark = {}, int quietModules = 2);
+  // The same for a code already encoded. On a PDF the module side is rounded down to
+  // whole points and the code placed on whole points, so that the modules' path has
+  // integer coordinates (a third of the bytes of a code at an arbitrary size).
+  void drawQr(const RectMm& box, const QrMatrix& qr, Rgb dark = {}, int quietModules = 2);
 
   // Draws a JPEG or PNG (detected from the bytes). kCover fills the box and crops the
   // overflow (photos); kContain fits inside and centres (logos). Rounded corners with

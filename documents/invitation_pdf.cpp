@@ -2,6 +2,8 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <memory>
+#include <utility>
 
 #include "documents/badge_template.h"
 #include "documents/canvas.h"
@@ -116,7 +118,7 @@ void drawInvitation(Canvas& canvas, const Event& event, const Invitation& invita
 
   const double qrSide = 84;
   const RectMm qrBox{(kA4Width - qrSide) / 2, 112, qrSide, qrSide};
-  (void)canvas.drawQr(qrBox, invitation.codeText, colors.text, 4);
+  canvas.drawQr(qrBox, *invitation.qr, colors.text, 4);
 
   TextStyle codeLabel = info;
   codeLabel.maxPt = 10;
@@ -144,41 +146,71 @@ void drawInvitation(Canvas& canvas, const Event& event, const Invitation& invita
   canvas.drawText(RectMm{kMargin, 270, inner, 10}, footer, small);
 }
 
-Status drawInvitations(Canvas& canvas, const Event& event,
-                       const std::vector<Invitation>& invitations) {
-  if (invitations.empty()) {
+// An invitation without a scannable code is worse than none.
+Result<Invitation> checked(Invitation invitation) {
+  if (invitation.codeText.empty()) {
+    return makeError(ErrorKind::kInvalidInput,
+                     "invitation of " + invitation.guest.bookingCode + ": empty code");
+  }
+  if (!invitation.qr) {
+    auto qr = encodeQr(invitation.codeText);
+    if (!qr) {
+      return makeError(ErrorKind::kInvalidInput,
+                       "invitation of " + invitation.guest.bookingCode + ": " + qr.error().message);
+    }
+    invitation.qr = std::move(*qr);
+  }
+  return invitation;
+}
+
+Status drawInvitations(Canvas& canvas, const Event& event, std::size_t count,
+                       const InvitationSource& source) {
+  if (count == 0) {
     return makeError(ErrorKind::kInvalidInput, "no invitations to write");
   }
   auto colors = defaultBadgeTemplate();
   if (!colors) {
     return colors.error();
   }
-  for (std::size_t i = 0; i < invitations.size(); ++i) {
-    // Checked first: an invitation without a scannable code is worse than none.
-    if (auto qr = encodeQr(invitations[i].codeText); !qr || invitations[i].codeText.empty()) {
-      return makeError(ErrorKind::kInvalidInput,
-                       "invitation of " + invitations[i].guest.bookingCode + ": " +
-                           (qr ? std::string("empty code") : qr.error().message));
+  for (std::size_t i = 0; i < count; ++i) {
+    auto invitation = source(i);
+    if (!invitation) {
+      return invitation.error();
     }
-  }
-  for (std::size_t i = 0; i < invitations.size(); ++i) {
     if (i > 0) {
       canvas.newPage();
     }
-    drawInvitation(canvas, event, invitations[i], *colors);
+    drawInvitation(canvas, event, *invitation, *colors);
   }
   return okStatus();
+}
+
+// All codes checked before the first page, so that a bad one leaves no partial document.
+Result<InvitationSource> checkedSource(const std::vector<Invitation>& invitations) {
+  auto all = std::make_shared<std::vector<Invitation>>();
+  for (const auto& invitation : invitations) {
+    auto ok = checked(invitation);
+    if (!ok) {
+      return ok.error();
+    }
+    all->push_back(std::move(*ok));
+  }
+  return InvitationSource([all](std::size_t i) -> Result<Invitation> { return (*all)[i]; });
 }
 
 }  // namespace
 
 Result<std::vector<std::uint8_t>> renderInvitationsPdf(const Event& event,
                                                        const std::vector<Invitation>& invitations) {
+  auto source = checkedSource(invitations);
+  if (!source) {
+    return source.error();
+  }
   auto canvas = Canvas::pdf(kA4Width, kA4Height);
   if (!canvas) {
     return canvas.error();
   }
-  if (auto status = drawInvitations(*canvas, event, invitations); !status) {
+  if (auto status = drawInvitations(*canvas, event, invitations.size(), *source); !status) {
     return status.error();
   }
   return canvas->finishPdf();
@@ -186,11 +218,27 @@ Result<std::vector<std::uint8_t>> renderInvitationsPdf(const Event& event,
 
 Status writeInvitationsPdf(const Event& event, const std::vector<Invitation>& invitations,
                            const std::string& path) {
+  auto source = checkedSource(invitations);
+  if (!source) {
+    return source.error();
+  }
+  return writeInvitationsPdf(event, invitations.size(), *source, path);
+}
+
+Status writeInvitationsPdf(const Event& event, std::size_t count, const InvitationSource& source,
+                           const std::string& path) {
   auto canvas = Canvas::pdf(kA4Width, kA4Height, path);
   if (!canvas) {
     return canvas.error();
   }
-  if (auto status = drawInvitations(*canvas, event, invitations); !status) {
+  const InvitationSource checkedEach = [&source](std::size_t i) -> Result<Invitation> {
+    auto invitation = source(i);
+    if (!invitation) {
+      return invitation.error();
+    }
+    return checked(std::move(*invitation));
+  };
+  if (auto status = drawInvitations(*canvas, event, count, checkedEach); !status) {
     return status;
   }
   auto written = canvas->finishPdf();
