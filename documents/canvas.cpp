@@ -234,6 +234,34 @@ void showLayoutForPdf(cairo_t* cr, PangoLayout* layout, double x, double y) {
   pango_layout_iter_free(iter);
 }
 
+// QR codes in a PDF are text in a font of 256 glyphs, one per pattern of kQrGlyphModules
+// modules side by side: the PDF defines each glyph once (as vector rectangles, a Type 3
+// font) and every code's row is a short string of them. Drawn as one path per code, a code
+// cost 5 KB per page, the whole of a 5,000-page document's size budget.
+constexpr int kQrGlyphModules = 8;
+
+cairo_status_t renderQrGlyph(cairo_scaled_font_t* /*font*/, unsigned long glyph, cairo_t* cr,
+                             cairo_text_extents_t* extents) {
+  // Glyph space: one unit is one module (the font size); the row sits on the baseline.
+  for (int bit = 0; bit < kQrGlyphModules; ++bit) {
+    if ((glyph >> (kQrGlyphModules - 1 - bit) & 1U) != 0) {
+      const int start = bit;
+      while (bit + 1 < kQrGlyphModules && (glyph >> (kQrGlyphModules - 2 - bit) & 1U) != 0) {
+        ++bit;
+      }
+      cairo_rectangle(cr, start, -1, bit + 1 - start, 1);
+    }
+  }
+  cairo_fill(cr);
+  extents->x_bearing = 0;
+  extents->y_bearing = -1;
+  extents->width = kQrGlyphModules;
+  extents->height = 1;
+  extents->x_advance = kQrGlyphModules;
+  extents->y_advance = 0;
+  return CAIRO_STATUS_SUCCESS;
+}
+
 }  // namespace
 
 std::optional<Rgb> parseRgb(std::string_view text) {
@@ -276,8 +304,12 @@ struct Canvas::Impl {
   bool finished = false;
   std::string path;
   std::vector<std::uint8_t> pdfBytes;
+  cairo_font_face_t* qrFont = nullptr;  // PDF only, made at the first code
 
   ~Impl() {
+    if (qrFont != nullptr) {
+      cairo_font_face_destroy(qrFont);
+    }
     if (pango != nullptr) {
       g_object_unref(pango);
     }
@@ -649,8 +681,32 @@ void Canvas::drawQr(const RectMm& box, const QrMatrix& qr, Rgb dark, int quietMo
   setSource(cr, Rgb{1, 1, 1});
   cairo_rectangle(cr, box.x + (box.w - side) / 2, box.y + (box.h - side) / 2, side, side);
   cairo_fill(cr);
+  if (impl_->isPdf) {
+    if (impl_->qrFont == nullptr) {
+      impl_->qrFont = cairo_user_font_face_create();
+      cairo_user_font_face_set_render_glyph_func(impl_->qrFont, renderQrGlyph);
+    }
+    cairo_set_font_face(cr, impl_->qrFont);
+    cairo_set_font_size(cr, module);
+    std::vector<cairo_glyph_t> glyphs;
+    for (int y = 0; y < qr.size; ++y) {
+      for (int x = 0; x < qr.size; x += kQrGlyphModules) {
+        unsigned long pattern = 0;
+        for (int bit = 0; bit < kQrGlyphModules; ++bit) {
+          pattern = pattern << 1U | (x + bit < qr.size && qr.isDark(x + bit, y) ? 1U : 0U);
+        }
+        if (pattern != 0) {
+          glyphs.push_back(cairo_glyph_t{pattern, x0 + x * module, y0 + (y + 1) * module});
+        }
+      }
+    }
+    setSource(cr, dark);
+    cairo_show_glyphs(cr, glyphs.data(), static_cast<int>(glyphs.size()));
+    cairo_restore(cr);
+    return;
+  }
   // One path with a rectangle per horizontal run of dark modules, filled once: no
-  // hairline seams between modules when rasterised, and a small PDF.
+  // hairline seams between modules when rasterised.
   cairo_new_path(cr);
   for (int y = 0; y < qr.size; ++y) {
     int x = 0;

@@ -1,10 +1,12 @@
 #include "documents/qr_code.h"
 
-#include <cairo.h>
+#include <png.h>
 #include <qrencode.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <csetjmp>
+#include <cstdio>
 #include <memory>
 
 namespace kiosk::devices {
@@ -94,37 +96,52 @@ std::vector<std::uint8_t> rasterizeQr(const QrMatrix& qr, int moduleSize, int& s
   return pixels;
 }
 
+namespace {
+
+// libpng reports errors by longjmp: everything with a destructor stays in the caller.
+bool writeBilevelPng(std::FILE* file, int side, const std::vector<std::uint8_t>& packed) {
+  png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, nullptr, nullptr, nullptr);
+  png_infop info = png == nullptr ? nullptr : png_create_info_struct(png);
+  if (info == nullptr || setjmp(png_jmpbuf(png))) {
+    png_destroy_write_struct(&png, &info);
+    return false;
+  }
+  png_init_io(png, file);
+  png_set_IHDR(png, info, static_cast<png_uint_32>(side), static_cast<png_uint_32>(side), 1,
+               PNG_COLOR_TYPE_GRAY, PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT,
+               PNG_FILTER_TYPE_DEFAULT);
+  png_write_info(png, info);
+  const std::size_t stride = (static_cast<std::size_t>(side) + 7) / 8;
+  for (int y = 0; y < side; ++y) {
+    png_write_row(png, packed.data() + static_cast<std::size_t>(y) * stride);
+  }
+  png_write_end(png, nullptr);
+  png_destroy_write_struct(&png, &info);
+  return true;
+}
+
+}  // namespace
+
 Status writeQrPng(const QrMatrix& qr, const std::string& path, int moduleSize) {
   int side = 0;
   const auto pixels = rasterizeQr(qr, moduleSize, side);
-  // Grayscale from a 1-bit surface (Cairo writes an A1 surface as 8-bit gray, a set bit
-  // white): compressing 32-bit RGB pixels made the PNG of every guest the biggest cost of
-  // `codes issue`.
-  using SurfacePtr = std::unique_ptr<cairo_surface_t, decltype(&cairo_surface_destroy)>;
-  SurfacePtr bits(cairo_image_surface_create(CAIRO_FORMAT_A1, side, side), &cairo_surface_destroy);
-  if (cairo_surface_status(bits.get()) != CAIRO_STATUS_SUCCESS) {
-    return makeError(ErrorKind::kPermanent, "cannot allocate the image of " + path);
-  }
-  cairo_surface_flush(bits.get());
-  auto* data = cairo_image_surface_get_data(bits.get());
-  const int stride = cairo_image_surface_get_stride(bits.get());
-  std::fill(data, data + static_cast<std::ptrdiff_t>(stride) * side, 0);
+  // One bit per pixel (1 = white): a code has two colours, and compressing 32-bit RGB
+  // pixels made the PNG of every guest the biggest cost of `codes issue`.
+  const std::size_t stride = (static_cast<std::size_t>(side) + 7) / 8;
+  std::vector<std::uint8_t> packed(stride * static_cast<std::size_t>(side), 0);
   for (int y = 0; y < side; ++y) {
-    auto* row = reinterpret_cast<std::uint32_t*>(data + static_cast<std::ptrdiff_t>(y) * stride);
     for (int x = 0; x < side; ++x) {
-      if (pixels[static_cast<std::size_t>(y * side + x)] != 0) {
-        // A1 pixels are bits of native-endian 32-bit words, the first pixel in the low bit
-        // on little-endian machines.
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-        row[x / 32] |= 1U << (x % 32);
-#else
-        row[x / 32] |= 0x80000000U >> (x % 32);
-#endif
+      if (pixels[static_cast<std::size_t>(y) * static_cast<std::size_t>(side) +
+                 static_cast<std::size_t>(x)] != 0) {
+        packed[static_cast<std::size_t>(y) * stride + static_cast<std::size_t>(x) / 8] |=
+            static_cast<std::uint8_t>(0x80U >> (x % 8));
       }
     }
   }
-  cairo_surface_mark_dirty(bits.get());
-  if (cairo_surface_write_to_png(bits.get(), path.c_str()) != CAIRO_STATUS_SUCCESS) {
+  std::unique_ptr<std::FILE, decltype(&std::fclose)> file(std::fopen(path.c_str(), "wb"),
+                                                          &std::fclose);
+  if (!file || !writeBilevelPng(file.get(), side, packed) || std::fflush(file.get()) != 0 ||
+      std::fclose(file.release()) != 0) {
     return makeError(ErrorKind::kPermanent, "cannot write " + path);
   }
   return okStatus();
