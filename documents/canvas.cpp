@@ -300,7 +300,8 @@ struct Canvas::Impl {
   PangoContext* pango = nullptr;
   double widthMm = 0;
   double heightMm = 0;
-  bool isPdf = false;
+  bool isPdf = false;  // also for layers: they end up in PDFs
+  bool isLayer = false;
   bool finished = false;
   std::string path;
   std::vector<std::uint8_t> pdfBytes;
@@ -347,8 +348,10 @@ struct Canvas::Impl {
     pango_cairo_context_set_resolution(pango, kMmPerInch);
     pango_context_set_language(pango, pango_language_from_string("zh-cn"));
     pango_cairo_update_context(cr, pango);
-    setSource(cr, Rgb{1, 1, 1});
-    cairo_paint(cr);
+    if (!isLayer) {
+      setSource(cr, Rgb{1, 1, 1});
+      cairo_paint(cr);
+    }
     return okStatus();
   }
 
@@ -536,6 +539,23 @@ Result<Canvas> Canvas::pdf(double widthMm, double heightMm, std::string path) {
   }
   cairo_pdf_surface_set_metadata(impl->surface, CAIRO_PDF_METADATA_CREATOR, "lobby kiosk");
   cairo_surface_set_fallback_resolution(impl->surface, 300, 300);
+  return Canvas(std::move(impl));
+}
+
+Result<Canvas> Canvas::layer(double widthMm, double heightMm) {
+  if (!(widthMm > 0 && heightMm > 0 && widthMm < 10000 && heightMm < 10000)) {
+    return makeError(ErrorKind::kInvalidInput, "bad page size");
+  }
+  auto impl = std::make_unique<Impl>();
+  impl->widthMm = widthMm;
+  impl->heightMm = heightMm;
+  impl->isPdf = true;
+  impl->isLayer = true;
+  const cairo_rectangle_t extents{0, 0, widthMm / kMmPerPoint, heightMm / kMmPerPoint};
+  impl->surface = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, &extents);
+  if (auto status = impl->init(1.0 / kMmPerPoint); !status) {
+    return status.error();
+  }
   return Canvas(std::move(impl));
 }
 
@@ -763,8 +783,19 @@ Status Canvas::drawImageFile(const RectMm& box, const std::string& path, Fit fit
   return drawImage(box, *bytes, fit, radiusMm);
 }
 
+void Canvas::drawLayer(const Canvas& layer) {
+  cairo_t* cr = impl_->cr;
+  // No cairo_surface_flush here: it makes the PDF backend write the layer again.
+  cairo_save(cr);
+  // The layer was recorded in points, like a PDF page's device space.
+  cairo_identity_matrix(cr);
+  cairo_set_source_surface(cr, layer.impl_->surface, 0, 0);
+  cairo_paint(cr);
+  cairo_restore(cr);
+}
+
 void Canvas::newPage() {
-  if (impl_->isPdf) {
+  if (impl_->isPdf && !impl_->isLayer) {
     cairo_show_page(impl_->cr);
     setSource(impl_->cr, Rgb{1, 1, 1});
     cairo_paint(impl_->cr);
@@ -772,7 +803,7 @@ void Canvas::newPage() {
 }
 
 Result<std::vector<std::uint8_t>> Canvas::finishPdf() {
-  if (!impl_->isPdf || impl_->finished) {
+  if (!impl_->isPdf || impl_->isLayer || impl_->finished) {
     return makeError(ErrorKind::kInvalidInput, "not an unfinished PDF canvas");
   }
   impl_->finished = true;

@@ -99,6 +99,10 @@ class Canvas {
   // A PDF of exactly widthMm x heightMm per page, kept in memory (finishPdf returns it)
   // or written to `path` (finish writes it).
   static Result<Canvas> pdf(double widthMm, double heightMm, std::string path = {});
+  // A layer: drawings recorded once to be drawn on many pages of PDF canvases
+  // (drawLayer), where the PDF holds them once and each page refers to them. Text and QR
+  // codes are drawn as on a PDF canvas; nothing is painted beneath them.
+  static Result<Canvas> layer(double widthMm, double heightMm);
   // An opaque raster of round(widthMm / 25.4 * dpi) x round(heightMm / 25.4 * dpi) pixels.
   static Result<Canvas> raster(double widthMm, double heightMm, double dpi);
 
@@ -140,6 +144,9 @@ class Canvas {
   Status drawImage(const RectMm& box, const std::vector<std::uint8_t>& encoded, Fit fit,
                    double radiusMm = 0);
   Status drawImageFile(const RectMm& box, const std::string& path, Fit fit, double radiusMm = 0);
+
+  // Draws a layer made by Canvas::layer at the page's top-left corner.
+  void drawLayer(const Canvas& layer);
 
   // Ends the current page and starts a new one of the same size (PDF only).
   void newPage();

@@ -60,10 +60,27 @@ TextStyle codeStyle(Rgb color) {
   return s;
 }
 
-void drawInvitation(Canvas& canvas, const Event& event, const Invitation& invitation,
-                    const BadgeTemplate& colors) {
+TextStyle infoStyle(const BadgeTemplate& colors) {
+  TextStyle info;
+  info.maxPt = 12;
+  info.minPt = 8;
+  info.halign = HAlign::kCenter;
+  info.color = colors.text;
+  return info;
+}
+
+TextStyle mutedStyle(const BadgeTemplate& colors) {
+  TextStyle muted = infoStyle(colors);
+  muted.maxPt = 11;
+  muted.maxLines = 2;
+  muted.color = colors.muted;
+  return muted;
+}
+
+// What every invitation of the event shows alike: drawn once into a layer that each page
+// refers to.
+void drawEventLayer(Canvas& canvas, const Event& event, const BadgeTemplate& colors) {
   const double inner = kA4Width - 2 * kMargin;
-  const Guest& guest = invitation.guest;
   canvas.fillRect(RectMm{0, 0, kA4Width, 44}, colors.header);
 
   TextStyle label;
@@ -82,49 +99,21 @@ void drawInvitation(Canvas& canvas, const Event& event, const Invitation& invita
   eventStyle.color = colors.headerText;
   canvas.drawText(RectMm{kMargin, 14, inner, 26}, event.name, eventStyle);
 
-  TextStyle info;
-  info.maxPt = 12;
-  info.minPt = 8;
-  info.halign = HAlign::kCenter;
-  info.color = colors.text;
+  const TextStyle info = infoStyle(colors);
   canvas.drawText(RectMm{kMargin, 50, inner, 7}, eventDates(event), info);
   std::string venue = event.venue;
   if (!event.venueAddress.empty()) {
     venue += (venue.empty() ? "" : " · ") + event.venueAddress;
   }
-  TextStyle muted = info;
-  muted.maxPt = 11;
-  muted.maxLines = 2;
-  muted.color = colors.muted;
+  const TextStyle muted = mutedStyle(colors);
   canvas.drawText(RectMm{kMargin, 57, inner, 11}, venue, muted);
 
   canvas.strokeLine(kMargin + 30, 72, kA4Width - kMargin - 30, 72, 0.3, colors.muted);
-
-  TextStyle name;
-  name.bold = true;
-  name.maxPt = 30;
-  name.minPt = 14;
-  name.wrapBelowPt = 20;
-  name.maxLines = 2;
-  name.halign = HAlign::kCenter;
-  name.color = colors.text;
-  canvas.setLanguage("");
-  canvas.drawText(RectMm{kMargin, 76, inner, 24}, guest.name, name);
-  std::string affiliation = guest.title;
-  if (!guest.company.empty()) {
-    affiliation += (affiliation.empty() ? "" : " · ") + guest.company;
-  }
-  canvas.drawText(RectMm{kMargin, 100, inner, 8}, affiliation, muted);
-
-  const double qrSide = 84;
-  const RectMm qrBox{(kA4Width - qrSide) / 2, 112, qrSide, qrSide};
-  canvas.drawQr(qrBox, *invitation.qr, colors.text, 4);
 
   TextStyle codeLabel = info;
   codeLabel.maxPt = 10;
   codeLabel.color = colors.muted;
   canvas.drawText(RectMm{kMargin, 202, inner, 6}, "预订码 · Booking code", codeLabel);
-  canvas.drawText(RectMm{kMargin, 208, inner, 16}, guest.bookingCode, codeStyle(colors.text));
 
   canvas.fillRoundedRect(RectMm{kMargin, 232, inner, 24}, 3, tint(colors.header, 0.9));
   TextStyle instruction = info;
@@ -144,6 +133,33 @@ void drawInvitation(Canvas& canvas, const Event& event, const Invitation& invita
   small.maxPt = 9;
   small.minPt = 7;
   canvas.drawText(RectMm{kMargin, 270, inner, 10}, footer, small);
+}
+
+// The guest's own part of the page.
+void drawGuest(Canvas& canvas, const Invitation& invitation, const BadgeTemplate& colors) {
+  const double inner = kA4Width - 2 * kMargin;
+  const Guest& guest = invitation.guest;
+  TextStyle name;
+  name.bold = true;
+  name.maxPt = 30;
+  name.minPt = 14;
+  name.wrapBelowPt = 20;
+  name.maxLines = 2;
+  name.halign = HAlign::kCenter;
+  name.color = colors.text;
+  canvas.setLanguage("");
+  canvas.drawText(RectMm{kMargin, 76, inner, 24}, guest.name, name);
+  std::string affiliation = guest.title;
+  if (!guest.company.empty()) {
+    affiliation += (affiliation.empty() ? "" : " · ") + guest.company;
+  }
+  canvas.drawText(RectMm{kMargin, 100, inner, 8}, affiliation, mutedStyle(colors));
+
+  const double qrSide = 84;
+  const RectMm qrBox{(kA4Width - qrSide) / 2, 112, qrSide, qrSide};
+  canvas.drawQr(qrBox, *invitation.qr, colors.text, 4);
+
+  canvas.drawText(RectMm{kMargin, 208, inner, 16}, guest.bookingCode, codeStyle(colors.text));
 }
 
 // An invitation without a scannable code is worse than none.
@@ -172,6 +188,11 @@ Status drawInvitations(Canvas& canvas, const Event& event, std::size_t count,
   if (!colors) {
     return colors.error();
   }
+  auto layer = Canvas::layer(kA4Width, kA4Height);
+  if (!layer) {
+    return layer.error();
+  }
+  drawEventLayer(*layer, event, *colors);
   for (std::size_t i = 0; i < count; ++i) {
     auto invitation = source(i);
     if (!invitation) {
@@ -180,7 +201,8 @@ Status drawInvitations(Canvas& canvas, const Event& event, std::size_t count,
     if (i > 0) {
       canvas.newPage();
     }
-    drawInvitation(canvas, event, *invitation, *colors);
+    canvas.drawLayer(*layer);
+    drawGuest(canvas, *invitation, *colors);
   }
   return okStatus();
 }
