@@ -21,6 +21,7 @@ struct CodeSheetRequest {
   std::string validFrom;   // local date-time in the event's timezone; empty: 7 days before
   std::string validUntil;  // empty: 1 day after the event
   std::vector<std::string> bookingCodes;  // only these guests; empty: all
+  bool showProgress = false;              // asked for (--progress); shown on a terminal anyway
   // Called on the calling thread before each invitation page and at the end, with the
   // pages done and the total; the caller decides how often to show it.
   std::function<void(std::size_t done, std::size_t total)> progress;
