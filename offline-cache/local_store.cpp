@@ -1,15 +1,11 @@
 #include "offline-cache/local_store.h"
 
 #include <algorithm>
-#include <atomic>
 #include <cstdio>
 #include <filesystem>
 #include <map>
 #include <nlohmann/json.hpp>
-#include <optional>
 #include <set>
-#include <thread>
-#include <unordered_map>
 #include <utility>
 
 #include "kiosk/admin/event_choice.h"
@@ -383,40 +379,6 @@ Result<bool> LocalStore::isTokenRevoked(EventId eventId, std::string_view tokenI
 
 // --- guests ---
 
-namespace {
-
-// searchKeysFor (pinyin and romanised readings of names, ICU) for every guest, on every
-// core for a large list: it was a third of the work of importing 100,000 guests.
-std::vector<std::vector<std::string>> searchKeysOfAll(const std::vector<Guest>& guests) {
-  constexpr std::size_t kParallelFrom = 2000;  // below, starting the threads costs more
-  constexpr std::size_t kChunk = 512;
-  std::vector<std::vector<std::string>> keys(guests.size());
-  const auto work = [&](std::atomic<std::size_t>& next) {
-    for (std::size_t start = next.fetch_add(kChunk); start < guests.size();
-         start = next.fetch_add(kChunk)) {
-      for (std::size_t i = start; i < std::min(start + kChunk, guests.size()); ++i) {
-        keys[i] = searchKeysFor(guests[i]);
-      }
-    }
-  };
-  std::atomic<std::size_t> next{0};
-  const unsigned threads = std::max(1U, std::thread::hardware_concurrency());
-  if (guests.size() < kParallelFrom || threads == 1) {
-    work(next);
-    return keys;
-  }
-  {
-    std::vector<std::jthread> helpers;
-    for (unsigned t = 1; t < threads; ++t) {
-      helpers.emplace_back([&] { work(next); });
-    }
-    work(next);
-  }
-  return keys;
-}
-
-}  // namespace
-
 Result<std::vector<Guest>> LocalStore::upsertGuests(EventId eventId, std::vector<Guest> guests,
                                                     TimePoint now) {
   return guarded("saving guests", [&] {
@@ -431,38 +393,17 @@ Result<std::vector<Guest>> LocalStore::upsertGuests(EventId eventId, std::vector
           nextId = s.columnInt(0);
         }
       }
-      // An event without guests yet (the first import of a list): a booking code can only
-      // be one added by this call, so it is looked up here rather than read back per row.
-      const bool noGuestsBefore = nextId == 1;
-      std::unordered_map<std::string, GuestId> added;
-      auto keysOfGuest = searchKeysOfAll(guests);
-      keys.reserve(guests.size() * 10);
-      for (std::size_t i = 0; i < guests.size(); ++i) {
-        auto& g = guests[i];
+      for (auto& g : guests) {
         g.eventId = eventId;
         bool isNew = false;
         if (g.id == 0) {
-          std::optional<GuestId> existing;
-          if (noGuestsBefore) {
-            if (const auto it = added.find(g.bookingCode); it != added.end()) {
-              existing = it->second;
-            }
-          } else {
-            auto s = db_->prepare(
-                "SELECT guest_id FROM guests WHERE event_id = ?1 AND booking_code = ?2");
-            s.bind(1, eventId).bind(2, g.bookingCode);
-            if (s.step()) {
-              existing = static_cast<GuestId>(s.columnInt(0));
-            }
-          }
-          isNew = !existing;
-          g.id = existing ? *existing : static_cast<GuestId>(nextId++);
-          if (noGuestsBefore && isNew) {
-            added.emplace(g.bookingCode, g.id);
-          }
+          auto s =
+              db_->prepare("SELECT guest_id FROM guests WHERE event_id = ?1 AND booking_code = ?2");
+          s.bind(1, eventId).bind(2, g.bookingCode);
+          isNew = !s.step();
+          g.id = isNew ? static_cast<GuestId>(nextId++) : static_cast<GuestId>(s.columnInt(0));
         }
-        upsertGuest(eventId, g, keysOfGuest[i], now, isNew);
-        for (auto& key : keysOfGuest[i]) {
+        for (auto& key : upsertGuest(eventId, g, now, isNew)) {
           keys.emplace_back(std::move(key), g.id);
         }
       }
@@ -472,28 +413,29 @@ Result<std::vector<Guest>> LocalStore::upsertGuests(EventId eventId, std::vector
   });
 }
 
-void LocalStore::upsertGuest(EventId eventId, const Guest& g, const std::vector<std::string>& keys,
-                             TimePoint now, bool isNew) {
+std::vector<std::string> LocalStore::upsertGuest(EventId eventId, const Guest& g, TimePoint now,
+                                                 bool isNew) {
   // The old keys are deleted by primary key (guest_search has no guest_id index: one
   // would cost as much as the table at import time).
   if (!isNew) {
     auto old = db_->prepare("SELECT search_keys FROM guests WHERE event_id = ?1 AND guest_id = ?2");
     old.bind(1, eventId).bind(2, g.id);
     if (old.step()) {
-      const auto oldKeys = old.columnText(0);
+      const auto keys = old.columnText(0);
       auto remove = db_->prepare(
           "DELETE FROM guest_search WHERE event_id = ?1 AND key = ?2 AND guest_id = ?3");
       std::size_t start = 0;
-      while (start < oldKeys.size()) {
-        const auto end = std::min(oldKeys.find('\n', start), oldKeys.size());
+      while (start < keys.size()) {
+        const auto end = std::min(keys.find('\n', start), keys.size());
         remove.bind(1, eventId)
-            .bind(2, std::string_view(oldKeys).substr(start, end - start))
+            .bind(2, std::string_view(keys).substr(start, end - start))
             .bind(3, g.id)
             .run();
         start = end + 1;
       }
     }
   }
+  const auto keys = searchKeysFor(g);
   std::string joinedKeys;
   for (const auto& key : keys) {
     joinedKeys += (joinedKeys.empty() ? "" : "\n") + key;
@@ -541,6 +483,7 @@ void LocalStore::upsertGuest(EventId eventId, const Guest& g, const std::vector<
       .bind(22, joinedKeys)
       .bind(23, g.nameReading)
       .run();
+  return keys;
 }
 
 void LocalStore::insertSearchKeys(EventId eventId,
@@ -933,9 +876,7 @@ Status LocalStore::commitWalkIn(const Guest& guest, const CheckinRecord& r,
   return guardedStatus("registering walk-in guest", [&] {
     db_->transaction([&] {
       std::vector<std::pair<std::string, GuestId>> keys;
-      auto guestKeys = searchKeysFor(guest);
-      upsertGuest(r.eventId, guest, guestKeys, audit.at, true);
-      for (auto& key : guestKeys) {
+      for (auto& key : upsertGuest(r.eventId, guest, audit.at, true)) {
         keys.emplace_back(std::move(key), guest.id);
       }
       insertSearchKeys(r.eventId, std::move(keys));

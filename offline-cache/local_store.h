@@ -201,11 +201,11 @@ class LocalStore final : public RosterReader, public CheckinLedger {
  private:
   explicit LocalStore(std::unique_ptr<Database> db);
   void insertAudit(const AuditEvent& audit);
-  // Writes the guest row with its search keys `keys` (searchKeysFor(guest)) and removes
-  // its old ones; the caller inserts the new keys (in bulk) with insertSearchKeys.
+  // Writes the guest row and removes its old search keys; returns the new keys, which
+  // the caller inserts (in bulk) with insertSearchKeys.
   // `isNew`: the guest's id was just assigned, so there are no old keys to remove.
-  void upsertGuest(EventId eventId, const Guest& guest, const std::vector<std::string>& keys,
-                   TimePoint now, bool isNew);
+  std::vector<std::string> upsertGuest(EventId eventId, const Guest& guest, TimePoint now,
+                                       bool isNew);
   void insertSearchKeys(EventId eventId, std::vector<std::pair<std::string, GuestId>> keys);
   // Rebuilds guest_search when it was written with other key rules (kSearchKeysVersion).
   Status reindexIfStale();
