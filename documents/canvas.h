@@ -132,9 +132,10 @@ class Canvas {
   // Draws the QR code of `text` as the largest square that fits in `box`, centred, with a
   // quiet zone of `quietModules` modules inside the square (white).
   Status drawQr(const RectMm& box, std::string_view text, Rgb dark = {}, int quietModules = 2);
-  // The same for a code already encoded. On a PDF the module side is rounded down to
-  // whole points and the code placed on whole points, so that the modules' path has
-  // integer coordinates (a third of the bytes of a code at an arbitrary size).
+  // The same for a code already encoded. On a PDF the modules are glyphs of a small font
+  // the file holds once (rows of 8 modules), the module side rounded down to whole points
+  // and the code placed on whole points, so that each code is a few hundred bytes of
+  // text with integer positions.
   void drawQr(const RectMm& box, const QrMatrix& qr, Rgb dark = {}, int quietModules = 2);
 
   // Draws a JPEG or PNG (detected from the bytes). kCover fills the box and crops the
