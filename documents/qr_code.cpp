@@ -123,19 +123,26 @@ bool writeBilevelPng(std::FILE* file, int side, const std::vector<std::uint8_t>&
 }  // namespace
 
 Status writeQrPng(const QrMatrix& qr, const std::string& path, int moduleSize) {
-  int side = 0;
-  const auto pixels = rasterizeQr(qr, moduleSize, side);
   // One bit per pixel (1 = white): a code has two colours, and compressing 32-bit RGB
-  // pixels made the PNG of every guest the biggest cost of `codes issue`.
+  // pixels made the PNG of every guest the biggest cost of `codes issue`. Each row of
+  // modules is packed once and repeated moduleSize times.
+  const int modules = qr.size + 2 * kQuietZone;
+  const int side = modules * moduleSize;
   const std::size_t stride = (static_cast<std::size_t>(side) + 7) / 8;
   std::vector<std::uint8_t> packed(stride * static_cast<std::size_t>(side), 0);
-  for (int y = 0; y < side; ++y) {
+  for (int my = 0; my < modules; ++my) {
+    const auto rowStart = static_cast<std::size_t>(my) * static_cast<std::size_t>(moduleSize);
+    std::uint8_t* row = packed.data() + rowStart * stride;
+    const int y = my - kQuietZone;
     for (int x = 0; x < side; ++x) {
-      if (pixels[static_cast<std::size_t>(y) * static_cast<std::size_t>(side) +
-                 static_cast<std::size_t>(x)] != 0) {
-        packed[static_cast<std::size_t>(y) * stride + static_cast<std::size_t>(x) / 8] |=
-            static_cast<std::uint8_t>(0x80U >> (x % 8));
+      const int mx = x / moduleSize - kQuietZone;
+      const bool dark = y >= 0 && y < qr.size && mx >= 0 && mx < qr.size && qr.isDark(mx, y);
+      if (!dark) {
+        row[static_cast<std::size_t>(x) / 8] |= static_cast<std::uint8_t>(0x80U >> (x % 8));
       }
+    }
+    for (int copy = 1; copy < moduleSize; ++copy) {
+      std::copy_n(row, stride, row + static_cast<std::size_t>(copy) * stride);
     }
   }
   std::unique_ptr<std::FILE, decltype(&std::fclose)> file(std::fopen(path.c_str(), "wb"),
