@@ -234,6 +234,34 @@ void showLayoutForPdf(cairo_t* cr, PangoLayout* layout, double x, double y) {
   pango_layout_iter_free(iter);
 }
 
+// QR codes in a PDF are text in a font of 256 glyphs, one per pattern of kQrGlyphModules
+// modules side by side: the PDF defines each glyph once (as vector rectangles, a Type 3
+// font) and every code's row is a short string of them. Drawn as one path per code, a code
+// cost 5 KB per page, the whole of a 5,000-page document's size budget.
+constexpr int kQrGlyphModules = 8;
+
+cairo_status_t renderQrGlyph(cairo_scaled_font_t* /*font*/, unsigned long glyph, cairo_t* cr,
+                             cairo_text_extents_t* extents) {
+  // Glyph space: one unit is one module (the font size); the row sits on the baseline.
+  for (int bit = 0; bit < kQrGlyphModules; ++bit) {
+    if ((glyph >> (kQrGlyphModules - 1 - bit) & 1U) != 0) {
+      const int start = bit;
+      while (bit + 1 < kQrGlyphModules && (glyph >> (kQrGlyphModules - 2 - bit) & 1U) != 0) {
+        ++bit;
+      }
+      cairo_rectangle(cr, start, -1, bit + 1 - start, 1);
+    }
+  }
+  cairo_fill(cr);
+  extents->x_bearing = 0;
+  extents->y_bearing = -1;
+  extents->width = kQrGlyphModules;
+  extents->height = 1;
+  extents->x_advance = kQrGlyphModules;
+  extents->y_advance = 0;
+  return CAIRO_STATUS_SUCCESS;
+}
+
 }  // namespace
 
 std::optional<Rgb> parseRgb(std::string_view text) {
@@ -272,12 +300,17 @@ struct Canvas::Impl {
   PangoContext* pango = nullptr;
   double widthMm = 0;
   double heightMm = 0;
-  bool isPdf = false;
+  bool isPdf = false;  // also for layers: they end up in PDFs
+  bool isLayer = false;
   bool finished = false;
   std::string path;
   std::vector<std::uint8_t> pdfBytes;
+  cairo_font_face_t* qrFont = nullptr;  // PDF only, made at the first code
 
   ~Impl() {
+    if (qrFont != nullptr) {
+      cairo_font_face_destroy(qrFont);
+    }
     if (pango != nullptr) {
       g_object_unref(pango);
     }
@@ -315,8 +348,10 @@ struct Canvas::Impl {
     pango_cairo_context_set_resolution(pango, kMmPerInch);
     pango_context_set_language(pango, pango_language_from_string("zh-cn"));
     pango_cairo_update_context(cr, pango);
-    setSource(cr, Rgb{1, 1, 1});
-    cairo_paint(cr);
+    if (!isLayer) {
+      setSource(cr, Rgb{1, 1, 1});
+      cairo_paint(cr);
+    }
     return okStatus();
   }
 
@@ -507,6 +542,23 @@ Result<Canvas> Canvas::pdf(double widthMm, double heightMm, std::string path) {
   return Canvas(std::move(impl));
 }
 
+Result<Canvas> Canvas::layer(double widthMm, double heightMm) {
+  if (!(widthMm > 0 && heightMm > 0 && widthMm < 10000 && heightMm < 10000)) {
+    return makeError(ErrorKind::kInvalidInput, "bad page size");
+  }
+  auto impl = std::make_unique<Impl>();
+  impl->widthMm = widthMm;
+  impl->heightMm = heightMm;
+  impl->isPdf = true;
+  impl->isLayer = true;
+  const cairo_rectangle_t extents{0, 0, widthMm / kMmPerPoint, heightMm / kMmPerPoint};
+  impl->surface = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, &extents);
+  if (auto status = impl->init(1.0 / kMmPerPoint); !status) {
+    return status.error();
+  }
+  return Canvas(std::move(impl));
+}
+
 Result<Canvas> Canvas::raster(double widthMm, double heightMm, double dpi) {
   if (!(widthMm > 0 && heightMm > 0 && dpi >= 10 && dpi <= 2400)) {
     return makeError(ErrorKind::kInvalidInput, "bad raster size or DPI");
@@ -618,28 +670,73 @@ Status Canvas::drawQr(const RectMm& box, std::string_view text, Rgb dark, int qu
   if (!qr) {
     return qr.error();
   }
+  drawQr(box, *qr, dark, quietModules);
+  return okStatus();
+}
+
+void Canvas::drawQr(const RectMm& box, const QrMatrix& qr, Rgb dark, int quietModules) {
   const double side = std::min(box.w, box.h);
-  const int modules = qr->size + 2 * quietModules;
-  const double module = side / modules;
-  const double x0 = box.x + (box.w - side) / 2 + quietModules * module;
-  const double y0 = box.y + (box.h - side) / 2 + quietModules * module;
+  const int modules = qr.size + 2 * quietModules;
+  double module = side / modules;
+  double left = box.x + (box.w - side) / 2;
+  double top = box.y + (box.h - side) / 2;
   cairo_t* cr = impl_->cr;
+  if (impl_->isPdf && module > kMmPerPoint) {
+    // Whole points: still centred in the box, at most one point per module smaller.
+    const double points = std::floor(module / kMmPerPoint);
+    const double snappedSide = points * modules * kMmPerPoint;
+    double x = left + (side - snappedSide) / 2;
+    double y = top + (side - snappedSide) / 2;
+    cairo_user_to_device(cr, &x, &y);
+    x = std::round(x);
+    y = std::round(y);
+    cairo_device_to_user(cr, &x, &y);
+    module = points * kMmPerPoint;
+    left = x;
+    top = y;
+  }
+  const double x0 = left + quietModules * module;
+  const double y0 = top + quietModules * module;
   cairo_save(cr);
   setSource(cr, Rgb{1, 1, 1});
   cairo_rectangle(cr, box.x + (box.w - side) / 2, box.y + (box.h - side) / 2, side, side);
   cairo_fill(cr);
+  if (impl_->isPdf) {
+    if (impl_->qrFont == nullptr) {
+      impl_->qrFont = cairo_user_font_face_create();
+      cairo_user_font_face_set_render_glyph_func(impl_->qrFont, renderQrGlyph);
+    }
+    cairo_set_font_face(cr, impl_->qrFont);
+    cairo_set_font_size(cr, module);
+    std::vector<cairo_glyph_t> glyphs;
+    for (int y = 0; y < qr.size; ++y) {
+      for (int x = 0; x < qr.size; x += kQrGlyphModules) {
+        unsigned long pattern = 0;
+        for (int bit = 0; bit < kQrGlyphModules; ++bit) {
+          pattern = pattern << 1U | (x + bit < qr.size && qr.isDark(x + bit, y) ? 1U : 0U);
+        }
+        if (pattern != 0) {
+          glyphs.push_back(cairo_glyph_t{pattern, x0 + x * module, y0 + (y + 1) * module});
+        }
+      }
+    }
+    setSource(cr, dark);
+    cairo_show_glyphs(cr, glyphs.data(), static_cast<int>(glyphs.size()));
+    cairo_restore(cr);
+    return;
+  }
   // One path with a rectangle per horizontal run of dark modules, filled once: no
-  // hairline seams between modules when rasterised, and a small PDF.
+  // hairline seams between modules when rasterised.
   cairo_new_path(cr);
-  for (int y = 0; y < qr->size; ++y) {
+  for (int y = 0; y < qr.size; ++y) {
     int x = 0;
-    while (x < qr->size) {
-      if (!qr->isDark(x, y)) {
+    while (x < qr.size) {
+      if (!qr.isDark(x, y)) {
         ++x;
         continue;
       }
       const int start = x;
-      while (x < qr->size && qr->isDark(x, y)) {
+      while (x < qr.size && qr.isDark(x, y)) {
         ++x;
       }
       cairo_rectangle(cr, x0 + start * module, y0 + y * module, (x - start) * module, module);
@@ -649,7 +746,6 @@ Status Canvas::drawQr(const RectMm& box, std::string_view text, Rgb dark, int qu
   cairo_set_fill_rule(cr, CAIRO_FILL_RULE_WINDING);
   cairo_fill(cr);
   cairo_restore(cr);
-  return okStatus();
 }
 
 Status Canvas::drawImage(const RectMm& box, const std::vector<std::uint8_t>& encoded, Fit fit,
@@ -687,8 +783,19 @@ Status Canvas::drawImageFile(const RectMm& box, const std::string& path, Fit fit
   return drawImage(box, *bytes, fit, radiusMm);
 }
 
+void Canvas::drawLayer(const Canvas& layer) {
+  cairo_t* cr = impl_->cr;
+  // No cairo_surface_flush here: it makes the PDF backend write the layer again.
+  cairo_save(cr);
+  // The layer was recorded in points, like a PDF page's device space.
+  cairo_identity_matrix(cr);
+  cairo_set_source_surface(cr, layer.impl_->surface, 0, 0);
+  cairo_paint(cr);
+  cairo_restore(cr);
+}
+
 void Canvas::newPage() {
-  if (impl_->isPdf) {
+  if (impl_->isPdf && !impl_->isLayer) {
     cairo_show_page(impl_->cr);
     setSource(impl_->cr, Rgb{1, 1, 1});
     cairo_paint(impl_->cr);
@@ -696,7 +803,7 @@ void Canvas::newPage() {
 }
 
 Result<std::vector<std::uint8_t>> Canvas::finishPdf() {
-  if (!impl_->isPdf || impl_->finished) {
+  if (!impl_->isPdf || impl_->isLayer || impl_->finished) {
     return makeError(ErrorKind::kInvalidInput, "not an unfinished PDF canvas");
   }
   impl_->finished = true;

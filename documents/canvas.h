@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "documents/image_codec.h"
+#include "documents/qr_code.h"
 #include "kiosk/core/result.h"
 
 namespace kiosk::devices {
@@ -98,6 +99,10 @@ class Canvas {
   // A PDF of exactly widthMm x heightMm per page, kept in memory (finishPdf returns it)
   // or written to `path` (finish writes it).
   static Result<Canvas> pdf(double widthMm, double heightMm, std::string path = {});
+  // A layer: drawings recorded once to be drawn on many pages of PDF canvases
+  // (drawLayer), where the PDF holds them once and each page refers to them. Text and QR
+  // codes are drawn as on a PDF canvas; nothing is painted beneath them.
+  static Result<Canvas> layer(double widthMm, double heightMm);
   // An opaque raster of round(widthMm / 25.4 * dpi) x round(heightMm / 25.4 * dpi) pixels.
   static Result<Canvas> raster(double widthMm, double heightMm, double dpi);
 
@@ -127,6 +132,11 @@ class Canvas {
   // Draws the QR code of `text` as the largest square that fits in `box`, centred, with a
   // quiet zone of `quietModules` modules inside the square (white).
   Status drawQr(const RectMm& box, std::string_view text, Rgb dark = {}, int quietModules = 2);
+  // The same for a code already encoded. On a PDF the modules are glyphs of a small font
+  // the file holds once (rows of 8 modules), the module side rounded down to whole points
+  // and the code placed on whole points, so that each code is a few hundred bytes of
+  // text with integer positions.
+  void drawQr(const RectMm& box, const QrMatrix& qr, Rgb dark = {}, int quietModules = 2);
 
   // Draws a JPEG or PNG (detected from the bytes). kCover fills the box and crops the
   // overflow (photos); kContain fits inside and centres (logos). Rounded corners with
@@ -135,6 +145,9 @@ class Canvas {
   Status drawImage(const RectMm& box, const std::vector<std::uint8_t>& encoded, Fit fit,
                    double radiusMm = 0);
   Status drawImageFile(const RectMm& box, const std::string& path, Fit fit, double radiusMm = 0);
+
+  // Draws a layer made by Canvas::layer at the page's top-left corner.
+  void drawLayer(const Canvas& layer);
 
   // Ends the current page and starts a new one of the same size (PDF only).
   void newPage();

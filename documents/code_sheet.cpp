@@ -1,8 +1,11 @@
 #include "documents/code_sheet.h"
 
 #include <algorithm>
+#include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <optional>
+#include <thread>
 
 #include "documents/invitation_pdf.h"
 #include "documents/qr_code.h"
@@ -62,7 +65,8 @@ Result<CodeSheet> writeCodeSheet(const Event& event, const SigningKey& key,
   const auto csvPath = (out / "codes.csv").string();
   std::ofstream csv(csvPath, std::ios::binary | std::ios::trunc);
   csv << "booking_code,payload\r\n";
-  std::vector<devices::Invitation> invitations;
+  std::vector<std::string> tokens;
+  tokens.reserve(guests.size());
   for (const auto& g : guests) {
     TokenClaims own = claims;
     own.guestId = g.id;
@@ -84,29 +88,79 @@ Result<CodeSheet> writeCodeSheet(const Event& event, const SigningKey& key,
       own.notBefore += std::chrono::seconds(1);
       token = issueToken(own, key);
     }
-    auto qr = devices::encodeQr(token);
-    if (!qr) {
-      return makeError(qr.error().kind,
-                       "encoding the QR code of " + g.bookingCode + ": " + qr.error().message);
-    }
-    const auto png = (out / (g.bookingCode + ".png")).string();
-    if (auto written = devices::writeQrPng(*qr, png); !written) {
-      return makeError(written.error().kind, "writing " + png + ": " + written.error().message);
-    }
     csv << g.bookingCode << ',' << token << "\r\n";
-    invitations.push_back(devices::Invitation{g, token});
+    tokens.push_back(std::move(token));
   }
   csv.close();
   if (!csv) {
     return makeError(ErrorKind::kTransient, "writing " + csvPath + ": write failed (disk full?)");
   }
-  if (!invitations.empty()) {
-    const auto pdf = (out / "invitations.pdf").string();
-    if (auto written = devices::writeInvitationsPdf(event, invitations, pdf); !written) {
-      return makeError(written.error().kind, "writing " + pdf + ": " + written.error().message);
-    }
+  if (guests.empty()) {
+    return CodeSheet{0, claims.notBefore, claims.notAfter};
   }
-  return CodeSheet{invitations.size(), claims.notBefore, claims.notAfter};
+
+  // Encoding the codes and writing their PNGs is most of the work outside the PDF, and
+  // each guest's is independent: workers take guests in order, the PDF (one Cairo surface,
+  // single-threaded) is drawn here page by page as their codes become ready.
+  std::vector<std::optional<Result<devices::QrMatrix>>> codes(guests.size());
+  std::vector<std::atomic<bool>> ready(guests.size());
+  std::atomic<std::size_t> next{0};
+  std::atomic<bool> stop{false};
+  const auto encodeAndWrite = [&](std::size_t i) -> Result<devices::QrMatrix> {
+    auto qr = devices::encodeQr(tokens[i]);
+    if (!qr) {
+      return makeError(qr.error().kind, "encoding the QR code of " + guests[i].bookingCode + ": " +
+                                            qr.error().message);
+    }
+    const auto png = (out / (guests[i].bookingCode + ".png")).string();
+    if (auto written = devices::writeQrPng(*qr, png); !written) {
+      return makeError(written.error().kind, "writing " + png + ": " + written.error().message);
+    }
+    return qr;
+  };
+  const unsigned workerCount =
+      request.workers > 0 ? request.workers : std::max(1U, std::thread::hardware_concurrency());
+  std::vector<std::jthread> workers;
+  // Stops and joins the workers on every way out of this function.
+  const auto stopWorkers = [&] {
+    stop = true;
+    workers.clear();
+  };
+  for (unsigned w = 0; w < workerCount; ++w) {
+    workers.emplace_back([&] {
+      for (std::size_t i = next++; i < guests.size() && !stop; i = next++) {
+        codes[i] = encodeAndWrite(i);
+        ready[i] = true;
+        ready[i].notify_all();
+      }
+    });
+  }
+  const auto pdf = (out / "invitations.pdf").string();
+  std::optional<Error> guestFailure;
+  const auto source = [&](std::size_t i) -> Result<devices::Invitation> {
+    if (request.progress) {
+      request.progress(i, guests.size());
+    }
+    ready[i].wait(false);
+    auto& qr = *codes[i];
+    if (!qr) {
+      guestFailure = qr.error();
+      return qr.error();
+    }
+    return devices::Invitation{guests[i], tokens[i], std::move(*qr)};
+  };
+  auto written = devices::writeInvitationsPdf(event, guests.size(), source, pdf);
+  stopWorkers();
+  if (guestFailure) {
+    return *guestFailure;  // names the guest's file already
+  }
+  if (!written) {
+    return makeError(written.error().kind, "writing " + pdf + ": " + written.error().message);
+  }
+  if (request.progress) {
+    request.progress(guests.size(), guests.size());
+  }
+  return CodeSheet{guests.size(), claims.notBefore, claims.notAfter};
 }
 
 }  // namespace kiosk::app

@@ -2,6 +2,8 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <memory>
+#include <utility>
 
 #include "documents/badge_template.h"
 #include "documents/canvas.h"
@@ -58,10 +60,27 @@ TextStyle codeStyle(Rgb color) {
   return s;
 }
 
-void drawInvitation(Canvas& canvas, const Event& event, const Invitation& invitation,
-                    const BadgeTemplate& colors) {
+TextStyle infoStyle(const BadgeTemplate& colors) {
+  TextStyle info;
+  info.maxPt = 12;
+  info.minPt = 8;
+  info.halign = HAlign::kCenter;
+  info.color = colors.text;
+  return info;
+}
+
+TextStyle mutedStyle(const BadgeTemplate& colors) {
+  TextStyle muted = infoStyle(colors);
+  muted.maxPt = 11;
+  muted.maxLines = 2;
+  muted.color = colors.muted;
+  return muted;
+}
+
+// What every invitation of the event shows alike: drawn once into a layer that each page
+// refers to.
+void drawEventLayer(Canvas& canvas, const Event& event, const BadgeTemplate& colors) {
   const double inner = kA4Width - 2 * kMargin;
-  const Guest& guest = invitation.guest;
   canvas.fillRect(RectMm{0, 0, kA4Width, 44}, colors.header);
 
   TextStyle label;
@@ -80,49 +99,21 @@ void drawInvitation(Canvas& canvas, const Event& event, const Invitation& invita
   eventStyle.color = colors.headerText;
   canvas.drawText(RectMm{kMargin, 14, inner, 26}, event.name, eventStyle);
 
-  TextStyle info;
-  info.maxPt = 12;
-  info.minPt = 8;
-  info.halign = HAlign::kCenter;
-  info.color = colors.text;
+  const TextStyle info = infoStyle(colors);
   canvas.drawText(RectMm{kMargin, 50, inner, 7}, eventDates(event), info);
   std::string venue = event.venue;
   if (!event.venueAddress.empty()) {
     venue += (venue.empty() ? "" : " · ") + event.venueAddress;
   }
-  TextStyle muted = info;
-  muted.maxPt = 11;
-  muted.maxLines = 2;
-  muted.color = colors.muted;
+  const TextStyle muted = mutedStyle(colors);
   canvas.drawText(RectMm{kMargin, 57, inner, 11}, venue, muted);
 
   canvas.strokeLine(kMargin + 30, 72, kA4Width - kMargin - 30, 72, 0.3, colors.muted);
-
-  TextStyle name;
-  name.bold = true;
-  name.maxPt = 30;
-  name.minPt = 14;
-  name.wrapBelowPt = 20;
-  name.maxLines = 2;
-  name.halign = HAlign::kCenter;
-  name.color = colors.text;
-  canvas.setLanguage("");
-  canvas.drawText(RectMm{kMargin, 76, inner, 24}, guest.name, name);
-  std::string affiliation = guest.title;
-  if (!guest.company.empty()) {
-    affiliation += (affiliation.empty() ? "" : " · ") + guest.company;
-  }
-  canvas.drawText(RectMm{kMargin, 100, inner, 8}, affiliation, muted);
-
-  const double qrSide = 84;
-  const RectMm qrBox{(kA4Width - qrSide) / 2, 112, qrSide, qrSide};
-  (void)canvas.drawQr(qrBox, invitation.codeText, colors.text, 4);
 
   TextStyle codeLabel = info;
   codeLabel.maxPt = 10;
   codeLabel.color = colors.muted;
   canvas.drawText(RectMm{kMargin, 202, inner, 6}, "预订码 · Booking code", codeLabel);
-  canvas.drawText(RectMm{kMargin, 208, inner, 16}, guest.bookingCode, codeStyle(colors.text));
 
   canvas.fillRoundedRect(RectMm{kMargin, 232, inner, 24}, 3, tint(colors.header, 0.9));
   TextStyle instruction = info;
@@ -144,41 +135,104 @@ void drawInvitation(Canvas& canvas, const Event& event, const Invitation& invita
   canvas.drawText(RectMm{kMargin, 270, inner, 10}, footer, small);
 }
 
-Status drawInvitations(Canvas& canvas, const Event& event,
-                       const std::vector<Invitation>& invitations) {
-  if (invitations.empty()) {
+// The guest's own part of the page.
+void drawGuest(Canvas& canvas, const Invitation& invitation, const BadgeTemplate& colors) {
+  const double inner = kA4Width - 2 * kMargin;
+  const Guest& guest = invitation.guest;
+  TextStyle name;
+  name.bold = true;
+  name.maxPt = 30;
+  name.minPt = 14;
+  name.wrapBelowPt = 20;
+  name.maxLines = 2;
+  name.halign = HAlign::kCenter;
+  name.color = colors.text;
+  canvas.setLanguage("");
+  canvas.drawText(RectMm{kMargin, 76, inner, 24}, guest.name, name);
+  std::string affiliation = guest.title;
+  if (!guest.company.empty()) {
+    affiliation += (affiliation.empty() ? "" : " · ") + guest.company;
+  }
+  canvas.drawText(RectMm{kMargin, 100, inner, 8}, affiliation, mutedStyle(colors));
+
+  const double qrSide = 84;
+  const RectMm qrBox{(kA4Width - qrSide) / 2, 112, qrSide, qrSide};
+  canvas.drawQr(qrBox, *invitation.qr, colors.text, 4);
+
+  canvas.drawText(RectMm{kMargin, 208, inner, 16}, guest.bookingCode, codeStyle(colors.text));
+}
+
+// An invitation without a scannable code is worse than none.
+Result<Invitation> checked(Invitation invitation) {
+  if (invitation.codeText.empty()) {
+    return makeError(ErrorKind::kInvalidInput,
+                     "invitation of " + invitation.guest.bookingCode + ": empty code");
+  }
+  if (!invitation.qr) {
+    auto qr = encodeQr(invitation.codeText);
+    if (!qr) {
+      return makeError(ErrorKind::kInvalidInput,
+                       "invitation of " + invitation.guest.bookingCode + ": " + qr.error().message);
+    }
+    invitation.qr = std::move(*qr);
+  }
+  return invitation;
+}
+
+Status drawInvitations(Canvas& canvas, const Event& event, std::size_t count,
+                       const InvitationSource& source) {
+  if (count == 0) {
     return makeError(ErrorKind::kInvalidInput, "no invitations to write");
   }
   auto colors = defaultBadgeTemplate();
   if (!colors) {
     return colors.error();
   }
-  for (std::size_t i = 0; i < invitations.size(); ++i) {
-    // Checked first: an invitation without a scannable code is worse than none.
-    if (auto qr = encodeQr(invitations[i].codeText); !qr || invitations[i].codeText.empty()) {
-      return makeError(ErrorKind::kInvalidInput,
-                       "invitation of " + invitations[i].guest.bookingCode + ": " +
-                           (qr ? std::string("empty code") : qr.error().message));
-    }
+  auto layer = Canvas::layer(kA4Width, kA4Height);
+  if (!layer) {
+    return layer.error();
   }
-  for (std::size_t i = 0; i < invitations.size(); ++i) {
+  drawEventLayer(*layer, event, *colors);
+  for (std::size_t i = 0; i < count; ++i) {
+    auto invitation = source(i);
+    if (!invitation) {
+      return invitation.error();
+    }
     if (i > 0) {
       canvas.newPage();
     }
-    drawInvitation(canvas, event, invitations[i], *colors);
+    canvas.drawLayer(*layer);
+    drawGuest(canvas, *invitation, *colors);
   }
   return okStatus();
+}
+
+// All codes checked before the first page, so that a bad one leaves no partial document.
+Result<InvitationSource> checkedSource(const std::vector<Invitation>& invitations) {
+  auto all = std::make_shared<std::vector<Invitation>>();
+  for (const auto& invitation : invitations) {
+    auto ok = checked(invitation);
+    if (!ok) {
+      return ok.error();
+    }
+    all->push_back(std::move(*ok));
+  }
+  return InvitationSource([all](std::size_t i) -> Result<Invitation> { return (*all)[i]; });
 }
 
 }  // namespace
 
 Result<std::vector<std::uint8_t>> renderInvitationsPdf(const Event& event,
                                                        const std::vector<Invitation>& invitations) {
+  auto source = checkedSource(invitations);
+  if (!source) {
+    return source.error();
+  }
   auto canvas = Canvas::pdf(kA4Width, kA4Height);
   if (!canvas) {
     return canvas.error();
   }
-  if (auto status = drawInvitations(*canvas, event, invitations); !status) {
+  if (auto status = drawInvitations(*canvas, event, invitations.size(), *source); !status) {
     return status.error();
   }
   return canvas->finishPdf();
@@ -186,11 +240,27 @@ Result<std::vector<std::uint8_t>> renderInvitationsPdf(const Event& event,
 
 Status writeInvitationsPdf(const Event& event, const std::vector<Invitation>& invitations,
                            const std::string& path) {
+  auto source = checkedSource(invitations);
+  if (!source) {
+    return source.error();
+  }
+  return writeInvitationsPdf(event, invitations.size(), *source, path);
+}
+
+Status writeInvitationsPdf(const Event& event, std::size_t count, const InvitationSource& source,
+                           const std::string& path) {
   auto canvas = Canvas::pdf(kA4Width, kA4Height, path);
   if (!canvas) {
     return canvas.error();
   }
-  if (auto status = drawInvitations(*canvas, event, invitations); !status) {
+  const InvitationSource checkedEach = [&source](std::size_t i) -> Result<Invitation> {
+    auto invitation = source(i);
+    if (!invitation) {
+      return invitation.error();
+    }
+    return checked(std::move(*invitation));
+  };
+  if (auto status = drawInvitations(*canvas, event, count, checkedEach); !status) {
     return status;
   }
   auto written = canvas->finishPdf();

@@ -1,10 +1,12 @@
 #include "documents/qr_code.h"
 
-#include <cairo.h>
+#include <png.h>
 #include <qrencode.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <csetjmp>
+#include <cstdio>
 #include <memory>
 
 namespace kiosk::devices {
@@ -94,24 +96,59 @@ std::vector<std::uint8_t> rasterizeQr(const QrMatrix& qr, int moduleSize, int& s
   return pixels;
 }
 
-Status writeQrPng(const QrMatrix& qr, const std::string& path, int moduleSize) {
-  int side = 0;
-  const auto pixels = rasterizeQr(qr, moduleSize, side);
-  using SurfacePtr = std::unique_ptr<cairo_surface_t, decltype(&cairo_surface_destroy)>;
-  SurfacePtr rgb(cairo_image_surface_create(CAIRO_FORMAT_RGB24, side, side),
-                 &cairo_surface_destroy);
-  cairo_surface_flush(rgb.get());
-  auto* data = cairo_image_surface_get_data(rgb.get());
-  const int stride = cairo_image_surface_get_stride(rgb.get());
+namespace {
+
+// libpng reports errors by longjmp: everything with a destructor stays in the caller.
+bool writeBilevelPng(std::FILE* file, int side, const std::vector<std::uint8_t>& packed) {
+  png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, nullptr, nullptr, nullptr);
+  png_infop info = png == nullptr ? nullptr : png_create_info_struct(png);
+  if (info == nullptr || setjmp(png_jmpbuf(png))) {
+    png_destroy_write_struct(&png, &info);
+    return false;
+  }
+  png_init_io(png, file);
+  png_set_IHDR(png, info, static_cast<png_uint_32>(side), static_cast<png_uint_32>(side), 1,
+               PNG_COLOR_TYPE_GRAY, PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT,
+               PNG_FILTER_TYPE_DEFAULT);
+  png_write_info(png, info);
+  const std::size_t stride = (static_cast<std::size_t>(side) + 7) / 8;
   for (int y = 0; y < side; ++y) {
-    auto* row = reinterpret_cast<std::uint32_t*>(data + y * stride);
+    png_write_row(png, packed.data() + static_cast<std::size_t>(y) * stride);
+  }
+  png_write_end(png, nullptr);
+  png_destroy_write_struct(&png, &info);
+  return true;
+}
+
+}  // namespace
+
+Status writeQrPng(const QrMatrix& qr, const std::string& path, int moduleSize) {
+  // One bit per pixel (1 = white): a code has two colours, and compressing 32-bit RGB
+  // pixels made the PNG of every guest the biggest cost of `codes issue`. Each row of
+  // modules is packed once and repeated moduleSize times.
+  const int modules = qr.size + 2 * kQuietZone;
+  const int side = modules * moduleSize;
+  const std::size_t stride = (static_cast<std::size_t>(side) + 7) / 8;
+  std::vector<std::uint8_t> packed(stride * static_cast<std::size_t>(side), 0);
+  for (int my = 0; my < modules; ++my) {
+    const auto rowStart = static_cast<std::size_t>(my) * static_cast<std::size_t>(moduleSize);
+    std::uint8_t* row = packed.data() + rowStart * stride;
+    const int y = my - kQuietZone;
     for (int x = 0; x < side; ++x) {
-      const std::uint32_t v = pixels[static_cast<std::size_t>(y * side + x)];
-      row[x] = 0xff000000u | v << 16 | v << 8 | v;
+      const int mx = x / moduleSize - kQuietZone;
+      const bool dark = y >= 0 && y < qr.size && mx >= 0 && mx < qr.size && qr.isDark(mx, y);
+      if (!dark) {
+        row[static_cast<std::size_t>(x) / 8] |= static_cast<std::uint8_t>(0x80U >> (x % 8));
+      }
+    }
+    for (int copy = 1; copy < moduleSize; ++copy) {
+      std::copy_n(row, stride, row + static_cast<std::size_t>(copy) * stride);
     }
   }
-  cairo_surface_mark_dirty(rgb.get());
-  if (cairo_surface_write_to_png(rgb.get(), path.c_str()) != CAIRO_STATUS_SUCCESS) {
+  std::unique_ptr<std::FILE, decltype(&std::fclose)> file(std::fopen(path.c_str(), "wb"),
+                                                          &std::fclose);
+  if (!file || !writeBilevelPng(file.get(), side, packed) || std::fflush(file.get()) != 0 ||
+      std::fclose(file.release()) != 0) {
     return makeError(ErrorKind::kPermanent, "cannot write " + path);
   }
   return okStatus();

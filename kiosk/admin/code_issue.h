@@ -51,7 +51,8 @@ struct IssuedCodes {
 
 // Writes the code sheet; ends the command (context "codes issue") when the store has no
 // issuing key or the sheet cannot be written. Prints nothing: the tool may record the
-// issue first, then calls printIssuedCodes.
+// issue first, then calls printIssuedCodes. Progress goes to the console's err when asked
+// or when that is the process's standard error and a terminal.
 IssuedCodes issueCodes(const Console& console, const Event& event,
                        const app::CodeSheetRequest& request, const CodeIssueStore& store);
 
@@ -59,7 +60,7 @@ IssuedCodes issueCodes(const Console& console, const Event& event,
 void printIssuedCodes(const Console& console, const IssuedCodes& issued, const std::string& dir);
 
 // The options both tools take alike (each adds its own --db): --out (required), --event,
-// --valid-from, --valid-until, --booking-code (repeatable).
+// --valid-from, --valid-until, --booking-code (repeatable), --progress.
 void addCodeSheetOptions(CLI::App& issue, std::optional<EventId>& event,
                          app::CodeSheetRequest& sheet);
 

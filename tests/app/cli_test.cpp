@@ -4,8 +4,10 @@
 #include <sys/stat.h>
 
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <regex>
+#include <set>
 
 #include "support/run_command.h"
 #include "support/temp_dir.h"
@@ -124,6 +126,88 @@ TEST_F(KioskctlTest, InvitationsCarryEveryGuestAndTheirCode) {
   ASSERT_EQ(png.status, 0) << png.err;
   const auto decoded = ctl({"decode", dir.file("page-1.png")});
   EXPECT_NE(decoded.out.find(payloadOf("ABCD-0001")), std::string::npos) << decoded.out;
+}
+
+// A run of the size an event office prints: a page per guest, each page's QR code (as a
+// printer would rasterise it) carrying that guest's code, each font in the file once, the
+// names of every script drawn, progress reported when asked.
+TEST_F(KioskctlTest, InvitationsForManyGuestsHaveAPageAndAScannableCodeEach) {
+  if (runCommand({"pdffonts", "-v"}, dir.path()).status != 0) {
+    GTEST_SKIP() << "pdffonts/pdftoppm (poppler-utils) are not available";
+  }
+  const std::vector<std::string> names = {"王小明",     "山田太郎",      "김민준",
+                                          "محمد العلي", "Ольга Иванова", "María García"};
+  constexpr int kGuests = 60;
+  {
+    std::ofstream csv(dir.file("many.csv"));
+    csv << "booking_code,name,company\n";
+    for (int i = 0; i < kGuests; ++i) {
+      csv << "MANY-" << 1000 + i << "," << names[i % names.size()] << ",Company " << i << "\n";
+    }
+  }
+  ASSERT_EQ(ctlJson({"guests", "import", "--db", db, dir.file("many.csv")})["imported"], kGuests);
+  const auto issued = ctl({"codes", "issue", "--db", db, "--out", dir.file("many"), "--progress"});
+  ASSERT_EQ(issued.status, 0) << issued.err;
+  const int total = kGuests + 3;
+  EXPECT_EQ(json::parse(issued.lines().back())["issued"], total);
+  EXPECT_NE(issued.err.find(std::to_string(total) + "/" + std::to_string(total) + " invitations"),
+            std::string::npos)
+      << issued.err;
+
+  const auto pdf = dir.file("many/invitations.pdf");
+  const auto info = runCommand({"pdfinfo", pdf}, dir.path());
+  EXPECT_TRUE(std::regex_search(info.out, std::regex("Pages:\\s+" + std::to_string(total) + "\\n")))
+      << info.out;
+
+  // Every font once: no (font, type) pair twice, whatever the number of pages.
+  const auto fonts = runCommand({"pdffonts", pdf}, dir.path());
+  ASSERT_EQ(fonts.status, 0) << fonts.err;
+  std::set<std::string> seen;
+  int fontCount = 0;
+  for (const auto& line : fonts.lines()) {
+    std::smatch m;
+    // "ABCDEF+NotoSans-Bold   CID TrueType   Identity-H  yes yes yes  12  0"
+    if (!std::regex_search(line, m,
+                           std::regex("^(?:[A-Z]{6}\\+)?(\\S+)\\s+(.+?)\\s+\\S+\\s+yes"))) {
+      continue;
+    }
+    ++fontCount;
+    EXPECT_TRUE(seen.insert(m[1].str() + " / " + m[2].str()).second) << "twice: " << line;
+  }
+  EXPECT_GT(fontCount, 0) << fonts.out;
+  EXPECT_LE(fontCount, 12) << fonts.out;
+
+  // Drawn, not boxes: the text of every script comes back out of the PDF.
+  const auto text = runCommand({"pdftotext", pdf, "-"}, dir.path());
+  for (const auto& name : {"王小明", "山田太郎", "김민준", "Ольга Иванова", "María García"}) {
+    EXPECT_NE(text.out.find(name), std::string::npos) << name;
+  }
+  EXPECT_NE(fonts.out.find("NotoSansArabic"), std::string::npos) << fonts.out;
+
+  // A sample of pages, rasterised at 150 dpi, read back by the product's decoder.
+  std::map<int, std::string> codeOfPage;  // guests are issued in the order they were added
+  for (int page : {4, 5, 7, 8, 33, total}) {
+    codeOfPage[page] = "MANY-" + std::to_string(1000 + page - 4);
+  }
+  codeOfPage[1] = "ABCD-0001";
+  for (const auto& [page, bookingCode] : codeOfPage) {
+    const auto prefix = dir.file("sample-" + std::to_string(page));
+    const auto png = runCommand({"pdftoppm", "-png", "-r", "150", "-singlefile", "-f",
+                                 std::to_string(page), "-l", std::to_string(page), pdf, prefix},
+                                dir.path());
+    ASSERT_EQ(png.status, 0) << png.err;
+    const auto decoded = ctl({"decode", prefix + ".png"});
+    std::ifstream csv(dir.file("many/codes.csv"));
+    std::string payload;
+    for (std::string line; std::getline(csv, line);) {
+      if (line.rfind(bookingCode + ",", 0) == 0) {
+        payload = line.substr(bookingCode.size() + 1);
+        payload.erase(payload.find_last_not_of('\r') + 1);
+      }
+    }
+    ASSERT_FALSE(payload.empty()) << bookingCode;
+    EXPECT_EQ(json::parse(decoded.out)["text"], payload) << "page " << page << ": " << decoded.out;
+  }
 }
 
 TEST_F(KioskctlTest, ImageWithoutCodeIsAClearErrorAndRecordsNothing) {
