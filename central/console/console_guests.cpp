@@ -613,7 +613,8 @@ class GuestPages {
       showGuest(p, "guest.no_key", true, 409);
       return;
     }
-    auto pdf = devices::renderInvitationsPdf(p.frame.event, {devices::Invitation{*guest, *code}});
+    auto pdf = devices::renderInvitationsPdf(p.frame.event,
+                                             {devices::Invitation{*guest, *code, std::nullopt}});
     if (!pdf) {
       centralLog().error("console: invitation of guest {}: {}", guest->id, pdf.error().message);
       host_.sendMessage(p, 503, "error.internal");
