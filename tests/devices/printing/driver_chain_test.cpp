@@ -10,10 +10,12 @@
 #include <cmath>
 #include <filesystem>
 #include <iostream>
+#include <thread>
 
 #include "devices/camera/frame_decoder.h"
 #include "devices/printing/badge_renderer.h"
 #include "devices/printing/cups_print_device.h"
+#include "devices/printing/media_match.h"
 #include "devices/printing/print_service.h"
 #include "ipp_everywhere_printer.h"
 #include "printer_streams.h"
@@ -253,12 +255,27 @@ class DriverChains : public ::testing::Test {
         bestTurn = turn;
       }
     }
+    // The same check against another guest's badge must fail, or it proves nothing.
+    BadgeReport otherReport;
+    BadgeData other = data;
+    other.guestName = "Zoë Müller";
+    auto otherImage = renderer_->renderRgba(other, chain.size, chain.dpi, &otherReport);
+    ASSERT_TRUE(otherImage.ok());
+    const auto& otherInk = otherReport.find("name")->fit.ink;
+    PixelBox otherBox{
+        static_cast<int>(otherInk.x * pxPerMm), static_cast<int>(otherInk.y * pxPerMm),
+        static_cast<int>(otherInk.w * pxPerMm), static_cast<int>(otherInk.h * pxPerMm)};
+    const NameMatch wrongName =
+        matchRegion(rotated(raw, bestTurn), fromRgba(*otherImage), otherBox, chain.dpi / 4);
+    EXPECT_LT(wrongName.iou, 0.5) << chain.label << ": another guest's name matched too";
+
     std::cout << "[driver] " << chain.label << ": confirm->completed " << std::lround(millis)
               << " ms, page " << raw.width << "x" << raw.height << " px (want "
               << std::lround(wantW) << "x" << std::lround(wantH) << " at " << chain.dpi << " dpi"
               << (turned ? ", turned" : "") << "), QR "
               << (qr.empty() ? "NOT READ" : "\"" + qr + "\"") << ", name IoU " << name.iou
-              << " (turn " << bestTurn << ", offset " << name.dx << "," << name.dy << ")\n";
+              << " (turn " << bestTurn << ", offset " << name.dx << "," << name.dy
+              << "; another name " << wrongName.iou << ")\n";
 
     const double tolerance = 0.01 * chain.dpi;  // 1/100 inch: drivers round to bytes
     EXPECT_NEAR(gotW, wantW, tolerance) << chain.label;
@@ -281,6 +298,28 @@ class DriverChains : public ::testing::Test {
 };
 
 const std::string kRareName = "王㛃";  // U+36C3: only the CJK fonts have it
+
+TEST_F(DriverChains, ZebraZplAt203And300Dpi) {
+  if (!haveFile("/usr/lib/cups/filter/rastertolabel")) {
+    GTEST_SKIP() << "rastertolabel is not installed (Debian package cups)";
+  }
+  for (const int dpi : {203, 300}) {
+    const std::string queue = "zebra" + std::to_string(dpi);
+    const std::string error = cupsd_->addDriverQueue(
+        queue, "drv:///sample.drv/zebra.ppd", {"-o", "Resolution=" + std::to_string(dpi) + "dpi"});
+    ASSERT_TRUE(error.empty()) << error;
+    const BadgeData data = badgeData("KT1:zpl-" + std::to_string(dpi), kRareName);
+    const Printed printed = print(queue, data, BadgeSize::k4x3);
+    ASSERT_EQ(printed.job.state, PrintJobState::kCompleted) << printed.job.reason;
+    const auto files = cupsd_->captured(queue, ".prn");
+    ASSERT_EQ(files.size(), 1u);
+    const DecodedStream stream = testing::decodeZpl(testing::readText(files[0]));
+    ASSERT_TRUE(stream.error.empty()) << stream.error;
+    ASSERT_EQ(stream.pages.size(), 1u);
+    checkPage({"Zebra ZPL 4x3in @" + std::to_string(dpi), BadgeSize::k4x3, dpi}, stream.pages[0],
+              data, printed.millis, queue);
+  }
+}
 
 TEST_F(DriverChains, BrotherQlOn62mmLabels) {
   if (!haveFile("/usr/lib/cups/filter/rastertoptch")) {
@@ -336,6 +375,102 @@ TEST_F(DriverChains, DriverlessIppEverywhereAt203And300Dpi) {
     checkPage({"IPP Everywhere CR80 @" + std::to_string(dpi), BadgeSize::kCr80, dpi},
               stream.pages[0], data, printed.millis, queue);
   }
+}
+
+// Media from the printer: the status carries what the queue reports as loaded and
+// supported, and says whether it fits the badge stock.
+class MediaFromThePrinter : public DriverChains {
+ protected:
+  PrinterStatus statusOf(const std::string& queue, const std::string& badgeMedia) {
+    CupsPrinterConfig config;
+    config.server = cupsd_->server();
+    config.queue = queue;
+    PrintServiceOptions options;
+    options.idleStatusInterval = Millis{20};
+    options.badgeMedia = badgeMedia;
+    PrintService service(std::make_unique<CupsPrintDevice>(config), nullptr, clock_, options);
+    const auto deadline = std::chrono::steady_clock::now() + kWait;
+    PrinterStatus status = service.printerStatus();
+    while (status.state == PrinterState::kUnknown && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      status = service.printerStatus();
+    }
+    return status;
+  }
+
+  std::unique_ptr<IppEverywherePrinter> cardPrinter(const std::string& loaded) {
+    testing::IppPrinterSpec spec;
+    spec.mediaSupported = {"oe_cr80-card_2.125x3.37in", "custom_101.6x76.2mm"};
+    spec.mediaReady = {loaded};
+    spec.mediaDefault = loaded;
+    std::string error;
+    auto printer = IppEverywherePrinter::start(spec, error);
+    EXPECT_NE(printer, nullptr) << error;
+    return printer;
+  }
+};
+
+TEST_F(MediaFromThePrinter, LoadedCardsMatchTheBadgeOrStaffAreTold) {
+  if (auto reason = IppEverywherePrinter::unavailableReason()) {
+    GTEST_SKIP() << *reason;
+  }
+  const std::string cr80 = renderer_->badgeTemplate().layout(BadgeSize::kCr80).media;
+  auto cards = cardPrinter("oe_cr80-card_2.125x3.37in");
+  auto labels = cardPrinter("custom_101.6x76.2mm");
+  ASSERT_TRUE(cards && labels);
+  ASSERT_EQ(cupsd_->addNetworkQueue("cards", cards->uri()), "");
+  ASSERT_EQ(cupsd_->addNetworkQueue("labels", labels->uri()), "");
+
+  const PrinterStatus good = statusOf("cards", cr80);
+  EXPECT_EQ(good.state, PrinterState::kReady) << good.reason;
+  EXPECT_EQ(good.mediaReady, std::vector<std::string>{"oe_cr80-card_2.125x3.37in"});
+  EXPECT_EQ(good.mediaFit, MediaFit::kLoaded);
+  EXPECT_EQ(good.badgeMedia, "oe_cr80-card_2.125x3.37in");
+
+  const PrinterStatus wrong = statusOf("labels", cr80);
+  EXPECT_EQ(wrong.mediaReady, std::vector<std::string>{"custom_101.6x76.2mm"});
+  EXPECT_EQ(wrong.mediaFit, MediaFit::kNotLoaded);
+  // The 4x3 badge fits what that printer has loaded.
+  EXPECT_EQ(statusOf("labels", "custom_101.6x76.2mm").mediaFit, MediaFit::kLoaded);
+}
+
+TEST_F(MediaFromThePrinter, ADriverQueueGetsTheBadgeInItsOwnSizeName) {
+  if (!haveFile("/usr/lib/cups/filter/rastertolabel")) {
+    GTEST_SKIP() << "rastertolabel is not installed (Debian package cups)";
+  }
+  ASSERT_EQ(cupsd_->addDriverQueue("zebra", "drv:///sample.drv/zebra.ppd"), "");
+  const std::string badge = renderer_->badgeTemplate().layout(BadgeSize::k4x3).media;
+  const PrinterStatus status = statusOf("zebra", badge);
+  std::string supported;
+  for (const auto& m : status.mediaSupported) {
+    supported += m + " ";
+  }
+  std::cout << "[media] zebra ready: "
+            << (status.mediaReady.empty() ? "-" : status.mediaReady.front()) << ", badge sent as "
+            << status.badgeMedia << "\n";
+  // CUPS names the driver's 4x3 in label its own way, not "custom_101.6x76.2mm".
+  EXPECT_NE(
+      std::find(status.mediaSupported.begin(), status.mediaSupported.end(), status.badgeMedia),
+      status.mediaSupported.end())
+      << supported;
+  EXPECT_NE(status.badgeMedia, badge);
+  const auto size = mediaSize(status.badgeMedia);
+  ASSERT_TRUE(size) << status.badgeMedia;
+  EXPECT_TRUE(sameSize(*size, {101.6, 76.2}));
+}
+
+// The tofu check can fail: a name the fonts cannot draw is reported. (That the printed
+// name of one guest does not pass for another's is checked with every printed page.)
+TEST_F(DriverChains, TheTofuCheckCanFail) {
+  auto fit = [&](const std::string& name) {
+    BadgeReport report;
+    auto image = renderer_->renderRgba(badgeData("KT1:x", name), BadgeSize::kCr80, 300, &report);
+    EXPECT_TRUE(image.ok());
+    return report.find("name")->fit.unknownGlyphs;
+  };
+  EXPECT_EQ(fit(kRareName), 0);
+  // U+0378 is unassigned: no font has it, Pango draws a hex box.
+  EXPECT_GT(fit("王\u0378"), 0);
 }
 
 }  // namespace

@@ -1,6 +1,8 @@
 #include "printer_streams.h"
 
+#include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 
 namespace kiosk::testing {
@@ -121,7 +123,29 @@ DecodedStream decodeZpl(const std::string& stream) {
                   std::to_string(rowCount) + " rows";
       return out;
     }
-    out.pages.push_back(pageFromBits(rows, static_cast<int>(rowBytes * 8)));
+    PrintedPage page = pageFromBits(rows, static_cast<int>(rowBytes * 8));
+    // The label's own commands follow the graphic: ^PW is the print width in dots (the
+    // rows are padded to whole bytes), ^POI prints the label turned by 180 degrees.
+    const std::size_t next = stream.find("~DG", i);
+    const std::string format = stream.substr(i, next == std::string::npos ? next : next - i);
+    if (const std::size_t pw = format.find("^PW"); pw != std::string::npos) {
+      const int width = std::atoi(format.c_str() + pw + 3);
+      if (width > 0 && width < page.width) {
+        PrintedPage cropped;
+        cropped.width = width;
+        cropped.height = page.height;
+        for (int y = 0; y < page.height; ++y) {
+          for (int x = 0; x < width; ++x) {
+            cropped.gray.push_back(page.at(x, y));
+          }
+        }
+        page = std::move(cropped);
+      }
+    }
+    if (format.find("^POI") != std::string::npos) {
+      std::reverse(page.gray.begin(), page.gray.end());
+    }
+    out.pages.push_back(std::move(page));
     at = i;
   }
   if (out.pages.empty() && out.error.empty()) {

@@ -31,7 +31,8 @@ struct DecodedStream {
 };
 
 // ~DG (download graphic) fields with ZPL's hex compression (G-Y, g-z repeat counts, ","
-// zeros to the end of the row, "!" ones, ":" the row again); one page per ~DG.
+// zeros to the end of the row, "!" ones, ":" the row again); one page per ~DG, cut to
+// the ^PW print width and turned as ^POI says.
 DecodedStream decodeZpl(const std::string& stream);
 // Brother raster: ESC @, ESC i commands, "M" compression mode, "G"/"g" rows (TIFF
 // PackBits or plain), "Z" blank rows, FF/Control-Z page ends. A QL print head is 720
