@@ -38,6 +38,10 @@ struct PrinterView {
   std::string state;   // PrinterState id ("ready", "out-of-media", ...)
   std::string reason;  // staff-facing
   bool usable = false;
+  // MediaFit id ("loaded", "not-loaded", ...): whether the loaded stock fits the badge.
+  std::string mediaFit = "unknown";
+  std::string loadedMedia;  // size of what the printer says is loaded ("2.125x3.37in")
+  std::string badgeMedia;   // size of the badge stock
 };
 
 struct SyncView {

@@ -904,8 +904,20 @@ ui::TerminalView TerminalController::view() const {
   v.badgePreview = badgePreview_;
   v.phoneQr = phoneQr_;
   for (const auto& p : parts_.printer->printers()) {
-    v.printers.push_back(ui::PrinterView{p.printer, devices::toString(p.state), p.reason,
-                                         devices::isUsable(p.state)});
+    ui::PrinterView printer;
+    printer.name = p.printer;
+    printer.state = devices::toString(p.state);
+    printer.reason = p.reason;
+    printer.usable = devices::isUsable(p.state);
+    printer.mediaFit = devices::toString(p.mediaFit);
+    // Staff read the size a PWG media name ends with ("oe_cr80-card_2.125x3.37in").
+    const auto sizeText = [](const std::string& keyword) {
+      const auto underscore = keyword.rfind('_');
+      return underscore == std::string::npos ? keyword : keyword.substr(underscore + 1);
+    };
+    printer.loadedMedia = p.mediaReady.empty() ? std::string() : sizeText(p.mediaReady.front());
+    printer.badgeMedia = sizeText(settings_.badgeMedia);
+    v.printers.push_back(std::move(printer));
   }
   if (parts_.syncStatus) {
     v.sync = parts_.syncStatus();
