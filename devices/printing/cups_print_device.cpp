@@ -5,6 +5,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cstdint>
 #include <cstdlib>
 #include <utility>
 
@@ -140,7 +142,7 @@ struct CupsPrintDevice::Impl {
     if (kind != "ipp" && kind != "ipps") {
       return {};
     }
-    const int millis = static_cast<int>(config.timeout.count());
+    const int millis = static_cast<int>(std::min<std::int64_t>(config.timeout.count(), 1000));
     std::unique_ptr<http_t, void (*)(http_t*)> printer(
         httpConnect2(hostname, devicePort, nullptr, AF_UNSPEC,
                      kind == "ipps" ? HTTP_ENCRYPTION_ALWAYS : HTTP_ENCRYPTION_IF_REQUESTED, 1,
@@ -297,8 +299,11 @@ Result<PrinterStatus> CupsPrintDevice::queryStatus() {
   status.mediaSupported = keywords("media-supported");
   // The scheduler's media-ready of a local queue is its default paper size, not what is
   // loaded; only the printer knows that. A network printer (driverless IPP) is asked.
-  if (ipp_attribute_t* a = ippFindAttribute(r, "device-uri", IPP_TAG_URI)) {
-    if (const char* uri = ippGetString(a, 0, nullptr)) {
+  // Only a usable queue's printer is asked, and briefly: a printer that is down must not
+  // hold up every status check and submit by a connect timeout.
+  ipp_attribute_t* device = ippFindAttribute(r, "device-uri", IPP_TAG_URI);
+  if (device != nullptr && isUsable(status.state)) {
+    if (const char* uri = ippGetString(device, 0, nullptr)) {
       status.mediaReady = impl_->printerMediaReady(uri);
     }
   }
