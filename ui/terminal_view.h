@@ -71,6 +71,7 @@ struct TerminalView {
   CameraView camera;
   PhotoView photo;
   std::shared_ptr<const devices::RgbaImage> badgePreview;  // the badge being printed
+  std::shared_ptr<const devices::RgbaImage> stockPreview;  // a sample badge on the stock
   std::shared_ptr<const devices::QrMatrix> phoneQr;        // the guest's details to carry
   std::vector<PrinterView> printers;                       // primary first
   SyncView sync;

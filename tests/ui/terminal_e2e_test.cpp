@@ -632,6 +632,21 @@ TEST_F(TerminalE2E, StaffAreToldWhenTheLoadedMediaDoesNotMatchTheBadge) {
                        "(2.125x3.37in)"),
             std::string::npos)
       << texts;
+  // The sentence leaves the page's controls usable.
+  const double mm = record["px_per_mm"];
+  for (const auto& c : record["controls"]) {
+    EXPECT_GE(std::min(c["w"].get<double>(), c["h"].get<double>()) / mm, 15.0 - 1e-3) << c.dump();
+  }
+  // Portrait has the room for a preview of the badge on the stock beside the printer.
+  setup.width = 1080;
+  setup.height = 1920;
+  const auto tall =
+      run("wait-for attract\ntap attract.staff\ntype 2468\ntap staff.unlock.submit\nwait-for "
+          "staff_home\ntap staff.nav.devices\nwait-for staff_devices\nsleep 3000\n"
+          "screenshot devices_media_mismatch_portrait\n",
+          setup);
+  ASSERT_EQ(tall.status, 0) << tall.dump();
+  expectShots(tall, {"devices_media_mismatch_portrait"});
 }
 
 // The terminal's data partition for the fault tests: a small tmpfs (needs root) holding

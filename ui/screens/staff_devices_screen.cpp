@@ -153,7 +153,19 @@ Intent drawStaffDevices(Ui& ui, const TerminalView& view, const flow::StaffDevic
              {"badge", printer.badgeMedia}}));
       }
     }
-    const float textWidth = left.w - ui.u(56);
+    // A preview of the badge on the stock, beside printers that report their media (the
+    // rows of a folder printer keep the whole width for its long path); portrait only: a
+    // landscape column has no height to spare for it beside the volume.
+    const bool mediaReported =
+        std::any_of(view.printers.begin(), view.printers.end(),
+                    [](const PrinterView& printer) { return printer.mediaFit != "unknown"; });
+    const bool preview =
+        portrait && mediaReported && images.stock.id != 0 && images.stock.height > 0;
+    const float aspect =
+        preview ? static_cast<float>(images.stock.width) / static_cast<float>(images.stock.height)
+                : 0.0f;
+    const float previewWidth = preview ? ui.u(150) * aspect + ui.m().gap : 0.0f;
+    const float textWidth = left.w - ui.u(56) - previewWidth;
     float mismatchHeight = 0;
     for (const auto& text : mismatches) {
       mismatchHeight += ui.measure(text, FontRole::kCaption, textWidth).y + ui.u(8);
@@ -162,6 +174,12 @@ Intent drawStaffDevices(Ui& ui, const TerminalView& view, const flow::StaffDevic
                     static_cast<float>(std::max<std::size_t>(1, rows)) * line + mismatchHeight +
                     ui.u(60);
     Rect inner = section(ui, left, ui.tr("staff.devices.printer"), h);
+    if (preview) {
+      const float thumbH = std::min(inner.h, ui.u(150));
+      const Rect thumb = inner.takeRight(thumbH * aspect, ui.m().gap);
+      ui.image(images.stock.id, thumb.centered(thumbH * aspect, thumbH), Vec2{0, 0}, Vec2{1, 1},
+               ui.u(6));
+    }
     if (view.printers.empty()) {
       row(ui, inner, ui.tr("staff.devices.state"), "-", p.text);
     }
