@@ -329,6 +329,15 @@ void TerminalUi::updateImages(const TerminalView& view) {
       photo_.reset();
     }
   }
+  if (view.stockPreview.get() != stockSource_) {
+    stockSource_ = view.stockPreview.get();
+    if (view.stockPreview) {
+      const auto& img = *view.stockPreview;
+      stock_.upload(img.width, img.height, Texture::Format::kRgba, img.pixels);
+    } else {
+      stock_.reset();
+    }
+  }
   if (view.badgePreview.get() != badgeSource_) {
     badgeSource_ = view.badgePreview.get();
     if (view.badgePreview) {
@@ -408,7 +417,8 @@ std::vector<FlowEvent> TerminalUi::draw(const TerminalView& view, double seconds
   }
   const ScreenImages images{TextureRef{preview_.id(), preview_.width(), preview_.height()},
                             TextureRef{photo_.id(), photo_.width(), photo_.height()},
-                            TextureRef{badge_.id(), badge_.width(), badge_.height()}};
+                            TextureRef{badge_.id(), badge_.width(), badge_.height()},
+                            TextureRef{stock_.id(), stock_.width(), stock_.height()}};
   Intent intent = std::visit(
       Overloaded{
           [&](const flow::Attract&) { return drawAttract(ui, view, images); },

@@ -72,6 +72,8 @@ class TerminalUi {
   Texture photo_;
   const void* photoSource_ = nullptr;
   Texture badge_;
+  Texture stock_;
+  const void* stockSource_ = nullptr;
   const void* badgeSource_ = nullptr;
   InputMethod* inputMethod_ = nullptr;
   KeyboardState keyboard_;

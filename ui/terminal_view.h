@@ -38,6 +38,10 @@ struct PrinterView {
   std::string state;   // PrinterState id ("ready", "out-of-media", ...)
   std::string reason;  // staff-facing
   bool usable = false;
+  // MediaFit id ("loaded", "not-loaded", ...): whether the loaded stock fits the badge.
+  std::string mediaFit = "unknown";
+  std::string loadedMedia;  // size of what the printer says is loaded ("2.125x3.37in")
+  std::string badgeMedia;   // size of the badge stock
 };
 
 struct SyncView {
@@ -67,6 +71,7 @@ struct TerminalView {
   CameraView camera;
   PhotoView photo;
   std::shared_ptr<const devices::RgbaImage> badgePreview;  // the badge being printed
+  std::shared_ptr<const devices::RgbaImage> stockPreview;  // a sample badge on the stock
   std::shared_ptr<const devices::QrMatrix> phoneQr;        // the guest's details to carry
   std::vector<PrinterView> printers;                       // primary first
   SyncView sync;

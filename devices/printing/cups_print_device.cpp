@@ -5,6 +5,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cstdint>
 #include <cstdlib>
 #include <utility>
 
@@ -123,6 +125,54 @@ struct CupsPrintDevice::Impl {
     return finish(std::move(response), what);
   }
 
+  // media-ready of the IPP printer at `deviceUri` (ipp://, ipps://), on a connection of
+  // its own; empty for other device URIs or when the printer does not answer in time.
+  std::vector<std::string> printerMediaReady(const std::string& deviceUri) const {
+    char scheme[32];
+    char userpass[256];
+    char hostname[256];
+    char resourcePath[1024];
+    int devicePort = 0;
+    if (httpSeparateURI(HTTP_URI_CODING_ALL, deviceUri.c_str(), scheme, sizeof scheme, userpass,
+                        sizeof userpass, hostname, sizeof hostname, &devicePort, resourcePath,
+                        sizeof resourcePath) < HTTP_URI_STATUS_OK) {
+      return {};
+    }
+    const std::string kind = scheme;
+    if (kind != "ipp" && kind != "ipps") {
+      return {};
+    }
+    const int millis = static_cast<int>(std::min<std::int64_t>(config.timeout.count(), 1000));
+    std::unique_ptr<http_t, void (*)(http_t*)> printer(
+        httpConnect2(hostname, devicePort, nullptr, AF_UNSPEC,
+                     kind == "ipps" ? HTTP_ENCRYPTION_ALWAYS : HTTP_ENCRYPTION_IF_REQUESTED, 1,
+                     millis, nullptr),
+        &httpClose);
+    if (!printer) {
+      return {};
+    }
+    httpSetTimeout(printer.get(), static_cast<double>(millis) / 1000.0, abortOnTimeout, nullptr);
+    ipp_t* request = ippNewRequest(IPP_OP_GET_PRINTER_ATTRIBUTES);
+    ippAddString(request, IPP_TAG_OPERATION, IPP_TAG_URI, "printer-uri", nullptr,
+                 deviceUri.c_str());
+    ippAddString(request, IPP_TAG_OPERATION, IPP_TAG_NAME, "requesting-user-name", nullptr,
+                 config.user.c_str());
+    ippAddString(request, IPP_TAG_OPERATION, IPP_TAG_KEYWORD, "requested-attributes", nullptr,
+                 "media-ready");
+    IppPtr response(cupsDoRequest(printer.get(), request, resourcePath), &ippDelete);
+    std::vector<std::string> ready;
+    if (response && ippGetStatusCode(response.get()) <= IPP_STATUS_OK_EVENTS_COMPLETE) {
+      if (ipp_attribute_t* a = ippFindAttribute(response.get(), "media-ready", IPP_TAG_ZERO)) {
+        for (int i = 0; i < ippGetCount(a); ++i) {
+          if (const char* v = ippGetString(a, i, nullptr)) {
+            ready.emplace_back(v);
+          }
+        }
+      }
+    }
+    return ready;
+  }
+
   Result<IppPtr> finish(IppPtr response, const std::string& what) {
     if (!response) {
       Error error = ippError(what);
@@ -179,9 +229,13 @@ std::string CupsPrintDevice::name() const {
 
 Result<PrinterStatus> CupsPrintDevice::queryStatus() {
   ipp_t* request = impl_->newRequest(IPP_OP_GET_PRINTER_ATTRIBUTES);
-  static const char* const kAttributes[] = {"printer-state", "printer-state-reasons",
-                                            "printer-state-message", "printer-is-accepting-jobs",
-                                            "queued-job-count"};
+  static const char* const kAttributes[] = {"printer-state",
+                                            "printer-state-reasons",
+                                            "printer-state-message",
+                                            "printer-is-accepting-jobs",
+                                            "queued-job-count",
+                                            "media-supported",
+                                            "device-uri"};
   ippAddStrings(request, IPP_TAG_OPERATION, IPP_TAG_KEYWORD, "requested-attributes",
                 sizeof kAttributes / sizeof kAttributes[0], nullptr, kAttributes);
   auto response = impl_->call(request, "printer " + impl_->config.queue);
@@ -228,7 +282,32 @@ Result<PrinterStatus> CupsPrintDevice::queryStatus() {
   } else if (state == IPP_PSTATE_STOPPED) {
     ippState = IppPrinterState::kStopped;
   }
-  return classifyIppPrinter(impl_->config.queue, ippState, reasons, accepting, message, queued);
+  PrinterStatus status =
+      classifyIppPrinter(impl_->config.queue, ippState, reasons, accepting, message, queued);
+  auto keywords = [&](const char* name) {
+    std::vector<std::string> out;
+    // Keywords, or names for media a printer describes in words.
+    if (ipp_attribute_t* a = ippFindAttribute(r, name, IPP_TAG_ZERO)) {
+      for (int i = 0; i < ippGetCount(a); ++i) {
+        if (const char* v = ippGetString(a, i, nullptr)) {
+          out.emplace_back(v);
+        }
+      }
+    }
+    return out;
+  };
+  status.mediaSupported = keywords("media-supported");
+  // The scheduler's media-ready of a local queue is its default paper size, not what is
+  // loaded; only the printer knows that. A network printer (driverless IPP) is asked.
+  // Only a usable queue's printer is asked, and briefly: a printer that is down must not
+  // hold up every status check and submit by a connect timeout.
+  ipp_attribute_t* device = ippFindAttribute(r, "device-uri", IPP_TAG_URI);
+  if (device != nullptr && isUsable(status.state)) {
+    if (const char* uri = ippGetString(device, 0, nullptr)) {
+      status.mediaReady = impl_->printerMediaReady(uri);
+    }
+  }
+  return status;
 }
 
 Result<int> CupsPrintDevice::submit(const DeviceDocument& document) {

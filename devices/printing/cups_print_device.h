@@ -12,6 +12,11 @@
 // shows offline); an unknown queue is kNotFound; refused authentication kUnauthorized;
 // any other IPP error kPermanent.
 //
+// Media: queryStatus reports the queue's media-supported, and as media-ready what the
+// printer itself says is loaded when the queue's device is an IPP printer (driverless
+// queues; asked only while the queue is usable, for at most a second); the scheduler's own
+// media-ready is only its default paper size.
+//
 // Queues: any CUPS queue that takes application/pdf. Raw queues (lpadmin -m raw) pass
 // the PDF through untouched; CUPS 2.4 still supports them but warns that they are
 // deprecated. Driverless IPP printers (lpadmin -m everywhere) take PDF as well.

@@ -68,6 +68,22 @@ bool endsWith(std::string_view text, std::string_view suffix) {
 
 }  // namespace
 
+const char* toString(MediaFit fit) {
+  switch (fit) {
+    case MediaFit::kUnknown:
+      return "unknown";
+    case MediaFit::kLoaded:
+      return "loaded";
+    case MediaFit::kSupported:
+      return "supported";
+    case MediaFit::kNotLoaded:
+      return "not-loaded";
+    case MediaFit::kUnsupported:
+      return "unsupported";
+  }
+  return "unknown";
+}
+
 const char* toString(PrinterState state) {
   switch (state) {
     case PrinterState::kReady:

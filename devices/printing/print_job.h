@@ -31,12 +31,30 @@ const char* toString(PrinterState state);
 // Whether a new job sent there now can be expected to print.
 bool isUsable(PrinterState state);
 
+// How the stock in a printer fits the badge (see media_match.h).
+enum class MediaFit {
+  kUnknown,      // the printer reports no media, or the badge's media has no size
+  kLoaded,       // a loaded media (media-ready) has the badge's size
+  kSupported,    // nothing reported as loaded; the printer takes the badge's size
+  kNotLoaded,    // what is loaded is another size: staff change the stock or the badge
+  kUnsupported,  // the printer has no media of the badge's size
+};
+
+// "unknown", "loaded", "supported", "not-loaded", "unsupported".
+const char* toString(MediaFit fit);
+
 struct PrinterStatus {
   std::string printer;  // queue or folder name
   PrinterState state = PrinterState::kUnknown;
   std::string reason;  // for staff, English: "Out of media (media-empty-error): load ..."
   std::vector<std::string> rawReasons;  // IPP printer-state-reasons as reported
   TimePoint checkedAt{};
+  // IPP media-ready and media-supported (PWG keywords) as the printer reports them.
+  std::vector<std::string> mediaReady;
+  std::vector<std::string> mediaSupported;
+  // Against the badge stock the service was given (PrintServiceOptions::badgeMedia).
+  MediaFit mediaFit = MediaFit::kUnknown;
+  std::string badgeMedia;  // the media a badge is sent with on this printer
 };
 
 // IPP printer-state (RFC 8011 5.4.11).

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <utility>
 
+#include "devices/printing/media_match.h"
+
 namespace kiosk::devices {
 
 struct PrintService::Record {
@@ -287,6 +289,12 @@ PrinterStatus PrintService::refreshStatus(std::size_t device) {
     status.reason = devices_[device]->name() + ": " + result.error().message;
   }
   status.checkedAt = clock_.now();
+  if (!options_.badgeMedia.empty()) {
+    const MediaChoice choice =
+        chooseMedia(options_.badgeMedia, status.mediaReady, status.mediaSupported);
+    status.mediaFit = choice.fit;
+    status.badgeMedia = choice.media;
+  }
   std::lock_guard lock(mutex_);
   statuses_[device] = status;
   return status;
@@ -323,7 +331,10 @@ void PrintService::submitJob(const Action& action) {
     doc.badgeId = action.badgeId;
     doc.attempt = action.attempt;
     doc.title = action.title;
-    doc.media = action.media;
+    // The printer's own name for the badge's size (media_match.h).
+    doc.media = action.media.empty()
+                    ? action.media
+                    : chooseMedia(action.media, status.mediaReady, status.mediaSupported).media;
     doc.pdf = action.pdf.get();
     auto submitted = devices_[i]->submit(doc);
     std::lock_guard lock(mutex_);

@@ -43,6 +43,9 @@ struct PrintServiceOptions {
   Millis idleStatusInterval{2000};  // printer polling when no job is active
   Millis stuckGrace{3000};          // a job on a blocked printer waits this long, then moves
   Millis jobTimeout{120000};        // accepted -> completed, else it moves
+  // The badge stock's media keyword: each printer's status says whether what it has
+  // loaded fits (PrinterStatus::mediaFit); empty = not judged.
+  std::string badgeMedia;
 };
 
 class PrintService final : public BadgePrinter {

@@ -113,7 +113,10 @@ devices::CameraConfig cameraConfigFrom(const CameraConfig& c, bool forceSyntheti
   return out;
 }
 
-std::unique_ptr<devices::BadgePrinter> makePrinter(const Config& config, const Clock& clock) {
+// `badgeMedia`: the stock's media keyword, against which each printer's loaded media is
+// judged and under whose size the printer's own media name is chosen.
+std::unique_ptr<devices::BadgePrinter> makePrinter(const Config& config, const Clock& clock,
+                                                   const std::string& badgeMedia) {
   const auto& p = config.printer;
   if (p.name.empty()) {
     return std::make_unique<devices::PdfDirectoryPrinter>(
@@ -125,8 +128,10 @@ std::unique_ptr<devices::BadgePrinter> makePrinter(const Config& config, const C
     c.queue = queue;
     return std::make_unique<devices::CupsPrintDevice>(c);
   };
+  devices::PrintServiceOptions options;
+  options.badgeMedia = badgeMedia;
   return std::make_unique<devices::PrintService>(
-      device(p.name), p.fallback.empty() ? nullptr : device(p.fallback), clock);
+      device(p.name), p.fallback.empty() ? nullptr : device(p.fallback), clock, options);
 }
 
 // Frame times for the closing metrics line.
@@ -769,6 +774,10 @@ int runTerminal(const TerminalOptions& options) {
   }
   const auto badgeSize =
       devices::parseBadgeSize(config.printer.badgeSize).value_or(devices::BadgeSize::kCr80);
+  // Without a configured media the badge's stock names it: a printer then gets the badge
+  // in its own name for that size instead of its default stock.
+  const std::string badgeMedia =
+      config.printer.media.empty() ? badgeTemplate->layout(badgeSize).media : config.printer.media;
   WorkerSettings workerSettings;
   workerSettings.database = config.terminal.database;
   workerSettings.dataDir = config.terminal.dataDir;
@@ -893,7 +902,7 @@ int runTerminal(const TerminalOptions& options) {
     pipeline->start();
   }
 
-  auto printer = makePrinter(config, systemClock);
+  auto printer = makePrinter(config, systemClock, badgeMedia);
   PhotoWorker photo(pipeline.get(), clock, devices::PhotoGuideOptions{});
   // Spoken guidance: a voice (eSpeak NG) and the sound device it shares with the cues.
   // Either missing is logged and shown on the device page; guests are then not offered
@@ -988,7 +997,7 @@ int runTerminal(const TerminalOptions& options) {
   settings.terminalName = config.terminal.name;
   settings.dataDir = config.terminal.dataDir;
   settings.version = KIOSK_VERSION;
-  settings.badgeMedia = config.printer.media;
+  settings.badgeMedia = badgeMedia;
   settings.badgeSize = badgeSize;
   settings.lockout = lockout;
   settings.speechStatus = speechStatus;

@@ -740,6 +740,7 @@ void TerminalController::onResult(WorkerResult result) {
                        BadgeProgress{f.guestId, BadgeStage::kFailed, "", f.detail, false}});
                  },
                  [&](StoreStats& s) { stats_ = s; },
+                 [&](StockPreview& s) { stockPreview_ = std::move(s.image); },
                  [&](WorkerLog& l) {
                    if (parts_.log) {
                      parts_.log(l.message);
@@ -804,6 +805,22 @@ void TerminalController::poll() {
   }
   for (auto& r : parts_.worker->drain()) {
     onResult(std::move(r));
+  }
+  if (!stockPreviewAsked_) {
+    // Once, on the worker: rendering takes tens of milliseconds, not for the UI thread.
+    stockPreviewAsked_ = true;
+    parts_.worker->post([](WorkerContext& c, auto& out) {
+      devices::BadgeData data;
+      data.eventName = c.event.name;
+      data.guestName = "Zoë 王㛃";  // Latin with a diacritic and a rare CJK character
+      data.company = "Sample";
+      data.category = GuestCategory::kBusiness;
+      data.categoryLabel = devices::defaultCategoryLabel(GuestCategory::kBusiness);
+      data.qrText = "SAMPLE";
+      if (auto image = c.renderer.renderRgba(data, c.settings.badgeSize, 96)) {
+        out.push_back(StockPreview{std::make_shared<const devices::RgbaImage>(std::move(*image))});
+      }
+    });
   }
   if (parts_.photo != nullptr) {
     auto snap = parts_.photo->snapshot();
@@ -902,10 +919,23 @@ ui::TerminalView TerminalController::view() const {
   v.photo.face = photo_.face;
   v.photo.captured = photo_.preview;
   v.badgePreview = badgePreview_;
+  v.stockPreview = stockPreview_;
   v.phoneQr = phoneQr_;
   for (const auto& p : parts_.printer->printers()) {
-    v.printers.push_back(ui::PrinterView{p.printer, devices::toString(p.state), p.reason,
-                                         devices::isUsable(p.state)});
+    ui::PrinterView printer;
+    printer.name = p.printer;
+    printer.state = devices::toString(p.state);
+    printer.reason = p.reason;
+    printer.usable = devices::isUsable(p.state);
+    printer.mediaFit = devices::toString(p.mediaFit);
+    // Staff read the size a PWG media name ends with ("oe_cr80-card_2.125x3.37in").
+    const auto sizeText = [](const std::string& keyword) {
+      const auto underscore = keyword.rfind('_');
+      return underscore == std::string::npos ? keyword : keyword.substr(underscore + 1);
+    };
+    printer.loadedMedia = p.mediaReady.empty() ? std::string() : sizeText(p.mediaReady.front());
+    printer.badgeMedia = sizeText(settings_.badgeMedia);
+    v.printers.push_back(std::move(printer));
   }
   if (parts_.syncStatus) {
     v.sync = parts_.syncStatus();

@@ -136,6 +136,8 @@ class TerminalController {
   std::map<std::string, TrackedJob> jobs_;  // by badge id
   std::map<GuestId, std::string> badgeOfGuest_;
   std::shared_ptr<const devices::RgbaImage> badgePreview_;
+  std::shared_ptr<const devices::RgbaImage> stockPreview_;
+  bool stockPreviewAsked_ = false;
   std::shared_ptr<const devices::QrMatrix> phoneQr_;
   std::string phoneQrKey_;
   std::string cameraReasonLogged_;

@@ -77,12 +77,18 @@ struct StoreStats {
   std::optional<std::uint64_t> diskFree;
 };
 
+// A sample badge (no guest's data) on the terminal's stock, for the staff device page.
+struct StockPreview {
+  std::shared_ptr<const devices::RgbaImage> image;
+};
+
 // A line for the log (stderr / journald).
 struct WorkerLog {
   std::string message;
 };
 
-using WorkerResult = std::variant<FlowEvent, RenderedBadge, BadgeFailed, StoreStats, WorkerLog>;
+using WorkerResult =
+    std::variant<FlowEvent, RenderedBadge, BadgeFailed, StoreStats, StockPreview, WorkerLog>;
 
 // What a task sees on the worker thread.
 struct WorkerContext {

@@ -28,9 +28,11 @@
 #include <set>
 #include <sstream>
 
+#include "ipp_everywhere_printer.h"
 #include "kiosk/core/guest_csv.h"
 #include "offline-cache/local_store.h"
 #include "offline-cache/sync_store.h"
+#include "private_cupsd.h"
 #include "support/run_command.h"
 #include "support/temp_dir.h"
 
@@ -80,6 +82,8 @@ struct TerminalSetup {
   std::optional<int> retentionDays = {};         // [privacy] retention_days
   std::string pinyinData = {};                   // [ui] pinyin_data (Rime's shared data)
   std::string camera = "synthetic";              // [camera] device
+  std::string printerServer = {};                // [printer] server and name: a CUPS queue
+  std::string printerQueue = {};                 // (empty: the PDF folder printer)
 };
 
 struct KioskRun {
@@ -185,6 +189,10 @@ class TerminalE2E : public ::testing::Test {
     }
     if (s.retentionDays) {
       c << "\n[privacy]\nretention_days = " << *s.retentionDays << "\n";
+    }
+    if (!s.printerQueue.empty()) {
+      c << "\n[printer]\nname = \"" << s.printerQueue << "\"\nserver = \"" << s.printerServer
+        << "\"\nbadge_size = \"cr80\"\n";
     }
     const auto path = dir.file("kiosk.toml");
     std::ofstream(path) << c.str();
@@ -577,6 +585,68 @@ TEST_F(TerminalE2E, OfflineTerminalStillChecksIn) {
   EXPECT_EQ(r.events("checkin").size(), 1u);
   EXPECT_NE(report().find("accepted,WLF-5M8Q"), std::string::npos);
   expectShots(r, {"devices_offline"});
+}
+
+// Media from the printer: a driverless card printer (ippeveprinter behind a private cupsd)
+// with 4x3 in labels loaded while the terminal's badge is a CR80 card. The staff device
+// page tells staff, in their words, with both sizes.
+TEST_F(TerminalE2E, StaffAreToldWhenTheLoadedMediaDoesNotMatchTheBadge) {
+  using kiosk::testing::IppEverywherePrinter;
+  using kiosk::testing::PrivateCupsd;
+  if (auto reason = PrivateCupsd::unavailableReason()) {
+    GTEST_SKIP() << "needs a private CUPS scheduler: " << *reason;
+  }
+  if (auto reason = IppEverywherePrinter::unavailableReason()) {
+    GTEST_SKIP() << *reason;
+  }
+  std::string error;
+  auto cupsd = PrivateCupsd::start(error);
+  ASSERT_NE(cupsd, nullptr) << error;
+  kiosk::testing::IppPrinterSpec spec;
+  spec.mediaSupported = {"oe_cr80-card_2.125x3.37in", "custom_101.6x76.2mm"};
+  spec.mediaReady = {"custom_101.6x76.2mm"};
+  spec.mediaDefault = "custom_101.6x76.2mm";
+  auto printer = IppEverywherePrinter::start(spec, error);
+  ASSERT_NE(printer, nullptr) << error;
+  ASSERT_EQ(cupsd->addNetworkQueue("cards", printer->uri()), "");
+
+  TerminalSetup setup;
+  setup.languages = R"(["en"])";
+  setup.width = 1920;
+  setup.height = 1080;
+  setup.printerServer = cupsd->server();
+  setup.printerQueue = "cards";
+  const auto r =
+      run("wait-for attract\ntap attract.staff\ntype 2468\ntap staff.unlock.submit\nwait-for "
+          "staff_home\ntap staff.nav.devices\nwait-for staff_devices\nsleep 3000\n"
+          "screenshot devices_media_mismatch\n",
+          setup);
+  ASSERT_EQ(r.status, 0) << r.dump();
+  expectShots(r, {"devices_media_mismatch"});
+  const json record = json::parse(readFile(r.shots + "/devices_media_mismatch.json"));
+  std::string texts;
+  for (const auto& t : record["texts"]) {
+    texts += t["text"].get<std::string>() + "\n";
+  }
+  EXPECT_NE(texts.find("The media loaded in cards (101.6x76.2mm) does not match the badge "
+                       "(2.125x3.37in)"),
+            std::string::npos)
+      << texts;
+  // The sentence leaves the page's controls usable.
+  const double mm = record["px_per_mm"];
+  for (const auto& c : record["controls"]) {
+    EXPECT_GE(std::min(c["w"].get<double>(), c["h"].get<double>()) / mm, 15.0 - 1e-3) << c.dump();
+  }
+  // Portrait has the room for a preview of the badge on the stock beside the printer.
+  setup.width = 1080;
+  setup.height = 1920;
+  const auto tall =
+      run("wait-for attract\ntap attract.staff\ntype 2468\ntap staff.unlock.submit\nwait-for "
+          "staff_home\ntap staff.nav.devices\nwait-for staff_devices\nsleep 3000\n"
+          "screenshot devices_media_mismatch_portrait\n",
+          setup);
+  ASSERT_EQ(tall.status, 0) << tall.dump();
+  expectShots(tall, {"devices_media_mismatch_portrait"});
 }
 
 // The terminal's data partition for the fault tests: a small tmpfs (needs root) holding
@@ -1269,8 +1339,9 @@ void expectOneLanguage(const std::string& shots, const std::string& language) {
           (mineAt == mine.end() || mineAt->second != text)) {
         foreign.insert(text);
       }
-      for (const char* idKey : {"method.", "device.camera.", "device.camera_problem.",
-                                "device.sync_problem.", "device.sound.", "printer.", "value."}) {
+      for (const char* idKey :
+           {"method.", "device.camera.", "device.camera_problem.", "device.sync_problem.",
+            "device.sound.", "printer.", "value.", "staff.devices.media_fit."}) {
         if (key.rfind(idKey, 0) == 0) {
           ids.insert(key.substr(key.rfind('.') + 1));
         }

@@ -30,6 +30,7 @@ struct ScreenImages {
   TextureRef preview;  // camera
   TextureRef photo;    // the captured badge photo
   TextureRef badge;    // the badge being printed
+  TextureRef stock;    // a sample badge on the terminal's stock (staff device page)
 };
 
 Intent drawAttract(Ui& ui, const TerminalView& view, const ScreenImages& images);

@@ -50,6 +50,11 @@ void rowWithDetail(Ui& ui, Rect& inner, std::string_view label, const std::strin
       valueColor);
 }
 
+// The loaded stock does not fit the badge: staff must act before badges print wrong.
+bool mediaMismatch(const PrinterView& printer) {
+  return printer.mediaFit == "not-loaded" || printer.mediaFit == "unsupported";
+}
+
 bool hasProblem(const std::string& problem) {
   return !problem.empty() && problem != "none";
 }
@@ -132,13 +137,53 @@ Intent drawStaffDevices(Ui& ui, const TerminalView& view, const flow::StaffDevic
   }
   // Printers.
   {
-    const std::size_t rows = 2 * view.printers.size();
-    const float h =
-        ui.m().bodyPx * 1.4f + static_cast<float>(std::max<std::size_t>(1, rows)) * line + ui.u(60);
+    std::size_t rows = 0;
+    for (const auto& printer : view.printers) {
+      rows += mediaMismatch(printer) || printer.mediaFit == "unknown" ? 2 : 3;
+    }
+    // A printer whose loaded stock does not fit the badge gets a sentence saying so, with
+    // both sizes, under its rows.
+    std::vector<std::string> mismatches;
+    for (const auto& printer : view.printers) {
+      if (mediaMismatch(printer)) {
+        mismatches.push_back(ui.trf(
+            "staff.devices.media_mismatch",
+            {{"printer", printer.name},
+             {"loaded", printer.loadedMedia.empty() ? std::string("-") : printer.loadedMedia},
+             {"badge", printer.badgeMedia}}));
+      }
+    }
+    // A preview of the badge on the stock, beside printers that report their media (the
+    // rows of a folder printer keep the whole width for its long path); portrait only: a
+    // landscape column has no height to spare for it beside the volume.
+    const bool mediaReported =
+        std::any_of(view.printers.begin(), view.printers.end(),
+                    [](const PrinterView& printer) { return printer.mediaFit != "unknown"; });
+    const bool preview =
+        portrait && mediaReported && images.stock.id != 0 && images.stock.height > 0;
+    const float aspect =
+        preview ? static_cast<float>(images.stock.width) / static_cast<float>(images.stock.height)
+                : 0.0f;
+    const float previewWidth = preview ? ui.u(150) * aspect + ui.m().gap : 0.0f;
+    const float textWidth = left.w - ui.u(56) - previewWidth;
+    float mismatchHeight = 0;
+    for (const auto& text : mismatches) {
+      mismatchHeight += ui.measure(text, FontRole::kCaption, textWidth).y + ui.u(8);
+    }
+    const float h = ui.m().bodyPx * 1.4f +
+                    static_cast<float>(std::max<std::size_t>(1, rows)) * line + mismatchHeight +
+                    ui.u(60);
     Rect inner = section(ui, left, ui.tr("staff.devices.printer"), h);
+    if (preview) {
+      const float thumbH = std::min(inner.h, ui.u(150));
+      const Rect thumb = inner.takeRight(thumbH * aspect, ui.m().gap);
+      ui.image(images.stock.id, thumb.centered(thumbH * aspect, thumbH), Vec2{0, 0}, Vec2{1, 1},
+               ui.u(6));
+    }
     if (view.printers.empty()) {
       row(ui, inner, ui.tr("staff.devices.state"), "-", p.text);
     }
+    std::size_t mismatchIndex = 0;
     for (const auto& printer : view.printers) {
       row(ui, inner, ui.tr("staff.devices.name"), printer.name, p.text);
       // The state in the staff's words; the spooler's own (English) follow on an English
@@ -147,6 +192,20 @@ Intent drawStaffDevices(Ui& ui, const TerminalView& view, const flow::StaffDevic
       rowWithDetail(
           ui, inner, ui.tr("staff.devices.state"), std::string(ui.tr("printer." + printer.state)),
           english && !printer.usable ? printer.reason : std::string(), ok(printer.usable));
+      // What is loaded and whether it fits the badge; a stock that does not fit is said
+      // in a sentence with both sizes instead.
+      if (mediaMismatch(printer)) {
+        const std::string& text = mismatches[mismatchIndex++];
+        const float used = ui.text(text, FontRole::kCaption, p.danger, inner);
+        inner.takeTop(used, ui.u(8));
+        continue;
+      }
+      if (printer.mediaFit == "unknown") {
+        continue;  // a folder, or a queue that says nothing about its media
+      }
+      const std::string fit(ui.tr("staff.devices.media_fit." + printer.mediaFit));
+      row(ui, inner, ui.tr("staff.devices.media"),
+          printer.loadedMedia.empty() ? fit : printer.loadedMedia + " · " + fit, p.text);
     }
   }
   // Sync.

@@ -44,10 +44,12 @@ capture() {
   if [ $# -ge 6 ]; then cat "$6" > "$dir/job-$1.part"; else cat > "$dir/job-$1.part"; fi
   printf '%s\n' "$5" > "$dir/job-$1.options"
   printf '%s\n' "$3" > "$dir/job-$1.title"
-  mv "$dir/job-$1.part" "$dir/job-$1.pdf"
+  mv "$dir/job-$1.part" "$dir/job-$1.$ext"
 }
+ext=pdf
 case "$mode" in
   capture) capture "$@"; exit 0 ;;
+  device) ext=prn; capture "$@"; exit 0 ;;
   slow) sleep 1.5; capture "$@"; exit 0 ;;
   nomedia) echo "STATE: +media-empty-error" >&2; echo "ERROR: out of cards" >&2; exit 4 ;;
   jam) echo "STATE: +media-jam-error" >&2; echo "ERROR: card jam" >&2; exit 4 ;;
@@ -65,7 +67,9 @@ echo "ERROR: unknown mode $mode" >&2
 exit 1
 )";
 
-int freePort() {
+}  // namespace
+
+int freeLoopbackPort() {
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
@@ -81,7 +85,7 @@ int freePort() {
   return port;
 }
 
-bool canConnect(int port) {
+bool canConnectLoopback(int port) {
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
@@ -91,6 +95,8 @@ bool canConnect(int port) {
   ::close(fd);
   return ok;
 }
+
+namespace {
 
 void writeFile(const fs::path& path, const std::string& text) {
   std::ofstream out(path, std::ios::trunc);
@@ -167,11 +173,16 @@ bool PrivateCupsd::launch(std::string& error) {
       fs::create_directory_symlink(system, r / "bin" / dir, ec);
     }
   }
+  // The real IPP backend, for queues of (emulated) network printers.
+  const fs::path ipp = fs::path(kSystemServerBin) / "backend" / "ipp";
+  if (fs::exists(ipp) && !fs::exists(r / "bin" / "backend" / "ipp")) {
+    fs::create_symlink(ipp, r / "bin" / "backend" / "ipp", ec);
+  }
   const fs::path backend = r / "bin" / "backend" / "kiosktest";
   writeFile(backend, kBackendScript);
   ::chmod(backend.c_str(), 0700);
 
-  port_ = freePort();
+  port_ = freeLoopbackPort();
   std::ostringstream files;
   files << "ServerRoot " << r.string() << "\n"
         << "RequestRoot " << (r / "spool").string() << "\n"
@@ -213,31 +224,14 @@ bool PrivateCupsd::launch(std::string& error) {
   const std::string log = (r / "log/cupsd.out").string();
   const std::string confPath = (r / "cupsd.conf").string();
   const std::string filesPath = (r / "cups-files.conf").string();
-  const pid_t parent = ::getpid();
-  pid_ = ::fork();
-  if (pid_ == 0) {
-    // Child: dies with the test process, even when the test crashes.
-    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (::getppid() != parent) {
-      ::_exit(127);
-    }
-    const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    if (fd >= 0) {
-      ::dup2(fd, 1);
-      ::dup2(fd, 2);
-      ::close(fd);
-    }
-    ::execl(kCupsd, kCupsd, "-f", "-c", confPath.c_str(), "-s", filesPath.c_str(),
-            static_cast<char*>(nullptr));
-    ::_exit(127);
-  }
+  pid_ = spawnChild({kCupsd, "-f", "-c", confPath, "-s", filesPath}, log, {});
   if (pid_ < 0) {
     error = "fork failed";
     return false;
   }
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
   while (std::chrono::steady_clock::now() < deadline) {
-    if (canConnect(port_) && fs::exists(socketPath())) {
+    if (canConnectLoopback(port_) && fs::exists(socketPath())) {
       return true;
     }
     int status = 0;
@@ -253,23 +247,63 @@ bool PrivateCupsd::launch(std::string& error) {
   return false;
 }
 
-void PrivateCupsd::stop() {
-  if (pid_ <= 0) {
+void stopChild(pid_t& pid) {
+  if (pid <= 0) {
     return;
   }
-  ::kill(pid_, SIGTERM);
+  ::kill(pid, SIGTERM);
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
   int status = 0;
   while (std::chrono::steady_clock::now() < deadline) {
-    if (::waitpid(pid_, &status, WNOHANG) == pid_) {
-      pid_ = -1;
+    if (::waitpid(pid, &status, WNOHANG) == pid) {
+      pid = -1;
       return;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
-  ::kill(pid_, SIGKILL);
-  ::waitpid(pid_, &status, 0);
-  pid_ = -1;
+  ::kill(pid, SIGKILL);
+  ::waitpid(pid, &status, 0);
+  pid = -1;
+}
+
+pid_t spawnChild(const std::vector<std::string>& argv, const fs::path& log,
+                 const std::vector<std::string>& env) {
+  std::vector<char*> args;
+  for (const auto& a : argv) {
+    args.push_back(const_cast<char*>(a.c_str()));
+  }
+  args.push_back(nullptr);
+  // Built before fork: the child of a threaded process must not allocate.
+  std::vector<char*> envp;
+  for (char** e = environ; *e != nullptr; ++e) {
+    envp.push_back(*e);
+  }
+  for (const auto& e : env) {
+    envp.push_back(const_cast<char*>(e.c_str()));
+  }
+  envp.push_back(nullptr);
+  const pid_t parent = ::getpid();
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    // Child: dies with the test process, even when the test crashes.
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (::getppid() != parent) {
+      ::_exit(127);
+    }
+    const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    if (fd >= 0) {
+      ::dup2(fd, 1);
+      ::dup2(fd, 2);
+      ::close(fd);
+    }
+    ::execve(args[0], args.data(), envp.data());
+    ::_exit(127);
+  }
+  return pid;
+}
+
+void PrivateCupsd::stop() {
+  stopChild(pid_);
 }
 
 PrivateCupsd::~PrivateCupsd() {
@@ -298,6 +332,34 @@ std::string PrivateCupsd::addQueue(const std::string& queue, const std::string& 
   return {};
 }
 
+std::string PrivateCupsd::addDriverQueue(const std::string& queue, const std::string& model,
+                                         const std::vector<std::string>& extra) {
+  std::error_code ec;
+  fs::create_directories(captureDir(queue), ec);
+  std::vector<std::string> argv{
+      "lpadmin", "-h", server(), "-p",
+      queue,     "-E", "-v",     "kiosktest://device" + captureDir(queue).string(),
+      "-m",      model};
+  argv.insert(argv.end(), extra.begin(), extra.end());
+  const auto result = runCommand(argv, root_);
+  if (result.status != 0) {
+    return "lpadmin failed (" + std::to_string(result.status) + "): " + result.err;
+  }
+  return {};
+}
+
+std::string PrivateCupsd::addNetworkQueue(const std::string& queue, const std::string& uri,
+                                          const std::vector<std::string>& extra) {
+  std::vector<std::string> argv{"lpadmin", "-h", server(), "-p", queue,
+                                "-E",      "-v", uri,      "-m", "everywhere"};
+  argv.insert(argv.end(), extra.begin(), extra.end());
+  const auto result = runCommand(argv, root_);
+  if (result.status != 0) {
+    return "lpadmin failed (" + std::to_string(result.status) + "): " + result.err;
+  }
+  return {};
+}
+
 std::string PrivateCupsd::setMode(const std::string& queue, const std::string& mode) {
   const auto result = runCommand({"lpadmin", "-h", server(), "-p", queue, "-v",
                                   "kiosktest://" + mode + captureDir(queue).string()},
@@ -318,11 +380,12 @@ std::string PrivateCupsd::tool(const std::string& name, const std::vector<std::s
   return {};
 }
 
-std::vector<fs::path> PrivateCupsd::captured(const std::string& queue) const {
+std::vector<fs::path> PrivateCupsd::captured(const std::string& queue,
+                                             const std::string& extension) const {
   std::vector<fs::path> files;
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator(captureDir(queue), ec)) {
-    if (entry.path().extension() == ".pdf") {
+    if (entry.path().extension() == extension) {
       files.push_back(entry.path());
     }
   }
