@@ -305,6 +305,7 @@ struct Canvas::Impl {
   bool finished = false;
   std::string path;
   std::vector<std::uint8_t> pdfBytes;
+  bool qrAsFont = false;                // useQrFont()
   cairo_font_face_t* qrFont = nullptr;  // PDF only, made at the first code
 
   ~Impl() {
@@ -674,6 +675,10 @@ Status Canvas::drawQr(const RectMm& box, std::string_view text, Rgb dark, int qu
   return okStatus();
 }
 
+void Canvas::useQrFont() {
+  impl_->qrAsFont = true;
+}
+
 void Canvas::drawQr(const RectMm& box, const QrMatrix& qr, Rgb dark, int quietModules) {
   const double side = std::min(box.w, box.h);
   const int modules = qr.size + 2 * quietModules;
@@ -681,7 +686,8 @@ void Canvas::drawQr(const RectMm& box, const QrMatrix& qr, Rgb dark, int quietMo
   double left = box.x + (box.w - side) / 2;
   double top = box.y + (box.h - side) / 2;
   cairo_t* cr = impl_->cr;
-  if (impl_->isPdf && module > kMmPerPoint) {
+  const bool asFont = impl_->isPdf && impl_->qrAsFont;
+  if (asFont && module > kMmPerPoint) {
     // Whole points: still centred in the box, at most one point per module smaller.
     const double points = std::floor(module / kMmPerPoint);
     const double snappedSide = points * modules * kMmPerPoint;
@@ -701,7 +707,7 @@ void Canvas::drawQr(const RectMm& box, const QrMatrix& qr, Rgb dark, int quietMo
   setSource(cr, Rgb{1, 1, 1});
   cairo_rectangle(cr, box.x + (box.w - side) / 2, box.y + (box.h - side) / 2, side, side);
   cairo_fill(cr);
-  if (impl_->isPdf) {
+  if (asFont) {
     if (impl_->qrFont == nullptr) {
       impl_->qrFont = cairo_user_font_face_create();
       cairo_user_font_face_set_render_glyph_func(impl_->qrFont, renderQrGlyph);

@@ -132,11 +132,15 @@ class Canvas {
   // Draws the QR code of `text` as the largest square that fits in `box`, centred, with a
   // quiet zone of `quietModules` modules inside the square (white).
   Status drawQr(const RectMm& box, std::string_view text, Rgb dark = {}, int quietModules = 2);
-  // The same for a code already encoded. On a PDF the modules are glyphs of a small font
-  // the file holds once (rows of 8 modules), the module side rounded down to whole points
-  // and the code placed on whole points, so that each code is a few hundred bytes of
-  // text with integer positions.
+  // The same for a code already encoded: a path of rectangles, or after useQrFont() on a PDF,
+  // glyphs of a small font the file holds once (rows of 8 modules), the module side rounded
+  // down to whole points and the code placed on whole points, so that each code is a few
+  // hundred bytes of text with integer positions.
   void drawQr(const RectMm& box, const QrMatrix& qr, Rgb dark = {}, int quietModules = 2);
+  // QR codes as glyphs (above), for documents of thousands of pages printed on office
+  // printers (invitations). Badges keep rectangles: a label printer's driver chain
+  // rasterises the glyphs at 203 or 300 dpi into codes that no longer scan.
+  void useQrFont();
 
   // Draws a JPEG or PNG (detected from the bytes). kCover fills the box and crops the
   // overflow (photos); kContain fits inside and centres (logos). Rounded corners with

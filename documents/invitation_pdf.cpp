@@ -184,6 +184,7 @@ Status drawInvitations(Canvas& canvas, const Event& event, std::size_t count,
   if (count == 0) {
     return makeError(ErrorKind::kInvalidInput, "no invitations to write");
   }
+  canvas.useQrFont();  // thousands of pages on office printers (canvas.h)
   auto colors = defaultBadgeTemplate();
   if (!colors) {
     return colors.error();
