@@ -281,7 +281,19 @@ class PostgresEngine final : public DatabaseEngine {
       return;
     }
     exec("BEGIN ISOLATION LEVEL READ COMMITTED");
-    exec("SELECT pg_advisory_xact_lock(" + std::to_string(options_.writeLock) + ")");
+    try {
+      exec("SELECT pg_advisory_xact_lock(" + std::to_string(options_.writeLock) + ")");
+    } catch (...) {
+      // Not granted within lock_timeout (another instance writes a long import): the BEGIN
+      // is still open and aborted, and would fail every later statement of this connection
+      // with 25P02 if it were not ended here. The caller gets the lock timeout.
+      try {
+        rollback();
+      } catch (const DatabaseError&) {
+        // the connection is gone: nothing stays open
+      }
+      throw;
+    }
   }
   void commit() override {
     ensureConnected();

@@ -562,6 +562,30 @@ TEST_F(PostgresTest, CommitAfterAFailedStatementThrows) {
   EXPECT_EQ(scalar(*db, "SELECT count(*) FROM t"), 0);
 }
 
+// A writer that waits longer than its lock timeout for the write lock (another instance
+// holds it through a long import) fails that transaction, and its connection works on: the
+// BEGIN whose lock was not granted is ended, not left aborted for every later statement.
+TEST_F(PostgresTest, AWriteLockNotGrantedInTimeFailsOneTransactionOnly) {
+  OpenOptions options;
+  options.writeLock = 4242;
+  options.busyTimeout = std::chrono::milliseconds(200);
+  auto holder = open(options);
+  auto waiter = open(options);
+  holder->exec("CREATE TABLE t (v integer)");
+  holder->begin();
+  holder->exec("INSERT INTO t VALUES (1)");
+  try {
+    waiter->transaction([&] { waiter->exec("INSERT INTO t VALUES (2)"); });
+    FAIL() << "the write lock was granted while another connection held it";
+  } catch (const DatabaseError& e) {
+    EXPECT_EQ(e.sqlState(), "55P03") << e.what();
+  }
+  EXPECT_FALSE(waiter->inTransaction());
+  holder->commit();
+  waiter->transaction([&] { waiter->exec("INSERT INTO t VALUES (3)"); });
+  EXPECT_EQ(scalar(*waiter, "SELECT count(*) FROM t"), 2);
+}
+
 TEST_F(PostgresTest, RestartedServerIsTransientThenReconnects) {
   auto db = open();
   db->exec("CREATE TABLE t (v integer)");
