@@ -20,21 +20,6 @@ std::string eventQuery(const Frame& f) {
   return "?event=" + std::to_string(f.event.id);
 }
 
-std::string urlEncode(std::string_view s) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) != 0 || c == '-' || c == '_' || c == '.') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
-
 std::string when(const Frame& f, TimePoint at) {
   return escapeHtml(formatLocal(at, f.event.timezone, "yyyy-MM-dd HH:mm", tag(f.lang)));
 }

@@ -30,21 +30,6 @@ std::string field(const Frame& f, const char* name, const char* labelKey, const 
          escapeHtml(value) + "\"></div>";
 }
 
-std::string urlPart(const std::string& text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : text) {
-    if (std::isalnum(c) != 0 || c == '-' || c == '_' || c == '.') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
-
 std::string label(Lang lang, const std::string& prefix, const std::string& value) {
   const auto key = prefix + value;
   return escapeHtml(hasText(key) ? std::string(text(lang, key)) : value);
@@ -65,9 +50,9 @@ bool mayReadReport(Role role) {
 }
 
 std::string recordsQuery(const Frame& f, const RecordsView& v) {
-  return "?event=" + std::to_string(f.event.id) + "&q=" + urlPart(v.text) +
-         "&actor=" + urlPart(v.actor) + "&action=" + urlPart(v.action) +
-         "&from=" + urlPart(v.from) + "&to=" + urlPart(v.to);
+  return "?event=" + std::to_string(f.event.id) + "&q=" + urlEncode(v.text) +
+         "&actor=" + urlEncode(v.actor) + "&action=" + urlEncode(v.action) +
+         "&from=" + urlEncode(v.from) + "&to=" + urlEncode(v.to);
 }
 
 std::string recordsMain(const Frame& f, const RecordsView& v) {

@@ -16,6 +16,9 @@
 namespace kiosk::central::console {
 
 std::string escapeHtml(std::string_view text);
+// A query parameter's value: letters, digits, '-', '_' and '.' as they are, every other byte
+// %XX.
+std::string urlEncode(std::string_view text);
 
 // What every signed-in page shows around its main part.
 struct Frame {

