@@ -4,29 +4,8 @@
 // board drawn (the second animation frame after DOMContentLoaded: the board laid out and
 // painted), then the medians.
 // A figure, not a limit: exits non-zero only when the board is not there.
-import { readFileSync } from "node:fs";
 import path from "node:path";
-import puppeteer from "puppeteer-core";
-
-const setup = JSON.parse(readFileSync(process.argv[2], "utf8"));
-const failures = [];
-const check = (ok, what) => {
-  if (!ok) {
-    failures.push(what);
-    console.log(`FAIL ${what}`);
-  }
-};
-
-const browser = await puppeteer.launch({
-  executablePath: setup.chromium,
-  headless: true,
-  userDataDir: setup.profile,
-  args: [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    `--ignore-certificate-errors-spki-list=${setup.spki}`,
-  ],
-});
+import { browser, check, failures, setup } from "./browser_support.mjs";
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 

@@ -3,47 +3,8 @@
 // guests, output folder). Asks the test for each check-in by printing "PUSH <guest id>"
 // and times how long the guest takes to appear on the open arrivals board. Exits non-zero
 // on any failed check; prints what it measured.
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import path from "node:path";
-import puppeteer from "puppeteer-core";
-
-const require = createRequire(import.meta.url);
-const setup = JSON.parse(readFileSync(process.argv[2], "utf8"));
-const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
-const failures = [];
-const check = (ok, what) => {
-  if (!ok) {
-    failures.push(what);
-    console.log(`FAIL ${what}`);
-  }
-};
-
-// The closed network: no background traffic, no first-run work, no sandbox in a container.
-const browser = await puppeteer.launch({
-  executablePath: setup.chromium,
-  headless: true,
-  userDataDir: setup.profile,
-  args: [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    `--ignore-certificate-errors-spki-list=${setup.spki}`,
-  ],
-});
-
-async function openPage(lang) {
-  const page = await browser.newPage();
-  await page.setViewport({ width: 1280, height: 900 });
-  await page.setExtraHTTPHeaders({ "Accept-Language": lang === "en" ? "en-GB,en" : "zh-CN,zh" });
-  page.on("console", (m) => {
-    if (/Content Security Policy|Refused to/.test(m.text())) {
-      check(false, `CSP violation: ${m.text()}`);
-    }
-  });
-  page.on("pageerror", (e) => check(false, `script error: ${e.message}`));
-  page.on("dialog", (d) => d.accept());
-  return page;
-}
+import { axeSource, browser, check, failures, openPage, setup } from "./browser_support.mjs";
 
 async function axe(page, name) {
   await page.evaluate(axeSource);
@@ -75,6 +36,7 @@ const percentile = (sorted, p) =>
 
 try {
   const page = await openPage("en");
+  page.on("dialog", (d) => d.accept());  // the revoke confirmation
   await page.goto(`${setup.url}/console/login`, { waitUntil: "load" });
   await shot(page, "login-en");
   await page.type("#name", setup.account);
@@ -141,6 +103,7 @@ try {
   check(page.url().includes("/console/login"), "signed out");
 
   const zh = await openPage("zh");
+  zh.on("dialog", (d) => d.accept());
   await zh.goto(`${setup.url}/console/login`, { waitUntil: "load" });
   check((await zh.$eval("html", (e) => e.lang)) === "zh-CN", "login follows Accept-Language");
   await shot(zh, "login-zh");

@@ -4,45 +4,8 @@
 // both records side by side with the differing fields marked in words, resolves it with a
 // decision and a note, and finds it under "resolved"; then zh-CN. Every page is screenshot and
 // axe-checked. Exits non-zero on any failed check.
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import path from "node:path";
-import puppeteer from "puppeteer-core";
-
-const require = createRequire(import.meta.url);
-const setup = JSON.parse(readFileSync(process.argv[2], "utf8"));
-const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
-const failures = [];
-const check = (ok, what) => {
-  if (!ok) {
-    failures.push(what);
-    console.log(`FAIL ${what}`);
-  }
-};
-
-const browser = await puppeteer.launch({
-  executablePath: setup.chromium,
-  headless: true,
-  userDataDir: setup.profile,
-  args: [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    `--ignore-certificate-errors-spki-list=${setup.spki}`,
-  ],
-});
-
-async function openPage() {
-  const page = await browser.newPage();
-  await page.setViewport({ width: 1280, height: 900 });
-  await page.setExtraHTTPHeaders({ "Accept-Language": "en-GB,en" });
-  page.on("console", (m) => {
-    if (/Content Security Policy|Refused to/.test(m.text())) {
-      check(false, `CSP violation: ${m.text()}`);
-    }
-  });
-  page.on("pageerror", (e) => check(false, `script error: ${e.message}`));
-  return page;
-}
+import { axeSource, browser, check, failures, openPage, setup } from "./browser_support.mjs";
 
 async function shot(page, name) {
   const raw = (await page.evaluate(() => document.body.innerText)).match(

@@ -4,45 +4,9 @@
 // Chinese intact; a guest of another day who arrives is counted live), finds that export in the audit search, opens the daily report on screen and
 // with print media emulated (no navigation, A4 PDF), switches to zh-CN; every page is
 // screenshot and axe-checked. Exits non-zero on any failed check.
-import { readFileSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
+import { writeFileSync } from "node:fs";
 import path from "node:path";
-import puppeteer from "puppeteer-core";
-
-const require = createRequire(import.meta.url);
-const setup = JSON.parse(readFileSync(process.argv[2], "utf8"));
-const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
-const failures = [];
-const check = (ok, what) => {
-  if (!ok) {
-    failures.push(what);
-    console.log(`FAIL ${what}`);
-  }
-};
-
-const browser = await puppeteer.launch({
-  executablePath: setup.chromium,
-  headless: true,
-  userDataDir: setup.profile,
-  args: [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    `--ignore-certificate-errors-spki-list=${setup.spki}`,
-  ],
-});
-
-async function openPage() {
-  const page = await browser.newPage();
-  await page.setViewport({ width: 1280, height: 900 });
-  await page.setExtraHTTPHeaders({ "Accept-Language": "en-GB,en" });
-  page.on("console", (m) => {
-    if (/Content Security Policy|Refused to/.test(m.text())) {
-      check(false, `CSP violation: ${m.text()}`);
-    }
-  });
-  page.on("pageerror", (e) => check(false, `script error: ${e.message}`));
-  return page;
-}
+import { axeSource, browser, check, failures, openPage, setup } from "./browser_support.mjs";
 
 async function shot(page, name) {
   const raw = (await page.evaluate(() => document.body.innerText)).match(
