@@ -48,7 +48,7 @@ namespace kiosk::cache {
 struct SyncOptions {
   std::string databasePath;  // the terminal database ([terminal] database)
   HttpOptions http;          // server URL, CA file, pin, timeouts
-  Millis pollInterval{5000};
+  Millis pollInterval{2000};
   Millis heartbeatInterval{60000};
   Millis retryBase{1000};
   Millis retryMax{30000};

@@ -56,7 +56,7 @@ struct ServerConfig {
   std::string pinSha256;  // optional public-key pin, "sha256//BASE64"
   int connectTimeoutS = 5;
   int requestTimeoutS = 15;
-  int pollIntervalS = 5;
+  int pollIntervalS = 2;  // a change made at central is on the terminal within ~3 s
   int heartbeatIntervalS = 60;
   int retryMaxS = 30;   // longest wait between retries while central is unreachable
   int batchSize = 200;  // outbox rows per request

@@ -98,21 +98,21 @@ TEST(Config, ServerSyncTimingKeys) {
   auto defaults = parseConfig("[server]\nurl = \"https://central.example\"\n", "kiosk.toml");
   ASSERT_TRUE(defaults) << defaults.error().message;
   ASSERT_TRUE(defaults->server);
-  EXPECT_EQ(defaults->server->pollIntervalS, 5);
+  EXPECT_EQ(defaults->server->pollIntervalS, 2);
   EXPECT_EQ(defaults->server->heartbeatIntervalS, 60);
   EXPECT_EQ(defaults->server->retryMaxS, 30);
   EXPECT_EQ(defaults->server->batchSize, 200);
 
   auto c = parseConfig(R"([server]
 url = "https://central.example"
-poll_interval_s = 2
+poll_interval_s = 7
 heartbeat_interval_s = 30
 retry_max_s = 10
 batch_size = 50
 )",
                        "kiosk.toml");
   ASSERT_TRUE(c) << c.error().message;
-  EXPECT_EQ(c->server->pollIntervalS, 2);
+  EXPECT_EQ(c->server->pollIntervalS, 7);
   EXPECT_EQ(c->server->heartbeatIntervalS, 30);
   EXPECT_EQ(c->server->retryMaxS, 10);
   EXPECT_EQ(c->server->batchSize, 50);
