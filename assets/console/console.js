@@ -1,5 +1,6 @@
 // The reception console's only script: confirmations before destructive forms, the arrivals
-// board's live updates (a poll of /console/arrivals.json once a second), the feedback queue's
+// board's live updates (a poll of /console/arrivals.json once a second, with the late guests
+// every ten seconds), the feedback queue's
 // (/console/feedback.json every 2 s: new requests, and open ones turning overdue) and the
 // summary's print button. No framework; the pages work without it except for the live parts.
 "use strict";
@@ -63,12 +64,12 @@ function showArrival(a) {
 // Polls `url` (with the last answer's `since`) every `intervalMs` and hands each answer to
 // `show`; an expired session goes back to the login page, a failed poll is shown in the
 // page's live status and tried again at the next turn.
-function pollLive(live, url, intervalMs, show) {
+function pollLive(live, url, intervalMs, show, extra = () => "") {
   let since = live.dataset.since;
   const status = document.getElementById("live");
   const poll = async () => {
     try {
-      const response = await fetch(`${url}&since=${since}`, {
+      const response = await fetch(`${url}&since=${since}${extra()}`, {
         credentials: "same-origin",
         headers: { Accept: "application/json" },
       });
@@ -93,17 +94,25 @@ function pollLive(live, url, intervalMs, show) {
   window.setTimeout(poll, intervalMs);
 }
 
+// Every tenth poll also brings the late guests again (a guest turns late with time, not
+// with a check-in), as the section the page was drawn with.
 function startLive(live) {
+  let turn = 0;
+  const late = () => (++turn % 10 === 0 ? "&late=1" : "");
   pollLive(live, live.dataset.live, 1000, (body) => {
     for (const a of body.arrivals) {
       showArrival(a);
+    }
+    const section = document.querySelector("section.late-list");
+    if (section && body.late_html !== undefined) {
+      section.outerHTML = body.late_html;
     }
     const announce = document.getElementById("announce");
     if (announce && body.arrivals.length > 0) {
       announce.textContent =
         `${announce.dataset.label}: ${body.arrivals.map((a) => a.name).join(", ")}`;
     }
-  });
+  }, late);
 }
 
 // New requests come as rows the server rendered and escaped (the page's one renderer); the

@@ -490,8 +490,24 @@ void Console::arrivalsJsonRoute(Page& p) {
     p.res.status = 503;
     return;
   }
+  // Now and then the page asks for the late guests again (late=1): that reads the whole
+  // roster, so not at every poll.
+  std::optional<std::vector<ArrivalRow>> today;
+  if (p.req.get_param_value("late") == "1") {
+    const auto& zone = p.frame.event.timezone;
+    const auto day = dayOf(p.now, zone);
+    auto all = p.console.arrivals(p.frame.event.id);
+    const auto bounds = dayBounds(day, zone);
+    if (!all || !bounds) {
+      p.res.status = 503;
+      return;
+    }
+    std::erase_if(*all, [&](const ArrivalRow& r) { return !onDay(r, *bounds, day, zone); });
+    today = std::move(*all);
+  }
   p.res.set_header("Connection", "close");  // see the header: frees the pool thread
-  p.res.set_content(arrivalsJson(p.frame, *rows, since, p.now), "application/json");
+  p.res.set_content(arrivalsJson(p.frame, *rows, since, p.now, today ? &*today : nullptr),
+                    "application/json");
 }
 
 void Console::terminals(Page& p, std::string_view noticeKey) {

@@ -427,7 +427,7 @@ std::string arrivalsMain(const Frame& f, const std::vector<ArrivalRow>& rows, Ti
 }
 
 std::string arrivalsJson(const Frame& f, const std::vector<ArrivalRow>& rows, TimePoint since,
-                         TimePoint now) {
+                         TimePoint now, const std::vector<ArrivalRow>* today) {
   nlohmann::json list = nlohmann::json::array();
   for (const auto& r : rows) {
     since = std::max(since, r.changedAt);
@@ -439,10 +439,13 @@ std::string arrivalsJson(const Frame& f, const std::vector<ArrivalRow>& rows, Ti
                     {"time", clockTime(f.event, *r.arrivedAt, f.lang)},
                     {"terminal", r.terminal}});
   }
-  return nlohmann::json{{"since", toUnixMillis(since)},
+  nlohmann::json answer{{"since", toUnixMillis(since)},
                         {"updated", formatLocal(now, f.event.timezone, "HH:mm:ss", tag(f.lang))},
-                        {"arrivals", list}}
-      .dump();
+                        {"arrivals", list}};
+  if (today != nullptr) {
+    answer["late_html"] = lateSection(f, *today, BoardDay{{}, true, now});
+  }
+  return answer.dump();
 }
 
 std::string terminalsMain(const Frame& f, const std::vector<Device>& devices, TimePoint now,

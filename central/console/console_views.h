@@ -51,9 +51,11 @@ struct BoardDay {
 };
 std::string arrivalsMain(const Frame& frame, const std::vector<ArrivalRow>& rows, TimePoint since,
                          const BoardDay& day = {});
-// The live board's poll answer: the admissions since the last poll, ready to show.
+// The live board's poll answer: the admissions since the last poll, ready to show, and, when
+// `today` is given (today's board rows), the section of late guests rendered again: guests
+// turn late while the board stays open.
 std::string arrivalsJson(const Frame& frame, const std::vector<ArrivalRow>& rows, TimePoint since,
-                         TimePoint now);
+                         TimePoint now, const std::vector<ArrivalRow>* today = nullptr);
 
 std::string terminalsMain(const Frame& frame, const std::vector<Device>& devices, TimePoint now,
                           std::string_view noticeKey);

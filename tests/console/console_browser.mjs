@@ -1,8 +1,9 @@
 // Drives the reception console in Debian's headless Chromium (puppeteer-core); run by
 // console_browser_test.cpp with a setup file (URL, the server key's SPKI pin, account,
 // guests, output folder). Asks the test for each check-in by printing "PUSH <guest id>"
-// and times how long the guest takes to appear on the open arrivals board. Exits non-zero
-// on any failed check; prints what it measured.
+// and times how long the guest takes to appear on the open arrivals board; asks for a
+// guest's pickup to move two hours back ("LATE <guest id>") and waits for them among the
+// late guests. Exits non-zero on any failed check; prints what it measured.
 import path from "node:path";
 import { axeSource, browser, check, failures, openPage, setup } from "./browser_support.mjs";
 
@@ -71,6 +72,14 @@ try {
   check(sorted.at(-1) <= 2000, `every check-in visible within 2 s (max ${sorted.at(-1)} ms)`);
   const arrived = await page.$eval('[data-count="arrived"]', (e) => Number(e.textContent));
   check(arrived === count, `the arrived count follows (${arrived})`);
+  // A guest still out, whose pickup is now two hours ago ("LATE <id>": the test moves it),
+  // turns up among the late guests while the board stays open.
+  const lateId = setup.guests[count];
+  console.log(`LATE ${lateId}`);
+  await page.waitForSelector(`#late-body tr[data-late="${lateId}"]`, { timeout: 20000 });
+  check(await page.evaluate(() => window.boardMarker === 1), "the board did not reload for late");
+  const late = await page.$eval('[data-count="late"]', (e) => Number(e.textContent));
+  check(late >= 1, `the late count follows (${late})`);
   await shot(page, "arrivals-live-en");
 
   await Promise.all([page.waitForNavigation(), page.click('nav a[href^="/console/terminals"]')]);

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "central/console/console_day.h"
 #include "console/console_test_support.h"
 #include "kiosk/core/encoding.h"
 #include "kiosk/core/ids.h"
@@ -397,6 +398,40 @@ TEST_F(ConsoleServerTest, ACheckInReachesTheLiveBoardsPoll) {
   auto page = b->get("/console/arrivals");
   EXPECT_NE(page->body.find("data-vip=\"" + std::to_string(r.guestId) + "\" class=\"in\""),
             std::string::npos);
+}
+
+// A guest turns late with the time, not with a check-in: the live board asks for the late
+// guests again now and then (late=1) and gets the section as the page draws it.
+TEST_F(ConsoleServerTest, TheLiveBoardsPollBringsGuestsWhoTurnedLate) {
+  kiosk::testing::addAccount(*central, "desk", Role::kReception, central->event().id);
+  auto b = browser();
+  ASSERT_EQ(b->login("desk")->status, 303);
+  const auto poll =
+      "/console/arrivals.json?event=" + std::to_string(central->event().id) + "&since=0";
+  auto plain = b->get(poll);
+  ASSERT_EQ(plain->status, 200);
+  EXPECT_FALSE(json::parse(plain->body).contains("late_html")) << "only when asked";
+  auto none = b->get(poll + "&late=1");
+  ASSERT_EQ(none->status, 200);
+  EXPECT_EQ(json::parse(none->body).at("late_html").get<std::string>().find("data-late="),
+            std::string::npos);
+
+  // Expected today (whatever the hour: a pickup two hours ago may be yesterday).
+  const auto now = central->clock.now();
+  auto g = central->guests().at(3);
+  g.lodging.checkinDate = dayOf(now, central->event().timezone);
+  TransportLeg leg;
+  leg.vehicle = "Shuttle 3";
+  leg.pickupTime = now - std::chrono::hours(2);
+  g.transport = {leg};
+  ASSERT_TRUE(central->open()->upsertGuests(central->event().id, {g}, now));
+  auto late = b->get(poll + "&late=1");
+  ASSERT_EQ(late->status, 200);
+  const auto html = json::parse(late->body).at("late_html").get<std::string>();
+  EXPECT_NE(html.find("data-late=\"" + std::to_string(g.id) + "\""), std::string::npos) << html;
+  EXPECT_NE(html.find("Shuttle 3"), std::string::npos) << html;
+  auto page = b->get("/console/arrivals");
+  EXPECT_NE(page->body.find(html), std::string::npos) << "the same section as the page's";
 }
 
 // The closing note's figure: the arrivals board of a 10,000-guest event, server side
