@@ -12,6 +12,8 @@
 #include <thread>
 
 #include "central/console/console_day.h"
+#include "central/console/console_day.h"
+#include "console/console_browser_support.h"
 #include "console/console_test_support.h"
 #include "kiosk/core/ids.h"
 #include "offline-cache/http_client.h"
@@ -27,33 +29,11 @@ using kiosk::testing::Pki;
 using kiosk::testing::TempDir;
 using nlohmann::json;
 
-const fs::path kToolDir = KIOSK_CONSOLE_TEST_DIR;
-
-std::string chromium() {
-  if (const char* env = std::getenv("KIOSK_CHROMIUM"); env != nullptr && *env != '\0') {
-    return env;
-  }
-  return "/usr/bin/chromium";
-}
-
-std::string missingTools() {
-  if (!fs::exists(chromium())) {
-    return "no chromium at " + chromium() + " (apt-get install chromium, or set KIOSK_CHROMIUM)";
-  }
-  if (std::system("node --version > /dev/null 2>&1") != 0) {
-    return "no node (apt-get install nodejs)";
-  }
-  for (const auto* package : {"puppeteer-core", "axe-core"}) {
-    if (!fs::exists(kToolDir / "node_modules" / package / "package.json")) {
-      return std::string("tests/console/node_modules lacks ") + package +
-             " (scripts/install-deps test installs it)";
-    }
-  }
-  return {};
-}
+using kiosk::testing::chromium;
+const fs::path& kToolDir = kiosk::testing::kConsoleToolDir;
 
 TEST(ConsoleBrowserTest, ArrivalsLiveTerminalsAndEnrollmentInBothLanguages) {
-  if (const auto why = missingTools(); !why.empty()) {
+  if (const auto why = kiosk::testing::missingBrowserTools(); !why.empty()) {
     GTEST_SKIP() << why;
   }
   TempDir pkiDir;
@@ -98,6 +78,25 @@ TEST(ConsoleBrowserTest, ArrivalsLiveTerminalsAndEnrollmentInBothLanguages) {
   // code through the terminal's check-in path; its sync engine does the rest.
   std::vector<std::string> pushErrors;
   auto onLine = [&](const std::string& line) {
+    if (line.rfind("LATE ", 0) == 0) {
+      // The guest's pickup two hours ago, as if the time had passed with the board open.
+      const auto guestId = static_cast<GuestId>(std::stoul(line.substr(5)));
+      for (auto g : central.guests()) {
+        if (g.id == guestId) {
+          TransportLeg leg;
+          leg.vehicle = "Shuttle 3";
+          leg.pickupTime = SystemClock().now() - std::chrono::hours(2);
+          g.transport = {leg};
+          // Expected today, whatever the hour (a pickup two hours ago may be yesterday).
+          g.lodging.checkinDate = dayOf(SystemClock().now(), central.event().timezone);
+          auto saved = central.open()->upsertGuests(central.event().id, {g}, SystemClock().now());
+          if (!saved) {
+            pushErrors.push_back("the pickup was not moved: " + saved.error().message);
+          }
+        }
+      }
+      return;
+    }
     if (line.rfind("PUSH ", 0) != 0) {
       return;
     }
@@ -151,7 +150,7 @@ TEST(ConsoleBrowserTest, ArrivalsLiveTerminalsAndEnrollmentInBothLanguages) {
 // words, made at a terminal and pushed by its sync engine, appears without a reload; the desk
 // assigns, answers and closes it with a note; the daily summary, printed too; both languages.
 TEST(ConsoleBrowserTest, FeedbackQueueLiveAssignAnswerAndCloseInBothLanguages) {
-  if (const auto why = missingTools(); !why.empty()) {
+  if (const auto why = kiosk::testing::missingBrowserTools(); !why.empty()) {
     GTEST_SKIP() << why;
   }
   TempDir pkiDir;
@@ -239,7 +238,7 @@ TEST(ConsoleBrowserTest, FeedbackQueueLiveAssignAnswerAndCloseInBothLanguages) {
 // terminal's sync engine (its default poll interval) pulls - timed from the save to the
 // terminal's roster - and both languages.
 TEST(ConsoleBrowserTest, GuestSearchGuestPageAndRoomChangeInBothLanguages) {
-  if (const auto why = missingTools(); !why.empty()) {
+  if (const auto why = kiosk::testing::missingBrowserTools(); !why.empty()) {
     GTEST_SKIP() << why;
   }
   TempDir pkiDir;
@@ -357,7 +356,7 @@ TEST(ConsoleBrowserTest, GuestSearchGuestPageAndRoomChangeInBothLanguages) {
 // and with print media (A4, no navigation); the board shows a guest late against their pickup;
 // every page in en and zh-CN with axe.
 TEST(ConsoleBrowserTest, RecordsExportSearchAndThePrintedReportInBothLanguages) {
-  if (const auto why = missingTools(); !why.empty()) {
+  if (const auto why = kiosk::testing::missingBrowserTools(); !why.empty()) {
     GTEST_SKIP() << why;
   }
   TempDir pkiDir;
@@ -475,7 +474,7 @@ TEST(ConsoleBrowserTest, RecordsExportSearchAndThePrintedReportInBothLanguages) 
 // 10,000-guest event in the real browser, navigation to DOMContentLoaded and to the board drawn.
 // Printed, not asserted against a limit.
 TEST(ConsoleBrowserTest, TheBoardOfTenThousandGuestsLoadsInTheBrowser) {
-  if (const auto why = missingTools(); !why.empty()) {
+  if (const auto why = kiosk::testing::missingBrowserTools(); !why.empty()) {
     GTEST_SKIP() << why;
   }
   TempDir pkiDir;

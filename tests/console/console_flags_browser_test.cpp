@@ -9,6 +9,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "console/console_browser_support.h"
 #include "console/console_flags_support.h"
 #include "console/console_test_support.h"
 #include "support/run_command.h"
@@ -22,33 +23,11 @@ using kiosk::testing::Pki;
 using kiosk::testing::TempDir;
 using nlohmann::json;
 
-const fs::path kToolDir = KIOSK_CONSOLE_TEST_DIR;
-
-std::string chromium() {
-  if (const char* env = std::getenv("KIOSK_CHROMIUM"); env != nullptr && *env != '\0') {
-    return env;
-  }
-  return "/usr/bin/chromium";
-}
-
-std::string missingTools() {
-  if (!fs::exists(chromium())) {
-    return "no chromium at " + chromium() + " (apt-get install chromium, or set KIOSK_CHROMIUM)";
-  }
-  if (std::system("node --version > /dev/null 2>&1") != 0) {
-    return "no node (apt-get install nodejs)";
-  }
-  for (const auto* package : {"puppeteer-core", "axe-core"}) {
-    if (!fs::exists(kToolDir / "node_modules" / package / "package.json")) {
-      return std::string("tests/console/node_modules lacks ") + package +
-             " (scripts/install-deps test installs it)";
-    }
-  }
-  return {};
-}
+using kiosk::testing::chromium;
+const fs::path& kToolDir = kiosk::testing::kConsoleToolDir;
 
 TEST(ConsoleFlagsBrowserTest, ASupervisorComparesAndResolvesAFlagInBothLanguages) {
-  if (const auto why = missingTools(); !why.empty()) {
+  if (const auto why = kiosk::testing::missingBrowserTools(); !why.empty()) {
     GTEST_SKIP() << why;
   }
   TempDir pkiDir;
