@@ -91,9 +91,9 @@ std::string randomHex(std::size_t bytes) {
 }
 
 // RFC 2047 encoded-words of UTF-8 `text`, each at most 75 characters and never splitting a
-// character, folded onto continuation lines.
+// character, folded onto continuation lines of at most 78 (the first after "Subject: ").
 std::string encodedWords(std::string_view text) {
-  constexpr std::size_t kChunk = 45;  // 45 bytes: 60 characters of base64 + 12 around them
+  constexpr std::size_t kChunk = 39;  // 39 bytes: 52 characters of base64 + 12 around them
   std::string out;
   std::size_t i = 0;
   while (i < text.size()) {

@@ -8,12 +8,14 @@
 // `kiosk-central serve --config` refusing a bad one.
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sodium.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 
 #include <chrono>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <sstream>
 #include <thread>
 
 #include "central/mail_sender.h"
@@ -37,11 +39,18 @@ bool contains(const std::string& text, std::string_view part) {
 // The SMTP server as a child process; what it received, as its JSON summaries.
 class SmtpSink {
  public:
-  explicit SmtpSink(const std::filesystem::path& folder) : folder_(folder) {
+  // With `tls` (certificate, key): STARTTLS offered and required.
+  explicit SmtpSink(const std::filesystem::path& folder,
+                    std::optional<std::pair<std::string, std::string>> tls = std::nullopt)
+      : folder_(folder) {
     std::filesystem::create_directories(folder_);
-    child_ = kiosk::testing::spawnListening(
-        {std::string(KIOSK_CONSOLE_TEST_DIR) + "/smtp_sink.py", folder_.string()},
-        (folder_ / "stderr.txt").string());
+    std::vector<std::string> args{std::string(KIOSK_CONSOLE_TEST_DIR) + "/smtp_sink.py",
+                                  folder_.string()};
+    if (tls) {
+      args.push_back(tls->first);
+      args.push_back(tls->second);
+    }
+    child_ = kiosk::testing::spawnListening(args, (folder_ / "stderr.txt").string());
   }
   ~SmtpSink() { stop(); }
   void stop() {
@@ -294,6 +303,40 @@ TEST_F(ConsoleMailTest, AMailServerThatIsDownIsSaidInWordsAndAudited) {
   EXPECT_TRUE(contains(r->body, "/console/guests/invitation.pdf"));
 }
 
+// A server that offers STARTTLS gets it, with its certificate checked against ca_file: one
+// from another CA is a TLS failure, said in words, and nothing is sent in clear.
+TEST_F(ConsoleMailTest, StartTlsIsUsedAndTheServersCertificateChecked) {
+  SmtpSink sink(dir.path() / "smtp", std::pair(pki->certFile, pki->keyFile));
+  ASSERT_NE(sink.port(), 0);
+  auto trusted = mailTo(sink.port());
+  trusted.caFile = pki->caFile;
+  MailSender good(trusted);
+  MailMessage m;
+  m.to = "zhang.wei@example.cn";
+  m.subject = "TLS";
+  m.text = "over TLS";
+  auto sent = good.send(m, SystemClock().now());
+  EXPECT_TRUE(sent.sent()) << toString(sent.failure) << ": " << sent.detail;
+  EXPECT_EQ(sink.received().size(), 1u);
+
+  auto strange = mailTo(sink.port());
+  strange.caFile = pki->otherCaFile;
+  sent = MailSender(strange).send(m, SystemClock().now());
+  EXPECT_EQ(sent.failure, MailFailure::kTls) << sent.detail;
+  EXPECT_EQ(sink.received().size(), 1u);
+
+  // Through the console: the receptionist reads why.
+  start(strange);
+  auto desk = signedIn("desk");
+  auto r = send(*desk, zhangId);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 502);
+  EXPECT_TRUE(contains(r->body, "no secure connection to the mail server could be made"))
+      << r->body;
+  EXPECT_EQ(auditRows("guest_invitation_mail_failed", "tls"), 1);
+  EXPECT_EQ(sink.received().size(), 1u);
+}
+
 TEST_F(ConsoleMailTest, NoEmailOrNoMailSettingsMeansNoButton) {
   SmtpSink sink(dir.path() / "smtp");
   ASSERT_NE(sink.port(), 0);
@@ -389,6 +432,53 @@ TEST(MailSettingsTest, TheMailTableIsReadAndBadValuesAreNamed) {
   EXPECT_FALSE(mailNeedsStartTls("smtp://127.0.0.1:2525"));
   EXPECT_FALSE(mailNeedsStartTls("smtp://[::1]:25"));
   EXPECT_FALSE(mailNeedsStartTls("smtp://localhost"));
+}
+
+// RFC 2047: each encoded-word is whole UTF-8 on its own (readers may decode them one by one)
+// and at most 75 characters, on lines of at most 78.
+TEST(MailComposeTest, LongChineseHeadersSplitBetweenCharacters) {
+  MailSettings s;
+  s.from = "desk@example.org";
+  MailMessage m;
+  m.to = "guest@example.org";
+  m.toName = "欧阳娜娜·阿卜杜拉·穆罕默德·张伟·李娜·王芳";
+  m.subject = "邀请函：2026 华东电力年度合作伙伴大会（上海）/ Invitation";
+  const auto mail = composeMail(s, m, SystemClock().now());
+  std::string subject;
+  std::string toName;
+  std::istringstream in(mail.substr(0, mail.find("\r\n\r\n") + 2));
+  std::string* into = nullptr;
+  for (std::string line; std::getline(in, line);) {
+    ASSERT_EQ(line.back(), '\r');
+    line.pop_back();
+    EXPECT_LE(line.size(), 78u) << line;
+    if (line.rfind("Subject: ", 0) == 0) {
+      into = &subject;
+    } else if (line.rfind("To: ", 0) == 0) {
+      into = &toName;
+    } else if (line.empty() || line[0] != ' ') {
+      into = nullptr;
+    }
+    static const std::regex word(R"(=\?UTF-8\?B\?([A-Za-z0-9+/=]+)\?=)");
+    for (std::sregex_iterator it(line.begin(), line.end(), word), end; into && it != end; ++it) {
+      EXPECT_LE((*it)[0].length(), 75);
+      const auto b64 = (*it)[1].str();
+      std::string bytes(b64.size(), '\0');
+      std::size_t n = 0;
+      ASSERT_EQ(sodium_base642bin(reinterpret_cast<unsigned char*>(bytes.data()), bytes.size(),
+                                  b64.c_str(), b64.size(), nullptr, &n, nullptr,
+                                  sodium_base64_VARIANT_ORIGINAL),
+                0);
+      bytes.resize(n);
+      // Whole characters: no word starts with a continuation byte or ends inside one.
+      EXPECT_NE(static_cast<unsigned char>(bytes.front()) & 0xC0, 0x80) << line;
+      const auto last = static_cast<unsigned char>(bytes.back());
+      EXPECT_TRUE(last < 0x80 || (last & 0xC0) == 0x80) << line;
+      *into += bytes;
+    }
+  }
+  EXPECT_EQ(subject, m.subject);
+  EXPECT_EQ(toName, m.toName);
 }
 
 TEST(MailSettingsTest, ServeRefusesABadSettingsFileWithItsReason) {

@@ -5,11 +5,14 @@
 # the decoded headers, the text part) beside its attachments (N-<filename>); the JSON is
 # renamed into place last, so a reader never sees half of one. A recipient whose local part
 # starts with "refuse" is refused with 550, as a real server refuses an unknown mailbox.
+# With CERT and KEY after FOLDER it offers STARTTLS with that certificate and takes no mail
+# before it.
 import asyncio
 import email
 import email.policy
 import json
 import os
+import ssl
 import sys
 
 from aiosmtpd.smtp import SMTP
@@ -62,9 +65,14 @@ class Store:
 
 async def main():
     handler = Store(sys.argv[1])
+    tls = {}
+    if len(sys.argv) == 4:
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(sys.argv[2], sys.argv[3])
+        tls = {"tls_context": context, "require_starttls": True}
     loop = asyncio.get_running_loop()
     server = await loop.create_server(
-        lambda: SMTP(handler, hostname="localhost", enable_SMTPUTF8=True),
+        lambda: SMTP(handler, hostname="localhost", enable_SMTPUTF8=True, **tls),
         host="127.0.0.1", port=0)
     print(json.dumps({"port": server.sockets[0].getsockname()[1]}), flush=True)
     await server.serve_forever()
