@@ -1037,7 +1037,9 @@ void CentralServer::Impl::routes() {
            });
          });
 
-  console::addConsoleRoutes(s, options.databasePath, clock);
+  console::ConsoleOptions consoleOptions;
+  consoleOptions.mail = options.mail;
+  console::addConsoleRoutes(s, options.databasePath, clock, std::move(consoleOptions));
 
   s.set_error_handler([this](const httplib::Request&, httplib::Response& res) {
     if (!res.body.empty()) {

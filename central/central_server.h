@@ -21,10 +21,12 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "central/fault_injector.h"
+#include "central/mail_sender.h"
 #include "kiosk/core/result.h"
 #include "kiosk/core/time.h"
 
@@ -58,6 +60,8 @@ struct ServerOptions {
   Millis webhookPoll{1000};
   Millis webhookRetryBase{5000};    // doubles per failed delivery, up to 10 min
   FaultInjector* faults = nullptr;  // tests only; never set by kiosk-central serve
+  // Outgoing mail (the console's invitation by e-mail); none: the console offers no sending.
+  std::optional<MailSettings> mail;
 };
 
 class CentralServer {

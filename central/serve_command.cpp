@@ -31,6 +31,7 @@ struct ServeOptions {
   std::string webhookCa;
   std::int64_t clockOffsetS = 0;
   std::string logLevel = "info";
+  std::string config;
 };
 
 void serve(const ServeOptions& o) {
@@ -63,6 +64,14 @@ void serve(const ServeOptions& o) {
   options.deviceBurst = o.deviceBurst;
   options.tokenLifetime = std::chrono::days(o.tokenDays);
   options.webhookCaFile = o.webhookCa;
+  if (!o.config.empty()) {
+    auto mail = loadMailSettings(o.config);
+    if (!mail) {
+      std::cerr << "kiosk-central serve: " << mail.error().message << "\n";
+      throw CentralExit{2};
+    }
+    options.mail = std::move(*mail);
+  }
   spdlog::set_level(spdlog::level::from_str(o.logLevel));
 
   // Signals are taken by sigwait on this thread only: every thread the server starts
@@ -132,6 +141,9 @@ void addServeCommand(CLI::App& app) {
   cmd->add_option("--clock-offset-s", o->clockOffsetS,
                   "Run the server's clock this many seconds ahead (negative: behind); for "
                   "clock-skew tests");
+  cmd->add_option("--config", o->config,
+                  "Settings file (TOML); its [mail] table lets the console send invitations by "
+                  "e-mail (docs/deploy.md)");
   cmd->add_option("--log-level", o->logLevel, "trace, debug, info, warn, error")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
   cmd->callback([o] { serve(*o); });

@@ -4,6 +4,7 @@
 #include <sodium.h>
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <map>
 #include <memory>
@@ -342,6 +343,38 @@ Result<std::string> currentCode(CentralStore& store, const Event& event, GuestId
   return makeError(ErrorKind::kPermanent, "every code of the guest in this window is revoked");
 }
 
+// The invitation mail's subject and text in both of the console's languages: Chinese first,
+// English first for a guest whose roster language is another one.
+std::array<Lang, 2> mailLanguages(const Guest& guest) {
+  const bool chineseFirst = guest.language.empty() || guest.language.rfind("zh", 0) == 0;
+  return chineseFirst ? std::array{Lang::kZh, Lang::kEn} : std::array{Lang::kEn, Lang::kZh};
+}
+
+std::string invitationSubject(const Event& event, const Guest& guest) {
+  const auto [first, second] = mailLanguages(guest);
+  return std::string(text(first, "mail.subject")) + event.name + " / " +
+         std::string(text(second, "mail.subject")) + event.name;
+}
+
+std::string invitationText(const Event& event, const Guest& guest) {
+  std::string out;
+  for (auto lang : mailLanguages(guest)) {
+    auto line = [&](std::string_view key, const std::string& value) {
+      if (!value.empty()) {
+        out += std::string(text(lang, key)) + value + "\n";
+      }
+    };
+    line("mail.greeting", guest.name);
+    out += "\n";
+    line("mail.event", event.name);
+    line("mail.starts", formatLocal(event.startsAt, event.timezone, "yyyy-MM-dd HH:mm", tag(lang)));
+    line("mail.venue", event.venue);
+    line("mail.address", event.venueAddress);
+    out += "\n" + std::string(text(lang, "mail.body")) + "\n\n";
+  }
+  return out;
+}
+
 std::string tokenIdOf(const std::string& token) {
   return std::get<ParsedToken>(parseToken(token)).tokenId();
 }
@@ -369,7 +402,11 @@ std::string trimmed(std::string text) {
 
 class GuestPages {
  public:
-  explicit GuestPages(PageHost& host) : host_(host) {}
+  GuestPages(PageHost& host, std::optional<MailSettings> mail) : host_(host) {
+    if (mail) {
+      mail_ = std::make_unique<MailSender>(std::move(*mail));
+    }
+  }
 
   bool allowed(Page& p, std::string_view what) {
     if (mayHandleGuests(p.frame.account.role)) {
@@ -409,7 +446,8 @@ class GuestPages {
     host_.sendPage(p, 200, "guests.title", guestsMain(p.frame, v));
   }
 
-  void showGuest(Page& p, std::string_view noticeKey = {}, bool isError = false, int status = 200) {
+  void showGuest(Page& p, std::string_view noticeKey = {}, bool isError = false, int status = 200,
+                 std::string_view noticeDetail = {}) {
     if (!allowed(p, "guest")) {
       return;
     }
@@ -430,12 +468,14 @@ class GuestPages {
     }
     auto& v = **view;
     v.issuedCode = issuedCode_;
+    v.mailOffered = mayMail(v.guest);
     const auto done = p.req.get_param_value("done");
     if (!noticeKey.empty()) {
       v.noticeKey = noticeKey;
       v.noticeIsError = isError;
+      v.noticeDetail = noticeDetail;
     } else if (done == "saved" || done == "unchanged" || done == "cancelled" ||
-               done == "restored" || done == "walk_in") {
+               done == "restored" || done == "walk_in" || done == "mailed") {
       v.noticeKey = "guest.done." + done;
     }
     p.frame.current = "guests";
@@ -598,8 +638,33 @@ class GuestPages {
     return *guest;
   }
 
-  // The guest's invitation with their current code, as a PDF to print (or to send by the
-  // desk's own mail: central has no mail channel).
+  struct InvitationDocument {
+    std::string code;
+    std::string pdf;
+  };
+  // The guest's invitation with their current code, as the download and the mail carry it;
+  // answers 409 or 503 itself when there is none.
+  std::optional<InvitationDocument> invitationOf(Page& p, const Guest& guest) {
+    auto code = currentCode(p.store, p.frame.event, guest.id);
+    if (!code) {
+      showGuest(p, "guest.no_key", true, 409);
+      return std::nullopt;
+    }
+    auto pdf = devices::renderInvitationsPdf(p.frame.event,
+                                             {devices::Invitation{guest, *code, std::nullopt}});
+    if (!pdf) {
+      centralLog().error("console: invitation of guest {}: {}", guest.id, pdf.error().message);
+      host_.sendMessage(p, 503, "error.internal");
+      return std::nullopt;
+    }
+    return InvitationDocument{*code, std::string(pdf->begin(), pdf->end())};
+  }
+
+  static std::string invitationFileName(const Guest& guest) {
+    return "invitation-" + guest.bookingCode + ".pdf";
+  }
+
+  // The guest's invitation as a PDF to print.
   void invitation(Page& p) {
     if (!allowed(p, "guest_invitation")) {
       return;
@@ -608,22 +673,60 @@ class GuestPages {
     if (!guest) {
       return;
     }
-    auto code = currentCode(p.store, p.frame.event, guest->id);
-    if (!code) {
-      showGuest(p, "guest.no_key", true, 409);
+    auto doc = invitationOf(p, *guest);
+    if (!doc) {
       return;
     }
-    auto pdf = devices::renderInvitationsPdf(p.frame.event,
-                                             {devices::Invitation{*guest, *code, std::nullopt}});
-    if (!pdf) {
-      centralLog().error("console: invitation of guest {}: {}", guest->id, pdf.error().message);
-      host_.sendMessage(p, 503, "error.internal");
-      return;
-    }
-    host_.audit(p, "guest_invitation", auditTarget(guest->id), tokenIdOf(*code));
+    host_.audit(p, "guest_invitation", auditTarget(guest->id), tokenIdOf(doc->code));
     p.res.set_header("Content-Disposition",
-                     "attachment; filename=\"invitation-" + guest->bookingCode + ".pdf\"");
-    p.res.set_content(std::string(pdf->begin(), pdf->end()), "application/pdf");
+                     "attachment; filename=\"" + invitationFileName(*guest) + "\"");
+    p.res.set_content(std::move(doc->pdf), "application/pdf");
+  }
+
+  bool mayMail(const Guest& guest) const {
+    return mail_ && !guest.email.empty() && guest.status == GuestStatus::kActive;
+  }
+
+  // The invitation to the guest's e-mail address, sent while the receptionist waits (at most
+  // the mail settings' timeout; MailSender lets only a few sends hold request threads at
+  // once), so the page says at once whether it went and, if not, why. Each try is audited;
+  // a failure changes nothing and the download stays.
+  void sendInvitation(Page& p) {
+    if (!allowed(p, "guest_invitation_mail")) {
+      return;
+    }
+    auto guest = postedGuest(p);
+    if (!guest) {
+      return;
+    }
+    if (!mayMail(*guest)) {
+      showGuest(p, "guest.mail_unavailable", true, 409);
+      return;
+    }
+    auto doc = invitationOf(p, *guest);
+    if (!doc) {
+      return;
+    }
+    MailMessage m;
+    m.to = guest->email;
+    m.toName = guest->name;
+    m.subject = invitationSubject(p.frame.event, *guest);
+    m.text = invitationText(p.frame.event, *guest);
+    m.attachments.push_back({invitationFileName(*guest), "application/pdf", std::move(doc->pdf)});
+    const auto sent = mail_->send(m, p.now);
+    if (!sent.sent()) {
+      // The server's words may name the address: they go to the audit, not to the log.
+      centralLog().warn("console: invitation mail for guest {} not sent: {}", guest->id,
+                        toString(sent.failure));
+      host_.audit(p, "guest_invitation_mail_failed", auditTarget(guest->id),
+                  std::string(toString(sent.failure)) + ": " + sent.detail);
+      showGuest(p, std::string("mail.failed.") + toString(sent.failure), true,
+                sent.failure == MailFailure::kBusy ? 503 : 502, sent.detail);
+      return;
+    }
+    host_.audit(p, "guest_invitation_mail", auditTarget(guest->id),
+                guest->email + " · " + tokenIdOf(doc->code));
+    redirect(p.res, guestPath(p, guest->id) + "&done=mailed");
   }
 
   // A guest who came without an invitation: a new guest of the event with a booking code of
@@ -688,6 +791,7 @@ class GuestPages {
  private:
   PageHost& host_;
   GuestIndex index_;
+  std::unique_ptr<MailSender> mail_;  // none: mail is not configured
   // The code reissue() shows; set for the length of that one call (per thread: several
   // requests run at once).
   static thread_local std::string issuedCode_;
@@ -697,9 +801,9 @@ thread_local std::string GuestPages::issuedCode_;
 
 }  // namespace
 
-void addGuestsRoutes(httplib::Server& server, PageHost& host) {
+void addGuestsRoutes(httplib::Server& server, PageHost& host, std::optional<MailSettings> mail) {
   // The routes hold the pages; the host outlives them (it holds its own routes).
-  auto pages = std::make_shared<GuestPages>(host);
+  auto pages = std::make_shared<GuestPages>(host, std::move(mail));
   host.route(server, "/console/guests", Kind::kHtml, [pages](Page& p) { pages->searchPage(p); });
   host.route(server, "/console/guests/view", Kind::kHtml,
              [pages](Page& p) { pages->showGuest(p); });
@@ -712,6 +816,8 @@ void addGuestsRoutes(httplib::Server& server, PageHost& host) {
              [pages](Page& p) { pages->reissue(p); });
   host.route(server, "/console/guests/invitation.pdf", Kind::kHtml,
              [pages](Page& p) { pages->invitation(p); });
+  host.route(server, "/console/guests/invitation/send", Kind::kPost,
+             [pages](Page& p) { pages->sendInvitation(p); });
   host.route(server, "/console/guests/walk-in", Kind::kPost,
              [pages](Page& p) { pages->walkIn(p); });
 }

@@ -43,7 +43,9 @@ struct GuestPageView {
   std::vector<TrailItem> trail;
   std::string noticeKey;
   bool noticeIsError = false;
-  std::string issuedCode;  // a code just issued (shown once, with its QR)
+  std::string noticeDetail;  // the mail server's words when sending failed
+  std::string issuedCode;    // a code just issued (shown once, with its QR)
+  bool mailOffered = false;  // mail is configured and the active guest has an e-mail address
 };
 std::string guestMain(const Frame& frame, const GuestPageView& view);
 

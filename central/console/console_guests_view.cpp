@@ -152,6 +152,9 @@ std::string guestMain(const Frame& f, const GuestPageView& v) {
       "<p><a href=\"/console/guests" + eventQuery(f) + "\">" + t(f.lang, "guest.back") + "</a></p>";
   m += "<h1>" + escapeHtml(g.name) + " " + statusPill(f.lang, g.status) + "</h1>";
   m += notice(f.lang, v.noticeKey, v.noticeIsError);
+  if (!v.noticeDetail.empty()) {
+    m += "<p class=\"hint\" data-mail-detail=\"1\">" + escapeHtml(v.noticeDetail) + "</p>";
+  }
   m += "<div class=\"columns\"><section class=\"card\"><h2>" + t(f.lang, "guest.about") +
        "</h2><dl class=\"pairs\">";
   dd(m, f, "guest.booking_code", g.bookingCode);
@@ -269,6 +272,14 @@ std::string guestMain(const Frame& f, const GuestPageView& v) {
        t(f.lang, cancelled ? "guest.restore" : "guest.cancel") + "</button></form>";
   m += "<p><a href=\"/console/guests/invitation.pdf" + eventQuery(f) + "&amp;id=" + id + "\">" +
        t(f.lang, "guest.invitation") + "</a></p>";
+  if (v.mailOffered) {
+    m += "<form method=\"post\" action=\"/console/guests/invitation/send\">" + csrfField(f) +
+         "<input type=\"hidden\" name=\"event\" value=\"" + std::to_string(f.event.id) +
+         "\"><input type=\"hidden\" name=\"id\" value=\"" + id +
+         "\"><button type=\"submit\" data-send-invitation=\"1\">" +
+         t(f.lang, "guest.send_invitation") + "</button> <span class=\"hint\">" +
+         escapeHtml(g.email) + "</span></form>";
+  }
   m += "<form method=\"post\" action=\"/console/guests/reissue\" data-confirm=\"" +
        t(f.lang, "guest.reissue_confirm") + "\">" + csrfField(f) +
        "<input type=\"hidden\" name=\"event\" value=\"" + std::to_string(f.event.id) +

@@ -5,12 +5,14 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 
 #include "central/central_store.h"
 #include "central/console/console_store.h"
 #include "central/console/console_views.h"
+#include "central/mail_sender.h"
 #include "kiosk/core/time.h"
 
 namespace httplib {
@@ -59,8 +61,9 @@ void redirect(httplib::Response& res, const std::string& to);
 
 // The page groups in their own files.
 void addFlagsRoutes(httplib::Server& server, PageHost& host);  // console_flags.cpp
-// Guests: search, a guest's page and trail, the desk's changes (console_guests.cpp).
-void addGuestsRoutes(httplib::Server& server, PageHost& host);
+// Guests: search, a guest's page and trail, the desk's changes, the invitation to download or,
+// with `mail`, to send by e-mail (console_guests.cpp).
+void addGuestsRoutes(httplib::Server& server, PageHost& host, std::optional<MailSettings> mail);
 
 // Records (console_records.cpp): the audit search, the CSV exports and the daily report.
 void addRecordsRoutes(httplib::Server& server, PageHost& host);

@@ -823,7 +823,7 @@ void Console::add(httplib::Server& s) {
   route(s, "/console/feedback/close", Kind::kPost, member(&Console::closeRequest));
   // The page groups in their own files.
   addFlagsRoutes(s, *this);
-  addGuestsRoutes(s, *this);
+  addGuestsRoutes(s, *this, options_.mail);
   addRecordsRoutes(s, *this);
   s.Get("/console/assets/console.js", [self, this](const Request&, Response& res) {
     secureHeaders(res);

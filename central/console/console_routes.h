@@ -19,8 +19,10 @@
 // audit, revocations, enrollment codes; SQLite's busy wait orders it with central's writer).
 #pragma once
 
+#include <optional>
 #include <string>
 
+#include "central/mail_sender.h"
 #include "kiosk/core/time.h"
 
 namespace httplib {
@@ -33,6 +35,7 @@ struct ConsoleOptions {
   std::string assetsDir;  // holds console/; empty = the shared asset finder's answer
   Millis idleTimeout = std::chrono::minutes(30);
   Millis absoluteTimeout = std::chrono::hours(12);
+  std::optional<MailSettings> mail;  // none: guests' invitations cannot be sent by e-mail
 };
 
 // Registers the /console routes. What they share lives as long as the server's handlers;

@@ -384,6 +384,60 @@ constexpr std::array kEntries{
     Entry{"trail.console.guest_walk_in", "前台登记现场宾客", "Walk-in registered at the desk"},
     Entry{"guest.invitation", "下载邀请函（PDF，可打印）",
           "Download the invitation (PDF, to print)"},
+    Entry{"trail.console.guest_invitation_mail", "邀请函已通过邮件发送",
+          "Invitation sent by e-mail"},
+    Entry{"trail.console.guest_invitation_mail_failed", "邀请函邮件未能发送",
+          "Invitation e-mail not sent"},
+    Entry{"guest.send_invitation", "通过电子邮件发送邀请函", "Send invitation by e-mail"},
+    Entry{"guest.done.mailed", "邀请函已发送到宾客的电子邮箱。",
+          "The invitation was sent to the guest's e-mail address."},
+    Entry{"guest.mail_unavailable",
+          "无法通过邮件发送：未配置邮件服务器，或该宾客没有电子邮箱或已被取消。",
+          "The invitation cannot be sent by e-mail: mail is not set up, or the guest has no "
+          "e-mail address or is cancelled."},
+    Entry{"mail.failed.busy", "邀请函未发送：正在发送的邮件过多，请稍后再试。",
+          "The invitation was not sent: too many messages are being sent. Try again shortly."},
+    Entry{"mail.failed.bad_address",
+          "邀请函未发送：该宾客的电子邮箱地址无效。请更正后重试，或下载 PDF。",
+          "The invitation was not sent: the guest's e-mail address is not valid. Correct it, "
+          "or download the PDF."},
+    Entry{"mail.failed.unreachable", "邀请函未发送：无法连接邮件服务器。可稍后重试，或下载 PDF。",
+          "The invitation was not sent: the mail server could not be reached. Try again later, "
+          "or download the PDF."},
+    Entry{"mail.failed.timeout", "邀请函未发送：邮件服务器未及时响应。可稍后重试，或下载 PDF。",
+          "The invitation was not sent: the mail server did not answer in time. Try again "
+          "later, or download the PDF."},
+    Entry{"mail.failed.tls", "邀请函未发送：无法与邮件服务器建立加密连接。请联系 IT，或下载 PDF。",
+          "The invitation was not sent: no secure connection to the mail server could be made. "
+          "Tell IT, or download the PDF."},
+    Entry{"mail.failed.login", "邀请函未发送：邮件服务器拒绝了登录。请联系 IT，或下载 PDF。",
+          "The invitation was not sent: the mail server refused the login. Tell IT, or "
+          "download the PDF."},
+    Entry{"mail.failed.sender_refused",
+          "邀请函未发送：邮件服务器拒绝了发件地址。请联系 IT，或下载 PDF。",
+          "The invitation was not sent: the mail server refused the sender address. Tell IT, "
+          "or download the PDF."},
+    Entry{"mail.failed.recipient_refused",
+          "邀请函未发送：邮件服务器拒绝了宾客的电子邮箱地址。请核对地址，或下载 PDF。",
+          "The invitation was not sent: the mail server refused the guest's e-mail address. "
+          "Check the address, or download the PDF."},
+    Entry{"mail.failed.message_refused",
+          "邀请函未发送：邮件服务器拒绝了这封邮件。请联系 IT，或下载 PDF。",
+          "The invitation was not sent: the mail server refused the message. Tell IT, or "
+          "download the PDF."},
+    Entry{"mail.failed.other", "邀请函未发送。可稍后重试，或下载 PDF。",
+          "The invitation was not sent. Try again later, or download the PDF."},
+    Entry{"mail.subject", "邀请函：", "Invitation: "},
+    Entry{"mail.greeting", "尊敬的", "Dear "},
+    Entry{"mail.event", "活动：", "Event: "},
+    Entry{"mail.starts", "开始时间：", "Starts: "},
+    Entry{"mail.venue", "地点：", "Venue: "},
+    Entry{"mail.address", "地址：", "Address: "},
+    Entry{
+        "mail.body",
+        "附件是您的邀请函（PDF）。签到时，请在大堂签到终端出示其中的二维码（手机显示或打印均可）。",
+        "Your invitation is attached (PDF). At check-in, show its QR code to the lobby "
+        "terminal, on your phone or printed."},
     Entry{"guest.reissue", "作废二维码并重发", "Revoke the code and issue a new one"},
     Entry{"guest.reissue_confirm", "旧二维码和预订码将失效，确定吗？",
           "The old code and the booking code will be refused. Revoke and issue a new code?"},
