@@ -10,6 +10,9 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <qpdf/Buffer.hh>
+#include <qpdf/QPDF.hh>
+#include <qpdf/QPDFWriter.hh>
 #include <utility>
 
 #include "documents/qr_code.h"
@@ -262,6 +265,28 @@ cairo_status_t renderQrGlyph(cairo_scaled_font_t* /*font*/, unsigned long glyph,
   return CAIRO_STATUS_SUCCESS;
 }
 
+// Cairo writes every page as a page object, a resource dictionary and a stream length
+// of its own, uncompressed and each with a cross-reference entry: over half of an
+// invitation page. qpdf packs those objects into compressed object streams (PDF 1.5)
+// and copies the already compressed streams (contents, fonts) as they are.
+Result<std::vector<std::uint8_t>> packObjectStreams(const std::vector<std::uint8_t>& pdf) {
+  try {
+    QPDF in;
+    in.setSuppressWarnings(true);  // a problem ends up in the exception below
+    in.processMemoryFile("canvas.pdf", reinterpret_cast<const char*>(pdf.data()), pdf.size());
+    QPDFWriter out(in);
+    out.setOutputMemory();
+    out.setObjectStreamMode(qpdf_o_generate);
+    out.setDeterministicID(true);
+    out.write();
+    const auto buffer = out.getBufferSharedPointer();
+    const unsigned char* begin = buffer->getBuffer();
+    return std::vector<std::uint8_t>(begin, begin + buffer->getSize());
+  } catch (const std::exception& e) {
+    return makeError(ErrorKind::kPermanent, std::string("packing the PDF: ") + e.what());
+  }
+}
+
 }  // namespace
 
 std::optional<Rgb> parseRgb(std::string_view text) {
@@ -306,6 +331,7 @@ struct Canvas::Impl {
   std::string path;
   std::vector<std::uint8_t> pdfBytes;
   bool qrAsFont = false;                // useQrFont()
+  bool objectStreams = false;           // useObjectStreams()
   cairo_font_face_t* qrFont = nullptr;  // PDF only, made at the first code
 
   ~Impl() {
@@ -679,6 +705,10 @@ void Canvas::useQrFont() {
   impl_->qrAsFont = true;
 }
 
+void Canvas::useObjectStreams() {
+  impl_->objectStreams = true;
+}
+
 void Canvas::drawQr(const RectMm& box, const QrMatrix& qr, Rgb dark, int quietModules) {
   const double side = std::min(box.w, box.h);
   const int modules = qr.size + 2 * quietModules;
@@ -825,6 +855,13 @@ Result<std::vector<std::uint8_t>> Canvas::finishPdf() {
         std::string("cairo: ") + cairo_status_to_string(cairo_surface_status(impl_->surface)));
   }
   std::vector<std::uint8_t> bytes = std::move(impl_->pdfBytes);
+  if (impl_->objectStreams) {
+    auto packed = packObjectStreams(bytes);
+    if (!packed) {
+      return packed.error();
+    }
+    bytes = std::move(*packed);
+  }
   if (impl_->path.empty()) {
     return bytes;
   }

@@ -185,6 +185,7 @@ Status drawInvitations(Canvas& canvas, const Event& event, std::size_t count,
     return makeError(ErrorKind::kInvalidInput, "no invitations to write");
   }
   canvas.useQrFont();  // thousands of pages on office printers (canvas.h)
+  canvas.useObjectStreams();
   auto colors = defaultBadgeTemplate();
   if (!colors) {
     return colors.error();

@@ -107,6 +107,10 @@ bool writeBilevelPng(std::FILE* file, int side, const std::vector<std::uint8_t>&
     return false;
   }
   png_init_io(png, file);
+  // Deflate's fastest level: each row of modules repeats moduleSize times, which it still
+  // finds. At the default level a code's PNG took 0.24 ms of deflate instead of 0.04 ms,
+  // for 500 bytes less.
+  png_set_compression_level(png, 1);
   png_set_IHDR(png, info, static_cast<png_uint_32>(side), static_cast<png_uint_32>(side), 1,
                PNG_COLOR_TYPE_GRAY, PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT,
                PNG_FILTER_TYPE_DEFAULT);
