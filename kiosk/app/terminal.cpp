@@ -279,6 +279,8 @@ class Loop final : public ScriptHost {
       if (auto st = p_.settings->confirm(); !st) {
         std::cerr << ("kiosk: " + st.error().message + "\n");
       }
+      // The same moment keeps an updated system's root slot (the image's boot check).
+      p_.jsonLine(jsonLine(json{{"event", "healthy"}}));
       if (p_.settingsVersion != 0) {
         p_.jsonLine(jsonLine(json{{"event", "settings_kept"}, {"version", p_.settingsVersion}}));
       }

@@ -144,6 +144,8 @@ TEST_F(SettingsE2E, ANewVersionIsTakenOnTheAttractScreenAndABrokenOneRollsBackBy
   ASSERT_EQ(r.status, 0) << r.dump();
   ASSERT_EQ(r.events("settings_kept").size(), 1u) << r.dump();
   EXPECT_EQ(r.events("settings_kept")[0]["version"], 1);
+  // The image's boot check keeps an updated root slot on this event.
+  EXPECT_EQ(r.events("healthy").size(), 1u) << r.dump();
   EXPECT_TRUE(r.events("restart").empty()) << "nothing new waits";
   EXPECT_EQ(health()["settings_version"], 1);
   EXPECT_NE(r.err.find("central settings version 1"), std::string::npos) << r.err;
@@ -160,6 +162,7 @@ TEST_F(SettingsE2E, ANewVersionIsTakenOnTheAttractScreenAndABrokenOneRollsBackBy
   r = run("wait-for attract\n");
   EXPECT_NE(r.status, 0) << r.dump();
   EXPECT_TRUE(r.events("ready").empty()) << r.dump();
+  EXPECT_TRUE(r.events("healthy").empty()) << r.dump();
 
   // 5. The next start gives version 2 up, runs version 1 again and reports both.
   r = run("wait-for attract\nsleep 7000\n");
