@@ -99,7 +99,7 @@ clean:
 # The kiosk OS image (image/): a raw UEFI disk built from the project's .deb and Debian
 # packages (needs root: mmdebstrap), and its boot test under qemu (software emulation:
 # slow; run by .ci/run after `make test`).
-.PHONY: image-deps image image-test
+.PHONY: image-deps image image-test image-update-test
 image-deps:
 	scripts/install-deps build image
 
@@ -108,3 +108,8 @@ image: image-deps configure
 
 image-test: image
 	image/boot-test $(BUILD)
+
+# The update part of the boot test (A to B, and a broken bundle falling back): several boots
+# and two bundle installs, tens of minutes under software emulation, so not in .ci/run.
+image-update-test: image
+	KIOSK_BOOT_TEST_PHASES=update image/boot-test $(BUILD)
