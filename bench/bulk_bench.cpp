@@ -4,8 +4,6 @@
 // invitations PDF: time, CPU time of all threads, PDF size). Names mix Chinese, Japanese,
 // Korean, Arabic, Cyrillic and Latin. A scenario driver: one import, the fastest of three
 // code runs.
-#include <sys/resource.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -17,50 +15,12 @@
 #include <vector>
 
 #include "bench_table.h"
+#include "child_process.h"
 
 namespace {
 
 using kiosk::bench::row;
-
-struct Run {
-  bool ok = false;
-  double wallMs = 0;
-  double cpuMs = 0;  // user + system of the child, all its threads
-  double peakRssMb = 0;
-};
-
-// Runs argv to its end with its output discarded; the child's own rusage from wait4.
-Run run(const std::vector<std::string>& argv) {
-  Run result;
-  const auto start = std::chrono::steady_clock::now();
-  const pid_t pid = fork();
-  if (pid == 0) {
-    std::vector<char*> args;
-    for (const auto& a : argv) {
-      args.push_back(const_cast<char*>(a.c_str()));
-    }
-    args.push_back(nullptr);
-    if (std::freopen("/dev/null", "w", stdout) == nullptr) {
-      _exit(127);
-    }
-    execv(args[0], args.data());
-    _exit(127);
-  }
-  int status = 0;
-  rusage usage{};
-  if (pid < 0 || wait4(pid, &status, 0, &usage) != pid) {
-    return result;
-  }
-  result.wallMs =
-      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-  const auto ms = [](const timeval& t) {
-    return static_cast<double>(t.tv_sec) * 1e3 + static_cast<double>(t.tv_usec) / 1e3;
-  };
-  result.cpuMs = ms(usage.ru_utime) + ms(usage.ru_stime);
-  result.peakRssMb = static_cast<double>(usage.ru_maxrss) / 1024.0;
-  result.ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
-  return result;
-}
+const auto run = kiosk::bench::runMeasured;
 
 const char* const kNames[] = {"王小明",
                               "李娜",

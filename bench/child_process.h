@@ -1,6 +1,7 @@
 // Child processes for the benchmark drivers that run the real executables: start one with
 // its standard output on a pipe, run a command to its end within a time limit, stop a
-// server (SIGTERM, then SIGKILL), and read a process's memory and CPU time from /proc.
+// server (SIGTERM, then SIGKILL), read a process's memory and CPU time from /proc, and
+// run a command to its end with its time, CPU time and peak memory (runMeasured).
 //
 // Children die with the driver (PR_SET_PDEATHSIG), so that a driver killed by its watchdog
 // or by hand leaves no server behind. ChildProcesses remembers the live children so that a
@@ -11,6 +12,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -75,6 +77,49 @@ inline ProcessFigures processFigures(pid_t pid) {
     }
   }
   return f;
+}
+
+struct MeasuredRun {
+  bool ok = false;  // exited with status 0
+  double wallMs = 0;
+  double cpuMs = 0;  // user + system of the child, all its threads
+  double peakRssMb = 0;
+};
+
+// Runs argv (argv[0] a path) to its end with its standard output discarded; the figures
+// are the child's own rusage from wait4.
+inline MeasuredRun runMeasured(const std::vector<std::string>& argv) {
+  MeasuredRun result;
+  std::vector<std::string> args = argv;
+  std::vector<char*> raw;
+  for (auto& a : args) {
+    raw.push_back(a.data());
+  }
+  raw.push_back(nullptr);
+  const auto start = std::chrono::steady_clock::now();
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    const int devNull = ::open("/dev/null", O_WRONLY);
+    if (devNull < 0 || ::dup2(devNull, 1) < 0) {
+      ::_exit(127);
+    }
+    ::execv(raw[0], raw.data());
+    ::_exit(127);
+  }
+  int status = 0;
+  rusage usage{};
+  if (pid < 0 || ::wait4(pid, &status, 0, &usage) != pid) {
+    return result;
+  }
+  result.wallMs =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  const auto ms = [](const timeval& t) {
+    return static_cast<double>(t.tv_sec) * 1e3 + static_cast<double>(t.tv_usec) / 1e3;
+  };
+  result.cpuMs = ms(usage.ru_utime) + ms(usage.ru_stime);
+  result.peakRssMb = static_cast<double>(usage.ru_maxrss) / 1024.0;
+  result.ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+  return result;
 }
 
 class ChildProcesses {

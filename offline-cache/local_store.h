@@ -10,6 +10,7 @@
 // kTransient with a message that says so, a damaged file kCorrupt.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -201,12 +202,17 @@ class LocalStore final : public RosterReader, public CheckinLedger {
  private:
   explicit LocalStore(std::unique_ptr<Database> db);
   void insertAudit(const AuditEvent& audit);
-  // Writes the guest row and removes its old search keys; returns the new keys, which
-  // the caller inserts (in bulk) with insertSearchKeys.
-  // `isNew`: the guest's id was just assigned, so there are no old keys to remove.
-  std::vector<std::string> upsertGuest(EventId eventId, const Guest& guest, TimePoint now,
-                                       bool isNew);
+  // Writes the guest row with its search keys `joinedKeys` (searchKeysFor(guest), joined
+  // by '\n') and removes its old ones; the caller inserts the new keys (in bulk) with
+  // insertSearchKeys. `isNew`: the guest's id was just assigned, so there are no old keys
+  // to remove.
+  void upsertGuest(EventId eventId, const Guest& guest, const std::string& joinedKeys,
+                   TimePoint now, bool isNew);
   void insertSearchKeys(EventId eventId, std::vector<std::pair<std::string, GuestId>> keys);
+  // `keys` sorted, each with a value that guestOf() turns into its guest's id.
+  void insertSortedSearchKeys(EventId eventId,
+                              const std::vector<std::pair<std::string, GuestId>>& keys,
+                              const std::function<GuestId(GuestId)>& guestOf);
   // Rebuilds guest_search when it was written with other key rules (kSearchKeysVersion).
   Status reindexIfStale();
   // Guests under one of nameKeys AND one of numberKeys, at most `limit`, in one query per

@@ -24,7 +24,7 @@ void importGuestList(const Console& console, const GuestListFile& file, const Ev
   GuestCsvOptions options;
   options.eventId = event.id;
   options.utcOffsetMinutes = utcOffsetMinutes(event.timezone, event.startsAt).value_or(0);
-  const auto result = parseGuestCsv(file.bytes, options);
+  auto result = parseGuestCsv(file.bytes, options);
   for (const auto& warning : result.warnings) {
     console.err() << file.path << ":" << toString(warning) << " (warning)\n";
   }
@@ -38,7 +38,7 @@ void importGuestList(const Console& console, const GuestListFile& file, const Ev
                      1);
     }
   }
-  const auto saved = save(result.guests);
+  const auto saved = save(std::move(result.guests));
   console.out() << nlohmann::json{{"imported", saved},
                                   {"rows", result.rowsRead},
                                   {"skipped", result.badRows},

@@ -25,8 +25,9 @@ struct GuestListFile {
 GuestListFile readGuestList(const Console& console, const std::string& path, bool skipBad);
 
 // Saves the good rows for the event (with whatever the tool records beside them) and
-// returns how many guests were saved; ends the command itself on failure.
-using SaveGuests = std::function<std::size_t(const std::vector<Guest>& guests)>;
+// returns how many guests were saved; ends the command itself on failure. The rows are
+// handed over, so that a large list is not held twice.
+using SaveGuests = std::function<std::size_t(std::vector<Guest> guests)>;
 
 // Parses the file for `event` (times without an offset in the event's time zone); warnings
 // and problems go to the console's err. With problems and without skipBad, nothing is saved

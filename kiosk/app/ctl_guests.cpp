@@ -18,13 +18,13 @@ void importGuests(const admin::GuestImportOptions& o) {
   const auto file = admin::readGuestList(console, o.csv, o.skipBad);
   auto store = openStoreOrExit(o.db);
   const auto event = resolveEventOrExit(*store, o.event);
-  admin::importGuestList(console, file, event, [&](const std::vector<Guest>& guests) {
+  admin::importGuestList(console, file, event, [&](std::vector<Guest> guests) {
     // The guests and the audit row: all or nothing (a failure throws, rolling back).
     std::size_t saved = 0;
     store->database().transaction([&] {
-      saved =
-          valueOrExit(store->upsertGuests(event.id, guests, SystemClock().now()), "saving guests")
-              .size();
+      saved = valueOrExit(store->upsertGuests(event.id, std::move(guests), SystemClock().now()),
+                          "saving guests")
+                  .size();
       checkOrExit(store->appendAudit(adminAudit(AuditAction::kGuestsImported, event.id,
                                                 std::to_string(saved) + " guests from " + o.csv)),
                   "writing the audit trail");

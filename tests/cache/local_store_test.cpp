@@ -459,6 +459,43 @@ TEST_F(LocalStoreTest, RenamedGuestIsFoundUnderTheNewNameOnly) {
             static_cast<std::int64_t>(searchKeysFor(*(*store->findGuest(kEvent, 1))).size()));
 }
 
+TEST_F(LocalStoreTest, LargeListIndexesEveryGuestUnderItsOwnId) {
+  // Large enough for the import's bulk path; the two guests already stored come last, so a
+  // guest's place in the list is not its id.
+  std::vector<Guest> list;
+  for (int i = 0; i < 3000; ++i) {
+    list.push_back(makeGuest("BULK-" + std::to_string(i), "Bulk Guest " + std::to_string(i),
+                             "+86 139 " + std::to_string(10'000'000 + i)));
+  }
+  list.push_back(makeGuest("ABCD-1234", "李娜", "13900001111"));
+  list.push_back(makeGuest("EFGH-5678", "Olga Petrova", "13900002222"));
+  ASSERT_TRUE(store->upsertGuests(kEvent, std::move(list), kNow));
+  const auto keysIndexedFor = [&](GuestId id) {
+    std::vector<std::string> keys;
+    auto s = store->database().prepare(
+        "SELECT key FROM guest_search WHERE event_id = ?1 AND guest_id = ?2 ORDER BY key");
+    s.bind(1, kEvent).bind(2, id);
+    while (s.step()) {
+      keys.push_back(s.columnText(0));
+    }
+    return keys;
+  };
+  std::int64_t expectedRows = 0;
+  const auto guests = store->listGuests(kEvent);
+  ASSERT_TRUE(guests);
+  ASSERT_EQ(guests->size(), 3002u);
+  for (const auto& g : *guests) {
+    auto expected = searchKeysFor(g);
+    std::sort(expected.begin(), expected.end());
+    expectedRows += static_cast<std::int64_t>(expected.size());
+    EXPECT_EQ(keysIndexedFor(g.id), expected) << g.bookingCode;
+  }
+  EXPECT_EQ(count("guest_search"), expectedRows);
+  EXPECT_EQ(store->findGuest(kEvent, 1)->value_or(Guest{}).name, "李娜");
+  ASSERT_EQ(store->searchGuests(kEvent, "lina", 10)->size(), 1u);
+  EXPECT_TRUE(store->searchGuests(kEvent, "zhangwei", 10)->empty());
+}
+
 TEST_F(LocalStoreTest, CheckinWritesRecordOutboxAndAuditTogether) {
   CheckinService service(*store, *store, clock, "lobby-1", kEvent);
   auto d = service.checkInNow(tokenFor(1), ScanSource::kCamera);
