@@ -96,27 +96,6 @@ Intent drawStaffDevices(Ui& ui, const TerminalView& view, const flow::StaffDevic
                        Icon::kExit)) {
     out = tap(Action::kQuit);
   }
-  // The one volume of cues and speech; staff set it here, it is kept. In the footer,
-  // between Back and Quit: the columns above are full with two printers.
-  {
-    const auto parts = cells[1].columns(3, ui.m().gap);
-    // Steps of ten: levels staff can tell apart, reached in a few taps.
-    const int down = std::max(0, (view.volume + 9) / 10 * 10 - 10);
-    const int up = std::min(100, view.volume / 10 * 10 + 10);
-    if (ui.button("devices.volume_down", "-", parts[0], ButtonKind::kChip, Icon::kNone,
-                  view.volume > 0)) {
-      out = tap(Action::kSetVolume, down);
-    }
-    Rect level = parts[1];
-    ui.text(ui.tr("staff.devices.volume"), FontRole::kCaption, p.textMuted,
-            level.takeTop(level.h * 0.45f, 0), Align::kCenter, true);
-    ui.text(std::to_string(view.volume) + " %", FontRole::kBodyBold, p.text, level, Align::kCenter,
-            true);
-    if (ui.button("devices.volume_up", "+", parts[2], ButtonKind::kChip, Icon::kNone,
-                  view.volume < 100)) {
-      out = tap(Action::kSetVolume, up);
-    }
-  }
   const bool portrait = ui.layout().portrait;
   // Two columns in landscape, one in portrait (both names then take from `body`).
   Rect leftColumn;
@@ -298,6 +277,42 @@ Intent drawStaffDevices(Ui& ui, const TerminalView& view, const flow::StaffDevic
         std::string(ui.tr(view.speechStatus == "no_voice" ? std::string("device.speech.no_voice")
                                                           : "device.sound." + view.speechStatus)),
         view.speechDetail, p.text);
+  }
+  // The one volume of cues and speech; staff set it here, it is kept. Portrait: one row
+  // in a card of its own under the sections. Landscape: in the footer between Back and
+  // Quit, as the columns are full with two printers.
+  {
+    Rect controls = cells[1];
+    Rect level;
+    if (portrait) {
+      const float buttonRow = std::max(ui.m().chipHeight * 0.75f, ui.mm(kMinTouchMm + 1));
+      Rect card = body.takeTop(buttonRow + ui.u(22) * 2, ui.m().gap);
+      ui.card(card, p.surface);
+      controls = card.inset(ui.u(28), ui.u(22));
+      const Rect label = controls.takeLeft(controls.w * 0.38f, ui.u(12));
+      ui.text(ui.tr("staff.devices.volume"), FontRole::kCaption, p.textMuted, label, Align::kLeft,
+              true);
+    }
+    const Rect down = controls.takeLeft(controls.w * (portrait ? 0.33f : 0.26f), ui.m().gap);
+    const Rect up = controls.takeRight(down.w, ui.m().gap);
+    level = controls;
+    if (!portrait) {
+      ui.text(ui.tr("staff.devices.volume"), FontRole::kCaption, p.textMuted,
+              level.takeTop(level.h * 0.5f, 0), Align::kCenter, true);
+    }
+    // Steps of ten: levels staff can tell apart, reached in a few taps.
+    const int lower = std::max(0, (view.volume + 9) / 10 * 10 - 10);
+    const int higher = std::min(100, view.volume / 10 * 10 + 10);
+    if (ui.button("devices.volume_down", "-", down, ButtonKind::kChip, Icon::kNone,
+                  view.volume > 0)) {
+      out = tap(Action::kSetVolume, lower);
+    }
+    ui.text(std::to_string(view.volume) + " %", FontRole::kBodyBold, p.text, level, Align::kCenter,
+            true);
+    if (ui.button("devices.volume_up", "+", up, ButtonKind::kChip, Icon::kNone,
+                  view.volume < 100)) {
+      out = tap(Action::kSetVolume, higher);
+    }
   }
   return out;
 }
