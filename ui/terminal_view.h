@@ -42,6 +42,10 @@ struct PrinterView {
   std::string mediaFit = "unknown";
   std::string loadedMedia;  // size of what the printer says is loaded ("2.125x3.37in")
   std::string badgeMedia;   // size of the badge stock
+  // The last test page staff asked of this printer: a BadgeStage id ("queued", "printed",
+  // "waiting_for_printer", "failed"; empty: none asked) and the spooler's English detail.
+  std::string testPage;
+  std::string testPageDetail;
 };
 
 struct SyncView {

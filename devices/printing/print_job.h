@@ -117,6 +117,9 @@ struct PrintRequest {
   std::vector<std::uint8_t> pdf;
   std::string media;  // CUPS media keyword; empty = the printer's default
   std::string title;  // job name shown in the spooler ("Badge Zoë Müller")
+  // Only this printer (PrinterStatus::printer), never another: a test page. Empty: the
+  // primary, else the fallback.
+  std::string printer;
 };
 
 }  // namespace kiosk::devices

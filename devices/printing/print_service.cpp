@@ -14,6 +14,7 @@ struct PrintService::Record {
   std::shared_ptr<const std::vector<std::uint8_t>> pdf;
   std::string media;
   std::string title;
+  std::string onlyPrinter;  // PrintRequest::printer
   // Changes whenever the job is restarted (reprint, retry): results of device calls
   // made for an older generation are dropped.
   std::uint64_t generation = 0;
@@ -61,6 +62,17 @@ PrintService::~PrintService() {
   wake_.notify_all();
 }
 
+std::vector<bool> PrintService::untried(const std::string& onlyPrinter) const {
+  // By the names in statuses_ (fixed; no device call under the mutex).
+  std::vector<bool> tried(devices_.size(), false);
+  if (!onlyPrinter.empty()) {
+    for (std::size_t i = 0; i < devices_.size(); ++i) {
+      tried[i] = statuses_[i].printer != onlyPrinter;
+    }
+  }
+  return tried;
+}
+
 void PrintService::touch(Record& record) {
   record.job.revision = ++revision_;
   changed_.notify_all();
@@ -82,14 +94,15 @@ PrintJob PrintService::enqueue(PrintRequest request, bool reprint) {
   record->job.badgeId = request.badgeId;
   record->job.attempt = attempt;
   record->job.state = PrintJobState::kQueued;
-  record->job.printer = statuses_.front().printer;  // names are fixed; no device call here
+  record->job.printer = request.printer.empty() ? statuses_.front().printer : request.printer;
   record->job.requestedAt = clock_.now();
   record->job.reason = "waiting for the print worker";
   record->pdf = std::make_shared<const std::vector<std::uint8_t>>(std::move(request.pdf));
   record->media = std::move(request.media);
   record->title = request.title.empty() ? "Badge " + request.badgeId : std::move(request.title);
   record->generation = nextGeneration_++;
-  record->tried.assign(devices_.size(), false);
+  record->onlyPrinter = std::move(request.printer);
+  record->tried = untried(record->onlyPrinter);
   if (it == records_.end()) {
     order_.push_back(request.badgeId);
     it = records_.emplace(request.badgeId, std::move(record)).first;
@@ -118,7 +131,7 @@ std::optional<PrintJob> PrintService::retry(const std::string& badgeId) {
   }
   Record& r = *it->second;
   r.generation = nextGeneration_++;
-  r.tried.assign(devices_.size(), false);
+  r.tried = untried(r.onlyPrinter);
   r.problems.clear();
   r.deviceIndex = -1;
   r.stuckSince.reset();
@@ -373,13 +386,17 @@ void PrintService::submitJob(const Action& action) {
   r.problems.insert(r.problems.end(), problems.begin(), problems.end());
   r.job.state = PrintJobState::kWaitingForPrinter;
   r.job.finishedAt = clock_.now();
-  std::string reason = "no usable printer";
+  std::string reason = r.onlyPrinter.empty() ? "no usable printer" : r.onlyPrinter + " not usable";
   for (const auto& p : r.problems) {
     reason += "; " + p;
   }
   r.job.reason = reason;
-  r.job.printer = statuses_.front().printer;
-  r.job.printerState = statuses_.front().state;
+  const auto only = std::find_if(statuses_.begin(), statuses_.end(), [&](const PrinterStatus& s) {
+    return s.printer == r.onlyPrinter;
+  });
+  const PrinterStatus& last = only == statuses_.end() ? statuses_.front() : *only;
+  r.job.printer = last.printer;
+  r.job.printerState = last.state;
   touch(r);
 }
 

@@ -79,6 +79,9 @@ class PrintService final : public BadgePrinter {
   struct Action;
 
   PrintJob enqueue(PrintRequest request, bool reprint);
+  // Per device: true for those a job must not go to (all but `onlyPrinter` when named).
+  // Caller holds mutex_.
+  std::vector<bool> untried(const std::string& onlyPrinter) const;
   void touch(Record& record);  // bumps the revision; caller holds mutex_
   void run(std::stop_token stop);
   bool runOnce();  // one pass over the jobs; true when jobs are active

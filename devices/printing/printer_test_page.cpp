@@ -64,15 +64,18 @@ Result<std::vector<std::uint8_t>> renderPrinterTestPage(const BadgeTemplate& bad
   return canvas->finishPdf();
 }
 
-Result<PrintJob> printTestPage(BadgePrinter& printer, const BadgeTemplate& badgeTemplate,
-                               BadgeSize size, TimePoint when, std::string media) {
-  const PrinterStatus status = printer.printerStatus();
-  auto pdf = renderPrinterTestPage(badgeTemplate, size, status.printer, when);
+Result<PrintJob> printTestPage(BadgePrinter& printer, const std::string& printerName,
+                               const BadgeTemplate& badgeTemplate, BadgeSize size, TimePoint when,
+                               std::string media) {
+  const std::string name = printerName.empty() ? printer.printerStatus().printer : printerName;
+  auto pdf = renderPrinterTestPage(badgeTemplate, size, name, when);
   if (!pdf) {
     return pdf.error();
   }
   PrintRequest request;
-  request.badgeId = "test-page-" + std::to_string(toUnixMillis(when));
+  // The printer's name too: two printers' test pages asked within a millisecond are two.
+  request.badgeId = "test-page-" + name + "-" + std::to_string(toUnixMillis(when));
+  request.printer = name;
   request.pdf = std::move(*pdf);
   request.media = media.empty() ? badgeTemplate.layout(size).media : std::move(media);
   request.title = std::string("Test page ") + toString(size);

@@ -24,9 +24,11 @@ Result<std::vector<std::uint8_t>> renderPrinterTestPage(const BadgeTemplate& bad
                                                         const std::string& printerName,
                                                         TimePoint when);
 
-// Renders the test page for the printer's current printer and sends it as a new job
-// "test-page-<unix ms>" (never deduplicated). kPermanent when rendering fails.
-Result<PrintJob> printTestPage(BadgePrinter& printer, const BadgeTemplate& badgeTemplate,
-                               BadgeSize size, TimePoint when, std::string media = {});
+// Renders the test page for `printerName` (one of printer.printers(); empty: the printer a
+// badge would go to now) and sends it there only, as a new job
+// "test-page-<printer>-<unix ms>" (never deduplicated). kPermanent when rendering fails.
+Result<PrintJob> printTestPage(BadgePrinter& printer, const std::string& printerName,
+                               const BadgeTemplate& badgeTemplate, BadgeSize size, TimePoint when,
+                               std::string media = {});
 
 }  // namespace kiosk::devices

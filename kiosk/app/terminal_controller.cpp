@@ -610,15 +610,23 @@ void TerminalController::run(const FlowEffect& effect) {
                                               saved ? "" : saved.error().message}});
             });
           },
-          [&](const fx::PrintTestPage&) {
-            worker.post([printer = parts_.printer, media = settings_.badgeMedia](WorkerContext& c,
-                                                                                 auto& out) {
-              auto job = devices::printTestPage(*printer, c.renderer.badgeTemplate(),
+          [&](const fx::PrintTestPage& e) {
+            const auto printers = parts_.printer->printers();
+            if (e.printer < 0 || static_cast<std::size_t>(e.printer) >= printers.size()) {
+              return;
+            }
+            const std::string name = printers[static_cast<std::size_t>(e.printer)].printer;
+            testPages_[name] = TestPageSent{name, "", ""};  // shown as on its way
+            worker.post([printer = parts_.printer, media = settings_.badgeMedia, name](
+                            WorkerContext& c, auto& out) {
+              auto job = devices::printTestPage(*printer, name, c.renderer.badgeTemplate(),
                                                 c.settings.badgeSize, c.clock.now(), media);
               if (!job) {
-                out.push_back(WorkerLog{"test page: " + job.error().message});
+                out.push_back(WorkerLog{"test page for " + name + ": " + job.error().message});
+                out.push_back(TestPageSent{name, "", job.error().message});
+                return;
               }
-              out.push_back(FlowEvent{ev::TestPagePrinted{job.ok()}});
+              out.push_back(TestPageSent{name, job->badgeId, ""});
             });
           },
           [&](const fx::SetVolume& e) {
@@ -716,7 +724,7 @@ void TerminalController::onResult(WorkerResult result) {
                  [&](RenderedBadge& b) {
                    badgePreview_ = b.preview;
                    devices::PrintRequest request{b.badgeId, std::move(b.pdf), settings_.badgeMedia,
-                                                 b.title};
+                                                 b.title, {}};
                    const auto job = b.reprint ? parts_.printer->reprint(std::move(request))
                                               : parts_.printer->submit(std::move(request));
                    TrackedJob t;
@@ -741,6 +749,13 @@ void TerminalController::onResult(WorkerResult result) {
                  },
                  [&](StoreStats& s) { stats_ = s; },
                  [&](StockPreview& s) { stockPreview_ = std::move(s.image); },
+                 [&](TestPageSent& t) {
+                   emitJson(jsonLine(json{{"event", "test_page"},
+                                          {"printer", t.printer},
+                                          {"job", t.badgeId},
+                                          {"error", t.error}}));
+                   testPages_[t.printer] = std::move(t);
+                 },
                  [&](WorkerLog& l) {
                    if (parts_.log) {
                      parts_.log(l.message);
@@ -935,6 +950,14 @@ ui::TerminalView TerminalController::view() const {
     };
     printer.loadedMedia = p.mediaReady.empty() ? std::string() : sizeText(p.mediaReady.front());
     printer.badgeMedia = sizeText(settings_.badgeMedia);
+    if (const auto t = testPages_.find(p.printer); t != testPages_.end()) {
+      const auto job =
+          t->second.badgeId.empty() ? std::nullopt : parts_.printer->job(t->second.badgeId);
+      printer.testPage = toString(!t->second.error.empty() ? BadgeStage::kFailed
+                                  : job                    ? stageOf(job->state)
+                                                           : BadgeStage::kQueued);
+      printer.testPageDetail = job ? job->reason : t->second.error;
+    }
     v.printers.push_back(std::move(printer));
   }
   if (parts_.syncStatus) {

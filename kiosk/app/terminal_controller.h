@@ -137,6 +137,7 @@ class TerminalController {
   std::map<GuestId, std::string> badgeOfGuest_;
   std::shared_ptr<const devices::RgbaImage> badgePreview_;
   std::shared_ptr<const devices::RgbaImage> stockPreview_;
+  std::map<std::string, TestPageSent> testPages_;  // the last one asked, by printer name
   bool stockPreviewAsked_ = false;
   std::shared_ptr<const devices::QrMatrix> phoneQr_;
   std::string phoneQrKey_;

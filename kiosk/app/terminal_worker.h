@@ -82,13 +82,20 @@ struct StockPreview {
   std::shared_ptr<const devices::RgbaImage> image;
 };
 
+// A test page was handed to `printer` (as job `badgeId`), or could not be (`error`).
+struct TestPageSent {
+  std::string printer;
+  std::string badgeId;
+  std::string error;
+};
+
 // A line for the log (stderr / journald).
 struct WorkerLog {
   std::string message;
 };
 
-using WorkerResult =
-    std::variant<FlowEvent, RenderedBadge, BadgeFailed, StoreStats, StockPreview, WorkerLog>;
+using WorkerResult = std::variant<FlowEvent, RenderedBadge, BadgeFailed, StoreStats, StockPreview,
+                                  TestPageSent, WorkerLog>;
 
 // What a task sees on the worker thread.
 struct WorkerContext {

@@ -635,12 +635,6 @@ class Stepper {
 
   void on(const ev::FeedbackRecorded&) {}
 
-  void on(const ev::TestPagePrinted& e) {
-    if (auto* d = screen<flow::StaffDevices>()) {
-      d->notice = e.ok ? "staff.devices.test_sent" : "staff.devices.test_failed";
-    }
-  }
-
   void on(const ev::WorkFailed& e) {
     if (std::holds_alternative<flow::Checking>(s_.screen) ||
         std::holds_alternative<flow::Committing>(s_.screen) ||
@@ -1388,7 +1382,7 @@ class Stepper {
 
   void tap(flow::StaffDevices& d, const ev::Tap& t) {
     if (t.action == Action::kStaffTestPrint) {
-      emit(fx::PrintTestPage{});
+      emit(fx::PrintTestPage{std::max(t.index, 0)});
     } else if (t.action == Action::kSetVolume) {
       emit(fx::SetVolume{std::clamp(t.index, 0, 100)});
     } else if (t.action == Action::kBack && d.confirmingQuit) {

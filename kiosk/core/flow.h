@@ -284,7 +284,6 @@ struct StaffWalkIn {
 };
 
 struct StaffDevices {
-  std::string notice;
   // "Quit terminal" was tapped once: the second tap quits, Back cancels (no guest can
   // check in until the terminal is started again).
   bool confirmingQuit = false;
@@ -467,18 +466,13 @@ struct WorkFailed {
   Error error;
 };
 
-struct TestPagePrinted {
-  bool ok = false;
-};
-
 }  // namespace ev
 
-using FlowEvent =
-    std::variant<ev::Tap, ev::KeyText, ev::Backspace, ev::EnterKey, ev::ClearText, ev::SetText,
-                 ev::CodeScanned, ev::Tick, ev::Touch, ev::Evaluated, ev::BookingNotFound,
-                 ev::Committed, ev::PhotoUpdate, ev::BadgeUpdate, ev::StaffVerified,
-                 ev::SearchResults, ev::GuestLoaded, ev::StaffTaskDone, ev::FeedbackRecorded,
-                 ev::WorkFailed, ev::TestPagePrinted>;
+using FlowEvent = std::variant<ev::Tap, ev::KeyText, ev::Backspace, ev::EnterKey, ev::ClearText,
+                               ev::SetText, ev::CodeScanned, ev::Tick, ev::Touch, ev::Evaluated,
+                               ev::BookingNotFound, ev::Committed, ev::PhotoUpdate, ev::BadgeUpdate,
+                               ev::StaffVerified, ev::SearchResults, ev::GuestLoaded,
+                               ev::StaffTaskDone, ev::FeedbackRecorded, ev::WorkFailed>;
 
 // ---------------------------------------------------------------------------------------
 // Effects: what the app must do.
@@ -558,7 +552,11 @@ struct SaveGuestEdit {
   std::vector<GuestFieldChange> changes;
   StaffAction staff;
 };
-struct PrintTestPage {};
+// A test page on one configured printer: 0 the primary, 1 the fallback. How it went is
+// a device state (the staff device page shows it per printer), not a flow event.
+struct PrintTestPage {
+  int printer = 0;
+};
 // Staff set the volume of cues and speech (0..100); kept across restarts.
 struct SetVolume {
   int percent = 0;

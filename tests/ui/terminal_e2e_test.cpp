@@ -84,6 +84,7 @@ struct TerminalSetup {
   std::string camera = "synthetic";              // [camera] device
   std::string printerServer = {};                // [printer] server and name: a CUPS queue
   std::string printerQueue = {};                 // (empty: the PDF folder printer)
+  std::string printerFallback = {};              // [printer] fallback
 };
 
 struct KioskRun {
@@ -192,7 +193,7 @@ class TerminalE2E : public ::testing::Test {
     }
     if (!s.printerQueue.empty()) {
       c << "\n[printer]\nname = \"" << s.printerQueue << "\"\nserver = \"" << s.printerServer
-        << "\"\nbadge_size = \"cr80\"\n";
+        << "\"\nbadge_size = \"cr80\"\nfallback = \"" << s.printerFallback << "\"\n";
     }
     const auto path = dir.file("kiosk.toml");
     std::ofstream(path) << c.str();
@@ -647,6 +648,104 @@ TEST_F(TerminalE2E, StaffAreToldWhenTheLoadedMediaDoesNotMatchTheBadge) {
           setup);
   ASSERT_EQ(tall.status, 0) << tall.dump();
   expectShots(tall, {"devices_media_mismatch_portrait"});
+}
+
+// A test page per printer: staff print one on the primary and one on the fallback from
+// the device page; each comes out of its own printer only (the private cupsd captures
+// both queues) and each printer's row says how its own went. The fallback is out of
+// media: its row says so, and its page does not come out of the primary instead.
+TEST_F(TerminalE2E, StaffPrintATestPageOnEachPrinter) {
+  using kiosk::testing::PrivateCupsd;
+  if (auto reason = PrivateCupsd::unavailableReason()) {
+    GTEST_SKIP() << "needs a private CUPS scheduler: " << *reason;
+  }
+  std::string error;
+  auto cupsd = PrivateCupsd::start(error);
+  ASSERT_NE(cupsd, nullptr) << error;
+  ASSERT_EQ(cupsd->addQueue("front-desk", "capture"), "");
+  ASSERT_EQ(cupsd->addQueue("spare-desk", "capture"), "");
+
+  TerminalSetup setup;
+  setup.languages = R"(["en"])";
+  setup.width = 1920;
+  setup.height = 1080;
+  setup.printerServer = cupsd->server();
+  setup.printerQueue = "front-desk";
+  setup.printerFallback = "spare-desk";
+  const std::string unlock =
+      "wait-for attract\ntap attract.staff\ntype 2468\ntap staff.unlock.submit\nwait-for "
+      "staff_home\ntap staff.nav.devices\nwait-for staff_devices\nsleep 1500\n";
+  const auto r = run(unlock +
+                         "tap devices.test_print.0\nsleep 4000\nscreenshot devices_test_primary\n"
+                         "tap devices.test_print.1\nsleep 4000\nscreenshot devices_test_both\n",
+                     setup);
+  ASSERT_EQ(r.status, 0) << r.dump();
+  expectShots(r, {"devices_test_primary", "devices_test_both"});
+  // What each printer's row says: the texts beside its test page button.
+  const auto results = [&](const std::string& shot) {
+    const json record = json::parse(readFile(r.shots + "/" + shot + ".json"));
+    std::vector<std::string> out(2);
+    for (const auto& c : record["controls"]) {
+      const std::string name = c["name"];
+      if (name.rfind("devices.test_print.", 0) != 0) {
+        continue;
+      }
+      const auto i = std::stoul(name.substr(std::string("devices.test_print.").size()));
+      const double top = c["y"];
+      const double bottom = top + c["h"].get<double>();
+      const double right = c["x"].get<double>() + c["w"].get<double>();
+      for (const auto& t : record["texts"]) {
+        const double mid = t["y"].get<double>() + t["h"].get<double>() / 2;
+        // Beside the button, in its own column (the other column has rows at that height).
+        if (i < out.size() && mid > top && mid < bottom && t["x"].get<double>() >= right &&
+            t["x"].get<double>() < record["width"].get<double>() / 2) {
+          out[i] += t["text"].get<std::string>();
+          EXPECT_FALSE(t.value("cut", false)) << shot << ": " << t.dump();
+        }
+      }
+    }
+    return out;
+  };
+  // After the first tap only the primary's row has a result.
+  const auto first = results("devices_test_primary");
+  EXPECT_EQ(first[0].rfind("Printed", 0), 0u) << first[0];
+  EXPECT_EQ(first[1], "");
+  const auto both = results("devices_test_both");
+  EXPECT_EQ(both[0].rfind("Printed", 0), 0u) << both[0];
+  EXPECT_EQ(both[1].rfind("Printed", 0), 0u) << both[1];
+  const auto front = cupsd->captured("front-desk");
+  const auto spare = cupsd->captured("spare-desk");
+  ASSERT_EQ(front.size(), 1u);
+  ASSERT_EQ(spare.size(), 1u);
+  EXPECT_NE(readFile(fs::path(front[0]).replace_extension(".title").string()).find("Test page"),
+            std::string::npos);
+  const auto events = r.events("test_page");
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(events[0]["printer"], "front-desk");
+  EXPECT_EQ(events[1]["printer"], "spare-desk");
+
+  // The fallback runs out of media: its own row says its page waits for the printer,
+  // and the page does not come out of the primary.
+  ASSERT_EQ(cupsd->setMode("spare-desk", "nomedia"), "");
+  const auto empty =
+      run(unlock + "tap devices.test_print.1\nsleep 9000\nscreenshot devices_test_fallback_empty\n",
+          setup);
+  ASSERT_EQ(empty.status, 0) << empty.dump();
+  expectShots(empty, {"devices_test_fallback_empty"});
+  const json record = json::parse(readFile(empty.shots + "/devices_test_fallback_empty.json"));
+  std::string shown;
+  for (const auto& t : record["texts"]) {
+    shown += t["text"].get<std::string>() + "\n";
+  }
+  EXPECT_NE(shown.find("Waiting for the printer"), std::string::npos) << shown;
+  EXPECT_EQ(shown.find("Printed"), std::string::npos) << shown;
+  EXPECT_EQ(cupsd->captured("front-desk").size(), 1u)
+      << "the fallback's page came out of the primary";
+  // The page's controls stay touchable with two printers' rows.
+  const double mm = record["px_per_mm"];
+  for (const auto& c : record["controls"]) {
+    EXPECT_GE(std::min(c["w"].get<double>(), c["h"].get<double>()) / mm, 15.0 - 1e-3) << c.dump();
+  }
 }
 
 // The terminal's data partition for the fault tests: a small tmpfs (needs root) holding

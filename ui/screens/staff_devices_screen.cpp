@@ -1,5 +1,5 @@
-// Device health for staff and IT: camera, printers, sync, storage, terminal; a printer
-// test page; quitting the terminal (staff only).
+// Device health for staff and IT: camera, printers, sync, storage, terminal; a test page
+// on each printer, with how it went; quitting the terminal (staff only).
 #include <algorithm>
 #include <cstdio>
 
@@ -82,10 +82,6 @@ Intent drawStaffDevices(Ui& ui, const TerminalView& view, const flow::StaffDevic
                 cells[0], ButtonKind::kSecondary, Icon::kBack)) {
     out = tap(Action::kBack);
   }
-  if (ui.button("devices.test_print", ui.tr("staff.devices.test_print"), cells[1],
-                ButtonKind::kSecondary, Icon::kPrinter)) {
-    out = tap(Action::kStaffTestPrint);
-  }
   if (s.confirmingQuit) {
     if (ui.button("staff.quit.confirm", ui.tr("staff.quit_confirm"), cells[2], ButtonKind::kPrimary,
                   Icon::kExit)) {
@@ -100,12 +96,6 @@ Intent drawStaffDevices(Ui& ui, const TerminalView& view, const flow::StaffDevic
                        Icon::kExit)) {
     out = tap(Action::kQuit);
   }
-  if (!s.notice.empty()) {
-    const float h = messagePanel(ui, body, Icon::kPrinter, p.successSoft, p.onSuccessSoft,
-                                 ui.tr(s.notice), "", true);
-    messagePanel(ui, body.takeTop(h, ui.m().gap), Icon::kPrinter, p.successSoft, p.onSuccessSoft,
-                 ui.tr(s.notice), "");
-  }
   const bool portrait = ui.layout().portrait;
   // Two columns in landscape, one in portrait (both names then take from `body`).
   Rect leftColumn;
@@ -115,6 +105,8 @@ Intent drawStaffDevices(Ui& ui, const TerminalView& view, const flow::StaffDevic
   Rect& left = portrait ? body : leftColumn;
   Rect& right = body;
   const float line = ui.m().captionPx * 1.45f + ui.u(4);
+  // A row with a button: tall enough to touch.
+  const float buttonH = std::max(ui.m().chipHeight * 0.75f, ui.mm(kMinTouchMm + 1));
   const auto ok = [&](bool good) { return good ? p.success : p.danger; };
 
   // Camera, with a small live picture.
@@ -139,7 +131,7 @@ Intent drawStaffDevices(Ui& ui, const TerminalView& view, const flow::StaffDevic
   {
     std::size_t rows = 0;
     for (const auto& printer : view.printers) {
-      rows += mediaMismatch(printer) || printer.mediaFit == "unknown" ? 2 : 3;
+      rows += mediaMismatch(printer) || printer.mediaFit == "unknown" ? 1 : 2;  // + its name
     }
     // A printer whose loaded stock does not fit the badge gets a sentence saying so, with
     // both sizes, under its rows.
@@ -172,7 +164,7 @@ Intent drawStaffDevices(Ui& ui, const TerminalView& view, const flow::StaffDevic
     }
     const float h = ui.m().bodyPx * 1.4f +
                     static_cast<float>(std::max<std::size_t>(1, rows)) * line + mismatchHeight +
-                    ui.u(60);
+                    static_cast<float>(view.printers.size()) * (buttonH + ui.u(4)) + ui.u(60);
     Rect inner = section(ui, left, ui.tr("staff.devices.printer"), h);
     if (preview) {
       const float thumbH = std::min(inner.h, ui.u(150));
@@ -184,11 +176,35 @@ Intent drawStaffDevices(Ui& ui, const TerminalView& view, const flow::StaffDevic
       row(ui, inner, ui.tr("staff.devices.state"), "-", p.text);
     }
     std::size_t mismatchIndex = 0;
-    for (const auto& printer : view.printers) {
-      row(ui, inner, ui.tr("staff.devices.name"), printer.name, p.text);
+    for (std::size_t i = 0; i < view.printers.size(); ++i) {
+      const auto& printer = view.printers[i];
+      // The printer's name, a test page on this printer only, and how the last one went
+      // (the spooler's words follow on an English page when they fit): one row, so that
+      // each result stands beside its own printer.
+      const bool english = ui.language().rfind("en", 0) == 0;
+      if (inner.h >= buttonH) {
+        Rect r = inner.takeTop(buttonH, ui.u(4));
+        const Rect name = r.takeLeft(r.w * 0.38f, ui.u(12));
+        ui.roster(printer.name, ui.rosterStyle(FontRole::kBodyBold, p.text), name, Align::kLeft,
+                  true);
+        const Rect button = r.takeLeft(std::max(ui.u(150), r.w * 0.4f), ui.u(12));
+        if (ui.button("devices.test_print." + std::to_string(i), ui.tr("staff.devices.test_print"),
+                      button, ButtonKind::kChip, Icon::kPrinter)) {
+          out = tap(Action::kStaffTestPrint, static_cast<int>(i));
+        }
+        if (!printer.testPage.empty()) {
+          const std::string state(ui.tr("printing.stage." + printer.testPage));
+          const std::string full = english && !printer.testPageDetail.empty()
+                                       ? state + " (" + printer.testPageDetail + ")"
+                                       : state;
+          const bool trouble =
+              printer.testPage == "failed" || printer.testPage == "waiting_for_printer";
+          ui.text(ui.measure(full, FontRole::kCaption).x <= r.w ? full : state, FontRole::kCaption,
+                  trouble ? p.danger : p.text, r, Align::kLeft, true);
+        }
+      }
       // The state in the staff's words; the spooler's own (English) follow on an English
       // page when something is wrong and they fit, as a camera's and the sync's do.
-      const bool english = ui.language().rfind("en", 0) == 0;
       rowWithDetail(
           ui, inner, ui.tr("staff.devices.state"), std::string(ui.tr("printer." + printer.state)),
           english && !printer.usable ? printer.reason : std::string(), ok(printer.usable));
@@ -262,30 +278,40 @@ Intent drawStaffDevices(Ui& ui, const TerminalView& view, const flow::StaffDevic
                                                           : "device.sound." + view.speechStatus)),
         view.speechDetail, p.text);
   }
-  // The one volume of cues and speech; staff set it here, it is kept. One row in a card
-  // of its own, in the column with the more room left (landscape fills both).
+  // The one volume of cues and speech; staff set it here, it is kept. Portrait: one row
+  // in a card of its own under the sections. Landscape: in the footer between Back and
+  // Quit, as the columns are full with two printers.
   {
-    Rect& column = portrait || right.h > left.h ? right : left;
-    const float buttonH = std::max(ui.m().chipHeight * 0.75f, ui.mm(kMinTouchMm + 1));
-    Rect card = column.takeTop(buttonH + ui.u(22) * 2, ui.m().gap);
-    ui.card(card, p.surface);
-    Rect controls = card.inset(ui.u(28), ui.u(22));
-    const Rect label = controls.takeLeft(controls.w * 0.38f, ui.u(12));
-    ui.text(ui.tr("staff.devices.volume"), FontRole::kCaption, p.textMuted, label, Align::kLeft,
-            true);
-    const auto parts = controls.columns(3, ui.m().gap);
-    // Steps of ten: levels staff can tell apart, reached in a few taps.
-    const int down = std::max(0, (view.volume + 9) / 10 * 10 - 10);
-    const int up = std::min(100, view.volume / 10 * 10 + 10);
-    if (ui.button("devices.volume_down", "-", parts[0], ButtonKind::kChip, Icon::kNone,
-                  view.volume > 0)) {
-      out = tap(Action::kSetVolume, down);
+    Rect controls = cells[1];
+    Rect level;
+    if (portrait) {
+      const float buttonRow = std::max(ui.m().chipHeight * 0.75f, ui.mm(kMinTouchMm + 1));
+      Rect card = body.takeTop(buttonRow + ui.u(22) * 2, ui.m().gap);
+      ui.card(card, p.surface);
+      controls = card.inset(ui.u(28), ui.u(22));
+      const Rect label = controls.takeLeft(controls.w * 0.38f, ui.u(12));
+      ui.text(ui.tr("staff.devices.volume"), FontRole::kCaption, p.textMuted, label, Align::kLeft,
+              true);
     }
-    ui.text(std::to_string(view.volume) + " %", FontRole::kBodyBold, p.text, parts[1],
-            Align::kCenter, true);
-    if (ui.button("devices.volume_up", "+", parts[2], ButtonKind::kChip, Icon::kNone,
+    const Rect down = controls.takeLeft(controls.w * (portrait ? 0.33f : 0.26f), ui.m().gap);
+    const Rect up = controls.takeRight(down.w, ui.m().gap);
+    level = controls;
+    if (!portrait) {
+      ui.text(ui.tr("staff.devices.volume"), FontRole::kCaption, p.textMuted,
+              level.takeTop(level.h * 0.5f, 0), Align::kCenter, true);
+    }
+    // Steps of ten: levels staff can tell apart, reached in a few taps.
+    const int lower = std::max(0, (view.volume + 9) / 10 * 10 - 10);
+    const int higher = std::min(100, view.volume / 10 * 10 + 10);
+    if (ui.button("devices.volume_down", "-", down, ButtonKind::kChip, Icon::kNone,
+                  view.volume > 0)) {
+      out = tap(Action::kSetVolume, lower);
+    }
+    ui.text(std::to_string(view.volume) + " %", FontRole::kBodyBold, p.text, level, Align::kCenter,
+            true);
+    if (ui.button("devices.volume_up", "+", up, ButtonKind::kChip, Icon::kNone,
                   view.volume < 100)) {
-      out = tap(Action::kSetVolume, up);
+      out = tap(Action::kSetVolume, higher);
     }
   }
   return out;

@@ -443,7 +443,8 @@ TEST_F(CupsPrinting, LocalSocketAndTcpServicesSideBySide) {
 TEST_F(CupsPrinting, TestPagePrints) {
   addQueue("badges", "capture");
   startService("badges");
-  auto job = printTestPage(*service_, renderer_->badgeTemplate(), BadgeSize::k62mm, clock_.now());
+  auto job =
+      printTestPage(*service_, "", renderer_->badgeTemplate(), BadgeSize::k62mm, clock_.now());
   ASSERT_TRUE(job.ok());
   auto done = service_->waitUntilSettled(job->badgeId, kWait);
   ASSERT_TRUE(done);
@@ -459,6 +460,51 @@ TEST_F(CupsPrinting, TestPagePrints) {
   EXPECT_NE(text->find("badges"), std::string::npos) << *text;
   const std::string options = testing::readText(fs::path(files[0]).replace_extension(".options"));
   EXPECT_NE(options.find("media=custom_62x100mm"), std::string::npos) << options;
+}
+
+// A test page per printer: each goes to the printer it was asked for and only there, the
+// fallback's too while the primary is fine, and the primary's stays off the fallback
+// when the primary is out of media (a badge would move on; a test page must not).
+TEST_F(CupsPrinting, EachPrinterGetsItsOwnTestPage) {
+  addQueue("front", "capture");
+  addQueue("spare", "capture");
+  startService("front", "spare");
+  const TimePoint when = clock_.now();
+  auto primary =
+      printTestPage(*service_, "front", renderer_->badgeTemplate(), BadgeSize::k62mm, when);
+  auto fallback =
+      printTestPage(*service_, "spare", renderer_->badgeTemplate(), BadgeSize::k62mm, when);
+  ASSERT_TRUE(primary.ok() && fallback.ok());
+  EXPECT_NE(primary->badgeId, fallback->badgeId) << "asked in the same millisecond";
+  for (const auto* job : {&*primary, &*fallback}) {
+    auto done = service_->waitUntilSettled(job->badgeId, kWait);
+    ASSERT_TRUE(done);
+    EXPECT_EQ(done->state, PrintJobState::kCompleted) << done->reason;
+  }
+  EXPECT_EQ(service_->job(primary->badgeId)->printer, "front");
+  EXPECT_EQ(service_->job(fallback->badgeId)->printer, "spare");
+  const auto front = cupsd_->captured("front");
+  const auto spare = cupsd_->captured("spare");
+  ASSERT_EQ(front.size(), 1u);
+  ASSERT_EQ(spare.size(), 1u);
+  EXPECT_NE(testing::pdfText(front[0]).value_or("").find("front"), std::string::npos);
+  EXPECT_NE(testing::pdfText(spare[0]).value_or("").find("spare"), std::string::npos);
+
+  ASSERT_EQ(cupsd_->setMode("front", "nomedia"), "");
+  auto stuck =
+      printTestPage(*service_, "front", renderer_->badgeTemplate(), BadgeSize::k62mm, clock_.now());
+  ASSERT_TRUE(stuck.ok());
+  auto done = service_->waitUntilSettled(stuck->badgeId, kWait);
+  ASSERT_TRUE(done);
+  EXPECT_EQ(done->state, PrintJobState::kWaitingForPrinter) << done->reason;
+  EXPECT_EQ(done->printer, "front");
+  EXPECT_EQ(cupsd_->captured("spare").size(), 1u) << "the primary's test page went to the fallback";
+  // A retry keeps it to its printer too.
+  ASSERT_TRUE(service_->retry(stuck->badgeId));
+  done = service_->waitUntilSettled(stuck->badgeId, kWait);
+  ASSERT_TRUE(done);
+  EXPECT_EQ(done->state, PrintJobState::kWaitingForPrinter) << done->reason;
+  EXPECT_EQ(cupsd_->captured("spare").size(), 1u);
 }
 
 // Colour emoji in the PDF itself, checked through poppler's rasteriser (pdftoppm), the

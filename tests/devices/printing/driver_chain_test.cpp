@@ -1,9 +1,9 @@
 // Badges through the driver chains Debian ships, to what reaches the printer: CUPS's
-// label driver (Zebra ZPL, rastertolabel), Brother QL (printer-driver-ptouch) and a
-// driverless IPP Everywhere printer (ippeveprinter). Each printed stream is turned back
-// into a bitmap (printer_streams.h) and checked: the page size at the printer's
-// resolution, the QR code read with the product's decoder, the guest's name drawn.
-// Prints per driver: time from the print call to the job completed, page size, QR result.
+// label driver (rastertolabel: Zebra ZPL and DYMO LabelWriter), Brother QL (printer-driver-ptouch)
+// and a driverless IPP Everywhere printer (ippeveprinter). Each printed stream is turned back into
+// a bitmap (printer_streams.h) and checked: the page size at the printer's resolution, the QR code
+// read with the product's decoder, the guest's name drawn. Prints per driver: time from the print
+// call to the job completed, page size, QR result.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -319,6 +319,60 @@ TEST_F(DriverChains, ZebraZplAt203And300Dpi) {
     checkPage({"Zebra ZPL 4x3in @" + std::to_string(dpi), BadgeSize::k4x3, dpi}, stream.pages[0],
               data, printed.millis, queue);
   }
+}
+
+// A site with DYMO LabelWriters prints on DYMO's 2.25 x 4 in name badge labels, the
+// widest stock the driver knows (its head is 2.3 in): none of the shipped badge sizes fits,
+// so the site's own template gives its 62 mm label layout that stock's size (the
+// default's layout narrowed to 57.15 mm).
+BadgeTemplate dymoTemplate() {
+  BadgeTemplate t = *defaultBadgeTemplate();
+  BadgeLayout& label = t.layouts[static_cast<std::size_t>(BadgeSize::k62mm)];
+  const double sx = 57.15 / label.widthMm;
+  const double sy = 101.6 / label.heightMm;
+  auto scale = [&](RectMm& r) { r = {r.x * sx, r.y * sy, r.w * sx, r.h * sy}; };
+  for (auto* box : {&label.header, &label.logo, &label.qr}) {
+    if (*box) {
+      scale(**box);
+    }
+  }
+  for (auto* text : {&label.event, &label.company, &label.title, &label.meeting, &label.band}) {
+    if (*text) {
+      scale((*text)->box);
+    }
+  }
+  scale(label.name.box);
+  if (label.photo) {
+    scale(label.photo->box);
+  }
+  label.widthMm = 57.15;
+  label.heightMm = 101.6;
+  label.media = "custom_57.15x101.6mm";
+  return t;
+}
+
+TEST_F(DriverChains, DymoLabelWriterAt300Dpi) {
+  if (!haveFile("/usr/lib/cups/filter/rastertolabel")) {
+    GTEST_SKIP() << "rastertolabel is not installed (Debian package cups)";
+  }
+  renderer_.emplace(dymoTemplate());
+  const std::string error = cupsd_->addDriverQueue("dymo", "drv:///sample.drv/dymo.ppd", {});
+  ASSERT_TRUE(error.empty()) << error;
+  const BadgeData data = badgeData("KT1:dymo-300", kRareName);
+  const Printed printed = print("dymo", data, BadgeSize::k62mm);
+  ASSERT_EQ(printed.job.state, PrintJobState::kCompleted) << printed.job.reason;
+  const auto files = cupsd_->captured("dymo", ".prn");
+  ASSERT_EQ(files.size(), 1u);
+  const DecodedStream stream = testing::decodeDymo(testing::readText(files[0]));
+  ASSERT_TRUE(stream.error.empty()) << stream.error;
+  ASSERT_EQ(stream.pages.size(), 1u);
+  // rastertolabel sends the printable area only: the PPD's hardware margins (2 pt left
+  // and right, 14.9 pt top and bottom) leave 158 x 258 pt, 658 dots a line rounded up to
+  // 83 bytes (ESC D), 1076 lines; ESC L gives the whole label, 4 in = 1200 lines, so the
+  // printer feeds to the next label. The picture thus starts 8 dots left and 62 lines up
+  // of the design (the name's offset), and the badge loses its top and bottom 5.3 mm.
+  checkPage({"DYMO LabelWriter 2.25x4in @300", BadgeSize::k62mm, 300, 664, 1200}, stream.pages[0],
+            data, printed.millis, "dymo");
 }
 
 TEST_F(DriverChains, BrotherQlOn62mmLabels) {

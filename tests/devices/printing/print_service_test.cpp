@@ -283,7 +283,7 @@ TEST(PrinterTestPage, IsOnePageOfTheStock) {
   TempDir tmp;
   SystemClock clock;
   PdfDirectoryPrinter printer(tmp.path(), clock, fastOptions());
-  auto job = printTestPage(printer, *t, BadgeSize::kCr80, fromUnixSeconds(1795402491));
+  auto job = printTestPage(printer, "", *t, BadgeSize::kCr80, fromUnixSeconds(1795402491));
   ASSERT_TRUE(job.ok());
   auto done = printer.waitUntilSettled(job->badgeId, kWait);
   ASSERT_TRUE(done);

@@ -154,6 +154,132 @@ DecodedStream decodeZpl(const std::string& stream) {
   return out;
 }
 
+DecodedStream decodeDymo(const std::string& stream) {
+  DecodedStream out;
+  auto byteAt = [&](std::size_t i) { return static_cast<unsigned char>(stream[i]); };
+  std::size_t length = 0;   // ESC L: lines from the top of the label to its end
+  std::size_t perLine = 0;  // ESC D
+  std::vector<std::vector<std::uint8_t>> rows;
+  bool started = false;  // a line or skip since the last label end
+  auto finishLabel = [&] {
+    if (length == 0 || perLine == 0) {
+      out.error = "a DYMO label ends before ESC L and ESC D set its size";
+      return false;
+    }
+    if (rows.size() > length) {
+      out.error = "a DYMO label has " + std::to_string(rows.size()) + " lines, its length is " +
+                  std::to_string(length);
+      return false;
+    }
+    rows.resize(length, std::vector<std::uint8_t>(perLine, 0));
+    out.pages.push_back(pageFromBits(rows, static_cast<int>(perLine * 8)));
+    rows.clear();
+    started = false;
+    return true;
+  };
+  std::size_t i = 0;
+  while (i < stream.size()) {
+    const unsigned char c = byteAt(i);
+    if (c == 0x16) {  // SYN: one line of dots, ESC D bytes long
+      if (perLine == 0) {
+        out.error = "a DYMO line before ESC D set its width";
+        return out;
+      }
+      if (i + 1 + perLine > stream.size()) {
+        out.error = "a DYMO line ends early";
+        return out;
+      }
+      rows.emplace_back(stream.begin() + static_cast<std::ptrdiff_t>(i + 1),
+                        stream.begin() + static_cast<std::ptrdiff_t>(i + 1 + perLine));
+      started = true;
+      i += 1 + perLine;
+      continue;
+    }
+    if (c != 0x1b || i + 1 >= stream.size()) {
+      out.error = "unknown byte " + std::to_string(c) + " at " + std::to_string(i);
+      return out;
+    }
+    const char command = stream[i + 1];
+    auto need = [&](std::size_t n) {
+      if (i + 2 + n > stream.size()) {
+        out.error = std::string("DYMO command ESC ") + command + " ends early";
+        return false;
+      }
+      return true;
+    };
+    switch (command) {
+      case '\x1b':  // the run of ESC bytes that ends whatever the printer was reading
+        i += 1;
+        break;
+      case '@':  // reset
+      case 'c':  // print density: light, medium, normal, dark
+      case 'd':
+      case 'e':
+      case 'g':
+        i += 2;
+        break;
+      case 'q':  // roll: ASCII '1' or '2' (LabelWriter Twin)
+      case 'B':  // dot tab
+      case 'D':
+        if (!need(1)) {
+          return out;
+        }
+        if (command == 'D') {
+          perLine = byteAt(i + 2);
+          if (perLine == 0) {
+            out.error = "ESC D of 0 bytes per line";
+            return out;
+          }
+        }
+        i += 3;
+        break;
+      case 'L':
+        if (!need(2)) {
+          return out;
+        }
+        if (started) {
+          out.error = "ESC L in the middle of a DYMO label";
+          return out;
+        }
+        length = static_cast<std::size_t>(byteAt(i + 2)) * 256 + byteAt(i + 3);
+        i += 4;
+        break;
+      case 'f':  // ESC f 1 n: feed n blank lines
+        if (!need(2)) {
+          return out;
+        }
+        if (byteAt(i + 2) != 1) {
+          out.error = "ESC f with option " + std::to_string(byteAt(i + 2));
+          return out;
+        }
+        if (perLine == 0) {
+          out.error = "a DYMO skip before ESC D set the line width";
+          return out;
+        }
+        rows.insert(rows.end(), byteAt(i + 3), std::vector<std::uint8_t>(perLine, 0));
+        started = true;
+        i += 4;
+        break;
+      case 'E':  // form feed to the next label
+      case 'G':  // short form feed
+        if (!finishLabel()) {
+          return out;
+        }
+        i += 2;
+        break;
+      default:
+        out.error = std::string("unknown DYMO command ESC ") + command;
+        return out;
+    }
+  }
+  if (started) {
+    out.error = "DYMO lines after the last label end";
+  } else if (out.pages.empty()) {
+    out.error = "no label in the DYMO stream";
+  }
+  return out;
+}
+
 DecodedStream decodePwgRaster(const std::string& stream) {
   DecodedStream out;
   const bool pwg = stream.size() >= 4 && stream.compare(0, 4, "RaS2") == 0;

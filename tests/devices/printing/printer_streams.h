@@ -1,5 +1,6 @@
 // Turns what a printer driver sent to the printer back into pictures, so tests can check
-// what a guest would get: Zebra ZPL graphic downloads (CUPS rastertolabel), Brother QL /
+// what a guest would get: Zebra ZPL graphic downloads and DYMO LabelWriter raster lines
+// (both from CUPS rastertolabel), Brother QL /
 // P-touch raster (printer-driver-ptouch's rastertoptch) and PWG or Apple raster (what CUPS
 // sends a driverless IPP Everywhere printer). Tests only: the formats are read as far as these
 // drivers write them, and anything else is reported as an error, never guessed.
@@ -34,6 +35,11 @@ struct DecodedStream {
 // zeros to the end of the row, "!" ones, ":" the row again); one page per ~DG, cut to
 // the ^PW print width and turned as ^POI says.
 DecodedStream decodeZpl(const std::string& stream);
+// DYMO LabelWriter: ESC @ (after a run of ESC bytes that clears the printer), ESC L label
+// length in lines, ESC D bytes per line, ESC c/d/e/g print density, ESC q roll, SYN and
+// one line of dots, ESC f 1 n to skip n blank lines, ESC E / ESC G label end. The page
+// is the label length by the line width (bytes per line x 8): lines not sent are blank.
+DecodedStream decodeDymo(const std::string& stream);
 // Brother raster: ESC @, ESC i commands, "M" compression mode, "G"/"g" rows (TIFF
 // PackBits or plain), "Z" blank rows, FF/Control-Z page ends. A QL print head is 720
 // dots wide and prints the row bytes right to left: the picture is mirrored back.
