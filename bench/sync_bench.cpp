@@ -168,7 +168,9 @@ int main() {
   quick.checkIntegrity = false;  // the server checked it at start
   auto admin = std::move(*kiosk::central::CentralStore::open(centralDb, quick));
   auto enrollmentCode = [&](const std::string& terminal) {
-    return admin->devices().createEnrollmentCode(terminal, event.id, std::chrono::hours(1), now)->code;
+    return admin->devices()
+        .createEnrollmentCode(terminal, event.id, std::chrono::hours(1), now)
+        ->code;
   };
 
   // --- terminal: first pull of the whole roster ---

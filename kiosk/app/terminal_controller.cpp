@@ -723,8 +723,8 @@ void TerminalController::onResult(WorkerResult result) {
                  },
                  [&](RenderedBadge& b) {
                    badgePreview_ = b.preview;
-                   devices::PrintRequest request{b.badgeId, std::move(b.pdf), settings_.badgeMedia,
-                                                 b.title, {}};
+                   devices::PrintRequest request{
+                       b.badgeId, std::move(b.pdf), settings_.badgeMedia, b.title, {}};
                    const auto job = b.reprint ? parts_.printer->reprint(std::move(request))
                                               : parts_.printer->submit(std::move(request));
                    TrackedJob t;

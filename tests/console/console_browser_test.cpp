@@ -12,7 +12,6 @@
 #include <thread>
 
 #include "central/console/console_day.h"
-#include "central/console/console_day.h"
 #include "console/console_browser_support.h"
 #include "console/console_test_support.h"
 #include "kiosk/core/ids.h"
