@@ -89,7 +89,7 @@ int main() {
     // waited for a core. The machine's load before the runs is printed beside them.
     double load = 0;
     getloadavg(&load, 1);
-    Run issue;
+    kiosk::bench::MeasuredRun issue;
     for (int attempt = 0; attempt < 3; ++attempt) {
       const auto one = run({ctl, "codes", "issue", "--db", db, "--out", file("codes-" + n)});
       if (attempt == 0 || !one.ok || (issue.ok && one.wallMs < issue.wallMs)) {
