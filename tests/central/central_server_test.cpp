@@ -252,6 +252,11 @@ TEST_F(CentralServerTest, ArrivalNoticesReachTheEventWebhookWithRetries) {
     std::lock_guard lock(mutex);
     return !received.empty();
   }));
+  // Central records the delivery after the receiver has answered.
+  EXPECT_TRUE(waitFor([&] {
+    auto listed = central->open()->notices().list();
+    return listed && listed->size() == 1 && listed->front().deliveredAt;
+  }));
   receiver.stop();
   serving.join();
   ASSERT_EQ(received.size(), 1u);
