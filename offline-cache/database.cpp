@@ -99,6 +99,10 @@ class SqliteStatement final : public StatementEngine {
     check(sqlite3_bind_text64(stmt_, index, value.data(), value.size(), SQLITE_TRANSIENT,
                               SQLITE_UTF8));
   }
+  void bindTextUnowned(int index, std::string_view value) override {
+    check(
+        sqlite3_bind_text64(stmt_, index, value.data(), value.size(), SQLITE_STATIC, SQLITE_UTF8));
+  }
   void bindBlob(int index, std::span<const std::uint8_t> value) override {
     check(sqlite3_bind_blob64(stmt_, index, value.data(), value.size(), SQLITE_TRANSIENT));
   }
@@ -258,6 +262,11 @@ Statement& Statement::bind(int index, double value) {
 
 Statement& Statement::bind(int index, std::string_view value) {
   impl_->bindText(index, value);
+  return *this;
+}
+
+Statement& Statement::bindUnowned(int index, std::string_view value) {
+  impl_->bindTextUnowned(index, value);
   return *this;
 }
 

@@ -97,6 +97,9 @@ class Statement {
     return bind(index, std::string_view(value));
   }
   Statement& bind(int index, const char* value) { return bind(index, std::string_view(value)); }
+  // Text read in place, not copied: `value` must stay valid until the statement has run or
+  // is reset. For hot loops of a bulk write (a copy per value was a tenth of an import).
+  Statement& bindUnowned(int index, std::string_view value);
   Statement& bindBlob(int index, std::span<const std::uint8_t> value);
   Statement& bindNull(int index);
   template <typename T>

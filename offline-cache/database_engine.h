@@ -22,6 +22,8 @@ class StatementEngine {
   virtual void bindInt(int index, std::int64_t value) = 0;
   virtual void bindDouble(int index, double value) = 0;
   virtual void bindText(int index, std::string_view value) = 0;
+  // `value` stays valid until the statement has run or is reset (Statement::bindUnowned).
+  virtual void bindTextUnowned(int index, std::string_view value) { bindText(index, value); }
   virtual void bindBlob(int index, std::span<const std::uint8_t> value) = 0;
   virtual void bindNull(int index) = 0;
   virtual bool step() = 0;

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 #include <thread>
+#include <unordered_map>
 #include <utility>
 
 #include "kiosk/admin/event_choice.h"
@@ -383,43 +384,76 @@ Result<bool> LocalStore::isTokenRevoked(EventId eventId, std::string_view tokenI
 
 namespace {
 
-// A guest's search keys joined by '\n', as the guest row keeps them.
-std::string joined(const std::vector<std::string>& keys) {
-  std::string out;
-  for (const auto& key : keys) {
-    out += (out.empty() ? "" : "\n") + key;
-  }
-  return out;
-}
+// From this many guests on, an import uses both cores: the keys and texts of the rows are
+// made on two threads, and the search keys are sorted on a second thread while this one
+// writes the guest rows. Below, starting a thread costs more than it saves.
+constexpr std::size_t kTwoThreadsFrom = 2000;
 
-// From this many guests on, the search keys are sorted on a second thread while the guest
-// rows are written: below, starting it costs more than it saves.
-constexpr std::size_t kSortAsideFrom = 2000;
+// In an import's list of guest ids by place: the row at this place was replaced by a later
+// row with the same booking code (no guest has id 0).
+constexpr GuestId kReplacedInTheList = 0;
 
 }  // namespace
+
+LocalStore::GuestRowTexts LocalStore::rowTextsFor(const Guest& g, std::vector<std::string>& keys) {
+  GuestRowTexts texts;
+  keys = searchKeysFor(g);
+  for (const auto& key : keys) {
+    texts.joinedKeys += (texts.joinedKeys.empty() ? "" : "\n") + key;
+  }
+  Json transport = Json::array();
+  for (const auto& t : g.transport) {
+    transport.push_back(toJson(t));
+  }
+  Json meetings = Json::array();
+  for (const auto& m : g.meetings) {
+    meetings.push_back(toJson(m));
+  }
+  texts.lodging = dumpCompact(toJson(g.lodging));
+  texts.transport = dumpCompact(transport);
+  texts.meetings = dumpCompact(meetings);
+  return texts;
+}
 
 Result<std::vector<Guest>> LocalStore::upsertGuests(EventId eventId, std::vector<Guest> guests,
                                                     TimePoint now) {
   return guarded("saving guests", [&] {
-    // Every guest's keys first, each with its guest's place in `guests` until the ids are
-    // known; they are put in key order on another thread while this one writes the rows.
-    std::vector<std::string> joinedKeys;
-    joinedKeys.reserve(guests.size());
-    std::vector<std::pair<std::string, GuestId>> keys;
-    keys.reserve(guests.size() * 20);
-    for (std::size_t i = 0; i < guests.size(); ++i) {
-      auto guestKeys = searchKeysFor(guests[i]);
-      joinedKeys.push_back(joined(guestKeys));
-      for (auto& key : guestKeys) {
-        keys.emplace_back(std::move(key), static_cast<GuestId>(i));
+    // Every guest's texts and keys first, each key with its guest's place in `guests` until
+    // the ids are known: on two threads for a large list, each with its half of the guests
+    // and its own keys.
+    const std::size_t count = guests.size();
+    const bool twoThreads = count >= kTwoThreadsFrom;
+    std::vector<GuestRowTexts> texts(count);
+    std::vector<std::pair<std::string, GuestId>> keyHalves[2];
+    const auto prepareRange = [&](std::size_t from, std::size_t to,
+                                  std::vector<std::pair<std::string, GuestId>>& keys) {
+      keys.reserve((to - from) * 20);
+      std::vector<std::string> guestKeys;
+      for (std::size_t i = from; i < to; ++i) {
+        texts[i] = rowTextsFor(guests[i], guestKeys);
+        for (auto& key : guestKeys) {
+          keys.emplace_back(std::move(key), static_cast<GuestId>(i));
+        }
       }
+    };
+    // The second half is made on another thread while this one makes the first; then each
+    // half's keys are put in key order on other threads while this one writes the rows.
+    const std::size_t half = twoThreads ? count / 2 : count;
+    const auto sortHalf = [&](int which) {
+      std::sort(keyHalves[which].begin(), keyHalves[which].end());
+    };
+    std::jthread prepareSecond;
+    if (twoThreads) {
+      prepareSecond = std::jthread([&] { prepareRange(half, count, keyHalves[1]); });
     }
-    std::jthread sorter;
-    if (guests.size() >= kSortAsideFrom) {
-      sorter = std::jthread([&] { std::sort(keys.begin(), keys.end()); });
+    prepareRange(0, half, keyHalves[0]);
+    std::jthread sortFirst;
+    if (twoThreads) {
+      sortFirst = std::jthread([&] { sortHalf(0); });
     } else {
-      std::sort(keys.begin(), keys.end());
+      sortHalf(0);
     }
+    std::vector<GuestId> idOfPlace(count);
     db_->transaction([&] {
       std::int64_t nextId = 1;
       {
@@ -430,33 +464,66 @@ Result<std::vector<Guest>> LocalStore::upsertGuests(EventId eventId, std::vector
           nextId = s.columnInt(0);
         }
       }
-      for (std::size_t i = 0; i < guests.size(); ++i) {
-        auto& g = guests[i];
-        g.eventId = eventId;
-        bool isNew = false;
-        if (g.id == 0) {
-          auto s =
-              db_->prepare("SELECT guest_id FROM guests WHERE event_id = ?1 AND booking_code = ?2");
-          s.bind(1, eventId).bind(2, g.bookingCode);
-          isNew = !s.step();
-          g.id = isNew ? static_cast<GuestId>(nextId++) : static_cast<GuestId>(s.columnInt(0));
+      // A booking code given twice in the list: the later row is the guest, and the keys
+      // of the earlier one are not indexed. An event without guests (a first import) has no
+      // booking codes to look up in the database.
+      const bool eventHadGuests = nextId > 1;
+      std::unordered_map<std::string_view, std::size_t> placeOfCode;
+      const auto writeRows = [&](std::size_t from, std::size_t to) {
+        for (std::size_t i = from; i < to; ++i) {
+          auto& g = guests[i];
+          g.eventId = eventId;
+          bool isNew = false;
+          if (g.id == 0) {
+            std::optional<GuestId> existing;
+            if (const auto it = placeOfCode.find(g.bookingCode); it != placeOfCode.end()) {
+              existing = idOfPlace[it->second];
+              idOfPlace[it->second] = kReplacedInTheList;
+              it->second = i;
+            } else if (eventHadGuests) {
+              auto s = db_->prepare(
+                  "SELECT guest_id FROM guests WHERE event_id = ?1 AND booking_code = ?2");
+              s.bind(1, eventId).bind(2, g.bookingCode);
+              if (s.step()) {
+                existing = static_cast<GuestId>(s.columnInt(0));
+              }
+            }
+            isNew = !existing;
+            g.id = existing ? *existing : static_cast<GuestId>(nextId++);
+            placeOfCode.emplace(g.bookingCode, i);
+          }
+          idOfPlace[i] = g.id;
+          upsertGuest(eventId, g, texts[i], now, isNew);
+          texts[i] = {};
         }
-        upsertGuest(eventId, g, joinedKeys[i], now, isNew);
+      };
+      writeRows(0, half);
+      std::jthread sortSecond;
+      if (twoThreads) {
+        if (prepareSecond.joinable()) {
+          prepareSecond.join();
+        }
+        sortSecond = std::jthread([&] { sortHalf(1); });
+        writeRows(half, count);
       }
-      if (sorter.joinable()) {
-        sorter.join();
+      if (sortFirst.joinable()) {
+        sortFirst.join();
       }
-      insertSortedSearchKeys(eventId, keys, [&](GuestId place) { return guests[place].id; });
+      if (sortSecond.joinable()) {
+        sortSecond.join();
+      }
+      insertSortedSearchKeys(eventId, keyHalves[0], keyHalves[1], &idOfPlace);
     });
     // The keys go before the guests are handed back: a large list held twice was the
     // import's peak of memory.
-    keys = {};
-    joinedKeys = {};
+    keyHalves[0] = {};
+    keyHalves[1] = {};
+    texts = {};
     return std::move(guests);
   });
 }
 
-void LocalStore::upsertGuest(EventId eventId, const Guest& g, const std::string& joinedKeys,
+void LocalStore::upsertGuest(EventId eventId, const Guest& g, const GuestRowTexts& texts,
                              TimePoint now, bool isNew) {
   // The old keys are deleted by primary key (guest_search has no guest_id index: one
   // would cost as much as the table at import time).
@@ -478,14 +545,7 @@ void LocalStore::upsertGuest(EventId eventId, const Guest& g, const std::string&
       }
     }
   }
-  Json transport = Json::array();
-  for (const auto& t : g.transport) {
-    transport.push_back(toJson(t));
-  }
-  Json meetings = Json::array();
-  for (const auto& m : g.meetings) {
-    meetings.push_back(toJson(m));
-  }
+  // The texts are read in place (bindUnowned): `g` and `texts` outlive the statement's run.
   db_->prepare(
          "INSERT INTO guests (event_id, guest_id, booking_code, name, company, title, "
          "category, language, phone, email, diet, allergies, accessibility, host, "
@@ -499,43 +559,54 @@ void LocalStore::upsertGuest(EventId eventId, const Guest& g, const std::string&
          "meetings=?20, search_keys=?22, updated_at=?21, name_reading=?23")
       .bind(1, eventId)
       .bind(2, g.id)
-      .bind(3, g.bookingCode)
-      .bind(4, g.name)
-      .bind(5, g.company)
-      .bind(6, g.title)
+      .bindUnowned(3, g.bookingCode)
+      .bindUnowned(4, g.name)
+      .bindUnowned(5, g.company)
+      .bindUnowned(6, g.title)
       .bind(7, toString(g.category))
-      .bind(8, g.language)
-      .bind(9, g.phone)
-      .bind(10, g.email)
-      .bind(11, g.needs.diet)
-      .bind(12, g.needs.allergies)
-      .bind(13, g.needs.accessibility)
-      .bind(14, g.host)
-      .bind(15, g.hostContact)
+      .bindUnowned(8, g.language)
+      .bindUnowned(9, g.phone)
+      .bindUnowned(10, g.email)
+      .bindUnowned(11, g.needs.diet)
+      .bindUnowned(12, g.needs.allergies)
+      .bindUnowned(13, g.needs.accessibility)
+      .bindUnowned(14, g.host)
+      .bindUnowned(15, g.hostContact)
       .bind(16, toString(g.status))
       .bind(17, g.escortRequired)
-      .bind(18, dumpCompact(toJson(g.lodging)))
-      .bind(19, dumpCompact(transport))
-      .bind(20, dumpCompact(meetings))
+      .bindUnowned(18, texts.lodging)
+      .bindUnowned(19, texts.transport)
+      .bindUnowned(20, texts.meetings)
       .bind(21, toUnixMillis(now))
-      .bind(22, joinedKeys)
-      .bind(23, g.nameReading)
+      .bindUnowned(22, texts.joinedKeys)
+      .bindUnowned(23, g.nameReading)
       .run();
 }
 
-void LocalStore::insertSearchKeys(EventId eventId,
-                                  std::vector<std::pair<std::string, GuestId>> keys) {
+void LocalStore::insertSearchKeys(EventId eventId, SearchKeys keys) {
   // In key order: appending to the index b-tree is several times faster than inserting
   // 700,000 keys at random places.
   std::sort(keys.begin(), keys.end());
-  insertSortedSearchKeys(eventId, keys, [](GuestId id) { return id; });
+  insertSortedSearchKeys(eventId, keys, {}, nullptr);
 }
 
-void LocalStore::insertSortedSearchKeys(EventId eventId,
-                                        const std::vector<std::pair<std::string, GuestId>>& keys,
-                                        const std::function<GuestId(GuestId)>& guestOf) {
+void LocalStore::insertSortedSearchKeys(EventId eventId, const SearchKeys& first,
+                                        const SearchKeys& second,
+                                        const std::vector<GuestId>* idOfPlace) {
+  // Both lists merged on the way (a merged copy of 2,000,000 keys was the import's peak of
+  // memory).
+  std::size_t inFirst = 0;
+  std::size_t inSecond = 0;
+  const auto takeNext = [&]() -> const std::pair<std::string, GuestId>& {
+    if (inSecond == second.size() ||
+        (inFirst < first.size() && first[inFirst] < second[inSecond])) {
+      return first[inFirst++];
+    }
+    return second[inSecond++];
+  };
   // Many rows a statement: a one-row INSERT spends most of its time starting and ending
-  // the statement (2,000,000 keys: 2.2 s of CPU one by one, 0.7 s 200 at a time).
+  // the statement (2,000,000 keys: 2.2 s of CPU one by one, 0.7 s 200 at a time). The keys
+  // are read in place: the lists outlive every run.
   constexpr std::size_t kRowsPerInsert = 200;
   std::string manyRows =
       "INSERT OR IGNORE INTO guest_search (event_id, key, guest_id) VALUES (?1, ?2, ?3)";
@@ -543,23 +614,30 @@ void LocalStore::insertSortedSearchKeys(EventId eventId,
     manyRows +=
         ", (?1, ?" + std::to_string(2 * row + 2) + ", ?" + std::to_string(2 * row + 3) + ")";
   }
-  std::size_t next = 0;
-  if (keys.size() >= kRowsPerInsert) {
-    auto insertMany = db_->prepare(manyRows);
-    for (; next + kRowsPerInsert <= keys.size(); next += kRowsPerInsert) {
+  std::vector<std::pair<const std::string*, GuestId>> batch;
+  batch.reserve(kRowsPerInsert);
+  for (std::size_t left = first.size() + second.size(); left > 0; --left) {
+    const auto& [key, idOrPlace] = takeNext();
+    const GuestId id = idOfPlace ? (*idOfPlace)[idOrPlace] : idOrPlace;
+    if (id == kReplacedInTheList) {
+      continue;
+    }
+    batch.emplace_back(&key, id);
+    if (batch.size() == kRowsPerInsert) {
+      auto insertMany = db_->prepare(manyRows);
       insertMany.bind(1, eventId);
       for (std::size_t row = 0; row < kRowsPerInsert; ++row) {
-        const auto& [key, guestId] = keys[next + row];
         const int param = static_cast<int>(2 * row + 2);
-        insertMany.bind(param, key).bind(param + 1, guestOf(guestId));
+        insertMany.bindUnowned(param, *batch[row].first).bind(param + 1, batch[row].second);
       }
       insertMany.run();
+      batch.clear();
     }
   }
   auto insertOne = db_->prepare(
       "INSERT OR IGNORE INTO guest_search (event_id, key, guest_id) VALUES (?1, ?2, ?3)");
-  for (; next < keys.size(); ++next) {
-    insertOne.bind(1, eventId).bind(2, keys[next].first).bind(3, guestOf(keys[next].second)).run();
+  for (const auto& [key, id] : batch) {
+    insertOne.bind(1, eventId).bind(2, *key).bind(3, id).run();
   }
 }
 
@@ -940,8 +1018,8 @@ Status LocalStore::commitWalkIn(const Guest& guest, const CheckinRecord& r,
                                 const AuditEvent& audit) {
   return guardedStatus("registering walk-in guest", [&] {
     db_->transaction([&] {
-      auto guestKeys = searchKeysFor(guest);
-      upsertGuest(r.eventId, guest, joined(guestKeys), audit.at, true);
+      std::vector<std::string> guestKeys;
+      upsertGuest(r.eventId, guest, rowTextsFor(guest, guestKeys), audit.at, true);
       std::vector<std::pair<std::string, GuestId>> keys;
       for (auto& key : guestKeys) {
         keys.emplace_back(std::move(key), guest.id);

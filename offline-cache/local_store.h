@@ -118,8 +118,9 @@ class LocalStore final : public RosterReader, public CheckinLedger {
 
   // --- guests ---
   // Inserts or updates guests (matched by id, or by booking code when id is 0; new
-  // guests get the next free id) with their search keys, in one transaction. Returns
-  // the guests as stored (with ids).
+  // guests get the next free id; a code given twice in `guests` is one guest, the later
+  // row) with their search keys, in one transaction. Returns the guests as stored (with
+  // ids).
   Result<std::vector<Guest>> upsertGuests(EventId eventId, std::vector<Guest> guests,
                                           TimePoint now);
   Result<std::vector<Guest>> listGuests(EventId eventId);
@@ -202,17 +203,27 @@ class LocalStore final : public RosterReader, public CheckinLedger {
  private:
   explicit LocalStore(std::unique_ptr<Database> db);
   void insertAudit(const AuditEvent& audit);
-  // Writes the guest row with its search keys `joinedKeys` (searchKeysFor(guest), joined
-  // by '\n') and removes its old ones; the caller inserts the new keys (in bulk) with
-  // insertSearchKeys. `isNew`: the guest's id was just assigned, so there are no old keys
-  // to remove.
-  void upsertGuest(EventId eventId, const Guest& guest, const std::string& joinedKeys,
-                   TimePoint now, bool isNew);
-  void insertSearchKeys(EventId eventId, std::vector<std::pair<std::string, GuestId>> keys);
-  // `keys` sorted, each with a value that guestOf() turns into its guest's id.
-  void insertSortedSearchKeys(EventId eventId,
-                              const std::vector<std::pair<std::string, GuestId>>& keys,
-                              const std::function<GuestId(GuestId)>& guestOf);
+  // What a guest row holds besides the guest's own fields: its search keys joined by '\n'
+  // and the JSON texts of its lodging, transport and meetings.
+  struct GuestRowTexts {
+    std::string joinedKeys;
+    std::string lodging;
+    std::string transport;
+    std::string meetings;
+  };
+  // The row texts of `guest`, and its search keys (searchKeysFor) in `keys`.
+  static GuestRowTexts rowTextsFor(const Guest& guest, std::vector<std::string>& keys);
+  // Writes the guest row with `texts` (rowTextsFor(guest)) and removes its old search keys;
+  // the caller inserts the new keys (in bulk) with insertSearchKeys. `isNew`: the guest's
+  // id was just assigned, so there are no old keys to remove.
+  void upsertGuest(EventId eventId, const Guest& guest, const GuestRowTexts& texts, TimePoint now,
+                   bool isNew);
+  using SearchKeys = std::vector<std::pair<std::string, GuestId>>;
+  void insertSearchKeys(EventId eventId, SearchKeys keys);
+  // The keys of two sorted lists, each key with its guest's id, or with its guest's place in
+  // `idOfPlace`.
+  void insertSortedSearchKeys(EventId eventId, const SearchKeys& first, const SearchKeys& second,
+                              const std::vector<GuestId>* idOfPlace);
   // Rebuilds guest_search when it was written with other key rules (kSearchKeysVersion).
   Status reindexIfStale();
   // Guests under one of nameKeys AND one of numberKeys, at most `limit`, in one query per

@@ -496,6 +496,33 @@ TEST_F(LocalStoreTest, LargeListIndexesEveryGuestUnderItsOwnId) {
   EXPECT_TRUE(store->searchGuests(kEvent, "zhangwei", 10)->empty());
 }
 
+TEST_F(LocalStoreTest, ABookingCodeGivenTwiceInAFirstImportKeepsTheLaterRowOnly) {
+  // A new event (no booking codes to look up in the database), a list long enough for the
+  // import's two threads, and the later row of the repeated code in the other half.
+  Event other = makeEvent();
+  other.id = kEvent + 1;
+  ASSERT_TRUE(store->saveEvent(other));
+  std::vector<Guest> list;
+  for (int i = 0; i < 2500; ++i) {
+    list.push_back(makeGuest("BULK-" + std::to_string(i), "Bulk Guest " + std::to_string(i),
+                             "+86 139 " + std::to_string(10'000'000 + i)));
+  }
+  list[10] = makeGuest("TWICE-1", "Olga Petrova", "13877776666");
+  list[2400] = makeGuest("TWICE-1", "李娜", "13900001111");
+  const auto saved = store->upsertGuests(other.id, std::move(list), kNow);
+  ASSERT_TRUE(saved) << saved.error().message;
+  EXPECT_EQ(*store->guestCount(other.id), 2499u);
+  const auto found = store->searchGuests(other.id, "lina", 10);
+  ASSERT_TRUE(found);
+  ASSERT_EQ(found->size(), 1u);
+  EXPECT_EQ(found->front().bookingCode, "TWICE-1");
+  EXPECT_EQ((*saved)[10].id, (*saved)[2400].id);
+  // The earlier row's name and phone find nobody.
+  EXPECT_TRUE(store->searchGuests(other.id, "olga", 10)->empty());
+  EXPECT_TRUE(store->searchGuests(other.id, "7777", 10)->empty());
+  EXPECT_EQ(store->searchGuests(other.id, "bulk guest 2399", 10)->size(), 1u);
+}
+
 TEST_F(LocalStoreTest, CheckinWritesRecordOutboxAndAuditTogether) {
   CheckinService service(*store, *store, clock, "lobby-1", kEvent);
   auto d = service.checkInNow(tokenFor(1), ScanSource::kCamera);

@@ -75,13 +75,17 @@ class ConsoleClient {
 
   httplib::Result get(const std::string& path) { return client_.Get(path.c_str(), headers({})); }
 
-  // `origin`: "" sends none.
+  // From the console's own origin.
+  httplib::Result post(const std::string& path, const std::map<std::string, std::string>& fields) {
+    return post(path, fields, origin());
+  }
+  // `originHeader`: "" sends none. (Not an optional defaulting to the console's origin: GCC
+  // 12 at -O3 warns that such an optional string may be used uninitialized.)
   httplib::Result post(const std::string& path, const std::map<std::string, std::string>& fields,
-                       std::optional<std::string> originHeader = std::nullopt) {
+                       const std::string& originHeader) {
     auto h = headers({});
-    const auto o = originHeader.value_or(origin());
-    if (!o.empty()) {
-      h.emplace("Origin", o);
+    if (!originHeader.empty()) {
+      h.emplace("Origin", originHeader);
     }
     auto r = client_.Post(path.c_str(), h, form(fields), "application/x-www-form-urlencoded");
     if (r && r->has_header("Set-Cookie")) {
