@@ -42,16 +42,16 @@ demo: deps
 # build: `make build test-fast` (.ci/run builds the normal build for the image).
 test: test-deps
 	scripts/package-versions
-	$(MAKE) test-asan
-	$(MAKE) test-tsan
-	$(MAKE) test-fuzz
+	scripts/timed $(MAKE) test-asan
+	scripts/timed $(MAKE) test-tsan
+	scripts/timed $(MAKE) test-fuzz
 
 test-fast:
 	ctest --test-dir $(BUILD) -j $(JOBS) --output-on-failure --timeout 600
 
 test-asan:
 	cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DKIOSK_SANITIZE=address,undefined
-	cmake --build $(ASAN_BUILD) -j $(JOBS)
+	scripts/timed cmake --build $(ASAN_BUILD) -j $(JOBS)
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
 	  ctest --test-dir $(ASAN_BUILD) -j $(JOBS) --output-on-failure --timeout 900
@@ -69,7 +69,7 @@ TSAN_TESTS = kiosk_ui_tests kiosk_devices_camera_itests kiosk_devices_printing_t
 test-tsan:
 	cmake -S . -B $(TSAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKIOSK_SANITIZE=thread \
 	  -DKIOSK_BUILD_BENCH=OFF
-	cmake --build $(TSAN_BUILD) -j $(JOBS) --target $(TSAN_TESTS)
+	scripts/timed cmake --build $(TSAN_BUILD) -j $(JOBS) --target $(TSAN_TESTS)
 	TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:suppressions=$(CURDIR)/tests/tsan.supp \
 	  ctest --test-dir $(TSAN_BUILD) -L threads -j $(JOBS) --output-on-failure --timeout 900
 
@@ -78,7 +78,7 @@ test-fuzz:
 	CC=clang CXX=clang++ cmake -S . -B $(FUZZ_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 	  -DKIOSK_SANITIZE=address,undefined,fuzzer-no-link -DKIOSK_BUILD_FUZZERS=ON \
 	  -DKIOSK_BUILD_TESTS=OFF -DKIOSK_BUILD_BENCH=OFF -DKIOSK_BUILD_UI=OFF
-	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target $(FUZZERS)
+	scripts/timed cmake --build $(FUZZ_BUILD) -j $(JOBS) --target $(FUZZERS)
 	scripts/run-fuzzers $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZ_SEED)
 
 # Optimised build of its own, so that build/ keeps its configuration.
