@@ -102,21 +102,6 @@ Exchange httpsRequest(const std::string& method, const std::string& url, const s
   return result;
 }
 
-int freePort() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof addr;
-  int port = 0;
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
-    port = ntohs(addr.sin_port);
-  }
-  ::close(fd);
-  return port;
-}
-
 CentralCluster::CentralCluster(std::filesystem::path dir, const Pki& pki, std::string db,
                                int instances, std::vector<std::string> serveArgs)
     : dir_(std::move(dir)),
@@ -177,7 +162,7 @@ bool CentralCluster::startInstance(int i) {
 bool CentralCluster::start() {
   std::string servers;
   for (int i = 0; i < instances(); ++i) {
-    instances_[static_cast<std::size_t>(i)].port = freePort();
+    instances_[static_cast<std::size_t>(i)].port = freeLoopbackPort();
     if (!startInstance(i)) {
       return false;
     }
@@ -187,7 +172,7 @@ bool CentralCluster::start() {
   // HAProxy takes the certificate and its key in one file.
   const auto pem = dir_ / "balancer.pem";
   std::ofstream(pem) << readFile(pki_.certFile) << readFile(pki_.keyFile);
-  balancerPort_ = freePort();
+  balancerPort_ = freeLoopbackPort();
   auto config = readFile(std::filesystem::path(KIOSK_SOURCE_DIR) / "deploy/central/haproxy.cfg");
   replaceAll(config, "{{LISTEN}}", "127.0.0.1:" + std::to_string(balancerPort_));
   replaceAll(config, "{{CERT}}", pem.string());

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "support/loopback_port.h"
 #include "sync/sync_test_support.h"
 
 namespace kiosk::testing {
@@ -28,9 +29,6 @@ struct Exchange {
 Exchange httpsRequest(const std::string& method, const std::string& url, const std::string& caFile,
                       const std::string& body = {}, const std::vector<std::string>& headers = {},
                       const std::string& sourceAddress = {});
-
-// A free TCP port on 127.0.0.1 at the time of asking.
-int freePort();
 
 class CentralCluster {
  public:

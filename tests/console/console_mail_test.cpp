@@ -9,7 +9,6 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sodium.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 
 #include <chrono>
@@ -22,6 +21,7 @@
 #include "console/console_test_support.h"
 #include "devices/camera/frame_decoder.h"
 #include "kiosk/core/token.h"
+#include "support/loopback_port.h"
 #include "support/run_command.h"
 
 namespace kiosk::central::console {
@@ -29,6 +29,7 @@ namespace {
 
 using kiosk::testing::CentralFixture;
 using kiosk::testing::ConsoleClient;
+using kiosk::testing::freeLoopbackPort;
 using kiosk::testing::Pki;
 using kiosk::testing::TempDir;
 
@@ -76,19 +77,6 @@ class SmtpSink {
   std::filesystem::path folder_;
   kiosk::testing::Spawned child_;
 };
-
-// A loopback port nothing listens on (bound and closed again).
-int closedPort() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  socklen_t len = sizeof a;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  ::close(fd);
-  return ntohs(a.sin_port);
-}
 
 class ConsoleMailTest : public ::testing::Test {
  protected:
@@ -288,7 +276,7 @@ TEST_F(ConsoleMailTest, ARefusedRecipientIsSaidInWordsAuditedAndTheDownloadStays
 }
 
 TEST_F(ConsoleMailTest, AMailServerThatIsDownIsSaidInWordsAndAudited) {
-  start(mailTo(closedPort()));
+  start(mailTo(freeLoopbackPort()));
   auto desk = signedIn("desk");
   const auto before = std::chrono::steady_clock::now();
   auto r = send(*desk, zhangId);

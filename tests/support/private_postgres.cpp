@@ -1,14 +1,11 @@
 #include "support/private_postgres.h"
 
-#include <arpa/inet.h>
 #include <fcntl.h>
 #include <grp.h>
 #include <libpq-fe.h>
-#include <netinet/in.h>
 #include <pwd.h>
 #include <signal.h>
 #include <sys/prctl.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -21,6 +18,8 @@
 #include <thread>
 #include <vector>
 
+#include "support/loopback_port.h"
+
 namespace kiosk::testing {
 
 namespace fs = std::filesystem;
@@ -29,21 +28,6 @@ namespace {
 
 constexpr const char* kDebianBindir = "/usr/lib/postgresql/15/bin";
 constexpr const char* kSuperuser = "kiosk_test";
-
-int freePort() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof addr;
-  int port = 0;
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
-    port = ntohs(addr.sin_port);
-  }
-  ::close(fd);
-  return port;
-}
 
 bool executable(const fs::path& path) {
   return ::access(path.c_str(), X_OK) == 0;
@@ -239,7 +223,7 @@ std::unique_ptr<PrivatePostgres> PrivatePostgres::start(std::string& error,
   }
   // Another process may take the port between the probe and the server's bind: try again.
   for (int attempt = 0; attempt < 3; ++attempt) {
-    pg->port_ = freePort();
+    pg->port_ = freeLoopbackPort();
     error = pg->launch();
     if (error.empty()) {
       return pg;

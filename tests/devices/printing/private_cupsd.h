@@ -29,6 +29,8 @@
 #include <string>
 #include <vector>
 
+#include "support/loopback_port.h"
+
 namespace kiosk::testing {
 
 class PrivateCupsd {
@@ -80,9 +82,6 @@ class PrivateCupsd {
   pid_t pid_ = -1;
 };
 
-// A free TCP port on 127.0.0.1 (free when asked), and whether something listens there.
-int freeLoopbackPort();
-bool canConnectLoopback(int port);
 // Starts argv[0] (an absolute path) with stdout and stderr to `log` and `env`
 // ("NAME=value") added; the child is killed when the test process dies. -1 on failure.
 pid_t spawnChild(const std::vector<std::string>& argv, const std::filesystem::path& log,
