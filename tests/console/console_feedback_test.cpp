@@ -15,25 +15,14 @@ namespace {
 
 using kiosk::testing::CentralFixture;
 using kiosk::testing::ConsoleClient;
-using kiosk::testing::Pki;
-using kiosk::testing::TempDir;
 using nlohmann::json;
 
 bool contains(const std::string& text, std::string_view part) {
   return text.find(part) != std::string::npos;
 }
 
-class ConsoleFeedbackTest : public ::testing::Test {
+class ConsoleFeedbackTest : public kiosk::testing::ConsoleSuite {
  protected:
-  static void SetUpTestSuite() {
-    pkiDir = new TempDir();
-    pki = new Pki(kiosk::testing::makePki(pkiDir->path()));
-  }
-  static void TearDownTestSuite() {
-    delete pki;
-    delete pkiDir;
-  }
-
   void SetUp() override {
     central = std::make_unique<CentralFixture>(dir.path(), *pki, 5);
     central->start();
@@ -67,14 +56,6 @@ class ConsoleFeedbackTest : public ::testing::Test {
     auto s = store->database().prepare(
         "SELECT id FROM feedback ORDER BY received_at DESC, id DESC LIMIT 1");
     return s.step() ? s.columnText(0) : std::string();
-  }
-
-  std::unique_ptr<ConsoleClient> signedIn(const std::string& account) {
-    auto b = std::make_unique<ConsoleClient>(central->port(), pki->caFile);
-    auto r = b->login(account);
-    EXPECT_TRUE(r);
-    EXPECT_EQ(r->status, 303);
-    return b;
   }
 
   std::string queue(ConsoleClient& b, const std::string& filter = "open") {
@@ -114,15 +95,8 @@ class ConsoleFeedbackTest : public ::testing::Test {
     return out;
   }
 
-  static TempDir* pkiDir;
-  static Pki* pki;
-  TempDir dir;
-  std::unique_ptr<CentralFixture> central;
   std::unique_ptr<kiosk::testing::TestTerminal> terminal;
 };
-
-TempDir* ConsoleFeedbackTest::pkiDir = nullptr;
-Pki* ConsoleFeedbackTest::pki = nullptr;
 
 TEST_F(ConsoleFeedbackTest, AComplaintShowsWithTheGuestsEscapedWordsAndTurnsOverdueAfterTwoHours) {
   const auto id = report(FeedbackKind::kComplaint, "room", "<b>Shower</b> is cold & loud");

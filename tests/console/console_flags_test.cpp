@@ -15,8 +15,6 @@ namespace {
 
 using kiosk::testing::CentralFixture;
 using kiosk::testing::ConsoleClient;
-using kiosk::testing::Pki;
-using kiosk::testing::TempDir;
 
 bool contains(const std::string& text, std::string_view part) {
   return text.find(part) != std::string::npos;
@@ -30,17 +28,8 @@ std::size_t occurrences(const std::string& text, std::string_view part) {
   return n;
 }
 
-class ConsoleFlagsTest : public ::testing::Test {
+class ConsoleFlagsTest : public kiosk::testing::ConsoleSuite {
  protected:
-  static void SetUpTestSuite() {
-    pkiDir = new TempDir();
-    pki = new Pki(kiosk::testing::makePki(pkiDir->path()));
-  }
-  static void TearDownTestSuite() {
-    delete pki;
-    delete pkiDir;
-  }
-
   void SetUp() override {
     central = std::make_unique<CentralFixture>(dir.path(), *pki, 6);
     central->start();
@@ -51,14 +40,6 @@ class ConsoleFlagsTest : public ::testing::Test {
   }
 
   std::string ev() const { return std::to_string(central->event().id); }
-
-  std::unique_ptr<ConsoleClient> signedIn(const std::string& account) {
-    auto b = std::make_unique<ConsoleClient>(central->port(), pki->caFile);
-    auto r = b->login(account);
-    EXPECT_TRUE(r);
-    EXPECT_EQ(r->status, 303);
-    return b;
-  }
 
   std::string itemPath(std::string_view kind, const std::string& id) {
     return "/console/flags/item?event=" + ev() + "&kind=" + std::string(kind) + "&id=" + id;
@@ -92,15 +73,8 @@ class ConsoleFlagsTest : public ::testing::Test {
     return out;
   }
 
-  static TempDir* pkiDir;
-  static Pki* pki;
-  TempDir dir;
-  std::unique_ptr<CentralFixture> central;
   kiosk::testing::MadeFlags made;
 };
-
-TempDir* ConsoleFlagsTest::pkiDir = nullptr;
-Pki* ConsoleFlagsTest::pki = nullptr;
 
 TEST_F(ConsoleFlagsTest, FlagsFromRealTerminalsAreListedComparedResolvedAndAudited) {
   // Central's own view: lobby-b's check-in is the second admission, lobby-c's is skewed.

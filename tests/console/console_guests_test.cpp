@@ -21,8 +21,6 @@ namespace {
 
 using kiosk::testing::CentralFixture;
 using kiosk::testing::ConsoleClient;
-using kiosk::testing::Pki;
-using kiosk::testing::TempDir;
 
 bool contains(const std::string& text, std::string_view part) {
   return text.find(part) != std::string::npos;
@@ -38,19 +36,8 @@ std::vector<std::string> listedGuests(const std::string& html) {
   return out;
 }
 
-class ConsoleGuestsTest : public ::testing::Test {
+class ConsoleGuestsTest : public kiosk::testing::ConsoleSuite {
  protected:
-  static void SetUpTestSuite() {
-    pkiDir = new TempDir();
-    pki = new Pki(kiosk::testing::makePki(pkiDir->path()));
-  }
-  static void TearDownTestSuite() {
-    delete pki;
-    delete pkiDir;
-  }
-  static inline TempDir* pkiDir = nullptr;
-  static inline Pki* pki = nullptr;
-
   void SetUp() override {
     central = std::make_unique<CentralFixture>(dir.path(), *pki, 60);
     Guest zhang;
@@ -82,14 +69,6 @@ class ConsoleGuestsTest : public ::testing::Test {
     kiosk::testing::addAccount(*central, "desk", Role::kReception, central->event().id);
     kiosk::testing::addAccount(*central, "chief", Role::kSupervisor, central->event().id);
     kiosk::testing::addAccount(*central, "it-desk", Role::kIt, central->event().id);
-  }
-
-  std::unique_ptr<ConsoleClient> signedIn(const std::string& account) {
-    auto b = std::make_unique<ConsoleClient>(central->port(), pki->caFile);
-    auto r = b->login(account);
-    EXPECT_TRUE(r);
-    EXPECT_EQ(r->status, 303);
-    return b;
   }
 
   std::string eventQuery() const { return "?event=" + std::to_string(central->event().id); }
@@ -134,8 +113,6 @@ class ConsoleGuestsTest : public ::testing::Test {
     return s.step() ? s.columnInt(0) : -1;
   }
 
-  TempDir dir;
-  std::unique_ptr<CentralFixture> central;
   std::string zhangId;
   std::string garciaId;
 };

@@ -30,7 +30,6 @@ namespace {
 using kiosk::testing::CentralFixture;
 using kiosk::testing::ConsoleClient;
 using kiosk::testing::freeLoopbackPort;
-using kiosk::testing::Pki;
 using kiosk::testing::TempDir;
 
 bool contains(const std::string& text, std::string_view part) {
@@ -78,19 +77,8 @@ class SmtpSink {
   kiosk::testing::Spawned child_;
 };
 
-class ConsoleMailTest : public ::testing::Test {
+class ConsoleMailTest : public kiosk::testing::ConsoleSuite {
  protected:
-  static void SetUpTestSuite() {
-    pkiDir = new TempDir();
-    pki = new Pki(kiosk::testing::makePki(pkiDir->path()));
-  }
-  static void TearDownTestSuite() {
-    delete pki;
-    delete pkiDir;
-  }
-  static inline TempDir* pkiDir = nullptr;
-  static inline Pki* pki = nullptr;
-
   void SetUp() override {
     central = std::make_unique<CentralFixture>(dir.path(), *pki, 0);
     Guest zhang;
@@ -136,14 +124,6 @@ class ConsoleMailTest : public ::testing::Test {
     kiosk::testing::addAccount(*central, "it-desk", Role::kIt, central->event().id);
   }
 
-  std::unique_ptr<ConsoleClient> signedIn(const std::string& account) {
-    auto b = std::make_unique<ConsoleClient>(central->port(), pki->caFile);
-    auto r = b->login(account);
-    EXPECT_TRUE(r);
-    EXPECT_EQ(r->status, 303);
-    return b;
-  }
-
   std::string eventQuery() const { return "?event=" + std::to_string(central->event().id); }
 
   std::string guestPage(ConsoleClient& b, const std::string& id) {
@@ -181,8 +161,6 @@ class ConsoleMailTest : public ::testing::Test {
     return issueToken(claims, **key);
   }
 
-  TempDir dir;
-  std::unique_ptr<CentralFixture> central;
   std::string zhangId;
   std::string garciaId;
   std::string refusedId;

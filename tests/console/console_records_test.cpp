@@ -19,8 +19,6 @@ namespace {
 
 using kiosk::testing::CentralFixture;
 using kiosk::testing::ConsoleClient;
-using kiosk::testing::Pki;
-using kiosk::testing::TempDir;
 using nlohmann::json;
 
 bool contains(const std::string& text, std::string_view part) {
@@ -78,31 +76,14 @@ bool onlyCrlf(std::string_view text) {
 
 constexpr std::string_view kBom = "\xEF\xBB\xBF";
 
-class ConsoleRecordsTest : public ::testing::Test {
+class ConsoleRecordsTest : public kiosk::testing::ConsoleSuite {
  protected:
-  static void SetUpTestSuite() {
-    pkiDir = new TempDir();
-    pki = new Pki(kiosk::testing::makePki(pkiDir->path()));
-  }
-  static void TearDownTestSuite() {
-    delete pki;
-    delete pkiDir;
-  }
-
   void SetUp() override {
     central = std::make_unique<CentralFixture>(dir.path(), *pki, 5);
     central->start();
     kiosk::testing::addAccount(*central, "desk", Role::kReception, central->event().id);
     kiosk::testing::addAccount(*central, "chief", Role::kSupervisor, central->event().id);
     kiosk::testing::addAccount(*central, "it-desk", Role::kIt, central->event().id);
-  }
-
-  std::unique_ptr<ConsoleClient> signedIn(const std::string& account) {
-    auto b = std::make_unique<ConsoleClient>(central->port(), pki->caFile);
-    auto r = b->login(account);
-    EXPECT_TRUE(r);
-    EXPECT_EQ(r->status, 303);
-    return b;
   }
 
   std::string eventQuery(EventId id) const { return "?event=" + std::to_string(id); }
@@ -145,15 +126,7 @@ class ConsoleRecordsTest : public ::testing::Test {
   }
 
   std::string today() const { return dayOf(central->clock.now(), central->event().timezone); }
-
-  TempDir dir;
-  std::unique_ptr<CentralFixture> central;
-  static TempDir* pkiDir;
-  static Pki* pki;
 };
-
-TempDir* ConsoleRecordsTest::pkiDir = nullptr;
-Pki* ConsoleRecordsTest::pki = nullptr;
 
 TEST(ConsoleCsv, NeutralisesFormulaCellsAndQuotesByRfc4180) {
   EXPECT_EQ(csvCell("=1+2"), "'=1+2");

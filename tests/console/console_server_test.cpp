@@ -18,21 +18,10 @@ namespace {
 
 using kiosk::testing::CentralFixture;
 using kiosk::testing::ConsoleClient;
-using kiosk::testing::Pki;
-using kiosk::testing::TempDir;
 using nlohmann::json;
 
-class ConsoleServerTest : public ::testing::Test {
+class ConsoleServerTest : public kiosk::testing::ConsoleSuite {
  protected:
-  static void SetUpTestSuite() {
-    pkiDir = new TempDir();
-    pki = new Pki(kiosk::testing::makePki(pkiDir->path()));
-  }
-  static void TearDownTestSuite() {
-    delete pki;
-    delete pkiDir;
-  }
-
   void SetUp() override {
     central = std::make_unique<CentralFixture>(dir.path(), *pki, 20, 5);
     central->start();
@@ -97,15 +86,7 @@ class ConsoleServerTest : public ::testing::Test {
     o.deviceId = json::parse(r->body).at("device_id").get<std::string>();
     return o;
   }
-
-  static TempDir* pkiDir;
-  static Pki* pki;
-  TempDir dir;
-  std::unique_ptr<CentralFixture> central;
 };
-
-TempDir* ConsoleServerTest::pkiDir = nullptr;
-Pki* ConsoleServerTest::pki = nullptr;
 
 TEST_F(ConsoleServerTest, AWrongPasswordGetsNoSessionAndIsAudited) {
   kiosk::testing::addAccount(*central, "desk", Role::kReception, central->event().id);

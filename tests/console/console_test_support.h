@@ -6,6 +6,7 @@
 #include <httplib.h>
 
 #include <map>
+#include <memory>
 #include <regex>
 #include <string>
 
@@ -123,6 +124,36 @@ class ConsoleClient {
   httplib::SSLClient client_;
   std::string cookie_;
   std::string lastSetCookie_;
+};
+
+// The fixture of a console test suite: one test PKI for the whole suite (making one takes a
+// while), the test's own folder and central, and console clients signed in to it.
+class ConsoleSuite : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    pkiDir = new TempDir();
+    pki = new Pki(makePki(pkiDir->path()));
+  }
+  static void TearDownTestSuite() {
+    delete pki;
+    delete pkiDir;
+    pki = nullptr;
+    pkiDir = nullptr;
+  }
+
+  // A console client of `central`, signed in as `account`.
+  std::unique_ptr<ConsoleClient> signedIn(const std::string& account) {
+    auto b = std::make_unique<ConsoleClient>(central->port(), pki->caFile);
+    auto r = b->login(account);
+    EXPECT_TRUE(r);
+    EXPECT_EQ(r->status, 303);
+    return b;
+  }
+
+  static inline TempDir* pkiDir = nullptr;
+  static inline Pki* pki = nullptr;
+  TempDir dir;
+  std::unique_ptr<CentralFixture> central;
 };
 
 }  // namespace kiosk::testing
