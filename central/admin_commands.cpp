@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "central/central_store.h"
+#include "central/os_update.h"
 #include "central/terminal_settings.h"
 #include "kiosk/admin/code_issue.h"
 #include "kiosk/admin/code_revoke.h"
@@ -22,6 +23,25 @@ namespace kiosk::central {
 namespace {
 
 using nlohmann::json;
+
+// "  os 41  update failed 42: did not come up healthy; back on 41" (nothing before the
+// terminal's first heartbeat that reports its OS).
+std::string osUpdateText(const json& health) {
+  const auto os = health.value("os_version", std::string());
+  std::string out = os.empty() ? std::string() : "  os " + os;
+  const auto update = health.value("update", json::object());
+  if (!update.is_object() || update.value("state", std::string("idle")) == "idle") {
+    return out;
+  }
+  out += "  update " + update.value("state", std::string());
+  if (const auto v = update.value("version", std::string()); !v.empty()) {
+    out += " " + v;
+  }
+  if (const auto d = update.value("detail", std::string()); !d.empty()) {
+    out += ": " + d;
+  }
+  return out;
+}
 
 admin::Console console() {
   return admin::Console("kiosk-central", std::cout, std::cerr);
@@ -420,7 +440,7 @@ void addDeviceCommands(CLI::App& app) {
                   << (health.value("settings_failed_version", 0) > 0
                           ? " (gave up v" + health["settings_failed_version"].dump() + ")"
                           : std::string())
-                  << "\n";
+                  << osUpdateText(health) << "\n";
       }
     }
   });
@@ -720,6 +740,58 @@ void addSettingsCommands(CLI::App& app) {
                         {"created_at", formatIso8601(v.createdAt)},
                         {"created_by", v.createdBy},
                         {"settings", v.toml}}
+                       .dump()
+                << "\n";
+    }
+  });
+}
+
+void addUpdateCommands(CLI::App& app) {
+  struct UpdateOptions {
+    std::string db;
+    std::optional<EventId> event;
+    api::OsUpdate update;
+    std::string by;
+  };
+  auto o = std::make_shared<UpdateOptions>();
+  auto* update = app.add_subcommand(
+      "update",
+      "OS updates for every terminal of an event: a signed bundle (kiosk.raucb) at an https URL; "
+      "terminals running another OS version download it at their next heartbeat, install it "
+      "between guests and reboot into it at a quiet time");
+  update->require_subcommand(1);
+  auto* set = update->add_subcommand("set", "Offer a bundle to the event's terminals");
+  dbOption(set, o->db);
+  set->add_option("--event", o->event, "Event id (default: the only event)");
+  set->add_option("--url", o->update.url, "Where terminals download it (https://...)")->required();
+  set->add_option("--version", o->update.version, "The bundle's version (its manifest's)")
+      ->required();
+  set->add_option("--sha256", o->update.sha256, "The bundle's SHA-256 (sha256sum kiosk.raucb)")
+      ->required();
+  set->add_option("--size", o->update.size, "The bundle's size in bytes")->required();
+  set->add_option("--by", o->by, "Who offers it (kept with the offer and in the audit)");
+  set->callback([o] {
+    auto store = openOrExit(o->db);
+    const auto event = valueOrExit(store->resolveEvent(o->event), "choosing the event");
+    const auto number = valueOrExit(
+        OsUpdateStore(store->database()).set(event.id, o->update, o->by, SystemClock().now()),
+        "update set");
+    std::cout
+        << json{{"event_id", event.id}, {"offer", number}, {"version", o->update.version}}.dump()
+        << "\n";
+  });
+  auto* show = update->add_subcommand("show", "Every OS update offered to the event, newest first");
+  dbOption(show, o->db);
+  show->add_option("--event", o->event, "Event id (default: the only event)");
+  show->callback([o] {
+    auto store = openOrExit(o->db);
+    const auto event = valueOrExit(store->resolveEvent(o->event), "choosing the event");
+    for (const auto& v :
+         valueOrExit(OsUpdateStore(store->database()).history(event.id), "update show")) {
+      std::cout << json{{"offer", v.number},        {"version", v.update.version},
+                        {"url", v.update.url},      {"sha256", v.update.sha256},
+                        {"size", v.update.size},    {"created_at", formatIso8601(v.createdAt)},
+                        {"created_by", v.createdBy}}
                        .dump()
                 << "\n";
     }

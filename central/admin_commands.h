@@ -1,8 +1,8 @@
 // kiosk-central's subcommands: `serve` and the admin commands that work on the central
 // database directly (event, guests, codes, enroll-code, devices, checkins, duplicates,
-// notices, staff, template, migrate, settings). Each adds itself to the CLI11 app and runs in its
-// callback; output is one JSON object per line (or a table where that reads better), errors go to
-// stderr as "kiosk-central: <context>: <message>".
+// notices, staff, template, migrate, settings, update). Each adds itself to the CLI11 app and runs
+// in its callback; output is one JSON object per line (or a table where that reads better), errors
+// go to stderr as "kiosk-central: <context>: <message>".
 #pragma once
 
 #include <string>
@@ -33,5 +33,6 @@ void addStaffCommands(CLI::App& app);        // staff add|list, template set
 void addConsoleUserCommands(CLI::App& app);  // console-user add|list|disable (console/)
 void addMigrateCommand(CLI::App& app);       // migrate --from FILE --to postgresql://...
 void addSettingsCommands(CLI::App& app);     // settings set|show (terminal settings)
+void addUpdateCommands(CLI::App& app);       // update set|show (OS updates for terminals)
 
 }  // namespace kiosk::central

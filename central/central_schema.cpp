@@ -391,11 +391,28 @@ CREATE TABLE terminal_settings (
 );
 )sql";
 
+// OS updates offered to terminals (central/os_update.h): SQLite's version 13 and
+// PostgreSQL's version 7, the same text on both.
+constexpr std::string_view kOsUpdateSchema = R"sql(
+CREATE TABLE os_updates (
+  event_id   BIGINT NOT NULL,
+  number     BIGINT NOT NULL,
+  version    TEXT NOT NULL,
+  url        TEXT NOT NULL,
+  sha256     TEXT NOT NULL,
+  size       BIGINT NOT NULL,
+  created_at BIGINT NOT NULL,
+  created_by TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (event_id, number)
+);
+)sql";
+
 // Version 9: the reception console's accounts, sessions and audit (central/console).
 // Version 10: the console's handling of feedback (assignment, answer, closing note).
 // Version 11: the console's resolutions of flags.
 // Version 12: central settings for terminals.
-constexpr std::array<std::string_view, 12> kSchema{kSchema1,
+// Version 13: OS updates offered to terminals.
+constexpr std::array<std::string_view, 13> kSchema{kSchema1,
                                                    kSchema2,
                                                    kSchema3,
                                                    kSchema4,
@@ -406,7 +423,8 @@ constexpr std::array<std::string_view, 12> kSchema{kSchema1,
                                                    console::kConsoleSchema,
                                                    console::kConsoleFeedbackSchema,
                                                    console::kConsoleFlagsSchema,
-                                                   kTerminalSettingsSchema};
+                                                   kTerminalSettingsSchema,
+                                                   kOsUpdateSchema};
 
 // PostgreSQL keeps its own steps (its types and sequences differ); version 1 is the SQLite
 // schema at version 8. A step added to one list gets its counterpart in the other.
@@ -661,12 +679,14 @@ CREATE TABLE rate_buckets (
 // Version 4: as SQLite's version 10 (the console's feedback handling).
 // Version 5: as SQLite's version 11 (the console's resolutions of flags).
 // Version 6: as SQLite's version 12 (central settings for terminals).
-constexpr std::array<std::string_view, 6> kPostgresSchema{kPostgres1,
+// Version 7: as SQLite's version 13 (OS updates offered to terminals).
+constexpr std::array<std::string_view, 7> kPostgresSchema{kPostgres1,
                                                           console::kConsoleSchema,
                                                           kPostgres3,
                                                           console::kConsoleFeedbackSchema,
                                                           console::kConsoleFlagsSchema,
-                                                          kTerminalSettingsSchema};
+                                                          kTerminalSettingsSchema,
+                                                          kOsUpdateSchema};
 
 }  // namespace
 

@@ -24,6 +24,7 @@
 #include "central/central_store.h"
 #include "central/client_address.h"
 #include "central/console/console_routes.h"
+#include "central/os_update.h"
 #include "central/rate_limiter.h"
 #include "central/record_checks.h"
 #include "central/terminal_settings.h"
@@ -1032,6 +1033,13 @@ void CentralServer::Impl::routes() {
                         (*offered)->version != hb.settingsFailedVersion) {
                answer.settings = **offered;
                c.note += " settings=" + std::to_string((*offered)->version);
+             }
+             // The event's OS update goes along when the terminal runs another OS.
+             auto update = OsUpdateStore(c.store.database()).current(c.device.eventId);
+             if (!update) {
+               centralLog().error("heartbeat: {}", update.error().message);
+             } else if ((answer.update = updateFor(*update, hb.osVersion))) {
+               c.note += " update=" + answer.update->version;
              }
              sendJson(c.res, 200, cache::dump(api::toJson(answer, c.now)));
            });

@@ -210,6 +210,10 @@ Status DeviceRegistry::recordHeartbeat(const Device& device, const api::Heartbea
       checks::requireText("camera detail", h.camera.detail, checks::kMaxReasonBytes);
       checks::requireText("printer state", h.printer.state, checks::kMaxNameBytes);
       checks::requireText("printer detail", h.printer.detail, checks::kMaxReasonBytes);
+      checks::requireText("os version", h.osVersion, checks::kMaxNameBytes);
+      checks::requireText("update state", h.update.state, checks::kMaxNameBytes);
+      checks::requireText("update version", h.update.version, checks::kMaxNameBytes);
+      checks::requireText("update detail", h.update.detail, checks::kMaxReasonBytes);
     } catch (const std::invalid_argument& e) {
       throw DatabaseError(ErrorKind::kInvalidInput, e.what());
     }

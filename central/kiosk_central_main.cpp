@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
   kiosk::central::addDeviceCommands(app);
   kiosk::central::addStaffCommands(app);
   kiosk::central::addSettingsCommands(app);
+  kiosk::central::addUpdateCommands(app);
   kiosk::central::addConsoleUserCommands(app);
   kiosk::central::addMigrateCommand(app);
   try {

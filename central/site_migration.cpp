@@ -248,6 +248,15 @@ const std::vector<Table>& tables() {
         {"settings", kText},
         {"created_at", kInt},
         {"created_by", kText}}},
+      {"os_updates",
+       {{"event_id", kInt},
+        {"number", kInt},
+        {"version", kText},
+        {"url", kText},
+        {"sha256", kText},
+        {"size", kInt},
+        {"created_at", kInt},
+        {"created_by", kText}}},
   };
   return kTables;
 }

@@ -2,6 +2,7 @@
 
 #include <curl/curl.h>
 
+#include <algorithm>
 #include <cctype>
 #include <chrono>
 #include <mutex>
@@ -143,23 +144,10 @@ void HttpClient::setAbortFlag(const std::atomic<bool>* flag) {
   impl_->abort = flag;
 }
 
-Result<HttpResponse> HttpClient::request(std::string_view method, std::string_view path,
-                                         std::string_view body, std::string_view contentType,
-                                         std::string_view bearerToken) {
-  impl_->failure = TransportFailure::kNetwork;  // until curl says otherwise
-  if (!impl_->curl) {
-    impl_->curl.reset(curl_easy_init());
-    if (!impl_->curl) {
-      return makeError(ErrorKind::kTransient, "cannot create an HTTP client (out of memory)");
-    }
-  }
-  CURL* c = impl_->curl.get();
-  // Options are set afresh on every request; the handle keeps only its connection cache.
+// Options are set afresh on every request; the handle keeps only its connection cache.
+void HttpClient::setCommonOptions(void* handle, const std::string& url, void* headers) {
+  CURL* c = static_cast<CURL*>(handle);
   curl_easy_reset(c);
-  const std::string url = options_.baseUrl + std::string(path);
-  const std::string methodText(method);
-  std::string response;
-  HeaderSink headers;
   curl_easy_setopt(c, CURLOPT_URL, url.c_str());
   curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "https");
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
@@ -173,18 +161,115 @@ Result<HttpResponse> HttpClient::request(std::string_view method, std::string_vi
   }
   curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS,
                    static_cast<long>(options_.connectTimeout.count()));
-  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(options_.requestTimeout.count()));
-  curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "gzip");
   curl_easy_setopt(c, CURLOPT_USERAGENT, options_.userAgent.c_str());
-  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, onBody);
-  curl_easy_setopt(c, CURLOPT_WRITEDATA, &response);
   curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, onHeader);
-  curl_easy_setopt(c, CURLOPT_HEADERDATA, &headers);
+  curl_easy_setopt(c, CURLOPT_HEADERDATA, headers);
   curl_easy_setopt(c, CURLOPT_ERRORBUFFER, impl_->errorBuffer);
   curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
   curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, onProgress);
   curl_easy_setopt(c, CURLOPT_XFERINFODATA, impl_->abort);
   impl_->errorBuffer[0] = '\0';
+}
+
+Result<HttpResponse> HttpClient::download(std::string_view url, std::uint64_t from,
+                                          const DownloadSink& sink, Millis stall) {
+  impl_->failure = TransportFailure::kNetwork;
+  if (!impl_->curl) {
+    impl_->curl.reset(curl_easy_init());
+    if (!impl_->curl) {
+      return makeError(ErrorKind::kTransient, "cannot create an HTTP client (out of memory)");
+    }
+  }
+  CURL* c = impl_->curl.get();
+  const std::string target(url);
+  HeaderSink headers;
+  setCommonOptions(c, target, &headers);
+  struct Transfer {
+    CURL* curl;
+    const DownloadSink* sink;
+    std::uint64_t from;
+    std::optional<long> status;
+    std::uint64_t offset = 0;
+    std::string errorBody;
+  } t{c, &sink, from, std::nullopt, 0, {}};
+  curl_easy_setopt(
+      c, CURLOPT_WRITEFUNCTION,
+      +[](char* data, std::size_t size, std::size_t count, void* user) -> std::size_t {
+        auto* x = static_cast<Transfer*>(user);
+        const std::size_t n = size * count;
+        if (!x->status) {
+          long code = 0;
+          curl_easy_getinfo(x->curl, CURLINFO_RESPONSE_CODE, &code);
+          x->status = code;
+          x->offset = code == 206 ? x->from : 0;
+        }
+        if (*x->status != 200 && *x->status != 206) {
+          x->errorBody.append(
+              data,
+              std::min<std::size_t>(n, 4096 - std::min<std::size_t>(4096, x->errorBody.size())));
+          return n;
+        }
+        if (!(*x->sink)(x->offset, std::string_view(data, n))) {
+          return 0;  // curl ends the transfer (CURLE_WRITE_ERROR)
+        }
+        x->offset += n;
+        return n;
+      });
+  curl_easy_setopt(c, CURLOPT_WRITEDATA, &t);
+  curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
+  curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1000L);
+  curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME,
+                   std::max(1L, static_cast<long>(stall.count() / 1000)));
+  const std::string range = std::to_string(from) + "-";
+  if (from > 0) {
+    curl_easy_setopt(c, CURLOPT_RANGE, range.c_str());
+  }
+  const auto start = std::chrono::steady_clock::now();
+  const CURLcode rc = curl_easy_perform(c);
+  const auto elapsed = std::chrono::duration_cast<Millis>(std::chrono::steady_clock::now() - start);
+  if (rc != CURLE_OK) {
+    curl_off_t connectMicros = 0;
+    curl_easy_getinfo(c, CURLINFO_CONNECT_TIME_T, &connectMicros);
+    impl_->failure = transportFailure(rc, connectMicros);
+    const std::string detail =
+        rc == CURLE_WRITE_ERROR
+            ? "the download could not be stored"
+            : (impl_->errorBuffer[0] != '\0' ? impl_->errorBuffer : curl_easy_strerror(rc));
+    return makeError(classify(rc), "GET " + target.substr(0, target.find('?')) + ": " + detail);
+  }
+  impl_->failure = TransportFailure::kNone;
+  HttpResponse r;
+  curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r.status);
+  r.body = std::move(t.errorBody);
+  r.contentType = std::move(headers.contentType);
+  r.retryAfter = std::move(headers.retryAfter);
+  r.elapsed = elapsed;
+  curl_off_t downloaded = 0;
+  curl_easy_getinfo(c, CURLINFO_SIZE_DOWNLOAD_T, &downloaded);
+  r.bytesReceived = static_cast<std::uint64_t>(downloaded);
+  return r;
+}
+
+Result<HttpResponse> HttpClient::request(std::string_view method, std::string_view path,
+                                         std::string_view body, std::string_view contentType,
+                                         std::string_view bearerToken) {
+  impl_->failure = TransportFailure::kNetwork;  // until curl says otherwise
+  if (!impl_->curl) {
+    impl_->curl.reset(curl_easy_init());
+    if (!impl_->curl) {
+      return makeError(ErrorKind::kTransient, "cannot create an HTTP client (out of memory)");
+    }
+  }
+  CURL* c = impl_->curl.get();
+  const std::string url = options_.baseUrl + std::string(path);
+  const std::string methodText(method);
+  std::string response;
+  HeaderSink headers;
+  setCommonOptions(c, url, &headers);
+  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(options_.requestTimeout.count()));
+  curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "gzip");
+  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, onBody);
+  curl_easy_setopt(c, CURLOPT_WRITEDATA, &response);
 
   std::unique_ptr<curl_slist, SlistDeleter> list;
   auto addHeader = [&](const std::string& h) {

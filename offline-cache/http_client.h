@@ -15,6 +15,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -71,6 +72,18 @@ class HttpClient {
                                std::string_view body = {}, std::string_view contentType = {},
                                std::string_view bearerToken = {});
 
+  // GET `url` (absolute, https only, with this client's CA file, pin and connect timeout) for
+  // a large file: the body goes to `sink` as it arrives, with the file offset of each piece.
+  // When `from` is above zero the bytes from there on are asked for ("Range: bytes=FROM-"):
+  // a server that honours it answers 206 and the pieces start at `from`; one that does not
+  // answers 200 and they start at 0 again. Answers other than 200 and 206 keep up to 4 KiB of
+  // their body in the response and give `sink` nothing. There is no overall time limit: a
+  // transfer that moves fewer than 1,000 bytes a second for `stall` is ended (kTransient),
+  // as is one whose `sink` returns false.
+  using DownloadSink = std::function<bool(std::uint64_t offset, std::string_view bytes)>;
+  Result<HttpResponse> download(std::string_view url, std::uint64_t from, const DownloadSink& sink,
+                                Millis stall = Millis(30000));
+
   // True when the last request failed before any connection to the server was made
   // (refused, unreachable, name not resolved, connect timeout): nobody is there to be
   // spared from retries.
@@ -86,6 +99,9 @@ class HttpClient {
 
  private:
   struct Impl;
+  // The TLS trust, timeouts and header sink every transfer shares (CURL* and HeaderSink*:
+  // curl's types stay out of this header).
+  void setCommonOptions(void* handle, const std::string& url, void* headers);
   HttpOptions options_;
   std::unique_ptr<Impl> impl_;
 };

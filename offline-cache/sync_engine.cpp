@@ -569,6 +569,10 @@ class Worker {
     hb.lastSyncAt = lastSyncAt_;
     hb.settingsVersion = options_.settingsVersion;
     hb.settingsFailedVersion = options_.settingsFailedVersion;
+    hb.osVersion = options_.osVersion;
+    if (options_.updateState) {
+      hb.update = options_.updateState();
+    }
     HttpResponse response;
     if (auto f = exchange(report, "POST", std::string(api::kHeartbeatPath), dump(toJson(hb)),
                           "application/json", response)) {
@@ -585,18 +589,25 @@ class Worker {
     return std::nullopt;
   }
 
-  // Settings central offers in a heartbeat's answer; a malformed answer is logged and
-  // changes nothing (the terminal runs on with what it has).
+  // Settings and an OS update central offers in a heartbeat's answer; a malformed answer is logged
+  // and changes nothing (the terminal runs on with what it has).
   void takeSettings(const std::string& body) {
-    if (!options_.onSettings) {
+    if (!options_.onSettings && !options_.onUpdate) {
       return;
     }
     std::optional<api::TerminalSettings> offered;
     try {
-      offered = api::heartbeatAnswerFromJson(parseJson(body)).settings;
+      auto answer = api::heartbeatAnswerFromJson(parseJson(body));
+      offered = std::move(answer.settings);
+      if (answer.update && options_.onUpdate) {
+        options_.onUpdate(*answer.update);
+      }
     } catch (const std::exception& e) {
       syncLog().warn("sync: central's settings in the heartbeat answer are unreadable: {}",
                      e.what());
+      return;
+    }
+    if (!options_.onSettings) {
       return;
     }
     if (offered && offered->version != options_.settingsVersion &&

@@ -66,6 +66,12 @@ struct SyncOptions {
   std::int64_t settingsVersion = 0;
   std::int64_t settingsFailedVersion = 0;
   std::function<void(const api::TerminalSettings&)> onSettings;
+  // OS updates: the OS version the terminal runs and where its update stands (asked at each
+  // heartbeat, on the sync thread; must not block), both reported in the heartbeat;
+  // `onUpdate` is given the update a heartbeat's answer offers (on the sync thread).
+  std::string osVersion;
+  std::function<api::UpdateState()> updateState;
+  std::function<void(const api::OsUpdate&)> onUpdate;
 };
 
 struct DeviceHealth {

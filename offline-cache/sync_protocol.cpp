@@ -1,5 +1,6 @@
 #include "offline-cache/sync_protocol.h"
 
+#include <algorithm>
 #include <array>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
@@ -415,6 +416,16 @@ DeviceState stateFromJson(const Json& j, const char* key) {
   }
   return s;
 }
+Json updateStateJson(const UpdateState& u) {
+  Json j{{"state", u.state}};
+  if (!u.version.empty()) {
+    j["version"] = u.version;
+  }
+  if (!u.detail.empty()) {
+    j["detail"] = u.detail;
+  }
+  return j;
+}
 }  // namespace
 
 Json toJson(const Heartbeat& h) {
@@ -427,7 +438,9 @@ Json toJson(const Heartbeat& h) {
           {"disk_free_bytes", h.diskFreeBytes ? Json(*h.diskFreeBytes) : Json(nullptr)},
           {"last_sync_at", optionalTimeJson(h.lastSyncAt)},
           {"settings_version", h.settingsVersion},
-          {"settings_failed_version", h.settingsFailedVersion}};
+          {"settings_failed_version", h.settingsFailedVersion},
+          {"os_version", h.osVersion},
+          {"update", updateStateJson(h.update)}};
 }
 
 Heartbeat heartbeatFromJson(const Json& j) {
@@ -450,13 +463,47 @@ Heartbeat heartbeatFromJson(const Json& j) {
   if (auto it = j.find("settings_failed_version"); it != j.end()) {
     h.settingsFailedVersion = integerFromJson<std::int64_t>(*it);
   }
+  h.osVersion = stringField(j, "os_version");
+  if (auto it = j.find("update"); it != j.end() && it->is_object()) {
+    h.update.state = it->value("state", h.update.state);
+    h.update.version = stringField(*it, "version");
+    h.update.detail = stringField(*it, "detail");
+  }
   return h;
+}
+
+void checkOsUpdate(const OsUpdate& u) {
+  const auto printable = [](std::string_view v) {
+    return std::all_of(v.begin(), v.end(),
+                       [](char c) { return static_cast<unsigned char>(c) > 0x20 && c != 0x7f; });
+  };
+  if (u.version.empty() || u.version.size() > 64 || !printable(u.version)) {
+    throw std::invalid_argument("update version: 1 to 64 printable characters, no spaces");
+  }
+  if (u.url.size() > kMaxUrlBytes || !u.url.starts_with("https://") || u.url.size() <= 8 ||
+      !printable(u.url)) {
+    throw std::invalid_argument("update url: an https:// URL of at most 2000 characters");
+  }
+  if (u.sha256.size() != 64 || !std::all_of(u.sha256.begin(), u.sha256.end(), [](char c) {
+        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+      })) {
+    throw std::invalid_argument("update sha256: 64 lower-case hexadecimal digits");
+  }
+  if (u.size == 0) {
+    throw std::invalid_argument("update size: the bundle's size in bytes, above zero");
+  }
 }
 
 Json toJson(const HeartbeatAnswer& a, TimePoint serverTime) {
   Json j{{"server_time", toJson(serverTime)}};
   if (a.settings) {
     j["settings"] = {{"version", a.settings->version}, {"toml", a.settings->toml}};
+  }
+  if (a.update) {
+    j["update"] = {{"version", a.update->version},
+                   {"url", a.update->url},
+                   {"sha256", a.update->sha256},
+                   {"size", a.update->size}};
   }
   return j;
 }
@@ -471,6 +518,15 @@ HeartbeatAnswer heartbeatAnswerFromJson(const Json& j) {
       throw std::invalid_argument("settings: version must be positive, text at most 16 KiB");
     }
     a.settings = std::move(s);
+  }
+  if (auto it = j.find("update"); it != j.end() && !it->is_null()) {
+    OsUpdate u;
+    u.version = stringField(*it, "version");
+    u.url = stringField(*it, "url");
+    u.sha256 = stringField(*it, "sha256");
+    u.size = integerFromJson<std::uint64_t>(it->at("size"));
+    checkOsUpdate(u);
+    a.update = std::move(u);
   }
   return a;
 }

@@ -219,6 +219,17 @@ struct DeviceState {
   bool operator==(const DeviceState&) const = default;
 };
 
+// Where a terminal's OS update stands: "idle", "downloading", "ready" (downloaded and
+// checked), "installing", "installed" (waiting for its reboot) or "failed", with the version
+// it concerns and, for "failed", why ("did not come up healthy; back on 41", "the download's
+// SHA-256 is ..., central's offer says ...").
+struct UpdateState {
+  std::string state = "idle";
+  std::string version;
+  std::string detail;
+  bool operator==(const UpdateState&) const = default;
+};
+
 struct Heartbeat {
   std::string version;
   TimePoint terminalTime{};
@@ -232,6 +243,10 @@ struct Heartbeat {
   // on because it did not start with it (0 = none).
   std::int64_t settingsVersion = 0;
   std::int64_t settingsFailedVersion = 0;
+  // The OS the terminal runs (its image's IMAGE_VERSION; empty when it does not know, such as
+  // outside the image: central then offers no update) and where its OS update stands.
+  std::string osVersion;
+  UpdateState update;
 };
 Json toJson(const Heartbeat& heartbeat);
 Heartbeat heartbeatFromJson(const Json& j);
@@ -244,8 +259,23 @@ struct TerminalSettings {
   std::string toml;
 };
 inline constexpr std::size_t kMaxSettingsBytes = 16 * 1024;
+// An OS update central offers the terminals of an event (`kiosk-central update set`): a signed
+// RAUC bundle at an https URL, with its version, size and SHA-256 (lower-case hex). A
+// heartbeat's answer carries it when the terminal reports another OS version.
+struct OsUpdate {
+  std::string version;
+  std::string url;
+  std::string sha256;
+  std::uint64_t size = 0;
+  bool operator==(const OsUpdate&) const = default;
+};
+inline constexpr std::size_t kMaxUrlBytes = 2000;
+// Throws std::invalid_argument naming the field: a version of 1 to 64 printable bytes, an
+// https URL, 64 lower-case hex digits, a size above zero.
+void checkOsUpdate(const OsUpdate& update);
 struct HeartbeatAnswer {
   std::optional<TerminalSettings> settings;
+  std::optional<OsUpdate> update;
 };
 Json toJson(const HeartbeatAnswer& answer, TimePoint serverTime);
 // Throws on a malformed answer (the caller treats it as a bad answer).

@@ -61,6 +61,15 @@ struct SyncView {
   bool needsEnrollment = false;  // no device token yet, or central no longer knows it
 };
 
+// Where an OS update from central stands (kiosk/app/update_agent.h): "idle",
+// "downloading", "ready", "installing", "installed" (waiting for its reboot) or "failed",
+// the version it concerns and the technical English detail (why it failed).
+struct UpdateView {
+  std::string state = "idle";
+  std::string version;
+  std::string detail;
+};
+
 // The guided photo's face box, for the on-screen frame (normalized to the preview).
 struct PhotoView {
   std::optional<devices::NormalizedBox> face;
@@ -79,6 +88,7 @@ struct TerminalView {
   std::shared_ptr<const devices::QrMatrix> phoneQr;        // the guest's details to carry
   std::vector<PrinterView> printers;                       // primary first
   SyncView sync;
+  UpdateView update;
   std::optional<std::uint64_t> diskFreeBytes;
   std::uint64_t guestCount = 0;
   std::string terminalName;

@@ -76,6 +76,8 @@ constexpr std::array kEntries{
     Entry{"terminals.version", "版本", "Version"},
     Entry{"terminals.settings", "设置", "Settings"},
     Entry{"terminals.settings_failed", "未能启用设置", "Settings given up"},
+    Entry{"terminals.os", "系统", "OS"},
+    Entry{"terminals.update_failed", "系统更新失败", "OS update failed"},
     Entry{"terminals.actions", "操作", "Actions"},
     Entry{"terminals.revoke", "停用", "Revoke"},
     Entry{"terminals.revoke_confirm", "停用后该终端将无法再同步，确定吗？",

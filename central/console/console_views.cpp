@@ -525,6 +525,16 @@ std::string terminalsMain(const Frame& f, const std::vector<Device>& devices, Ti
         m += "<br><span class=\"pill bad\">" + t(f.lang, "terminals.settings_failed") + " v" +
              std::to_string(hb->settingsFailedVersion) + "</span>";
       }
+      // The OS image it runs, and an OS update it refused or that did not come up (why, for
+      // IT, in the pill's title).
+      if (hb && !hb->osVersion.empty()) {
+        m += "<br>" + t(f.lang, "terminals.os") + " " + escapeHtml(hb->osVersion);
+      }
+      if (hb && hb->update.state == "failed") {
+        m += "<br><span class=\"pill bad\" title=\"" + escapeHtml(hb->update.detail) + "\">" +
+             t(f.lang, "terminals.update_failed") + " " + escapeHtml(hb->update.version) +
+             "</span>";
+      }
       m += "</td>";
       if (manage) {
         m += "<td>";

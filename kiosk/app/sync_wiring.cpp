@@ -27,6 +27,7 @@ std::optional<cache::SyncOptions> syncOptionsFrom(const Config& config) {
   o.batchSize = static_cast<std::size_t>(s.batchSize);
   o.uploadPhotos = config.photo.upload;
   o.version = KIOSK_VERSION;
+  o.osVersion = readOsVersion(config.update.osRelease);
   o.settingsVersion = config.settings.version;
   o.settingsFailedVersion = config.settings.failedVersion;
   o.onSettings = [dir = config.terminal.dataDir,
@@ -45,12 +46,32 @@ std::optional<cache::SyncOptions> syncOptionsFrom(const Config& config) {
 }
 
 std::unique_ptr<cache::SyncEngine> makeSyncEngine(const Config& config, const Clock& clock,
-                                                  cache::DeviceHealthSource* health) {
+                                                  cache::DeviceHealthSource* health,
+                                                  UpdateAgent* updates) {
   auto options = syncOptionsFrom(config);
   if (!options) {
     return nullptr;
   }
+  if (updates != nullptr) {
+    options->updateState = [updates] { return updates->state(); };
+    options->onUpdate = [updates](const cache::api::OsUpdate& u) { updates->offer(u); };
+  }
   return std::make_unique<cache::SyncEngine>(std::move(*options), clock, health);
+}
+
+std::optional<UpdateAgentOptions> updateOptionsFrom(const Config& config) {
+  auto sync = syncOptionsFrom(config);
+  if (!sync) {
+    return std::nullopt;
+  }
+  UpdateAgentOptions o;
+  o.dataDir = config.terminal.dataDir;
+  o.osVersion = sync->osVersion;
+  o.http = sync->http;
+  o.installer = splitCommand(config.update.installer);
+  o.reboot = splitCommand(config.update.reboot);
+  o.rebootWindow = parseTimeWindow(config.update.rebootWindow).value_or(o.rebootWindow);
+  return o;
 }
 
 }  // namespace kiosk::app

@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 
+#include "kiosk/app/update_agent.h"
 #include "kiosk/config/config.h"
 #include "kiosk/core/time.h"
 #include "offline-cache/sync_engine.h"
@@ -16,9 +17,15 @@ namespace kiosk::app {
 // terminal is standalone).
 std::optional<cache::SyncOptions> syncOptionsFrom(const Config& config);
 
-// nullptr when the terminal is standalone. Not started. `clock` and `health` (may be null)
-// must outlive the engine.
+// nullptr when the terminal is standalone. Not started. `clock`, `health` and `updates` (may
+// be null) must outlive the engine; the heartbeat reports `updates`' state and hands it the
+// OS updates central offers.
 std::unique_ptr<cache::SyncEngine> makeSyncEngine(const Config& config, const Clock& clock,
-                                                  cache::DeviceHealthSource* health);
+                                                  cache::DeviceHealthSource* health,
+                                                  UpdateAgent* updates = nullptr);
+
+// The OS update agent's options from [update], with the sync's TLS trust; nullopt when the
+// terminal is standalone (no central offers updates).
+std::optional<UpdateAgentOptions> updateOptionsFrom(const Config& config);
 
 }  // namespace kiosk::app

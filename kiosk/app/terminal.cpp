@@ -12,6 +12,7 @@
 #include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -255,6 +256,9 @@ struct LoopParts {
   std::function<bool()> reachedCentral;
   std::optional<CentralSettings> settings;
   std::int64_t settingsVersion = 0;
+  // OS updates from central (null when standalone): told about once a second whether the
+  // terminal is idle, to install and reboot between guests.
+  UpdateAgent* updates = nullptr;
 };
 
 class Loop final : public ScriptHost {
@@ -292,6 +296,20 @@ class Loop final : public ScriptHost {
     p_.jsonLine(jsonLine(json{{"event", "restart"}, {"reason", "central settings"}}));
     p_.notifier.status("restarting for new central settings");
     return true;
+  }
+
+  // OS updates, about once a second: idle is the attract screen with no journey and no staff
+  // session; the reboot window is in local time.
+  void updateStep(SteadyClock::time_point now) {
+    if (p_.updates == nullptr || now < nextUpdateStep_) {
+      return;
+    }
+    nextUpdateStep_ = now + std::chrono::seconds(1);
+    const bool idle = screen() == "attract" && !p_.controller.state().staff;
+    const std::time_t t = std::time(nullptr);
+    std::tm local{};
+    localtime_r(&t, &local);
+    p_.updates->step(idle, local.tm_hour * 60 + local.tm_min);
   }
 
   int run() {
@@ -427,6 +445,9 @@ class Loop final : public ScriptHost {
       }
       if (ready && !finishing && settingsStep(SteadyClock::now())) {
         break;
+      }
+      if (ready && !finishing) {
+        updateStep(SteadyClock::now());
       }
       p_.notifier.watchdogTick(SteadyClock::now());
       if (finishing || p_.controller.quitRequested()) {
@@ -584,6 +605,7 @@ class Loop final : public ScriptHost {
  private:
   LoopParts p_;
   SteadyClock::time_point nextSettingsCheck_{};
+  SteadyClock::time_point nextUpdateStep_{};
   bool settingsConfirmed_ = false;
   std::optional<ui::PointerOverride> pointer_;
   std::optional<ui::PointerOverride> lastPointer_;
@@ -965,7 +987,14 @@ int runTerminal(const TerminalOptions& options) {
   // Sync with central when the terminal has a [server]: its own thread and connection;
   // a snapshot for the device page and a wake-up after each commit.
   DeviceHealthBoard health;
-  auto sync = makeSyncEngine(config, systemClock, &health);
+  // OS updates central offers: downloaded on the agent's thread, installed between guests.
+  std::optional<UpdateAgent> updates;
+  if (auto updateOptions = updateOptionsFrom(config)) {
+    updateOptions->log = log;
+    updateOptions->event = jsonLine;
+    updates.emplace(std::move(*updateOptions));
+  }
+  auto sync = makeSyncEngine(config, systemClock, &health, updates ? &*updates : nullptr);
   if (sync) {
     sync->start();
   }
@@ -992,6 +1021,13 @@ int runTerminal(const TerminalOptions& options) {
       sync->wake();
     }
   };
+  if (updates) {
+    parts.updateStatus = [&updates] {
+      const auto st = updates->state();
+      return ui::UpdateView{st.state, st.version, st.detail};
+    };
+    parts.restartToUpdate = [&updates] { updates->restartNow(); };
+  }
   parts.jsonLine = jsonLine;
   parts.log = log;
   parts.releaseUi = [&terminalUi] { terminalUi.releasePersonalData(); };
@@ -1028,6 +1064,7 @@ int runTerminal(const TerminalOptions& options) {
                       0};
   loopParts.settings.emplace(config.terminal.dataDir);
   loopParts.settingsVersion = config.settings.version;
+  loopParts.updates = updates ? &*updates : nullptr;
   loopParts.reachedCentral = [serverConfigured, &sync] {
     return !serverConfigured || (sync && sync->status().online());
   };

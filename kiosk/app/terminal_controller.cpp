@@ -671,6 +671,12 @@ void TerminalController::run(const FlowEffect& effect) {
             emitJson(jsonLine(json{{"event", "quit"}, {"staff_id", e.staffId}}));
             quit_ = true;
           },
+          [&](const fx::RestartToUpdate& e) {
+            emitJson(jsonLine(json{{"event", "restart_to_update"}, {"staff_id", e.staffId}}));
+            if (parts_.restartToUpdate) {
+              parts_.restartToUpdate();
+            }
+          },
           [&](const fx::SaveLockout& e) {
             worker.post([lockout = e.lockout](WorkerContext& c, auto& out) {
               if (auto status = c.store.saveStaffLockout(lockout); !status) {
@@ -962,6 +968,9 @@ ui::TerminalView TerminalController::view() const {
   }
   if (parts_.syncStatus) {
     v.sync = parts_.syncStatus();
+  }
+  if (parts_.updateStatus) {
+    v.update = parts_.updateStatus();
   }
   if (!v.sync.running) {
     v.sync.outboxDepth = stats_.outboxDepth;

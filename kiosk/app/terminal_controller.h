@@ -50,6 +50,10 @@ struct ControllerParts {
   // terminals leave them empty.
   std::function<ui::SyncView()> syncStatus;
   std::function<void()> wakeSync;
+  // OS updates (kiosk/app/update_agent.h): where one stands, for the device page, and staff's
+  // "Restart to update". Empty when standalone.
+  std::function<ui::UpdateView()> updateStatus;
+  std::function<void()> restartToUpdate;
   // Where state changes and notable events go, one JSON object per line.
   std::function<void(const std::string&)> jsonLine;
   std::function<void(const std::string&)> log;

@@ -2,6 +2,7 @@
 
 #include <toml++/toml.h>
 
+#include <cctype>
 #include <fstream>
 #include <functional>
 #include <map>
@@ -344,6 +345,24 @@ Result<Config> readConfig(const toml::table& root, const std::string& name) {
   const std::map<std::string, Reader::Binding, std::less<>> privacy{
       {"retention_days", integer(retentionDays, 0, 3650)},
   };
+  const auto command = [](const std::string& v) -> std::optional<std::string> {
+    if (v.find_first_not_of(' ') == std::string::npos) {
+      return "expected a command";
+    }
+    return std::nullopt;
+  };
+  const std::map<std::string, Reader::Binding, std::less<>> update{
+      {"os_release", text(c.update.osRelease, absolutePath)},
+      {"installer", text(c.update.installer, command)},
+      {"reboot", text(c.update.reboot, command)},
+      {"reboot_window", text(c.update.rebootWindow,
+                             [](const std::string& v) -> std::optional<std::string> {
+                               if (!parseTimeWindow(v)) {
+                                 return "expected a local time window \"HH:MM-HH:MM\"";
+                               }
+                               return std::nullopt;
+                             })},
+  };
   const std::map<std::string, const std::map<std::string, Reader::Binding, std::less<>>*,
                  std::less<>>
       sections{
@@ -355,6 +374,7 @@ Result<Config> readConfig(const toml::table& root, const std::string& name) {
           {"staff", &staff},
           {"photo", &photo},
           {"privacy", &privacy},
+          {"update", &update},
       };
   for (const auto& [key, node] : root) {
     auto it = sections.find(key.str());
@@ -388,6 +408,32 @@ Result<Config> readConfig(const toml::table& root, const std::string& name) {
 }
 
 }  // namespace
+
+std::optional<std::pair<int, int>> parseTimeWindow(std::string_view window) {
+  const auto minutes = [](std::string_view t) -> std::optional<int> {
+    if (t.size() != 5 || t[2] != ':' || !std::isdigit(static_cast<unsigned char>(t[0])) ||
+        !std::isdigit(static_cast<unsigned char>(t[1])) ||
+        !std::isdigit(static_cast<unsigned char>(t[3])) ||
+        !std::isdigit(static_cast<unsigned char>(t[4]))) {
+      return std::nullopt;
+    }
+    const int h = (t[0] - '0') * 10 + (t[1] - '0');
+    const int m = (t[3] - '0') * 10 + (t[4] - '0');
+    if (h > 23 || m > 59) {
+      return std::nullopt;
+    }
+    return h * 60 + m;
+  };
+  if (window.size() != 11 || window[5] != '-') {
+    return std::nullopt;
+  }
+  const auto from = minutes(window.substr(0, 5));
+  const auto to = minutes(window.substr(6));
+  if (!from || !to || *from == *to) {
+    return std::nullopt;
+  }
+  return std::make_pair(*from, *to);
+}
 
 Result<Config> loadConfig(const std::string& path) {
   return loadConfig(path, {}, {});

@@ -19,6 +19,10 @@
 //   [photo]    enabled, upload
 //   [privacy]  retention_days (days after an event's end its guests' personal data,
 //              photos and badge files stay on the terminal; overrides the event's own)
+//   [update]   os_release (the os-release file whose IMAGE_VERSION names the OS running),
+//              installer (run with the checked bundle's path appended), reboot (the command
+//              that reboots into the new slot), reboot_window (local "HH:MM-HH:MM" in which
+//              the terminal reboots by itself on the idle attract screen)
 //
 // Unknown keys and bad values are errors naming the key and its line: the terminal
 // refuses to start rather than guess.
@@ -33,6 +37,8 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "kiosk/core/event.h"
@@ -111,6 +117,19 @@ struct PrivacyConfig {
   std::optional<int> retentionDays;
 };
 
+// OS updates central offers (kiosk/app/update_agent.h). Commands are split at spaces (no
+// quoting); the installer gets the bundle's path as its last argument.
+struct UpdateConfig {
+  std::string osRelease = "/usr/lib/os-release";
+  std::string installer = "rauc install";
+  std::string reboot = "systemctl reboot";
+  std::string rebootWindow = "02:00-05:00";
+};
+
+// The minutes after midnight of a "HH:MM-HH:MM" window (the end may come before the start:
+// the window then spans midnight); nullopt when malformed.
+std::optional<std::pair<int, int>> parseTimeWindow(std::string_view window);
+
 // "section.key" of what central may set.
 inline constexpr std::string_view kCentralSettingKeys[] = {
     "terminal.languages",
@@ -148,6 +167,7 @@ struct Config {
   StaffConfig staff;
   PhotoConfig photo;
   PrivacyConfig privacy;
+  UpdateConfig update;
   SettingsState settings;
 };
 

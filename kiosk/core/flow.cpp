@@ -1385,6 +1385,9 @@ class Stepper {
       emit(fx::PrintTestPage{std::max(t.index, 0)});
     } else if (t.action == Action::kSetVolume) {
       emit(fx::SetVolume{std::clamp(t.index, 0, 100)});
+    } else if (t.action == Action::kRestartToUpdate && s_.staff) {
+      emit(fx::Audit{AuditAction::kStaffLocked, staffActor(s_.staff), "restart to update"});
+      emit(fx::RestartToUpdate{s_.staff->id});
     } else if (t.action == Action::kBack && d.confirmingQuit) {
       d.confirmingQuit = false;
     } else if (t.action == Action::kBack) {
@@ -1550,6 +1553,8 @@ const char* toString(Action action) {
       return "staff_edit_guest";
     case Action::kStaffEditField:
       return "staff_edit_field";
+    case Action::kRestartToUpdate:
+      return "restart_to_update";
   }
   return "unknown";
 }

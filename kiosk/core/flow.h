@@ -372,7 +372,8 @@ enum class Action {
   kStaffTestPrint,
   kSetVolume,  // index: 0..100
   kStaffEditGuest,
-  kStaffEditField,  // index into kStaffEditFields
+  kStaffEditField,   // index into kStaffEditFields
+  kRestartToUpdate,  // the device page: reboot into an installed OS update now
 };
 const char* toString(Action action);
 
@@ -571,6 +572,10 @@ struct ResetScanner {};
 struct Quit {
   std::string staffId;
 };
+// Staff asked for the reboot into an installed OS update (the device page).
+struct RestartToUpdate {
+  std::string staffId;
+};
 // The PIN lockout changed: keep it, so that a restart neither forgets failed attempts
 // nor ends a lock early.
 struct SaveLockout {
@@ -579,13 +584,12 @@ struct SaveLockout {
 
 }  // namespace fx
 
-using FlowEffect =
-    std::variant<fx::EvaluateCode, fx::LookupBooking, fx::RecordRefusal, fx::CommitCheckin,
-                 fx::Photo, fx::PrintBadge, fx::RetryPrint, fx::RecordFeedback,
-                 fx::VerifyStaffBadge, fx::VerifyStaffPin, fx::Audit, fx::SearchGuests,
-                 fx::LoadGuest, fx::StaffCheckIn, fx::StaffUndo, fx::RegisterWalkIn,
-                 fx::PrintTestPage, fx::SetVolume, fx::Sound, fx::ReleasePersonalData,
-                 fx::ResetScanner, fx::Quit, fx::SaveLockout, fx::SaveGuestEdit>;
+using FlowEffect = std::variant<
+    fx::EvaluateCode, fx::LookupBooking, fx::RecordRefusal, fx::CommitCheckin, fx::Photo,
+    fx::PrintBadge, fx::RetryPrint, fx::RecordFeedback, fx::VerifyStaffBadge, fx::VerifyStaffPin,
+    fx::Audit, fx::SearchGuests, fx::LoadGuest, fx::StaffCheckIn, fx::StaffUndo, fx::RegisterWalkIn,
+    fx::PrintTestPage, fx::SetVolume, fx::Sound, fx::ReleasePersonalData, fx::ResetScanner,
+    fx::Quit, fx::SaveLockout, fx::SaveGuestEdit, fx::RestartToUpdate>;
 
 struct FlowStep {
   FlowState state;

@@ -94,6 +94,36 @@ TEST(Config, UnknownKeysAndBadValuesNameTheKeyAndLine) {
   }
 }
 
+TEST(Config, UpdateCommandsAndRebootWindow) {
+  auto defaults = parseConfig("", "kiosk.toml");
+  ASSERT_TRUE(defaults) << defaults.error().message;
+  EXPECT_EQ(defaults->update.installer, "rauc install");
+  EXPECT_EQ(defaults->update.reboot, "systemctl reboot");
+  EXPECT_EQ(defaults->update.osRelease, "/usr/lib/os-release");
+  EXPECT_EQ(parseTimeWindow(defaults->update.rebootWindow), std::make_pair(120, 300));
+  auto c = parseConfig(
+      "[update]\nos_release = \"/etc/os-release\"\ninstaller = \"/usr/bin/sudo rauc install\"\n"
+      "reboot = \"/sbin/reboot\"\nreboot_window = \"23:30-04:00\"\n",
+      "kiosk.toml");
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->update.installer, "/usr/bin/sudo rauc install");
+  EXPECT_EQ(parseTimeWindow(c->update.rebootWindow), std::make_pair(23 * 60 + 30, 4 * 60))
+      << "a window may span midnight";
+  const std::pair<const char*, const char*> bad[] = {
+      {"[update]\nreboot_window = \"2-5\"\n",
+       "kiosk.toml:2: update.reboot_window: expected a local time window"},
+      {"[update]\nreboot_window = \"24:00-05:00\"\n", "update.reboot_window"},
+      {"[update]\nreboot_window = \"02:00-02:00\"\n", "update.reboot_window"},
+      {"[update]\ninstaller = \"  \"\n", "update.installer: expected a command"},
+      {"[update]\nos_release = \"os-release\"\n", "update.os_release: expected an absolute path"},
+  };
+  for (const auto& [text, expected] : bad) {
+    auto r = parseConfig(text, "kiosk.toml");
+    ASSERT_FALSE(r) << text;
+    EXPECT_NE(r.error().message.find(expected), std::string::npos) << r.error().message;
+  }
+}
+
 TEST(Config, ServerSyncTimingKeys) {
   auto defaults = parseConfig("[server]\nurl = \"https://central.example\"\n", "kiosk.toml");
   ASSERT_TRUE(defaults) << defaults.error().message;

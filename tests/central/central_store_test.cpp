@@ -100,10 +100,10 @@ class CentralStoreTest : public ::testing::Test {
 
   // Undoes schema steps 7 (guest edits) and 6: check-ins and the records naming them keyed
   // by id alone, and check-ins fed under their bare id, as a version 5 central left them.
-  // Version 9's to 12's objects (the console's tables, terminal settings) go when a test
-  // rewinds before them.
+  // Version 9's to 13's objects (the console's tables, terminal settings, OS updates) go when a
+  // test rewinds before them.
   void dropVersion9() {
-    store->database().exec("DROP TABLE terminal_settings");
+    store->database().exec("DROP TABLE os_updates; DROP TABLE terminal_settings");
     store->database().exec(
         "DROP TABLE console_flag_resolutions; DROP INDEX checkins_flagged; DROP INDEX "
         "checkins_skewed;");
@@ -449,7 +449,7 @@ TEST_F(CentralStoreTest, LodgingDatesStoredAsEmptyStringsBecomeNullOnce) {
   auto reopened = CentralStore::open(db);
   ASSERT_TRUE(reopened) << reopened.error().message;
   store = std::move(*reopened);
-  EXPECT_EQ(scalar("PRAGMA user_version"), 12);
+  EXPECT_EQ(scalar("PRAGMA user_version"), 13);
   EXPECT_EQ(scalar("SELECT COUNT(*) FROM guests" + emptyDates), 0);
   EXPECT_EQ(scalar("SELECT COUNT(*) FROM feed" + emptyDates), 0);
   auto all = store->listGuests(event.id);
@@ -474,7 +474,7 @@ TEST_F(CentralStoreTest, CheckinIdsBecomePerEventAndKeepWhatWasStored) {
   rewindToVersion5();
   ASSERT_EQ(scalar("SELECT COUNT(*) FROM feed WHERE kind = 'checkins' AND key = " + q("m-1")), 1);
   reopen();
-  EXPECT_EQ(scalar("PRAGMA user_version"), 12);
+  EXPECT_EQ(scalar("PRAGMA user_version"), 13);
   EXPECT_EQ(scalar("SELECT COUNT(*) FROM checkins"), 2);
   EXPECT_EQ(scalar("SELECT flagged FROM checkins WHERE id = " + q("m-2")), 1);
   EXPECT_EQ(scalar("SELECT COUNT(*) FROM feed WHERE kind = 'checkins' AND key = '" +
@@ -539,7 +539,7 @@ TEST_F(CentralStoreTest, StaffStoredBeforeLanguagesGainAnEmptyOne) {
   ASSERT_EQ(scalar("SELECT COUNT(*) FROM staff" + without), 2);  // s07 and s-old
   ASSERT_EQ(scalar("SELECT COUNT(*) FROM feed WHERE kind = 'staff' AND" + without.substr(6)), 2);
   reopen();
-  EXPECT_EQ(scalar("PRAGMA user_version"), 12);
+  EXPECT_EQ(scalar("PRAGMA user_version"), 13);
   EXPECT_EQ(scalar("SELECT COUNT(*) FROM staff" + without), 0);
   EXPECT_EQ(scalar("SELECT COUNT(*) FROM feed WHERE kind = 'staff' AND" + without.substr(6)), 0);
   std::map<std::string, std::string> languages;

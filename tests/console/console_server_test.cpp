@@ -272,6 +272,25 @@ TEST_F(ConsoleServerTest, TheTerminalsPageShowsTheSettingsEachRunsAndOneItGaveUp
   EXPECT_NE(page->body.find("Settings given up v4"), std::string::npos) << page->body;
 }
 
+TEST_F(ConsoleServerTest, TheTerminalsPageShowsTheOsEachRunsAndAFailedUpdate) {
+  kiosk::testing::addAccount(*central, "it", Role::kIt, central->event().id);
+  kiosk::testing::TestTerminal lobby(dir.path(), "lobby-2", central->url(), *pki);
+  lobby.enrollOrFail(*central);
+  lobby.options.osVersion = "41";
+  lobby.options.updateState = [] {
+    return cache::api::UpdateState{"failed", "42", "did not come up healthy; back on 41"};
+  };
+  ASSERT_TRUE(lobby.engine().runOnce());
+  auto b = browser();
+  ASSERT_EQ(b->login("it")->status, 303);
+  auto page = b->get("/console/terminals");
+  ASSERT_EQ(page->status, 200);
+  EXPECT_NE(page->body.find("OS 41"), std::string::npos) << page->body;
+  EXPECT_NE(page->body.find("title=\"did not come up healthy; back on 41\">OS update failed 42"),
+            std::string::npos)
+      << page->body;
+}
+
 TEST_F(ConsoleServerTest, AnIdleSessionEndsAndSoDoesAnOldOne) {
   kiosk::testing::addAccount(*central, "desk", Role::kReception, central->event().id);
   auto b = browser();

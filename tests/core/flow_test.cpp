@@ -1209,6 +1209,18 @@ TEST_F(FlowTest, WalkInNeedsANameAndAReason) {
   EXPECT_TRUE(has<fx::PrintBadge>(effects));
 }
 
+TEST_F(FlowTest, StaffRestartToAnInstalledUpdateIsAudited) {
+  unlockStaff();
+  tap(Action::kStaffDevices);
+  tap(Action::kRestartToUpdate);
+  ASSERT_TRUE(find<fx::RestartToUpdate>(effects));
+  EXPECT_EQ(find<fx::RestartToUpdate>(effects)->staffId, "s1");
+  const auto* audit = find<fx::Audit>(effects);
+  ASSERT_TRUE(audit);
+  EXPECT_EQ(audit->reason, "restart to update");
+  EXPECT_EQ(screen(), "staff_devices");
+}
+
 TEST_F(FlowTest, StaffLockAndQuitAreAudited) {
   unlockStaff();
   tap(Action::kStaffDevices);

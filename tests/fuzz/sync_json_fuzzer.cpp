@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "offline-cache/json_codec.h"
+#include "offline-cache/sync_protocol.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
@@ -23,6 +24,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     tryDecode(kiosk::cache::checkinFromJson);
     tryDecode(kiosk::cache::rejectionFromJson);
     tryDecode(kiosk::cache::signingKeyFromJson);
+    tryDecode(kiosk::cache::api::heartbeatAnswerFromJson);  // settings and OS updates offered
+    tryDecode(kiosk::cache::api::heartbeatFromJson);
     (void)kiosk::cache::dumpCompact(j);
   } catch (const std::exception&) {
   }

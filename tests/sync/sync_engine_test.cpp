@@ -9,6 +9,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "central/os_update.h"
 #include "central/terminal_settings.h"
 #include "sync/sync_test_support.h"
 
@@ -431,6 +432,69 @@ TEST_F(SyncEngineTest, TerminalSettingsComeWithTheHeartbeatUntilTheTerminalRunsT
   ASSERT_TRUE(history);
   ASSERT_EQ(history->size(), 2u);
   EXPECT_EQ(history->front().version, 2);
+  EXPECT_EQ(history->front().createdBy, "it");
+}
+
+TEST_F(SyncEngineTest, AnOsUpdateComesWithTheHeartbeatToTerminalsRunningAnotherOs) {
+  startCentral();
+  auto store = central->open();
+  central::OsUpdateStore updates(store->database());
+  const cache::api::OsUpdate v42{"42", "https://127.0.0.1:9/kiosk.raucb", std::string(64, 'a'),
+                                 1234};
+  // Plain http, a bad hash or no size is not stored.
+  auto plain = v42;
+  plain.url = "http://127.0.0.1:9/kiosk.raucb";
+  auto shortHash = v42;
+  shortHash.sha256 = "abc";
+  auto empty = v42;
+  empty.size = 0;
+  for (const auto& bad : {plain, shortHash, empty}) {
+    auto refused = updates.set(eventId(), bad, "it", SystemClock().now());
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().kind, ErrorKind::kInvalidInput);
+  }
+  ASSERT_TRUE(updates.set(eventId(), v42, "it", SystemClock().now()));
+
+  // A runs 41 and is offered 42; B runs 42; C does not know its OS (not the image).
+  auto a = terminal("A");
+  a->options.osVersion = "41";
+  a->options.updateState = [] {
+    return cache::api::UpdateState{"failed", "40", "did not come up healthy; back on 41"};
+  };
+  std::vector<cache::api::OsUpdate> offeredToA;
+  a->options.onUpdate = [&](const cache::api::OsUpdate& u) { offeredToA.push_back(u); };
+  ASSERT_TRUE(a->engine().runOnce());
+  ASSERT_EQ(offeredToA.size(), 1u);
+  EXPECT_EQ(offeredToA[0], v42);
+  auto b = terminal("B");
+  b->options.osVersion = "42";
+  int offeredToB = 0;
+  b->options.onUpdate = [&](const cache::api::OsUpdate&) { ++offeredToB; };
+  ASSERT_TRUE(b->engine().runOnce());
+  EXPECT_EQ(offeredToB, 0);
+  auto c = terminal("C");
+  int offeredToC = 0;
+  c->options.onUpdate = [&](const cache::api::OsUpdate&) { ++offeredToC; };
+  ASSERT_TRUE(c->engine().runOnce());
+  EXPECT_EQ(offeredToC, 0);
+
+  // Central keeps what each runs and where its update stands, and the offer's history.
+  auto devices = central->open()->devices().list();
+  ASSERT_TRUE(devices);
+  std::map<std::string, json> health;
+  for (const auto& d : *devices) {
+    health[d.terminal] = json::parse(d.health);
+  }
+  EXPECT_EQ(health["A"]["os_version"], "41");
+  EXPECT_EQ(health["A"]["update"]["state"], "failed");
+  EXPECT_EQ(health["A"]["update"]["version"], "40");
+  EXPECT_EQ(health["A"]["update"]["detail"], "did not come up healthy; back on 41");
+  EXPECT_EQ(health["B"]["os_version"], "42");
+  EXPECT_EQ(health["C"]["update"]["state"], "idle");
+  auto history = updates.history(eventId());
+  ASSERT_TRUE(history);
+  ASSERT_EQ(history->size(), 1u);
+  EXPECT_EQ(history->front().update, v42);
   EXPECT_EQ(history->front().createdBy, "it");
 }
 

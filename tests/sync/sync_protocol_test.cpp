@@ -119,6 +119,34 @@ TEST(SyncProtocol, RecordsRoundTrip) {
   EXPECT_EQ(h2.queueDepth, 12u);
   EXPECT_EQ(h2.diskFreeBytes, 1ULL << 40);
   EXPECT_FALSE(h2.lastSyncAt);
+  EXPECT_EQ(h2.update.state, "idle");
+  h.osVersion = "41";
+  h.update = {"failed", "42", "did not come up healthy; back on 41"};
+  const auto h3 = api::heartbeatFromJson(toJson(h));
+  EXPECT_EQ(h3.osVersion, "41");
+  EXPECT_EQ(h3.update, h.update);
+}
+
+TEST(SyncProtocol, AnOsUpdateOfferedIsHttpsWithAHashAndASize) {
+  const api::OsUpdate offer{"42", "https://central.example/kiosk.raucb", std::string(64, 'a'), 9};
+  api::HeartbeatAnswer answer;
+  answer.update = offer;
+  auto j = api::toJson(answer, at(1));
+  EXPECT_EQ(api::heartbeatAnswerFromJson(j).update, offer);
+  EXPECT_FALSE(api::heartbeatAnswerFromJson(api::toJson(api::HeartbeatAnswer{}, at(1))).update);
+  // An answer offering anything else is a bad answer: nothing of it is taken.
+  for (const auto& [field, value] :
+       std::vector<std::pair<std::string, Json>>{{"url", "http://central.example/kiosk.raucb"},
+                                                 {"url", "file:///etc/passwd"},
+                                                 {"sha256", std::string(64, 'A')},
+                                                 {"sha256", "abc"},
+                                                 {"size", 0},
+                                                 {"version", ""},
+                                                 {"version", "4 2"}}) {
+    auto bad = j;
+    bad["update"][field] = value;
+    EXPECT_THROW(api::heartbeatAnswerFromJson(bad), std::invalid_argument) << field << " " << value;
+  }
 }
 
 TEST(SyncProtocol, ChangesPageParsesEveryKindAndDropsSecretKeys) {

@@ -227,9 +227,16 @@ Intent drawStaffDevices(Ui& ui, const TerminalView& view, const flow::StaffDevic
   // Sync.
   {
     const auto& sy = view.sync;
-    const int rows = 2 + (sy.lastSync ? 1 : 0) + (hasProblem(sy.problem) ? 1 : 0);
+    // An OS update under way or failed: a row with its state, and on an installed one the
+    // button that reboots into it now (otherwise it waits for a quiet time).
+    const auto& up = view.update;
+    const bool updateShown = up.state != "idle" && !up.state.empty();
+    const bool restartShown = up.state == "installed";
+    const int rows =
+        2 + (sy.lastSync ? 1 : 0) + (hasProblem(sy.problem) ? 1 : 0) + (updateShown ? 1 : 0);
     Rect inner = section(ui, right, ui.tr("staff.devices.sync"),
-                         ui.m().bodyPx * 1.4f + static_cast<float>(rows) * line + ui.u(60));
+                         ui.m().bodyPx * 1.4f + static_cast<float>(rows) * line +
+                             (restartShown ? buttonH + ui.u(4) : 0.0f) + ui.u(60));
     std::string state;
     if (!sy.configured) {
       state = std::string(ui.tr("staff.devices.standalone"));
@@ -253,6 +260,21 @@ Intent drawStaffDevices(Ui& ui, const TerminalView& view, const flow::StaffDevic
     }
     if (hasProblem(sy.problem)) {
       problemRow(ui, inner, "device.sync_problem.", sy.problem, sy.lastError, p.danger);
+    }
+    if (updateShown) {
+      const bool english = ui.language().rfind("en", 0) == 0;
+      rowWithDetail(
+          ui, inner, ui.tr("staff.devices.update"),
+          std::string(ui.tr("staff.devices.update_state." + up.state)) + " · " + up.version,
+          english ? up.detail : std::string(), up.state == "failed" ? p.danger : p.text);
+    }
+    if (restartShown && inner.h >= buttonH) {
+      Rect r = inner.takeTop(buttonH, ui.u(4));
+      r.takeLeft(r.w * 0.38f, ui.u(12));
+      if (ui.button("devices.restart_to_update", ui.tr("staff.devices.restart_to_update"), r,
+                    ButtonKind::kChip, Icon::kNone)) {
+        out = tap(Action::kRestartToUpdate);
+      }
     }
   }
   // Storage and terminal.
