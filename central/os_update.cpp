@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "central/console/console_store.h"
+#include "central/terminal_settings.h"
 
 namespace kiosk::central {
 
@@ -15,17 +16,8 @@ Result<std::int64_t> OsUpdateStore::set(EventId eventId, const cache::api::OsUpd
   } catch (const std::invalid_argument& e) {
     return makeError(ErrorKind::kInvalidInput, e.what());
   }
-  auto known = guarded("storing the OS update", [&] {
-    auto e = db_.prepare("SELECT 1 FROM events WHERE id = ?1");
-    e.bind(1, static_cast<std::int64_t>(eventId));
-    return e.step();
-  });
-  if (!known) {
+  if (auto known = requireEvent(db_, eventId, "storing the OS update"); !known) {
     return known.error();
-  }
-  if (!*known) {
-    return makeError(ErrorKind::kNotFound,
-                     "no event " + std::to_string(eventId) + " (kiosk-central events)");
   }
   return guarded("storing the OS update", [&] {
     return db_.transaction([&] {

@@ -6,16 +6,9 @@ namespace kiosk::central {
 
 using cache::guarded;
 
-Result<std::int64_t> TerminalSettingsStore::set(EventId eventId, std::string_view toml,
-                                                std::string_view by, TimePoint now) {
-  if (toml.size() > cache::api::kMaxSettingsBytes) {
-    return makeError(ErrorKind::kInvalidInput, "settings: at most 16 KiB of TOML");
-  }
-  if (auto checked = app::checkCentralSettings(toml); !checked) {
-    return checked.error();
-  }
-  auto known = guarded("storing terminal settings", [&] {
-    auto e = db_.prepare("SELECT 1 FROM events WHERE id = ?1");
+Status requireEvent(cache::Database& db, EventId eventId, std::string_view what) {
+  auto known = guarded(what, [&] {
+    auto e = db.prepare("SELECT 1 FROM events WHERE id = ?1");
     e.bind(1, static_cast<std::int64_t>(eventId));
     return e.step();
   });
@@ -25,6 +18,20 @@ Result<std::int64_t> TerminalSettingsStore::set(EventId eventId, std::string_vie
   if (!*known) {
     return makeError(ErrorKind::kNotFound,
                      "no event " + std::to_string(eventId) + " (kiosk-central events)");
+  }
+  return okStatus();
+}
+
+Result<std::int64_t> TerminalSettingsStore::set(EventId eventId, std::string_view toml,
+                                                std::string_view by, TimePoint now) {
+  if (toml.size() > cache::api::kMaxSettingsBytes) {
+    return makeError(ErrorKind::kInvalidInput, "settings: at most 16 KiB of TOML");
+  }
+  if (auto checked = app::checkCentralSettings(toml); !checked) {
+    return checked.error();
+  }
+  if (auto known = requireEvent(db_, eventId, "storing terminal settings"); !known) {
+    return known.error();
   }
   return guarded("storing terminal settings", [&] {
     return db_.transaction([&] {

@@ -28,6 +28,10 @@ struct SettingsVersion {
   std::string createdBy;
 };
 
+// kNotFound (pointing to `kiosk-central events`) unless central knows the event; a database
+// error while `what` otherwise. For the versioned stores of an event (settings, OS updates).
+Status requireEvent(cache::Database& db, EventId eventId, std::string_view what);
+
 class TerminalSettingsStore {
  public:
   explicit TerminalSettingsStore(cache::Database& db) : db_(db) {}

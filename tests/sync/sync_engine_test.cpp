@@ -448,6 +448,15 @@ TEST_F(SyncEngineTest, AnOsUpdateComesWithTheHeartbeatToTerminalsRunningAnotherO
   shortHash.sha256 = "abc";
   auto empty = v42;
   empty.size = 0;
+  // An event central does not know gets neither an offer nor settings.
+  const auto unknown = updates.set(eventId() + 1, v42, "it", SystemClock().now());
+  ASSERT_FALSE(unknown);
+  EXPECT_EQ(unknown.error().kind, ErrorKind::kNotFound);
+  EXPECT_NE(unknown.error().message.find("kiosk-central events"), std::string::npos);
+  const auto noSettings = central::TerminalSettingsStore(store->database())
+                              .set(eventId() + 1, "[ui]\nvolume = 40\n", "it", SystemClock().now());
+  ASSERT_FALSE(noSettings);
+  EXPECT_EQ(noSettings.error().kind, ErrorKind::kNotFound);
   for (const auto& bad : {plain, shortHash, empty}) {
     auto refused = updates.set(eventId(), bad, "it", SystemClock().now());
     ASSERT_FALSE(refused);
