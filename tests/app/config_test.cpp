@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <string>
+
 namespace kiosk::app {
 namespace {
 
@@ -122,6 +125,27 @@ TEST(Config, UpdateCommandsAndRebootWindow) {
     ASSERT_FALSE(r) << text;
     EXPECT_NE(r.error().message.find(expected), std::string::npos) << r.error().message;
   }
+}
+
+// The image's provisioning file, as the image installs it on every boot (its shell helper
+// drops the [provisioning] table), is a configuration the terminal starts with.
+TEST(Config, TheImagesProvisioningFileIsAValidConfiguration) {
+  const std::string command =
+      "bash -c '. " KIOSK_SOURCE_DIR
+      "/image/rootfs/usr/lib/kiosk-image/toml.sh && "
+      "toml_without_section provisioning < " KIOSK_SOURCE_DIR "/image/kiosk.toml'";
+  FILE* pipe = popen(command.c_str(), "r");
+  ASSERT_NE(pipe, nullptr);
+  std::string installed;
+  char buffer[4096];
+  for (size_t n; (n = fread(buffer, 1, sizeof buffer, pipe)) > 0;)
+    installed.append(buffer, n);
+  ASSERT_EQ(pclose(pipe), 0) << command;
+  ASSERT_EQ(installed.find("\n[provisioning]"), std::string::npos) << installed;
+  auto c = parseConfig(installed, "/etc/kiosk/kiosk.toml");
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->terminal.name, "lobby-1");
+  EXPECT_EQ(c->update.installer, "rauc install");
 }
 
 TEST(Config, ServerSyncTimingKeys) {
