@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <charconv>
 #include <condition_variable>
+#include <cstdint>
 #include <deque>
 #include <exception>
 #include <functional>
@@ -325,6 +326,9 @@ constexpr const char* kTls12Ciphers =
 // at a time per thread and does not hand its socket to handlers); set when its TLS
 // handshake starts.
 thread_local int tlsConnectionSocket = -1;
+// Which connection that is: a socket number is used again as soon as it is closed, which
+// cpp-httplib does before this thread's task is over.
+thread_local std::uint64_t tlsConnectionSerial = 0;
 
 std::string peerOf(int fd) {
   sockaddr_storage addr{};
@@ -369,14 +373,24 @@ class ConnectionWatch {
 
   // On the pool thread serving the connection.
   void opened(int fd) {
-    tlsConnectionSocket = fd;
     std::lock_guard lock(mutex_);
-    auto& e = entries_[fd];
-    if (!e.peer.empty()) {
-      return;  // a renegotiation of a connection already counted
+    if (tlsConnectionSocket == fd) {
+      const auto it = entries_.find(fd);
+      if (it != entries_.end() && it->second.serial == tlsConnectionSerial) {
+        return;  // a renegotiation of this thread's connection, counted already
+      }
     }
-    e = Entry{peerOf(fd), SteadyClock::now() + headerTimeout_, false, false, 0, {}};
+    // A new connection. An entry left under its socket number is of a connection that
+    // another thread closed but has not yet reported closed: it is replaced, not taken
+    // for this one (which would then escape the cap).
+    tlsConnectionSocket = fd;
+    tlsConnectionSerial = ++serials_;
+    auto& e = entries_[fd];
+    e = Entry{};
+    e.peer = peerOf(fd);
     e.address = addressOf(e.peer);
+    e.deadline = SteadyClock::now() + headerTimeout_;
+    e.serial = tlsConnectionSerial;
     if (maxPerAddress_ == 0) {
       return;
     }
@@ -417,8 +431,12 @@ class ConnectionWatch {
       return;
     }
     std::lock_guard lock(mutex_);
-    entries_.erase(tlsConnectionSocket);
+    const auto it = entries_.find(tlsConnectionSocket);
+    if (it != entries_.end() && it->second.serial == tlsConnectionSerial) {
+      entries_.erase(it);  // not a newer connection that got the same socket number
+    }
     tlsConnectionSocket = -1;
+    tlsConnectionSerial = 0;
   }
 
   // The watchdog: until `stop` is requested, every 100 ms; refusals are logged at most
@@ -463,6 +481,7 @@ class ConnectionWatch {
     bool shut = false;
     std::size_t idleBytes = 0;
     std::string address;  // the peer without its port
+    std::uint64_t serial = 0;
   };
   void update(bool idle) {
     if (tlsConnectionSocket < 0) {
@@ -484,6 +503,7 @@ class ConnectionWatch {
   std::map<int, Entry> entries_;
   std::size_t shut_ = 0;
   std::size_t refused_ = 0;
+  std::uint64_t serials_ = 0;
 };
 
 // The SSL_CTX's app data is the server's ConnectionWatch.

@@ -1054,6 +1054,44 @@ TEST_F(CentralAttackTest, OneAddressCannotHoldEveryConnection) {
   EXPECT_EQ(connected, 4);
 }
 
+// A refused connection's socket number is given to the next connection as soon as it is
+// closed, while the thread that served it is still finishing. Many refusals in a row from
+// several clients: none of the new connections may pass for the closed one and escape the
+// cap (before, one in many did).
+TEST_F(CentralAttackTest, TheCapHoldsWhileRefusedConnectionsComeAndGo) {
+  ServerOptions options;
+  options.threads = 8;
+  options.maxConnectionsPerAddress = 2;
+  options.headerTimeout = std::chrono::seconds(120);  // the two held ones stay for the test
+  start(options);
+  RawTls first(central->port(), nullptr, "127.0.0.2");
+  RawTls second(central->port(), nullptr, "127.0.0.2");
+  ASSERT_TRUE(first.connected());
+  ASSERT_TRUE(second.connected());
+  first.send("GET /v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+  second.send("GET /v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+  std::atomic<int> passed{0};
+  std::atomic<int> tried{0};
+  std::vector<std::thread> clients;
+  for (int t = 0; t < 6; ++t) {
+    clients.emplace_back([&, port = central->port()] {
+      for (int i = 0; i < 100; ++i) {
+        RawTls c(port, nullptr, "127.0.0.2");
+        ++tried;
+        passed += c.connected() ? 1 : 0;
+      }
+    });
+  }
+  for (auto& t : clients) {
+    t.join();
+  }
+  EXPECT_EQ(tried.load(), 600);
+  EXPECT_EQ(passed.load(), 0) << "connections of an address at its cap got their handshake";
+  // The two held connections are still served.
+  first.send("\r\n");
+  EXPECT_EQ(first.response(), 200);
+}
+
 TEST_F(CentralAttackTest, EndlessHeadersAreCutOff) {
   start();
   // cpp-httplib limits each header line, not their number: 2 MB of header lines, fast.
