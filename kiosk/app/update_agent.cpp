@@ -4,6 +4,7 @@
 #include <sodium.h>
 #include <spawn.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -73,6 +74,23 @@ std::uint64_t fileSize(const std::string& path) {
 Json offerJson(const OsUpdate& u) {
   return {{"version", u.version}, {"url", u.url}, {"sha256", u.sha256}, {"size", u.size}};
 }
+
+OsUpdate offerOf(const Json& j) {
+  return OsUpdate{j.value("version", std::string()), j.value("url", std::string()),
+                  j.value("sha256", std::string()), j.value("size", std::uint64_t{0})};
+}
+
+// Bytes free for an unprivileged writer on the file system holding `path`; nullopt when it
+// cannot be told.
+std::optional<std::uint64_t> freeBytes(const std::string& path) {
+  struct statvfs v {};
+  if (::statvfs(path.c_str(), &v) != 0) {
+    return std::nullopt;
+  }
+  return static_cast<std::uint64_t>(v.f_bavail) * v.f_frsize;
+}
+
+constexpr std::uint64_t kMiB = 1024 * 1024;
 
 std::optional<Json> readJson(const std::string& path) {
   const auto text = readText(path);
@@ -207,13 +225,15 @@ std::vector<std::string> splitCommand(std::string_view command) {
 }
 
 struct UpdateAgent::Impl {
+  // Room left on the data partition while a bundle is downloaded.
+  static constexpr std::uint64_t kKeepFree = 64 * kMiB;
   UpdateAgentOptions o;
   std::string dir;
   mutable std::mutex mutex;
   std::condition_variable_any wake;
   UpdateState state;
   std::optional<OsUpdate> work;     // the offer being downloaded or checked
-  std::optional<OsUpdate> refused;  // refused this run: not taken again until a restart
+  std::optional<OsUpdate> refused;  // refused (refused.json): this offer is not taken again
   std::string failedVersion;
   bool installWanted = false;
   bool rebootWanted = false;
@@ -253,6 +273,11 @@ struct UpdateAgent::Impl {
     if (auto failed = readJson(path("failed.json"))) {
       failedVersion = failed->value("version", std::string());
     }
+    if (auto r = readJson(path("refused.json")); r && r->contains("offer")) {
+      refused = offerOf((*r)["offer"]);
+      // Reported until another offer is taken: central and staff keep seeing why.
+      setState("failed", refused->version, r->value("reason", std::string()));
+    }
     if (auto expected = readJson(path("expected.json"))) {
       const auto version = expected->value("version", std::string());
       const auto from = expected->value("from", std::string());
@@ -281,8 +306,7 @@ struct UpdateAgent::Impl {
       return;
     }
     if (auto offered = readJson(path("offer.json"))) {
-      OsUpdate u{offered->value("version", std::string()), offered->value("url", std::string()),
-                 offered->value("sha256", std::string()), offered->value("size", std::uint64_t{0})};
+      const auto u = offerOf(*offered);
       if (u.version.empty() || u.version == o.osVersion || u.version == failedVersion) {
         removeFiles({"offer.json", "bundle.part", "kiosk.raucb"});
         return;
@@ -319,6 +343,11 @@ struct UpdateAgent::Impl {
   void refuse(const OsUpdate& u, const std::string& reason) {
     removeFiles({"bundle.part", "kiosk.raucb", "offer.json"});
     refused = u;
+    if (auto st = writeAtomically(path("refused.json"),
+                                  Json{{"offer", offerJson(u)}, {"reason", reason}}.dump());
+        !st) {
+      log(st.error().message);
+    }
     work.reset();
     setState("failed", u.version, reason);
     log(u.version + " refused: " + reason);
@@ -335,6 +364,25 @@ struct UpdateAgent::Impl {
       have = 0;
     }
     if (have < u.size) {
+      // The bundle must not take the room the terminal's database and photos need.
+      const auto free = freeBytes(dir);
+      if (free && *free < u.size - have + kKeepFree) {
+        std::lock_guard lock(mutex);
+        if (!work || !(*work == u)) {
+          return;  // another offer came meanwhile
+        }
+        const bool first = !state.detail.starts_with("waiting for space");
+        setState("downloading", u.version,
+                 "waiting for space: the bundle needs " +
+                     std::to_string((u.size - have) / kMiB + 1) + " MiB more and " +
+                     std::to_string(kKeepFree / kMiB) + " MiB stay free; " +
+                     std::to_string(*free / kMiB) + " MiB free in " + dir);
+        if (first) {
+          log(state.detail);  // once, not every retry
+        }
+        retryAt = SteadyClock::now() + o.retryAfter;
+        return;
+      }
       const int fd = ::open(part.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
       if (fd < 0) {
         std::lock_guard lock(mutex);

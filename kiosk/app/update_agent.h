@@ -14,6 +14,12 @@
 //   expected.json  written when the installer succeeded: the version the next boot should
 //                  run, the version before and the boot it was installed in
 //   failed.json    the last version given up on and why (not taken again when offered)
+//   refused.json   the last offer refused (a bundle that did not match it, an installer
+//                  that failed) and why: that offer is not downloaded again, and the state
+//                  stays "failed" with the reason across restarts until another is taken
+//
+// A download waits while it would leave less than 64 MiB free on the data partition (the
+// check-ins and photos need the room); the state says how much is missing.
 //
 // At start the agent compares expected.json with the running OS (the os-release file's
 // IMAGE_VERSION): the same boot means the reboot is still to come; another boot on the
@@ -70,7 +76,7 @@ class UpdateAgent {
   UpdateAgent& operator=(const UpdateAgent&) = delete;
 
   // Central offers `update` (the sync thread). Ignored when it is the running version, the
-  // failed one, one already refused this run, or while an install or reboot is under way.
+  // failed one, the refused one, or while an install or reboot is under way.
   void offer(const cache::api::OsUpdate& update);
 
   // The UI loop, about once a second. `idle`: the attract screen with no journey and no

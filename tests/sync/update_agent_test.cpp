@@ -10,7 +10,10 @@
 #include "kiosk/app/update_agent.h"
 
 #include <gtest/gtest.h>
+#include <sys/mount.h>
 
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
@@ -207,6 +210,49 @@ TEST_F(UpdateAgentTest, RefusesACorruptedBundleAndInstallsNothing) {
   agent.offer(offerOf(server.url(), bundle));
   EXPECT_EQ(agent.state().state, "failed");
   EXPECT_EQ(server.ranges().size(), 1u);
+
+  // Nor after the terminal restarted, which still reports why.
+  BundleServer fixed(*pki, bundle);  // (outlives the agent's connection to it)
+  UpdateAgent restarted(options());
+  EXPECT_EQ(restarted.state().state, "failed");
+  EXPECT_EQ(restarted.state().detail, agent.state().detail);
+  restarted.offer(offerOf(server.url(), bundle));
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  EXPECT_EQ(restarted.state().state, "failed");
+  EXPECT_EQ(server.ranges().size(), 1u);
+  // A new offer (a fixed bundle) is taken.
+  restarted.offer(offerOf(fixed.url(), bundle));
+  EXPECT_TRUE(waitState(restarted, "ready")) << restarted.state().detail;
+}
+
+// The data partition has room for the check-ins but not for the bundle as well: the
+// download waits, says how much is missing, and writes nothing (a real small file system,
+// a tmpfs: needs root).
+TEST_F(UpdateAgentTest, ADownloadWaitsForSpaceInsteadOfFillingTheDataPartition) {
+  const auto data = dir.path() / "data";
+  fs::create_directories(data);
+  if (::mount("tmpfs", data.c_str(), "tmpfs", 0, "size=16m") != 0) {
+    GTEST_SKIP() << "cannot mount a tmpfs here (needs root): " << std::strerror(errno);
+  }
+  struct Unmount {
+    fs::path at;
+    ~Unmount() { ::umount2(at.c_str(), MNT_DETACH); }
+  } unmount{data};
+  BundleServer server(*pki, bundle);
+  auto o = options();
+  o.dataDir = data.string();
+  UpdateAgent agent(o);
+  agent.offer(offerOf(server.url(), bundle));
+  ASSERT_TRUE(waitFor([&] { return !agent.state().detail.empty(); }));
+  EXPECT_EQ(agent.state().state, "downloading");
+  const auto detail = agent.state().detail;
+  EXPECT_TRUE(
+      detail.starts_with("waiting for space: the bundle needs 1 MiB more and 64 MiB stay free; 1"))
+      << detail;  // 15 or 16 MiB of the 16 MiB file system are free
+  EXPECT_TRUE(detail.ends_with(" MiB free in " + (data / "update").string())) << detail;
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // a few retries
+  EXPECT_TRUE(server.ranges().empty()) << "nothing is fetched while there is no room";
+  EXPECT_FALSE(fs::exists(data / "update" / "bundle.part"));
 }
 
 TEST_F(UpdateAgentTest, RefusesATruncatedBundle) {
