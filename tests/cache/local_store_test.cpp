@@ -277,7 +277,8 @@ TEST_F(LocalStoreTest, NameAndPhoneTailFindTheOneGuestAmongHundredsOfNamesakes) 
     EXPECT_EQ(steps.find("SCAN"), std::string::npos) << steps;
   }
 
-  // The time of a look-up (reported; the bar for prefix search is p99 <= 2 ms).
+  // The time of a look-up, reported (its bar is in bench/store_bench: a timed check here
+  // failed whenever the machine was busy; the plans above are what rule out a scan).
   std::vector<double> millis;
   for (int round = 0; round < 50; ++round) {
     for (const auto& [name, tail] : {std::pair{"王伟", "3793"}, std::pair{"wangwei", "1700"},
@@ -296,7 +297,6 @@ TEST_F(LocalStoreTest, NameAndPhoneTailFindTheOneGuestAmongHundredsOfNamesakes) 
   std::cout << "name + phone tail look-up at 100k guests: p50 " << p50 << " ms, p99 " << p99
             << " ms\n";
   RecordProperty("lookup_p99_ms", std::to_string(p99));
-  EXPECT_LT(p99, 20.0) << "a scan of the roster, not an indexed look-up";
 }
 
 TEST_F(LocalStoreTest, StaffSearchByMiddleDigitsAndPartOfABookingCode) {
@@ -410,7 +410,7 @@ TEST_F(LocalStoreTest, StaffSearchByNameAndDigitsFindsGuestsThatHaveBoth) {
   // (and N-100003, whose booking code has 0000 in it)
   EXPECT_EQ(codes("王芳 0000"),
             (std::vector<std::string>{"N-100003", "P-WANG", "WF-MID", "WF-TAIL"}));
-  // Fast: a few ms at most even for a one-letter name.
+  // Reported (the bar, p99 <= 5 ms, is in bench/store_bench).
   std::vector<double> millis;
   for (int round = 0; round < 20; ++round) {
     for (const char* q : {"wang 5678", "王芳 5678", "w 0000", "guest 1234", "王芳 0000"}) {
@@ -424,7 +424,6 @@ TEST_F(LocalStoreTest, StaffSearchByNameAndDigitsFindsGuestsThatHaveBoth) {
   std::sort(millis.begin(), millis.end());
   std::cout << "name + digits staff search at 22.5k guests: p50 " << millis[millis.size() / 2]
             << " ms, max " << millis.back() << " ms\n";
-  EXPECT_LT(millis[millis.size() * 9 / 10], 20.0) << "a scan of the roster";
 }
 
 TEST_F(LocalStoreTest, AnIndexWrittenWithOlderKeyRulesIsRebuiltOnOpen) {
